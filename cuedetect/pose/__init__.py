@@ -1,0 +1,1 @@
+"""Pose: model provisioning, frame sources, multi-person pose, tracking, filters, floor geometry."""
