@@ -332,7 +332,7 @@ def provision(
         data = bundle.build_bundle(variant, cache_dir() if cache is None else cache, reporter.step)
     except ModelUnavailableError as exc:
         failures.append(str(exc))
-        raise ModelUnavailableError(_advice(variant, failures)) from exc
+        raise ModelUnavailableError(_advice(variant, failures, path)) from exc
     digest = bundle.sha256_bytes(data)
     expected = (manifest.get("bundles", {}).get(variant, {}).get("built") or {}).get("sha256")
     if expected and digest != expected:
@@ -340,7 +340,7 @@ def provision(
             f"offline build gave SHA-256 {digest[:12]}..., the manifest pins {expected[:12]}... "
             "(different flatbuffers/mediapipe versions can change the bytes)"
         )
-        raise ModelUnavailableError(_advice(variant, failures))
+        raise ModelUnavailableError(_advice(variant, failures, path))
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
         tmp.chmod(0o644)
@@ -366,10 +366,9 @@ def _short(exc: BaseException) -> str:
     return text.splitlines()[0][:160]
 
 
-def _advice(variant: str, failures: list[str]) -> str:
-    name = bundle_name(variant)
+def _advice(variant: str, failures: list[str], path: Path) -> str:
     return (
         f"pose model {variant!r} is unavailable: {'; '.join(failures)}. "
         f"Either allow access to PyPI (pip) and npm and run `cuedetect models --variant {variant}`, "
-        f"or download {OFFICIAL_URL.format(variant=variant)} yourself and save it as {models_dir() / name}"
+        f"or download {OFFICIAL_URL.format(variant=variant)} yourself and save it as {path}"
     )
