@@ -1,0 +1,221 @@
+"""BORIS tabular events: export for pasting into / comparing with a BORIS observation, and import.
+
+The export has the columns of BORIS's own "tabular events" export (BORIS 8): one row per START and
+per STOP of each state event, tab-separated, with the observation's media file, its duration and FPS,
+`Subject` = `P<person>`, `Behavior` = the cue, `Behavioral category` = escalation / de-escalation /
+context, `Modifier #1` = the other person of a pair cue.
+
+Reading accepts that layout, older BORIS exports (metadata lines above the header, `Status`,
+`Media file path`, `Total length`), aggregated events (`Start (s)`, `Stop (s)`), tab- or
+comma-separated. It refuses a file made for another video: a media file name that is not the session's
+recording, or a media duration that differs from the session's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from cuedetect.errors import InputError
+from cuedetect.export.eaf import _check_media
+from cuedetect.export.rows import SessionExport, category, person_label
+from cuedetect.io_atomic import atomic_open
+from cuedetect.store.models import CUES, PAIR_CUES, Session
+
+HEADER = (
+    "Observation id",
+    "Observation date",
+    "Description",
+    "Observation duration",
+    "Observation type",
+    "Source",
+    "Time offset (s)",
+    "Media duration (s)",
+    "FPS",
+    "Subject",
+    "Behavior",
+    "Behavioral category",
+    "Modifier #1",
+    "Behavior type",
+    "Time",
+    "Media file name",
+    "Image index",
+    "Image file path",
+    "Comment",
+)
+NA = "NA"
+
+
+def video_fps(path: Path) -> float | None:
+    try:
+        import av
+
+        with av.open(str(path)) as container:
+            rate = container.streams.video[0].average_rate
+            return float(rate) if rate else None
+    except Exception:
+        return None
+
+
+def write_boris(data: SessionExport, path: Path) -> Path:
+    s = data.session
+    video = Path(s.recording_path)
+    fps = video_fps(video)
+    obs_id = f"cuedetect session {s.id}"
+    base = {
+        "Observation id": obs_id,
+        "Observation date": f"{s.date} 00:00:00",
+        "Description": f"{s.scenario or ''} trainee {s.trainee_name or '?'} (cuedetect)".strip(),
+        "Observation duration": f"{s.duration:.3f}",
+        "Observation type": "Media file(s)",
+        "Source": f"player #1:{video}",
+        "Time offset (s)": "0.000",
+        "Media duration (s)": f"{s.duration:.3f}",
+        "FPS": f"{fps:.3f}" if fps else NA,
+        "Media file name": str(video),
+        "Image index": NA,
+        "Image file path": NA,
+    }
+    rows = []
+
+    def frame(t: float) -> str:
+        return str(round(t * fps)) if fps else NA
+
+    for e in data.present():
+        for kind, t in (("START", e.start), ("STOP", e.end)):
+            rows.append(
+                (
+                    t,
+                    kind == "START",
+                    {
+                        **base,
+                        "Subject": person_label(e.person),
+                        "Behavior": e.cue,
+                        "Behavioral category": category(e.cue),
+                        "Modifier #1": person_label(e.other),
+                        "Behavior type": kind,
+                        "Time": f"{t:.3f}",
+                        "Image index": frame(t),
+                        "Comment": f"{e.status}; key {e.key}" if kind == "START" else "",
+                    },
+                )
+            )
+    # BORIS orders by time; at equal times a STOP comes before the next START.
+    rows.sort(key=lambda r: (r[0], r[1]))
+    with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=HEADER, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(r[2] for r in rows)
+    return path
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        cells = [
+            c.strip().strip('"') for c in (line.split("\t") if "\t" in line else next(csv.reader([line])))
+        ]
+        if "Behavior" in cells and ("Time" in cells or "Start (s)" in cells):
+            delimiter = "\t" if "\t" in line else ","
+            reader = csv.DictReader(io.StringIO("\n".join(lines[i:])), delimiter=delimiter)
+            return [{k.strip(): (v or "").strip() for k, v in r.items() if k} for r in reader]
+    raise InputError("no BORIS header row (with 'Behavior' and 'Time' or 'Start (s)') found")
+
+
+def _person(subject: str, session: Session, where: str) -> int:
+    text = subject.strip()
+    by_role = [p for p, r in session.roles.items() if r == text.lower()]
+    if len(by_role) == 1:
+        return by_role[0]
+    try:
+        return int(text.removeprefix("P").removeprefix("p").split()[0])
+    except (ValueError, IndexError):
+        raise InputError(
+            f"{where}: subject {subject!r} is neither P<id>, an id, nor trainee/client"
+        ) from None
+
+
+def _float(value: str, where: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise InputError(f"{where}: {value!r} is not a number of seconds") from None
+
+
+def read_boris(path: Path, session: Session, tolerance_s: float = 0.5) -> list[dict[str, Any]]:
+    """Events of a BORIS tabular (or aggregated) export as dicts, checked against `session`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path} cannot be read as a BORIS text export: {exc}") from None
+    try:
+        rows = _rows(text)
+    except InputError as exc:
+        raise InputError(f"{path.name}: {exc}") from None
+    media = []
+    for r in rows:
+        for col in ("Media file name", "Media file path", "Media file", "Source"):
+            for part in r.get(col, "").split("|"):
+                name = part.split(":", 1)[1] if part.startswith("player #") else part
+                if name and name not in (NA, "Not found"):
+                    media.append(name)
+    _check_media(media, session, f"BORIS file {path.name}")
+    for r in rows:
+        for col in ("Media duration (s)", "Total length"):
+            value = r.get(col, "").split(";")[0].split("|")[0]
+            if value and value != NA:
+                d = _float(value, path.name)
+                if abs(d - session.duration) > max(tolerance_s, 0.02 * session.duration):
+                    raise InputError(
+                        f"BORIS file {path.name} is for a {d:.2f} s recording, but session {session.id} is "
+                        f"{session.duration:.2f} s long; nothing was imported"
+                    )
+    out: list[dict[str, Any]] = []
+    open_: dict[tuple, list[float]] = defaultdict(list)
+    for n, r in enumerate(rows, start=2):
+        where = f"{path.name} row {n}"
+        cue = r.get("Behavior", "").strip().lower().replace(" ", "_")
+        if cue not in CUES:
+            continue
+        person = _person(r.get("Subject", ""), session, where)
+        mod = r.get("Modifier #1", r.get("Modifiers", "")).strip()
+        other = _person(mod, session, where) if mod and cue in PAIR_CUES else None
+        if "Start (s)" in r and "Stop (s)" in r and r.get("Start (s)"):
+            spans = [(_float(r["Start (s)"], where), _float(r["Stop (s)"], where))]
+        else:
+            kind = (r.get("Behavior type") or r.get("Status") or "POINT").upper()
+            t = _float(r.get("Time", ""), where)
+            key = (cue, person, other)
+            if kind == "START":
+                open_[key].append(t)
+                continue
+            if kind == "STOP":
+                if not open_[key]:
+                    raise InputError(f"{where}: STOP of {cue} for {r.get('Subject')} without a START")
+                spans = [(open_[key].pop(0), t)]
+            else:
+                spans = [(t, t)]
+        for start, end in spans:
+            if end > session.duration + tolerance_s:
+                raise InputError(
+                    f"{where}: {cue} ends at {end:.2f} s, after the video's end ({session.duration:.2f} s)"
+                )
+            out.append(
+                {
+                    "cue": cue,
+                    "person": person,
+                    "other": other,
+                    "start": start,
+                    "end": min(end, session.duration),
+                }
+            )
+    unclosed = [k for k, v in open_.items() if v]
+    if unclosed:
+        raise InputError(f"{path.name}: {len(unclosed)} START without STOP (e.g. {unclosed[0][0]})")
+    if not out:
+        raise InputError(f"{path.name} holds no event of a cuedetect cue ({', '.join(CUES)})")
+    return out

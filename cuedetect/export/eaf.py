@@ -1,0 +1,134 @@
+"""ELAN `.eaf`: export one tier per person and cue, linked to the video; read human codings back.
+
+Tier ids are `P<person> <cue>` (e.g. `P1 pointing`), each tier's participant is `P<person> (<role>)`.
+An annotation's value is the cue, `with P<other>` for pair cues, and the review status in brackets:
+`too_close with P1 [confirmed]`. Reading accepts the same tier names with `:`, `_`, `-` or `|` between
+person and cue, or the cue first (`pointing P1`); tiers that name no known cue are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from cuedetect.errors import InputError
+from cuedetect.export.rows import SessionExport, person_label
+from cuedetect.io_atomic import atomic_path
+from cuedetect.store.models import CUES, PAIR_CUES, Session
+
+MIMETYPES = {
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".mov": "video/quicktime",
+    ".avi": "video/x-msvideo",
+    ".mkv": "video/x-matroska",
+    ".webm": "video/webm",
+    ".mpg": "video/mpeg",
+    ".wav": "audio/x-wav",
+}
+_CUE = "|".join(sorted(CUES, key=len, reverse=True))
+TIER_RES = (
+    re.compile(rf"^\s*P?(?P<person>\d+)\s*[\s:_\-|]\s*(?P<cue>{_CUE})\s*$", re.IGNORECASE),
+    re.compile(rf"^\s*(?P<cue>{_CUE})\s*[\s:_\-|(]\s*P?(?P<person>\d+)\)?\s*$", re.IGNORECASE),
+)
+OTHER_RE = re.compile(r"with\s+P?(\d+)", re.IGNORECASE)
+TOLERANCE_S = 0.5
+
+
+def write_eaf(data: SessionExport, path: Path) -> Path:
+    import pympi
+
+    eaf = pympi.Elan.Eaf(author="cuedetect")
+    eaf.remove_tier("default")
+    video = Path(data.session.recording_path)
+    eaf.add_linked_file(
+        video.resolve().as_uri() if video.is_absolute() else str(video),
+        relpath=video.name,
+        mimetype=MIMETYPES.get(video.suffix.lower(), "video/*"),
+    )
+    events = data.present()
+    for person, cue in sorted({(e.person, e.cue) for e in events}):
+        role = data.state.roles.get(person, "unknown")
+        eaf.add_tier(f"{person_label(person)} {cue}", part=f"{person_label(person)} ({role})")
+    for e in events:
+        value = e.cue + (f" with {person_label(e.other)}" if e.other is not None else "") + f" [{e.status}]"
+        start_ms, end_ms = round(e.start * 1000), round(e.end * 1000)
+        eaf.add_annotation(f"{person_label(e.person)} {e.cue}", start_ms, max(end_ms, start_ms + 1), value)
+    with atomic_path(path) as tmp:
+        eaf.to_file(str(tmp))
+    return path
+
+
+def _parse_tier(tier_id: str) -> tuple[int, str] | None:
+    for pattern in TIER_RES:
+        m = pattern.match(tier_id)
+        if m:
+            return int(m["person"]), m["cue"].lower()
+    return None
+
+
+def _check_media(names: list[str], session: Session, what: str) -> None:
+    if not names:
+        return
+    ours = Path(session.recording_path).name.lower()
+    theirs = {Path(n.replace("\\", "/")).name.lower() for n in names if n}
+    if theirs and ours not in theirs:
+        raise InputError(
+            f"{what} is for {', '.join(sorted(theirs))}, but session {session.id} is {ours}; "
+            "nothing was imported"
+        )
+
+
+def read_eaf(path: Path, session: Session) -> list[dict[str, Any]]:
+    """Events of an ELAN file as dicts (cue, person, other, start, end), checked against `session`.
+
+    Raises:
+        InputError: unreadable or corrupt file, linked to another video, annotations past the video's end,
+            or no tier that names a person and a cue.
+    """
+    import pympi
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path} does not exist")
+    try:
+        eaf = pympi.Elan.Eaf(str(path))
+        tiers = {t: eaf.get_annotation_data_for_tier(t) for t in eaf.get_tier_names()}
+        media = [d.get("RELATIVE_MEDIA_URL") or d.get("MEDIA_URL", "") for d in eaf.get_linked_files()]
+    except Exception as exc:  # pympi raises ParseError, KeyError, ValueError... for broken files
+        raise InputError(f"{path} is not a readable ELAN .eaf file ({type(exc).__name__}: {exc})") from None
+    _check_media([m for m in media if m], session, f"ELAN file {path.name}")
+    out = []
+    for tier_id, spans in tiers.items():
+        parsed = _parse_tier(tier_id)
+        if parsed is None:
+            continue
+        person, cue = parsed
+        for ann in spans:
+            start, end, value = ann[0] / 1000, ann[1] / 1000, str(ann[2])
+            if end > session.duration + TOLERANCE_S:
+                raise InputError(
+                    f"{path.name}: tier {tier_id!r} has an annotation ending at {end:.2f} s, after the end "
+                    f"of session {session.id}'s video ({session.duration:.2f} s): another recording?"
+                )
+            m = OTHER_RE.search(value)
+            other = int(m.group(1)) if m else None
+            if cue in PAIR_CUES and other is None:
+                others = [p for p in session.roles if p != person]
+                other = others[0] if len(others) == 1 else None
+            out.append(
+                {
+                    "cue": cue,
+                    "person": person,
+                    "other": other if cue in PAIR_CUES else None,
+                    "start": start,
+                    "end": min(end, session.duration),
+                }
+            )
+    if not out and not any(_parse_tier(t) for t in tiers):
+        raise InputError(
+            f"{path.name} has no tier named like 'P0 pointing' (person and cue); tiers found: "
+            f"{', '.join(sorted(tiers)) or 'none'}"
+        )
+    return out

@@ -1,0 +1,84 @@
+"""What every export shows: a session's events as they stand after review, as plain rows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cuedetect.store.models import CurrentEvent, Session, SessionState
+from cuedetect.store.progress import DEESCALATION_CUES, ESCALATION_CUES
+
+COLUMNS = (
+    "key",
+    "cue",
+    "category",
+    "person",
+    "person_role",
+    "other",
+    "start",
+    "end",
+    "duration",
+    "status",
+    "origin",
+    "confidence",
+    "model_start",
+    "model_end",
+    "reviewed_by",
+    "comments",
+    "evidence",
+)
+
+
+def category(cue: str) -> str:
+    if cue in ESCALATION_CUES:
+        return "escalation"
+    if cue in DEESCALATION_CUES:
+        return "de-escalation"
+    return "context"
+
+
+def person_label(person: int | None) -> str:
+    return "" if person is None else f"P{person}"
+
+
+@dataclass(frozen=True)
+class SessionExport:
+    """A session and its derived state: the input of every exporter."""
+
+    session: Session
+    state: SessionState
+    summary: dict[str, Any]
+
+    @property
+    def video_name(self) -> str:
+        return Path(self.session.recording_path).name
+
+    def present(self) -> list[CurrentEvent]:
+        """Events a debrief shows: everything not rejected."""
+        return [e for e in self.state.events if e.status != "rejected"]
+
+
+def event_row(e: CurrentEvent, roles: dict[int, str]) -> dict[str, Any]:
+    return {
+        "key": e.key,
+        "cue": e.cue,
+        "category": category(e.cue),
+        "person": e.person,
+        "person_role": roles.get(e.person, "unknown"),
+        "other": e.other,
+        "start": round(e.start, 3),
+        "end": round(e.end, 3),
+        "duration": round(e.end - e.start, 3),
+        "status": e.status,
+        "origin": e.origin,
+        "confidence": e.confidence,
+        "model_start": e.model_start,
+        "model_end": e.model_end,
+        "reviewed_by": ";".join(e.reviewed_by),
+        "comments": " | ".join(f"{r}: {t}" for r, _, t in e.comments),
+        "evidence": e.evidence
+        if isinstance(e.evidence, str) or e.evidence is None
+        else json.dumps(e.evidence, sort_keys=True),
+    }

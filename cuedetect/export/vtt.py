@@ -1,0 +1,36 @@
+"""WebVTT captions of the events, to play beside the video in any player or browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cuedetect.export.rows import SessionExport, category, person_label
+from cuedetect.io_atomic import atomic_open
+
+MIN_CAPTION_S = 0.2
+
+
+def vtt_time(t: float) -> str:
+    ms = max(0, round(t * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def write_vtt(data: SessionExport, path: Path) -> Path:
+    import webvtt
+
+    doc = webvtt.WebVTT()
+    for e in data.present():
+        role = data.state.roles.get(e.person, "unknown")
+        who = f"{person_label(e.person)} ({role})"
+        text = f"{who}: {e.cue.replace('_', ' ')}"
+        if e.other is not None:
+            text += f" with {person_label(e.other)}"
+        text += f" [{category(e.cue)}, {e.status}]"
+        end = max(e.end, e.start + MIN_CAPTION_S)
+        doc.captions.append(webvtt.Caption(vtt_time(e.start), vtt_time(end), text, identifier=e.key))
+    with atomic_open(path, "w", encoding="utf-8") as fh:
+        doc.write(fh)
+    return path
