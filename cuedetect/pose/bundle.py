@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
@@ -40,6 +41,8 @@ METADATA_FILE_IDENTIFIER = b"M001"
 # the later additions (subgraph process units, tensor groups, tokenizers, audio...) are not used.
 MIN_PARSER_VERSION = "1.0.0"
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_ALIGNMENT = 64  # member data offsets in the .task zip
+BUFFER_ALIGNMENT = 16  # weight buffers inside each .tflite (the schema's force_align)
 
 PYPI_PACKAGE = "mediapipe"
 PYPI_VERSION = "0.10.21"
@@ -215,7 +218,6 @@ def add_metadata(model_buf: bytes, metadata_buf: bytes) -> bytes:
     unpacked with the object API, the metadata becomes a new buffer referenced from `model.metadata`
     and the model is packed again. Other metadata entries (`min_runtime_version`, ...) are kept.
     """
-    import flatbuffers
     import numpy as np
     from mediapipe.tasks.metadata import schema_py_generated as schema
 
@@ -238,9 +240,33 @@ def add_metadata(model_buf: bytes, metadata_buf: bytes) -> bytes:
         entry.name = METADATA_FIELD_NAME
         entry.buffer = len(model.buffers) - 1
         model.metadata.append(entry)
-    builder = flatbuffers.Builder(len(model_buf) + len(metadata_buf) + 1024)
+    builder = _aligned_builder_class()(len(model_buf) + len(metadata_buf) + 1024)
     builder.Finish(model.Pack(builder), TFLITE_FILE_IDENTIFIER)
     return bytes(builder.Output())
+
+
+def _aligned_builder_class():
+    """A flatbuffers Builder that starts every byte vector (the weight buffers) on a 16-byte boundary.
+
+    The TFLite schema asks for `force_align: 16` on `Buffer.data`, which the TFLite converter honours
+    but flatbuffers' Python object API does not: without it LiteRT warns that a tensor "has an unaligned
+    buffer" and copies it instead of using the mapped file.
+    """
+    import flatbuffers
+    import numpy as np
+
+    class AlignedBuilder(flatbuffers.Builder):
+        def CreateNumpyVector(self, x):  # noqa: N802 (overrides flatbuffers' name)
+            if x.dtype != np.uint8 or x.ndim != 1:
+                return super().CreateNumpyVector(x)
+            payload = x.tobytes()
+            self.StartVector(1, len(payload), BUFFER_ALIGNMENT)
+            self.head = self.head - len(payload)
+            self.Bytes[self.head : self.head + len(payload)] = payload
+            self.vectorNumElems = len(payload)
+            return self.EndVector()
+
+    return AlignedBuilder
 
 
 def read_metadata(model_buf: bytes):  # -> metadata_schema_py_generated.ModelMetadataT
@@ -274,7 +300,11 @@ def annotate(model_buf: bytes, spec: ModelSpec) -> bytes:
 
 
 def zip_bundle(members: dict[str, bytes]) -> bytes:
-    """A deterministic zip: sorted names, fixed timestamps and attributes, stored (not compressed)."""
+    """A deterministic zip: sorted names, fixed timestamps and attributes, stored (not compressed).
+
+    Each member's data starts on a 64-byte boundary of the file (padding in the local header's extra
+    field, as Android's zipalign does), so a runtime that maps the bundle sees aligned models.
+    """
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
         for name in sorted(members):
@@ -282,8 +312,15 @@ def zip_bundle(members: dict[str, bytes]) -> bytes:
             info.compress_type = zipfile.ZIP_STORED
             info.create_system = 3
             info.external_attr = 0o644 << 16
+            info.extra = _align_extra(out.tell() + 30 + len(name.encode("utf-8")))
             zf.writestr(info, members[name])
     return out.getvalue()
+
+
+def _align_extra(data_offset: int) -> bytes:
+    """An extra field (id 0xD935, zipalign's) that moves `data_offset` onto a ZIP_ALIGNMENT boundary."""
+    pad = (-(data_offset + 4)) % ZIP_ALIGNMENT
+    return struct.pack("<HH", 0xD935, pad) + b"\0" * pad
 
 
 # --- fetching registry packages ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import struct
 import zipfile
 from pathlib import Path
 
@@ -188,3 +189,35 @@ def test_recipe_prefers_pypi_and_uses_npm_only_where_pypi_lacks_the_model(varian
 def test_unknown_variant_is_refused() -> None:
     with pytest.raises(ValueError, match="lite, full, heavy"):
         bundle.sources_for("medium")
+
+
+@pytest.mark.parametrize("member", [bundle.DETECTOR_NAME, bundle.LANDMARKER_NAME])
+def test_weight_buffers_are_16_byte_aligned_like_the_converter_writes_them(full_members, member) -> None:
+    """Unaligned weights make LiteRT copy them ("has an unaligned buffer") instead of mapping the file."""
+    import numpy as np
+
+    model_buf = full_members[member]
+    model = _schema().Model.GetRootAsModel(model_buf, 0)
+    base = np.frombuffer(model_buf, dtype=np.uint8).ctypes.data
+    checked = 0
+    for i in range(model.BuffersLength()):
+        buf = model.Buffers(i)
+        if buf.DataLength():
+            assert (buf.DataAsNumpy().ctypes.data - base) % bundle.BUFFER_ALIGNMENT == 0
+            checked += 1
+    assert checked > 50
+    assert len(model_buf) % bundle.BUFFER_ALIGNMENT == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=4, unique=True), st.binary(max_size=200))
+def test_member_data_starts_on_the_zip_alignment(name_lengths: list[int], payload: bytes) -> None:
+    members = {"n" * k: payload + bytes([k]) for k in name_lengths}
+    data = bundle.zip_bundle(members)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+            start = info.header_offset + 30 + name_len + extra_len
+            assert start % bundle.ZIP_ALIGNMENT == 0
+            assert data[start : start + info.file_size] == members[info.filename]
+            assert zf.read(info) == members[info.filename]
