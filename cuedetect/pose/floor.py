@@ -1,0 +1,560 @@
+"""Where people stand on the floor, in metres, from one ordinary camera, with an uncertainty.
+
+Method (all arrays, no video needed):
+
+1. **Body scale.** MediaPipe's world landmarks give each person's 3D shape in metres, hip-centred and in
+   the camera's orientation (x right, y down, z away from the camera). Their absolute size is the model's
+   guess, so each person is rescaled to a stature prior (1.70 +- 0.09 m, or a known height) using robust
+   segment lengths (shin, thigh, torso, upper arm, forearm; median over the track) and the anthropometric
+   proportions of `standing_skeleton` (Drillis and Contini).
+2. **Pinhole depth.** With a focal length from a field-of-view prior (55-75 deg on the image's long side),
+   the translation that puts the scaled 3D body onto its image landmarks is a small linear least-squares
+   problem per frame (perspective, no small-angle approximation): the hip midpoint in camera coordinates.
+   This is ``Z = f * L_metric / L_pixels`` using every visible body landmark at once.
+3. **Floor plane.** Feet of standing people lie on one plane. A shared plane normal (camera pitch and
+   roll) with one offset per person is fitted to the foot points over the whole video, regularised towards
+   the mean body axis (people stand upright). Each person's offset says how far their feet are below the
+   camera at the prior scale; as the camera height is the same for everybody, the ratio corrects each
+   person's stature (shrunk towards the prior by the evidence's precision). The median of people's
+   offsets is the camera height.
+4. **Floor coordinates.** The hip midpoint is projected onto the plane: origin under the camera, x to
+   the camera's right, y forward, both along the floor. Positions are smoothed over time (running median,
+   then mean).
+5. **Uncertainty.** Monte Carlo over the field of view, each person's stature, the plane's tilt and the
+   floor evidence, plus the frame-to-frame jitter; reported as an SD on each position and each distance.
+
+Pair distances use the horizontal separation of hip midpoints, which barely depends on the camera's
+pitch; they depend mostly on the scale (statures) and, for people at different depths, on the focal
+length. Calibration (`FloorCalibration`) replaces priors with known values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cuedetect.landmarks import INDEX, NUM_LANDMARKS
+
+# Stature fractions (Drillis & Contini 1966, via Winter's Biomechanics): heights above the floor.
+# Columns: lateral x (person's right is +x), forward y, up z; in units of stature.
+_SKELETON = {
+    "nose": (0.0, 0.05, 0.925),
+    "left_eye_inner": (-0.012, 0.042, 0.94),
+    "left_eye": (-0.022, 0.04, 0.94),
+    "left_eye_outer": (-0.032, 0.035, 0.94),
+    "right_eye_inner": (0.012, 0.042, 0.94),
+    "right_eye": (0.022, 0.04, 0.94),
+    "right_eye_outer": (0.032, 0.035, 0.94),
+    "left_ear": (-0.046, 0.0, 0.925),
+    "right_ear": (0.046, 0.0, 0.925),
+    "mouth_left": (-0.016, 0.045, 0.905),
+    "mouth_right": (0.016, 0.045, 0.905),
+    "left_shoulder": (-0.129, 0.0, 0.818),
+    "right_shoulder": (0.129, 0.0, 0.818),
+    "left_elbow": (-0.14, 0.0, 0.63),
+    "right_elbow": (0.14, 0.0, 0.63),
+    "left_wrist": (-0.145, 0.02, 0.485),
+    "right_wrist": (0.145, 0.02, 0.485),
+    "left_pinky": (-0.15, 0.03, 0.45),
+    "right_pinky": (0.15, 0.03, 0.45),
+    "left_index": (-0.145, 0.04, 0.445),
+    "right_index": (0.145, 0.04, 0.445),
+    "left_thumb": (-0.13, 0.045, 0.46),
+    "right_thumb": (0.13, 0.045, 0.46),
+    "left_hip": (-0.055, 0.0, 0.53),
+    "right_hip": (0.055, 0.0, 0.53),
+    "left_knee": (-0.055, 0.005, 0.285),
+    "right_knee": (0.055, 0.005, 0.285),
+    "left_ankle": (-0.055, 0.0, 0.039),
+    "right_ankle": (0.055, 0.0, 0.039),
+    "left_heel": (-0.055, -0.025, 0.01),
+    "right_heel": (0.055, -0.025, 0.01),
+    "left_foot_index": (-0.06, 0.08, 0.005),
+    "right_foot_index": (0.06, 0.08, 0.005),
+}
+
+
+def standing_skeleton(stature_m: float = 1.70) -> np.ndarray:
+    """(33, 3) landmarks of an upright person facing +y, feet on the floor (z up), in metres."""
+    from cuedetect.landmarks import LANDMARK_NAMES
+
+    return np.array([_SKELETON[n] for n in LANDMARK_NAMES], dtype=np.float64) * stature_m
+
+
+_SEGMENTS = tuple(
+    (INDEX[f"{side}_{a}"], INDEX[f"{side}_{b}"])
+    for a, b in (("knee", "ankle"), ("hip", "knee"), ("shoulder", "elbow"), ("elbow", "wrist"))
+    for side in ("left", "right")
+)
+_REF = standing_skeleton(1.0)
+_SEG_RATIO = np.array([np.linalg.norm(_REF[a] - _REF[b]) for a, b in _SEGMENTS])
+_SH = (INDEX["left_shoulder"], INDEX["right_shoulder"])
+_HIP = (INDEX["left_hip"], INDEX["right_hip"])
+_TORSO_RATIO = float(_REF[list(_SH), 2].mean() - _REF[list(_HIP), 2].mean())
+_ANK = (INDEX["left_ankle"], INDEX["right_ankle"])
+# Landmarks used to place the body (arms and hands excluded: they move and their depth is poor).
+_CORE = np.array(
+    [INDEX[n] for n in ("nose", "left_ear", "right_ear")]
+    + [*_SH, *_HIP]
+    + [INDEX[f"{s}_{p}"] for p in ("knee", "ankle", "heel", "foot_index") for s in ("left", "right")]
+)
+_FEET = np.array([INDEX[f"{s}_{p}"] for p in ("heel", "foot_index") for s in ("left", "right")])
+
+
+@dataclass
+class PersonTrack:
+    """One person's landmarks over time (the input).
+
+    Attributes:
+        person: the person's id.
+        frame: (n,) frame indices; t: (n,) seconds.
+        xy: (n, 33, 2) normalized image coordinates; NaN = missing.
+        vis: (n, 33) visibility 0..1.
+        world: (n, 33, 3) MediaPipe world landmarks (metres, hip-centred, camera-aligned).
+    """
+
+    person: int
+    frame: np.ndarray
+    t: np.ndarray
+    xy: np.ndarray
+    vis: np.ndarray
+    world: np.ndarray
+
+
+@dataclass(frozen=True)
+class KnownDistance:
+    """Two people's floor distance measured at a time (e.g. a tape measure at the start)."""
+
+    person: int
+    other: int
+    t: float
+    distance_m: float
+
+
+@dataclass(frozen=True)
+class FloorCalibration:
+    """Known facts that replace priors. `fov_deg` is horizontal; `pitch_deg` is positive looking down."""
+
+    fov_deg: float | None = None
+    camera_height_m: float | None = None
+    pitch_deg: float | None = None
+    person_height_m: Mapping[int, float] = field(default_factory=dict)
+    known_distance: KnownDistance | None = None
+
+
+@dataclass(frozen=True)
+class FloorOptions:
+    """Priors and settings. The fov prior applies to the image's long side."""
+
+    fov_deg: float = 65.0
+    fov_sd_deg: float = 6.0
+    stature_m: float = 1.70
+    stature_sd_m: float = 0.09
+    upright_sd_deg: float = 8.0  # how far the mean body axis may be from the true vertical
+    foot_sd_m: float = 0.06  # scatter of foot points about the floor plane
+    min_visibility: float = 0.5
+    smooth_s: float = 0.6
+    n_samples: int = 64
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class FloorPosition:
+    """One person's floor position in one frame: metres, origin under the camera, y forward."""
+
+    x_m: float
+    y_m: float
+    sd_m: float
+
+
+@dataclass
+class FloorTrack:
+    """One person's floor positions. `samples` are the Monte Carlo draws (S, n, 2) behind `sd_m`."""
+
+    person: int
+    frame: np.ndarray
+    t: np.ndarray
+    xy_m: np.ndarray
+    sd_m: np.ndarray
+    jitter_m: float
+    samples: np.ndarray
+
+    def positions(self) -> list[FloorPosition]:
+        return [
+            FloorPosition(float(x), float(y), float(s))
+            for (x, y), s in zip(self.xy_m, self.sd_m, strict=True)
+        ]
+
+
+@dataclass(frozen=True)
+class CameraEstimate:
+    """The camera the estimate assumed or found; `*_sd` are Monte Carlo SDs."""
+
+    fov_deg: float
+    fov_sd_deg: float
+    pitch_deg: float
+    pitch_sd_deg: float
+    roll_deg: float
+    height_m: float
+    height_sd_m: float
+
+
+@dataclass
+class FloorEstimate:
+    tracks: dict[int, FloorTrack]
+    camera: CameraEstimate
+    stature_m: dict[int, float]
+
+
+@dataclass(frozen=True)
+class PairDistance:
+    frame: int
+    t: float
+    person: int
+    other: int
+    distance_m: float
+    distance_sd_m: float
+
+
+def implied_stature(world: np.ndarray, vis: np.ndarray, min_visibility: float = 0.5) -> float:
+    """The stature (m) MediaPipe's world landmarks imply, from median segment lengths; NaN if none seen."""
+    w = np.where((np.nan_to_num(vis, nan=0.0) >= min_visibility)[..., None], world, np.nan)
+    est = []
+    for k, (a, b) in enumerate(_SEGMENTS):
+        length = np.linalg.norm(w[:, a] - w[:, b], axis=-1)
+        if np.isfinite(length).sum():
+            est.append(np.nanmedian(length) / _SEG_RATIO[k])
+    torso = np.linalg.norm(w[:, list(_SH)].mean(axis=1) - w[:, list(_HIP)].mean(axis=1), axis=-1)
+    if np.isfinite(torso).sum():
+        est += [np.nanmedian(torso) / _TORSO_RATIO] * 2  # one torso counts like a pair of limbs
+    return float(np.median(est)) if est else math.nan
+
+
+def hip_translation(ab: np.ndarray, body: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Camera-frame hip midpoint T per frame so that body + T projects onto the image points.
+
+    Args:
+        ab: (n, m, 2) normalized camera coordinates ((u - cx) / f, (v - cy) / f) of m landmarks.
+        body: (n, m, 3) the landmarks around the hip midpoint in metres, camera-aligned.
+        weight: (n, m) weights (0 for unusable points).
+
+    Returns:
+        (n, 3); NaN where fewer than 3 usable points.
+    """
+    w = np.where(np.isfinite(ab).all(-1) & np.isfinite(body).all(-1), weight, 0.0)
+    ab = np.nan_to_num(ab)
+    body = np.nan_to_num(body)
+    n, m = w.shape
+    # a (Z + Tz) = X + Tx  ->  Tx - a Tz = a Z - X ; likewise for y with b.
+    rows = np.zeros((n, m, 2, 3))
+    rows[..., 0, 0] = 1.0
+    rows[..., 1, 1] = 1.0
+    rows[..., 0, 2] = -ab[..., 0]
+    rows[..., 1, 2] = -ab[..., 1]
+    rhs = ab * body[..., 2:3] - body[..., :2]
+    A = np.einsum("nm,nmki,nmkj->nij", w, rows, rows)
+    B = np.einsum("nm,nmki,nmk->ni", w, rows, rhs)
+    ok = (w > 0).sum(axis=1) >= 3
+    out = np.full((n, 3), np.nan)
+    if ok.any():
+        out[ok] = np.linalg.solve(A[ok] + 1e-9 * np.eye(3), B[ok][..., None])[..., 0]
+    return out
+
+
+def _focal(width: int, height: int, fov_deg: float) -> float:
+    return 0.5 * max(width, height) / math.tan(math.radians(fov_deg) / 2)
+
+
+def _up_from_pitch(pitch_deg: float) -> np.ndarray:
+    p = math.radians(pitch_deg)
+    return np.array([0.0, -math.cos(p), -math.sin(p)])
+
+
+def _smooth(a: np.ndarray, window: int) -> np.ndarray:
+    """Centred running median then mean along axis 1 of (S, n, d), NaN-aware; window is odd."""
+    if window <= 1 or a.shape[1] < 2:
+        return a
+    h = window // 2
+    pad = np.pad(a, ((0, 0), (h, h), (0, 0)), constant_values=np.nan)
+    win = np.lib.stride_tricks.sliding_window_view(pad, window, axis=1)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med = np.nanmedian(win, axis=-1)
+        pad = np.pad(med, ((0, 0), (h, h), (0, 0)), constant_values=np.nan)
+        out = np.nanmean(np.lib.stride_tricks.sliding_window_view(pad, window, axis=1), axis=-1)
+    return np.where(np.isfinite(a), out, np.nan)
+
+
+@dataclass
+class _Prepared:
+    track: PersonTrack
+    ab_px: np.ndarray  # (n, m, 2) pixel offsets from the image centre
+    body: np.ndarray  # (n, m, 3) world landmarks rescaled to 1 m stature
+    weight: np.ndarray
+    up_body: np.ndarray  # (3,) median body axis in camera coordinates
+    feet_offset: np.ndarray  # (n, 3) feet point minus hip midpoint at 1 m stature
+
+
+def _prepare(tr: PersonTrack, size: tuple[int, int], opt: FloorOptions) -> _Prepared:
+    w, h = size
+    vis = np.nan_to_num(np.asarray(tr.vis, np.float64), nan=0.0)
+    world = np.asarray(tr.world, np.float64)
+    xy = np.asarray(tr.xy, np.float64)
+    s0 = implied_stature(world, vis, opt.min_visibility)
+    if not np.isfinite(s0) or s0 <= 0:
+        s0 = math.nan
+    unit = world / s0
+    ok = vis >= opt.min_visibility
+    px = np.stack([(xy[..., 0] - 0.5) * w, (xy[..., 1] - 0.5) * h], axis=-1)
+    weight = np.where(ok, vis, 0.0)
+    feet_ok = ok[:, _FEET]
+    feet = np.where(feet_ok[..., None], unit[:, _FEET], np.nan)
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            feet_offset = np.nanmean(feet, axis=1)
+            axis = unit[:, list(_SH)].mean(1) - np.where(
+                ok[:, list(_ANK)][..., None], unit[:, list(_ANK)], np.nan
+            ).mean(1)
+            up = np.nanmedian(axis / np.linalg.norm(axis, axis=-1, keepdims=True), axis=0)
+    return _Prepared(tr, px[:, _CORE], unit[:, _CORE], weight[:, _CORE], up, feet_offset)
+
+
+def _fit_plane(
+    feet: list[np.ndarray], up0: np.ndarray, opt: FloorOptions
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shared normal + per-person offsets. Returns (normal, eigenvectors (3,3), eigen-gaps (2,)).
+
+    Foot points scatter mostly along the viewing ray (depth from body size is the noisy coordinate). Plain
+    total least squares would tilt the plane to contain that scatter; instead each person's noise
+    covariance (from frame-to-frame differences) is subtracted from their scatter matrix, which makes the
+    fit unbiased, and each person is weighted by their residual variance about the plane.
+    """
+    A = np.zeros((3, 3))
+    for f in feet:
+        f = f[np.isfinite(f).all(axis=1)]
+        if len(f) < 3:
+            continue
+        d = f - f.mean(axis=0)
+        dd = np.diff(f, axis=0)
+        noise = dd.T @ dd / (2 * len(dd))
+        var = float(up0 @ noise @ up0) + opt.foot_sd_m**2
+        A += (d.T @ d - len(f) * noise) / var
+    prior = 1.0 / math.radians(opt.upright_sd_deg) ** 2
+    A += (np.eye(3) - np.outer(up0, up0)) * prior
+    vals, vecs = np.linalg.eigh(A)
+    n = vecs[:, 0] * np.sign(vecs[:, 0] @ up0)
+    return n, vecs, np.maximum(vals[1:] - vals[0], prior)
+
+
+def estimate_floor(
+    tracks: Sequence[PersonTrack],
+    image_size: tuple[int, int],
+    calibration: FloorCalibration | None = None,
+    options: FloorOptions | None = None,
+) -> FloorEstimate:
+    """Floor positions of every person in every frame, camera geometry, and their uncertainty.
+
+    Args:
+        tracks: one `PersonTrack` per person (frames need not be shared between persons).
+        image_size: (width, height) in pixels of the frames the landmarks are normalized to.
+        calibration: known values that replace the priors.
+        options: priors, smoothing and Monte Carlo settings.
+    """
+    cal = calibration or FloorCalibration()
+    opt = options or FloorOptions()
+    prepared = [_prepare(tr, image_size, opt) for tr in tracks if len(tr.t)]
+    rng = np.random.default_rng(opt.seed)
+    S = max(1, opt.n_samples)
+    w, h = image_size
+    fov_nom = cal.fov_deg if cal.fov_deg is not None else opt.fov_deg
+    if cal.fov_deg is not None and w < h:  # a known horizontal fov on a portrait frame
+        fov_nom = 2 * math.degrees(math.atan(math.tan(math.radians(cal.fov_deg) / 2) * h / w))
+    fov_sd = 0.0 if cal.fov_deg is not None else opt.fov_sd_deg
+    rel_sd = opt.stature_sd_m / opt.stature_m
+    prior_stat = {p.track.person: cal.person_height_m.get(p.track.person, opt.stature_m) for p in prepared}
+    prior_sd = {k: (0.005 if k in cal.person_height_m else rel_sd) for k in prior_stat}
+    # Up direction: the mean body axis over everybody, unless the pitch is known.
+    axes = [p.up_body for p in prepared if np.isfinite(p.up_body).all()]
+    up0 = np.mean(axes, axis=0) if axes else _up_from_pitch(0.0)
+    up0 = up0 / np.linalg.norm(up0)
+    if cal.pitch_deg is not None:
+        up0 = _up_from_pitch(cal.pitch_deg)
+
+    out_xy: dict[int, np.ndarray] = {
+        p.track.person: np.full((S + 1, len(p.track.t), 2), np.nan) for p in prepared
+    }
+    cams = np.full((S + 1, 4), np.nan)  # fov, pitch, roll, height
+    statures: dict[int, float] = {}
+    for s in range(S + 1):
+        nominal = s == 0
+        fov = fov_nom if nominal else float(np.clip(rng.normal(fov_nom, fov_sd), 20.0, 150.0))
+        f = _focal(w, h, fov)
+        hips, feet, scale = [], [], []
+        for p in prepared:
+            k = p.track.person
+            st = prior_stat[k] if nominal else prior_stat[k] * math.exp(rng.normal(0.0, prior_sd[k]))
+            T = hip_translation(p.ab_px / f, p.body * st, p.weight)
+            hips.append(T)
+            feet.append(T + p.feet_offset * st)
+            scale.append(st)
+        if cal.pitch_deg is not None:
+            n = up0
+        else:
+            n, vecs, gaps = _fit_plane(feet, up0, opt)
+            if not nominal:  # tilt the plane within its uncertainty
+                n = (
+                    n
+                    + vecs[:, 1] * rng.normal(0, gaps[0] ** -0.5)
+                    + vecs[:, 2] * rng.normal(0, gaps[1] ** -0.5)
+                )
+                n /= np.linalg.norm(n)
+        # Per-person feet depth below the camera at the prior scale; the camera height is shared.
+        offs, ses, dists = [], [], []
+        for F in feet:
+            d = -(F @ n)
+            d = d[np.isfinite(d)]
+            offs.append(float(np.median(d)) if len(d) else math.nan)
+            ses.append(float(np.std(d) / math.sqrt(max(1.0, len(d) / 8))) if len(d) > 1 else math.inf)
+            horiz = F - np.outer(F @ n, n)
+            dists.append(float(np.nanmedian(np.linalg.norm(horiz, axis=1))) if len(d) else math.nan)
+        offs_a, dists_a = np.array(offs), np.array(dists)
+        pitch_sd = math.radians(opt.upright_sd_deg) if cal.pitch_deg is None else math.radians(1.0)
+        good = np.isfinite(offs_a) & (offs_a > 0.2)
+        cam_h = math.nan
+        if good.any():
+            sd_e = np.sqrt(
+                (np.array(ses) / np.maximum(offs_a, 1e-6)) ** 2
+                + (pitch_sd * (dists_a - np.nanmedian(dists_a[good])) / np.nanmedian(offs_a[good])) ** 2
+                + 0.01**2
+            )
+            psd = np.array([prior_sd[p.track.person] for p in prepared])
+            if cal.camera_height_m is not None:
+                log_h = math.log(cal.camera_height_m)
+            else:  # precision-weighted: log h = log off_p + log c_p, c_p ~ prior
+                wts = np.where(good, 1.0 / (psd**2 + sd_e**2), 0.0)
+                log_h = float(np.sum(wts * np.log(np.where(good, offs_a, 1.0))) / wts.sum())
+            cam_h = math.exp(log_h)
+            evid = np.where(good, log_h - np.log(np.where(good, offs_a, 1.0)), 0.0)
+            if not nominal:
+                evid = evid + rng.normal(0, 1, len(evid)) * sd_e
+            shrink = np.where(good, psd**2 / (psd**2 + sd_e**2), 0.0)
+            corr = np.exp(shrink * evid)
+        else:
+            corr = np.ones(len(prepared))
+        # Floor frame: origin under the camera, x along the camera's right, y forward.
+        ex = np.array([1.0, 0.0, 0.0]) - n[0] * n
+        ex /= np.linalg.norm(ex)
+        ey = np.cross(n, ex)
+        for i, p in enumerate(prepared):
+            k = p.track.person
+            T = hips[i] * corr[i]
+            out_xy[k][s] = np.stack([T @ ex, T @ ey], axis=-1)
+            if nominal:
+                statures[k] = scale[i] * float(corr[i])
+        if cal.known_distance is not None:
+            kd = cal.known_distance
+            d_est = _distance_at(out_xy, prepared, kd, s)
+            if np.isfinite(d_est) and d_est > 0:
+                for k in out_xy:
+                    out_xy[k][s] *= kd.distance_m / d_est
+                cam_h *= kd.distance_m / d_est
+        cams[s] = (
+            fov,
+            math.degrees(math.asin(float(np.clip(-n[2], -1, 1)))),
+            math.degrees(math.atan2(n[0], -n[1])),
+            cam_h,
+        )
+
+    return _finish(prepared, out_xy, cams, statures, opt, fov_nom)
+
+
+def _distance_at(
+    out_xy: dict[int, np.ndarray], prepared: list[_Prepared], kd: KnownDistance, s: int
+) -> float:
+    by = {p.track.person: p.track for p in prepared}
+    if kd.person not in by or kd.other not in by:
+        return math.nan
+    a, b = by[kd.person], by[kd.other]
+    ia, ib = int(np.argmin(np.abs(a.t - kd.t))), int(np.argmin(np.abs(b.t - kd.t)))
+    return float(np.linalg.norm(out_xy[kd.person][s, ia] - out_xy[kd.other][s, ib]))
+
+
+def _finish(prepared, out_xy, cams, statures, opt, fov_nom) -> FloorEstimate:
+    tracks: dict[int, FloorTrack] = {}
+    for p in prepared:
+        k, tr = p.track.person, p.track
+        raw = out_xy[k]
+        dt = float(np.median(np.diff(tr.t))) if len(tr.t) > 1 else 1.0
+        win = max(1, round(opt.smooth_s / dt) | 1)
+        sm = _smooth(raw, win)
+        resid = raw[0] - sm[0]
+        resid = resid[np.isfinite(resid).all(axis=1)]
+        jitter = (
+            float(1.4826 * np.median(np.linalg.norm(resid, axis=1)) / math.sqrt(win)) if len(resid) else 0.0
+        )
+        with np.errstate(invalid="ignore"):
+            mc = np.sqrt(np.mean(np.sum((sm[1:] - sm[0]) ** 2, axis=-1), axis=0)) if len(sm) > 1 else 0.0
+        sd = np.sqrt(mc**2 + jitter**2)
+        tracks[k] = FloorTrack(
+            k, np.asarray(tr.frame), np.asarray(tr.t, np.float64), sm[0], sd, jitter, sm[1:]
+        )
+    c = cams
+    rest = c[1:] if len(c) > 1 else c
+    camera = CameraEstimate(
+        fov_deg=float(fov_nom),
+        fov_sd_deg=float(np.nanstd(rest[:, 0])),
+        pitch_deg=float(c[0, 1]),
+        pitch_sd_deg=float(np.nanstd(rest[:, 1])),
+        roll_deg=float(c[0, 2]),
+        height_m=float(c[0, 3]),
+        height_sd_m=float(np.nanstd(rest[:, 3])),
+    )
+    return FloorEstimate(tracks, camera, statures)
+
+
+def pair_distances(estimate: FloorEstimate) -> list[PairDistance]:
+    """Floor distance between every pair of people in every frame both were placed (person < other)."""
+    rows: list[PairDistance] = []
+    ids = sorted(estimate.tracks)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            ta, tb = estimate.tracks[a], estimate.tracks[b]
+            common, ia, ib = np.intersect1d(ta.frame, tb.frame, return_indices=True)
+            if not len(common):
+                continue
+            d = np.linalg.norm(ta.xy_m[ia] - tb.xy_m[ib], axis=-1)
+            ds = np.linalg.norm(ta.samples[:, ia] - tb.samples[:, ib], axis=-1)
+            with np.errstate(invalid="ignore"):
+                mc = np.sqrt(np.mean((ds - d) ** 2, axis=0)) if len(ds) else np.zeros_like(d)
+            sd = np.sqrt(mc**2 + ta.jitter_m**2 + tb.jitter_m**2)
+            for j, fr in enumerate(common):
+                if np.isfinite(d[j]):
+                    rows.append(PairDistance(int(fr), float(ta.t[ia[j]]), a, b, float(d[j]), float(sd[j])))
+    return rows
+
+
+__all__ = [
+    "NUM_LANDMARKS",
+    "CameraEstimate",
+    "FloorCalibration",
+    "FloorEstimate",
+    "FloorOptions",
+    "FloorPosition",
+    "FloorTrack",
+    "KnownDistance",
+    "PairDistance",
+    "PersonTrack",
+    "estimate_floor",
+    "hip_translation",
+    "implied_stature",
+    "pair_distances",
+    "standing_skeleton",
+]

@@ -1,0 +1,215 @@
+"""Floor geometry on synthetic pinhole projections of known skeletons at known floor positions."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from cuedetect.landmarks import INDEX
+from cuedetect.pose.floor import (
+    FloorCalibration,
+    FloorOptions,
+    KnownDistance,
+    PersonTrack,
+    estimate_floor,
+    hip_translation,
+    implied_stature,
+    pair_distances,
+    standing_skeleton,
+)
+
+HIPS = [INDEX["left_hip"], INDEX["right_hip"]]
+
+
+@dataclass(frozen=True)
+class Cam:
+    height: float = 1.6
+    pitch_deg: float = 10.0
+    fov_deg: float = 65.0
+    size: tuple[int, int] = (1280, 720)
+
+    @property
+    def R(self) -> np.ndarray:  # noqa: N802 (the rotation matrix)
+        p = math.radians(self.pitch_deg)
+        return np.array([[1, 0, 0], [0, -math.sin(p), -math.cos(p)], [0, math.cos(p), -math.sin(p)]])
+
+    @property
+    def f(self) -> float:
+        return 0.5 * max(self.size) / math.tan(math.radians(self.fov_deg) / 2)
+
+    def project(self, pts: np.ndarray) -> np.ndarray:
+        c = (pts - np.array([0, 0, self.height])) @ self.R.T
+        w, h = self.size
+        return np.stack(
+            [(self.f * c[..., 0] / c[..., 2] + w / 2) / w, (self.f * c[..., 1] / c[..., 2] + h / 2) / h], -1
+        )
+
+
+def person(
+    cam: Cam,
+    pid: int,
+    stature: float,
+    path: np.ndarray,
+    yaw_deg: float,
+    rng: np.random.Generator,
+    px_noise: float = 1.5,
+    world_noise: float = 0.01,
+) -> tuple[PersonTrack, np.ndarray]:
+    """Project a standing skeleton walking along `path` (n, 2 floor metres); returns track and true hips."""
+    yaw = math.radians(yaw_deg)
+    rz = np.array([[math.cos(yaw), -math.sin(yaw), 0], [math.sin(yaw), math.cos(yaw), 0], [0, 0, 1]])
+    skel = standing_skeleton(stature) @ rz.T
+    hip = skel[HIPS].mean(axis=0)
+    pts = skel[None] + np.concatenate([path, np.zeros((len(path), 1))], axis=1)[:, None]
+    xy = cam.project(pts) + rng.normal(0, px_noise, (*pts.shape[:2], 2)) / np.array(cam.size)
+    # MediaPipe's world landmarks: camera-aligned, hip-centred, an average-sized body (1.70 m) plus noise.
+    world = ((skel - hip) @ cam.R.T) * (1.70 / stature)
+    world = world[None] + rng.normal(0, world_noise, (len(path), 33, 3))
+    n = len(path)
+    tr = PersonTrack(pid, np.arange(n), np.arange(n) / 15.0, xy, np.ones((n, 33)), world)
+    return tr, path + hip[:2]
+
+
+def scene(
+    cam: Cam,
+    distance: float,
+    depth: float = 3.5,
+    statures=(1.64, 1.78),
+    seed: int = 0,
+    n: int = 150,
+    walk: bool = True,
+):
+    """Two people facing each other side-on to the camera, swaying and stepping in depth."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / 15.0
+    sway = 0.3 * np.sin(2 * math.pi * t / 6.0) if walk else 0 * t
+    step = 0.8 * np.sin(2 * math.pi * t / 9.0) if walk else 0 * t
+    a = np.stack([-distance / 2 + 0 * t, depth + step + sway], 1)
+    b = np.stack([distance / 2 + 0.1 * sway, depth + step - 0.5 * sway], 1)
+    ta, ha = person(cam, 0, statures[0], a, 90.0, rng)
+    tb, hb = person(cam, 1, statures[1], b, -90.0, rng)
+    true_d = np.linalg.norm(ha - hb, axis=1)
+    return [ta, tb], (ha, hb), true_d
+
+
+def mae_distance(est, true_d) -> float:
+    rows = pair_distances(est)
+    d = np.array([r.distance_m for r in rows])
+    return float(np.mean(np.abs(d - true_d[[r.frame for r in rows]])))
+
+
+def test_skeleton_and_implied_stature_agree() -> None:
+    skel = standing_skeleton(1.8)
+    assert skel[:, 2].max() == pytest.approx(0.94 * 1.8)
+    world = np.broadcast_to(skel, (5, 33, 3)).copy()
+    assert implied_stature(world, np.ones((5, 33))) == pytest.approx(1.8, rel=1e-6)
+    assert math.isnan(implied_stature(world, np.zeros((5, 33))))
+
+
+@pytest.mark.parametrize("depth", [1.5, 4.0, 9.0])
+@pytest.mark.parametrize("pitch", [0.0, 20.0])
+def test_hip_translation_is_exact_without_noise(depth, pitch) -> None:
+    cam = Cam(pitch_deg=pitch)
+    skel = standing_skeleton(1.75)
+    hip = skel[HIPS].mean(axis=0) + np.array([0.7, depth, 0])
+    pts = skel + np.array([0.7, depth, 0])
+    xy = cam.project(pts)
+    w, h = cam.size
+    ab = np.stack([(xy[:, 0] - 0.5) * w, (xy[:, 1] - 0.5) * h], -1) / cam.f
+    body = (pts - hip) @ cam.R.T
+    T = hip_translation(ab[None], body[None], np.ones((1, 33)))[0]
+    np.testing.assert_allclose(T, cam.R @ (hip - np.array([0, 0, cam.height])), atol=1e-9)
+    assert np.isnan(hip_translation(ab[None], body[None], np.zeros((1, 33)))).all()
+
+
+CASES = [
+    # camera height, pitch, fov (true; the prior is 65 +- 6), pair distance, depth
+    (1.0, 0.0, 65.0, 1.0, 3.0),
+    (1.6, 10.0, 65.0, 1.5, 3.5),
+    (2.5, 25.0, 60.0, 0.8, 4.0),
+    (1.6, 15.0, 72.0, 2.5, 5.0),
+    (2.2, 5.0, 55.0, 1.2, 2.5),
+    (1.3, 30.0, 70.0, 2.0, 3.0),
+]
+
+
+@pytest.mark.parametrize(("height", "pitch", "fov", "distance", "depth"), CASES)
+def test_pair_distance_recovered_without_calibration(height, pitch, fov, distance, depth) -> None:
+    cam = Cam(height, pitch, fov)
+    tracks, _, true_d = scene(cam, distance, depth)
+    est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=24))
+    assert mae_distance(est, true_d) < 0.15
+    assert est.camera.pitch_deg == pytest.approx(pitch, abs=3.0)
+    assert est.camera.height_m == pytest.approx(height, rel=0.1)
+
+
+@pytest.mark.parametrize(("height", "pitch", "fov", "distance", "depth"), CASES[:3])
+def test_positions_recovered(height, pitch, fov, distance, depth) -> None:
+    cam = Cam(height, pitch, fov)
+    tracks, hips, _ = scene(cam, distance, depth)
+    est = estimate_floor(tracks, cam.size, FloorCalibration(fov_deg=fov), FloorOptions(n_samples=24))
+    for k, true in enumerate(hips):
+        err = np.linalg.norm(est.tracks[k].xy_m - true, axis=1)
+        assert np.median(err) < 0.3
+        pos = est.tracks[k].positions()
+        assert len(pos) == len(true) and all(p.sd_m > 0 for p in pos)
+
+
+def test_uncertainty_grows_with_distance() -> None:
+    cam = Cam()
+    sds = []
+    for depth in (2.0, 4.0, 8.0):
+        tracks, _, _ = scene(cam, 1.2, depth, walk=False)
+        est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=32))
+        sds.append(np.median(est.tracks[0].sd_m))
+    assert sds[0] < sds[1] < sds[2]
+
+
+def test_calibration_reduces_error() -> None:
+    """Two short people standing still: the stature prior alone is biased; what is known fixes it."""
+    cam = Cam(1.6, 12.0, 70.0)
+    tracks, _hips, true_d = scene(cam, 2.0, 3.0, statures=(1.55, 1.58), walk=False)
+    opts = FloorOptions(n_samples=32)
+    base = estimate_floor(tracks, cam.size, options=opts)
+    err0 = mae_distance(base, true_d)
+    assert err0 > 0.1
+    cals = {
+        "distance": FloorCalibration(known_distance=KnownDistance(0, 1, 2.0, float(true_d[30]))),
+        "heights": FloorCalibration(person_height_m={0: 1.55, 1: 1.58}, fov_deg=70.0),
+        "camera": FloorCalibration(camera_height_m=1.6, fov_deg=70.0, pitch_deg=12.0),
+    }
+    base_sd = np.median([r.distance_sd_m for r in pair_distances(base)])
+    for name, cal in cals.items():
+        est = estimate_floor(tracks, cam.size, cal, opts)
+        assert mae_distance(est, true_d) < 0.5 * err0, name
+        assert np.median([r.distance_sd_m for r in pair_distances(est)]) < base_sd, name
+
+
+def test_sd_covers_the_error() -> None:
+    """Over many scenes the reported distance SD is of the size of the actual error."""
+    z = []
+    for seed in range(6):
+        rng = np.random.default_rng(100 + seed)
+        statures = tuple(rng.normal(1.70, 0.09, 2))
+        cam = Cam(rng.uniform(1.0, 2.5), rng.uniform(0, 25), rng.uniform(58, 72))
+        tracks, _, true_d = scene(cam, rng.uniform(0.8, 2.5), rng.uniform(2.5, 5), statures, seed, walk=False)
+        rows = pair_distances(estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=32)))
+        z += [(r.distance_m - true_d[r.frame]) / r.distance_sd_m for r in rows[::10]]
+    assert 0.2 < np.sqrt(np.mean(np.square(z))) < 2.5
+
+
+def test_pairs_only_where_both_are_seen_and_nan_frames_tolerated() -> None:
+    cam = Cam()
+    tracks, _, _ = scene(cam, 1.5, n=60)
+    b = tracks[1]
+    keep = np.arange(20, 60)
+    tracks[1] = PersonTrack(1, b.frame[keep], b.t[keep], b.xy[keep], b.vis[keep], b.world[keep])
+    tracks[0].vis[:5] = 0.0  # nobody visible for five frames
+    est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=8))
+    assert np.isnan(est.tracks[0].xy_m[:5]).all()
+    rows = pair_distances(est)
+    assert {r.frame for r in rows} == set(range(20, 60))
+    assert all(r.person == 0 and r.other == 1 for r in rows)
