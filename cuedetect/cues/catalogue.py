@@ -1,0 +1,140 @@
+"""The cue catalogue: one table of what cuedetect looks for, why trainers care, and how it is detected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["escalation", "de-escalation", "context"]
+Scope = Literal["person", "pair"]
+Detector = Literal["classifier", "rule"]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One entry of the catalogue."""
+
+    id: str
+    definition: str
+    reason: str
+    kind: Kind
+    scope: Scope
+    detector: Detector
+
+
+CATALOGUE: tuple[Cue, ...] = (
+    Cue(
+        "pointing",
+        "One arm extended toward the other person, hand at or near shoulder height.",
+        "Pointing at someone reads as accusing and dominant; trainers treat it as an escalation signal.",
+        "escalation",
+        "person",
+        "classifier",
+    ),
+    Cue(
+        "arms_crossed",
+        "Both forearms folded across the chest, each hand near the opposite elbow.",
+        "A closed, defensive posture: it signals refusal to engage and can read as dismissive.",
+        "escalation",
+        "person",
+        "classifier",
+    ),
+    Cue(
+        "hands_on_hips",
+        "Both hands resting on the hips with the elbows pointing outward.",
+        "Makes the body look bigger and signals impatience or challenge (a dominance display).",
+        "escalation",
+        "person",
+        "classifier",
+    ),
+    Cue(
+        "hands_raised",
+        "One or both hands above shoulder height.",
+        "Raised hands precede striking or large agitated gestures; a sign that arousal is rising.",
+        "escalation",
+        "person",
+        "classifier",
+    ),
+    Cue(
+        "fists_up",
+        "Guard position: hands closed in front of chest or face, elbows bent.",
+        "A fighting guard is a direct pre-assault indicator in use-of-force and de-escalation training.",
+        "escalation",
+        "person",
+        "classifier",
+    ),
+    Cue(
+        "hands_hidden",
+        "Both hands out of sight behind the back.",
+        "Hidden hands cannot be read and may hold an object; trainees are taught to watch the hands.",
+        "escalation",
+        "person",
+        "classifier",
+    ),
+    Cue(
+        "bladed_stance",
+        "Torso and feet turned about 45 degrees from the other person, feet staggered.",
+        "The bladed (fighting) stance protects the body and loads a strike: a classic pre-assault cue.",
+        "escalation",
+        "person",
+        "classifier",
+    ),
+    Cue(
+        "leaning_in",
+        "Upper body leaning forward from the hips toward the other person.",
+        "Leaning in invades personal space and is read as intimidation.",
+        "escalation",
+        "person",
+        "classifier",
+    ),
+    Cue(
+        "pacing",
+        "Walking back and forth, turning around repeatedly.",
+        "Pacing shows agitation and rising arousal; it often comes before an outburst.",
+        "escalation",
+        "person",
+        "classifier",
+    ),
+    Cue(
+        "open_hands",
+        "Hands visible in front of the body between waist and chest, palms open.",
+        "Open, visible palms are the recommended non-threatening posture for the person de-escalating.",
+        "de-escalation",
+        "person",
+        "classifier",
+    ),
+    Cue(
+        "rapid_approach",
+        "The distance between two people shrinks faster than 0.8 m/s (setting `closing_speed_mps`).",
+        "Closing distance quickly leaves no reaction time; a rule on measured closing speed is exact.",
+        "escalation",
+        "pair",
+        "rule",
+    ),
+    Cue(
+        "too_close",
+        "Hip-midpoint floor distance below 1.0 m (setting `too_close_m`).",
+        "Proxemics: inside about 1.2 m (Hall's social distance) a person has no reactionary gap; "
+        "a rule on measured distance is exact and needs no learning.",
+        "context",
+        "pair",
+        "rule",
+    ),
+)
+
+BY_ID: dict[str, Cue] = {c.id: c for c in CATALOGUE}
+CUE_IDS: tuple[str, ...] = tuple(c.id for c in CATALOGUE)
+CLASSIFIER_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.detector == "classifier")
+RULE_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.detector == "rule")
+PAIR_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.scope == "pair")
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as a Markdown table (for the README and the model card)."""
+    lines = [
+        "| cue | kind | scope | detector | definition | why trainers care |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in CATALOGUE:
+        lines.append(f"| `{c.id}` | {c.kind} | {c.scope} | {c.detector} | {c.definition} | {c.reason} |")
+    return "\n".join(lines)

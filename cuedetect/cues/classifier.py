@@ -1,0 +1,134 @@
+"""The trained posture-cue classifier: a scikit-learn Pipeline, multi-label, saved with skops.
+
+One HistGradientBoosting model per classifier cue (it handles NaN features natively), wrapped in a
+MultiOutputClassifier inside a Pipeline. Files: `<name>.skops` (the pipeline; loaded only with an
+allowlist of scikit-learn/numpy types, never as a pickle), `<name>.json` (features, cues, version,
+training summary) and `<name>.skops.sha256`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cuedetect.cues.catalogue import CLASSIFIER_CUES
+from cuedetect.errors import ModelUnavailableError
+from cuedetect.io_atomic import atomic_path, write_json
+
+MODEL_NAME = "cue_classifier"
+FORMAT_VERSION = 1
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "builtins.", "collections.", "scipy.")
+
+
+def make_pipeline(seed: int = 0, max_iter: int = 150):
+    """The untrained Pipeline (deterministic for a seed)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.multioutput import MultiOutputClassifier
+    from sklearn.pipeline import Pipeline
+
+    hgb = HistGradientBoostingClassifier(
+        max_iter=max_iter,
+        learning_rate=0.08,
+        max_leaf_nodes=31,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        early_stopping=False,
+        random_state=seed,
+    )
+    return Pipeline([("clf", MultiOutputClassifier(hgb))])
+
+
+@dataclass
+class CueClassifier:
+    """Multi-label posture-cue classifier over the feature table."""
+
+    features: list[str]
+    cues: tuple[str, ...] = CLASSIFIER_CUES
+    seed: int = 0
+    max_iter: int = 150
+    info: dict = field(default_factory=dict)
+    pipeline: object = None
+
+    def fit(self, X: pd.DataFrame, Y: np.ndarray) -> CueClassifier:
+        """Fit on feature rows X and (n, len(cues)) 0/1 labels; returns self."""
+        self.pipeline = make_pipeline(self.seed, self.max_iter)
+        self.pipeline.fit(X[self.features].to_numpy(dtype=np.float32), np.asarray(Y, dtype=int))
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Per-row probability of each cue, as a DataFrame with one column per cue."""
+        if self.pipeline is None:
+            raise ModelUnavailableError("the cue classifier is not trained")
+        if len(X) == 0:
+            return pd.DataFrame(columns=list(self.cues), dtype=float)
+        Xa = X.reindex(columns=self.features).to_numpy(dtype=np.float32)
+        probs = self.pipeline.predict_proba(Xa)
+        cols = {}
+        for cue, p in zip(self.cues, probs, strict=True):
+            cols[cue] = p[:, 1] if p.shape[1] > 1 else np.zeros(len(Xa))
+        return pd.DataFrame(cols, index=X.index)
+
+    # -- files -------------------------------------------------------------------------------------
+    def save(self, folder: Path, name: str = MODEL_NAME) -> Path:
+        """Write `<name>.skops`, `<name>.json` and `<name>.skops.sha256` into `folder`; returns the .skops."""
+        import skops.io as sio
+
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.skops"
+        with atomic_path(path) as tmp:
+            sio.dump(self.pipeline, tmp)
+        digest = sha256(path)
+        write_json(
+            folder / f"{name}.json",
+            {
+                "format": FORMAT_VERSION,
+                "features": self.features,
+                "cues": list(self.cues),
+                "seed": self.seed,
+                "max_iter": self.max_iter,
+                "sha256": digest,
+                "info": self.info,
+            },
+        )
+        (folder / f"{name}.skops.sha256").write_text(f"{digest}  {path.name}\n")
+        return path
+
+    @classmethod
+    def load(cls, folder: Path, name: str = MODEL_NAME) -> CueClassifier:
+        """Load a saved classifier; refuses files whose hash or object types are not as expected."""
+        import skops.io as sio
+
+        path, meta_path = folder / f"{name}.skops", folder / f"{name}.json"
+        if not path.exists() or not meta_path.exists():
+            raise ModelUnavailableError(f"no cue model in {folder}; train one with `cuedetect train`")
+        meta = json.loads(meta_path.read_text())
+        if meta.get("sha256") and meta["sha256"] != sha256(path):
+            raise ModelUnavailableError(f"{path} does not match its recorded sha256; retrain or restore it")
+        untrusted = sio.get_untrusted_types(file=path)
+        bad = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+        if bad:
+            raise ModelUnavailableError(
+                f"{path} holds unexpected object types {bad[:3]}; refusing to load it"
+            )
+        pipe = sio.load(path, trusted=untrusted)
+        return cls(
+            features=meta["features"],
+            cues=tuple(meta["cues"]),
+            seed=meta.get("seed", 0),
+            max_iter=meta.get("max_iter", 150),
+            info=meta.get("info", {}),
+            pipeline=pipe,
+        )
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

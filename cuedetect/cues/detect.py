@@ -1,0 +1,121 @@
+"""The one entry point after pose analysis: poses (+ pairs) -> cue events, roles and a summary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from cuedetect.cues.baseline import baseline_scores
+from cuedetect.cues.classifier import CueClassifier
+from cuedetect.cues.events import CueEvent, person_events
+from cuedetect.cues.features import build_features
+from cuedetect.cues.roles import guess_roles
+from cuedetect.cues.rules import pair_rule_events
+from cuedetect.cues.settings import CueSettings
+from cuedetect.cues.summary import session_summary
+from cuedetect.cues.tracks import tracks_from_poses
+from cuedetect.io_atomic import write_json
+from cuedetect.paths import models_dir
+
+
+@dataclass
+class EventsResult:
+    """What `detect_cues` found. `to_json` gives the `events.json` layout."""
+
+    duration: float
+    persons: list[dict]
+    events: list[CueEvent]
+    summary: dict
+    detector: str
+    features: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def to_json(self, video: str) -> dict:
+        return {
+            "video": video,
+            "duration": round(self.duration, 3),
+            "persons": self.persons,
+            "events": [e.to_dict() for e in self.events],
+            "summary": self.summary,
+            "detector": self.detector,
+        }
+
+
+def model_folder() -> Path:
+    return models_dir() / "cues"
+
+
+def load_model(folder: Path | None = None) -> CueClassifier:
+    return CueClassifier.load(folder or model_folder())
+
+
+def _probabilities(feats: pd.DataFrame, model: CueClassifier | None) -> pd.DataFrame:
+    if model is None:
+        return baseline_scores(feats)
+    return model.predict_proba(feats)
+
+
+def detect_cues(
+    poses: pd.DataFrame,
+    pairs: pd.DataFrame | None = None,
+    settings: CueSettings | None = None,
+    *,
+    aspect: float = 16 / 9,
+    model: CueClassifier | Literal["auto", "baseline"] = "auto",
+    roles: Mapping | None = None,
+    duration: float | None = None,
+) -> EventsResult:
+    """Find cue events in an analysed video.
+
+    Args:
+        poses: the `poses.parquet` table.
+        pairs: the `pairs.parquet` table (None: distances from the floor positions in `poses`).
+        settings: thresholds; defaults from `CueSettings()`.
+        aspect: the video's width / height (normalized coordinates are scaled by it).
+        model: a loaded classifier, "auto" (the repository's trained model, or the geometric baseline if
+            there is none or $CUEDETECT_CUE_DETECTOR=baseline), or "baseline".
+        roles: person id -> "trainee" / "client" overrides.
+        duration: video duration in seconds (default: the last pose time).
+    """
+    settings = settings or CueSettings()
+    if model == "auto":
+        if (
+            os.environ.get("CUEDETECT_CUE_DETECTOR") == "baseline"
+            or not (model_folder() / "cue_classifier.skops").exists()
+        ):
+            model = "baseline"
+        else:
+            model = load_model()
+    clf = None if model == "baseline" else model
+    tracks = tracks_from_poses(poses)
+    feats = build_features(tracks, pairs, aspect, settings)
+    events: list[CueEvent] = []
+    if len(feats):
+        probs = _probabilities(feats, clf)
+        for _, idx in feats.groupby("person", sort=True).groups.items():
+            events += person_events(feats.loc[idx], probs.loc[idx], settings)
+    events += pair_rule_events(tracks, pairs, settings)
+    events.sort(key=lambda e: (e.start, e.cue, str(e.person)))
+    persons = [tr.person for tr in tracks]
+    role_of = guess_roles(persons, events, feats, roles)
+    if duration is None:
+        duration = float(np.nanmax(poses["t"])) if len(poses) else 0.0
+    detector = "baseline" if clf is None else f"classifier {clf.info.get('version', '?')}"
+    return EventsResult(
+        duration=float(duration),
+        persons=[{"id": p, "role": r} for p, r in role_of.items()],
+        events=events,
+        summary=session_summary(events, role_of, feats, duration, settings),
+        detector=detector,
+        features=feats,
+    )
+
+
+def write_events_json(path: str | os.PathLike[str], result: EventsResult, video: str) -> None:
+    """Write `events.json` atomically."""
+    write_json(path, result.to_json(video))

@@ -1,0 +1,56 @@
+"""Thresholds that come from practice, in one dataclass with documented defaults (no magic numbers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CueSettings:
+    """Every tunable number of cue detection.
+
+    Distances are metres on the floor between hip midpoints; speeds metres per second; times seconds.
+    """
+
+    too_close_m: float = 1.0
+    """Pair closer than this is `too_close` (the studio's definition; inside Hall's 1.2 m social zone)."""
+    safe_distance_m: float = 1.2
+    """Summary: time the pair spends at or beyond this is "at a safe distance" (Hall's social distance)."""
+    closing_speed_mps: float = 0.8
+    """`rapid_approach`: the distance shrinks faster than this."""
+    closing_window_s: float = 0.5
+    """Closing speed is the slope of distance over a centred window this long."""
+    distance_smooth_s: float = 0.3
+    """Distance is median-smoothed over this window before the too_close rule."""
+    window_s: float = 1.0
+    """Sliding window for per-person features (mean and spread of each frame feature)."""
+    pacing_window_s: float = 4.0
+    """Window over which walking back and forth is measured for `pacing`."""
+    on_threshold: float = 0.6
+    """Hysteresis: a cue switches on when its smoothed probability rises above this ..."""
+    off_threshold: float = 0.4
+    """... and off when it falls below this."""
+    prob_smooth_s: float = 0.3
+    """Probabilities are averaged over this window before the hysteresis."""
+    merge_gap_s: float = 0.4
+    """Two events of the same cue and person separated by less than this become one."""
+    min_duration_s: dict[str, float] = field(
+        default_factory=lambda: {
+            "pointing": 0.5,
+            "arms_crossed": 0.8,
+            "hands_on_hips": 0.8,
+            "hands_raised": 0.4,
+            "fists_up": 0.4,
+            "hands_hidden": 0.8,
+            "bladed_stance": 0.8,
+            "leaning_in": 0.6,
+            "pacing": 2.0,
+            "open_hands": 0.6,
+            "rapid_approach": 0.3,
+            "too_close": 0.5,
+        }
+    )
+    """Events shorter than this (per cue) are dropped."""
+
+    def min_duration(self, cue: str) -> float:
+        return self.min_duration_s.get(cue, 0.5)
