@@ -13,9 +13,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @user_errors
     def models(
-        variant: str = typer.Option(
-            "default", "--variant", "-v",
-            help="lite, full, heavy or all; the default provisions full (analysis) and lite (live mode).",
+        variant: str | None = typer.Option(
+            None, "--variant", "-v", show_default=False,
+            help="lite, full, heavy or all. Without it: full (for analysis) and lite (for live mode).",
         ),
         force: bool = typer.Option(
             False, "--force", help="Provision again even if a verified bundle exists."
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         from cuedetect.errors import InputError
         from cuedetect.pose import provision as prov
 
-        if variant == "default":
+        if variant is None:
             variants: tuple[str, ...] = prov.DEFAULT_VARIANTS
         elif variant == "all":
             variants = ("lite", "full", "heavy")

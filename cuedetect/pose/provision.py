@@ -45,7 +45,7 @@ CACHE_ENV = "CUEDETECT_CACHE_DIR"
 CONNECT_TIMEOUT_S = 4.0
 DEFAULT_VARIANTS = ("full", "lite")  # the analysis default and live mode
 # Published checksums of the official float16 bundles ("1" and "latest" serve the same files), as pinned
-# by many public projects; `full` was re-uploaded once with the same size, so both of its hashes count.
+# by many public projects; two same-size checksums are in use for `full` (a re-upload), both accepted.
 OFFICIAL_PINS: dict[str, dict[str, Any]] = {
     "lite": {"size": 5_777_746,
              "sha256": ["59929e1d1ee95287735ddd833b19cf4ac46d29bc7afddbbf6753c459690d574a"]},
@@ -137,7 +137,7 @@ def accepted_hashes(manifest: dict[str, Any], variant: str) -> dict[str, str]:
 
 
 def official_hashes(manifest: dict[str, Any], variant: str) -> list[str]:
-    """Published SHA-256s of the official bundle (Google re-uploaded `full` once: two are known)."""
+    """Published SHA-256s of the official bundle (two are in use for `full`)."""
     pinned = (manifest.get("bundles", {}).get(variant, {}).get("official") or {}).get("sha256") or []
     return [pinned] if isinstance(pinned, str) else list(pinned)
 
