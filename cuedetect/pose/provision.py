@@ -95,8 +95,8 @@ def cache_dir() -> Path:
 def load_manifest(path: Path = MANIFEST_PATH) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {"format": 1, "bundles": {}}
+    except FileNotFoundError:  # e.g. installed without the checkout: still check official downloads
+        return {"format": 1, "bundles": {v: {"official": dict(pin)} for v, pin in OFFICIAL_PINS.items()}}
     except (OSError, json.JSONDecodeError) as exc:
         raise ModelUnavailableError(f"cannot read the model manifest {path}: {exc}") from exc
 

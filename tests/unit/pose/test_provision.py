@@ -120,6 +120,25 @@ def test_official_route_fails_fast_when_refused(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
+def test_a_host_that_accepts_but_never_answers_times_out(tmp_path: Path) -> None:
+    """A black-holed server must not hang provisioning: the read timeout ends it."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/pose_landmarker_full.task"
+        start = time.monotonic()
+        with pytest.raises(OSError):
+            provision.download_official(tmp_path / "x.task", url, 1.0, QUIET)
+        assert time.monotonic() - start < 3.0
+
+
+def test_without_a_manifest_file_the_official_pins_still_apply(tmp_path: Path) -> None:
+    manifest = provision.load_manifest(tmp_path / "missing.json")
+    assert provision.official_hashes(manifest, "lite") == provision.OFFICIAL_PINS["lite"]["sha256"]
+    accepted = provision.accepted_hashes(manifest, "full")
+    assert set(accepted) == set(provision.OFFICIAL_PINS["full"]["sha256"])
+
+
 def test_unreachable_official_route_falls_back_to_the_offline_build(tmp_path: Path) -> None:
     notes: list[str] = []
     start = time.monotonic()
