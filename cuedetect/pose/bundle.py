@@ -17,6 +17,7 @@ every machine, so the bundle's SHA-256 can be committed in `models/manifest.json
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import shutil
@@ -67,13 +68,7 @@ class SourceFile:
     sha256: str
 
     def as_dict(self) -> dict[str, str]:
-        return {
-            "registry": self.registry,
-            "package": self.package,
-            "version": self.version,
-            "inner_path": self.inner_path,
-            "sha256": self.sha256,
-        }
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from http.client import HTTPException
 from pathlib import Path
 from typing import Any
 
-from cuedetect.errors import ModelUnavailableError
+from cuedetect.errors import InputError, ModelUnavailableError
 from cuedetect.io_atomic import atomic_path, write_json
 from cuedetect.paths import REPO_DIR, models_dir
 from cuedetect.pose import bundle
@@ -293,9 +293,11 @@ def provision(
         manifest: the manifest dict; defaults to the committed models/manifest.json.
 
     Raises:
+        InputError: unknown variant.
         ModelUnavailableError: neither route produced a verified bundle; says what to do.
     """
-    bundle.sources_for(variant)  # validates the name
+    if variant not in bundle.VARIANTS:
+        raise InputError(f"unknown pose model variant {variant!r}; use one of {', '.join(bundle.VARIANTS)}")
     start = time.monotonic()
     folder = models_dir() if folder is None else folder
     reporter = Reporter() if reporter is None else reporter

@@ -224,3 +224,12 @@ def test_cache_dir_honours_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_
     assert cache_dir() == tmp_path
     monkeypatch.delenv(provision.CACHE_ENV)
     assert cache_dir().name == "model-sources"
+
+
+@pytest.mark.parametrize("variant", ["medium", "", "FULL", "full "])
+def test_unknown_variants_are_a_user_error(variant: str, tmp_path: Path) -> None:
+    from cuedetect.errors import InputError
+
+    with pytest.raises(InputError, match="lite, full, heavy"):
+        provision.provision(variant, folder=tmp_path, reporter=QUIET)
+    assert not list(tmp_path.iterdir())
