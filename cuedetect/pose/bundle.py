@@ -25,12 +25,14 @@ import struct
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cuedetect.errors import ModelUnavailableError
+from cuedetect.io_atomic import atomic_path
 
 VARIANTS = ("lite", "full", "heavy")
 DETECTOR_NAME = "pose_detector.tflite"
@@ -327,7 +329,7 @@ def _run(cmd: list[str], cwd: Path, what: str) -> None:
     except FileNotFoundError as exc:
         raise ModelUnavailableError(f"cannot {what}: {cmd[0]} not found") from exc
     except subprocess.TimeoutExpired as exc:
-        raise ModelUnavailableError(f"cannot {what}: `{' '.join(cmd)}` timed out") from exc
+        raise ModelUnavailableError(f"cannot {what}: no answer within {exc.timeout:.0f} s") from exc
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
         raise ModelUnavailableError(f"cannot {what}: {tail[0].strip()[:200]}")
@@ -341,43 +343,40 @@ def fetch_pypi_wheel(cache: Path) -> Path:
     if found:
         return found[0]
     folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / ".partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           "--platform", PYPI_PLATFORM, "--python-version", PYPI_PYTHON, "--disable-pip-version-check",
-           "-d", str(partial), f"{PYPI_PACKAGE}=={PYPI_VERSION}"]
-    _run(cmd, folder, f"download {PYPI_PACKAGE}=={PYPI_VERSION} from PyPI with pip")
-    wheels = sorted(partial.glob(pattern))
-    if not wheels:
-        raise ModelUnavailableError(f"pip did not produce a {pattern} wheel")
-    target = folder / wheels[0].name
-    wheels[0].replace(target)
-    shutil.rmtree(partial, ignore_errors=True)
+    # A private scratch folder: concurrent first uses must not trip over each other's partial files.
+    with tempfile.TemporaryDirectory(prefix=".partial-", dir=folder) as scratch:
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+               "--platform", PYPI_PLATFORM, "--python-version", PYPI_PYTHON,
+               "--disable-pip-version-check", "-d", scratch, f"{PYPI_PACKAGE}=={PYPI_VERSION}"]
+        _run(cmd, folder, f"download {PYPI_PACKAGE}=={PYPI_VERSION} from PyPI with pip")
+        wheels = sorted(Path(scratch).glob(pattern))
+        if not wheels:
+            raise ModelUnavailableError(f"pip did not produce a {pattern} wheel")
+        target = folder / wheels[0].name
+        wheels[0].replace(target)
     return target
 
 
 def fetch_npm_tarball(cache: Path) -> Path:
     """The pinned @mediapipe/pose tarball, fetched once with `npm pack` into `cache/npm/`."""
     folder = cache / "npm"
-    name = f"mediapipe-pose-{NPM_VERSION}.tgz"
-    if (folder / name).exists():
-        return folder / name
+    target = folder / f"mediapipe-pose-{NPM_VERSION}.tgz"
+    if target.exists():
+        return target
     if shutil.which("npm") is None:
         raise ModelUnavailableError(
             f"the lite and heavy pose models are built from the npm package {NPM_PACKAGE}, but npm is not "
             "installed: install Node.js and npm (Debian/Ubuntu: `sudo apt-get install npm`) and retry"
         )
-    partial = folder / ".partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    _run(["npm", "pack", "--silent", f"{NPM_PACKAGE}@{NPM_VERSION}"], partial,
-         f"download {NPM_PACKAGE}@{NPM_VERSION} from npm")
-    if not (partial / name).exists():
-        raise ModelUnavailableError(f"npm pack did not produce {name}")
-    (partial / name).replace(folder / name)
-    shutil.rmtree(partial, ignore_errors=True)
-    return folder / name
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".partial-", dir=folder) as scratch:
+        _run(["npm", "pack", "--silent", f"{NPM_PACKAGE}@{NPM_VERSION}"], Path(scratch),
+             f"download {NPM_PACKAGE}@{NPM_VERSION} from npm")
+        packed = Path(scratch) / target.name
+        if not packed.exists():
+            raise ModelUnavailableError(f"npm pack did not produce {target.name}")
+        packed.replace(target)
+    return target
 
 
 def _extract(archive: Path, source: SourceFile) -> bytes:
@@ -413,9 +412,8 @@ def load_source(source: SourceFile, cache: Path) -> bytes:
             f"expected {source.sha256[:12]}...; the cached package was removed, retry"
         )
     files.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(cached)
+    with atomic_path(cached) as tmp:
+        tmp.write_bytes(data)
     return data
 
 
