@@ -1,0 +1,81 @@
+"""`cuedetect analyze VIDEO --out DIR`: poses, ids, floor positions and pair distances for one video."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cuedetect.cli._common import user_errors
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @user_errors
+    def analyze(
+        video: Annotated[Path, typer.Argument(help="Video file (mp4, avi, mov, mkv, webm).")],
+        out: Annotated[Path, typer.Option("--out", help="Folder for the results.")],
+        fps: Annotated[float, typer.Option(help="Analysis rate in frames/s (0 = every frame).")] = 15.0,
+        model: Annotated[str, typer.Option(help="Pose model: lite, full or heavy.")] = "full",
+        jobs: Annotated[int, typer.Option(help="Processes to use (0 = all cores).")] = 0,
+        annotate: Annotated[bool, typer.Option(help="Also write annotated.mp4.")] = False,
+        overwrite: Annotated[bool, typer.Option(help="Replace an earlier analysis in --out.")] = False,
+        max_persons: Annotated[int, typer.Option(help="Most people looked for at once (1-4).")] = 4,
+    ) -> None:
+        """Find every person in every analysed frame, give each a stable id, and place them on the floor.
+
+        Writes DIR/poses.parquet, DIR/pairs.parquet, DIR/analysis.json (and DIR/annotated.mp4), all at
+        once at the end: an interrupted run leaves any earlier result in DIR as it was.
+        """
+        import os
+
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from cuedetect.errors import InputError
+        from cuedetect.pose.analyze import AnalyzeOptions
+        from cuedetect.pose.analyze import analyze as run
+        from cuedetect.pose.detector import quiet_native_logs
+
+        if not 1 <= max_persons <= 4:
+            raise InputError(f"--max-persons must be 1 to 4, not {max_persons}")
+        if fps < 0:
+            raise InputError(f"--fps must be positive (or 0 for every frame), not {fps}")
+        if model not in ("lite", "full", "heavy"):
+            raise InputError(f"--model must be lite, full or heavy, not {model!r}")
+        options = AnalyzeOptions(
+            video, out, fps or None, model, jobs or None, annotate, overwrite, max_persons
+        )
+        # MediaPipe/LiteRT write chatter straight to file descriptor 2: send that to /dev/null while
+        # the progress bar (and any error, printed after the block) goes to the real stderr.
+        err = os.fdopen(os.dup(2), "w", buffering=1)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("frames"),
+                   TextColumn("ETA"), TimeRemainingColumn())  # fmt: skip
+        with (
+            err,
+            quiet_native_logs(),
+            Progress(*columns, console=Console(file=err), transient=True) as progress,
+        ):
+            task = progress.add_task("analysing", total=None)
+
+            def on_progress(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            def on_stage(msg: str) -> None:
+                progress.update(task, description=msg)
+
+            result = run(options, on_progress=on_progress, on_stage=on_stage)
+        persons = result["persons"]
+        total = result["timings_s"]["total_s"]
+        typer.echo(
+            f"{len(persons)} person(s) in {result['analysed_frames']} frames at "
+            f"{result['analysed_fps']:.1f} fps ({result['duration_s']:.1f} s of video in {total:.1f} s, "
+            f"{result['realtime_factor']:.2f}x real time)"
+        )
+        for p in persons:
+            span = f"{p['first_t']:.1f}-{p['last_t']:.1f} s"
+            typer.echo(f"  person {p['id']}: {p['frames_detected']} frames, {span}")
+        typer.echo(f"results in {out}/ (poses.parquet, pairs.parquet, analysis.json"
+                   + (", annotated.mp4)" if annotate else ")"))  # fmt: skip

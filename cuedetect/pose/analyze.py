@@ -1,0 +1,177 @@
+"""`analyze`: one video in, poses.parquet + pairs.parquet + analysis.json (+ annotated.mp4) out.
+
+Stages: probe (fails fast on a bad input) -> model -> tracking in `jobs` processes (pipeline) ->
+cleaning (filters) -> floor geometry (floor) -> tables -> optional annotated video -> atomic commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cuedetect.io_atomic import write_json
+from cuedetect.pose.pipeline import ChunkResult, ProgressFn, TrackingOptions, run_tracking
+from cuedetect.pose.sources import VideoInfo, probe_video
+
+
+@dataclass
+class AnalyzeOptions:
+    """Options of `analyze` (the flags of `cuedetect analyze`)."""
+
+    video: Path
+    out: Path
+    fps: float | None = 15.0
+    model: str = "full"
+    jobs: int | None = None  # None: all cores
+    annotate: bool = False
+    overwrite: bool = False
+    max_persons: int = 4
+    max_side: int = 1280
+
+
+def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("cuedetect", "mediapipe", "av", "numpy"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "unknown"
+    return out
+
+
+def _persons(res: ChunkResult, filled: np.ndarray) -> list[dict[str, Any]]:
+    out = []
+    for p in np.unique(res.person):
+        sel = res.person == p
+        out.append({
+            "id": int(p),
+            "frames_detected": int((sel & ~filled).sum()),
+            "frames_interpolated": int((sel & filled).sum()),
+            "first_t": float(res.t[sel].min()),
+            "last_t": float(res.t[sel].max()),
+        })  # fmt: skip
+    return out
+
+
+def write_annotated(path: Path, info: VideoInfo, res: ChunkResult, pairs: list[Any], fps: float,
+                    max_side: int) -> None:  # fmt: skip
+    """Re-decode the analysed frames and draw skeletons, ids and pair distances on them."""
+    from cuedetect.pose.annotate import (
+        AnnotatedVideoWriter,
+        DistanceAnnotator,
+        LabelAnnotator,
+        SkeletonAnnotator,
+    )
+    from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
+
+    skeleton, label, distance = SkeletonAnnotator(), LabelAnnotator(), DistanceAnnotator()
+    by_frame: dict[int, list[tuple[int, int, float, float]]] = {}
+    for p in pairs:
+        by_frame.setdefault(p.frame, []).append((p.person, p.other, p.distance_m, p.distance_sd_m))
+    opts = VideoSourceOptions(info.path, max_side=max_side, indices=res.analysed, info=info)
+    source = VideoFileSource.create_from_options(opts)
+    with source, AnnotatedVideoWriter(path, fps=fps, size=source.size, channels="rgb24") as writer:
+        for frame in source:
+            sel = res.frame == frame.index
+            scene = np.array(frame.image)
+            xy, ids = res.xy[sel], res.person[sel]
+            skeleton.annotate(scene, xy, ids)
+            label.annotate(scene, xy, ids)
+            distance.annotate(scene, xy, ids, by_frame.get(frame.index, []))
+            writer.write(scene)
+
+
+def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
+            on_stage: Callable[[str], None] | None = None) -> dict[str, Any]:  # fmt: skip
+    """Analyse one video into `options.out`; returns the analysis.json content.
+
+    Raises:
+        InputError: a bad video or a non-empty output folder without `overwrite` (nothing is written).
+        ModelUnavailableError: the pose model can be neither downloaded nor built.
+    """
+    from cuedetect.pose import outputs
+    from cuedetect.pose.provision import provision
+
+    stage = on_stage or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    info = probe_video(options.video)
+    out = Path(options.out)
+    outputs.check_out_dir(out, options.overwrite)
+    timings["probe_s"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    model = provision(options.model)
+    timings["model_s"] = time.perf_counter() - t
+    jobs = options.jobs or os.cpu_count() or 1
+    with outputs.partial_dir(out) as tmp:
+        t = time.perf_counter()
+        stage("finding and tracking people")
+        track_opts = TrackingOptions(model.path, options.max_persons, options.max_side)
+        tracked, run = run_tracking(info, options.fps, track_opts, jobs=jobs, on_progress=on_progress)
+        timings["tracking_s"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        cleaned, filled, logs = outputs.clean(tracked)
+        timings["cleaning_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        floor, pairs, camera = outputs.floor_geometry(cleaned)
+        timings["floor_s"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        outputs.poses_table(cleaned, filled, floor).to_parquet(tmp / "poses.parquet", index=False)
+        outputs.pairs_table(pairs).to_parquet(tmp / "pairs.parquet", index=False)
+        timings["tables_s"] = time.perf_counter() - t
+        analysed_fps = (len(tracked.analysed) - 1) / float(np.ptp(tracked.analysed_t)) if len(
+            tracked.analysed) > 1 else 0.0  # fmt: skip
+        if options.annotate:
+            t = time.perf_counter()
+            stage("drawing annotated.mp4")
+            write_annotated(tmp / "annotated.mp4", info, cleaned, pairs, max(analysed_fps, 1.0),
+                            options.max_side)  # fmt: skip
+            timings["annotate_s"] = time.perf_counter() - t
+        timings["total_s"] = time.perf_counter() - t0
+        analysis = {
+            "source": str(Path(options.video).resolve()),
+            "source_sha256": file_sha256(info.path),
+            "duration_s": info.duration,
+            "source_fps": info.average_fps,
+            "source_size": [info.width, info.height],
+            "rotation": info.rotation,
+            "frames_in_source": info.frame_count,
+            "analysed_fps": analysed_fps,
+            "analysed_frames": len(tracked.analysed),
+            "working_size": list(tracked.size),
+            "model": {"variant": options.model, "bundle_sha256": model.sha256, "route": model.route},
+            "versions": _versions(),
+            "jobs": run["chunks"],
+            "timings_s": timings,
+            "worker_timings_s": run["worker_timings_s"],
+            "model_calls": run["model_calls"],
+            "realtime_factor": info.duration / timings["total_s"] if timings["total_s"] else None,
+            "persons": _persons(cleaned, filled),
+            "camera": camera,
+            "cleaning": {str(k): v for k, v in logs.items()},
+            "files": [*sorted(p.name for p in tmp.iterdir()), "analysis.json"],
+        }
+        write_json(tmp / "analysis.json", analysis)
+        outputs.commit(tmp, out)
+    return analysis

@@ -1,0 +1,335 @@
+"""Multi-person pose on top of MediaPipe's single-person-at-heart `PoseLandmarker`.
+
+MediaPipe alone keeps one person in VIDEO mode and merges or misses people standing close in IMAGE mode
+(docs: FACTS.md). So:
+
+* every tracked person has their own VIDEO-mode landmarker (`num_poses=1`), fed a square crop around
+  the person's predicted box (plus a margin), so its internal ROI tracking (landmarks of the previous
+  frame -> next ROI, no detector run) stays on that person and stays cheap (~16 ms per person with the
+  full model), and its detector, when it must run, sees the person large. The crop stays still while
+  the person is well inside it, because that internal tracking works in crop coordinates. (Masking the
+  full frame instead keeps coordinates fixed but lost small people: the detector then sees them at
+  full-frame scale.)
+* a full-frame IMAGE-mode landmarker with a low detection threshold looks for new people only every
+  `detect_every` frames (more often while someone is lost), with the already tracked people painted out
+  so the detector finds the others instead of finding the same person again or merging two.
+
+The detector proposes; `cuedetect.pose.tracking.Tracker` decides who is who. After each update, call
+`assign` so each landmarker follows the track its person was matched to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cuedetect.pose.keypoints import CropBox, KeyPoints
+from cuedetect.pose.sources import Frame
+
+_TORSO = (11, 12, 24, 23)  # shoulders and hips, as a polygon
+_BODY = np.array([0, 11, 12, 23, 24])
+
+
+@dataclass
+class PoseDetectorOptions:
+    """Options of `MultiPersonPoseDetector`.
+
+    Attributes:
+        model_path: a PoseLandmarker `.task` bundle.
+        max_persons: most people looked for at once.
+        detect_every: analysed frames between full-frame searches for new people while all are tracked.
+        detect_every_lost: the same while a recently seen person is lost.
+        min_detection_confidence: person-detector threshold for the full-frame search (low finds more).
+        min_presence: a pose whose body landmarks have a lower mean presence is dropped.
+        margin: how far around a person's predicted box (in box widths/heights) their landmarker sees.
+    """
+
+    model_path: Path
+    max_persons: int = 4
+    detect_every: int = 10
+    detect_every_lost: int = 3
+    min_detection_confidence: float = 0.3
+    min_presence: float = 0.5
+    margin: float = 0.35
+
+
+@dataclass
+class Detection:
+    """One person's pose proposed for one frame.
+
+    Attributes:
+        keypoints: a single-person `KeyPoints`.
+        box: x0, y0, x1, y1 normalized (from the landmarks).
+        appearance: a normalized colour histogram of the torso (hue x saturation), or None.
+        source: id of the track whose landmarker produced it; None for the full-frame search.
+    """
+
+    keypoints: KeyPoints
+    box: np.ndarray
+    appearance: np.ndarray | None = None
+    source: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def quiet_native_logs() -> Iterator[None]:
+    """Silence MediaPipe/LiteRT start-up chatter written straight to file descriptor 2."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def torso_histogram(image: np.ndarray, kp: KeyPoints) -> np.ndarray | None:
+    """Hue x saturation histogram (16 x 4, sums to 1) inside the shoulder-hip quadrilateral."""
+    import cv2
+
+    h, w = image.shape[:2]
+    quad = kp.xy[0, list(_TORSO)]
+    if not np.isfinite(quad).all():
+        return None
+    pts = np.round(quad * (w, h)).astype(np.int32)
+    x0, y0 = np.clip(pts.min(axis=0), 0, (w - 1, h - 1))
+    x1, y1 = np.clip(pts.max(axis=0) + 1, 1, (w, h))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    roi = image[y0:y1, x0:x1]
+    mask = np.zeros(roi.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, pts - (x0, y0), 255)
+    hsv = cv2.cvtColor(roi, cv2.COLOR_RGB2HSV)
+    hist = cv2.calcHist([hsv], [0, 1], mask, [16, 4], [0, 180, 0, 256]).ravel()
+    total = hist.sum()
+    return (hist / total).astype(np.float32) if total > 0 else None
+
+
+def _pixel_box(box: np.ndarray, size: tuple[int, int], margin: float) -> tuple[int, int, int, int]:
+    w, h = size
+    x0, y0, x1, y1 = box
+    bw, bh = x1 - x0, y1 - y0
+    mx, my = margin * max(bw, 0.3 * bh), margin * bh
+    return (
+        int(np.clip((x0 - mx) * w, 0, w)),
+        int(np.clip((y0 - my) * h, 0, h)),
+        int(np.clip((x1 + mx) * w, 0, w)),
+        int(np.clip((y1 + my) * h, 0, h)),
+    )
+
+
+class MultiPersonPoseDetector:
+    """Per-person VIDEO landmarkers on masked frames plus a periodic full-frame search for new people."""
+
+    def __init__(self, options: PoseDetectorOptions) -> None:
+        self.options = options
+        self._model = Path(options.model_path).read_bytes()
+        self._trackers: dict[int, Any] = {}  # track id -> VIDEO-mode landmarker
+        self._last_ms: dict[int, int] = {}
+        self._windows: dict[int, tuple[float, float, float, float]] = {}  # id -> crop cx, cy, w, h
+        self._frames_since_search = 10**9
+        self.calls = {"track": 0, "search": 0}
+        with quiet_native_logs():
+            self._search = self._landmarker(video=False)
+
+    @classmethod
+    def create_from_options(cls, options: PoseDetectorOptions) -> MultiPersonPoseDetector:
+        return cls(options)
+
+    def __enter__(self) -> MultiPersonPoseDetector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for lm in self._trackers.values():
+            lm.close()
+        self._trackers.clear()
+        if self._search is not None:
+            self._search.close()
+            self._search = None
+
+    def _landmarker(self, video: bool) -> Any:
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        o = self.options
+        opts = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_buffer=self._model),
+            running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+            num_poses=1 if video else o.max_persons,
+            min_pose_detection_confidence=0.5 if video else o.min_detection_confidence,
+            min_pose_presence_confidence=o.min_presence,
+            min_tracking_confidence=0.5,
+        )
+        return vision.PoseLandmarker.create_from_options(opts)
+
+    def _run(
+        self, landmarker: Any, image: np.ndarray, ms: int | None, crop: CropBox | None = None
+    ) -> KeyPoints:
+        import mediapipe as mp
+
+        mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=image)
+        result = landmarker.detect(mp_image) if ms is None else landmarker.detect_for_video(mp_image, ms)
+        kp = KeyPoints.from_mediapipe(result, crop)
+        keep = kp.confidence >= self.options.min_presence
+        return kp[np.flatnonzero(keep)]
+
+    def _window(
+        self, tid: int, box: np.ndarray, size: tuple[int, int]
+    ) -> tuple[int, int, int, int] | None:
+        """A crop around a predicted box, kept still while the person stays well inside it.
+
+        Moving the crop shifts the landmarker's own tracking ROI (it lives in crop coordinates), so the
+        crop moves only when the person nears its edge or changes size a lot.
+        """
+        w, h = size
+        if not np.isfinite(box).all():
+            return None
+        m = self.options.margin
+        bw, bh = (box[2] - box[0]) * w, (box[3] - box[1]) * h
+        cx, cy = (box[0] + box[2]) / 2 * w, (box[1] + box[3]) / 2 * h
+        side_w = min(max(bw * (1 + 2 * m), 0.7 * bh, 16), w)
+        side_h = min(max(bh * (1 + 2 * m), 0.5 * bw, 16), h)
+        old = self._windows.get(tid)
+        if old is not None:
+            ox, oy, ow, oh = old
+            if abs(cx - ox) < 0.15 * ow and abs(cy - oy) < 0.15 * oh and 0.8 < side_h / oh < 1.25:
+                cx, cy, side_w, side_h = ox, oy, max(ow, min(side_w, w)), oh
+        self._windows[tid] = (cx, cy, side_w, side_h)
+        x0 = int(np.clip(cx - side_w / 2, 0, max(w - side_w, 0)))
+        y0 = int(np.clip(cy - side_h / 2, 0, max(h - side_h, 0)))
+        x1, y1 = min(w, int(x0 + side_w)), min(h, int(y0 + side_h))
+        return (x0, y0, x1, y1) if x1 - x0 >= 16 and y1 - y0 >= 16 else None
+    @staticmethod
+    def _isolate(
+        image: np.ndarray, win: tuple[int, int, int, int], own: np.ndarray, others: list[np.ndarray]
+    ) -> np.ndarray:
+        """The crop `win` of `image` with other tracked people painted grey (except where they overlap
+        this person), so the landmarker's detector cannot pick the wrong one."""
+        h, w = image.shape[:2]
+        x0, y0, x1, y1 = win
+        crop = np.array(image[y0:y1, x0:x1])
+        if not others:
+            return crop
+        ox0, oy0, ox1, oy1 = _pixel_box(own, (w, h), 0.1)
+        keep = crop[max(oy0 - y0, 0) : max(oy1 - y0, 0), max(ox0 - x0, 0) : max(ox1 - x0, 0)].copy()
+        for b in others:
+            bx0, by0, bx1, by1 = _pixel_box(b, (w, h), 0.05)
+            crop[max(by0 - y0, 0) : max(by1 - y0, 0), max(bx0 - x0, 0) : max(bx1 - x0, 0)] = 127
+        crop[max(oy0 - y0, 0) : max(oy1 - y0, 0), max(ox0 - x0, 0) : max(ox1 - x0, 0)] = keep
+        return crop
+
+    def _detection(self, image: np.ndarray, kp: KeyPoints, source: int | None) -> Detection:
+        return Detection(kp, kp.boxes(0.3)[0], torso_histogram(image, kp), source)
+
+    def detect(
+        self, frame: Frame, predicted: Mapping[int, np.ndarray], lost: bool = False
+    ) -> list[Detection]:
+        """Poses in `frame`.
+
+        Args:
+            frame: the frame (RGB).
+            predicted: normalized boxes (x0, y0, x1, y1) where each active track is expected now; each
+                gets its own landmarker.
+            lost: whether someone seen recently is missing (search for people more often).
+        """
+        image = frame.image
+        h, w = image.shape[:2]
+        ms = round(frame.t * 1000)
+        out: list[Detection] = []
+        for tid in list(self._trackers):
+            if tid not in predicted:
+                self._trackers.pop(tid).close()
+                self._windows.pop(tid, None)
+        for tid, box in predicted.items():
+            if tid not in self._trackers:
+                with quiet_native_logs():
+                    self._trackers[tid] = self._landmarker(video=True)
+                self._windows.pop(tid, None)
+            win = self._window(tid, box, (w, h))
+            if win is None:
+                continue
+            x0, y0, x1, y1 = win
+            crop = self._isolate(image, (x0, y0, x1, y1), box, [b for o, b in predicted.items() if o != tid])
+            ms_t = max(ms, self._last_ms.get(tid, -1) + 1)
+            self._last_ms[tid] = ms_t
+            kp = self._run(self._trackers[tid], crop, ms_t, CropBox(x0, y0, x1 - x0, y1 - y0, w, h))
+            self.calls["track"] += 1
+            out.extend(self._detection(image, kp[i], tid) for i in range(len(kp)))
+        self._frames_since_search += 1
+        every = self.options.detect_every_lost if lost else self.options.detect_every
+        need = len(predicted) < self.options.max_persons and (
+            self._frames_since_search >= every or not predicted
+        )
+        if need:
+            self._frames_since_search = 0
+            out.extend(self._search_new(image, [d.box for d in out]))
+        return out
+
+    def _search_new(self, image: np.ndarray, known: list[np.ndarray]) -> list[Detection]:
+        """Full-frame search with known people painted out; returns only people not already known."""
+        h, w = image.shape[:2]
+        found: list[Detection] = []
+        for _round in range(2):
+            boxes = known + [d.box for d in found]
+            if len(boxes) >= self.options.max_persons:
+                break
+            painted = image
+            if boxes:
+                painted = image.copy()
+                for b in boxes:
+                    x0, y0, x1, y1 = _pixel_box(b, (w, h), 0.05)
+                    painted[y0:y1, x0:x1] = 127
+            kp = self._run(self._search, painted, None)
+            self.calls["search"] += 1
+            new = [
+                self._detection(image, kp[i], None)
+                for i in range(len(kp))
+                if all(box_overlap(kp.boxes(0.3)[i], b) < 0.5 for b in boxes)
+            ]
+            if not new:
+                break
+            found.extend(new)
+        return found
+
+    def assign(self, moves: Mapping[int, int]) -> None:
+        """Hand landmarker `src` to track `dst` for each `src -> dst` (its person was matched to `dst`)."""
+        if not moves:
+            return
+        taken = {src: self._trackers.pop(src) for src in moves if src in self._trackers}
+        stamps = {src: self._last_ms.pop(src, -1) for src in moves}
+        windows = {src: self._windows.pop(src) for src in moves if src in self._windows}
+        for src, dst in moves.items():
+            if src in taken:
+                old = self._trackers.pop(dst, None)
+                if old is not None:
+                    old.close()
+                self._trackers[dst] = taken.pop(src)
+                if src in windows:
+                    self._windows[dst] = windows[src]
+                self._last_ms[dst] = max(stamps[src], self._last_ms.get(dst, -1))
+        for lm in taken.values():
+            lm.close()
+
+
+def box_overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over the smaller box's area (1 when one box holds the other)."""
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return 0.0
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return float(iw * ih / small) if small > 0 else 0.0

@@ -1,0 +1,231 @@
+"""The pose engine end to end: frames -> multi-person pose -> ids, in one or several processes.
+
+`track_chunk` runs in a worker: it decodes a list of frame indices, finds the people and tracks them,
+and returns plain arrays (`ChunkResult`). `run_tracking` splits a video into `jobs` time chunks that
+overlap by `overlap_s`, runs them in parallel (spawned processes; one landmarker uses one core) and
+stitches the chunks' ids by matching tracks on the overlapping frames (`cuedetect.pose.stitch`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import queue
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cuedetect.landmarks import NUM_LANDMARKS
+from cuedetect.pose.sources import VideoInfo, sample_indices
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class ChunkResult:
+    """Tracked poses of part of a video. Rows are (frame, person) pairs; ids are local to the chunk."""
+
+    analysed: np.ndarray  # frame indices analysed, in order
+    analysed_t: np.ndarray
+    frame: np.ndarray
+    t: np.ndarray
+    person: np.ndarray
+    xy: np.ndarray  # (rows, 33, 2)
+    vis: np.ndarray  # (rows, 33)
+    world: np.ndarray  # (rows, 33, 3)
+    appearance: dict[int, np.ndarray] = field(default_factory=dict)
+    size: tuple[int, int] = (0, 0)
+    timings: dict[str, float] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, size: tuple[int, int] = (0, 0)) -> ChunkResult:
+        z = np.zeros(0)
+        return cls(
+            np.zeros(0, np.int64), z, np.zeros(0, np.int64), z, np.zeros(0, np.int64),
+            np.zeros((0, NUM_LANDMARKS, 2), np.float32), np.zeros((0, NUM_LANDMARKS), np.float32),
+            np.zeros((0, NUM_LANDMARKS, 3), np.float32), size=size,
+        )  # fmt: skip
+
+
+@dataclass
+class TrackingOptions:
+    """Everything a worker needs (plain values, so it pickles)."""
+
+    model_path: Path
+    max_persons: int = 4
+    max_side: int = 1280
+
+
+def track_chunk(
+    info: VideoInfo,
+    indices: np.ndarray,
+    options: TrackingOptions,
+    progress: Callable[[int], None] | None = None,
+) -> ChunkResult:
+    """Find and track people in the frames `indices` of a probed video (runs in one process)."""
+    from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions
+    from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
+    from cuedetect.pose.tracking import Tracker, TrackerOptions
+
+    timings = {"decode_s": 0.0, "pose_s": 0.0, "track_s": 0.0}
+    src_opts = VideoSourceOptions(info.path, max_side=options.max_side, indices=indices, info=info)
+    det_opts = PoseDetectorOptions(options.model_path, max_persons=options.max_persons)
+    analysed: list[int] = []
+    analysed_t: list[float] = []
+    rows: dict[str, list[Any]] = {k: [] for k in ("frame", "t", "person", "xy", "vis", "world")}
+    appearance: dict[int, np.ndarray] = {}
+    with VideoFileSource.create_from_options(src_opts) as source, MultiPersonPoseDetector.create_from_options(
+        det_opts
+    ) as detector:
+        w, h = source.size
+        tracker = Tracker(TrackerOptions(aspect=w / h))
+        frames = iter(source)
+        done = 0
+        while True:
+            t0 = time.perf_counter()
+            frame = next(frames, None)
+            t1 = time.perf_counter()
+            timings["decode_s"] += t1 - t0
+            if frame is None:
+                break
+            detections = detector.detect(frame, tracker.predict(frame.t), lost=tracker.lost(frame.t))
+            t2 = time.perf_counter()
+            seen = tracker.update(detections, frame.t)
+            detector.assign(tracker.moves)
+            timings["track_s"] += time.perf_counter() - t2
+            timings["pose_s"] += t2 - t1
+            analysed.append(frame.index)
+            analysed_t.append(frame.t)
+            for tr in seen:
+                kp = tr.detection.keypoints  # type: ignore[union-attr]
+                rows["frame"].append(frame.index)
+                rows["t"].append(frame.t)
+                rows["person"].append(tr.id)
+                rows["xy"].append(kp.xy[0])
+                rows["vis"].append(kp.visibility[0])
+                rows["world"].append(
+                    kp.world[0] if kp.world is not None else np.full((NUM_LANDMARKS, 3), np.nan, np.float32)
+                )
+                if tr.appearance is not None:
+                    appearance[tr.id] = tr.appearance
+            done += 1
+            if progress is not None and done % 5 == 0:
+                progress(5)
+        if progress is not None and done % 5:
+            progress(done % 5)
+        calls = dict(detector.calls)
+    if not rows["frame"]:
+        res = ChunkResult.empty((w, h))
+        res.analysed, res.analysed_t = np.asarray(analysed, np.int64), np.asarray(analysed_t)
+        res.timings, res.calls = timings, calls
+        return res
+    return ChunkResult(
+        np.asarray(analysed, np.int64),
+        np.asarray(analysed_t),
+        np.asarray(rows["frame"], np.int64),
+        np.asarray(rows["t"]),
+        np.asarray(rows["person"], np.int64),
+        np.stack(rows["xy"]).astype(np.float32),
+        np.stack(rows["vis"]).astype(np.float32),
+        np.stack(rows["world"]).astype(np.float32),
+        appearance,
+        (w, h),
+        timings,
+        calls,
+    )
+
+
+def split_chunks(indices: np.ndarray, times: np.ndarray, jobs: int, overlap_s: float, min_chunk_s: float = 4.0
+                 ) -> list[tuple[np.ndarray, int]]:  # fmt: skip
+    """Split sampled frame `indices` into up to `jobs` time chunks.
+
+    Returns (indices to analyse, first index the chunk owns) per chunk; every chunk after the first also
+    analyses the `overlap_s` before the frames it owns, so ids can be matched across the boundary.
+    """
+    if len(indices) == 0:
+        return [(indices, 0)]
+    span = float(times[indices[-1]] - times[indices[0]])
+    n = max(1, min(jobs, math.floor(span / min_chunk_s) if span > 0 else 1))
+    bounds = np.linspace(0, len(indices), n + 1).round().astype(int)
+    out = []
+    for k in range(n):
+        lo, hi = bounds[k], bounds[k + 1]
+        own_first = int(indices[lo])
+        start_t = times[own_first] - (overlap_s if k > 0 else 0)
+        lo_ov = int(np.searchsorted(times[indices], start_t, side="left"))
+        out.append((indices[lo_ov:hi], own_first))
+    return out
+
+
+def _pool_worker(info: VideoInfo, indices: np.ndarray, options: TrackingOptions, q: Any) -> ChunkResult:
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    return track_chunk(info, indices, options, progress=q.put)
+
+
+def run_tracking(
+    info: VideoInfo,
+    fps: float | None,
+    options: TrackingOptions,
+    jobs: int = 1,
+    overlap_s: float = 1.0,
+    on_progress: ProgressFn | None = None,
+) -> tuple[ChunkResult, dict[str, Any]]:
+    """Track everyone in the video, in `jobs` processes; returns stitched rows with global ids.
+
+    The second value describes the run (chunks, per-stage seconds summed over workers, model calls).
+    """
+    from cuedetect.pose.stitch import stitch
+
+    indices = sample_indices(info.times, fps)
+    chunks = split_chunks(indices, info.times, max(1, jobs), overlap_s)
+    total = sum(len(c) for c, _ in chunks)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if on_progress is not None:
+            on_progress(done, total)
+
+    tick(0)
+    if len(chunks) == 1:
+        results = [track_chunk(info, chunks[0][0], options, progress=tick)]
+    else:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("spawn")
+        with ctx.Manager() as manager, ProcessPoolExecutor(len(chunks), mp_context=ctx) as pool:
+            q = manager.Queue()
+            futures = [pool.submit(_pool_worker, info, idx, options, q) for idx, _ in chunks]
+            try:
+                pending = set(futures)
+                while pending:
+                    _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    while True:
+                        try:
+                            tick(q.get_nowait())
+                        except queue.Empty:
+                            break
+                results = [f.result() for f in futures]
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    merged = stitch(results, [own for _, own in chunks], info)
+    timings: dict[str, float] = {}
+    calls: dict[str, int] = {}
+    for r in results:
+        for k, v in r.timings.items():
+            timings[k] = timings.get(k, 0.0) + v
+        for k, v in r.calls.items():
+            calls[k] = calls.get(k, 0) + v
+    run = {"chunks": len(chunks), "analysed_frames": len(merged.analysed), "worker_timings_s": timings,
+           "model_calls": calls}  # fmt: skip
+    return merged, run
