@@ -130,15 +130,28 @@ def _pixel_box(box: np.ndarray, size: tuple[int, int], margin: float) -> tuple[i
     )
 
 
+@dataclass
+class _Slot:
+    """A VIDEO-mode landmarker, the last timestamp it saw, and the crop it is watching."""
+
+    landmarker: Any
+    last_ms: int = -1
+    window: tuple[float, float, float, float] | None = None  # crop centre x, y, width, height (pixels)
+
+    def stamp(self, ms: int) -> int:
+        self.last_ms = max(ms, self.last_ms + 1)  # VIDEO mode needs strictly increasing timestamps
+        return self.last_ms
+
+
 class MultiPersonPoseDetector:
-    """Per-person VIDEO landmarkers on masked frames plus a periodic full-frame search for new people."""
+    """Per-person VIDEO landmarkers on crops plus a periodic full-frame search for new people."""
 
     def __init__(self, options: PoseDetectorOptions) -> None:
         self.options = options
         self._model = Path(options.model_path).read_bytes()
-        self._trackers: dict[int, Any] = {}  # track id -> VIDEO-mode landmarker
-        self._last_ms: dict[int, int] = {}
-        self._windows: dict[int, tuple[float, float, float, float]] = {}  # id -> crop cx, cy, w, h
+        self._slots: dict[int, _Slot] = {}  # track id -> its landmarker
+        self._pool: list[_Slot] = []  # landmarkers whose track ended, for reuse (creating one costs ~0.5 s)
+        self.created = 0
         self._frames_since_search = 10**9
         self.calls = {"track": 0, "search": 0}
         with quiet_native_logs():
@@ -155,9 +168,10 @@ class MultiPersonPoseDetector:
         self.close()
 
     def close(self) -> None:
-        for lm in self._trackers.values():
-            lm.close()
-        self._trackers.clear()
+        for slot in [*self._slots.values(), *self._pool]:
+            slot.landmarker.close()
+        self._slots.clear()
+        self._pool.clear()
         if self._search is not None:
             self._search.close()
             self._search = None
@@ -187,8 +201,26 @@ class MultiPersonPoseDetector:
         keep = kp.confidence >= self.options.min_presence
         return kp[np.flatnonzero(keep)]
 
+    def _acquire(self, ms: int) -> _Slot:
+        """A landmarker for a new track: a pooled one, its tracking state cleared, or a new one."""
+        if self._pool:
+            slot = self._pool.pop()
+            blank = np.zeros((64, 64, 3), np.uint8)  # nobody here: the landmarker forgets its last ROI
+            self._run(slot.landmarker, blank, slot.stamp(ms - 1))
+            slot.window = None
+            return slot
+        self.created += 1
+        with quiet_native_logs():
+            return _Slot(self._landmarker(video=True))
+
+    def _release(self, slot: _Slot) -> None:
+        if len(self._pool) < self.options.max_persons:
+            self._pool.append(slot)
+        else:
+            slot.landmarker.close()
+
     def _window(
-        self, tid: int, box: np.ndarray, size: tuple[int, int]
+        self, slot: _Slot, box: np.ndarray, size: tuple[int, int]
     ) -> tuple[int, int, int, int] | None:
         """A crop around a predicted box, kept still while the person stays well inside it.
 
@@ -203,12 +235,12 @@ class MultiPersonPoseDetector:
         cx, cy = (box[0] + box[2]) / 2 * w, (box[1] + box[3]) / 2 * h
         side_w = min(max(bw * (1 + 2 * m), 0.7 * bh, 16), w)
         side_h = min(max(bh * (1 + 2 * m), 0.5 * bw, 16), h)
-        old = self._windows.get(tid)
+        old = slot.window
         if old is not None:
             ox, oy, ow, oh = old
             if abs(cx - ox) < 0.15 * ow and abs(cy - oy) < 0.15 * oh and 0.8 < side_h / oh < 1.25:
                 cx, cy, side_w, side_h = ox, oy, max(ow, min(side_w, w)), oh
-        self._windows[tid] = (cx, cy, side_w, side_h)
+        slot.window = (cx, cy, side_w, side_h)
         x0 = int(np.clip(cx - side_w / 2, 0, max(w - side_w, 0)))
         y0 = int(np.clip(cy - side_h / 2, 0, max(h - side_h, 0)))
         x1, y1 = min(w, int(x0 + side_w)), min(h, int(y0 + side_h))
@@ -250,23 +282,17 @@ class MultiPersonPoseDetector:
         h, w = image.shape[:2]
         ms = round(frame.t * 1000)
         out: list[Detection] = []
-        for tid in list(self._trackers):
+        for tid in list(self._slots):
             if tid not in predicted:
-                self._trackers.pop(tid).close()
-                self._windows.pop(tid, None)
+                self._release(self._slots.pop(tid))
         for tid, box in predicted.items():
-            if tid not in self._trackers:
-                with quiet_native_logs():
-                    self._trackers[tid] = self._landmarker(video=True)
-                self._windows.pop(tid, None)
-            win = self._window(tid, box, (w, h))
+            slot = self._slots.get(tid) or self._slots.setdefault(tid, self._acquire(ms))
+            win = self._window(slot, box, (w, h))
             if win is None:
                 continue
             x0, y0, x1, y1 = win
             crop = self._isolate(image, (x0, y0, x1, y1), box, [b for o, b in predicted.items() if o != tid])
-            ms_t = max(ms, self._last_ms.get(tid, -1) + 1)
-            self._last_ms[tid] = ms_t
-            kp = self._run(self._trackers[tid], crop, ms_t, CropBox(x0, y0, x1 - x0, y1 - y0, w, h))
+            kp = self._run(slot.landmarker, crop, slot.stamp(ms), CropBox(x0, y0, x1 - x0, y1 - y0, w, h))
             self.calls["track"] += 1
             out.extend(self._detection(image, kp[i], tid) for i in range(len(kp)))
         self._frames_since_search += 1
@@ -309,20 +335,15 @@ class MultiPersonPoseDetector:
         """Hand landmarker `src` to track `dst` for each `src -> dst` (its person was matched to `dst`)."""
         if not moves:
             return
-        taken = {src: self._trackers.pop(src) for src in moves if src in self._trackers}
-        stamps = {src: self._last_ms.pop(src, -1) for src in moves}
-        windows = {src: self._windows.pop(src) for src in moves if src in self._windows}
+        taken = {src: self._slots.pop(src) for src in moves if src in self._slots}
         for src, dst in moves.items():
             if src in taken:
-                old = self._trackers.pop(dst, None)
-                if old is not None:
-                    old.close()
-                self._trackers[dst] = taken.pop(src)
-                if src in windows:
-                    self._windows[dst] = windows[src]
-                self._last_ms[dst] = max(stamps[src], self._last_ms.get(dst, -1))
-        for lm in taken.values():
-            lm.close()
+                old = self._slots.pop(dst, None)
+                if old is not None and old not in taken.values():
+                    self._release(old)
+                self._slots[dst] = taken.pop(src)
+        for slot in taken.values():
+            self._release(slot)
 
 
 def box_overlap(a: np.ndarray, b: np.ndarray) -> float:

@@ -181,7 +181,7 @@ def to_rgb(frame: Any, rotation: int, size: tuple[int, int] | None) -> np.ndarra
     if rotation in _ROTATE:
         img = cv2.rotate(img, _ROTATE[rotation])
     if size is not None and (img.shape[1], img.shape[0]) != size:
-        img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+        img = cv2.resize(img, size, interpolation=cv2.INTER_LINEAR)
     return np.ascontiguousarray(img)
 
 
@@ -326,6 +326,6 @@ class CameraSource:
             h, w = bgr.shape[:2]
             size = working_size(w, h, self.options.max_side)
             if size != (w, h):
-                bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+                bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_LINEAR)
             yield Frame(i, t, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
             i += 1
