@@ -56,6 +56,7 @@ def write_eaf(data: SessionExport, path: Path) -> Path:
         start_ms, end_ms = round(e.start * 1000), round(e.end * 1000)
         eaf.add_annotation(f"{person_label(e.person)} {e.cue}", start_ms, max(end_ms, start_ms + 1), value)
     with atomic_path(path) as tmp:
+        tmp.unlink()  # pympi would keep an existing file as a .bak beside it
         eaf.to_file(str(tmp))
     return path
 

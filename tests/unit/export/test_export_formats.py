@@ -1,0 +1,141 @@
+"""Each export read back by the library that owns its format; eaf and BORIS round trips."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cuedetect.errors import InputError
+from cuedetect.export import FORMATS, export_session, import_coding, read_coding
+from cuedetect.export.boris import HEADER
+from cuedetect.store import SessionStore
+
+
+@pytest.fixture
+def reviewed(store: SessionStore, demo_dir: Path) -> int:
+    """A session with one of each review action."""
+    sid = store.import_analysis(demo_dir, trainee="Sam", scenario="standoff").session_id
+    ev = {e.cue: e for e in store.current_events(sid)}
+    store.confirm(sid, ev["pointing"].key, "ann")
+    store.reject(sid, ev["fists_up"].key, "ann")
+    store.adjust(sid, ev["open_hands"].key, 1.1, 2.9, "ann")
+    store.add_event(sid, "hands_on_hips", 1, 2.0, 3.5, "ann")
+    store.comment(sid, "ann", "finger right at the face", event_key=ev["pointing"].key)
+    store.bookmark(sid, "ann", 3.2, "stepped in")
+    return sid
+
+
+def signature(events: list) -> list[tuple]:
+    return sorted(
+        (e["cue"], e["person"], e["other"], round(e["start"], 3), round(e["end"], 3)) for e in events
+    )
+
+
+def present(store: SessionStore, sid: int) -> list[dict]:
+    return [vars(e) for e in store.current_events(sid) if e.status != "rejected"]
+
+
+def test_csv_reads_back_with_csv_and_pandas(store: SessionStore, reviewed: int, tmp_path: Path) -> None:
+    path = export_session(store, reviewed, "csv", tmp_path / "e.csv")
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    df = pd.read_csv(path)
+    assert len(rows) == len(df) == 5  # 4 model events (one rejected) + 1 added
+    assert dict(zip(df["cue"], df["status"], strict=True)) == {
+        "pointing": "confirmed",
+        "fists_up": "rejected",
+        "open_hands": "confirmed",
+        "hands_on_hips": "confirmed",
+        "too_close": "unreviewed",
+    }
+    oh = df[df["cue"] == "open_hands"].iloc[0]
+    assert (oh["start"], oh["end"], oh["model_start"], oh["model_end"]) == (1.1, 2.9, 1.0, 3.0)
+    assert "finger right at the face" in df[df["cue"] == "pointing"].iloc[0]["comments"]
+    assert df[df["cue"] == "too_close"].iloc[0]["other"] == 1
+
+
+def test_json_has_session_events_notes_and_summary(
+    store: SessionStore, reviewed: int, tmp_path: Path
+) -> None:
+    doc = json.loads(export_session(store, reviewed, "json", tmp_path / "e.json").read_text())
+    assert doc["session"]["trainee"] == "Sam" and len(doc["events"]) == 5
+    assert doc["notes"][0]["text"] == "stepped in"
+    assert doc["summary"]["agreement"]["pairs"][0]["b"] == "ann"
+
+
+def test_eaf_has_one_tier_per_person_and_cue_linked_to_the_video(
+    store: SessionStore, reviewed: int, tmp_path: Path
+) -> None:
+    import pympi
+
+    eaf = pympi.Elan.Eaf(str(export_session(store, reviewed, "eaf", tmp_path / "e.eaf")))
+    assert sorted(eaf.get_tier_names()) == [
+        "P0 open_hands",
+        "P0 too_close",
+        "P1 hands_on_hips",
+        "P1 pointing",
+    ]
+    assert eaf.get_parameters_for_tier("P1 pointing")["PARTICIPANT"] == "P1 (client)"
+    media = eaf.get_linked_files()[0]
+    assert media["RELATIVE_MEDIA_URL"] == "recording.mp4" and media["MIME_TYPE"] == "video/mp4"
+    assert media["MEDIA_URL"].startswith("file://") and media["MEDIA_URL"].endswith("recording.mp4")
+    assert eaf.get_annotation_data_for_tier("P0 open_hands") == [(1100, 2900, "open_hands [confirmed]")]
+    assert eaf.get_annotation_data_for_tier("P0 too_close")[0][2] == "too_close with P1 [unreviewed]"
+
+
+def test_eaf_round_trip_gives_the_same_events(store: SessionStore, reviewed: int, tmp_path: Path) -> None:
+    exported = present(store, reviewed)
+    path = export_session(store, reviewed, "eaf", tmp_path / "e.eaf")
+    keys = import_coding(store, reviewed, path, reviewer="elan-coder")
+    coded = [e for e in store.current_events(reviewed, reviewer="elan-coder") if e.key in keys]
+    assert len(coded) == len(keys) == len(exported) == 4
+    assert signature([vars(e) for e in coded]) == signature(exported)
+    assert {(e.origin, e.status) for e in coded} == {("reviewer", "confirmed")}
+    # importing the same coding twice is refused rather than doubled
+    with pytest.raises(InputError, match="already imported"):
+        import_coding(store, reviewed, path, reviewer="elan-coder")
+
+
+def test_boris_has_the_tabular_event_columns_and_round_trips(
+    store: SessionStore, reviewed: int, tmp_path: Path
+) -> None:
+    path = export_session(store, reviewed, "boris", tmp_path / "e.tsv")
+    df = pd.read_csv(path, sep="\t")
+    assert tuple(df.columns) == HEADER
+    assert set(df["Behavior type"]) == {"START", "STOP"} and len(df) == 2 * 4
+    assert list(df["Time"]) == sorted(df["Time"])
+    assert set(df["Subject"]) == {"P0", "P1"}
+    assert df[df["Behavior"] == "too_close"]["Modifier #1"].iloc[0] == "P1"
+    assert df["Media duration (s)"].iloc[0] == pytest.approx(4.0) and df["FPS"].iloc[0] == pytest.approx(10.0)
+    assert signature(read_coding(store, reviewed, path)) == signature(present(store, reviewed))
+
+
+def test_vtt_parses_with_webvtt(store: SessionStore, reviewed: int, tmp_path: Path) -> None:
+    import webvtt
+
+    captions = webvtt.read(str(export_session(store, reviewed, "vtt", tmp_path / "e.vtt")))
+    assert len(captions) == 4
+    first = captions[0]
+    assert (first.start, first.end) == ("00:00:00.600", "00:00:01.600")
+    assert first.text == "P1 (client): pointing [escalation, confirmed]"
+    assert any("too close with P1" in c.text for c in captions)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_writes_atomically_to_a_folder_or_file(
+    store: SessionStore, reviewed: int, tmp_path: Path, fmt: str
+) -> None:
+    out = export_session(store, reviewed, fmt, tmp_path)
+    assert out == tmp_path / f"session-{reviewed}{FORMATS[fmt]}" and out.stat().st_size > 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
+
+
+def test_unknown_format_and_session(store: SessionStore, reviewed: int, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown export format"):
+        export_session(store, reviewed, "docx", tmp_path / "x")
+    with pytest.raises(InputError, match="does not exist"):
+        export_session(store, 42, "csv", tmp_path / "x.csv")
+    assert list(tmp_path.iterdir()) == [tmp_path / "store"]
