@@ -170,6 +170,7 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
             "persons": _persons(cleaned, filled),
             "camera": camera,
             "cleaning": {str(k): v for k, v in logs.items()},
+            "analysed_frame_index": [int(i) for i in tracked.analysed],
             "files": [*sorted(p.name for p in tmp.iterdir()), "analysis.json"],
         }
         write_json(tmp / "analysis.json", analysis)

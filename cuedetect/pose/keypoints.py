@@ -64,7 +64,8 @@ class KeyPoints:
         if self.world is not None:
             self.world = np.asarray(self.world, dtype=np.float32).reshape(n, NUM_LANDMARKS, 3)
         if len(self.confidence) != n:
-            self.confidence = np.nanmean(self.visibility[:, _BODY], axis=1) if n else np.zeros(0)
+            body = np.nan_to_num(self.visibility[:, _BODY], nan=0.0)
+            self.confidence = body.mean(axis=1) if n else np.zeros(0)
         self.confidence = np.asarray(self.confidence, dtype=np.float32)
 
     def __len__(self) -> int:
@@ -110,8 +111,8 @@ class KeyPoints:
                     world[i, j] = (lm.x, lm.y, lm.z)
         if crop is not None:
             xy = crop.to_frame(xy)
-        conf = np.nanmean(pres[:, _BODY], axis=1) if n else np.zeros(0)
-        return cls(xy, vis, world, np.nan_to_num(conf, nan=0.0))
+        conf = np.nan_to_num(pres[:, _BODY], nan=0.0).mean(axis=1) if n else np.zeros(0)
+        return cls(xy, vis, world, conf)
 
     @classmethod
     def concatenate(cls, parts: Iterable[KeyPoints]) -> KeyPoints:
