@@ -1,0 +1,250 @@
+"""Render a scenario: compile poses and ground truth, let Blender draw the frames, encode H.264.
+
+Resumable: frames are rendered into `OUT/.work/` and kept until the clip is complete, so a second run
+only renders what is missing. The video, `gt.json` and `scenario.yaml` appear atomically at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from cuedetect.errors import CuedetectError
+from cuedetect.io_atomic import atomic_path, write_json
+from cuedetect.landmarks import LANDMARK_NAMES
+from cuedetect.paths import REPO_DIR
+from cuedetect.studio.body import Body, build_body
+from cuedetect.studio.choreography import Event, locomotion, movement_events, poses_for, posture_events
+from cuedetect.studio.cue_poses import Proportions
+from cuedetect.studio.pose import Poser, place
+from cuedetect.studio.scenario import Scenario
+from cuedetect.studio.skinning import transform_points
+
+BLENDER_SCRIPT = Path(__file__).with_name("blender_scene.py")
+
+
+@dataclass
+class Compiled:
+    """Everything known about a scenario before a pixel is drawn."""
+
+    scenario: Scenario
+    times: np.ndarray
+    bodies: dict[str, Body]
+    rotations: dict[str, np.ndarray]  # (F, B, 3, 3) in the room
+    heads: dict[str, np.ndarray]  # (F, B, 3) in the room
+    joints_world: dict[str, np.ndarray]  # (F, 33, 3)
+    events: list[Event]
+
+
+def compile_scenario(sc: Scenario) -> Compiled:
+    n = round(sc.duration * sc.fps)
+    times = np.arange(n) / sc.fps
+    actors = [p.actor for p in sc.persons]
+    loco = locomotion(actors, times)
+    heights = {p.id: p.shape.height_m for p in sc.persons}
+    rng = np.random.default_rng(sc.seed)
+    bodies, rots, heads, joints = {}, {}, {}, {}
+    for spec in sc.persons:
+        body = build_body(spec.shape)
+        poser = Poser(body)
+        others = {o.id: loco[o.id] for o in sc.persons if o.id != spec.id}
+        params = poses_for(spec.actor, Proportions.of(body), loco[spec.id], others, times, heights, rng)
+        G = np.empty((n, len(body.bone_names), 3, 3))
+        P = np.empty((n, len(body.bone_names), 3))
+        J = np.empty((n, len(LANDMARK_NAMES), 3))
+        for i, p in enumerate(params):
+            g, h = place(*poser.pose(p), p)
+            G[i], P[i] = g, h
+            J[i] = transform_points(body.anchors, body.anchor_bones, body.heads, g, h)
+        bodies[spec.id], rots[spec.id], heads[spec.id], joints[spec.id] = body, G, P, J
+    events = [e for a in actors for e in posture_events(a)] + movement_events(actors, loco, times)
+    events.sort(key=lambda e: (e.start, e.person, e.cue))
+    return Compiled(sc, times, bodies, rots, heads, joints, events)
+
+
+def _visible(norm: dict[str, np.ndarray], depth: dict[str, np.ndarray], frame: int) -> dict[str, bool]:
+    """In view: most joints inside the image and not hidden behind a nearer person."""
+    out = {}
+    for pid, xy in norm.items():
+        pts = xy[frame]
+        inside = np.mean((pts >= 0).all(axis=1) & (pts <= 1).all(axis=1) & (depth[pid][frame] > 0))
+        hidden = 0.0
+        for other, oxy in norm.items():
+            if other == pid or np.median(depth[other][frame]) >= np.median(depth[pid][frame]):
+                continue
+            lo, hi = oxy[frame].min(axis=0) - 0.01, oxy[frame].max(axis=0) + 0.01
+            hidden = max(hidden, float(np.mean(((pts >= lo) & (pts <= hi)).all(axis=1))))
+        out[pid] = bool(inside >= 0.6 and hidden < 0.7)
+    return out
+
+
+def ground_truth(c: Compiled, video_name: str) -> dict:
+    sc = c.scenario
+    cam = sc.camera
+    norm, depth = {}, {}
+    for pid, J in c.joints_world.items():
+        norm[pid], depth[pid] = cam.project(J)
+    hip_l, hip_r = LANDMARK_NAMES.index("left_hip"), LANDMARK_NAMES.index("right_hip")
+    frames = []
+    ids = list(c.joints_world)
+    for i, t in enumerate(c.times):
+        vis = _visible(norm, depth, i)
+        persons, floor = {}, {}
+        for pid in ids:
+            hips = c.joints_world[pid][i, [hip_l, hip_r], :2].mean(axis=0)
+            floor[pid] = hips
+            persons[pid] = {
+                "joints": {
+                    n: [round(float(v), 5) for v in norm[pid][i, k]] for k, n in enumerate(LANDMARK_NAMES)
+                },
+                "visible": vis[pid],
+                "hip_floor_m": [round(float(v), 4) for v in hips],
+            }
+        row = {"frame": i, "t": round(float(t), 4), "persons": persons}
+        if len(ids) == 2:
+            row["distance_m"] = round(float(np.linalg.norm(floor[ids[0]] - floor[ids[1]])), 4)
+        frames.append(row)
+    return {
+        "video": video_name,
+        "fps": sc.fps,
+        "size": [sc.width, sc.height],
+        "duration": round(len(c.times) / sc.fps, 4),
+        "persons": [{"id": p.id, "role": p.role, "height_m": p.shape.height_m} for p in sc.persons],
+        "events": [e.to_json() for e in c.events],
+        "camera": cam.to_json(),
+        "seed": sc.seed,
+        "frames": frames,
+    }
+
+
+def _blender() -> str:
+    exe = shutil.which("blender")
+    if not exe:
+        raise CuedetectError(
+            "Blender is not installed: run `python3 dev.py studio-setup` (Debian: apt-get "
+            "install blender python3-numpy)"
+        )
+    return exe
+
+
+def render_frames(
+    c: Compiled, work: Path, jobs: int = 2, progress=None, only: list[int] | None = None
+) -> list[Path]:
+    """Render frames to `work/frames/` with `jobs` Blender processes; skips frames already there.
+
+    `only` renders a subset (previews); by default every frame of the clip.
+    """
+    sc = c.scenario
+    frames_dir = work / "frames"
+    frames_dir.mkdir(parents=True, exist_ok=True)
+    persons = []
+    for spec in sc.persons:
+        body = c.bodies[spec.id]
+        arrays = work / f"{spec.id}.npz"
+        np.savez(
+            arrays,
+            verts=body.verts,
+            faces=body.faces,
+            face_material=body.face_material,
+            rest_heads=body.heads,
+            weight_bones=body.weight_bones,
+            weight_values=body.weight_values,
+            G=c.rotations[spec.id].astype(np.float32),
+            P=c.heads[spec.id].astype(np.float32),
+        )
+        persons.append({"id": spec.id, "arrays": str(arrays), "colours": [list(v) for v in spec.colours]})
+    wanted = list(range(len(c.times))) if only is None else list(only)
+    n = len(wanted)
+    pattern = str(frames_dir / "%06d.jpg")
+    todo = [i for i in wanted if not Path(pattern % i).exists()]
+    procs = []
+    for k in range(max(1, min(jobs, len(todo)))):
+        job = {
+            "package_root": str(REPO_DIR),
+            "size": [sc.width, sc.height],
+            "frames": todo[k::jobs],
+            "pattern": pattern,
+            "camera": sc.camera.to_json(),
+            "light": sc.light,
+            "room": sc.room,
+            "persons": persons,
+        }
+        job_path = work / f"job{k}.json"
+        job_path.write_text(json.dumps(job))
+        log = open(work / f"blender{k}.log", "w")  # noqa: SIM115
+        procs.append(
+            (
+                subprocess.Popen(
+                    [
+                        _blender(),
+                        "-b",
+                        "-noaudio",
+                        "--factory-startup",
+                        "-P",
+                        str(BLENDER_SCRIPT),
+                        "--",
+                        str(job_path),
+                    ],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                ),
+                log,
+            )
+        )
+    try:
+        while any(p.poll() is None for p, _ in procs):
+            time.sleep(1.0)
+            if progress:
+                progress(sum(Path(pattern % i).exists() for i in wanted), n)
+    finally:
+        for p, log in procs:
+            if p.poll() is None:
+                p.terminate()
+            log.close()
+    missing = [i for i in wanted if not Path(pattern % i).exists()]
+    if missing:
+        raise CuedetectError(f"Blender did not render {len(missing)} frames; see {work}/blender*.log")
+    return [Path(pattern % i) for i in wanted]
+
+
+def encode(frames: list[Path], out: Path, fps: float, crf: int = 23) -> None:
+    """JPEG frames -> H.264 mp4 (yuv420p, browser-playable), written atomically."""
+    import av
+    import cv2
+
+    first = cv2.imread(str(frames[0]))
+    h, w = first.shape[:2]
+    with atomic_path(out) as tmp, av.open(str(tmp), "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=round(fps))
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        stream.options = {"crf": str(crf), "preset": "medium", "movflags": "+faststart"}
+        for path in frames:
+            rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
+def render(sc: Scenario, out_dir: Path, jobs: int = 2, keep_frames: bool = False, progress=None) -> Path:
+    """Render `sc` into `out_dir/<name>.mp4` with `gt.json` and the resolved `scenario.yaml` beside it."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    video = out_dir / f"{sc.name}.mp4"
+    work = out_dir / ".work"
+    c = compile_scenario(sc)
+    frames = render_frames(c, work, jobs=jobs, progress=progress)
+    encode(frames, video, sc.fps)
+    write_json(out_dir / "gt.json", ground_truth(c, video.name))
+    if not (out_dir / "scenario.yaml").exists():  # a hand-written scenario in out_dir stays as written
+        with atomic_path(out_dir / "scenario.yaml") as tmp:
+            tmp.write_text(yaml.safe_dump({**sc.resolved, "seed": sc.seed}, sort_keys=False))
+    if not keep_frames:
+        shutil.rmtree(work, ignore_errors=True)
+    return video

@@ -1,0 +1,214 @@
+"""Scenario files: who is in the room, where the camera is, and what each person does when.
+
+Any number in a scenario may instead be a range, resolved with the seed, so one file yields many clips:
+`{uniform: [lo, hi]}` draws a float, `{choice: [a, b, ...]}` picks one item. See
+`sample_videos/*/scenario.yaml` for complete examples and the README for the format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from cuedetect.errors import InputError
+from cuedetect.studio.body import BodyShape
+from cuedetect.studio.camera import Camera
+from cuedetect.studio.choreography import Action, Actor
+from cuedetect.studio.cue_poses import POSTURE_CUES
+
+SKIN_TONES = {
+    "light": (0.87, 0.72, 0.62),
+    "medium": (0.72, 0.53, 0.40),
+    "tan": (0.60, 0.43, 0.31),
+    "dark": (0.40, 0.27, 0.19),
+    "deep": (0.27, 0.18, 0.13),
+}
+ROLES = ("trainee", "client")
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    id: str
+    role: str
+    shape: BodyShape
+    colours: tuple[tuple[float, float, float], ...]  # per body.MATERIALS
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    width: int
+    height: int
+    fps: float
+    duration: float
+    camera: Camera
+    room: dict
+    light: dict
+    persons: tuple[PersonSpec, ...]
+    seed: int
+    resolved: dict  # the scenario with every range drawn: written beside the render
+
+
+def resolve(node: Any, rng: np.random.Generator) -> Any:
+    """Draw every `{uniform: [lo, hi]}` and `{choice: [...]}` in a parsed scenario."""
+    if isinstance(node, dict):
+        if set(node) == {"uniform"}:
+            lo, hi = node["uniform"]
+            return round(float(rng.uniform(lo, hi)), 4)
+        if set(node) == {"choice"}:
+            options = node["choice"]
+            return resolve(options[int(rng.integers(len(options)))], rng)
+        return {k: resolve(v, rng) for k, v in node.items()}
+    if isinstance(node, list):
+        return [resolve(v, rng) for v in node]
+    return node
+
+
+def _rgb(value: Any, what: str) -> tuple[float, float, float]:
+    if isinstance(value, str):
+        if value in SKIN_TONES:
+            return SKIN_TONES[value]
+        value = value.lstrip("#")
+        if len(value) == 6:
+            return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+    if isinstance(value, list | tuple) and len(value) == 3:
+        return tuple(float(v) for v in value)  # type: ignore[return-value]
+    raise InputError(f"{what}: expected a colour as [r, g, b] in 0..1 or '#rrggbb', got {value!r}")
+
+
+def _action(raw: dict, pid: str) -> Action:
+    at = float(raw.get("at", 0.0))
+    if "cue" in raw:
+        cue = raw["cue"]
+        if cue not in POSTURE_CUES:
+            raise InputError(
+                f"person {pid}: cue {cue!r} cannot be held (held cues: {', '.join(POSTURE_CUES)}; "
+                "pacing comes from `pace`, rapid_approach and too_close from walking)"
+            )
+        return Action(
+            at=at,
+            kind="cue",
+            cue=cue,
+            hold=float(raw.get("hold", 2.0)),
+            transition=float(raw.get("transition", 0.5)),
+            hand=str(raw.get("hand", "right")),
+        )
+    if "walk_to" in raw:
+        return Action(at=at, kind="walk", target=tuple(raw["walk_to"]), speed=float(raw.get("speed", 1.0)))
+    if "pace" in raw:
+        return Action(
+            at=at,
+            kind="pace",
+            points=tuple(tuple(p) for p in raw["pace"]),
+            speed=float(raw.get("speed", 1.0)),
+            until=float(raw["until"]),
+        )
+    if "face" in raw:
+        return Action(at=at, kind="face", face=raw["face"])
+    raise InputError(f"person {pid}: an action needs one of cue, walk_to, pace, face: {raw!r}")
+
+
+def _camera(raw: dict, width: int, height: int) -> Camera:
+    """A camera given by position/yaw/pitch, or orbiting a point: azimuth, distance, height."""
+    fov = float(raw.get("fov_deg", 60.0))
+    if "azimuth_deg" in raw:
+        look = np.asarray(raw.get("look_at", [0.0, 1.0, 1.1]), dtype=float)
+        az = np.radians(float(raw["azimuth_deg"]))
+        dist, h = float(raw.get("distance_m", 4.5)), float(raw.get("height_m", 1.5))
+        pos = look + [-np.sin(az) * dist, -np.cos(az) * dist, 0.0]
+        pos[2] = h
+        d = look - pos
+        yaw = np.degrees(np.arctan2(d[0], d[1]))
+        pitch = np.degrees(np.arctan2(-d[2], np.hypot(d[0], d[1])))
+        return Camera(tuple(float(v) for v in pos), float(yaw), float(pitch), fov, width, height)
+    return Camera(
+        tuple(raw.get("position", (0.0, -4.0, 1.6))),
+        float(raw.get("yaw_deg", 0.0)),
+        float(raw.get("pitch_deg", 8.0)),
+        fov,
+        width,
+        height,
+    )
+
+
+def parse(raw: dict, seed: int | None = None, name: str | None = None) -> Scenario:
+    """Validate a scenario mapping and draw its ranges with `seed` (default: the file's own seed)."""
+    seed = int(raw.get("seed", 0) if seed is None else seed)
+    r = resolve(raw, np.random.default_rng(seed))
+    video = r.get("video", {})
+    width, height = int(video.get("width", 960)), int(video.get("height", 540))
+    persons = []
+    for p in r.get("persons", []):
+        pid, role = str(p["id"]), str(p.get("role", "client"))
+        if role not in ROLES:
+            raise InputError(f"person {pid}: role must be one of {ROLES}, got {role!r}")
+        b = p.get("body", {})
+        clothes = p.get("clothes", {})
+        shape = BodyShape(
+            sex=float(b.get("sex", 0.5)),
+            height_m=float(b.get("height_m", 1.72)),
+            weight=float(b.get("weight", 0.5)),
+            ethnicity=tuple(b.get("ethnicity", (1 / 3, 1 / 3, 1 / 3))),
+            long_sleeves=bool(clothes.get("long_sleeves", True)),
+            hair=str(b.get("hair", "short")),
+        )
+        colours = (
+            _rgb(b.get("skin", "medium"), f"{pid} skin"),
+            _rgb(clothes.get("shirt", [0.2, 0.3, 0.6]), f"{pid} shirt"),
+            _rgb(clothes.get("trousers", [0.15, 0.15, 0.2]), f"{pid} trousers"),
+            _rgb(clothes.get("shoes", [0.08, 0.07, 0.06]), f"{pid} shoes"),
+            _rgb(b.get("hair_colour", [0.1, 0.07, 0.05]), f"{pid} hair"),
+            (0.93, 0.93, 0.91),
+            (0.12, 0.1, 0.08),
+            _rgb(b.get("hair_colour", [0.1, 0.07, 0.05]), f"{pid} brows"),
+        )
+        actions = [_action(a, pid) for a in p.get("timeline", [])]
+        actor = Actor(pid, role, tuple(float(v) for v in p.get("start", [0.0, 1.0])), actions)
+        persons.append(PersonSpec(pid, role, shape, colours, actor))
+    if not 1 <= len(persons) <= 4:
+        raise InputError(f"a scenario needs 1 to 4 persons, found {len(persons)}")
+    if len({p.id for p in persons}) != len(persons):
+        raise InputError("person ids must be unique")
+    room = {
+        "width": 7.0,
+        "depth": 4.5,
+        "floor": [0.42, 0.36, 0.30],
+        "wall": [0.74, 0.72, 0.67],
+        "side_wall": [0.66, 0.68, 0.70],
+    }
+    room.update(r.get("room", {}))
+    for key in ("floor", "wall", "side_wall"):
+        room[key] = list(_rgb(room[key], f"room {key}"))
+    light = {"shadow": 0.5, "rotate_deg": 30.0, "direction": [0.4, -0.3, 0.8], "exposure": 0.0}
+    light.update(r.get("light", {}))
+    return Scenario(
+        name=str(name or r.get("name", "scenario")),
+        width=width,
+        height=height,
+        fps=float(video.get("fps", 25)),
+        duration=float(video.get("duration", 20.0)),
+        camera=_camera(r.get("camera", {}), width, height),
+        room=room,
+        light=light,
+        persons=tuple(persons),
+        seed=seed,
+        resolved=r,
+    )
+
+
+def load(path: str | Path, seed: int | None = None) -> Scenario:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise InputError(f"no scenario file at {path}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path} is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: a scenario is a mapping with video, camera, persons")
+    return parse(raw, seed=seed, name=raw.get("name", path.stem))
