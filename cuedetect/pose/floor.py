@@ -31,6 +31,7 @@ length. Calibration (`FloorCalibration`) replaces priors with known values.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -38,50 +39,33 @@ import numpy as np
 
 from cuedetect.landmarks import INDEX, NUM_LANDMARKS
 
-# Stature fractions (Drillis & Contini 1966, via Winter's Biomechanics): heights above the floor.
-# Columns: lateral x (person's right is +x), forward y, up z; in units of stature.
-_SKELETON = {
-    "nose": (0.0, 0.05, 0.925),
-    "left_eye_inner": (-0.012, 0.042, 0.94),
-    "left_eye": (-0.022, 0.04, 0.94),
-    "left_eye_outer": (-0.032, 0.035, 0.94),
-    "right_eye_inner": (0.012, 0.042, 0.94),
-    "right_eye": (0.022, 0.04, 0.94),
-    "right_eye_outer": (0.032, 0.035, 0.94),
-    "left_ear": (-0.046, 0.0, 0.925),
-    "right_ear": (0.046, 0.0, 0.925),
-    "mouth_left": (-0.016, 0.045, 0.905),
-    "mouth_right": (0.016, 0.045, 0.905),
-    "left_shoulder": (-0.129, 0.0, 0.818),
-    "right_shoulder": (0.129, 0.0, 0.818),
-    "left_elbow": (-0.14, 0.0, 0.63),
-    "right_elbow": (0.14, 0.0, 0.63),
-    "left_wrist": (-0.145, 0.02, 0.485),
-    "right_wrist": (0.145, 0.02, 0.485),
-    "left_pinky": (-0.15, 0.03, 0.45),
-    "right_pinky": (0.15, 0.03, 0.45),
-    "left_index": (-0.145, 0.04, 0.445),
-    "right_index": (0.145, 0.04, 0.445),
-    "left_thumb": (-0.13, 0.045, 0.46),
-    "right_thumb": (0.13, 0.045, 0.46),
-    "left_hip": (-0.055, 0.0, 0.53),
-    "right_hip": (0.055, 0.0, 0.53),
-    "left_knee": (-0.055, 0.005, 0.285),
-    "right_knee": (0.055, 0.005, 0.285),
-    "left_ankle": (-0.055, 0.0, 0.039),
-    "right_ankle": (0.055, 0.0, 0.039),
-    "left_heel": (-0.055, -0.025, 0.01),
-    "right_heel": (0.055, -0.025, 0.01),
-    "left_foot_index": (-0.06, 0.08, 0.005),
-    "right_foot_index": (0.06, 0.08, 0.005),
-}
+# An upright person facing +y (person's right is +x, up is +z), in units of stature: joint heights from
+# Drillis & Contini (1966, via Winter's Biomechanics). Left side only; the right side mirrors x.
+_CENTRE = {"nose": (0.0, 0.05, 0.925)}
+_LEFT = {
+    "eye_inner": (-0.012, 0.042, 0.94), "eye": (-0.022, 0.04, 0.94), "eye_outer": (-0.032, 0.035, 0.94),
+    "ear": (-0.046, 0.0, 0.925), "mouth": (-0.016, 0.045, 0.905), "shoulder": (-0.129, 0.0, 0.818),
+    "elbow": (-0.14, 0.0, 0.63), "wrist": (-0.145, 0.02, 0.485), "pinky": (-0.15, 0.03, 0.45),
+    "index": (-0.145, 0.04, 0.445), "thumb": (-0.13, 0.045, 0.46), "hip": (-0.055, 0.0, 0.53),
+    "knee": (-0.055, 0.005, 0.285), "ankle": (-0.055, 0.0, 0.039), "heel": (-0.055, -0.025, 0.01),
+    "foot_index": (-0.06, 0.08, 0.005),
+}  # fmt: skip
 
 
 def standing_skeleton(stature_m: float = 1.70) -> np.ndarray:
     """(33, 3) landmarks of an upright person facing +y, feet on the floor (z up), in metres."""
-    from cuedetect.landmarks import LANDMARK_NAMES
-
-    return np.array([_SKELETON[n] for n in LANDMARK_NAMES], dtype=np.float64) * stature_m
+    out = np.empty((NUM_LANDMARKS, 3))
+    for name, k in INDEX.items():
+        side, _, part = name.partition("_")
+        if name in _CENTRE:
+            out[k] = _CENTRE[name]
+        elif part == "left" or part == "right":  # mouth_left / mouth_right
+            out[k] = _LEFT["mouth"]
+            out[k, 0] *= -1 if part == "right" else 1
+        else:
+            out[k] = _LEFT[part]
+            out[k, 0] *= -1 if side == "right" else 1
+    return out * stature_m
 
 
 _SEGMENTS = tuple(
@@ -90,10 +74,16 @@ _SEGMENTS = tuple(
     for side in ("left", "right")
 )
 _REF = standing_skeleton(1.0)
-_SEG_RATIO = np.array([np.linalg.norm(_REF[a] - _REF[b]) for a, b in _SEGMENTS])
+# MediaPipe's world skeleton is not proportioned like Drillis & Contini (its hips sit higher, its upper
+# arms are shorter): relative lengths measured on MediaPipe's output for 5 real clips of adults (shin,
+# thigh, upper arm, forearm, torso), so that every segment alone implies the same stature.
+_MP_SHAPE = {"shin": 0.982, "thigh": 1.016, "upper_arm": 0.866, "forearm": 0.982, "torso": 1.099}
+_SEG_RATIO = np.array([np.linalg.norm(_REF[a] - _REF[b]) for a, b in _SEGMENTS]) * np.repeat(
+    [_MP_SHAPE["shin"], _MP_SHAPE["thigh"], _MP_SHAPE["upper_arm"], _MP_SHAPE["forearm"]], 2
+)
 _SH = (INDEX["left_shoulder"], INDEX["right_shoulder"])
 _HIP = (INDEX["left_hip"], INDEX["right_hip"])
-_TORSO_RATIO = float(_REF[list(_SH), 2].mean() - _REF[list(_HIP), 2].mean())
+_TORSO_RATIO = float(_REF[list(_SH), 2].mean() - _REF[list(_HIP), 2].mean()) * _MP_SHAPE["torso"]
 _ANK = (INDEX["left_ankle"], INDEX["right_ankle"])
 # Landmarks used to place the body (arms and hands excluded: they move and their depth is poor).
 _CORE = np.array(
@@ -278,80 +268,105 @@ def _smooth(a: np.ndarray, window: int) -> np.ndarray:
     if window <= 1 or a.shape[1] < 2:
         return a
     h = window // 2
-    pad = np.pad(a, ((0, 0), (h, h), (0, 0)), constant_values=np.nan)
-    win = np.lib.stride_tricks.sliding_window_view(pad, window, axis=1)
-    import warnings
-
+    view = np.lib.stride_tricks.sliding_window_view
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        med = np.nanmedian(win, axis=-1)
-        pad = np.pad(med, ((0, 0), (h, h), (0, 0)), constant_values=np.nan)
-        out = np.nanmean(np.lib.stride_tricks.sliding_window_view(pad, window, axis=1), axis=-1)
+        med = np.nanmedian(view(np.pad(a, ((0, 0), (h, h), (0, 0)), constant_values=np.nan), window, 1), -1)
+        out = np.nanmean(view(np.pad(med, ((0, 0), (h, h), (0, 0)), constant_values=np.nan), window, 1), -1)
     return np.where(np.isfinite(a), out, np.nan)
 
 
 @dataclass
 class _Prepared:
     track: PersonTrack
-    ab_px: np.ndarray  # (n, m, 2) pixel offsets from the image centre
-    body: np.ndarray  # (n, m, 3) world landmarks rescaled to 1 m stature
-    weight: np.ndarray
-    up_body: np.ndarray  # (3,) median body axis in camera coordinates
-    feet_offset: np.ndarray  # (n, 3) feet point minus hip midpoint at 1 m stature
+    ab_px: np.ndarray  # (n, m, 2) pixel offsets of the core landmarks from the image centre
+    body: np.ndarray  # (n, m, 3) their world landmarks rescaled to a 1 m stature
+    weight: np.ndarray  # (n, m)
+    up_body: np.ndarray  # (3,) median body axis (ankles to shoulders) in camera coordinates
+    feet_offset: np.ndarray  # (n, 3) feet point minus hip midpoint at a 1 m stature
 
 
 def _prepare(tr: PersonTrack, size: tuple[int, int], opt: FloorOptions) -> _Prepared:
     w, h = size
     vis = np.nan_to_num(np.asarray(tr.vis, np.float64), nan=0.0)
-    world = np.asarray(tr.world, np.float64)
-    xy = np.asarray(tr.xy, np.float64)
+    world, xy = np.asarray(tr.world, np.float64), np.asarray(tr.xy, np.float64)
     s0 = implied_stature(world, vis, opt.min_visibility)
-    if not np.isfinite(s0) or s0 <= 0:
-        s0 = math.nan
-    unit = world / s0
+    unit = world / (s0 if s0 > 0 else math.nan)
     ok = vis >= opt.min_visibility
     px = np.stack([(xy[..., 0] - 0.5) * w, (xy[..., 1] - 0.5) * h], axis=-1)
+    seen = np.where(ok[..., None], unit, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        feet_offset = np.nanmean(seen[:, _FEET], axis=1)
+        axis = seen[:, list(_SH)].mean(1) - seen[:, list(_ANK)].mean(1)
+        up = np.nanmedian(axis / np.linalg.norm(axis, axis=-1, keepdims=True), axis=0)
     weight = np.where(ok, vis, 0.0)
-    feet_ok = ok[:, _FEET]
-    feet = np.where(feet_ok[..., None], unit[:, _FEET], np.nan)
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            feet_offset = np.nanmean(feet, axis=1)
-            axis = unit[:, list(_SH)].mean(1) - np.where(
-                ok[:, list(_ANK)][..., None], unit[:, list(_ANK)], np.nan
-            ).mean(1)
-            up = np.nanmedian(axis / np.linalg.norm(axis, axis=-1, keepdims=True), axis=0)
     return _Prepared(tr, px[:, _CORE], unit[:, _CORE], weight[:, _CORE], up, feet_offset)
 
 
-def _fit_plane(
-    feet: list[np.ndarray], up0: np.ndarray, opt: FloorOptions
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _fit_plane(feet: list[np.ndarray], up0: np.ndarray, opt: FloorOptions) -> tuple[np.ndarray, ...]:
     """Shared normal + per-person offsets. Returns (normal, eigenvectors (3,3), eigen-gaps (2,)).
 
     Foot points scatter mostly along the viewing ray (depth from body size is the noisy coordinate). Plain
     total least squares would tilt the plane to contain that scatter; instead each person's noise
     covariance (from frame-to-frame differences) is subtracted from their scatter matrix, which makes the
-    fit unbiased, and each person is weighted by their residual variance about the plane.
+    fit unbiased, and each person is weighted by their residual variance about the plane. The gaps
+    between eigenvalues are the precisions (1/rad^2) of the normal's two tilts.
     """
     A = np.zeros((3, 3))
     for f in feet:
         f = f[np.isfinite(f).all(axis=1)]
         if len(f) < 3:
             continue
-        d = f - f.mean(axis=0)
-        dd = np.diff(f, axis=0)
+        d, dd = f - f.mean(axis=0), np.diff(f, axis=0)
         noise = dd.T @ dd / (2 * len(dd))
-        var = float(up0 @ noise @ up0) + opt.foot_sd_m**2
-        A += (d.T @ d - len(f) * noise) / var
+        A += (d.T @ d - len(f) * noise) / (float(up0 @ noise @ up0) + opt.foot_sd_m**2)
     prior = 1.0 / math.radians(opt.upright_sd_deg) ** 2
     A += (np.eye(3) - np.outer(up0, up0)) * prior
     vals, vecs = np.linalg.eigh(A)
-    n = vecs[:, 0] * np.sign(vecs[:, 0] @ up0)
-    return n, vecs, np.maximum(vals[1:] - vals[0], prior)
+    return vecs[:, 0] * np.sign(vecs[:, 0] @ up0), vecs, np.maximum(vals[1:] - vals[0], prior)
+
+
+def _scales(
+    feet: list[np.ndarray],
+    n: np.ndarray,
+    prior_sd: np.ndarray,
+    pitch_sd: float,
+    known_h: float | None,
+    rng: np.random.Generator | None,
+) -> tuple[np.ndarray, float]:
+    """Per-person scale corrections from the shared camera height, and the camera height.
+
+    At the prior scale person p's feet are `off_p` below the camera; the truth is h = c_p * off_p for
+    everybody. log h is the precision-weighted mean of log off_p (or known); each log c_p combines the
+    prior (0, prior_sd) with the evidence log(h / off_p) (its SD from the scatter and from the pitch's
+    uncertainty times the person's distance from the others). `rng` draws the evidence's noise.
+    """
+    offs, ses, dists = [], [], []
+    for F in feet:
+        d = -(F @ n)
+        d = d[np.isfinite(d)]
+        offs.append(float(np.median(d)) if len(d) else math.nan)
+        ses.append(float(np.std(d) / math.sqrt(max(1.0, len(d) / 8))) if len(d) > 1 else math.inf)
+        horiz = F - np.outer(F @ n, n)
+        dists.append(float(np.nanmedian(np.linalg.norm(horiz, axis=1))) if len(d) else math.nan)
+    off, dist = np.array(offs), np.array(dists)
+    good = np.isfinite(off) & (off > 0.2)
+    if not good.any():
+        return np.ones(len(feet)), math.nan if known_h is None else known_h
+    off = np.where(good, off, 1.0)
+    spread = pitch_sd * (dist - np.median(dist[good])) / np.median(off[good])
+    sd_e = np.sqrt((np.array(ses) / off) ** 2 + np.nan_to_num(spread, nan=1.0) ** 2 + 0.01**2)
+    if known_h is not None:
+        log_h = math.log(known_h)
+    else:
+        wts = np.where(good, 1.0 / (prior_sd**2 + sd_e**2), 0.0)
+        log_h = float(np.sum(wts * np.log(off)) / wts.sum())
+    evid = np.where(good, log_h - np.log(off), 0.0)
+    if rng is not None:
+        evid = evid + rng.normal(0, 1, len(evid)) * sd_e
+    shrink = np.where(good, prior_sd**2 / (prior_sd**2 + sd_e**2), 0.0)
+    return np.exp(shrink * evid), math.exp(log_h)
 
 
 def estimate_floor(
@@ -368,112 +383,60 @@ def estimate_floor(
         calibration: known values that replace the priors.
         options: priors, smoothing and Monte Carlo settings.
     """
-    cal = calibration or FloorCalibration()
-    opt = options or FloorOptions()
+    cal, opt = calibration or FloorCalibration(), options or FloorOptions()
     prepared = [_prepare(tr, image_size, opt) for tr in tracks if len(tr.t)]
+    ids = [p.track.person for p in prepared]
     rng = np.random.default_rng(opt.seed)
-    S = max(1, opt.n_samples)
-    w, h = image_size
-    fov_nom = cal.fov_deg if cal.fov_deg is not None else opt.fov_deg
-    if cal.fov_deg is not None and w < h:  # a known horizontal fov on a portrait frame
-        fov_nom = 2 * math.degrees(math.atan(math.tan(math.radians(cal.fov_deg) / 2) * h / w))
-    fov_sd = 0.0 if cal.fov_deg is not None else opt.fov_sd_deg
-    rel_sd = opt.stature_sd_m / opt.stature_m
-    prior_stat = {p.track.person: cal.person_height_m.get(p.track.person, opt.stature_m) for p in prepared}
-    prior_sd = {k: (0.005 if k in cal.person_height_m else rel_sd) for k in prior_stat}
-    # Up direction: the mean body axis over everybody, unless the pitch is known.
+    S, (w, h) = max(1, opt.n_samples), image_size
+    fov_nom, fov_sd = opt.fov_deg, opt.fov_sd_deg
+    if cal.fov_deg is not None:  # known horizontal fov; the prior is on the long side
+        fov_nom, fov_sd = cal.fov_deg, 0.0
+        if w < h:
+            fov_nom = 2 * math.degrees(math.atan(math.tan(math.radians(cal.fov_deg) / 2) * h / w))
+    prior_st = np.array([cal.person_height_m.get(k, opt.stature_m) for k in ids])
+    prior_sd = np.array(
+        [0.005 if k in cal.person_height_m else opt.stature_sd_m / opt.stature_m for k in ids]
+    )
     axes = [p.up_body for p in prepared if np.isfinite(p.up_body).all()]
     up0 = np.mean(axes, axis=0) if axes else _up_from_pitch(0.0)
-    up0 = up0 / np.linalg.norm(up0)
-    if cal.pitch_deg is not None:
-        up0 = _up_from_pitch(cal.pitch_deg)
+    up0 = _up_from_pitch(cal.pitch_deg) if cal.pitch_deg is not None else up0 / np.linalg.norm(up0)
+    pitch_sd = math.radians(1.0 if cal.pitch_deg is not None else opt.upright_sd_deg)
 
-    out_xy: dict[int, np.ndarray] = {
-        p.track.person: np.full((S + 1, len(p.track.t), 2), np.nan) for p in prepared
-    }
+    out_xy = {k: np.full((S + 1, len(p.track.t), 2), np.nan) for k, p in zip(ids, prepared, strict=True)}
     cams = np.full((S + 1, 4), np.nan)  # fov, pitch, roll, height
     statures: dict[int, float] = {}
     for s in range(S + 1):
-        nominal = s == 0
-        fov = fov_nom if nominal else float(np.clip(rng.normal(fov_nom, fov_sd), 20.0, 150.0))
+        draw = None if s == 0 else rng  # draw 0 is the nominal estimate
+        fov = fov_nom if draw is None else float(np.clip(draw.normal(fov_nom, fov_sd), 20.0, 150.0))
+        st = prior_st if draw is None else prior_st * np.exp(draw.normal(0.0, prior_sd))
         f = _focal(w, h, fov)
-        hips, feet, scale = [], [], []
-        for p in prepared:
-            k = p.track.person
-            st = prior_stat[k] if nominal else prior_stat[k] * math.exp(rng.normal(0.0, prior_sd[k]))
-            T = hip_translation(p.ab_px / f, p.body * st, p.weight)
-            hips.append(T)
-            feet.append(T + p.feet_offset * st)
-            scale.append(st)
-        if cal.pitch_deg is not None:
-            n = up0
-        else:
+        hips = [hip_translation(p.ab_px / f, p.body * st[i], p.weight) for i, p in enumerate(prepared)]
+        feet = [T + p.feet_offset * st[i] for i, (T, p) in enumerate(zip(hips, prepared, strict=True))]
+        n = up0
+        if cal.pitch_deg is None:
             n, vecs, gaps = _fit_plane(feet, up0, opt)
-            if not nominal:  # tilt the plane within its uncertainty
-                n = (
-                    n
-                    + vecs[:, 1] * rng.normal(0, gaps[0] ** -0.5)
-                    + vecs[:, 2] * rng.normal(0, gaps[1] ** -0.5)
-                )
+            if draw is not None:  # tilt the plane within its uncertainty
+                n = n + vecs[:, 1:] @ (draw.normal(0, 1, 2) / np.sqrt(gaps))
                 n /= np.linalg.norm(n)
-        # Per-person feet depth below the camera at the prior scale; the camera height is shared.
-        offs, ses, dists = [], [], []
-        for F in feet:
-            d = -(F @ n)
-            d = d[np.isfinite(d)]
-            offs.append(float(np.median(d)) if len(d) else math.nan)
-            ses.append(float(np.std(d) / math.sqrt(max(1.0, len(d) / 8))) if len(d) > 1 else math.inf)
-            horiz = F - np.outer(F @ n, n)
-            dists.append(float(np.nanmedian(np.linalg.norm(horiz, axis=1))) if len(d) else math.nan)
-        offs_a, dists_a = np.array(offs), np.array(dists)
-        pitch_sd = math.radians(opt.upright_sd_deg) if cal.pitch_deg is None else math.radians(1.0)
-        good = np.isfinite(offs_a) & (offs_a > 0.2)
-        cam_h = math.nan
-        if good.any():
-            sd_e = np.sqrt(
-                (np.array(ses) / np.maximum(offs_a, 1e-6)) ** 2
-                + (pitch_sd * (dists_a - np.nanmedian(dists_a[good])) / np.nanmedian(offs_a[good])) ** 2
-                + 0.01**2
-            )
-            psd = np.array([prior_sd[p.track.person] for p in prepared])
-            if cal.camera_height_m is not None:
-                log_h = math.log(cal.camera_height_m)
-            else:  # precision-weighted: log h = log off_p + log c_p, c_p ~ prior
-                wts = np.where(good, 1.0 / (psd**2 + sd_e**2), 0.0)
-                log_h = float(np.sum(wts * np.log(np.where(good, offs_a, 1.0))) / wts.sum())
-            cam_h = math.exp(log_h)
-            evid = np.where(good, log_h - np.log(np.where(good, offs_a, 1.0)), 0.0)
-            if not nominal:
-                evid = evid + rng.normal(0, 1, len(evid)) * sd_e
-            shrink = np.where(good, psd**2 / (psd**2 + sd_e**2), 0.0)
-            corr = np.exp(shrink * evid)
-        else:
-            corr = np.ones(len(prepared))
+        corr, cam_h = _scales(feet, n, prior_sd, pitch_sd, cal.camera_height_m, draw)
         # Floor frame: origin under the camera, x along the camera's right, y forward.
         ex = np.array([1.0, 0.0, 0.0]) - n[0] * n
         ex /= np.linalg.norm(ex)
         ey = np.cross(n, ex)
-        for i, p in enumerate(prepared):
-            k = p.track.person
+        for i, k in enumerate(ids):
             T = hips[i] * corr[i]
             out_xy[k][s] = np.stack([T @ ex, T @ ey], axis=-1)
-            if nominal:
-                statures[k] = scale[i] * float(corr[i])
+        if s == 0:
+            statures = {k: float(st[i] * corr[i]) for i, k in enumerate(ids)}
         if cal.known_distance is not None:
-            kd = cal.known_distance
-            d_est = _distance_at(out_xy, prepared, kd, s)
-            if np.isfinite(d_est) and d_est > 0:
+            ratio = cal.known_distance.distance_m / _distance_at(out_xy, prepared, cal.known_distance, s)
+            if np.isfinite(ratio) and ratio > 0:
                 for k in out_xy:
-                    out_xy[k][s] *= kd.distance_m / d_est
-                cam_h *= kd.distance_m / d_est
-        cams[s] = (
-            fov,
-            math.degrees(math.asin(float(np.clip(-n[2], -1, 1)))),
-            math.degrees(math.atan2(n[0], -n[1])),
-            cam_h,
-        )
-
-    return _finish(prepared, out_xy, cams, statures, opt, fov_nom)
+                    out_xy[k][s] *= ratio
+                cam_h *= ratio
+        pitch = math.degrees(math.asin(float(np.clip(-n[2], -1, 1))))
+        cams[s] = (fov, pitch, math.degrees(math.atan2(n[0], -n[1])), cam_h)
+    return _finish(prepared, out_xy, cams, statures, opt)
 
 
 def _distance_at(
@@ -487,36 +450,35 @@ def _distance_at(
     return float(np.linalg.norm(out_xy[kd.person][s, ia] - out_xy[kd.other][s, ib]))
 
 
-def _finish(prepared, out_xy, cams, statures, opt, fov_nom) -> FloorEstimate:
+def _finish(
+    prepared: list[_Prepared],
+    out_xy: dict[int, np.ndarray],
+    cams: np.ndarray,
+    statures: dict[int, float],
+    opt: FloorOptions,
+) -> FloorEstimate:
     tracks: dict[int, FloorTrack] = {}
     for p in prepared:
         k, tr = p.track.person, p.track
-        raw = out_xy[k]
         dt = float(np.median(np.diff(tr.t))) if len(tr.t) > 1 else 1.0
         win = max(1, round(opt.smooth_s / dt) | 1)
-        sm = _smooth(raw, win)
-        resid = raw[0] - sm[0]
-        resid = resid[np.isfinite(resid).all(axis=1)]
-        jitter = (
-            float(1.4826 * np.median(np.linalg.norm(resid, axis=1)) / math.sqrt(win)) if len(resid) else 0.0
-        )
-        with np.errstate(invalid="ignore"):
-            mc = np.sqrt(np.mean(np.sum((sm[1:] - sm[0]) ** 2, axis=-1), axis=0)) if len(sm) > 1 else 0.0
+        sm = _smooth(out_xy[k], win)
+        resid = out_xy[k][0] - sm[0]
+        resid = np.linalg.norm(resid[np.isfinite(resid).all(axis=1)], axis=1)
+        jitter = float(1.4826 * np.median(resid) / math.sqrt(win)) if len(resid) else 0.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mc = np.sqrt(np.mean(np.sum((sm[1:] - sm[0]) ** 2, axis=-1), axis=0))
         sd = np.sqrt(mc**2 + jitter**2)
         tracks[k] = FloorTrack(
             k, np.asarray(tr.frame), np.asarray(tr.t, np.float64), sm[0], sd, jitter, sm[1:]
         )
-    c = cams
-    rest = c[1:] if len(c) > 1 else c
+    rest = cams[1:]
     camera = CameraEstimate(
-        fov_deg=float(fov_nom),
-        fov_sd_deg=float(np.nanstd(rest[:, 0])),
-        pitch_deg=float(c[0, 1]),
-        pitch_sd_deg=float(np.nanstd(rest[:, 1])),
-        roll_deg=float(c[0, 2]),
-        height_m=float(c[0, 3]),
+        fov_deg=float(cams[0, 0]), fov_sd_deg=float(np.nanstd(rest[:, 0])), pitch_deg=float(cams[0, 1]),
+        pitch_sd_deg=float(np.nanstd(rest[:, 1])), roll_deg=float(cams[0, 2]), height_m=float(cams[0, 3]),
         height_sd_m=float(np.nanstd(rest[:, 3])),
-    )
+    )  # fmt: skip
     return FloorEstimate(tracks, camera, statures)
 
 
@@ -539,22 +501,3 @@ def pair_distances(estimate: FloorEstimate) -> list[PairDistance]:
                 if np.isfinite(d[j]):
                     rows.append(PairDistance(int(fr), float(ta.t[ia[j]]), a, b, float(d[j]), float(sd[j])))
     return rows
-
-
-__all__ = [
-    "NUM_LANDMARKS",
-    "CameraEstimate",
-    "FloorCalibration",
-    "FloorEstimate",
-    "FloorOptions",
-    "FloorPosition",
-    "FloorTrack",
-    "KnownDistance",
-    "PairDistance",
-    "PersonTrack",
-    "estimate_floor",
-    "hip_translation",
-    "implied_stature",
-    "pair_distances",
-    "standing_skeleton",
-]

@@ -101,11 +101,16 @@ def mae_distance(est, true_d) -> float:
     return float(np.mean(np.abs(d - true_d[[r.frame for r in rows]])))
 
 
-def test_skeleton_and_implied_stature_agree() -> None:
+def test_implied_stature_is_proportional_and_robust_to_hidden_segments() -> None:
     skel = standing_skeleton(1.8)
     assert skel[:, 2].max() == pytest.approx(0.94 * 1.8)
     world = np.broadcast_to(skel, (5, 33, 3)).copy()
-    assert implied_stature(world, np.ones((5, 33))) == pytest.approx(1.8, rel=1e-6)
+    full = implied_stature(world, np.ones((5, 33)))
+    assert full == pytest.approx(1.8, rel=0.1)
+    assert implied_stature(world * 0.9, np.ones((5, 33))) == pytest.approx(0.9 * full)
+    legs_hidden = np.ones((5, 33))
+    legs_hidden[:, INDEX["left_knee"] :] = 0.0
+    assert implied_stature(world, legs_hidden) == pytest.approx(full, rel=0.1)
     assert math.isnan(implied_stature(world, np.zeros((5, 33))))
 
 
