@@ -71,9 +71,10 @@ def timeline_svg(data: SessionExport, width: int = 920) -> str:
     step = next(s for s in (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1e9) if duration / s <= 12)
     t = 0.0
     while t <= duration + 1e-9:
+        anchor = "end" if x(t) > width - 30 else "middle"
         parts.append(
             f'<line x1="{x(t):.1f}" y1="{top - 4}" x2="{x(t):.1f}" y2="{height - 20}" stroke="#eee"/>'
-            f'<text x="{x(t):.1f}" y="{height - 6}" font-size="11" text-anchor="middle" fill="#666">'
+            f'<text x="{x(t):.1f}" y="{height - 6}" font-size="11" text-anchor="{anchor}" fill="#666">'
             f"{_fmt_t(t)}</text>"
         )
         t += step
