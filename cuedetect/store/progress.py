@@ -6,7 +6,8 @@ Definitions (all on the session's current state: events not rejected by a review
   is `trainee`. The **window after an intervention** is (start, start + `window_s`], clipped to the
   video; overlapping windows are merged.
 - **Client escalation per minute after interventions** = number of escalation cues
-  (`ESCALATION_CUES`) by the `client` that *start* inside the merged windows, divided by the windows'
+  (`ESCALATION_CUES` except `too_close`, a state of the pair rather than something the client does) by
+  the `client` that *start* inside the merged windows, divided by the windows'
   total length in minutes. The same rate outside the windows is given as the baseline to compare with.
   `None` when there is no window (no intervention) or no time outside them.
 - **Time at a safe distance** = video duration minus the time covered by any `too_close` event (the pair
@@ -78,7 +79,9 @@ def session_metrics(
         if e.person == trainee and e.cue in DEESCALATION_CUES
     )
     win_len = covered(windows, 0.0, duration)
-    client_starts = [e.start for e in live if e.person == client and e.cue in ESCALATION_CUES]
+    client_starts = [
+        e.start for e in live if e.person == client and e.cue in ESCALATION_CUES and e.cue != "too_close"
+    ]
     inside = sum(1 for t in client_starts if any(s < t <= e for s, e in windows))
     outside_len = duration - win_len
     persons = set(roles) | {e.person for e in events}
