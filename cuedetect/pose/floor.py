@@ -146,6 +146,9 @@ class FloorOptions:
     upright_sd_deg: float = 8.0  # how far the mean body axis may be from the true vertical
     foot_sd_m: float = 0.06  # scatter of foot points about the floor plane
     min_visibility: float = 0.5
+    # MediaPipe predicts a body from a crop around the person: True treats its world landmarks as seen
+    # along the ray to the person (rotated into the camera frame here), False as camera-aligned.
+    world_along_ray: bool = True
     smooth_s: float = 0.6
     n_samples: int = 64
     seed: int = 0
@@ -286,7 +289,20 @@ class _Prepared:
     feet_offset: np.ndarray  # (n, 3) feet point minus hip midpoint at a 1 m stature
 
 
-def _prepare(tr: PersonTrack, size: tuple[int, int], opt: FloorOptions) -> _Prepared:
+def ray_rotation(ab: np.ndarray) -> np.ndarray:
+    """(n, 3, 3) rotations taking the optical axis (0, 0, 1) onto the rays (a, b, 1), ab: (n, 2)."""
+    r = np.concatenate([ab, np.ones((len(ab), 1))], axis=1)
+    r /= np.linalg.norm(r, axis=1, keepdims=True)
+    axis = np.stack([-r[:, 1], r[:, 0], np.zeros(len(r))], axis=1)
+    s = np.linalg.norm(axis, axis=1)
+    k = axis / np.where(s > 1e-12, s, 1.0)[:, None]
+    K = np.zeros((len(r), 3, 3))
+    K[:, 0, 2], K[:, 1, 2], K[:, 2, 0], K[:, 2, 1] = k[:, 1], -k[:, 0], -k[:, 1], k[:, 0]
+    c = r[:, 2][:, None, None]
+    return np.eye(3) + s[:, None, None] * K + (1 - c) * (K @ K)
+
+
+def _prepare(tr: PersonTrack, size: tuple[int, int], opt: FloorOptions, f: float) -> _Prepared:
     w, h = size
     vis = np.nan_to_num(np.asarray(tr.vis, np.float64), nan=0.0)
     world, xy = np.asarray(tr.world, np.float64), np.asarray(tr.xy, np.float64)
@@ -294,6 +310,9 @@ def _prepare(tr: PersonTrack, size: tuple[int, int], opt: FloorOptions) -> _Prep
     unit = world / (s0 if s0 > 0 else math.nan)
     ok = vis >= opt.min_visibility
     px = np.stack([(xy[..., 0] - 0.5) * w, (xy[..., 1] - 0.5) * h], axis=-1)
+    if opt.world_along_ray:
+        centre = np.nan_to_num(px[:, list(_HIP)].mean(axis=1) / f)
+        unit = np.einsum("nij,nmj->nmi", ray_rotation(centre), unit)
     seen = np.where(ok[..., None], unit, np.nan)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -384,8 +403,6 @@ def estimate_floor(
         options: priors, smoothing and Monte Carlo settings.
     """
     cal, opt = calibration or FloorCalibration(), options or FloorOptions()
-    prepared = [_prepare(tr, image_size, opt) for tr in tracks if len(tr.t)]
-    ids = [p.track.person for p in prepared]
     rng = np.random.default_rng(opt.seed)
     S, (w, h) = max(1, opt.n_samples), image_size
     fov_nom, fov_sd = opt.fov_deg, opt.fov_sd_deg
@@ -393,6 +410,8 @@ def estimate_floor(
         fov_nom, fov_sd = cal.fov_deg, 0.0
         if w < h:
             fov_nom = 2 * math.degrees(math.atan(math.tan(math.radians(cal.fov_deg) / 2) * h / w))
+    prepared = [_prepare(tr, image_size, opt, _focal(w, h, fov_nom)) for tr in tracks if len(tr.t)]
+    ids = [p.track.person for p in prepared]
     prior_st = np.array([cal.person_height_m.get(k, opt.stature_m) for k in ids])
     prior_sd = np.array(
         [0.005 if k in cal.person_height_m else opt.stature_sd_m / opt.stature_m for k in ids]
