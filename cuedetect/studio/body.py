@@ -266,6 +266,7 @@ def _anchors(verts: np.ndarray, heads: dict, vgroups: dict, dominant: list[str],
     return anchors, anchor_bones
 
 
+@functools.lru_cache(maxsize=8)
 def build_body(shape: BodyShape) -> Body:
     """Morph, scale to `shape.height_m`, rig and dress one body."""
     base = _base()

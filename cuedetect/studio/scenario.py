@@ -7,6 +7,7 @@ Any number in a scenario may instead be a range, resolved with the seed, so one 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,12 +74,15 @@ def _rgb(value: Any, what: str) -> tuple[float, float, float]:
     if isinstance(value, str):
         if value in SKIN_TONES:
             return SKIN_TONES[value]
-        value = value.lstrip("#")
-        if len(value) == 6:
-            return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+        hexa = value.lstrip("#")
+        if re.fullmatch(r"[0-9a-fA-F]{6}", hexa):
+            return tuple(int(hexa[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
     if isinstance(value, list | tuple) and len(value) == 3:
         return tuple(float(v) for v in value)  # type: ignore[return-value]
-    raise InputError(f"{what}: expected a colour as [r, g, b] in 0..1 or '#rrggbb', got {value!r}")
+    raise InputError(
+        f"{what}: expected a colour as [r, g, b] in 0..1, '#rrggbb' or a skin tone "
+        f"({', '.join(SKIN_TONES)}), got {value!r}"
+    )
 
 
 def _action(raw: dict, pid: str) -> Action:

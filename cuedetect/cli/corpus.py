@@ -1,0 +1,58 @@
+"""`cuedetect corpus`: render a labelled corpus of random role-plays for training and evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cuedetect.cli._common import user_errors
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @user_errors
+    def corpus(
+        out: Path = typer.Argument(..., help="Corpus folder; one sub-folder per clip."),
+        count: int = typer.Option(40, help="Number of clips."),
+        first_seed: int = typer.Option(0, help="Seed of the first clip; clip i uses first_seed + i."),
+        fps: float = typer.Option(8.0, help="Frame rate of the rendered clips."),
+        width: int = typer.Option(640),
+        height: int = typer.Option(360),
+        jobs: int = typer.Option(2, help="Blender processes rendering at once."),
+        keep_video: bool = typer.Option(True, help="Keep each clip's mp4 (needed to extract poses)."),
+    ) -> None:
+        """Render COUNT random two-person role-plays with ground truth into OUT.
+
+        Resumable: clips that already have a gt.json are skipped, and an interrupted clip continues from
+        its last rendered frame. Then extract poses with `cuedetect analyze` per clip (see README).
+        """
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from cuedetect.studio import render as studio_render
+        from cuedetect.studio.corpus import write_scenarios
+        from cuedetect.studio.scenario import load
+
+        paths = write_scenarios(
+            out, range(first_seed, first_seed + count), fps=fps, width=width, height=height
+        )
+        todo = [p for p in paths if not (p.parent / "gt.json").exists()]
+        typer.echo(f"{len(paths) - len(todo)} of {len(paths)} clips already rendered")
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+        ) as bar:
+            clips = bar.add_task("clips", total=len(paths), completed=len(paths) - len(todo))
+            for path in todo:
+                sc = load(path)
+                frames = bar.add_task(f"  {sc.name}", total=round(sc.duration * sc.fps))
+                video = studio_render.render(
+                    sc,
+                    path.parent,
+                    jobs=jobs,
+                    progress=lambda done, total, t=frames: bar.update(t, completed=done, total=total),
+                )
+                if not keep_video:
+                    video.unlink()
+                bar.remove_task(frames)
+                bar.advance(clips)
+        typer.echo(f"corpus ready in {out}")
