@@ -117,7 +117,7 @@ def _find_video(meta: dict[str, Any], events: dict[str, Any], out_dir: Path) -> 
 def _model_version(meta: dict[str, Any], events: dict[str, Any]) -> str:
     parts = []
     for label, doc in (("pose", meta), ("cues", events)):
-        for key in ("model_version", "model", "classifier"):
+        for key in ("model_version", "model", "classifier", "detector"):
             value = doc.get(key)
             if isinstance(value, dict):
                 value = (

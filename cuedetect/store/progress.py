@@ -2,14 +2,14 @@
 
 Definitions (all on the session's current state: events not rejected by a reviewer):
 
-- An **intervention** is the start of a de-escalation cue (`DEESCALATION_CUES`) by the person whose role
-  is `trainee`. The **window after an intervention** is (start, start + `window_s`], clipped to the
-  video; overlapping windows are merged.
+- An **intervention** is the start of a de-escalation cue (`DEESCALATION_CUES`, i.e. `open_hands`)
+  by the person whose role is `trainee`. The **window after an intervention** is
+  (start, start + `window_s`], clipped to the video; overlapping windows are merged.
 - **Client escalation per minute after interventions** = number of escalation cues
-  (`ESCALATION_CUES` except `too_close`, a state of the pair rather than something the client does) by
-  the `client` that *start* inside the merged windows, divided by the windows'
-  total length in minutes. The same rate outside the windows is given as the baseline to compare with.
-  `None` when there is no window (no intervention) or no time outside them.
+  (`ESCALATION_CUES`, as the catalogue marks them; `too_close` is context there, a state of the pair
+  rather than something the client does) by the `client` that *start* inside the merged windows,
+  divided by the windows' total length in minutes. The same rate outside the windows is given as the
+  baseline to compare with. `None` when there is no window (no intervention) or no time outside them.
 - **Time at a safe distance** = video duration minus the time covered by any `too_close` event (the pair
   cue whose threshold is the personal-space setting of the cue detector). `None` with fewer than two
   persons.
@@ -25,20 +25,12 @@ from typing import Any
 
 from cuedetect.store.models import CurrentEvent
 
-ESCALATION_CUES = frozenset(
-    {
-        "pointing",
-        "arms_crossed",
-        "hands_on_hips",
-        "fists_up",
-        "hands_hidden",
-        "bladed_stance",
-        "leaning_in",
-        "pacing",
-        "rapid_approach",
-        "too_close",
-    }
-)
+# The kinds of cuedetect/cues/catalogue.py, copied so the store does not load the cue detector;
+# tests/unit/store/test_store_progress.py checks that they agree.
+ESCALATION_CUES = frozenset({
+    "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "hands_hidden", "bladed_stance",
+    "leaning_in", "pacing", "rapid_approach",
+})  # fmt: skip
 DEESCALATION_CUES = frozenset({"open_hands"})
 WINDOW_S = 10.0
 
@@ -79,9 +71,7 @@ def session_metrics(
         if e.person == trainee and e.cue in DEESCALATION_CUES
     )
     win_len = covered(windows, 0.0, duration)
-    client_starts = [
-        e.start for e in live if e.person == client and e.cue in ESCALATION_CUES and e.cue != "too_close"
-    ]
+    client_starts = [e.start for e in live if e.person == client and e.cue in ESCALATION_CUES]
     inside = sum(1 for t in client_starts if any(s < t <= e for s, e in windows))
     outside_len = duration - win_len
     persons = set(roles) | {e.person for e in events}

@@ -115,3 +115,28 @@ def test_invalid_json_is_an_input_error(tmp_path: Path) -> None:
     (folder / "events.json").write_text('{"events": [')
     with pytest.raises(InputError, match="cannot be read as JSON"):
         read_analysis(folder)
+
+
+def test_reads_what_cuedetect_analyze_and_the_cue_detector_write(tmp_path: Path) -> None:
+    """The field names of cuedetect/pose/analyze.py and cuedetect/cues/detect.py (and many extra fields)."""
+    analysis = {
+        "source": "/videos/standoff.mp4",
+        "source_sha256": SHA,
+        "duration_s": 12.5,
+        "source_fps": 25.0,
+        "model": {"variant": "full", "bundle_sha256": "b" * 64, "route": "built"},
+        "persons": [{"id": 0, "frames": 300}, {"id": 1, "frames": 280}],
+        "timings_s": {"total_s": 9.0},
+    }
+    events = {
+        "video": "standoff.mp4",
+        "duration": 12.5,
+        "persons": [{"id": 0, "role": "trainee"}, {"id": 1, "role": "client"}],
+        "events": [EVENT],
+        "summary": {"too_close_s": 1.0},
+        "detector": "classifier 0.3",
+    }
+    b = read_analysis(write(tmp_path / "a", analysis, events))
+    assert (b.recording_sha256, b.duration, b.video_path) == (SHA, 12.5, "/videos/standoff.mp4")
+    assert b.model_version == "pose=full; cues=classifier 0.3"
+    assert b.roles == {0: "trainee", 1: "client"} and b.summary == {"too_close_s": 1.0}

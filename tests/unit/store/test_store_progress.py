@@ -83,3 +83,14 @@ def test_merge_is_disjoint_and_covers_the_same_time(spans: list) -> None:
     assert all(a[1] < b[0] for a, b in itertools.pairwise(merged))
     assert covered(merged) == pytest.approx(covered(intervals))
     assert covered(intervals) <= sum(d for _, d in spans) + 1e-9
+
+
+def test_cue_kinds_and_ids_agree_with_the_catalogue() -> None:
+    from cuedetect.cues.catalogue import CATALOGUE
+    from cuedetect.store.models import CUES, PAIR_CUES
+    from cuedetect.store.progress import DEESCALATION_CUES, ESCALATION_CUES
+
+    assert {c.id for c in CATALOGUE if c.kind == "escalation"} == ESCALATION_CUES
+    assert {c.id for c in CATALOGUE if c.kind == "de-escalation"} == DEESCALATION_CUES
+    assert set(CUES) == {c.id for c in CATALOGUE}
+    assert {c.id for c in CATALOGUE if c.scope == "pair"} == PAIR_CUES
