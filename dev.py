@@ -73,7 +73,7 @@ def cuedetect(*args: str | os.PathLike[str]) -> None:
 
 def demo() -> None:
     ensure_venv()
-    cuedetect("models")
+    cuedetect("models", "--variant", "full")
     cuedetect("analyze", DEMO_SAMPLE, "--out", DEMO_OUT, "--annotate", "--overwrite")
     say(f"done: results are in {DEMO_OUT} (poses.parquet, pairs.parquet, events.json, annotated.mp4)")
 
