@@ -7,6 +7,7 @@ with SessionStore.open(path) as store:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,7 +57,9 @@ def export_session(store: SessionStore, session_id: int, fmt: str, out: Path | N
     path = Path(out) if out is not None else default_path(data.session.id, fmt)
     if path.is_dir():
         path = path / default_path(data.session.id, fmt)
-    return _writer(fmt)(data, path)
+    written = _writer(fmt)(data, path)
+    os.chmod(written, 0o644)  # temp files are private; an export is meant to be shared
+    return written
 
 
 def read_coding(store: SessionStore, session_id: int, path: Path) -> list[dict]:

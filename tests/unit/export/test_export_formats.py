@@ -130,6 +130,7 @@ def test_every_format_writes_atomically_to_a_folder_or_file(
 ) -> None:
     out = export_session(store, reviewed, fmt, tmp_path)
     assert out == tmp_path / f"session-{reviewed}{FORMATS[fmt]}" and out.stat().st_size > 0
+    assert out.stat().st_mode & 0o777 == 0o644  # readable by whoever it is shared with
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
 
 
