@@ -76,8 +76,12 @@ _SEGMENTS = tuple(
 _REF = standing_skeleton(1.0)
 # MediaPipe's world skeleton is not proportioned like Drillis & Contini (its hips sit higher, its upper
 # arms are shorter): relative lengths measured on MediaPipe's output for 5 real clips of adults (shin,
-# thigh, upper arm, forearm, torso), so that every segment alone implies the same stature.
-_MP_SHAPE = {"shin": 0.982, "thigh": 1.016, "upper_arm": 0.866, "forearm": 0.982, "torso": 1.099}
+# thigh, upper arm, forearm, torso), so that every segment alone implies the same stature. Normalized so
+# that ankle-to-shoulder (shin + thigh + torso) keeps Drillis & Contini's 0.779 of stature.
+_MP_SHAPE = {
+    k: v / 1.0355
+    for k, v in {"shin": 0.982, "thigh": 1.016, "upper_arm": 0.866, "forearm": 0.982, "torso": 1.099}.items()
+}
 _SEG_RATIO = np.array([np.linalg.norm(_REF[a] - _REF[b]) for a, b in _SEGMENTS]) * np.repeat(
     [_MP_SHAPE["shin"], _MP_SHAPE["thigh"], _MP_SHAPE["upper_arm"], _MP_SHAPE["forearm"]], 2
 )
@@ -143,7 +147,8 @@ class FloorOptions:
     fov_sd_deg: float = 6.0
     stature_m: float = 1.70
     stature_sd_m: float = 0.09
-    upright_sd_deg: float = 8.0  # how far the mean body axis may be from the true vertical
+    upright_sd_deg: float = 8.0  # how far the mean body axis may be from the true pitch
+    roll_sd_deg: float = 2.0  # cameras are nearly level side to side
     foot_sd_m: float = 0.06  # scatter of foot points about the floor plane
     min_visibility: float = 0.5
     # MediaPipe predicts a body from a crop around the person: True treats its world landmarks as seen
@@ -340,10 +345,13 @@ def _fit_plane(feet: list[np.ndarray], up0: np.ndarray, opt: FloorOptions) -> tu
         d, dd = f - f.mean(axis=0), np.diff(f, axis=0)
         noise = dd.T @ dd / (2 * len(dd))
         A += (d.T @ d - len(f) * noise) / (float(up0 @ noise @ up0) + opt.foot_sd_m**2)
-    prior = 1.0 / math.radians(opt.upright_sd_deg) ** 2
-    A += (np.eye(3) - np.outer(up0, up0)) * prior
+    e_roll = np.array([1.0, 0.0, 0.0]) - up0[0] * up0
+    e_roll /= np.linalg.norm(e_roll)
+    e_pitch = np.cross(up0, e_roll)
+    prior_p, prior_r = math.radians(opt.upright_sd_deg) ** -2, math.radians(opt.roll_sd_deg) ** -2
+    A += np.outer(e_pitch, e_pitch) * prior_p + np.outer(e_roll, e_roll) * prior_r
     vals, vecs = np.linalg.eigh(A)
-    return vecs[:, 0] * np.sign(vecs[:, 0] @ up0), vecs, np.maximum(vals[1:] - vals[0], prior)
+    return vecs[:, 0] * np.sign(vecs[:, 0] @ up0), vecs, np.maximum(vals[1:] - vals[0], prior_p)
 
 
 def _scales(
@@ -418,7 +426,8 @@ def estimate_floor(
     )
     axes = [p.up_body for p in prepared if np.isfinite(p.up_body).all()]
     up0 = np.mean(axes, axis=0) if axes else _up_from_pitch(0.0)
-    up0 = _up_from_pitch(cal.pitch_deg) if cal.pitch_deg is not None else up0 / np.linalg.norm(up0)
+    up0 = _up_from_pitch(math.degrees(math.atan2(-up0[2], -up0[1])))  # the body's pitch, no roll
+    up0 = _up_from_pitch(cal.pitch_deg) if cal.pitch_deg is not None else up0
     pitch_sd = math.radians(1.0 if cal.pitch_deg is not None else opt.upright_sd_deg)
 
     out_xy = {k: np.full((S + 1, len(p.track.t), 2), np.nan) for k, p in zip(ids, prepared, strict=True)}

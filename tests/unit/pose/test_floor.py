@@ -10,6 +10,7 @@ import pytest
 
 from cuedetect.landmarks import INDEX
 from cuedetect.pose.floor import (
+    _MP_SHAPE,
     FloorCalibration,
     FloorOptions,
     KnownDistance,
@@ -49,6 +50,26 @@ class Cam:
         )
 
 
+def mediapipe_shaped(skel: np.ndarray) -> np.ndarray:
+    """An upright skeleton re-proportioned like MediaPipe's world landmarks (`_MP_SHAPE`), feet fixed."""
+    out, z = skel.copy(), skel[:, 2]
+    m = _MP_SHAPE
+    for side in ("left", "right"):
+        j = {p: INDEX[f"{side}_{p}"] for p in ("ankle", "knee", "hip", "shoulder", "elbow", "wrist")}
+        knee = z[j["ankle"]] + (z[j["knee"]] - z[j["ankle"]]) * m["shin"]
+        hip = knee + (z[j["hip"]] - z[j["knee"]]) * m["thigh"]
+        shoulder = hip + (z[j["shoulder"]] - z[j["hip"]]) * m["torso"]
+        elbow = shoulder - (z[j["shoulder"]] - z[j["elbow"]]) * m["upper_arm"]
+        wrist = elbow - (z[j["elbow"]] - z[j["wrist"]]) * m["forearm"]
+        out[j["knee"], 2], out[j["hip"], 2], out[j["shoulder"], 2] = knee, hip, shoulder
+        out[j["elbow"], 2] = elbow
+        for part in ("wrist", "pinky", "index", "thumb"):
+            out[INDEX[f"{side}_{part}"], 2] = z[INDEX[f"{side}_{part}"]] + wrist - z[j["wrist"]]
+    head = np.arange(0, 11)
+    out[head, 2] = z[head] + out[INDEX["left_shoulder"], 2] - z[INDEX["left_shoulder"]]
+    return out
+
+
 def person(
     cam: Cam,
     pid: int,
@@ -69,7 +90,8 @@ def person(
     xy = cam.project(pts) + rng.normal(0, px_noise, (*pts.shape[:2], 2)) / np.array(cam.size)
     # MediaPipe's world landmarks: hip-centred, an average-sized body (1.70 m) plus noise, seen along the
     # ray to the hips (or camera-aligned).
-    world = np.broadcast_to(((skel - hip) @ cam.R.T) * (1.70 / stature), pts.shape).copy()
+    mp = mediapipe_shaped(standing_skeleton(1.70)) @ rz.T
+    world = np.broadcast_to((mp - mp[HIPS].mean(axis=0)) @ cam.R.T, pts.shape).copy()
     if along_ray:
         hip_xy = (cam.project(pts[:, HIPS].mean(axis=1)) - 0.5) * np.array(cam.size) / cam.f
         world = np.einsum("nji,nmj->nmi", ray_rotation(hip_xy), world)  # inverse rotation
@@ -113,6 +135,7 @@ def test_implied_stature_is_proportional_and_robust_to_hidden_segments() -> None
     world = np.broadcast_to(skel, (5, 33, 3)).copy()
     full = implied_stature(world, np.ones((5, 33)))
     assert full == pytest.approx(1.8, rel=0.1)
+    assert implied_stature(mediapipe_shaped(world[0])[None], np.ones((1, 33))) == pytest.approx(1.8, rel=0.01)
     assert implied_stature(world * 0.9, np.ones((5, 33))) == pytest.approx(0.9 * full)
     legs_hidden = np.ones((5, 33))
     legs_hidden[:, INDEX["left_knee"] :] = 0.0
