@@ -41,10 +41,13 @@ class Compiled:
     heads: dict[str, np.ndarray]  # (F, B, 3) in the room
     joints_world: dict[str, np.ndarray]  # (F, 33, 3)
     events: list[Event]
+    frames: list[int]  # the frame indices posed (all of them unless a subset was asked for)
 
 
-def compile_scenario(sc: Scenario) -> Compiled:
+def compile_scenario(sc: Scenario, frames: list[int] | None = None) -> Compiled:
+    """Poses, joints and events of a scenario; `frames` limits the posing to some frames (checks)."""
     n = round(sc.duration * sc.fps)
+    select = list(range(n)) if frames is None else list(frames)
     times = np.arange(n) / sc.fps
     actors = [p.actor for p in sc.persons]
     loco = locomotion(actors, times)
@@ -56,17 +59,18 @@ def compile_scenario(sc: Scenario) -> Compiled:
         poser = Poser(body)
         others = {o.id: loco[o.id] for o in sc.persons if o.id != spec.id}
         params = poses_for(spec.actor, Proportions.of(body), loco[spec.id], others, times, heights, rng)
-        G = np.empty((n, len(body.bone_names), 3, 3))
-        P = np.empty((n, len(body.bone_names), 3))
-        J = np.empty((n, len(LANDMARK_NAMES), 3))
-        for i, p in enumerate(params):
+        G = np.empty((len(select), len(body.bone_names), 3, 3))
+        P = np.empty((len(select), len(body.bone_names), 3))
+        J = np.empty((len(select), len(LANDMARK_NAMES), 3))
+        for i, frame in enumerate(select):
+            p = params[frame]
             g, h = place(*poser.pose(p), p)
             G[i], P[i] = g, h
             J[i] = transform_points(body.anchors, body.anchor_bones, body.heads, g, h)
         bodies[spec.id], rots[spec.id], heads[spec.id], joints[spec.id] = body, G, P, J
     events = [e for a in actors for e in posture_events(a)] + movement_events(actors, loco, times)
     events.sort(key=lambda e: (e.start, e.person, e.cue))
-    return Compiled(sc, times, bodies, rots, heads, joints, events)
+    return Compiled(sc, times, bodies, rots, heads, joints, events, select)
 
 
 def _visible(norm: dict[str, np.ndarray], depth: dict[str, np.ndarray], frame: int) -> dict[str, bool]:
@@ -94,7 +98,8 @@ def ground_truth(c: Compiled, video_name: str) -> dict:
     hip_l, hip_r = LANDMARK_NAMES.index("left_hip"), LANDMARK_NAMES.index("right_hip")
     frames = []
     ids = list(c.joints_world)
-    for i, t in enumerate(c.times):
+    for i, frame in enumerate(c.frames):
+        t = c.times[frame]
         vis = _visible(norm, depth, i)
         persons, floor = {}, {}
         for pid in ids:
@@ -107,7 +112,7 @@ def ground_truth(c: Compiled, video_name: str) -> dict:
                 "visible": vis[pid],
                 "hip_floor_m": [round(float(v), 4) for v in hips],
             }
-        row = {"frame": i, "t": round(float(t), 4), "persons": persons}
+        row = {"frame": frame, "t": round(float(t), 4), "persons": persons}
         if len(ids) == 2:
             row["distance_m"] = round(float(np.linalg.norm(floor[ids[0]] - floor[ids[1]])), 4)
         frames.append(row)
