@@ -40,7 +40,12 @@ class ImportResult:
 
 
 class SessionStore(ReviewMixin):
-    """Sessions, analyses, events and the append-only review log in one SQLite file."""
+    """Sessions, analyses, events and the append-only review log in one SQLite file.
+
+    One instance holds one connection: use it from one thread at a time (a Streamlit app opens one per
+    rerun; opening an existing store takes about a millisecond). Any number of processes may open the
+    same file at once: writes are serialised by SQLite (WAL mode, busy timeout), none is lost.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
