@@ -19,7 +19,7 @@ from cuedetect.cues.roles import guess_roles
 from cuedetect.cues.rules import pair_rule_events
 from cuedetect.cues.settings import CueSettings
 from cuedetect.cues.summary import session_summary
-from cuedetect.cues.tracks import tracks_from_poses
+from cuedetect.cues.tracks import PersonTrack, tracks_from_poses
 from cuedetect.io_atomic import write_json
 from cuedetect.paths import models_dir
 
@@ -60,6 +60,24 @@ def _probabilities(feats: pd.DataFrame, model: CueClassifier | None) -> pd.DataF
     return model.predict_proba(feats)
 
 
+def find_events(
+    tracks: list[PersonTrack],
+    pairs: pd.DataFrame | None,
+    feats: pd.DataFrame,
+    clf: CueClassifier | None,
+    settings: CueSettings,
+) -> list[CueEvent]:
+    """Events from a feature table: the classifier (or the baseline when `clf` is None) + pair rules."""
+    events: list[CueEvent] = []
+    if len(feats):
+        probs = _probabilities(feats, clf)
+        for _, idx in feats.groupby("person", sort=True).groups.items():
+            events += person_events(feats.loc[idx], probs.loc[idx], settings)
+    events += pair_rule_events(tracks, pairs, settings)
+    events.sort(key=lambda e: (e.start, e.cue, str(e.person)))
+    return events
+
+
 def detect_cues(
     poses: pd.DataFrame,
     pairs: pd.DataFrame | None = None,
@@ -94,13 +112,7 @@ def detect_cues(
     clf = None if model == "baseline" else model
     tracks = tracks_from_poses(poses)
     feats = build_features(tracks, pairs, aspect, settings)
-    events: list[CueEvent] = []
-    if len(feats):
-        probs = _probabilities(feats, clf)
-        for _, idx in feats.groupby("person", sort=True).groups.items():
-            events += person_events(feats.loc[idx], probs.loc[idx], settings)
-    events += pair_rule_events(tracks, pairs, settings)
-    events.sort(key=lambda e: (e.start, e.cue, str(e.person)))
+    events = find_events(tracks, pairs, feats, clf, settings)
     persons = [tr.person for tr in tracks]
     role_of = guess_roles(persons, events, feats, roles)
     if duration is None:

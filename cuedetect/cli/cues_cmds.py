@@ -1,0 +1,143 @@
+"""`cuedetect cues`, `cuedetect train`, `cuedetect evaluate`: the cue catalogue, training and scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cuedetect.cli._common import user_errors
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @user_errors
+    def cues(
+        markdown: Annotated[
+            bool, typer.Option("--markdown", help="Print the catalogue as a Markdown table.")
+        ] = False,
+    ) -> None:
+        """List the cues cuedetect detects: definition, why trainers care, kind, scope and detector."""
+        from cuedetect.cues.catalogue import CATALOGUE, catalogue_markdown
+        from cuedetect.cues.settings import CueSettings
+
+        if markdown:
+            typer.echo(catalogue_markdown())
+            return
+        s = CueSettings()
+        for c in CATALOGUE:
+            typer.echo(f"{c.id:15s} {c.kind:13s} {c.scope:6s} {c.detector:10s} {c.definition}")
+            typer.echo(f"{'':15s} why: {c.reason}")
+        typer.echo(
+            f"\nsettings: too_close below {s.too_close_m} m, safe distance from {s.safe_distance_m} m, "
+            f"rapid_approach above {s.closing_speed_mps} m/s"
+        )
+
+    @app.command()
+    @user_errors
+    def train(
+        data: Annotated[
+            list[Path] | None,
+            typer.Argument(
+                help="Folders with studio clips (gt.json [+ poses.parquet]) or reviewed sessions."
+            ),
+        ] = None,
+        synthetic: Annotated[int, typer.Option(help="Add this many stick-figure synthetic clips.")] = 0,
+        out: Annotated[Path | None, typer.Option(help="Model folder (default: models/cues).")] = None,
+        folds: Annotated[int, typer.Option(help="Grouped cross-validation folds (0: skip).")] = 4,
+        augment: Annotated[int, typer.Option(help="Augmented copies per clip.")] = 2,
+        iterations: Annotated[int, typer.Option(help="Boosting iterations per cue.")] = 150,
+        seed: Annotated[int, typer.Option(help="Random seed (training is reproducible for a seed).")] = 0,
+        gt_joints: Annotated[
+            bool,
+            typer.Option(help="Also train on the exact gt.json joints of clips that have poses.parquet."),
+        ] = False,
+    ) -> None:
+        """Train the cue classifier with grouped cross-validation and save it with its model card."""
+        import shlex
+        import sys
+
+        from cuedetect.cues.detect import model_folder
+        from cuedetect.cues.trainer import cross_validate, fit_final, model_card, save_model
+        from cuedetect.cues.training import discover, synthetic_clips
+        from cuedetect.errors import InputError
+
+        clips = []
+        for folder in data or []:
+            clips += discover(folder)
+            if gt_joints:
+                clips += [c for c in discover(folder, use_poses=False) if c.source == "gt-joints"]
+        if synthetic:
+            clips += synthetic_clips(synthetic)
+        if not clips:
+            raise InputError(
+                "no training clips: give folders with gt.json or reviewed sessions, or --synthetic N"
+            )
+        typer.echo(f"{len(clips)} clips: " + ", ".join(sorted({f"{c.source}" for c in clips})))
+        cv = cross_validate(clips, folds, augment, seed, iterations, log=typer.echo) if folds else None
+        if cv:
+            typer.echo(cv.model.table("trained classifier"))
+            typer.echo(cv.baseline.table("geometric baseline"))
+        clf = fit_final(clips, augment, seed, iterations)
+        folder = out or model_folder()
+        command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+        path = save_model(clf, folder, model_card(clf, clips, cv, command))
+        typer.echo(f"saved {path} and {folder / 'model_card.md'}")
+
+    @app.command()
+    @user_errors
+    def evaluate(
+        gt_dir: Annotated[
+            Path, typer.Argument(help="Folder of clips with gt.json (and poses.parquet or events.json).")
+        ],
+        baseline: Annotated[
+            bool, typer.Option(help="Score the geometric baseline instead of the model.")
+        ] = False,
+        model: Annotated[Path | None, typer.Option(help="Model folder (default: models/cues).")] = None,
+        use_events: Annotated[
+            bool, typer.Option(help="Score existing events.json files instead of detecting anew.")
+        ] = False,
+        json_out: Annotated[
+            Path | None, typer.Option("--json", help="Also write the scores as JSON here.")
+        ] = None,
+    ) -> None:
+        """Score detected cue events against ground truth: event P/R/F1 per cue (IoU >= 0.3) and frame F1."""
+        import json
+
+        from cuedetect.cues.detect import load_model
+        from cuedetect.cues.evaluate import Scores, relabel
+        from cuedetect.cues.labels import match_persons
+        from cuedetect.cues.trainer import score_clips
+        from cuedetect.cues.training import discover
+        from cuedetect.errors import InputError
+        from cuedetect.io_atomic import write_json
+
+        if use_events:
+            import pandas as pd
+
+            scores = Scores()
+            for gt_path in sorted(gt_dir.rglob("gt.json")):
+                ev_path = gt_path.parent / "events.json"
+                poses_path = gt_path.parent / "poses.parquet"
+                if not ev_path.exists() or not poses_path.exists():
+                    continue
+                gt = json.loads(gt_path.read_text())
+                poses = pd.read_parquet(poses_path, columns=None)
+                mapping = match_persons(poses, gt)
+                pred = relabel(json.loads(ev_path.read_text())["events"], mapping)
+                times = {
+                    str(mapping[p]): g["t"].to_numpy(float)
+                    for p, g in poses.groupby("person")
+                    if p in mapping
+                }
+                scores.add_clip(pred, gt["events"], times)
+        else:
+            clips = [c for c in discover(gt_dir) if c.source in ("corpus", "gt-joints")]
+            clf = None if baseline else load_model(model)
+            scores = score_clips(clips, clf)
+        if scores.clips == 0:
+            raise InputError(f"no clips with gt.json to score under {gt_dir}")
+        typer.echo(scores.table("baseline" if baseline else "model"))
+        if json_out:
+            write_json(json_out, scores.to_json())

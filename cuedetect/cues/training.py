@@ -1,0 +1,262 @@
+"""Training data and the training run: corpus clips, sample ground truth, reviewed sessions, synthetic clips.
+
+Inputs (each a folder):
+- studio corpus clip: `gt.json` + `poses.parquet` (+ `pairs.parquet`): MediaPipe landmarks of the render,
+  labels from the ground truth, persons matched through the joints.
+- ground truth only (e.g. a sample without an analysis): `gt.json`; the tracks are the exact joints.
+- reviewed session: `events.json` + `poses.parquet` (+ `pairs.parquet`), each event carrying its review
+  state as `"review": "confirmed" | "rejected" | "added" | "unreviewed"` (or `{"state": ...}`).
+  Confirmed and added events are positives; frames inside rejected events are negatives for that cue;
+  frames inside unreviewed events are left out of training (nobody said whether they were right).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cuedetect.cues.augment import augment
+from cuedetect.cues.catalogue import CLASSIFIER_CUES
+from cuedetect.cues.features import build_features
+from cuedetect.cues.labels import frame_labels, match_persons
+from cuedetect.cues.tracks import PersonTrack, tracks_from_poses
+from cuedetect.errors import InputError
+from cuedetect.landmarks import LANDMARK_NAMES, NUM_LANDMARKS
+
+
+@dataclass
+class Clip:
+    """One labelled clip. `events` use the analysis person ids (ints); `gt_events` the ground truth's."""
+
+    name: str
+    group: str
+    source: str
+    tracks: list[PersonTrack]
+    pairs: pd.DataFrame | None
+    aspect: float
+    events: list[dict]
+    gt_events: list[dict] = field(default_factory=list)
+    mapping: dict = field(default_factory=dict)
+    ignore: list[dict] = field(
+        default_factory=list
+    )  # spans (person, cue or None, start, end) not to train on
+
+
+def _ground_axes(gt: dict) -> tuple[np.ndarray, np.ndarray] | None:
+    cam = gt.get("camera") or {}
+    if "R" not in cam or "position" not in cam:
+        return None
+    R = np.asarray(cam["R"], float)
+    axes = np.stack([R[0, :2], R[2, :2]])
+    axes = axes / np.linalg.norm(axes, axis=1, keepdims=True)
+    return axes, np.asarray(cam["position"], float)[:2]
+
+
+def gt_tracks(gt: dict) -> list[PersonTrack]:
+    """Tracks made of the ground truth's exact joints (no visibility, no world landmarks).
+
+    Person ids are ints in the order of `gt["persons"]`; floor positions are turned into the camera's
+    floor axes (x right, y away) when the ground truth has the camera, like the pose engine's.
+    """
+    ids = [p["id"] for p in gt["persons"]]
+    frames = gt.get("frames", [])
+    n = len(frames)
+    ground = _ground_axes(gt)
+    out = []
+    for k, pid in enumerate(ids):
+        xy = np.full((n, NUM_LANDMARKS, 2), np.nan)
+        floor = np.full((n, 2), np.nan)
+        for i, fr in enumerate(frames):
+            p = fr.get("persons", {}).get(pid)
+            if not p or not p.get("visible", True):
+                continue
+            for j, name in enumerate(LANDMARK_NAMES):
+                if name in p["joints"]:
+                    xy[i, j] = p["joints"][name]
+            if p.get("hip_floor_m") is not None:
+                f = np.asarray(p["hip_floor_m"], float)[:2]
+                floor[i] = ground[0] @ (f - ground[1]) if ground else f
+        t = np.array([fr["t"] for fr in frames], float)
+        fidx = np.array([fr["frame"] for fr in frames], int)
+        keep = np.isfinite(xy).any(axis=(1, 2))
+        out.append(
+            PersonTrack(
+                k,
+                fidx[keep],
+                t[keep],
+                xy[keep],
+                np.full((keep.sum(), NUM_LANDMARKS), np.nan),
+                np.full((keep.sum(), NUM_LANDMARKS, 3), np.nan),
+                floor[keep],
+            )
+        )
+    return out
+
+
+def gt_pairs(gt: dict) -> pd.DataFrame | None:
+    rows = [
+        (fr["frame"], fr["t"], fr["distance_m"])
+        for fr in gt.get("frames", [])
+        if fr.get("distance_m") is not None
+    ]
+    if not rows or len(gt["persons"]) != 2:
+        return None
+    df = pd.DataFrame(rows, columns=["frame", "t", "distance_m"])
+    df["person"], df["other"], df["distance_sd_m"] = 0, 1, 0.0
+    return df
+
+
+def _aspect(gt: dict, default: float = 16 / 9) -> float:
+    size = gt.get("size")
+    return size[0] / size[1] if size else default
+
+
+def _to_analysis_ids(events: list[dict], mapping: dict) -> list[dict]:
+    inv = {v: k for k, v in mapping.items()}
+    out = []
+    for e in events:
+        if e["person"] not in inv:
+            continue
+        o = e.get("other")
+        out.append({**e, "person": inv[e["person"]], "other": inv.get(o) if o is not None else None})
+    return out
+
+
+def load_gt_dir(folder: Path, use_poses: bool = True) -> Clip:
+    """A studio clip: detected landmarks (`poses.parquet`) if present and wanted, else the gt joints."""
+    gt = json.loads((folder / "gt.json").read_text())
+    aspect = _aspect(gt)
+    poses_path = folder / "poses.parquet"
+    if use_poses and poses_path.exists():
+        poses = pd.read_parquet(poses_path)
+        pairs_path = folder / "pairs.parquet"
+        pairs = pd.read_parquet(pairs_path) if pairs_path.exists() else None
+        mapping = match_persons(poses, gt)
+        tracks = tracks_from_poses(poses)
+        source = "corpus"
+    else:
+        tracks = gt_tracks(gt)
+        pairs = gt_pairs(gt)
+        mapping = {k: p["id"] for k, p in enumerate(gt["persons"])}
+        source = "gt-joints"
+    return Clip(
+        folder.name,
+        folder.name,
+        source,
+        tracks,
+        pairs,
+        aspect,
+        _to_analysis_ids(gt["events"], mapping),
+        gt["events"],
+        mapping,
+    )
+
+
+def _review_state(e: dict) -> str:
+    r = e.get("review", "unreviewed")
+    return (r.get("state", "unreviewed") if isinstance(r, dict) else str(r)).lower()
+
+
+def load_reviewed_session(folder: Path, aspect: float = 16 / 9) -> Clip:
+    """A session a person reviewed (see the module docstring for the layout)."""
+    doc = json.loads((folder / "events.json").read_text())
+    poses = pd.read_parquet(folder / "poses.parquet")
+    pairs_path = folder / "pairs.parquet"
+    pairs = pd.read_parquet(pairs_path) if pairs_path.exists() else None
+    events, ignore = [], []
+    for e in doc.get("events", []):
+        state = _review_state(e)
+        if state in ("confirmed", "added"):
+            events.append(e)
+        elif state not in ("rejected",):
+            ignore.append({"person": e["person"], "cue": None, "start": e["start"], "end": e["end"]})
+    return Clip(
+        folder.name,
+        folder.name,
+        "review",
+        tracks_from_poses(poses),
+        pairs,
+        doc.get("aspect", aspect),
+        events,
+        ignore=ignore,
+    )
+
+
+def discover(folder: Path, use_poses: bool = True) -> list[Clip]:
+    """Every clip under `folder` (itself or its sub-folders): gt.json clips and reviewed sessions."""
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder")
+    dirs = [folder, *sorted(p for p in folder.rglob("*") if p.is_dir())]
+    clips = []
+    for d in dirs:
+        if (d / "gt.json").exists():
+            clips.append(load_gt_dir(d, use_poses))
+        elif (d / "events.json").exists() and (d / "poses.parquet").exists():
+            doc = json.loads((d / "events.json").read_text())
+            if any("review" in e for e in doc.get("events", [])):
+                clips.append(load_reviewed_session(d))
+    return clips
+
+
+def synthetic_clips(n: int, seed: int = 1000) -> list[Clip]:
+    from cuedetect.cues.synthetic import make_clip
+
+    out = []
+    for k in range(n):
+        c = make_clip(seed + k)
+        mapping = {0: "A", 1: "B"}
+        out.append(
+            Clip(
+                c.name,
+                c.name,
+                "synthetic",
+                tracks_from_poses(c.poses),
+                c.pairs,
+                c.aspect,
+                _to_analysis_ids(c.gt["events"], mapping),
+                c.gt["events"],
+                mapping,
+            )
+        )
+    return out
+
+
+def clip_rows(
+    clip: Clip, tracks: list[PersonTrack] | None = None
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Feature rows, labels (n, cues) and a keep-mask for one clip (optionally on augmented tracks)."""
+    feats = build_features(tracks or clip.tracks, clip.pairs, clip.aspect)
+    Y = np.zeros((len(feats), len(CLASSIFIER_CUES)), np.int8)
+    keep = np.ones(len(feats), bool)
+    t = feats["t"].to_numpy(float)
+    persons = feats["person"].to_numpy()
+    labelled = {e["person"] for e in clip.events} | set(clip.mapping)
+    for p in np.unique(persons):
+        rows = persons == p
+        Y[rows] = frame_labels(t[rows], clip.events, p)
+        if clip.source in ("corpus",) and p not in labelled:
+            keep &= ~rows  # an unmatched detection (a ghost or a merge): no labels to learn from
+        for s in clip.ignore:
+            if s["person"] == p:
+                keep &= ~(rows & (t >= s["start"]) & (t <= s["end"]))
+    return feats, Y, keep
+
+
+def dataset(clips: list[Clip], n_aug: int, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Rows of all clips plus `n_aug` augmented copies of each; returns X, Y and the clip group per row."""
+    rng = np.random.default_rng(seed)
+    Xs, Ys, G = [], [], []
+    for clip in clips:
+        versions = [clip.tracks] + [augment(clip.tracks, rng, clip.aspect) for _ in range(n_aug)]
+        for tr in versions:
+            f, y, keep = clip_rows(clip, tr)
+            Xs.append(f[keep])
+            Ys.append(y[keep])
+            G.append(np.full(int(keep.sum()), clip.group, dtype=object))
+    if not Xs:
+        raise InputError("no training data found")
+    return pd.concat(Xs, ignore_index=True), np.concatenate(Ys), np.concatenate(G)
