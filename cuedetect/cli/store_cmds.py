@@ -63,7 +63,12 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def export_cmd(
         session: int = typer.Argument(..., help="Session id (see `cuedetect sessions list`)."),
-        format: str = typer.Option("html", "--format", "-f", help="csv, json, eaf, vtt, boris or html."),
+        format: str = typer.Option(
+            "html",
+            "--format",
+            "-f",
+            help="csv, json, eaf, vtt, boris (to paste into BORIS), boris-table, html.",
+        ),
         out: Annotated[
             Path | None, typer.Option("--out", "-o", help="Output file (default: session-ID.EXT here).")
         ] = None,

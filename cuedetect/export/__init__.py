@@ -21,6 +21,7 @@ FORMATS: dict[str, str] = {
     "eaf": ".eaf",
     "vtt": ".vtt",
     "boris": ".tsv",
+    "boris-table": ".boris.tsv",
     "html": ".html",
 }
 
@@ -34,6 +35,7 @@ def _writer(fmt: str) -> Callable[[SessionExport, Path], Path]:
         "eaf": eaf.write_eaf,
         "vtt": vtt.write_vtt,
         "boris": boris.write_boris,
+        "boris-table": boris.write_boris_table,
         "html": html_report.write_html,
     }[fmt]
 

@@ -1,11 +1,13 @@
-"""BORIS tabular events: export for pasting into / comparing with a BORIS observation, and import.
+"""BORIS: events to paste into a BORIS observation, BORIS's tabular layout, and import of BORIS codings.
 
-The export has the columns of BORIS's own "tabular events" export (BORIS 8): one row per START and
-per STOP of each state event, tab-separated, with the observation's media file, its duration and FPS,
-`Subject` = `P<person>`, `Behavior` = the cue, `Behavioral category` = escalation / de-escalation /
-context, `Modifier #1` = the other person of a pair cue.
+BORIS (8.x) has no import of tabular files; coders paste events into an observation's events table.
+`write_boris` writes exactly what that paste takes (see its docstring). `write_boris_table` writes the
+layout of BORIS's own "tabular events" export: one row per START and per STOP of each state event, with
+the observation's media file, its duration and FPS, `Subject` = `P<person>`, `Behavior` = the cue,
+`Behavioral category` = escalation / de-escalation / context, `Modifier #1` = the other person of a
+pair cue.
 
-Reading accepts that layout, older BORIS exports (metadata lines above the header, `Status`,
+Reading accepts both, older BORIS exports (metadata lines above the header, `Status`,
 `Media file path`, `Total length`), aggregated events (`Start (s)`, `Stop (s)`), tab- or
 comma-separated. It refuses a file made for another video: a media file name that is not the session's
 recording, or a media duration that differs from the session's.
@@ -60,13 +62,59 @@ def video_fps(path: Path) -> float | None:
         return None
 
 
+def state_rows(data: SessionExport) -> list[tuple[float, str, Any]]:
+    """(time, START/STOP, event) rows in BORIS order, overlapping events of one behaviour merged.
+
+    BORIS pairs a state event's START and STOP by counting (odd: START, even: STOP) per subject,
+    behaviour and modifier, so two overlapping events of the same kind would scramble it: they are
+    exported as one. At equal times a STOP comes before the next START.
+    """
+    groups: dict[tuple, list] = defaultdict(list)
+    for e in sorted(data.present(), key=lambda e: (e.start, e.end)):
+        spans = groups[(e.person, e.cue, e.other)]
+        if spans and e.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], e.end), spans[-1][2])
+        else:
+            spans.append((e.start, e.end, e))
+    rows = [
+        (t, kind, e)
+        for spans in groups.values()
+        for s, end, e in spans
+        for t, kind in ((s, "START"), (end, "STOP"))
+    ]
+    rows.sort(key=lambda r: (r[0], r[1] == "START"))
+    return rows
+
+
 def write_boris(data: SessionExport, path: Path) -> Path:
+    """Events to paste into a BORIS media observation (events table, right click > Paste events).
+
+    BORIS 8 takes exactly 6 tab-separated columns per line and no header: time, subject, behaviour,
+    modifier, comment, frame index (`paste_clipboard_to_events`, `MEDIA_PJ_EVENTS_FIELDS`). The
+    behaviours (cue ids, state events) and subjects (`P0`, `P1`, ...) must exist in the BORIS project;
+    the modifier holds the other person of a pair cue. No newline at the end: BORIS would read the
+    empty last line as a malformed event.
+    """
+    fps = video_fps(Path(data.session.recording_path))
+    lines = []
+    for t, kind, e in state_rows(data):
+        frame = str(round(t * fps)) if fps else NA
+        comment = f"{e.status}; key {e.key}" if kind == "START" else ""
+        lines.append(
+            "\t".join((f"{t:.3f}", person_label(e.person), e.cue, person_label(e.other), comment, frame))
+        )
+    with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("\n".join(lines))
+    return path
+
+
+def write_boris_table(data: SessionExport, path: Path) -> Path:
+    """The layout of BORIS's own "tabular events" export (header, one row per START and STOP)."""
     s = data.session
     video = Path(s.recording_path)
     fps = video_fps(video)
-    obs_id = f"cuedetect session {s.id}"
     base = {
-        "Observation id": obs_id,
+        "Observation id": f"cuedetect session {s.id}",
         "Observation date": f"{s.date} 00:00:00",
         "Description": f"{s.scenario or ''} trainee {s.trainee_name or '?'} (cuedetect)".strip(),
         "Observation duration": f"{s.duration:.3f}",
@@ -76,40 +124,54 @@ def write_boris(data: SessionExport, path: Path) -> Path:
         "Media duration (s)": f"{s.duration:.3f}",
         "FPS": f"{fps:.3f}" if fps else NA,
         "Media file name": str(video),
-        "Image index": NA,
         "Image file path": NA,
     }
-    rows = []
-
-    def frame(t: float) -> str:
-        return str(round(t * fps)) if fps else NA
-
-    for e in data.present():
-        for kind, t in (("START", e.start), ("STOP", e.end)):
-            rows.append(
-                (
-                    t,
-                    kind == "START",
-                    {
-                        **base,
-                        "Subject": person_label(e.person),
-                        "Behavior": e.cue,
-                        "Behavioral category": category(e.cue),
-                        "Modifier #1": person_label(e.other),
-                        "Behavior type": kind,
-                        "Time": f"{t:.3f}",
-                        "Image index": frame(t),
-                        "Comment": f"{e.status}; key {e.key}" if kind == "START" else "",
-                    },
-                )
-            )
-    # BORIS orders by time; at equal times a STOP comes before the next START.
-    rows.sort(key=lambda r: (r[0], r[1]))
+    rows = [
+        {
+            **base,
+            "Subject": person_label(e.person),
+            "Behavior": e.cue,
+            "Behavioral category": category(e.cue),
+            "Modifier #1": person_label(e.other),
+            "Behavior type": kind,
+            "Time": f"{t:.3f}",
+            "Image index": str(round(t * fps)) if fps else NA,
+            "Comment": f"{e.status}; key {e.key}" if kind == "START" else "",
+        }
+        for t, kind, e in state_rows(data)
+    ]
     with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=HEADER, delimiter="\t", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(r[2] for r in rows)
+        writer.writerows(rows)
     return path
+
+
+def _pasted_rows(lines: list[str]) -> list[dict[str, str]] | None:
+    """Rows of a BORIS paste file (no header, 5 or 6 tab-separated columns), START/STOP by counting."""
+    cells = [line.split("\t") for line in lines if line.strip()]
+    if not cells or any(len(c) not in (5, 6) for c in cells):
+        return None
+    try:
+        [float(c[0]) for c in cells]
+    except ValueError:
+        return None
+    seen: dict[tuple, int] = defaultdict(int)
+    rows = []
+    for c in sorted(cells, key=lambda c: float(c[0])):
+        key = (c[1], c[2], c[3])
+        seen[key] += 1
+        rows.append(
+            {
+                "Time": c[0],
+                "Subject": c[1],
+                "Behavior": c[2],
+                "Modifier #1": c[3],
+                "Comment": c[4],
+                "Behavior type": "START" if seen[key] % 2 else "STOP",
+            }
+        )
+    return rows
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -122,7 +184,13 @@ def _rows(text: str) -> list[dict[str, str]]:
             delimiter = "\t" if "\t" in line else ","
             reader = csv.DictReader(io.StringIO("\n".join(lines[i:])), delimiter=delimiter)
             return [{k.strip(): (v or "").strip() for k, v in r.items() if k} for r in reader]
-    raise InputError("no BORIS header row (with 'Behavior' and 'Time' or 'Start (s)') found")
+    pasted = _pasted_rows(lines)
+    if pasted is not None:
+        return pasted
+    raise InputError(
+        "neither a BORIS export (no header row with 'Behavior' and 'Time' or 'Start (s)') nor BORIS paste "
+        "rows (time, subject, behaviour, modifier, comment, frame)"
+    )
 
 
 def _person(subject: str, session: Session, where: str) -> int:

@@ -76,7 +76,7 @@ BAD_INPUTS = [
     ("no-tiers.eaf", lambda good: good.replace('TIER_ID="P', 'TIER_ID="speaker '), "no tier named like"),
     ("other-video.tsv", lambda good: OLD_BORIS.replace("recording.mp4", "other.mp4"), "is for other.mp4"),
     ("other-length.tsv", lambda good: OLD_BORIS.replace("\t4.00\t", "\t61.50\t"), "61.50 s recording"),
-    ("no-header.tsv", lambda good: "just\tsome\ttext\n1\t2\t3\n", "no BORIS header"),
+    ("no-header.tsv", lambda good: "just\tsome\ttext\n1\t2\t3\n", "neither a BORIS export"),
     ("unclosed.tsv", lambda good: OLD_BORIS.replace("\tSTOP\n", "\tSTART\n"), "START without STOP"),
     ("stop-first.tsv", lambda good: OLD_BORIS.replace("\tSTART\n", "\tSTOP\n", 1), "without a START"),
     ("bad-subject.tsv", lambda good: OLD_BORIS.replace("\tclient\t", "\tthe guy\t"), "subject 'the guy'"),

@@ -99,15 +99,41 @@ def test_eaf_round_trip_gives_the_same_events(store: SessionStore, reviewed: int
         import_coding(store, reviewed, path, reviewer="elan-coder")
 
 
-def test_boris_has_the_tabular_event_columns_and_round_trips(
+def test_boris_paste_file_passes_borises_own_paste_check(
     store: SessionStore, reviewed: int, tmp_path: Path
 ) -> None:
+    from decimal import Decimal
+
     path = export_session(store, reviewed, "boris", tmp_path / "e.tsv")
+    text = path.read_text()
+    # what BORIS 8's paste_clipboard_to_events does: split lines on "\n", cells on TAB, demand 6 columns
+    # (time, subject, behaviour, modifier, comment, frame index) for a media observation, Decimal times
+    lines = [line.split("\t") for line in text.split("\n")]
+    assert {len(cells) for cells in lines} == {6}
+    times = [Decimal(cells[0]) for cells in lines]
+    assert times == sorted(times) and all(cells[5].isdigit() for cells in lines)
+    assert len(lines) == 2 * 4 and {c[1] for c in lines} == {"P0", "P1"}
+    assert [c[3] for c in lines if c[2] == "too_close"] == ["P1", "P1"]
+    assert signature(read_coding(store, reviewed, path)) == signature(present(store, reviewed))
+
+
+def test_boris_paste_merges_overlapping_events_of_one_behaviour(
+    store: SessionStore, reviewed: int, tmp_path: Path
+) -> None:
+    store.add_event(reviewed, "pointing", 1, 1.2, 2.5, "bob")  # overlaps the confirmed 0.6-1.6 pointing
+    path = export_session(store, reviewed, "boris", tmp_path / "e.tsv")
+    pointing = [line.split("\t")[0] for line in path.read_text().split("\n") if "\tpointing\t" in line]
+    assert pointing == ["0.600", "2.500"]  # one START, one STOP: BORIS pairs them by counting
+
+
+def test_boris_table_has_the_tabular_event_columns(
+    store: SessionStore, reviewed: int, tmp_path: Path
+) -> None:
+    path = export_session(store, reviewed, "boris-table", tmp_path / "e.tsv")
     df = pd.read_csv(path, sep="\t")
     assert tuple(df.columns) == HEADER
     assert set(df["Behavior type"]) == {"START", "STOP"} and len(df) == 2 * 4
     assert list(df["Time"]) == sorted(df["Time"])
-    assert set(df["Subject"]) == {"P0", "P1"}
     assert df[df["Behavior"] == "too_close"]["Modifier #1"].iloc[0] == "P1"
     assert df["Media duration (s)"].iloc[0] == pytest.approx(4.0) and df["FPS"].iloc[0] == pytest.approx(10.0)
     assert signature(read_coding(store, reviewed, path)) == signature(present(store, reviewed))
