@@ -25,6 +25,9 @@ def _import_and_hang(store_path: str, out_dir: str, marker: str) -> None:
             time.sleep(60)  # killed here
 
     with SessionStore.create_from_options(StoreOptions(path=Path(store_path))) as store:
+        # a tiny page cache makes SQLite spill the unfinished transaction into the WAL file, so the kill
+        # leaves half an import on disk (not only in memory) for recovery to discard
+        store._conn.execute("PRAGMA cache_size = 5")
         store.import_analysis(out_dir, trainee="Kim", progress=progress)
 
 
@@ -77,7 +80,10 @@ def test_killed_import_is_absent_then_redone(tmp_path: Path, existing_session: b
         state_before = store.state(sid).events if existing_session else None
     big = _big_analysis(tmp_path / "v2", first / "recording.mp4" if existing_session else None, "cues-0.2")
 
+    wal = Path(f"{store_path}-wal")
+    wal_before = wal.stat().st_size if wal.exists() else 0
     _kill_mid_import(store_path, big, tmp_path)
+    assert wal.stat().st_size > wal_before + 50_000  # the half import really reached the disk
 
     assert _integrity(store_path) == "ok"
     with SessionStore.create_from_options(StoreOptions(path=store_path)) as store:
