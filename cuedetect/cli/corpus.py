@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Argument(..., help="Corpus folder; one sub-folder per clip."),
         count: int = typer.Option(40, help="Number of clips."),
         first_seed: int = typer.Option(0, help="Seed of the first clip; clip i uses first_seed + i."),
-        fps: float = typer.Option(8.0, help="Frame rate of the rendered clips."),
+        fps: float = typer.Option(6.0, help="Frame rate of the rendered clips."),
         width: int = typer.Option(640),
         height: int = typer.Option(360),
         jobs: int = typer.Option(2, help="Blender processes rendering at once."),

@@ -108,7 +108,7 @@ def _programme(rng: np.random.Generator, duration: float, cues: list[str], hands
 
 
 def make_scenario(
-    seed: int, duration: float | None = None, fps: float = 8.0, width: int = 640, height: int = 360
+    seed: int, duration: float | None = None, fps: float = 6.0, width: int = 640, height: int = 360
 ) -> dict:
     """One random two-person role-play as a scenario mapping (everything drawn, no ranges left).
 
