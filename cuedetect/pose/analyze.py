@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from cuedetect.errors import InputError
 from cuedetect.io_atomic import write_json
 from cuedetect.pose.pipeline import ChunkResult, ProgressFn, TrackingOptions, run_tracking
 from cuedetect.pose.sources import VideoInfo, probe_video
@@ -128,6 +129,11 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
         track_opts = TrackingOptions(model.path, options.max_persons, options.max_side)
         tracked, run = run_tracking(info, options.fps, track_opts, jobs=jobs, on_progress=on_progress)
         timings["tracking_s"] = time.perf_counter() - t
+        if not len(tracked.person):
+            raise InputError(
+                f"no person found in {options.video} ({len(tracked.analysed)} frames analysed): "
+                "nothing to analyse"
+            )
 
         t = time.perf_counter()
         cleaned, filled, logs = outputs.clean(tracked)

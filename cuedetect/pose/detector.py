@@ -52,8 +52,8 @@ class PoseDetectorOptions:
 
     model_path: Path
     max_persons: int = 4
-    detect_every: int = 10
-    detect_every_lost: int = 3
+    detect_every: int = 8
+    detect_every_lost: int = 4
     min_detection_confidence: float = 0.3
     min_presence: float = 0.5
     margin: float = 0.35
@@ -184,7 +184,7 @@ class MultiPersonPoseDetector:
             base_options=BaseOptions(model_asset_buffer=self._model),
             running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
             num_poses=1 if video else o.max_persons,
-            min_pose_detection_confidence=0.5 if video else o.min_detection_confidence,
+            min_pose_detection_confidence=o.min_detection_confidence,
             min_pose_presence_confidence=o.min_presence,
             min_tracking_confidence=0.5,
         )
@@ -296,10 +296,8 @@ class MultiPersonPoseDetector:
             self.calls["track"] += 1
             out.extend(self._detection(image, kp[i], tid) for i in range(len(kp)))
         self._frames_since_search += 1
-        every = self.options.detect_every_lost if lost else self.options.detect_every
-        need = len(predicted) < self.options.max_persons and (
-            self._frames_since_search >= every or not predicted
-        )
+        every = self.options.detect_every_lost if lost or not predicted else self.options.detect_every
+        need = len(predicted) < self.options.max_persons and self._frames_since_search >= every
         if need:
             self._frames_since_search = 0
             out.extend(self._search_new(image, [d.box for d in out]))

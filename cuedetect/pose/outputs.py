@@ -130,6 +130,9 @@ def partial_dir(out: Path) -> Iterator[Path]:
     """`out/.partial-<pid>/`, removed on the way out whatever happens (commit moves the files first)."""
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(".partial-*"):  # left by a run that was killed outright
+        if not _pid_alive(stale.name.removeprefix(".partial-")):
+            shutil.rmtree(stale, ignore_errors=True)
     tmp = out / f".partial-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -142,6 +145,16 @@ def partial_dir(out: Path) -> Iterator[Path]:
         if created and not ok:
             with contextlib.suppress(OSError):
                 out.rmdir()  # only if empty: leave no trace of a failed first run
+
+
+def _pid_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def commit(tmp: Path, out: Path) -> None:

@@ -1,14 +1,14 @@
 """Who is who: stable integer ids for the people in a video (norfair's `Tracker.update` idiom).
 
-Each frame's `Detection`s are matched to the live tracks with the Hungarian method
-(`scipy.optimize.linear_sum_assignment`) on a cost that mixes keypoint distance to the track's
-constant-velocity prediction, box overlap and torso colour. A track that goes unseen keeps its id for
-`reid_window_s` (2 s): its gate widens with the time it has been gone and colour counts for more, so a
-person who walks out of view or behind someone is re-identified rather than given a new id. Ids start
-at 0 and are never reused.
+Each frame's `Detection`s are matched in two stages with the Hungarian method
+(`scipy.optimize.linear_sum_assignment`): first to the active tracks (seen within `coast_s`) on a cost
+that mixes keypoint distance to the track's constant-velocity prediction, box overlap and torso colour;
+then the leftovers to the lost tracks (unseen for up to `reid_window_s`, 2 s) on mostly colour within a
+gate that widens with the time gone, so a person who walks out of view or behind someone is
+re-identified rather than given a new id. Ids start at 0 and are never reused.
 
-The distance and the matching are injected (`distance_function`, `matcher`) so they can be swapped and
-tested on their own.
+The distances and the matching are injected (`distance_function`, `reid_function`, `matcher`) so they
+can be swapped and tested on their own.
 """
 
 from __future__ import annotations
@@ -38,18 +38,24 @@ class TrackerOptions:
         gate_growth: added to `gate` per second unseen.
         w_keypoints, w_box, w_appearance: weights of the cost's three terms.
         appearance_alpha: how fast a track's colour histogram follows new observations.
+        max_speed: fastest believed motion, in body heights per second (about 3.5 m/s).
+        own_bonus: cost taken off when the detection comes from the track's own landmarker.
+        reid_max_cost: re-identification matches costing more than this are refused.
     """
 
     reid_window_s: float = 2.0
     coast_s: float = 0.4
     aspect: float = 16 / 9
-    max_cost: float = 1.6
+    max_cost: float = 2.0
     gate: float = 0.8
-    gate_growth: float = 1.5
+    gate_growth: float = 3.0
     w_keypoints: float = 1.0
     w_box: float = 0.5
     w_appearance: float = 0.8
     appearance_alpha: float = 0.1
+    max_speed: float = 2.0
+    own_bonus: float = 0.3
+    reid_max_cost: float = 0.9
 
 
 @dataclass
@@ -66,20 +72,41 @@ class TrackedObject:
     hits: int = 1
     detection: Detection | None = None
 
+    scale: float = 0.0  # body height in the image: a slowly decaying maximum of the box heights
+
+    HORIZON_S = 0.5  # constant velocity is believed this far ahead, no farther
+
     def predicted_box(self, t: float) -> np.ndarray:
-        shift = self.velocity * min(t - self.last_t, 1.0)
+        shift = self.velocity * min(t - self.last_t, self.HORIZON_S)
         return self.box + np.concatenate([shift, shift])
 
     def predicted_xy(self, t: float) -> np.ndarray:
-        return self.xy + self.velocity * min(t - self.last_t, 1.0)
+        return self.xy + self.velocity * min(t - self.last_t, self.HORIZON_S)
 
     @property
     def height(self) -> float:
-        return float(max(self.box[3] - self.box[1], 0.05))
+        """Body height for scaling distances: crouching or jumping does not shrink it at once."""
+        return float(max(self.scale, self.box[3] - self.box[1], 0.05))
 
 
 DistanceFunction = Callable[[TrackedObject, Detection, float, TrackerOptions], float]
 Matcher = Callable[[np.ndarray], list[tuple[int, int]]]
+
+
+def anchor(xy: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Where a person is: the hip midpoint (steadier than the box), else the box centre."""
+    hips = xy[[23, 24]]
+    if np.isfinite(hips).all():
+        return hips.mean(axis=0)
+    return (box[:2] + box[2:]) / 2
+
+
+def box_inside(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over the smaller box's area (1 when one box holds the other)."""
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return float(iw * ih / small) if small > 0 else 0.0
 
 
 def box_iou(a: np.ndarray, b: np.ndarray) -> float:
@@ -106,16 +133,31 @@ def keypoint_distance(xy_a: np.ndarray, xy_b: np.ndarray, aspect: float) -> floa
 
 
 def default_distance(track: TrackedObject, det: Detection, t: float, o: TrackerOptions) -> float:
-    """Keypoint distance (in body heights) + box 1-IoU + colour distance, gated by time unseen."""
+    """Continuity cost for an active track: keypoint distance (in body heights) + box 1-IoU + colour.
+
+    A detection made by the track's own landmarker (which followed its person from the last frame)
+    costs `own_bonus` less.
+    """
     gone = max(t - track.last_t, 0.0)
     kp = keypoint_distance(track.predicted_xy(t), det.keypoints.xy[0], o.aspect) / track.height
     if kp > o.gate + o.gate_growth * gone:
         return INF_COST
     iou = box_iou(track.predicted_box(t), det.box)
     app = appearance_distance(track.appearance, det.appearance)
-    # The longer a track has been gone, the less its predicted position means and the more colour does.
-    trust = 1.0 / (1.0 + 2.0 * gone)
-    return o.w_keypoints * kp * trust + o.w_box * (1 - iou) * trust + o.w_appearance * app * (2 - trust)
+    cost = o.w_keypoints * kp + o.w_box * (1 - iou) + o.w_appearance * app
+    if det.source == track.id:
+        cost -= o.own_bonus
+    return max(cost, 0.0)
+
+
+def reid_distance(track: TrackedObject, det: Detection, t: float, o: TrackerOptions) -> float:
+    """Re-identification cost for a lost track: mostly colour, plus distance within a widening gate."""
+    gone = max(t - track.last_t, 0.0)
+    allowed = o.gate + o.gate_growth * gone
+    kp = keypoint_distance(track.predicted_xy(t), det.keypoints.xy[0], o.aspect) / track.height
+    if kp > allowed:
+        return INF_COST
+    return o.w_appearance * appearance_distance(track.appearance, det.appearance) + 0.5 * kp / allowed
 
 
 def hungarian(cost: np.ndarray) -> list[tuple[int, int]]:
@@ -126,15 +168,20 @@ def hungarian(cost: np.ndarray) -> list[tuple[int, int]]:
     return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if cost[r, c] < INF_COST]
 
 
-def deduplicate(detections: Sequence[Detection], aspect: float, same: float = 0.15) -> list[Detection]:
-    """Drop detections of a person already proposed (landmarks within `same` body heights)."""
+def same_person(a: Detection, b: Detection, aspect: float, same: float = 0.15) -> bool:
+    """Two proposals of one person: landmarks within `same` body heights, or nearly the same box, or
+    one box inside the other, with landmarks within half a body height (two readings of one crouching
+    person, or a partial second reading inside the person)."""
+    height = max(float(a.box[3] - a.box[1]), float(b.box[3] - b.box[1]), 0.05)
+    d = keypoint_distance(a.keypoints.xy[0], b.keypoints.xy[0], aspect) / height
+    return d <= same or (d <= 0.5 and (box_iou(a.box, b.box) >= 0.7 or box_inside(a.box, b.box) >= 0.85))
+
+
+def deduplicate(detections: Sequence[Detection], aspect: float) -> list[Detection]:
+    """Drop detections of a person already proposed (the most confident proposal stays)."""
     kept: list[Detection] = []
-    order = sorted(detections, key=lambda d: -float(d.keypoints.confidence[0]))
-    for det in order:
-        height = max(float(det.box[3] - det.box[1]), 0.05)
-        if all(
-            keypoint_distance(det.keypoints.xy[0], k.keypoints.xy[0], aspect) / height > same for k in kept
-        ):
+    for det in sorted(detections, key=lambda d: -float(d.keypoints.confidence[0])):
+        if not any(same_person(det, k, aspect) for k in kept):
             kept.append(det)
     return kept
 
@@ -147,9 +194,11 @@ class Tracker:
         options: TrackerOptions | None = None,
         distance_function: DistanceFunction = default_distance,
         matcher: Matcher = hungarian,
+        reid_function: DistanceFunction = reid_distance,
     ) -> None:
         self.options = options or TrackerOptions()
         self.distance_function = distance_function
+        self.reid_function = reid_function
         self.matcher = matcher
         self.tracks: list[TrackedObject] = []
         self.next_id = 0
@@ -177,16 +226,18 @@ class Tracker:
         for tr in self.tracks:
             tr.detection = None
         dets = deduplicate(detections, o.aspect)
-        cost = np.full((len(self.tracks), len(dets)), INF_COST)
-        for i, tr in enumerate(self.tracks):
-            for j, det in enumerate(dets):
-                c = self.distance_function(tr, det, t, o)
-                cost[i, j] = c if c <= o.max_cost else INF_COST
-        matched = self.matcher(cost)
+        active = [tr for tr in self.tracks if t - tr.last_t <= o.coast_s]
+        lost = [tr for tr in self.tracks if t - tr.last_t > o.coast_s]
+        # Stage 1, continuity: active tracks. Stage 2, re-identification: lost tracks, the rest.
+        first = self._match(active, dets, t, self.distance_function, o.max_cost)
+        pairs = [(active[i], j) for i, j in first]
+        rest = [j for j in range(len(dets)) if j not in {j for _, j in first}]
+        second = self._match(lost, [dets[j] for j in rest], t, self.reid_function, o.reid_max_cost)
+        pairs += [(lost[i], rest[k]) for i, k in second]
         self.moves = {}
         used: set[int] = set()
-        for i, j in matched:
-            tr, det = self.tracks[i], dets[j]
+        for tr, j in pairs:
+            det = dets[j]
             used.add(j)
             others = [d.box for k, d in enumerate(dets) if k != j]
             self._absorb(tr, det, t, crowded=any(box_iou(det.box, b) > 0.05 for b in others))
@@ -196,6 +247,7 @@ class Tracker:
             if j in used:
                 continue
             tr = TrackedObject(self.next_id, det.keypoints.xy[0].copy(), det.box.copy(), t, t)
+            tr.scale = float(det.box[3] - det.box[1])
             tr.appearance = det.appearance
             tr.detection = det
             self.next_id += 1
@@ -204,14 +256,27 @@ class Tracker:
                 self.moves[det.source] = tr.id
         return [tr for tr in self.tracks if tr.detection is not None]
 
+    def _match(self, tracks: list[TrackedObject], dets: Sequence[Detection], t: float,
+               distance: DistanceFunction, max_cost: float) -> list[tuple[int, int]]:  # fmt: skip
+        cost = np.full((len(tracks), len(dets)), INF_COST)
+        for i, tr in enumerate(tracks):
+            for j, det in enumerate(dets):
+                c = distance(tr, det, t, self.options)
+                cost[i, j] = c if c <= max_cost else INF_COST
+        return self.matcher(cost)
+
     def _absorb(self, tr: TrackedObject, det: Detection, t: float, crowded: bool) -> None:
         dt = t - tr.last_t
-        if dt > 0:
-            centre_old = (tr.box[:2] + tr.box[2:]) / 2
-            centre_new = (det.box[:2] + det.box[2:]) / 2
-            v = (centre_new - centre_old) / dt
-            w = 0.5 if dt < 0.5 else 0.0  # after a long gap the old velocity says little
-            tr.velocity = w * tr.velocity + (1 - w) * v if dt < 0.5 else np.zeros(2)
+        if 0 < dt < 0.5:  # after a long gap the old velocity says little
+            v = (anchor(det.keypoints.xy[0], det.box) - anchor(tr.xy, tr.box)) / dt
+            tr.velocity = 0.5 * tr.velocity + 0.5 * v
+            speed = float(np.hypot(tr.velocity[0] * self.options.aspect, tr.velocity[1]))
+            limit = self.options.max_speed * tr.height
+            if speed > limit:  # a jump or a bad frame: don't fly off
+                tr.velocity *= limit / speed
+        elif dt >= 0.5:
+            tr.velocity = np.zeros(2)
+        tr.scale = max(tr.scale * 0.97, float(det.box[3] - det.box[1]))
         tr.xy = det.keypoints.xy[0].copy()
         tr.box = det.box.copy()
         tr.last_t = t

@@ -1,0 +1,148 @@
+"""Benchmark: `cuedetect analyze` on a 2-person 720p 30 fps recording, 15 fps analysis, full model, 2 cores.
+
+Prints the end-to-end speed (analysed frames per second and x real time, start-up included) and the
+pose model's own inference cost measured alone on the same frames (one VIDEO-mode PoseLandmarker with
+`num_poses=2`, decoding excluded), so the two can be compared: the model's cost is the floor.
+
+Input: a committed studio sample of at least 720p if there is one, else
+../shared/clips/two_people_walking.mp4 resized to 1280x720 and played forward and back to about 30 s
+(written once into bench/.cache/, never committed).
+
+    .venv/bin/python bench/bench_analyze.py [--video V] [--jobs 2] [--fps 15] [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+CLIP = REPO.parent / "shared" / "clips" / "two_people_walking.mp4"
+CACHE = REPO / "bench" / ".cache"
+
+
+def make_720p30(seconds: float) -> Path:
+    """The real 2-person clip at 1280x720, 30 fps, ping-ponged to `seconds` (continuous motion)."""
+    import av
+    import cv2
+
+    out = CACHE / f"two_people_walking_720p30_{int(seconds)}s.mp4"
+    if out.exists():
+        return out
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with av.open(str(CLIP)) as c:
+        frames = [cv2.resize(f.to_ndarray(format="rgb24"), (1280, 720), interpolation=cv2.INTER_AREA)
+                  for f in c.decode(video=0)]  # fmt: skip
+    seq = frames + frames[-2:0:-1]
+    n = int(seconds * 30)
+    tmp = out.with_suffix(".tmp.mp4")
+    with av.open(str(tmp), "w") as c:
+        s = c.add_stream("libx264", rate=30, options={"crf": "20", "preset": "veryfast"})
+        s.width, s.height, s.pix_fmt = 1280, 720, "yuv420p"
+        for i in range(n):
+            for p in s.encode(av.VideoFrame.from_ndarray(seq[i % len(seq)], format="rgb24")):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+    tmp.replace(out)
+    return out
+
+
+def pick_video(seconds: float) -> Path:
+    from cuedetect.paths import sample_videos_dir
+    from cuedetect.pose.sources import probe_video
+
+    for video in sorted(sample_videos_dir().glob("*/*.mp4")):
+        gt = video.parent / "gt.json"
+        if gt.exists() and len(json.loads(gt.read_text())["persons"]) == 2:
+            info = probe_video(video)
+            if min(info.width, info.height) >= 720 and info.duration >= 20:
+                return video
+    return make_720p30(seconds)
+
+
+def model_alone(video: Path, fps: float, model: Path, max_frames: int = 150) -> dict[str, float]:
+    """ms per frame of one VIDEO-mode PoseLandmarker (num_poses=2) on the analysed frames, decode excluded."""
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    from cuedetect.pose.detector import quiet_native_logs
+    from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
+
+    with VideoFileSource(VideoSourceOptions(video, fps=fps)) as src:
+        frames = [f for _, f in zip(range(max_frames), src, strict=False)]
+    opts = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(model)),
+                                        running_mode=vision.RunningMode.VIDEO, num_poses=2)  # fmt: skip
+    with quiet_native_logs(), vision.PoseLandmarker.create_from_options(opts) as lm:
+        found, spent = [], 0.0
+        for f in frames:
+            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=f.image)
+            t = time.perf_counter()
+            res = lm.detect_for_video(image, round(f.t * 1000))
+            spent += time.perf_counter() - t
+            found.append(len(res.pose_landmarks))
+    return {"ms_per_frame": 1000 * spent / len(frames), "mean_persons": float(np.mean(found)),
+            "frames": len(frames)}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--video", type=Path)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--fps", type=float, default=15.0)
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--model", default="full")
+    args = ap.parse_args()
+    os.environ.setdefault("GLOG_minloglevel", "2")
+
+    from cuedetect.pose.analyze import AnalyzeOptions, analyze
+    from cuedetect.pose.detector import quiet_native_logs
+    from cuedetect.pose.provision import ensure_model
+    from cuedetect.pose.sources import probe_video
+
+    video = args.video or pick_video(args.seconds)
+    info = probe_video(video)
+    model = ensure_model(args.model)
+    print(f"video: {video} ({info.width}x{info.height}, {info.average_fps:.1f} fps, {info.duration:.1f} s)")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+
+    out = Path(tempfile.mkdtemp(prefix="bench-analyze-")) / "out"
+    try:
+        t = time.perf_counter()
+        with quiet_native_logs():
+            res = analyze(AnalyzeOptions(video, out, fps=args.fps, model=args.model, jobs=args.jobs))
+        wall = time.perf_counter() - t
+    finally:
+        shutil.rmtree(out.parent, ignore_errors=True)
+    n = res["analysed_frames"]
+    w = res["worker_timings_s"]
+    calls = res["model_calls"]
+    print(f"\nanalyze --fps {args.fps:g} --model {args.model} --jobs {args.jobs}: {n} frames in {wall:.1f} s")
+    print(f"  end to end: {n / wall:.1f} analysed frames/s, {info.duration / wall:.2f}x real time "
+          f"(target >= 3x), persons found: {len(res['persons'])}")  # fmt: skip
+    print(f"  per frame, summed over workers: decode+convert {1000 * w['decode_s'] / n:.1f} ms, "
+          f"pose {1000 * w['pose_s'] / n:.1f} ms, tracking {1000 * w['track_s'] / n:.1f} ms")  # fmt: skip
+    print(f"  model calls: {calls.get('track', 0) / n:.2f} per-person crops and "
+          f"{calls.get('search', 0) / n:.2f} full-frame searches per frame")  # fmt: skip
+    print(f"  stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in res["timings_s"].items()))
+
+    alone = model_alone(video, args.fps, model)
+    ms = alone["ms_per_frame"]
+    floor_x = args.jobs * 1000 / ms / args.fps
+    print(f"\npose model alone (VIDEO mode, num_poses=2, one core, {alone['frames']} frames): {ms:.1f} ms/frame,"
+          f" {alone['mean_persons']:.2f} persons/frame found")  # fmt: skip
+    print(f"  => on {args.jobs} cores at {args.fps:g} fps the model alone allows {floor_x:.2f}x real time; "
+          f"the pipeline reaches {info.duration / wall / floor_x:.0%} of that")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

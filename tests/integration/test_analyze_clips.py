@@ -1,0 +1,57 @@
+"""`cuedetect analyze` on real two-person clips: both people found, under the same two ids.
+
+The clips have no labels, so the measure is: of the analysed frames, in how many are the two ids seen
+most often both present (the two people, found and not renamed). The numbers are printed (run with
+-s to see them) and the thresholds below are what the engine achieves, with a little margin.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+CLI = [str(Path(sys.executable).with_name("cuedetect"))]
+
+# clip, analysis fps, min share of frames with both main ids, most distinct ids allowed
+CASES = [
+    ("two_people_outdoors.mp4", 12, 0.95, 2),  # measured: 100% of 40 frames, 2 ids
+    # A man jumps on and off a box in back-light while a woman walks past: she is in view from about
+    # 1.5 s to 7 s, i.e. in about 2/3 of the frames; measured 57% (ids 0 and 1), 3 ids in all.
+    ("two_people_walking.mp4", 15, 0.50, 3),
+]
+
+
+def two_main_ids_share(poses: pd.DataFrame, analysed: int) -> tuple[float, list[int], int]:
+    counts = poses.groupby("person")["frame"].nunique().sort_values(ascending=False)
+    main = [int(p) for p in counts.index[:2]]
+    frames = poses.groupby("frame")["person"].apply(set)
+    both = int(sum(set(main) <= ids for ids in frames))
+    return both / analysed, main, len(counts)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip, fps, min_share, max_ids", CASES)
+def test_both_people_found_under_two_stable_ids(
+    clips_dir: Path, tmp_path: Path, clip: str, fps: int, min_share: float, max_ids: int
+) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.run([*CLI, "analyze", str(clips_dir / clip), "--out", str(out), "--fps", str(fps),
+                           "--jobs", "1"], capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    analysis = json.loads((out / "analysis.json").read_text())
+    poses = pd.read_parquet(out / "poses.parquet")
+    detected = poses[~poses["interpolated"]]
+    share, main, n_ids = two_main_ids_share(detected, analysis["analysed_frames"])
+    print(f"\n{clip}: {analysis['analysed_frames']} frames at {fps} fps; ids {main} both present in "
+          f"{share:.0%} of frames; {n_ids} ids in all; {analysis['realtime_factor']:.2f}x real time")  # fmt: skip
+    assert share >= min_share
+    assert n_ids <= max_ids
+    assert main == [0, 1] or set(main) <= set(range(max_ids))
+    pairs = pd.read_parquet(out / "pairs.parquet")
+    assert {"frame", "t", "person", "other", "distance_m", "distance_sd_m"} <= set(pairs.columns)
+    assert (pairs["person"] < pairs["other"]).all()
