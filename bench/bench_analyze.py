@@ -40,8 +40,10 @@ def make_720p30(seconds: float) -> Path:
         return out
     CACHE.mkdir(parents=True, exist_ok=True)
     with av.open(str(CLIP)) as c:
-        frames = [cv2.resize(f.to_ndarray(format="rgb24"), (1280, 720), interpolation=cv2.INTER_AREA)
-                  for f in c.decode(video=0)]  # fmt: skip
+        frames = [
+            cv2.resize(f.to_ndarray(format="rgb24"), (1280, 720), interpolation=cv2.INTER_AREA)
+            for f in c.decode(video=0)
+        ]
     seq = frames + frames[-2:0:-1]
     n = int(seconds * 30)
     tmp = out.with_suffix(".tmp.mp4")
@@ -80,8 +82,11 @@ def model_alone(video: Path, fps: float, model: Path, max_frames: int = 150) -> 
 
     with VideoFileSource(VideoSourceOptions(video, fps=fps)) as src:
         frames = [f for _, f in zip(range(max_frames), src, strict=False)]
-    opts = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(model)),
-                                        running_mode=vision.RunningMode.VIDEO, num_poses=2)  # fmt: skip
+    opts = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(model)),
+        running_mode=vision.RunningMode.VIDEO,
+        num_poses=2,
+    )
     with quiet_native_logs(), vision.PoseLandmarker.create_from_options(opts) as lm:
         found, spent = [], 0.0
         for f in frames:
@@ -90,8 +95,11 @@ def model_alone(video: Path, fps: float, model: Path, max_frames: int = 150) -> 
             res = lm.detect_for_video(image, round(f.t * 1000))
             spent += time.perf_counter() - t
             found.append(len(res.pose_landmarks))
-    return {"ms_per_frame": 1000 * spent / len(frames), "mean_persons": float(np.mean(found)),
-            "frames": len(frames)}  # fmt: skip
+    return {
+        "ms_per_frame": 1000 * spent / len(frames),
+        "mean_persons": float(np.mean(found)),
+        "frames": len(frames),
+    }
 
 
 def main() -> None:
@@ -127,21 +135,32 @@ def main() -> None:
     w = res["worker_timings_s"]
     calls = res["model_calls"]
     print(f"\nanalyze --fps {args.fps:g} --model {args.model} --jobs {args.jobs}: {n} frames in {wall:.1f} s")
-    print(f"  end to end: {n / wall:.1f} analysed frames/s, {info.duration / wall:.2f}x real time "
-          f"(target >= 3x), persons found: {len(res['persons'])}")  # fmt: skip
-    print(f"  per frame, summed over workers: decode+convert {1000 * w['decode_s'] / n:.1f} ms, "
-          f"pose {1000 * w['pose_s'] / n:.1f} ms, tracking {1000 * w['track_s'] / n:.1f} ms")  # fmt: skip
-    print(f"  model calls: {calls.get('track', 0) / n:.2f} per-person crops and "
-          f"{calls.get('search', 0) / n:.2f} full-frame searches per frame")  # fmt: skip
-    print(f"  stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in res["timings_s"].items()))
+    print(
+        f"  end to end: {n / wall:.1f} analysed frames/s, {info.duration / wall:.2f}x real time "
+        f"(target >= 3x), persons found: {len(res['persons'])}"
+    )
+    print(
+        f"  per frame, summed over workers: decode+convert {1000 * w['decode_s'] / n:.1f} ms, "
+        f"pose {1000 * w['pose_s'] / n:.1f} ms, tracking {1000 * w['track_s'] / n:.1f} ms"
+    )
+    print(
+        f"  model calls: {calls.get('track', 0) / n:.2f} per-person crops and "
+        f"{calls.get('search', 0) / n:.2f} full-frame searches per frame"
+    )
+    print("  stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in res["timings_s"].items()))
 
     alone = model_alone(video, args.fps, model)
     ms = alone["ms_per_frame"]
     floor_x = args.jobs * 1000 / ms / args.fps
-    print(f"\npose model alone (VIDEO mode, num_poses=2, one core, {alone['frames']} frames): {ms:.1f} ms/frame,"
-          f" {alone['mean_persons']:.2f} persons/frame found")  # fmt: skip
-    print(f"  => on {args.jobs} cores at {args.fps:g} fps the model alone allows {floor_x:.2f}x real time; "
-          f"the pipeline reaches {info.duration / wall / floor_x:.0%} of that")  # fmt: skip
+    print(
+        f"\npose model alone (VIDEO mode, num_poses=2, one core, {alone['frames']} frames): "
+        f"{ms:.1f} ms/frame,"
+        f" {alone['mean_persons']:.2f} persons/frame found"
+    )
+    print(
+        f"  => on {args.jobs} cores at {args.fps:g} fps the model alone allows {floor_x:.2f}x real time; "
+        f"the pipeline reaches {info.duration / wall / floor_x:.0%} of that"
+    )
 
 
 if __name__ == "__main__":

@@ -40,15 +40,22 @@ def test_both_people_found_under_two_stable_ids(
     clips_dir: Path, tmp_path: Path, clip: str, fps: int, min_share: float, max_ids: int
 ) -> None:
     out = tmp_path / "out"
-    proc = subprocess.run([*CLI, "analyze", str(clips_dir / clip), "--out", str(out), "--fps", str(fps),
-                           "--jobs", "1"], capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [*CLI, "analyze", str(clips_dir / clip), "--out", str(out), "--fps", str(fps), "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     analysis = json.loads((out / "analysis.json").read_text())
     poses = pd.read_parquet(out / "poses.parquet")
     detected = poses[~poses["interpolated"]]
     share, main, n_ids = two_main_ids_share(detected, analysis["analysed_frames"])
-    print(f"\n{clip}: {analysis['analysed_frames']} frames at {fps} fps; ids {main} both present in "
-          f"{share:.0%} of frames; {n_ids} ids in all; {analysis['realtime_factor']:.2f}x real time")  # fmt: skip
+    print(
+        f"\n{clip}: {analysis['analysed_frames']} frames at {fps} fps; ids {main} both present in "
+        f"{share:.0%} of frames; {n_ids} ids in all; {analysis['realtime_factor']:.2f}x real time"
+    )
     assert share >= min_share
     assert n_ids <= max_ids
     assert main == [0, 1] or set(main) <= set(range(max_ids))
