@@ -1,0 +1,109 @@
+"""`cuedetect live`: practise in front of a camera with cues shown as they happen, then debrief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cuedetect.cli._common import user_errors
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @user_errors
+    def live(
+        camera: Annotated[int | None, typer.Option("--camera", help="Camera index (0 = the first).")] = None,
+        url: Annotated[str | None, typer.Option("--url", help="Stream URL (rtsp://, http://...).")] = None,
+        video: Annotated[
+            Path | None, typer.Option("--video", help="A video file played at real-time pace (demo/test).")
+        ] = None,
+        model: Annotated[str, typer.Option(help="Pose model for live work: lite (fast) or full.")] = "lite",
+        record_dir: Annotated[
+            Path | None, typer.Option("--record-dir", help="Where sessions are recorded (default: data dir).")
+        ] = None,
+        no_window: Annotated[
+            bool, typer.Option("--no-window", help="No window (headless machines).")
+        ] = False,
+        duration: Annotated[
+            float | None, typer.Option("--duration", help="Stop after this many seconds.")
+        ] = None,
+        store: Annotated[
+            Path | None, typer.Option("--store", help="Session store file.", dir_okay=False)
+        ] = None,
+        no_store: Annotated[bool, typer.Option("--no-store", help="Record only; store nothing.")] = False,
+        full_analysis: Annotated[
+            bool, typer.Option(help="Analyse the recording at full quality in the background afterwards.")
+        ] = True,
+        trainee: Annotated[str | None, typer.Option(help="Trainee's name for the stored session.")] = None,
+        scenario: Annotated[str | None, typer.Option(help="Scenario of the role-play.")] = None,
+        max_side: Annotated[
+            int, typer.Option(help="Frames are scaled so the longer side is at most this.")
+        ] = 960,
+    ) -> None:
+        """Show skeletons, ids, distance and the cues active now (escalation red, de-escalation blue), with
+        a 30 s history strip; record the raw video; on stop, store the session and analyse it again at
+        full quality in the background so it opens in the review page.
+
+        Stops on q/Esc in the window, Ctrl-C, --duration, or when the source ends or fails (the
+        recording up to then is kept and playable).
+        """
+        import os
+        import signal
+
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        from cuedetect.errors import InputError
+        from cuedetect.live.engine import EngineOptions
+        from cuedetect.live.session import LiveOptions, LiveSession
+        from cuedetect.live.sources import open_source
+
+        if model not in ("lite", "full", "heavy"):
+            raise InputError(f"--model must be lite, full or heavy, not {model!r}")
+        if duration is not None and duration <= 0:
+            raise InputError(f"--duration must be positive, not {duration}")
+        if not no_window and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            raise InputError("no display to open a window on: pass --no-window (or run under a desktop)")
+
+        def _term(_sig: int, _frame: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, _term)
+        source = open_source(camera, url, video, max_side=max_side)
+        fps = 30.0
+        if video is not None:
+            fps = source._source.info.average_fps or 30.0  # type: ignore[attr-defined]
+        options = LiveOptions(
+            engine=EngineOptions(model=model),
+            record_dir=record_dir,
+            duration_s=duration,
+            window=not no_window,
+            store=not no_store,
+            store_path=store,
+            full_analysis=full_analysis and not no_store,
+            trainee=trainee,
+            scenario=scenario,
+            source_fps=fps,
+        )
+        typer.echo(f"live from {source.name} with the {model} model; stop with q, Esc or Ctrl-C", err=True)
+        with LiveSession(source, options) as session:
+            typer.echo(f"recording to {session.recording}", err=True)
+            result = session.run()
+        s = result.stats
+        typer.echo(
+            f"{result.stop_reason}: {result.duration_s:.1f} s recorded ({result.frames_recorded} frames), "
+            f"{s['processed_frames']} processed at {s['processed_fps']:.1f} fps, latency median "
+            f"{s['latency_ms']['p50']} ms, p95 {s['latency_ms']['p95']} ms, {s['frames_dropped']} dropped"
+        )
+        if result.fault:
+            typer.echo(f"source problem: {result.fault}", err=True)
+        typer.echo(f"{len(result.events)} cue events; recording {result.recording}")
+        if result.session_id is not None:
+            typer.echo(f"stored as session {result.session_id}")
+        if result.full_analysis_pid is not None:
+            typer.echo(
+                f"full-quality analysis running in the background (pid {result.full_analysis_pid}, log "
+                f"{result.folder / 'full_analysis.log'}); the session's review page shows it when done"
+            )
+        if result.fault:
+            raise typer.Exit(4)

@@ -1,0 +1,175 @@
+"""Cues of the last few seconds: the offline stages run on a trailing window, in a worker process.
+
+The cue detector works on whole tracks (centred rolling windows, hysteresis), so live mode runs the
+same pure stages as `cuedetect analyze` + `detect_cues` (cleaning, floor geometry, tables, features,
+classifier or baseline, pair rules) on the last `window_s` seconds, as often as a worker can. Running
+them in another process keeps them off the pose loop's core and out of its GIL. `CueTimeline` then
+turns the windows' answers into one event log.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from cuedetect.pose.pipeline import ChunkResult
+
+FLOOR_SAMPLES = 4  # Monte Carlo draws for the distance SD (analyze uses 64; the nominal value is the same)
+
+
+@dataclass
+class WindowCues:
+    """What the cue stages found in one window (plain values, so it crosses processes)."""
+
+    start_t: float
+    end_t: float
+    analysed_t: np.ndarray
+    events: list[dict[str, Any]]
+    roles: dict[int, str]
+    distances: list[tuple[int, int, float, float]]  # (person, other, metres, sd) at the window's end
+    detector: str = ""
+    compute_s: float = 0.0
+    stages_s: dict[str, float] = field(default_factory=dict)
+
+
+def floor_geometry(res: ChunkResult, n_samples: int = FLOOR_SAMPLES) -> tuple[np.ndarray, list[Any]]:
+    """`cuedetect.pose.outputs.floor_geometry` with fewer Monte Carlo draws (it takes ~4 s with 64)."""
+    from cuedetect.pose.floor import FloorOptions, PersonTrack, estimate_floor, pair_distances
+
+    floor = np.full((len(res.person), 3), np.nan)
+    tracks = []
+    for p in np.unique(res.person):
+        sel = res.person == p
+        tracks.append(
+            PersonTrack(int(p), res.frame[sel], res.t[sel], res.xy[sel], res.vis[sel], res.world[sel])
+        )
+    if not tracks:
+        return floor, []
+    est = estimate_floor(tracks, res.size, options=FloorOptions(n_samples=n_samples))
+    for p, ft in est.tracks.items():
+        rows = np.flatnonzero(res.person == p)
+        pos = {int(f): k for k, f in enumerate(ft.frame)}
+        for r in rows:
+            k = pos.get(int(res.frame[r]))
+            if k is not None:
+                floor[r] = (*ft.xy_m[k], ft.sd_m[k])
+    return floor, pair_distances(est)
+
+
+def window_cues(res: ChunkResult, model: str = "auto") -> WindowCues:
+    """Run cleaning, floor geometry and cue detection on one window of tracked poses."""
+    import warnings
+
+    from cuedetect.cues.detect import detect_cues
+    from cuedetect.pose import outputs
+
+    t0 = time.perf_counter()
+    start = float(res.analysed_t[0]) if len(res.analysed_t) else 0.0
+    end = float(res.analysed_t[-1]) if len(res.analysed_t) else 0.0
+    if len(np.unique(res.frame)) < 3:
+        return WindowCues(start, end, np.asarray(res.analysed_t), [], {}, [], compute_s=0.0)
+    stages: dict[str, float] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        cleaned, filled, _ = outputs.clean(res)
+        stages["clean_s"] = time.perf_counter() - t0
+        floor, pairs = floor_geometry(cleaned)
+        stages["floor_s"] = time.perf_counter() - t0 - stages["clean_s"]
+        poses = outputs.poses_table(cleaned, filled, floor)
+        pairs_df = outputs.pairs_table(pairs)
+        w, h = res.size
+        found = detect_cues(
+            poses,
+            pairs_df,
+            aspect=w / h if h else 16 / 9,
+            model=model,  # type: ignore[arg-type]
+            duration=end,
+        )
+    last = int(res.analysed[-1])
+    latest = [
+        (p.person, p.other, float(p.distance_m), float(p.distance_sd_m)) for p in pairs if p.frame == last
+    ]
+    total = time.perf_counter() - t0
+    stages["cues_s"] = total - stages["clean_s"] - stages["floor_s"]
+    return WindowCues(
+        start,
+        end,
+        np.asarray(res.analysed_t),
+        [e.to_dict() for e in found.events],
+        {int(p["id"]): str(p["role"]) for p in found.persons},
+        latest,
+        found.detector,
+        total,
+        stages,
+    )
+
+
+def _warm_up() -> None:
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    import cuedetect.cues.detect
+    import cuedetect.pose.outputs  # noqa: F401
+
+
+class CueWorker:
+    """Runs `window_cues` one window at a time: in a worker process, or inline (tests, final window)."""
+
+    def __init__(self, mode: Literal["process", "inline"] = "process", model: str = "auto") -> None:
+        self.mode = mode
+        self.model = model
+        self._pool: ProcessPoolExecutor | None = None
+        self._future: Future[WindowCues] | None = None
+        self._inline_result: WindowCues | None = None
+        if mode == "process":
+            import multiprocessing as mp
+
+            self._pool = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"), initializer=_warm_up)
+            self._pool.submit(_warm_up)
+
+    @property
+    def busy(self) -> bool:
+        return self._future is not None and not self._future.done()
+
+    def submit(self, res: ChunkResult) -> bool:
+        """Start on `res` unless the previous window is still being worked on (then False)."""
+        if self.busy:
+            return False
+        if self._pool is None:
+            self._inline_result = window_cues(res, self.model)
+            return True
+        self._future = self._pool.submit(window_cues, res, self.model)
+        return True
+
+    def poll(self) -> WindowCues | None:
+        """The finished window's result, once (None while working or when nothing was submitted)."""
+        if self._pool is None:
+            out, self._inline_result = self._inline_result, None
+            return out
+        if self._future is None or not self._future.done():
+            return None
+        fut, self._future = self._future, None
+        return fut.result()
+
+    def run(self, res: ChunkResult, timeout: float = 60.0) -> WindowCues:
+        """Work on `res` now and wait for the answer (waits for a window still in progress first)."""
+        if self._pool is None:
+            return window_cues(res, self.model)
+        if self._future is not None:
+            self._future.result(timeout=timeout)
+            self._future = None
+        return self._pool.submit(window_cues, res, self.model).result(timeout=timeout)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def window_to_json(w: WindowCues) -> dict[str, Any]:
+    d = asdict(w)
+    d["analysed_t"] = [round(float(x), 4) for x in w.analysed_t]
+    return d

@@ -1,0 +1,197 @@
+"""The per-frame work of live mode: pose + ids on the newest frame, cue windows, the overlay.
+
+`LiveEngine.process(frame, captured_at)` is all a frame source needs to call, whether frames come from
+the capture thread (`cuedetect live`) or from a browser (the dashboard's live page).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from cuedetect.cues.settings import CueSettings
+from cuedetect.live.buffer import RollingStats
+from cuedetect.live.cuework import CueWorker, WindowCues
+from cuedetect.live.history import PersonPose, PoseHistory, empty_world
+from cuedetect.live.timeline import CueTimeline
+from cuedetect.live.view import ViewState, compose
+from cuedetect.pose.sources import Frame
+
+
+@dataclass
+class EngineOptions:
+    """Options of `LiveEngine`.
+
+    Attributes:
+        model: pose model variant for live work ("lite" keeps up with a camera on 2 cores).
+        max_persons: most people looked for.
+        cue_window_s: seconds of history each cue window covers.
+        cue_interval_s: least time between two cue windows.
+        settle_s: a frame's cues are final once the newest frame is this much later.
+        cue_worker: "process" (another core) or "inline" (same thread; for tests).
+        cue_model: "auto" (trained classifier if present, else the geometric baseline) or "baseline".
+    """
+
+    model: str = "lite"
+    model_path: Path | None = None
+    max_persons: int = 4
+    cue_window_s: float = 10.0
+    cue_interval_s: float = 0.5
+    settle_s: float = 1.0
+    cue_worker: Literal["process", "inline"] = "process"
+    cue_model: str = "auto"
+    settings: CueSettings = field(default_factory=CueSettings)
+
+
+@dataclass
+class FrameReport:
+    """What processing one frame produced."""
+
+    view: np.ndarray  # BGR overlay
+    state: ViewState
+    latency_s: float
+    pose_s: float
+
+
+class LiveEngine:
+    """Pose, tracking, cue windows and overlay for one live session. Use as a context manager."""
+
+    def __init__(self, options: EngineOptions, size: tuple[int, int]) -> None:
+        from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions, quiet_native_logs
+        from cuedetect.pose.provision import ensure_model
+        from cuedetect.pose.tracking import Tracker, TrackerOptions
+
+        self.options = options
+        self.size = size
+        path = options.model_path or ensure_model(options.model)
+        with quiet_native_logs():
+            self.detector = MultiPersonPoseDetector(
+                PoseDetectorOptions(path, max_persons=options.max_persons)
+            )
+        self.tracker = Tracker(TrackerOptions(aspect=size[0] / size[1]))
+        self.history = PoseHistory(size)
+        self.timeline = CueTimeline(options.settings, options.settle_s)
+        self.worker = CueWorker(options.cue_worker, options.cue_model)
+        self.stats = RollingStats()
+        self.pose_times: list[float] = []
+        self.cue_times: list[float] = []
+        self._last_submit = -1e9
+        self.dropped = 0
+        self.recording = True
+        self.message = ""
+        self.last_distances: list[tuple[int, int, float, float]] = []
+
+    def __enter__(self) -> LiveEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        from cuedetect.pose.detector import quiet_native_logs
+
+        self.worker.close()
+        with quiet_native_logs():
+            self.detector.close()
+
+    def _take(self, w: WindowCues | None) -> None:
+        if w is None:
+            return
+        self.timeline.absorb(w)
+        self.cue_times.append(w.compute_s)
+        self.last_distances = list(w.distances)
+
+    def process(self, frame: Frame, captured_at: float) -> FrameReport:
+        """Find and track people in `frame`, update the cues, and draw the view.
+
+        Args:
+            frame: the newest frame (RGB, `t` from the session start).
+            captured_at: `time.monotonic()` when the frame was captured (for the latency).
+        """
+        from cuedetect.pose.detector import quiet_native_logs
+
+        t0 = time.monotonic()
+        with quiet_native_logs():
+            found = self.detector.detect(
+                frame, self.tracker.predict(frame.t), lost=self.tracker.lost(frame.t)
+            )
+        seen = self.tracker.update(found, frame.t)
+        self.detector.assign(self.tracker.moves)
+        pose_s = time.monotonic() - t0
+        self.pose_times.append(pose_s)
+        persons = []
+        for tr in seen:
+            kp = tr.detection.keypoints  # type: ignore[union-attr]
+            world = kp.world[0] if kp.world is not None else empty_world()
+            persons.append(PersonPose(tr.id, kp.xy[0], kp.visibility[0], world))
+        self.history.add(frame.index, frame.t, persons)
+
+        self._take(self.worker.poll())
+        if frame.t - self._last_submit >= self.options.cue_interval_s and not self.worker.busy:
+            window = self.history.window(frame.t - self.options.cue_window_s, frame.t)
+            if self.worker.submit(window):
+                self._last_submit = frame.t
+                self._take(self.worker.poll())  # inline mode answers at once
+
+        ids = [p.person for p in persons]
+        xy = np.stack([p.xy for p in persons]) if persons else np.zeros((0, 33, 2), np.float32)
+        summary = self.stats.summary()
+        state = ViewState(
+            ids=ids,
+            xy=xy,
+            roles=self.timeline.roles,
+            distances=self.last_distances,
+            active=self.timeline.active(),
+            strip_events=self.timeline.strip_events(),
+            now=frame.t,
+            fps=summary.fps,
+            latency_ms=summary.latency_ms,
+            dropped=self.dropped,
+            recording=self.recording,
+            message=self.message,
+        )
+        view = compose(frame.image, state)
+        done = time.monotonic()
+        latency = done - captured_at
+        self.stats.add(done, latency)
+        return FrameReport(view, state, latency, pose_s)
+
+    def finish(self) -> None:
+        """Commit the cues of the whole remaining history (call once, after the last frame)."""
+        last = self.history.last_t
+        # A window still in progress is waited for and superseded: the final window covers everything
+        # after the committed part (committed_until lags the newest frame by only settle_s).
+        w = self.worker.run(self.history.window(last - self.options.cue_window_s, last))
+        self.timeline.absorb(w, final=True)
+        self.cue_times.append(w.compute_s)
+
+    def summary(self) -> dict[str, Any]:
+        """Achieved rates and latencies over the whole session (for stats.json and the benchmark)."""
+        lat = np.asarray(self.stats.latencies) * 1000
+        done = np.asarray(self.stats.done_times)
+        span = float(done[-1] - done[0]) if len(done) > 1 else 0.0
+        pose = np.asarray(self.pose_times) * 1000
+        return {
+            "processed_frames": len(lat),
+            "processed_fps": (len(done) - 1) / span if span > 0 else 0.0,
+            "latency_ms": _pct(lat),
+            "pose_ms": _pct(pose),
+            "cue_windows": self.timeline.windows,
+            "cue_window_ms": _pct(np.asarray(self.cue_times) * 1000),
+            "model": self.options.model,
+        }
+
+
+def _pct(a: np.ndarray) -> dict[str, float]:
+    if not len(a):
+        return {"mean": float("nan"), "p50": float("nan"), "p95": float("nan"), "max": float("nan")}
+    return {
+        "mean": round(float(a.mean()), 1),
+        "p50": round(float(np.percentile(a, 50)), 1),
+        "p95": round(float(np.percentile(a, 95)), 1),
+        "max": round(float(a.max()), 1),
+    }

@@ -1,0 +1,206 @@
+"""After a live session: write the live analysis, store the session, analyse it again at full quality.
+
+Session folder:
+    recording.mp4          the raw video (fragmented mp4: playable even if the session was killed)
+    live/                  analysis.json, poses.parquet, events.json, stats.json: what live mode saw
+    full/                  `cuedetect analyze` with the full model + events.json (written in the background)
+    full_analysis.log      its output; full_analysis.json its outcome
+
+`python -m cuedetect.live.finish SESSION_DIR [--store DB] [--model full]` is the background step; it
+imports `full/` into the store, where it becomes the session's newest analysis (same recording, so the
+same session) and opens in the review page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cuedetect.io_atomic import write_json
+
+if TYPE_CHECKING:
+    from cuedetect.live.engine import LiveEngine
+    from cuedetect.live.session import LiveResult, LiveSession
+
+
+def write_live_analysis(
+    live_dir: Path, recording: Path, engine: LiveEngine, duration: float, extra: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """analysis.json, poses.parquet, events.json and stats.json of what live mode saw; returns the events."""
+    from cuedetect.cues.events import CueEvent
+    from cuedetect.cues.summary import session_summary
+    from cuedetect.pose.analyze import file_sha256
+    from cuedetect.pose.outputs import poses_table
+
+    live_dir.mkdir(parents=True, exist_ok=True)
+    rows = engine.history.window()
+    floor = np.full((len(rows.person), 3), np.nan)
+    poses_table(rows, np.zeros(len(rows.person), bool), floor).to_parquet(
+        live_dir / "poses.parquet", index=False
+    )
+    events = engine.timeline.events()
+    persons = sorted({int(p) for p in np.unique(rows.person)} | {e["person"] for e in events})
+    roles = {p: engine.timeline.roles.get(p, "unknown") for p in persons}
+    settings = engine.options.settings
+    summary = session_summary([CueEvent(**e) for e in events], roles, None, duration, settings)
+    detector = engine.timeline.latest.detector if engine.timeline.latest else "none"
+    write_json(
+        live_dir / "events.json",
+        {
+            "video": str(recording.resolve()),
+            "duration": round(duration, 3),
+            "persons": [{"id": p, "role": r} for p, r in roles.items()],
+            "events": events,
+            "summary": summary,
+            "detector": f"live {detector}",
+            "shown_events": engine.timeline.shown_events(),
+        },
+    )
+    stats = {**engine.summary(), **extra}
+    write_json(live_dir / "stats.json", stats)
+    write_json(
+        live_dir / "analysis.json",
+        {
+            "source": str(recording.resolve()),
+            "source_sha256": file_sha256(recording),
+            "duration_s": duration,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "model": {"variant": f"{engine.options.model}-live"},
+            "live": stats,
+            "analysed_frames": engine.history.frames,
+            "working_size": list(engine.size),
+        },
+    )
+    return events
+
+
+def store_live_session(session: LiveSession, engine: LiveEngine, stop_reason: str) -> LiveResult:
+    """Close out a session: live analysis, store, background full analysis. Never loses the recording."""
+    from cuedetect.live.session import LiveResult
+
+    opts = session.options
+    duration = session.last_t + 1.0 / max(opts.source_fps, 1.0)
+    live_dir = session.folder / "live"
+    extra = {
+        "stop_reason": stop_reason,
+        "fault": session.fault,
+        "frames_recorded": session.frames_recorded,
+        "frames_dropped": session.slot.dropped,
+        "source": session.source.name,
+    }
+    events = write_live_analysis(live_dir, session.recording, engine, duration, extra)
+    result = LiveResult(
+        session.folder,
+        session.recording,
+        live_dir,
+        session.frames_recorded,
+        duration,
+        events,
+        engine.timeline.shown_events(),
+        {**engine.summary(), **extra},
+        stop_reason,
+        session.fault,
+    )
+    if opts.store:
+        from cuedetect.store import import_analysis
+
+        result.session_id = import_analysis(
+            live_dir, store_path=opts.store_path, trainee=opts.trainee, scenario=opts.scenario
+        )
+    if opts.full_analysis:
+        result.full_analysis_pid = start_full_analysis(
+            session.folder, opts.store_path if opts.store else None, opts.full_model, store=opts.store
+        )
+    return result
+
+
+def start_full_analysis(
+    folder: Path, store_path: Path | None, model: str = "full", store: bool = True, fps: float = 15.0
+) -> int:
+    """Start `python -m cuedetect.live.finish` detached from this process; returns its pid."""
+    cmd = [sys.executable, "-m", "cuedetect.live.finish", str(folder), "--model", model, "--fps", str(fps)]
+    if store_path is not None:
+        cmd += ["--store", str(store_path)]
+    if not store:
+        cmd.append("--no-store")
+    log = open(folder / "full_analysis.log", "ab")  # noqa: SIM115 (the child keeps it)
+    env = {**os.environ, "GLOG_minloglevel": "2"}
+    proc = subprocess.Popen(
+        cmd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+        cwd=str(Path(__file__).resolve().parents[2]),
+    )
+    log.close()
+    return proc.pid
+
+
+def full_analysis(
+    folder: Path,
+    store_path: Path | None,
+    model: str = "full",
+    fps: float = 15.0,
+    store: bool = True,
+    jobs: int | None = None,
+) -> dict[str, Any]:
+    """Analyse `folder/recording.mp4` into `folder/full/` (poses + events) and import it; returns status."""
+    import pandas as pd
+
+    from cuedetect.cues.detect import detect_cues, write_events_json
+    from cuedetect.pose.analyze import AnalyzeOptions, analyze
+
+    t0 = time.monotonic()
+    out = folder / "full"
+    status: dict[str, Any] = {"state": "running", "model": model, "started": time.time()}
+    write_json(folder / "full_analysis.json", status)
+    try:
+        info = analyze(
+            AnalyzeOptions(folder / "recording.mp4", out, fps=fps, model=model, jobs=jobs, overwrite=True)
+        )
+        poses = pd.read_parquet(out / "poses.parquet")
+        pairs = pd.read_parquet(out / "pairs.parquet")
+        w, h = info["working_size"]
+        found = detect_cues(poses, pairs, aspect=w / h, duration=info["duration_s"])
+        write_events_json(out / "events.json", found, str((folder / "recording.mp4").resolve()))
+        status.update(state="done", events=len(found.events), seconds=round(time.monotonic() - t0, 1))
+        if store:
+            from cuedetect.store import import_analysis
+
+            status["session_id"] = import_analysis(out, store_path=store_path)
+    except Exception as exc:  # recorded for the dashboard, then re-raised for the log
+        status.update(state="failed", error=f"{type(exc).__name__}: {exc}")
+        write_json(folder / "full_analysis.json", status)
+        raise
+    write_json(folder / "full_analysis.json", status)
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cuedetect.live.finish", description=__doc__)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--no-store", action="store_true")
+    parser.add_argument("--model", default="full")
+    parser.add_argument("--fps", type=float, default=15.0)
+    args = parser.parse_args(argv)
+    from cuedetect.pose.detector import quiet_native_logs
+
+    with quiet_native_logs():
+        status = full_analysis(args.folder, args.store, args.model, args.fps, store=not args.no_store)
+    print(status, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

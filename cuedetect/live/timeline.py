@@ -1,0 +1,160 @@
+"""One event log from many overlapping windows, and the cues active right now.
+
+Each window's answer near its end is provisional (the features are centred, so the next seconds can
+still change it). `CueTimeline.absorb` therefore commits, per analysed frame, the cues that covered it
+only once the frame is `settle_s` behind the newest one; events are the runs of committed frames (gaps
+shorter than `merge_gap_s` merged, runs shorter than the cue's minimum duration dropped, as offline).
+What the view shows as active is the newest window's answer at its end, also logged (`shown_events`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cuedetect.cues.catalogue import BY_ID, PAIR_CUES
+from cuedetect.cues.settings import CueSettings
+from cuedetect.live.cuework import WindowCues
+
+Key = tuple[str, int, int | None]  # cue, person, other
+
+
+def event_key(e: Mapping[str, Any]) -> Key:
+    other = e.get("other")
+    return (str(e["cue"]), int(e["person"]), None if other is None else int(other))
+
+
+def kind_of(cue: str) -> str:
+    c = BY_ID.get(cue)
+    return c.kind if c is not None else "escalation"
+
+
+@dataclass
+class _Run:
+    start: float
+    end: float
+    confidence: list[float] = field(default_factory=list)
+    evidence: str = ""
+
+
+def runs_to_events(
+    samples: Iterable[tuple[float, Mapping[Key, tuple[float, str]]]],
+    merge_gap_s: float,
+    min_duration: Mapping[str, float] | None = None,
+) -> list[dict[str, Any]]:
+    """Events from time-ordered samples (t, {key: (confidence, evidence)} active at t).
+
+    A key's run ends at the last sample where it was active; a later run starting less than
+    `merge_gap_s` after joins it. Runs shorter than `min_duration[cue]` are dropped.
+    """
+    open_runs: dict[Key, _Run] = {}
+    done: list[tuple[Key, _Run]] = []
+    for t, active in samples:
+        for key, (conf, evidence) in active.items():
+            run = open_runs.get(key)
+            if run is not None and t - run.end <= merge_gap_s:
+                run.end = t
+            else:
+                if run is not None:
+                    done.append((key, run))
+                run = open_runs[key] = _Run(t, t)
+            run.confidence.append(conf)
+            run.evidence = evidence or run.evidence
+    done += list(open_runs.items())
+    out = []
+    for (cue, person, other), run in done:
+        if min_duration is not None and run.end - run.start < min_duration.get(cue, 0.0):
+            continue
+        conf = [c for c in run.confidence if math.isfinite(c)]
+        out.append(
+            {
+                "cue": cue,
+                "person": person,
+                "other": other,
+                "start": round(run.start, 3),
+                "end": round(run.end, 3),
+                "confidence": round(sum(conf) / len(conf), 3) if conf else None,
+                "evidence": run.evidence,
+            }
+        )
+    out.sort(key=lambda e: (e["start"], e["cue"], e["person"]))
+    return out
+
+
+def active_at(
+    events: Iterable[Mapping[str, Any]], t: float, tol: float = 1e-6
+) -> dict[Key, tuple[float, str]]:
+    """The keys of the events covering time `t`, with their confidence and evidence."""
+    out: dict[Key, tuple[float, str]] = {}
+    for e in events:
+        if e["start"] - tol <= t <= e["end"] + tol:
+            conf = e.get("confidence")
+            out[event_key(e)] = (float(conf) if conf is not None else math.nan, str(e.get("evidence") or ""))
+    return out
+
+
+class CueTimeline:
+    """Accumulates window answers: `absorb(w)`, then `events()`, `active()`, `shown_events()`."""
+
+    def __init__(self, settings: CueSettings | None = None, settle_s: float = 1.0) -> None:
+        self.settings = settings or CueSettings()
+        self.settle_s = settle_s
+        self.committed_until = -math.inf
+        self._committed: list[tuple[float, dict[Key, tuple[float, str]]]] = []
+        self._shown: list[tuple[float, dict[Key, tuple[float, str]]]] = []
+        self.latest: WindowCues | None = None
+        self.roles: dict[int, str] = {}
+        self.windows = 0
+
+    def absorb(self, w: WindowCues, final: bool = False) -> None:
+        """Take one window's answer; `final` commits everything up to its end (no more data comes)."""
+        self.windows += 1
+        self.latest = w
+        for p, r in w.roles.items():
+            if r != "unknown" or p not in self.roles:
+                self.roles[p] = r
+        limit = w.end_t if final else w.end_t - self.settle_s
+        for t in w.analysed_t:
+            t = float(t)
+            if self.committed_until < t <= limit:
+                self._committed.append((t, active_at(w.events, t)))
+        self.committed_until = max(self.committed_until, limit)
+        self._shown.append((w.end_t, active_at(w.events, w.end_t)))
+
+    def events(self) -> list[dict[str, Any]]:
+        """The committed event log (what is stored for the session)."""
+        s = self.settings
+        mins = {c: s.min_duration(c) for c in BY_ID}
+        return runs_to_events(self._committed, s.merge_gap_s, mins)
+
+    def shown_events(self) -> list[dict[str, Any]]:
+        """Events as the view showed them: active at each window's end, from update to update."""
+        gap = max(self.settings.merge_gap_s, 2.5 * self._update_interval())
+        return runs_to_events(self._shown, gap)
+
+    def _update_interval(self) -> float:
+        if len(self._shown) < 2:
+            return 1.0
+        return (self._shown[-1][0] - self._shown[0][0]) / (len(self._shown) - 1)
+
+    def active(self) -> dict[int, list[str]]:
+        """Person -> cues active at the newest window's end (pair cues listed for both people)."""
+        out: dict[int, list[str]] = {}
+        if not self._shown:
+            return out
+        for cue, person, other in sorted(self._shown[-1][1]):
+            out.setdefault(person, []).append(cue)
+            if other is not None and cue in PAIR_CUES:
+                out.setdefault(other, []).append(cue)
+        return out
+
+    def strip_events(self) -> list[dict[str, Any]]:
+        """Committed events plus the newest window's provisional ones after the committed part."""
+        out = self.events()
+        if self.latest is not None:
+            for e in self.latest.events:
+                if e["end"] > self.committed_until:
+                    out.append({**e, "start": max(e["start"], self.committed_until), "provisional": True})
+        return out

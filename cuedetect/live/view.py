@@ -1,0 +1,147 @@
+"""The live overlay: skeletons, ids, distance, active cues, status line and a 30 s history strip.
+
+Pure drawing on BGR frames with the pose engine's annotators; `compose` makes the whole view.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+from cuedetect.live.timeline import kind_of
+from cuedetect.pose.annotate import (
+    DEESCALATION,
+    ESCALATION,
+    NEUTRAL,
+    CueAnnotator,
+    DistanceAnnotator,
+    LabelAnnotator,
+    SkeletonAnnotator,
+    color_for,
+)
+
+KIND_COLOURS = {"escalation": ESCALATION, "de-escalation": DEESCALATION, "context": NEUTRAL}
+STRIP_SPAN_S = 30.0
+
+
+@dataclass
+class ViewState:
+    """Everything the view shows besides the frame itself."""
+
+    ids: list[int] = field(default_factory=list)
+    xy: np.ndarray = field(default_factory=lambda: np.zeros((0, 33, 2), np.float32))
+    roles: Mapping[int, str] = field(default_factory=dict)
+    distances: Sequence[tuple[int, int, float, float]] = ()
+    active: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    strip_events: Sequence[Mapping[str, Any]] = ()
+    now: float = 0.0
+    fps: float = 0.0
+    latency_ms: float = math.nan
+    dropped: int = 0
+    recording: bool = True
+    message: str = ""
+
+
+def _label(
+    text: str,
+    img: np.ndarray,
+    org: tuple[int, int],
+    scale: float = 0.5,
+    color: tuple[int, int, int] = (255, 255, 255),
+) -> None:
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 3, cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, color, 1, cv2.LINE_AA)
+
+
+def status_text(s: ViewState) -> str:
+    lat = "-" if not math.isfinite(s.latency_ms) else f"{s.latency_ms:.0f} ms"
+    rec = f"REC {int(s.now // 60):02d}:{int(s.now % 60):02d}" if s.recording else "not recording"
+    return f"{s.fps:4.1f} fps  latency {lat}  dropped {s.dropped}  {rec}"
+
+
+def strip_rows(events: Sequence[Mapping[str, Any]], ids: Sequence[int]) -> list[int]:
+    """The people the strip has a row for: those in view and those with events, sorted."""
+    people = set(ids) | {int(e["person"]) for e in events}
+    return sorted(people)
+
+
+def strip_spans(
+    events: Sequence[Mapping[str, Any]], now: float, span_s: float, width: int
+) -> list[tuple[int, int, int, str, bool]]:
+    """(person, x0, x1, cue, provisional) pixel spans of the events inside the last `span_s` seconds.
+
+    The strip's right edge is `now`, its left edge `now - span_s`; spans are at least 2 px wide.
+    """
+    out = []
+    left = now - span_s
+    for e in events:
+        s, t = max(float(e["start"]), left), min(float(e["end"]), now)
+        if t < left or s > now:
+            continue
+        x0 = round((s - left) / span_s * (width - 1))
+        x1 = max(x0 + 2, round((t - left) / span_s * (width - 1)))
+        out.append((int(e["person"]), x0, min(x1, width), str(e["cue"]), bool(e.get("provisional"))))
+        if e.get("other") is not None and e["cue"] == "too_close":
+            out.append((int(e["other"]), x0, min(x1, width), str(e["cue"]), bool(e.get("provisional"))))
+    return out
+
+
+def draw_strip(
+    img: np.ndarray,
+    events: Sequence[Mapping[str, Any]],
+    ids: Sequence[int],
+    now: float,
+    span_s: float = STRIP_SPAN_S,
+    row_h: int = 14,
+) -> np.ndarray:
+    """A history strip at the bottom of `img`: one row per person, cue spans coloured by kind."""
+    h, w = img.shape[:2]
+    rows = strip_rows(events, ids)[:4]
+    height = row_h * max(1, len(rows)) + 14
+    top = h - height
+    band = img[top:h]
+    band[:] = (band * 0.35).astype(np.uint8)
+    for k in range(0, int(span_s) + 1, 5):  # a tick every 5 s, labelled with seconds ago
+        x = round((span_s - k) / span_s * (w - 1))
+        cv2.line(img, (x, top), (x, h - 12), (90, 90, 90), 1)
+        _label(f"-{k}s" if k else "now", img, (max(0, min(x - 12, w - 30)), h - 2), 0.33)
+    where = {p: i for i, p in enumerate(rows)}
+    for person, x0, x1, cue, provisional in strip_spans(events, now, span_s, w):
+        if person not in where:
+            continue
+        y0 = top + 2 + where[person] * row_h
+        colour = KIND_COLOURS.get(kind_of(cue), NEUTRAL)
+        cv2.rectangle(img, (x0, y0), (x1, y0 + row_h - 3), colour, 1 if provisional else -1)
+        if x1 - x0 > 50:
+            _label(cue.replace("_", " "), img, (x0 + 2, y0 + row_h - 5), 0.33)
+    for person, i in where.items():
+        y = top + 2 + i * row_h
+        cv2.rectangle(img, (0, y), (5, y + row_h - 3), color_for(person), -1)
+    return img
+
+
+_SKELETON, _LABEL, _DIST, _CUES = SkeletonAnnotator(), LabelAnnotator(), DistanceAnnotator(), CueAnnotator()
+
+
+def compose(rgb: np.ndarray, s: ViewState) -> np.ndarray:
+    """The whole live view as a BGR image (a new array; `rgb` is not changed)."""
+    img = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    if len(s.ids):
+        _SKELETON.annotate(img, s.xy, s.ids)
+        _LABEL.annotate(img, s.xy, s.ids, {p: r for p, r in s.roles.items() if r != "unknown"})
+        _DIST.annotate(img, s.xy, s.ids, s.distances)
+        _CUES.annotate(img, s.xy, s.ids, s.active)
+    _label(status_text(s), img, (8, 20), 0.55, (0, 0, 255) if s.recording else (255, 255, 255))
+    legend_y = 40
+    for kind in ("escalation", "de-escalation"):
+        cv2.rectangle(img, (8, legend_y - 9), (18, legend_y + 1), KIND_COLOURS[kind], -1)
+        _label(kind, img, (22, legend_y), 0.45)
+        legend_y += 16
+    if s.message:
+        _label(s.message, img, (8, legend_y + 8), 0.5, (0, 200, 255))
+    return draw_strip(img, s.strip_events, s.ids, s.now)
