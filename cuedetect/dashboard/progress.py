@@ -1,0 +1,85 @@
+"""A trainee's progress across sessions: the table and altair charts, each point linked to its session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+MEASURES: dict[str, str] = {
+    "client_escalation_per_min_after_interventions": "client escalation / min after interventions",
+    "client_escalation_per_min_otherwise": "client escalation / min otherwise",
+    "safe_distance_pct": "time at a safe distance (%)",
+    "open_hands_pct": "time with open hands (%)",
+    "confirmed": "confirmed events",
+}
+SESSION_PARAM = "session"
+
+
+def review_link(session_id: int, trainee_mode: bool = False) -> str:
+    """The page address of a session's review (works as a link from any page)."""
+    return f"?page=review&session={int(session_id)}" + ("&mode=trainee" if trainee_mode else "")
+
+
+def progress_frame(rows: Sequence[dict[str, Any]], trainee_mode: bool = False) -> pd.DataFrame:
+    """`store.summary.progress` rows as a table with a link to each session, oldest first."""
+    cols = ["session", "date", "scenario", *MEASURES, "open"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame([{k: r.get(k) for k in cols if k != "open"} for r in rows])
+    df["open"] = [review_link(s, trainee_mode) for s in df["session"]]
+    return df[cols]
+
+
+def long_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per session and measure (measures without a value are left out)."""
+    if df.empty:
+        return pd.DataFrame(columns=["session", "date", "label", "measure", "value", "open"])
+    long = df.melt(
+        id_vars=["session", "date", "open"], value_vars=list(MEASURES), var_name="measure", value_name="value"
+    ).dropna(subset=["value"])
+    long["measure"] = long["measure"].map(MEASURES)
+    long["label"] = long["date"].astype(str) + " #" + long["session"].astype(str)
+    return long.reset_index(drop=True)
+
+
+def progress_chart(df: pd.DataFrame, width: int | str = "container") -> alt.FacetChart | alt.Chart:
+    """Small multiples: one line per measure across sessions; click a point to select its session."""
+    long = long_frame(df)
+    pick = alt.selection_point(name=SESSION_PARAM, fields=["session"], on="click")
+    order = long["label"].drop_duplicates().tolist()
+    base = alt.Chart(long).encode(
+        x=alt.X("label:N", sort=order, title="session", axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("value:Q", title=None),
+        tooltip=["label:N", "measure:N", alt.Tooltip("value:Q", format=".2f")],
+    )
+    line = base.mark_line(color="#3b6fd6")
+    points = (
+        base.mark_point(filled=True, size=90, color="#3b6fd6")
+        .encode(href="open:N", opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)))
+        .add_params(pick)
+    )
+    return (
+        alt.layer(line, points, data=long)
+        .properties(width=width if width != "container" else 320, height=150)
+        .facet(facet=alt.Facet("measure:N", title=None, sort=list(MEASURES.values())), columns=2)
+        .resolve_scale(y="independent")
+    )
+
+
+def picked_session(state: Any) -> int | None:
+    """The session a click on the progress chart selected, or None."""
+    if not isinstance(state, dict):
+        try:
+            state = dict(state)
+        except (TypeError, ValueError):
+            return None
+    sel = (state.get("selection") or {}).get(SESSION_PARAM)
+    if isinstance(sel, list) and sel and isinstance(sel[0], dict) and "session" in sel[0]:
+        try:
+            return int(sel[0]["session"])
+        except (TypeError, ValueError):
+            return None
+    return None

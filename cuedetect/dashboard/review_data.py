@@ -1,0 +1,253 @@
+"""Everything the Session review page shows, prepared in one pass from the store and the analysis folder.
+
+`load_review` is the page's whole data preparation (the benchmark times it); the page caches its result
+per (session, review-log length, analysis), so a rerun that changed nothing costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cuedetect.store.models import CUES, PAIR_CUES, CurrentEvent, Note, Session
+from cuedetect.store.progress import DEESCALATION_CUES, ESCALATION_CUES, covered, session_metrics
+
+MAX_DISTANCE_POINTS = 1500
+EVENT_COLUMNS = (
+    "key",
+    "cue",
+    "kind",
+    "person",
+    "other",
+    "lane",
+    "start",
+    "end",
+    "duration",
+    "confidence",
+    "status",
+    "origin",
+    "comments",
+)
+
+
+def kind_of(cue: str) -> str:
+    if cue in ESCALATION_CUES:
+        return "escalation"
+    if cue in DEESCALATION_CUES:
+        return "de-escalation"
+    return "context"
+
+
+def person_name(person: int, roles: dict[int, str]) -> str:
+    role = roles.get(person, "unknown")
+    return f"P{person}" if role == "unknown" else f"P{person} {role}"
+
+
+def lane_of(ev: CurrentEvent, roles: dict[int, str]) -> str:
+    """`P0 trainee · open_hands`; pair cues get one lane per pair: `P0–P1 · too_close`."""
+    if ev.cue in PAIR_CUES and ev.other is not None:
+        a, b = sorted((ev.person, ev.other))
+        return f"P{a}–P{b} · {ev.cue}"
+    return f"{person_name(ev.person, roles)} · {ev.cue}"
+
+
+def lane_order(events: list[CurrentEvent], roles: dict[int, str]) -> list[str]:
+    """Lanes sorted by person (pairs last), then in the catalogue's cue order."""
+    cue_rank = {c: i for i, c in enumerate(CUES)}
+
+    def rank(ev: CurrentEvent) -> tuple[int, int, int]:
+        pair = ev.cue in PAIR_CUES and ev.other is not None
+        return (
+            1 if pair else 0,
+            min(ev.person, ev.other or ev.person) if pair else ev.person,
+            cue_rank.get(ev.cue, 99),
+        )
+
+    seen: dict[str, tuple[int, int, int]] = {}
+    for ev in events:
+        seen.setdefault(lane_of(ev, roles), rank(ev))
+    return sorted(seen, key=lambda lane: seen[lane])
+
+
+def events_frame(events: list[CurrentEvent], roles: dict[int, str]) -> pd.DataFrame:
+    """One row per event with its lane, kind and review status (the timeline's and the list's data)."""
+    rows = [
+        {
+            "key": e.key,
+            "cue": e.cue,
+            "kind": kind_of(e.cue),
+            "person": e.person,
+            "other": e.other,
+            "lane": lane_of(e, roles),
+            "start": round(e.start, 3),
+            "end": round(e.end, 3),
+            "duration": round(e.end - e.start, 3),
+            "confidence": 1.0 if e.confidence is None else round(float(e.confidence), 3),
+            "status": e.status,
+            "origin": e.origin,
+            "comments": len(e.comments),
+        }
+        for e in events
+    ]
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+
+
+def downsample(df: pd.DataFrame, max_points: int = MAX_DISTANCE_POINTS) -> pd.DataFrame:
+    """About `max_points` rows, the min and max of each even stretch of time (so dips show).
+
+    `df` has no NaN distances (see `distance_frame`).
+    """
+    if len(df) <= max_points:
+        return df.reset_index(drop=True)
+    edges = np.linspace(df["t"].min(), df["t"].max(), max_points // 2 + 1)
+    bins = np.clip(np.searchsorted(edges, df["t"].to_numpy(), side="right") - 1, 0, len(edges) - 2)
+    d = pd.Series(df["distance_m"].to_numpy(), index=np.arange(len(df)))
+    grouped = d.groupby(bins)
+    keep = np.unique(np.concatenate([grouped.idxmin().to_numpy(), grouped.idxmax().to_numpy()]))
+    return df.iloc[keep].reset_index(drop=True)
+
+
+def distance_frame(pairs_path: Path | None) -> pd.DataFrame:
+    """Pair distances `t, pair, distance_m, lo, hi` from pairs.parquet (empty when there is none)."""
+    cols = ["t", "pair", "distance_m", "lo", "hi"]
+    if pairs_path is None or not Path(pairs_path).exists():
+        return pd.DataFrame(columns=cols)
+    raw = pd.read_parquet(pairs_path, columns=["t", "person", "other", "distance_m", "distance_sd_m"])
+    raw = raw[np.isfinite(raw["distance_m"])]
+    if raw.empty:
+        return pd.DataFrame(columns=cols)
+    raw = raw.assign(pair="P" + raw["person"].astype(str) + "–P" + raw["other"].astype(str))
+    parts = [downsample(g.sort_values("t")) for _, g in raw.groupby("pair", sort=True)]
+    out = pd.concat(parts, ignore_index=True)
+    sd = out["distance_sd_m"].fillna(0.0)
+    return pd.DataFrame(
+        {
+            "t": out["t"].round(3),
+            "pair": out["pair"],
+            "distance_m": out["distance_m"].round(3),
+            "lo": (out["distance_m"] - sd).round(3),
+            "hi": (out["distance_m"] + sd).round(3),
+        }
+    )
+
+
+def distance_stats(pairs_path: Path | None, safe_m: float, too_close_m: float) -> dict[str, Any]:
+    """Minimum, median, and share of measured time below the safe and too-close distances (full rate)."""
+    if pairs_path is None or not Path(pairs_path).exists():
+        return {}
+    df = pd.read_parquet(pairs_path, columns=["t", "distance_m"]).dropna()
+    if df.empty:
+        return {}
+    d = df["distance_m"].to_numpy()
+    return {
+        "min_m": round(float(d.min()), 2),
+        "median_m": round(float(np.median(d)), 2),
+        "below_safe_pct": round(100.0 * float(np.mean(d < safe_m)), 1),
+        "below_too_close_pct": round(100.0 * float(np.mean(d < too_close_m)), 1),
+        "safe_distance_m": safe_m,
+        "too_close_m": too_close_m,
+    }
+
+
+def person_summary(events: list[CurrentEvent], roles: dict[int, str], duration: float) -> pd.DataFrame:
+    """Per person and cue: events (not rejected), confirmed, and seconds covered."""
+    by: dict[tuple[int, str], list[CurrentEvent]] = defaultdict(list)
+    for e in events:
+        if e.status != "rejected":
+            by[(e.person, e.cue)].append(e)
+    rows = [
+        {
+            "person": person_name(p, roles),
+            "cue": cue,
+            "kind": kind_of(cue),
+            "events": len(evs),
+            "confirmed": sum(1 for e in evs if e.status == "confirmed"),
+            "seconds": round(covered(((e.start, e.end) for e in evs), 0.0, duration), 1),
+        }
+        for (p, cue), evs in sorted(by.items())
+    ]
+    return pd.DataFrame(rows, columns=["person", "cue", "kind", "events", "confirmed", "seconds"])
+
+
+@dataclass
+class ReviewData:
+    session: Session
+    events: list[CurrentEvent]
+    notes: list[Note]
+    roles: dict[int, str]
+    frame: pd.DataFrame
+    lanes: list[str]
+    distance: pd.DataFrame
+    distance_stats: dict[str, Any]
+    persons: pd.DataFrame
+    metrics: dict[str, Any]
+    video: Path | None
+    annotated: Path | None
+    analysis_dir: Path | None
+    log_length: int
+    agreement: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def by_key(self) -> dict[str, CurrentEvent]:
+        return {e.key: e for e in self.events}
+
+    @property
+    def persons_ids(self) -> list[int]:
+        return sorted(set(self.roles) | {e.person for e in self.events})
+
+
+def agreement_rows(agreement: dict[str, Any]) -> pd.DataFrame:
+    """The model-vs-reviewer pairs of `store.summary.session_agreement` as a flat table."""
+    rows = []
+    for pair in agreement.get("pairs", []):
+        for cue, a in pair["per_cue"].items():
+            rows.append(
+                {
+                    "coding a": pair["a"],
+                    "coding b": pair["b"],
+                    "cue": cue,
+                    "kappa": a["kappa"],
+                    "agreement %": a["percent"],
+                    "bins": a["bins"],
+                }
+            )
+    return pd.DataFrame(rows, columns=["coding a", "coding b", "cue", "kappa", "agreement %", "bins"])
+
+
+def load_review(store: Any, session_id: int, safe_m: float = 1.2, too_close_m: float = 1.0) -> ReviewData:
+    """Read one session for the review page (store state, analysis files, summary, agreement)."""
+    from cuedetect.store.summary import session_agreement
+
+    session = store.session(session_id)
+    state = store.state(session.id)
+    log_length = len(store.review_log(session.id))
+    analyses = store.analyses(session.id)
+    out_dir = Path(analyses[-1].output_dir) if analyses else None
+    annotated = out_dir / "annotated.mp4" if out_dir and (out_dir / "annotated.mp4").is_file() else None
+    video = Path(session.recording_path) if session.recording_path else None
+    if video is not None and not video.is_file():
+        video = None
+    pairs = out_dir / "pairs.parquet" if out_dir else None
+    reviewed = any(e.status != "unreviewed" for e in state.events)
+    return ReviewData(
+        session=session,
+        events=state.events,
+        notes=state.notes,
+        roles=state.roles,
+        frame=events_frame(state.events, state.roles),
+        lanes=lane_order(state.events, state.roles),
+        distance=distance_frame(pairs),
+        distance_stats=distance_stats(pairs, safe_m, too_close_m),
+        persons=person_summary(state.events, state.roles, session.duration),
+        metrics=session_metrics(state.events, state.roles, session.duration),
+        video=video,
+        annotated=annotated,
+        analysis_dir=out_dir,
+        log_length=log_length,
+        agreement=session_agreement(store, session.id) if reviewed else {},
+    )

@@ -1,0 +1,140 @@
+"""The dashboard's frame: page config, sidebar (mode, reviewer, pages) and the page dispatch."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from cuedetect.dashboard.settings import DashboardSettings, load_settings
+from cuedetect.errors import CuedetectError
+
+# Portrait recordings must not push the timeline off the screen.
+CSS = "video { max-height: 58vh; background: #111; } .block-container { padding-top: 2.2rem; }"
+PAGES = {
+    "library": "Library",
+    "review": "Session review",
+    "progress": "Trainee progress",
+    "settings": "Settings",
+}
+TRAINEE_PAGES = {"library": "My sessions", "review": "Review", "progress": "My progress"}
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What every page needs: where the data is, the settings, and who is looking."""
+
+    data_dir: Path
+    store_path: Path
+    settings: DashboardSettings
+    trainee_mode: bool
+    me: str | None  # the trainee, in trainee mode
+    reviewer: str
+
+    @contextlib.contextmanager
+    def store(self) -> Iterator[Any]:
+        from cuedetect.store import SessionStore, StoreOptions
+
+        with SessionStore.create_from_options(StoreOptions(path=self.store_path)) as store:
+            yield store
+
+
+def go(page: str, session: int | None = None) -> None:
+    """Navigate (from a callback or the script): the address bar keeps page and session."""
+    st.query_params["page"] = page
+    if session is not None:
+        st.query_params["session"] = str(session)
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """A message shown once at the top of the next run (callbacks cannot draw)."""
+    st.session_state["flash"] = (kind, message)
+
+
+def show_flash() -> None:
+    kind, message = st.session_state.pop("flash", (None, None))
+    if message:
+        {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}[kind](message)
+
+
+def _sidebar(ctx_base: dict[str, Any]) -> tuple[bool, str | None, str]:
+    with st.sidebar:
+        st.markdown("### cuedetect debrief")
+        trainee_mode = st.toggle(
+            "Trainee mode",
+            key="trainee_mode",
+            value=st.query_params.get("mode") == "trainee",
+            help="A simpler self-review view showing one's own sessions only.",
+        )
+        if trainee_mode:
+            st.query_params["mode"] = "trainee"
+        elif "mode" in st.query_params:
+            del st.query_params["mode"]
+        me, reviewer = None, st.session_state.get("reviewer", "instructor")
+        if trainee_mode:
+            names = ctx_base["trainees"]
+            if names:
+                me = st.selectbox("I am", names, key="me")
+                reviewer = me or "trainee"
+            else:
+                st.info("No trainees yet: an instructor adds sessions with a trainee's name.")
+        else:
+            reviewer = (
+                st.text_input(
+                    "Reviewer", value="instructor", key="reviewer", help="Your name in the review history."
+                ).strip()
+                or "instructor"
+            )
+        pages = TRAINEE_PAGES if trainee_mode else PAGES
+        current = st.query_params.get("page", "library")
+        current = current if current in pages else "library"
+        choice = st.radio(
+            "Page",
+            list(pages),
+            index=list(pages).index(current),
+            format_func=pages.get,
+            key=f"nav_{current}_{trainee_mode}",
+        )
+        if choice != current:
+            go(choice)
+            st.rerun()
+        st.caption("Everything runs on this computer; nothing is uploaded anywhere.")
+    return trainee_mode, me, reviewer
+
+
+def main() -> None:
+    from cuedetect.dashboard.views import library, progress, review, settings_page
+    from cuedetect.paths import data_dir
+    from cuedetect.store.db import default_store_path
+
+    st.set_page_config(page_title="cuedetect debrief", page_icon="🎯", layout="wide")
+    st.html(f"<style>{CSS}</style>")
+    root = data_dir()
+    store_path = default_store_path()
+    base = Ctx(root, store_path, load_settings(root), False, None, "instructor")
+    try:
+        with base.store() as store:
+            trainees = [t.name for t in store.trainees()]
+    except CuedetectError as exc:
+        st.error(str(exc))
+        return
+    trainee_mode, me, reviewer = _sidebar({"trainees": trainees})
+    ctx = Ctx(root, store_path, base.settings, trainee_mode, me, reviewer)
+    show_flash()
+    page = st.query_params.get("page", "library")
+    renderers = {
+        "library": library.render,
+        "review": review.render,
+        "progress": progress.render,
+        "settings": settings_page.render,
+    }
+    if trainee_mode and page == "settings":
+        page = "library"
+    try:
+        renderers.get(page, library.render)(ctx)
+    except CuedetectError as exc:
+        st.error(str(exc))

@@ -1,0 +1,134 @@
+"""The background analysis of one job: pose analysis -> cue events -> import into the store.
+
+Run as `python -m cuedetect.dashboard.worker JOB_DIR` (see `jobs.start_job`). Every step rewrites
+`JOB_DIR/status.json` atomically; a failure is written there with the one-line reason a user can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from cuedetect.dashboard.jobs import JobRequest, JobStatus, read_request, read_status, write_status
+from cuedetect.errors import CuedetectError
+
+# Share of the progress bar each stage takes (tracking dominates the run time).
+TRACKING_SHARE = 0.8
+
+
+class Reporter:
+    """Writes the job's status, at most every `every_s` seconds for progress ticks."""
+
+    def __init__(self, job_dir: Path, every_s: float = 0.5) -> None:
+        self.job_dir = job_dir
+        old = read_status(job_dir)
+        now = time.time()
+        self.status = JobStatus(
+            id=job_dir.name,
+            state="running",
+            stage="starting",
+            pid=os.getpid(),
+            video=old.video if old else "",
+            created=old.created if old else now,
+            updated=now,
+        )
+        self.every_s = every_s
+        self._last = 0.0
+        write_status(job_dir, self.status)
+
+    def update(self, force: bool = True, **changes: object) -> None:
+        self.status = replace(self.status, updated=time.time(), **changes)  # type: ignore[arg-type]
+        now = time.monotonic()
+        if force or now - self._last >= self.every_s:
+            self._last = now
+            write_status(self.job_dir, self.status)
+
+
+def analysis_dir(data_dir: Path, job_id: str) -> Path:
+    return Path(data_dir) / "analyses" / job_id
+
+
+def run_job(job_dir: Path, data_dir: Path) -> JobStatus:
+    """Run the job in `job_dir`; returns its final status (also written to status.json)."""
+    from cuedetect.cues.detect import detect_cues, write_events_json
+    from cuedetect.dashboard.settings import from_dict
+    from cuedetect.pose.analyze import AnalyzeOptions, analyze
+    from cuedetect.store import SessionStore, StoreOptions
+
+    rep = Reporter(job_dir)
+    request: JobRequest = read_request(job_dir)
+    settings = from_dict(request.settings)
+    out = analysis_dir(data_dir, job_dir.name)
+    try:
+
+        def on_progress(done: int, total: int) -> None:
+            share = TRACKING_SHARE * done / total if total else 0.0
+            rep.update(force=False, progress=round(share, 4), message=f"{done}/{total} frames")
+
+        def on_stage(msg: str) -> None:
+            rep.update(stage=msg)
+
+        options = AnalyzeOptions(
+            Path(request.video), out, settings.analysis_fps, settings.pose_model, None, True, True
+        )
+        meta = analyze(options, on_progress=on_progress, on_stage=on_stage)
+        rep.update(stage="detecting cues", progress=0.9, message="")
+        import pandas as pd
+
+        poses = pd.read_parquet(out / "poses.parquet")
+        pairs_path = out / "pairs.parquet"
+        pairs = pd.read_parquet(pairs_path) if pairs_path.exists() else None
+        w, h = meta.get("source_size") or [16, 9]
+        result = detect_cues(
+            poses,
+            pairs,
+            settings.cue_settings(),
+            aspect=w / h if h else 16 / 9,
+            model="baseline" if settings.cue_detector == "baseline" else "auto",
+            duration=meta.get("duration_s"),
+        )
+        write_events_json(out / "events.json", result, Path(request.video).name)
+        rep.update(stage="importing", progress=0.97)
+        store_path = Path(request.store) if request.store else None
+        with SessionStore.create_from_options(StoreOptions(path=store_path)) as store:
+            res = store.import_analysis(
+                out,
+                trainee=request.trainee or None,
+                scenario=request.scenario or None,
+                instructor=request.instructor or None,
+                date=request.date or None,
+            )
+        rep.update(
+            state="done",
+            stage="done",
+            progress=1.0,
+            session_id=res.session_id,
+            message=f"session {res.session_id}: {res.events} events",
+        )
+    except CuedetectError as exc:
+        rep.update(state="failed", error=str(exc))
+    except Exception as exc:  # the page must say why, whatever broke
+        traceback.print_exc()
+        rep.update(state="failed", error=f"{type(exc).__name__}: {exc}")
+    return rep.status
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m cuedetect.dashboard.worker JOB_DIR", file=sys.stderr)
+        return 2
+    job_dir = Path(argv[0]).resolve()
+    data_dir = job_dir.parent.parent
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    status = run_job(job_dir, data_dir)
+    print(json.dumps(asdict(status)))
+    return 0 if status.state == "done" else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
