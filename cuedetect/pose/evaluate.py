@@ -119,7 +119,7 @@ def evaluate(
     last_id: dict[str, int] = {}
     multi_t = 0.0
     times = sorted((f, gt_frames[f]["t"]) for f in gt_frames)
-    step = float(np.median(np.diff([t for _, t in times]))) if len(times) > 1 else 0.0
+    step = (times[-1][1] - times[0][1]) / (len(times) - 1) if len(times) > 1 else 0.0
     for frame, _t in times:
         g = gt_frames[frame]
         visible = [(pid, p) for pid, p in g["persons"].items() if p.get("visible", True)]
