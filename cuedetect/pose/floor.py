@@ -149,7 +149,7 @@ class FloorOptions:
     stature_sd_m: float = 0.09
     upright_sd_deg: float = 8.0  # how far the mean body axis may be from the true pitch
     roll_sd_deg: float = 2.0  # cameras are nearly level side to side
-    foot_sd_m: float = 0.06  # scatter of foot points about the floor plane
+    corr_time_s: float = 1.5  # body-size depth errors persist about this long (held poses)
     min_visibility: float = 0.5
     # MediaPipe predicts a body from a crop around the person: True treats its world landmarks as seen
     # along the ray to the person (rotated into the camera frame here), False as camera-aligned.
@@ -292,6 +292,9 @@ class _Prepared:
     weight: np.ndarray  # (n, m)
     up_body: np.ndarray  # (3,) median body axis (ankles to shoulders) in camera coordinates
     feet_offset: np.ndarray  # (n, 3) feet point minus hip midpoint at a 1 m stature
+    feet_px: np.ndarray  # (n, 2) the feet point in the image, pixels from the centre
+    hip_px: np.ndarray  # (n, 2) the hip midpoint in the image
+    axis_px: np.ndarray  # (n, 2) image direction from the ankles' to the shoulders' midpoint
 
 
 def ray_rotation(ab: np.ndarray) -> np.ndarray:
@@ -322,78 +325,113 @@ def _prepare(tr: PersonTrack, size: tuple[int, int], opt: FloorOptions, f: float
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         feet_offset = np.nanmean(seen[:, _FEET], axis=1)
+        feet_px = np.nanmean(np.where(ok[:, _FEET, None], px[:, _FEET], np.nan), axis=1)
         axis = seen[:, list(_SH)].mean(1) - seen[:, list(_ANK)].mean(1)
         up = np.nanmedian(axis / np.linalg.norm(axis, axis=-1, keepdims=True), axis=0)
     weight = np.where(ok, vis, 0.0)
-    return _Prepared(tr, px[:, _CORE], unit[:, _CORE], weight[:, _CORE], up, feet_offset)
+    seen_px = np.where(ok[..., None], px, np.nan)
+    hip_px = seen_px[:, list(_HIP)].mean(axis=1)
+    axis_px = seen_px[:, list(_SH)].mean(axis=1) - seen_px[:, list(_ANK)].mean(axis=1)
+    core = (tr, px[:, _CORE], unit[:, _CORE], weight[:, _CORE], up, feet_offset)
+    return _Prepared(*core, feet_px, hip_px, axis_px)
 
 
-def _fit_plane(feet: list[np.ndarray], up0: np.ndarray, opt: FloorOptions) -> tuple[np.ndarray, ...]:
-    """Shared normal + per-person offsets. Returns (normal, eigenvectors (3,3), eigen-gaps (2,)).
-
-    Foot points scatter mostly along the viewing ray (depth from body size is the noisy coordinate). Plain
-    total least squares would tilt the plane to contain that scatter; instead each person's noise
-    covariance (from frame-to-frame differences) is subtracted from their scatter matrix, which makes the
-    fit unbiased, and each person is weighted by their residual variance about the plane. The gaps
-    between eigenvalues are the precisions (1/rad^2) of the normal's two tilts.
-    """
-    A = np.zeros((3, 3))
-    for f in feet:
-        f = f[np.isfinite(f).all(axis=1)]
-        if len(f) < 3:
-            continue
-        d, dd = f - f.mean(axis=0), np.diff(f, axis=0)
-        noise = dd.T @ dd / (2 * len(dd))
-        A += (d.T @ d - len(f) * noise) / (float(up0 @ noise @ up0) + opt.foot_sd_m**2)
-    e_roll = np.array([1.0, 0.0, 0.0]) - up0[0] * up0
-    e_roll /= np.linalg.norm(e_roll)
-    e_pitch = np.cross(up0, e_roll)
-    prior_p, prior_r = math.radians(opt.upright_sd_deg) ** -2, math.radians(opt.roll_sd_deg) ** -2
-    A += np.outer(e_pitch, e_pitch) * prior_p + np.outer(e_roll, e_roll) * prior_r
-    vals, vecs = np.linalg.eigh(A)
-    return vecs[:, 0] * np.sign(vecs[:, 0] @ up0), vecs, np.maximum(vals[1:] - vals[0], prior_p)
+def _normal(pitch: float, roll: float) -> np.ndarray:
+    """The floor's up direction in camera coordinates (x right, y down, z forward); radians."""
+    return np.array([math.cos(pitch) * math.sin(roll), -math.cos(pitch) * math.cos(roll), -math.sin(pitch)])
 
 
-def _scales(
-    feet: list[np.ndarray],
-    n: np.ndarray,
-    prior_sd: np.ndarray,
+@dataclass
+class _Floor:
+    x: np.ndarray  # pitch, roll (radians), log camera height, log scale of each person
+    cov: np.ndarray  # its posterior covariance (Laplace approximation)
+
+
+def _vertical_angle(n: np.ndarray, ray: np.ndarray, axis: np.ndarray) -> np.ndarray:
+    """Angle (rad) in the image between the measured body axis and the image of the vertical (up = n)
+    through the point on `ray` (n, 3); the image of a 3D direction depends only on the point's ray."""
+    d = np.stack([n[0] * ray[:, 2] - ray[:, 0] * n[2], n[1] * ray[:, 2] - ray[:, 1] * n[2]], axis=1)
+    cross = d[:, 0] * axis[:, 1] - d[:, 1] * axis[:, 0]
+    return np.arctan2(cross, np.sum(d * axis, axis=1))
+
+
+def _fit_floor(
+    prepared: list[_Prepared],
+    depth: list[np.ndarray],
+    f: float,
+    pitch0: float,
     pitch_sd: float,
+    prior_sd: np.ndarray,
     known_h: float | None,
-    rng: np.random.Generator | None,
-) -> tuple[np.ndarray, float]:
-    """Per-person scale corrections from the shared camera height, and the camera height.
+    opt: FloorOptions,
+) -> _Floor:
+    """Floor tilt, camera height and each person's scale, jointly (maximum a posteriori).
 
-    At the prior scale person p's feet are `off_p` below the camera; the truth is h = c_p * off_p for
-    everybody. log h is the precision-weighted mean of log off_p (or known); each log c_p combines the
-    prior (0, prior_sd) with the evidence log(h / off_p) (its SD from the scatter and from the pitch's
-    uncertainty times the person's distance from the others). `rng` draws the evidence's noise.
+    Two kinds of evidence, both weighted for noise correlated over `corr_time_s`:
+
+    - Feet on the floor. The feet point of person p at time t is on its image ray r_t (precise) at depth
+      z_t from body size (noisy), which assumed the prior stature: the true depth is s_p z_t for p's scale
+      s_p. On a floor with up direction n that lies h below the camera, s_p z_t = h / (-n . r_t).
+      Residuals ``log z_t + log(-n . r_t) + log s_p - log h`` put the error along the ray, where it is,
+      so the tilt is not biased towards containing the rays (as a plane through 3D points would be).
+    - People stand upright: the image of the vertical through a person's hips leans with the camera's
+      pitch (more the further off-centre) and roll; compared with the ankles-to-shoulders direction.
+
+    Priors: log s_p ~ N(0, prior_sd_p) (statures), pitch near the bodies' mean axis, roll near zero.
     """
-    offs, ses, dists = [], [], []
-    for F in feet:
-        d = -(F @ n)
-        d = d[np.isfinite(d)]
-        offs.append(float(np.median(d)) if len(d) else math.nan)
-        ses.append(float(np.std(d) / math.sqrt(max(1.0, len(d) / 8))) if len(d) > 1 else math.inf)
-        horiz = F - np.outer(F @ n, n)
-        dists.append(float(np.nanmedian(np.linalg.norm(horiz, axis=1))) if len(d) else math.nan)
-    off, dist = np.array(offs), np.array(dists)
-    good = np.isfinite(off) & (off > 0.2)
-    if not good.any():
-        return np.ones(len(feet)), math.nan if known_h is None else known_h
-    off = np.where(good, off, 1.0)
-    spread = pitch_sd * (dist - np.median(dist[good])) / np.median(off[good])
-    sd_e = np.sqrt((np.array(ses) / off) ** 2 + np.nan_to_num(spread, nan=1.0) ** 2 + 0.01**2)
-    if known_h is not None:
-        log_h = math.log(known_h)
-    else:
-        wts = np.where(good, 1.0 / (prior_sd**2 + sd_e**2), 0.0)
-        log_h = float(np.sum(wts * np.log(off)) / wts.sum())
-    evid = np.where(good, log_h - np.log(off), 0.0)
-    if rng is not None:
-        evid = evid + rng.normal(0, 1, len(evid)) * sd_e
-    shrink = np.where(good, prior_sd**2 / (prior_sd**2 + sd_e**2), 0.0)
-    return np.exp(shrink * evid), math.exp(log_h)
+    from scipy.optimize import least_squares
+
+    P = len(prepared)
+    data = []
+    for p, z in zip(prepared, depth, strict=True):
+        step = float(np.median(np.diff(p.track.t))) if len(p.track.t) > 1 else 1.0
+        ray = np.concatenate([p.feet_px / f, np.ones((len(z), 1))], axis=1)
+        ok = np.isfinite(ray).all(axis=1) & np.isfinite(z) & (z > 0.1)
+        stride = max(1, int(ok.sum()) // 1500 + 1)
+        hip = np.concatenate([p.hip_px / f, np.ones((len(z), 1))], axis=1)
+        up = np.isfinite(hip).all(axis=1) & np.isfinite(p.axis_px).all(axis=1)
+        up &= np.linalg.norm(np.nan_to_num(p.axis_px), axis=1) > 10
+        data.append(
+            {
+                "ray": ray[ok][::stride], "lz": np.log(z[ok][::stride]), "hip": hip[up][::stride],
+                "axis": p.axis_px[up][::stride], "w": math.sqrt(min(1.0, step * stride / opt.corr_time_s)),
+            }
+        )  # fmt: skip
+    feet = [i for i, d in enumerate(data) if len(d["lz"]) >= 3]
+    upright = [i for i, d in enumerate(data) if len(d["hip"]) >= 3]
+    sig = {("feet", i): 0.1 for i in feet} | {("up", i): 0.05 for i in upright}
+    roll_sd = math.radians(opt.roll_sd_deg)
+    h_sd = 0.002 if known_h is not None else 10.0
+
+    def feet_res(x: np.ndarray, i: int) -> np.ndarray:
+        d = data[i]
+        return d["lz"] + np.log(np.maximum(-(d["ray"] @ _normal(x[0], x[1])), 1e-3)) + x[3 + i] - x[2]
+
+    def up_res(x: np.ndarray, i: int) -> np.ndarray:
+        return _vertical_angle(_normal(x[0], x[1]), data[i]["hip"], data[i]["axis"])
+
+    def residuals(x: np.ndarray) -> np.ndarray:
+        out = [
+            np.array([(x[0] - pitch0) / pitch_sd, x[1] / roll_sd, (x[2] - log_h0) / h_sd]),
+            x[3:] / prior_sd,
+        ]
+        out += [feet_res(x, i) * data[i]["w"] / sig["feet", i] for i in feet]
+        out += [up_res(x, i) * data[i]["w"] / sig["up", i] for i in upright]
+        return np.concatenate(out)
+
+    x = np.zeros(3 + P)
+    x[0] = pitch0
+    log_h0 = math.log(known_h) if known_h is not None else 0.0
+    if feet and known_h is None:
+        log_h0 = float(np.median(np.concatenate([feet_res(x, i) for i in feet])))
+    x[2] = log_h0
+    for _ in range(2):  # the second pass weighs each person's evidence by its own scatter
+        fit = least_squares(residuals, x, loss="soft_l1", f_scale=3.0, x_scale=0.05)
+        x = fit.x
+        for key in sig:
+            res = (feet_res if key[0] == "feet" else up_res)(x, key[1])
+            sig[key] = max(0.005, 1.4826 * float(np.median(np.abs(res - np.median(res)))))
+    return _Floor(x, np.linalg.pinv(fit.jac.T @ fit.jac))
 
 
 def estimate_floor(
@@ -426,9 +464,8 @@ def estimate_floor(
     )
     axes = [p.up_body for p in prepared if np.isfinite(p.up_body).all()]
     up0 = np.mean(axes, axis=0) if axes else _up_from_pitch(0.0)
-    up0 = _up_from_pitch(math.degrees(math.atan2(-up0[2], -up0[1])))  # the body's pitch, no roll
-    up0 = _up_from_pitch(cal.pitch_deg) if cal.pitch_deg is not None else up0
-    pitch_sd = math.radians(1.0 if cal.pitch_deg is not None else opt.upright_sd_deg)
+    pitch0 = math.atan2(-up0[2], -up0[1]) if cal.pitch_deg is None else math.radians(cal.pitch_deg)
+    pitch_sd = math.radians(0.2 if cal.pitch_deg is not None else opt.upright_sd_deg)
 
     out_xy = {k: np.full((S + 1, len(p.track.t), 2), np.nan) for k, p in zip(ids, prepared, strict=True)}
     cams = np.full((S + 1, 4), np.nan)  # fov, pitch, roll, height
@@ -436,34 +473,31 @@ def estimate_floor(
     for s in range(S + 1):
         draw = None if s == 0 else rng  # draw 0 is the nominal estimate
         fov = fov_nom if draw is None else float(np.clip(draw.normal(fov_nom, fov_sd), 20.0, 150.0))
-        st = prior_st if draw is None else prior_st * np.exp(draw.normal(0.0, prior_sd))
         f = _focal(w, h, fov)
-        hips = [hip_translation(p.ab_px / f, p.body * st[i], p.weight) for i, p in enumerate(prepared)]
-        feet = [T + p.feet_offset * st[i] for i, (T, p) in enumerate(zip(hips, prepared, strict=True))]
-        n = up0
-        if cal.pitch_deg is None:
-            n, vecs, gaps = _fit_plane(feet, up0, opt)
-            if draw is not None:  # tilt the plane within its uncertainty
-                n = n + vecs[:, 1:] @ (draw.normal(0, 1, 2) / np.sqrt(gaps))
-                n /= np.linalg.norm(n)
-        corr, cam_h = _scales(feet, n, prior_sd, pitch_sd, cal.camera_height_m, draw)
+        hips = [hip_translation(p.ab_px / f, p.body * prior_st[i], p.weight) for i, p in enumerate(prepared)]
+        depth = [
+            (T + p.feet_offset * prior_st[i])[:, 2]
+            for i, (T, p) in enumerate(zip(hips, prepared, strict=True))
+        ]
+        fl = _fit_floor(prepared, depth, f, pitch0, pitch_sd, prior_sd, cal.camera_height_m, opt)
+        x = fl.x if draw is None else draw.multivariate_normal(fl.x, fl.cov)
+        n, scale, cam_h = _normal(x[0], x[1]), np.exp(x[3:]), math.exp(x[2])
         # Floor frame: origin under the camera, x along the camera's right, y forward.
         ex = np.array([1.0, 0.0, 0.0]) - n[0] * n
         ex /= np.linalg.norm(ex)
         ey = np.cross(n, ex)
         for i, k in enumerate(ids):
-            T = hips[i] * corr[i]
+            T = hips[i] * scale[i]
             out_xy[k][s] = np.stack([T @ ex, T @ ey], axis=-1)
         if s == 0:
-            statures = {k: float(st[i] * corr[i]) for i, k in enumerate(ids)}
+            statures = {k: float(prior_st[i] * scale[i]) for i, k in enumerate(ids)}
         if cal.known_distance is not None:
             ratio = cal.known_distance.distance_m / _distance_at(out_xy, prepared, cal.known_distance, s)
             if np.isfinite(ratio) and ratio > 0:
                 for k in out_xy:
                     out_xy[k][s] *= ratio
                 cam_h *= ratio
-        pitch = math.degrees(math.asin(float(np.clip(-n[2], -1, 1))))
-        cams[s] = (fov, pitch, math.degrees(math.atan2(n[0], -n[1])), cam_h)
+        cams[s] = (fov, math.degrees(x[0]), math.degrees(x[1]), cam_h)
     return _finish(prepared, out_xy, cams, statures, opt)
 
 
