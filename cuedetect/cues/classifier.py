@@ -56,8 +56,12 @@ class CueClassifier:
 
     def fit(self, X: pd.DataFrame, Y: np.ndarray) -> CueClassifier:
         """Fit on feature rows X and (n, len(cues)) 0/1 labels; returns self."""
+        from threadpoolctl import threadpool_limits
+
         self.pipeline = make_pipeline(self.seed, self.max_iter)
-        self.pipeline.fit(X[self.features].to_numpy(dtype=np.float32), np.asarray(Y, dtype=int))
+        # One OpenMP thread: on a shared 2-core machine, spinning threads made fitting 10x slower.
+        with threadpool_limits(1):
+            self.pipeline.fit(X[self.features].to_numpy(dtype=np.float32), np.asarray(Y, dtype=int))
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -66,8 +70,11 @@ class CueClassifier:
             raise ModelUnavailableError("the cue classifier is not trained")
         if len(X) == 0:
             return pd.DataFrame(columns=list(self.cues), dtype=float)
+        from threadpoolctl import threadpool_limits
+
         Xa = X.reindex(columns=self.features).to_numpy(dtype=np.float32)
-        probs = self.pipeline.predict_proba(Xa)
+        with threadpool_limits(1):
+            probs = self.pipeline.predict_proba(Xa)
         cols = {}
         for cue, p in zip(self.cues, probs, strict=True):
             cols[cue] = p[:, 1] if p.shape[1] > 1 else np.zeros(len(Xa))

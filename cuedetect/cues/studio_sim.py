@@ -1,0 +1,129 @@
+"""Studio role-plays without rendering: the studio's own choreography, seen by a simulated pose model.
+
+`cuedetect.studio` poses its MakeHuman bodies analytically before Blender draws a pixel, so the 3D
+joints and the ground-truth events of any random corpus scenario cost about 3 s instead of minutes of
+rendering. This module turns them into what the pose engine would report: projected landmarks with
+noise and dropout, visibility lowered for joints hidden behind the body, MediaPipe-style world
+landmarks and floor positions in the camera's floor axes. It gives training data from the same
+distribution of cue poses as the rendered corpus (not the same pixels: the rendered corpus, analysed
+by MediaPipe, stays the test of record). Clips are cached as `gt.json` + `poses.parquet` + `pairs.parquet`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cuedetect.cues.skeleton import Camera, mediapipe_world, occluded
+from cuedetect.cues.tracks import PersonTrack, poses_frame
+from cuedetect.io_atomic import write_json
+from cuedetect.landmarks import INDEX, NUM_LANDMARKS
+
+FIRST_SEED = 700_000  # far from the corpus command's seeds, so simulated clips never repeat a test clip
+
+
+def simulate(seed: int, folder: Path, fps: float | None = None, noise: bool = True) -> Path:
+    """Write one simulated clip into `folder` (skipped if already there); returns the folder."""
+    from cuedetect.studio.corpus import make_scenario
+    from cuedetect.studio.render import compile_scenario
+    from cuedetect.studio.scenario import parse
+
+    if (folder / "poses.parquet").exists() and (folder / "gt.json").exists():
+        return folder
+    rng = np.random.default_rng(seed)
+    fps = fps or float(rng.choice([6.0, 10.0, 15.0]))
+    w, h = [(640, 360), (960, 540), (1280, 720)][int(rng.integers(3))]
+    sc = parse(make_scenario(seed, fps=fps, width=w, height=h))
+    c = compile_scenario(sc)
+    camj = sc.camera.to_json()
+    R = np.asarray(camj["R"], float)
+    cam = Camera(np.asarray(camj["position"], float), R, float(camj["K"][0][0]), (w, h))
+    ground = cam.ground_axes()
+    tracks, ids = [], [p.id for p in sc.persons]
+    n = len(c.times)
+    for k, pid in enumerate(ids):
+        J = c.joints_world[pid]
+        xy = cam.project(J)
+        vis = np.empty((n, NUM_LANDMARKS))
+        world = np.empty((n, NUM_LANDMARKS, 3))
+        for i in range(n):
+            occ = occluded(J[i], cam)
+            vis[i] = np.where(
+                occ, rng.uniform(0.05, 0.5, NUM_LANDMARKS), rng.uniform(0.8, 1.0, NUM_LANDMARKS)
+            )
+            world[i] = mediapipe_world(J[i], cam)
+        hips = J[:, [INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=1)
+        floor = (hips - cam.position[:2]) @ ground.T
+        if noise:
+            torso = np.linalg.norm(
+                (xy[:, INDEX["left_shoulder"]] - xy[:, INDEX["left_hip"]]) * [w / h, 1], axis=1
+            )
+            sigma = (rng.uniform(0.01, 0.04) * torso)[:, None, None] * np.where(vis < 0.5, 3.0, 1.0)[
+                ..., None
+            ]
+            xy = xy + rng.normal(0, 1, xy.shape) * sigma * [h / w, 1]
+            world = world + rng.normal(0, rng.uniform(0.01, 0.03), world.shape)
+            floor = floor + rng.normal(0, 0.05, floor.shape)
+            drop = rng.random((n, NUM_LANDMARKS)) < rng.uniform(0, 0.02)
+            drop |= (rng.random(n) < rng.uniform(0, 0.04))[:, None]
+            xy[drop], world[drop], vis[drop] = np.nan, np.nan, np.nan
+        tracks.append(PersonTrack(k, np.arange(n), c.times.copy(), xy, vis, world, floor))
+    hip_a = c.joints_world[ids[0]][:, [INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=1)
+    hip_b = c.joints_world[ids[1]][:, [INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=1)
+    d = np.linalg.norm(hip_a - hip_b, axis=1)
+    pairs = pd.DataFrame(
+        {
+            "frame": np.arange(n),
+            "t": c.times,
+            "person": 0,
+            "other": 1,
+            "distance_m": d + (rng.normal(0, 0.05, n) if noise else 0.0),
+            "distance_sd_m": 0.05,
+        }
+    )
+    gt = {
+        "video": f"sim_{seed}.mp4",
+        "fps": fps,
+        "size": [w, h],
+        "duration": float(n / fps),
+        "persons": [{"id": p.id, "role": p.role} for p in sc.persons],
+        "events": [e.to_json() for e in c.events],
+        "camera": camj,
+        "seed": seed,
+        "simulated": True,
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    poses_frame(tracks).to_parquet(folder / "poses.parquet")
+    pairs.to_parquet(folder / "pairs.parquet")
+    write_json(folder / "gt.json", gt)
+    return folder
+
+
+def simulated_clips(cache: Path, count: int, first_seed: int = FIRST_SEED) -> list:
+    """`count` simulated clips (made once, then read from `cache`) as training `Clip`s."""
+    from cuedetect.cues.training import Clip, _to_analysis_ids
+
+    out = []
+    for seed in range(first_seed, first_seed + count):
+        folder = simulate(seed, cache / f"sim_{seed}")
+        gt = json.loads((folder / "gt.json").read_text())
+        mapping = {k: p["id"] for k, p in enumerate(gt["persons"])}
+        from cuedetect.cues.tracks import tracks_from_poses
+
+        out.append(
+            Clip(
+                folder.name,
+                folder.name,
+                "studio-sim",
+                tracks_from_poses(pd.read_parquet(folder / "poses.parquet")),
+                pd.read_parquet(folder / "pairs.parquet"),
+                gt["size"][0] / gt["size"][1],
+                _to_analysis_ids(gt["events"], mapping),
+                gt["events"],
+                mapping,
+            )
+        )
+    return out

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cuedetect.cues.catalogue import CLASSIFIER_CUES
+from cuedetect.cues.classifier import CueClassifier
+from cuedetect.cues.features import feature_columns
+from cuedetect.cues.synthetic import make_clip
+from cuedetect.cues.tracks import tracks_from_poses
+from cuedetect.cues.training import dataset, gt_tracks, load_gt_dir, load_reviewed_session, synthetic_clips
+from cuedetect.errors import ModelUnavailableError
+
+
+@pytest.fixture(scope="module")
+def small_data():
+    clips = synthetic_clips(3, seed=77)
+    X, Y, groups = dataset(clips, n_aug=0)
+    return clips, X, Y, groups
+
+
+def test_dataset_rows_labels_and_groups(small_data) -> None:
+    clips, X, Y, groups = small_data
+    assert len(X) == len(Y) == len(groups)
+    assert Y.shape[1] == len(CLASSIFIER_CUES) and Y.sum() > 0
+    assert set(groups) == {c.group for c in clips}
+
+
+def test_fit_returns_self_is_reproducible_and_round_trips(small_data, tmp_path) -> None:
+    _, X, Y, _ = small_data
+    clf = CueClassifier(feature_columns(), max_iter=10)
+    assert clf.fit(X, Y) is clf
+    p1 = clf.predict_proba(X.head(50))
+    p2 = CueClassifier(feature_columns(), max_iter=10).fit(X, Y).predict_proba(X.head(50))
+    pd.testing.assert_frame_equal(p1, p2)
+    clf.save(tmp_path)
+    loaded = CueClassifier.load(tmp_path)
+    pd.testing.assert_frame_equal(loaded.predict_proba(X.head(50)), p1)
+    assert list(p1.columns) == list(CLASSIFIER_CUES) and ((p1 >= 0) & (p1 <= 1)).all().all()
+
+
+def test_tampered_model_is_refused(small_data, tmp_path) -> None:
+    _, X, Y, _ = small_data
+    CueClassifier(feature_columns(), max_iter=5).fit(X, Y).save(tmp_path)
+    with open(tmp_path / "cue_classifier.skops", "ab") as fh:
+        fh.write(b"x")
+    with pytest.raises(ModelUnavailableError, match="sha256"):
+        CueClassifier.load(tmp_path)
+    with pytest.raises(ModelUnavailableError, match="no cue model"):
+        CueClassifier.load(tmp_path / "missing")
+
+
+def test_predict_handles_nan_rows(small_data) -> None:
+    _, X, Y, _ = small_data
+    clf = CueClassifier(feature_columns(), max_iter=5).fit(X, Y)
+    nan_rows = X.head(5).copy()
+    nan_rows[feature_columns()] = np.nan
+    assert np.isfinite(clf.predict_proba(nan_rows).to_numpy()).all()
+
+
+def _write_gt_clip(folder, seed=5):
+    c = make_clip(seed, duration=8.0)
+    folder.mkdir()
+    (folder / "gt.json").write_text(json.dumps(c.gt))
+    return c
+
+
+def test_gt_only_folder_uses_the_exact_joints(tmp_path) -> None:
+    c = _write_gt_clip(tmp_path / "clip")
+    clip = load_gt_dir(tmp_path / "clip")
+    assert clip.source == "gt-joints" and clip.mapping == {0: "A", 1: "B"}
+    tr = gt_tracks(c.gt)
+    assert len(tr) == 2 and np.isnan(tr[0].vis).all()
+    ref = tracks_from_poses(make_clip(5, duration=8.0, noise=False).poses)[0]
+    np.testing.assert_allclose(tr[0].xy, ref.xy, atol=1e-9)
+
+
+def test_corpus_folder_matches_persons_through_joints(tmp_path) -> None:
+    c = _write_gt_clip(tmp_path / "clip", seed=9)
+    poses = c.poses.copy()
+    poses["person"] = poses["person"].map({0: 5, 1: 3})  # arbitrary analysis ids
+    poses.to_parquet(tmp_path / "clip" / "poses.parquet")
+    clip = load_gt_dir(tmp_path / "clip")
+    assert clip.source == "corpus" and clip.mapping == {5: "A", 3: "B"}
+    assert {e["person"] for e in clip.events} <= {3, 5}
+
+
+def test_reviewed_session_states(tmp_path) -> None:
+    c = make_clip(3, duration=8.0)
+    c.poses.to_parquet(tmp_path / "poses.parquet")
+    events = [
+        {"cue": "pointing", "person": 0, "start": 1.0, "end": 2.0, "review": "confirmed"},
+        {"cue": "fists_up", "person": 0, "start": 3.0, "end": 4.0, "review": {"state": "rejected"}},
+        {"cue": "hands_raised", "person": 1, "start": 2.0, "end": 3.0, "review": "added"},
+        {"cue": "pacing", "person": 1, "start": 5.0, "end": 7.0},
+    ]
+    (tmp_path / "events.json").write_text(json.dumps({"video": "x.mp4", "events": events}))
+    clip = load_reviewed_session(tmp_path)
+    assert [e["cue"] for e in clip.events] == ["pointing", "hands_raised"]
+    assert clip.ignore == [{"person": 1, "cue": None, "start": 5.0, "end": 7.0}]
+    X, Y, _ = dataset([clip], 0)
+    dropped = X[(X.person == 1) & (X.t > 5.05) & (X.t < 6.95)]
+    assert len(dropped) == 0 and Y[:, CLASSIFIER_CUES.index("pointing")].sum() > 0

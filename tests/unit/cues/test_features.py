@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from cue_skeletons import ASPECT, posed_track
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cuedetect.cues.augment import mirror
+from cuedetect.cues.features import build_features, feature_columns
+from cuedetect.cues.settings import CueSettings
+
+
+def _mid(track, col: str) -> float:
+    f = build_features([track], None, ASPECT)
+    return float(f[col].iloc[len(f) // 2])
+
+
+@pytest.mark.parametrize(
+    ("right", "left", "col", "lo", "hi"),
+    [
+        ("raised_up", "neutral", "hi_wr_above_sh", 0.5, 2.0),  # raised: wrist well above the shoulder
+        ("neutral", "neutral", "hi_wr_above_sh", -1.5, -0.7),  # at rest: wrist near the hips
+        ("crossed", "crossed", "hi_wr_to_opp_el", 0.0, 0.45),  # crossed: wrist near the other elbow
+        ("neutral", "neutral", "hi_wr_to_opp_el", 0.8, 3.0),
+        ("on_hip", "on_hip", "hi_el_from_mid", 0.6, 2.0),  # hands on hips: elbows out
+        ("behind", "behind", "hi_w_wr_fwd", -1.0, -0.15),  # hidden: wrists behind the torso (depth)
+        ("open", "open", "lo_w_wr_fwd", 0.3, 1.5),  # open hands: in front of the torso
+        ("point", "neutral", "hi_w_reach", 0.9, 1.3),  # pointing: arm fully extended (3D)
+        ("guard", "guard", "lo_elbow_angle", 0.0, 100.0),  # fists up: elbows bent (folded in 2D)
+        ("guard", "guard", "lo_w_elbow_angle", 30.0, 110.0),
+    ],
+)
+def test_hand_made_poses_give_expected_geometry(right, left, col, lo, hi) -> None:
+    assert lo <= _mid(posed_track(right, left), col) <= hi
+
+
+def test_hidden_hands_have_low_visibility_features() -> None:
+    vis = np.ones((20, 33))
+    vis[:, 15:23] = 0.1
+    assert _mid(posed_track("behind", "behind", vis=vis), "vis_wrists_max") == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("lean_deg", [0.0, 15.0, 25.0])
+def test_world_lean_measures_forward_lean(lean_deg) -> None:
+    assert _mid(posed_track(lean=np.radians(lean_deg)), "w_lean") == pytest.approx(lean_deg, abs=1.5)
+
+
+def test_pair_features_distance_and_closing_speed() -> None:
+    a = posed_track(pos=(-1.5, 0.0), yaw=0.0, person=0)
+    b = posed_track(pos=(1.5, 0.0), yaw=np.pi, velocity=(-1.0, 0.0), person=1)
+    f = build_features([a, b], None, ASPECT)
+    fb = f[f.person == 1]
+    assert fb["distance_m"].iloc[0] == pytest.approx(3.0, abs=0.05)
+    assert fb["closing_speed"].iloc[10] == pytest.approx(1.0, abs=0.1)
+
+
+def test_facing_the_other_person_is_square_not_bladed() -> None:
+    a = posed_track(pos=(-1.0, 0.0), yaw=0.0, person=0)
+    b = posed_track(pos=(1.0, 0.0), yaw=np.pi, person=1)
+    f = build_features([a, b], None, ASPECT)
+    assert f["face_angle"].max() < 10 and f["blade_angle"].max() < 10
+    turned = posed_track(pos=(-1.0, 0.0), yaw=np.radians(45), person=0)
+    g = build_features([turned, b], None, ASPECT)
+    assert g[g.person == 0]["blade_angle"].median() == pytest.approx(45, abs=5)
+
+
+def test_mirror_keeps_the_mirror_invariant_features() -> None:
+    tr = posed_track("point", "raised_side", yaw=-np.pi / 2 + 0.4)
+    f1 = build_features([tr], None, ASPECT)
+    f2 = build_features(mirror([tr]), None, ASPECT)
+    for col in ("hi_wr_above_sh", "lo_wr_above_sh", "hi_reach", "wrists_apart", "hi_w_wr_fwd", "w_lean"):
+        np.testing.assert_allclose(f1[col], f2[col], atol=1e-6)
+
+
+def test_columns_are_stable() -> None:
+    f = build_features([posed_track()], None, ASPECT)
+    assert list(f.columns[3:]) == feature_columns()
+    assert len(f) == 20
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0.0, 1.0), st.integers(0, 2**31 - 1))
+def test_nan_in_no_crash_out(frac: float, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    tr = posed_track("open", "open", n=12)
+    mask = rng.random(tr.vis.shape) < frac
+    tr.xy[mask] = np.nan
+    tr.world[mask] = np.nan
+    tr.vis[mask] = np.nan
+    f = build_features([tr], pd.DataFrame(), ASPECT, CueSettings())
+    assert len(f) == 12
+    assert not np.isinf(f[feature_columns()].to_numpy(float)).any()
