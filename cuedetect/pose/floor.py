@@ -359,6 +359,7 @@ def _fit_floor(
     prepared: list[_Prepared],
     depth: list[np.ndarray],
     f: float,
+    logf_sd: float,
     pitch0: float,
     pitch_sd: float,
     prior_sd: np.ndarray,
@@ -377,7 +378,9 @@ def _fit_floor(
     - People stand upright: the image of the vertical through a person's hips leans with the camera's
       pitch (more the further off-centre) and roll; compared with the ankles-to-shoulders direction.
 
-    Priors: log s_p ~ N(0, prior_sd_p) (statures), pitch near the bodies' mean axis, roll near zero.
+    Priors: log s_p ~ N(0, prior_sd_p) (statures), pitch near the bodies' mean axis, roll near zero,
+    the focal length near `f` (log SD `logf_sd`; depths from body size scale with it).
+    Parameters: pitch, roll (radians), log h, log(focal / f), log s_p for each person.
     """
     from scipy.optimize import least_squares
 
@@ -385,10 +388,10 @@ def _fit_floor(
     data = []
     for p, z in zip(prepared, depth, strict=True):
         step = float(np.median(np.diff(p.track.t))) if len(p.track.t) > 1 else 1.0
-        ray = np.concatenate([p.feet_px / f, np.ones((len(z), 1))], axis=1)
+        ray = p.feet_px / f
         ok = np.isfinite(ray).all(axis=1) & np.isfinite(z) & (z > 0.1)
         stride = max(1, int(ok.sum()) // 1500 + 1)
-        hip = np.concatenate([p.hip_px / f, np.ones((len(z), 1))], axis=1)
+        hip = p.hip_px / f
         up = np.isfinite(hip).all(axis=1) & np.isfinite(p.axis_px).all(axis=1)
         up &= np.linalg.norm(np.nan_to_num(p.axis_px), axis=1) > 10
         data.append(
@@ -403,23 +406,27 @@ def _fit_floor(
     roll_sd = math.radians(opt.roll_sd_deg)
     h_sd = 0.002 if known_h is not None else 10.0
 
+    def rays(ab: np.ndarray, x: np.ndarray) -> np.ndarray:
+        return np.concatenate([ab * math.exp(-x[3]), np.ones((len(ab), 1))], axis=1)
+
     def feet_res(x: np.ndarray, i: int) -> np.ndarray:
         d = data[i]
-        return d["lz"] + np.log(np.maximum(-(d["ray"] @ _normal(x[0], x[1])), 1e-3)) + x[3 + i] - x[2]
+        ndotr = rays(d["ray"], x) @ _normal(x[0], x[1])
+        return d["lz"] + x[3] + np.log(np.maximum(-ndotr, 1e-3)) + x[4 + i] - x[2]
 
     def up_res(x: np.ndarray, i: int) -> np.ndarray:
-        return _vertical_angle(_normal(x[0], x[1]), data[i]["hip"], data[i]["axis"])
+        return _vertical_angle(_normal(x[0], x[1]), rays(data[i]["hip"], x), data[i]["axis"])
 
     def residuals(x: np.ndarray) -> np.ndarray:
         out = [
-            np.array([(x[0] - pitch0) / pitch_sd, x[1] / roll_sd, (x[2] - log_h0) / h_sd]),
-            x[3:] / prior_sd,
+            np.array([(x[0] - pitch0) / pitch_sd, x[1] / roll_sd, (x[2] - log_h0) / h_sd, x[3] / logf_sd]),
+            x[4:] / prior_sd,
         ]
         out += [feet_res(x, i) * data[i]["w"] / sig["feet", i] for i in feet]
         out += [up_res(x, i) * data[i]["w"] / sig["up", i] for i in upright]
         return np.concatenate(out)
 
-    x = np.zeros(3 + P)
+    x = np.zeros(4 + P)
     x[0] = pitch0
     log_h0 = math.log(known_h) if known_h is not None else 0.0
     if feet and known_h is None:
@@ -467,37 +474,34 @@ def estimate_floor(
     pitch0 = math.atan2(-up0[2], -up0[1]) if cal.pitch_deg is None else math.radians(cal.pitch_deg)
     pitch_sd = math.radians(0.2 if cal.pitch_deg is not None else opt.upright_sd_deg)
 
+    f_nom = _focal(w, h, fov_nom)
+    logf_sd = max(1e-4, math.radians(fov_sd) / math.sin(math.radians(fov_nom)))
+    hips0 = [hip_translation(p.ab_px / f_nom, p.body * prior_st[i], p.weight) for i, p in enumerate(prepared)]
+    depth = [
+        (T + p.feet_offset * prior_st[i])[:, 2] for i, (T, p) in enumerate(zip(hips0, prepared, strict=True))
+    ]
+    fl = _fit_floor(prepared, depth, f_nom, logf_sd, pitch0, pitch_sd, prior_sd, cal.camera_height_m, opt)
     out_xy = {k: np.full((S + 1, len(p.track.t), 2), np.nan) for k, p in zip(ids, prepared, strict=True)}
     cams = np.full((S + 1, 4), np.nan)  # fov, pitch, roll, height
-    statures: dict[int, float] = {}
-    for s in range(S + 1):
-        draw = None if s == 0 else rng  # draw 0 is the nominal estimate
-        fov = fov_nom if draw is None else float(np.clip(draw.normal(fov_nom, fov_sd), 20.0, 150.0))
-        f = _focal(w, h, fov)
-        hips = [hip_translation(p.ab_px / f, p.body * prior_st[i], p.weight) for i, p in enumerate(prepared)]
-        depth = [
-            (T + p.feet_offset * prior_st[i])[:, 2]
-            for i, (T, p) in enumerate(zip(hips, prepared, strict=True))
-        ]
-        fl = _fit_floor(prepared, depth, f, pitch0, pitch_sd, prior_sd, cal.camera_height_m, opt)
-        x = fl.x if draw is None else draw.multivariate_normal(fl.x, fl.cov)
-        n, scale, cam_h = _normal(x[0], x[1]), np.exp(x[3:]), math.exp(x[2])
+    for s in range(S + 1):  # draw 0 is the estimate, the others come from its posterior
+        x = fl.x if s == 0 else rng.multivariate_normal(fl.x, fl.cov)
+        n, cam_h, f, scale = _normal(x[0], x[1]), math.exp(x[2]), f_nom * math.exp(x[3]), np.exp(x[4:])
         # Floor frame: origin under the camera, x along the camera's right, y forward.
         ex = np.array([1.0, 0.0, 0.0]) - n[0] * n
         ex /= np.linalg.norm(ex)
         ey = np.cross(n, ex)
-        for i, k in enumerate(ids):
-            T = hips[i] * scale[i]
+        for i, (k, p) in enumerate(zip(ids, prepared, strict=True)):
+            T = hip_translation(p.ab_px / f, p.body * prior_st[i] * scale[i], p.weight)
             out_xy[k][s] = np.stack([T @ ex, T @ ey], axis=-1)
-        if s == 0:
-            statures = {k: float(prior_st[i] * scale[i]) for i, k in enumerate(ids)}
         if cal.known_distance is not None:
             ratio = cal.known_distance.distance_m / _distance_at(out_xy, prepared, cal.known_distance, s)
             if np.isfinite(ratio) and ratio > 0:
                 for k in out_xy:
                     out_xy[k][s] *= ratio
                 cam_h *= ratio
+        fov = 2 * math.degrees(math.atan(0.5 * max(w, h) / f))
         cams[s] = (fov, math.degrees(x[0]), math.degrees(x[1]), cam_h)
+    statures = {k: float(prior_st[i] * math.exp(fl.x[4 + i])) for i, k in enumerate(ids)}
     return _finish(prepared, out_xy, cams, statures, opt)
 
 
