@@ -1,31 +1,23 @@
 """Where people stand on the floor, in metres, from one ordinary camera, with an uncertainty.
 
-Method (all arrays, no video needed):
+1. **Body size to depth.** MediaPipe's world landmarks give each person's 3D shape (hip-centred, seen
+   along the ray to the person, average size). Each body is rescaled to a stature prior (1.70 +- 0.09 m,
+   or a known height) from robust segment lengths, and per frame a small linear least-squares problem
+   finds the translation that projects it onto the image landmarks with a pinhole camera (focal length
+   from a 65 +- 6 deg field-of-view prior on the long side): ``Z = f * L_metric / L_pixels`` using all
+   visible body landmarks at once.
+2. **Camera and statures, jointly** (`_fit_floor`, maximum a posteriori). Feet lie on one floor: on the
+   image ray through the feet at a depth that body size gives up to each person's scale, so the floor's
+   tilt, the camera height, the focal length and each person's stature are fitted together; upright
+   bodies lean in the image with the camera's pitch and roll (the horizon cue). Priors keep each
+   unknown sensible when the video does not inform it (people who never move in depth).
+3. **Floor coordinates.** The hip midpoint on the floor: origin under the camera, x to the camera's
+   right, y forward. Positions are smoothed over time (running median, then mean).
+4. **Uncertainty.** Draws from the fit's posterior (Laplace approximation) are carried through to
+   positions and pair distances, plus the frame-to-frame jitter: an SD on every position and distance.
 
-1. **Body scale.** MediaPipe's world landmarks give each person's 3D shape in metres, hip-centred and in
-   the camera's orientation (x right, y down, z away from the camera). Their absolute size is the model's
-   guess, so each person is rescaled to a stature prior (1.70 +- 0.09 m, or a known height) using robust
-   segment lengths (shin, thigh, torso, upper arm, forearm; median over the track) and the anthropometric
-   proportions of `standing_skeleton` (Drillis and Contini).
-2. **Pinhole depth.** With a focal length from a field-of-view prior (55-75 deg on the image's long side),
-   the translation that puts the scaled 3D body onto its image landmarks is a small linear least-squares
-   problem per frame (perspective, no small-angle approximation): the hip midpoint in camera coordinates.
-   This is ``Z = f * L_metric / L_pixels`` using every visible body landmark at once.
-3. **Floor plane.** Feet of standing people lie on one plane. A shared plane normal (camera pitch and
-   roll) with one offset per person is fitted to the foot points over the whole video, regularised towards
-   the mean body axis (people stand upright). Each person's offset says how far their feet are below the
-   camera at the prior scale; as the camera height is the same for everybody, the ratio corrects each
-   person's stature (shrunk towards the prior by the evidence's precision). The median of people's
-   offsets is the camera height.
-4. **Floor coordinates.** The hip midpoint is projected onto the plane: origin under the camera, x to
-   the camera's right, y forward, both along the floor. Positions are smoothed over time (running median,
-   then mean).
-5. **Uncertainty.** Monte Carlo over the field of view, each person's stature, the plane's tilt and the
-   floor evidence, plus the frame-to-frame jitter; reported as an SD on each position and each distance.
-
-Pair distances use the horizontal separation of hip midpoints, which barely depends on the camera's
-pitch; they depend mostly on the scale (statures) and, for people at different depths, on the focal
-length. Calibration (`FloorCalibration`) replaces priors with known values.
+`FloorCalibration` replaces priors with known values (fov, camera height, pitch, a person's height, a
+measured distance between two people at one time).
 """
 
 from __future__ import annotations
