@@ -31,7 +31,8 @@ def add_window(t: float, duration: float, length: float = DEFAULT_ADD_S) -> tupl
     t = min(max(float(t), 0.0), duration)
     end = min(t + length, duration)
     start = t if end - t >= length else max(end - length, 0.0)
-    return round(start, 3), round(end, 3)
+    end = min(round(end, 3), duration)  # rounding must not push the end past the video (the store refuses)
+    return min(round(start, 3), end), end
 
 
 def check_new_event(ev: NewEvent, persons: list[int], duration: float) -> NewEvent:

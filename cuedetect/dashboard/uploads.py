@@ -37,7 +37,8 @@ def safe_name(name: str) -> str:
     >>> safe_name("../../etc/clip 1.mp4")
     'clip_1.mp4'
     """
-    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", name or ""))[-1]
+    ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+    base = re.split(r"[\\/]", ascii_name)[-1]
     base = _SAFE.sub("_", base).strip("._")
     stem, dot, suffix = base.rpartition(".")
     if not dot:

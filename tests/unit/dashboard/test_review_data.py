@@ -1,0 +1,100 @@
+"""The review page's data: lanes, event rows, distance series, summaries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cuedetect.dashboard.review_data import (
+    downsample,
+    events_frame,
+    kind_of,
+    lane_of,
+    lane_order,
+    load_review,
+    person_summary,
+)
+from cuedetect.store import SessionStore
+from cuedetect.store.models import CurrentEvent
+
+ROLES = {0: "trainee", 1: "client", 2: "unknown"}
+
+
+def ev(cue, person, start=0.0, end=1.0, other=None, status="unreviewed", conf=0.8):
+    return CurrentEvent(
+        f"{cue}-{person}-{start}", cue, person, other, start, end, conf, None, status, "model"
+    )
+
+
+@pytest.mark.parametrize(
+    ("event", "lane"),
+    [
+        (ev("pointing", 1), "P1 client · pointing"),
+        (ev("open_hands", 0), "P0 trainee · open_hands"),
+        (ev("pacing", 2), "P2 · pacing"),
+        (ev("too_close", 1, other=0), "P0–P1 · too_close"),
+        (ev("rapid_approach", 0, other=1), "P0–P1 · rapid_approach"),
+    ],
+)
+def test_lane_of(event, lane):
+    assert lane_of(event, ROLES) == lane
+
+
+def test_lane_order_person_then_catalogue_then_pairs():
+    events = [ev("too_close", 0, other=1), ev("open_hands", 0), ev("pointing", 1), ev("pointing", 0)]
+    assert lane_order(events, ROLES) == [
+        "P0 trainee · pointing",
+        "P0 trainee · open_hands",
+        "P1 client · pointing",
+        "P0–P1 · too_close",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cue", "kind"), [("pointing", "escalation"), ("open_hands", "de-escalation"), ("too_close", "context")]
+)
+def test_kind(cue, kind):
+    assert kind_of(cue) == kind
+
+
+def test_events_frame_reviewer_events_are_opaque():
+    df = events_frame([ev("pointing", 1, conf=None, status="confirmed")], ROLES)
+    assert df.loc[0, "confidence"] == 1.0 and df.loc[0, "status"] == "confirmed"
+    assert list(events_frame([], ROLES).columns)[:3] == ["key", "cue", "kind"]
+
+
+@given(st.lists(st.floats(0.1, 10, allow_nan=False), min_size=1, max_size=3000), st.integers(10, 400))
+@settings(max_examples=60, deadline=None)
+def test_downsample_keeps_extremes_and_bounds_size(values, max_points):
+    df = pd.DataFrame({"t": np.arange(len(values)) / 10.0, "distance_m": values})
+    out = downsample(df, max_points)
+    assert len(out) <= max(max_points + 2, len(df) if len(df) <= max_points else 0)
+    assert out["distance_m"].min() == min(values) and out["distance_m"].max() == max(values)
+    assert out["t"].is_monotonic_increasing
+
+
+def test_person_summary_leaves_rejected_out():
+    events = [
+        ev("pointing", 1, 0, 2),
+        ev("pointing", 1, 1, 3, status="confirmed"),
+        ev("pointing", 1, 5, 6, status="rejected"),
+    ]
+    row = person_summary(events, ROLES, 10.0).iloc[0]
+    assert (row["events"], row["confirmed"], row["seconds"]) == (2, 1, 3.0)
+
+
+def test_load_review(demo_store):
+    path, sid, out = demo_store
+    with SessionStore.open(path) as store:
+        data = load_review(store, sid, safe_m=1.2, too_close_m=1.0)
+        assert data.annotated == out / "annotated.mp4" and data.video == (out / "recording.mp4").resolve()
+        assert len(data.frame) == 5 and data.lanes[-1] == "P0–P1 · too_close"
+        assert data.distance_stats["min_m"] < 1.0 < data.distance_stats["median_m"] + 1
+        assert 0 < data.distance_stats["below_safe_pct"] < 100
+        assert data.agreement == {}  # nothing reviewed yet
+        store.confirm(sid, data.events[0].key, "ann")
+        again = load_review(store, sid)
+    assert again.agreement["pairs"] and again.log_length == 1

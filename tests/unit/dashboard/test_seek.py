@@ -1,0 +1,102 @@
+"""Timeline selection -> seek time, event stepping and the shortcut keys."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cuedetect.dashboard.seek import SHORTCUTS, Seek, clamp, key_action, seek_from_selection, step_event
+
+STARTS = {"a": 1.25, "b": 7.8, "c": 12.0}
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ({"selection": {"event": [{"key": "b"}]}}, Seek(7.8, "b")),
+        ({"selection": {"event": [{"key": "a", "cue": "pointing"}]}}, Seek(1.25, "a")),
+        ({"selection": {"event": {"key": ["c"]}}}, Seek(12.0, "c")),  # vega's field -> values form
+        ({"selection": {"event": [{"key": "zzz"}]}}, None),  # unknown key: nothing
+        ({"selection": {"event": []}}, None),  # cleared
+        ({"selection": {"event": [], "moment": [{"start": 3.3}]}}, Seek(3.3)),
+        ({"selection": {"moment": [{"start": 99.0}]}}, Seek(20.0)),  # clamped to the video
+        ({"selection": {"moment": [{"start": float("nan")}]}}, None),
+        ({"selection": {}}, None),
+        (None, None),
+        ("garbage", None),
+        ({"selection": "garbage"}, None),
+    ],
+)
+def test_seek_from_selection(state, expected):
+    assert seek_from_selection(state, STARTS, duration=20.0) == expected
+
+
+def test_lead_in_never_before_zero():
+    assert seek_from_selection({"selection": {"event": [{"key": "a"}]}}, STARTS, 20.0, lead_in_s=2.0) == Seek(
+        0.0, "a"
+    )
+
+
+@given(st.floats(min_value=0, max_value=10_000, allow_nan=False))
+def test_whole_seconds_floor_and_never_after_the_moment(t):
+    seek = Seek(t)
+    assert seek.whole_s <= t < seek.whole_s + 1
+    assert isinstance(seek.whole_s, int)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False), st.floats(min_value=0, max_value=1e6))
+def test_clamp_stays_in_video(t, duration):
+    assert 0 <= clamp(t, duration) <= duration
+
+
+ORDER = [("a", 1.0), ("b", 5.0), ("c", 9.0)]
+
+
+@pytest.mark.parametrize(
+    ("current", "t", "direction", "expected"),
+    [
+        (None, None, 1, "a"),
+        (None, None, -1, None),
+        ("a", None, 1, "b"),
+        ("c", None, 1, None),
+        ("b", None, -1, "a"),
+        ("a", None, -1, None),
+        (None, 5.0, 1, "c"),  # from the video time: strictly later
+        (None, 5.0, -1, "a"),
+        (None, 0.2, 1, "a"),
+        (None, 20.0, 1, None),
+        ("gone", 4.0, 1, "b"),  # a selection that vanished falls back to the time
+    ],
+)
+def test_step_event(current, t, direction, expected):
+    assert step_event(ORDER, current, t, direction) == expected
+
+
+def test_step_event_empty():
+    assert step_event([], None, 3.0, 1) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "action"),
+    [
+        ("n", "next"),
+        ("N", "next"),
+        ("c", "confirm"),
+        ("x", "reject"),
+        ("p", "previous"),
+        ("q", None),
+        ("", None),
+    ],
+)
+def test_key_action(key, action):
+    assert key_action(key) == action
+
+
+def test_shortcuts_are_single_distinct_letters():
+    assert all(len(k) == 1 and k.isalpha() and k.islower() for k in SHORTCUTS)
+    assert len(set(SHORTCUTS.values())) == len(SHORTCUTS)
+    assert {"next", "confirm", "reject"} <= set(SHORTCUTS.values())
+    assert not math.isnan(0.0)
