@@ -141,7 +141,8 @@ class FloorOptions:
     stature_sd_m: float = 0.09
     upright_sd_deg: float = 8.0  # how far the mean body axis may be from the true pitch
     roll_sd_deg: float = 2.0  # cameras are nearly level side to side
-    corr_time_s: float = 1.5  # body-size depth errors persist about this long (held poses)
+    lean_sd_deg: float = 1.0  # a standing person's own lean, seen in the image
+    corr_time_s: float = 3.0  # body-size depth errors persist about this long (held poses)
     min_visibility: float = 0.5
     # MediaPipe predicts a body from a crop around the person: True treats its world landmarks as seen
     # along the ray to the person (rotated into the camera frame here), False as camera-aligned.
@@ -372,7 +373,9 @@ def _fit_floor(
 
     Priors: log s_p ~ N(0, prior_sd_p) (statures), pitch near the bodies' mean axis, roll near zero,
     the focal length near `f` (log SD `logf_sd`; depths from body size scale with it).
-    Parameters: pitch, roll (radians), log h, log(focal / f), log s_p for each person.
+    Each person also leans a little (their ankles-to-shoulders line is not quite vertical): a lean per
+    person with prior SD `lean_sd_deg`, so one person's posture cannot tilt the whole floor.
+    Parameters: pitch, roll (radians), log h, log(focal / f), log s_p and lean_p for each person.
     """
     from scipy.optimize import least_squares
 
@@ -406,19 +409,20 @@ def _fit_floor(
         ndotr = rays(d["ray"], x) @ _normal(x[0], x[1])
         return d["lz"] + x[3] + np.log(np.maximum(-ndotr, 1e-3)) + x[4 + i] - x[2]
 
-    def up_res(x: np.ndarray, i: int) -> np.ndarray:
-        return _vertical_angle(_normal(x[0], x[1]), rays(data[i]["hip"], x), data[i]["axis"])
+    def up_res(x: np.ndarray, i: int) -> np.ndarray:  # x[4 + P + i]: the person's own lean
+        return _vertical_angle(_normal(x[0], x[1]), rays(data[i]["hip"], x), data[i]["axis"]) - x[4 + P + i]
 
     def residuals(x: np.ndarray) -> np.ndarray:
         out = [
             np.array([(x[0] - pitch0) / pitch_sd, x[1] / roll_sd, (x[2] - log_h0) / h_sd, x[3] / logf_sd]),
-            x[4:] / prior_sd,
+            x[4 : 4 + P] / prior_sd,
+            x[4 + P :] / math.radians(opt.lean_sd_deg),
         ]
         out += [feet_res(x, i) * data[i]["w"] / sig["feet", i] for i in feet]
         out += [up_res(x, i) * data[i]["w"] / sig["up", i] for i in upright]
         return np.concatenate(out)
 
-    x = np.zeros(4 + P)
+    x = np.zeros(4 + 2 * P)
     x[0] = pitch0
     log_h0 = math.log(known_h) if known_h is not None else 0.0
     if feet and known_h is None:
@@ -457,6 +461,7 @@ def estimate_floor(
             fov_nom = 2 * math.degrees(math.atan(math.tan(math.radians(cal.fov_deg) / 2) * h / w))
     prepared = [_prepare(tr, image_size, opt, _focal(w, h, fov_nom)) for tr in tracks if len(tr.t)]
     ids = [p.track.person for p in prepared]
+    P = len(ids)
     prior_st = np.array([cal.person_height_m.get(k, opt.stature_m) for k in ids])
     prior_sd = np.array(
         [0.005 if k in cal.person_height_m else opt.stature_sd_m / opt.stature_m for k in ids]
@@ -477,7 +482,7 @@ def estimate_floor(
     cams = np.full((S + 1, 4), np.nan)  # fov, pitch, roll, height
     for s in range(S + 1):  # draw 0 is the estimate, the others come from its posterior
         x = fl.x if s == 0 else rng.multivariate_normal(fl.x, fl.cov)
-        n, cam_h, f, scale = _normal(x[0], x[1]), math.exp(x[2]), f_nom * math.exp(x[3]), np.exp(x[4:])
+        n, cam_h, f, scale = _normal(x[0], x[1]), math.exp(x[2]), f_nom * math.exp(x[3]), np.exp(x[4 : 4 + P])
         # Floor frame: origin under the camera, x along the camera's right, y forward.
         ex = np.array([1.0, 0.0, 0.0]) - n[0] * n
         ex /= np.linalg.norm(ex)
