@@ -1,9 +1,10 @@
 """Drawing poses, ids, distances and cues on frames, and writing the annotated video.
 
 In roboflow/supervision's style: one annotator per thing, each with
-``annotate(scene, ...) -> scene`` that draws on `scene` (an H x W x 3 uint8 array, BGR as OpenCV uses)
-in place and returns it. Landmarks are normalized image coordinates, shape (n, 33, 2), NaN = missing;
-missing points are never drawn.
+``annotate(scene, ...) -> scene`` that draws on `scene` (an H x W x 3 uint8 array) in place and returns
+it. Colours are defined in BGR (OpenCV's order); give an annotator ``color_order="rgb"`` when the scene
+is RGB (PyAV's ``rgb24``, MediaPipe's images). Landmarks are normalized image coordinates, shape
+(n, 33, 2), NaN = missing; missing points are never drawn.
 """
 
 from __future__ import annotations
@@ -47,8 +48,20 @@ _HIPS = (INDEX["left_hip"], INDEX["right_hip"])
 
 
 def color_for(person: int, palette: Sequence[Color] = PALETTE) -> Color:
-    """A stable colour per person id."""
+    """A stable colour per person id (BGR)."""
     return palette[int(person) % len(palette)]
+
+
+class _Annotator:
+    """Shared: the scene's channel order."""
+
+    def __init__(self, color_order: str = "bgr") -> None:
+        if color_order not in ("bgr", "rgb"):
+            raise ValueError("color_order must be 'bgr' or 'rgb'")
+        self.color_order = color_order
+
+    def _c(self, color: Color) -> Color:
+        return color if self.color_order == "bgr" else (color[2], color[1], color[0])
 
 
 def _pixels(scene: np.ndarray, xy: np.ndarray) -> np.ndarray:
@@ -76,7 +89,7 @@ def _text(scene: np.ndarray, text: str, org: tuple[int, int], color: Color, scal
     cv2.putText(scene, text, (x + 2, y - 2), font, scale, ink, thick, cv2.LINE_AA)
 
 
-class SkeletonAnnotator:
+class SkeletonAnnotator(_Annotator):
     """MediaPipe's body edges and joints, one colour per person id."""
 
     def __init__(
@@ -86,7 +99,9 @@ class SkeletonAnnotator:
         radius: int = 3,
         palette: Sequence[Color] = PALETTE,
         min_visibility: float = 0.0,
+        color_order: str = "bgr",
     ) -> None:
+        super().__init__(color_order)
         self.edges, self.thickness, self.radius = edges, thickness, radius
         self.palette, self.min_visibility = palette, min_visibility
 
@@ -102,7 +117,7 @@ class SkeletonAnnotator:
             pts = pts_all[i].copy()
             if visibility is not None:
                 pts[~(np.nan_to_num(visibility[i], nan=-1.0) >= self.min_visibility)] = np.nan
-            color = color_for(pid, self.palette)
+            color = self._c(color_for(pid, self.palette))
             for a, b in self.edges:
                 if _ok(pts[a]) and _ok(pts[b]):
                     p, q = np.round(pts[a]).astype(int), np.round(pts[b]).astype(int)
@@ -113,10 +128,13 @@ class SkeletonAnnotator:
         return scene
 
 
-class LabelAnnotator:
+class LabelAnnotator(_Annotator):
     """The person's id (and role) just above the head."""
 
-    def __init__(self, scale: float = 0.6, palette: Sequence[Color] = PALETTE) -> None:
+    def __init__(
+        self, scale: float = 0.6, palette: Sequence[Color] = PALETTE, color_order: str = "bgr"
+    ) -> None:
+        super().__init__(color_order)
         self.scale, self.palette = scale, palette
 
     def annotate(
@@ -137,7 +155,13 @@ class LabelAnnotator:
             role = roles.get(pid) if isinstance(roles, Mapping) else (roles[i] if roles is not None else None)
             text = f"{pid} {role}" if role else f"{pid}"
             x, top = float(head[:, 0].mean()), float(head[:, 1].min())
-            _text(scene, text, (round(x - 20), round(top - 12)), color_for(pid, self.palette), self.scale)
+            _text(
+                scene,
+                text,
+                (round(x - 20), round(top - 12)),
+                self._c(color_for(pid, self.palette)),
+                self.scale,
+            )
         return scene
 
 
@@ -146,18 +170,25 @@ def hip_midpoints(xy: np.ndarray) -> np.ndarray:
     return np.asarray(xy, dtype=np.float64)[:, list(_HIPS)].mean(axis=1)
 
 
-class DistanceAnnotator:
+class DistanceAnnotator(_Annotator):
     """A line between two people's hip midpoints labelled with their floor distance.
 
     Red below `safe_m`, amber up to `safe_m + margin_m`, green beyond.
     """
 
     def __init__(
-        self, safe_m: float = 1.5, margin_m: float = 0.5, thickness: int = 2, scale: float = 0.6
+        self,
+        safe_m: float = 1.5,
+        margin_m: float = 0.5,
+        thickness: int = 2,
+        scale: float = 0.6,
+        color_order: str = "bgr",
     ) -> None:
+        super().__init__(color_order)
         self.safe_m, self.margin_m, self.thickness, self.scale = safe_m, margin_m, thickness, scale
 
     def color(self, distance_m: float) -> Color:
+        """Red, amber or green (BGR) for a distance."""
         if distance_m < self.safe_m:
             return RED
         return AMBER if distance_m < self.safe_m + self.margin_m else GREEN
@@ -179,7 +210,7 @@ class DistanceAnnotator:
             p, q = hips[where[a]], hips[where[b]]
             if not (_ok(p) and _ok(q)):
                 continue
-            color = self.color(d)
+            color = self._c(self.color(d))
             cv2.line(
                 scene,
                 tuple(np.round(p).astype(int)),
@@ -203,7 +234,7 @@ def _default_kinds() -> dict[str, str]:
     return {c.id: c.kind for c in CATALOGUE}
 
 
-class CueAnnotator:
+class CueAnnotator(_Annotator):
     """The cues active for each person, listed beside their body: escalation and de-escalation colours."""
 
     def __init__(
@@ -212,7 +243,9 @@ class CueAnnotator:
         escalation: Color = ESCALATION,
         deescalation: Color = DEESCALATION,
         scale: float = 0.5,
+        color_order: str = "bgr",
     ) -> None:
+        super().__init__(color_order)
         self.kinds = dict(kinds) if kinds is not None else _default_kinds()
         self.colors = {"escalation": escalation, "de-escalation": deescalation}
         self.scale = scale
@@ -233,7 +266,7 @@ class CueAnnotator:
                 continue
             x, y = float(pts[:, 0].max()) + 8, float(pts[:, 1].min()) + line_h
             for k, name in enumerate(names):
-                color = self.colors.get(self.kinds.get(name, "escalation"), NEUTRAL)
+                color = self._c(self.colors.get(self.kinds.get(name, "escalation"), NEUTRAL))
                 _text(scene, name.replace("_", " "), (round(x), round(y + k * line_h)), color, self.scale)
         return scene
 

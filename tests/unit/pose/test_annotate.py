@@ -172,3 +172,24 @@ def test_writer_rejects_a_wrong_frame_size(tmp_path: Path) -> None:
     with pytest.raises(ValueError), AnnotatedVideoWriter(tmp_path / "a.mp4", 15, (64, 48)) as writer:
         writer.write(np.zeros((40, 64, 3), np.uint8))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda order: SkeletonAnnotator(thickness=3, color_order=order),
+        lambda order: DistanceAnnotator(thickness=3, color_order=order),
+    ],
+    ids=["skeleton", "distance"],
+)
+def test_rgb_scenes_get_the_same_colours_reversed(make) -> None:
+    xy = np.stack([pose(0.2), pose(0.8)])
+    kw = {"pairs": [(0, 1, 1.0)]} if isinstance(make("bgr"), DistanceAnnotator) else {}
+    bgr = make("bgr").annotate(blank(), xy, [0, 1], **kw)
+    rgb = make("rgb").annotate(blank(), xy, [0, 1], **kw)
+    np.testing.assert_array_equal(bgr, rgb[..., ::-1])
+
+
+def test_unknown_color_order_is_refused() -> None:
+    with pytest.raises(ValueError):
+        SkeletonAnnotator(color_order="hsv")
