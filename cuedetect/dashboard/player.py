@@ -5,8 +5,10 @@
 
 - when its `seek` data changes (a new `nonce`), it sets the page video's `currentTime` to the exact time,
   and sets it again if st.video's own whole-second start time lands after it;
-- it listens for the shortcut keys (not while typing in a field) and reports `{action, t}` to Python,
-  `t` being the video's current time; its "Take current moment" button does the same for `mark`.
+- it listens for the keys that need the video (M: take the current moment, K: play/pause; not while
+  typing in a field) and reports `{action, t}` to Python, `t` being the video's current time; its
+  "Take current moment" button does the same. Next/previous/confirm/reject are Streamlit's own button
+  shortcuts (`st.button(shortcut=...)`), shown on the buttons.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from cuedetect.dashboard.seek import SHORTCUTS, Seek
+from cuedetect.dashboard.seek import SHORTCUTS, Seek, bridge_keys
 
 HTML = """<div class="cd-bridge">
 <button type="button" class="cd-mark" title="Use the video's current time (key M)">
@@ -90,7 +92,7 @@ _COMPONENT: Any = None
 
 def bridge_data(seek: Seek | None, nonce: int) -> dict[str, Any]:
     """The data the bridge gets: the shortcut map and, when there is one, the seek with its nonce."""
-    data: dict[str, Any] = {"keys": dict(SHORTCUTS)}
+    data: dict[str, Any] = {"keys": bridge_keys()}
     if seek is not None:
         data["seek"] = {"t": round(seek.t, 3), "nonce": nonce}
     return json.loads(json.dumps(data))

@@ -14,15 +14,19 @@ from typing import Any
 
 from cuedetect.dashboard.timeline import EVENT_PARAM, MOMENT_PARAM
 
-# Key -> action. Single letters, no modifiers (browsers and Streamlit keep Ctrl/Alt combinations).
+# Key -> action. Single letters, no modifiers. Streamlit reserves C and R (clear cache, rerun).
+# next/previous/confirm/reject are Streamlit's own button shortcuts (`st.button(shortcut=...)`);
+# mark and play/pause need the video, so the player bridge handles them (`BRIDGE_ACTIONS`).
 SHORTCUTS: dict[str, str] = {
     "n": "next",
     "p": "previous",
-    "c": "confirm",
+    "y": "confirm",
     "x": "reject",
     "m": "mark",
     "k": "play_pause",
 }
+BRIDGE_ACTIONS = ("mark", "play_pause")
+RESERVED_BY_STREAMLIT = ("c", "r")
 ACTION_HELP: dict[str, str] = {
     "next": "jump to the next event",
     "previous": "jump to the previous event",
@@ -110,6 +114,16 @@ def step_event(
 def key_action(key: str) -> str | None:
     """The action of a pressed key (case-insensitive), or None."""
     return SHORTCUTS.get((key or "").lower())
+
+
+def shortcut_for(action: str) -> str:
+    """The key of an action, as `st.button(shortcut=...)` takes it."""
+    return next(k.upper() for k, a in SHORTCUTS.items() if a == action)
+
+
+def bridge_keys() -> dict[str, str]:
+    """The keys the player bridge listens for (the others are buttons' own shortcuts)."""
+    return {k: a for k, a in SHORTCUTS.items() if a in BRIDGE_ACTIONS}
 
 
 def shortcut_help() -> list[tuple[str, str]]:

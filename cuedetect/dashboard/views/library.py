@@ -65,7 +65,7 @@ def _sessions(ctx: Ctx) -> None:
         key="library_table",
         on_select=lambda: _open_selected(list(df["session"])),
         selection_mode="single-row",
-        use_container_width=True,
+        width="stretch",
         column_config={
             "session": st.column_config.NumberColumn("#", format="%d"),
             "review_status": "review",

@@ -39,7 +39,7 @@ def render(ctx: Ctx) -> None:
     st.dataframe(
         df,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={"open": st.column_config.LinkColumn("open", display_text="review ▶")},
     )
     ids = list(df["session"])

@@ -73,12 +73,16 @@ def _do(ctx: Ctx, data: ReviewData, what: str, key: str | None, **kw: Any) -> No
     """Run one review action and leave a message for the next run."""
     try:
         with ctx.store() as store:
-            if what in ("confirm", "reject") and key is None:
+            sid, who = data.session.id, ctx.reviewer
+            if what in ("confirm", "reject", "adjust") and key is None:
                 raise CuedetectError("select an event first")
-            message = getattr(actions, what)(
-                store, data.session.id, *([key] if key else []), reviewer=ctx.reviewer, **kw
-            )
-        flash(f"{what}: {message}" if what != "add" else f"added event {message}")
+            if what == "comment":  # on the selected event, else on the moment
+                message = actions.comment(store, sid, who, kw["text"], key=key, t=None if key else kw["t"])
+            elif what == "add":
+                message = "added event " + actions.add(store, sid, reviewer=who, **kw)
+            else:
+                message = f"{what}: " + getattr(actions, what)(store, sid, key, reviewer=who, **kw)
+        flash(message)
     except CuedetectError as exc:
         flash(str(exc), "error")
 
@@ -191,7 +195,7 @@ def _event_list(ctx: Ctx, data: ReviewData) -> None:
             key="event_table",
             selection_mode="single-row",
             on_select=lambda: _on_table(keys, data),
-            use_container_width=True,
+            width="stretch",
             column_config={
                 "start": st.column_config.NumberColumn(format="%.1f"),
                 "end": st.column_config.NumberColumn(format="%.1f"),
@@ -231,7 +235,7 @@ def _timeline(data: ReviewData) -> None:
         on_select=lambda: _on_timeline(data),
         selection_mode=[EVENT_PARAM, MOMENT_PARAM] if len(data.distance) else [EVENT_PARAM],
         key="timeline",
-        use_container_width=True,
+        width="stretch",
     )
     st.caption(
         "Click an event (or the distance line) to play from there; drag to pan, scroll to zoom, "

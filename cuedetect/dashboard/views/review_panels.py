@@ -11,6 +11,7 @@ import streamlit as st
 from cuedetect.dashboard import actions
 from cuedetect.dashboard.exports import export_bytes, file_name, formats, mime
 from cuedetect.dashboard.review_data import ReviewData, agreement_rows, person_name
+from cuedetect.dashboard.seek import shortcut_for
 from cuedetect.store.importer import ROLES
 from cuedetect.store.models import CUES, PAIR_CUES
 
@@ -25,34 +26,50 @@ def event_actions(
     key = ss.get("event_pick")
     ev = data.by_key.get(key) if key else None
     cols = st.columns(3)
-    cols[0].button("◀ Previous", key="btn_prev", on_click=step, args=(data, -1), use_container_width=True)
+    cols[0].button(
+        "◀ Previous",
+        key="btn_prev",
+        shortcut=shortcut_for("previous"),
+        on_click=step,
+        args=(data, -1),
+        width="stretch",
+    )
     cols[1].button(
         "Jump to it",
         key="btn_jump",
         on_click=select,
         args=(key, data),
         disabled=ev is None,
-        use_container_width=True,
+        width="stretch",
     )
-    cols[2].button("Next ▶", key="btn_next", on_click=step, args=(data, 1), use_container_width=True)
+    cols[2].button(
+        "Next ▶",
+        key="btn_next",
+        shortcut=shortcut_for("next"),
+        on_click=step,
+        args=(data, 1),
+        width="stretch",
+    )
     if not ctx.trainee_mode:
         cols = st.columns(2)
         cols[0].button(
             "✔ Confirm",
             key="btn_confirm",
+            shortcut=shortcut_for("confirm"),
             on_click=do,
             args=(ctx, data, "confirm", key),
             disabled=ev is None,
             type="primary",
-            use_container_width=True,
+            width="stretch",
         )
         cols[1].button(
             "✖ Reject",
             key="btn_reject",
+            shortcut=shortcut_for("reject"),
             on_click=do,
             args=(ctx, data, "reject", key),
             disabled=ev is None,
-            use_container_width=True,
+            width="stretch",
         )
     if ev is not None:
         by = f", reviewed by {', '.join(ev.reviewed_by)}" if ev.reviewed_by else ""
@@ -85,14 +102,7 @@ def _comment(ctx: Any, data: ReviewData, do: Do, key: str | None) -> None:
     st.text_input(f"Comment on {target}", key="comment_text", placeholder="what you noticed")
 
     def submit() -> None:
-        do(
-            ctx,
-            data,
-            "comment",
-            None,
-            text=st.session_state.get("comment_text", ""),
-            **({"key": key} if key else {"t": moment}),
-        )
+        do(ctx, data, "comment", key, text=st.session_state.get("comment_text", ""), t=moment)
         st.session_state["comment_text"] = ""
 
     st.button("Save comment", key="btn_comment", on_click=submit)
@@ -163,7 +173,7 @@ def summary(data: ReviewData) -> None:
             f"{rate_else if rate_else is not None else '–'} otherwise."
         )
     st.markdown("**Per person: events and time per cue**")
-    st.dataframe(data.persons, hide_index=True, use_container_width=True)
+    st.dataframe(data.persons, hide_index=True, width="stretch")
     if d:
         st.caption(
             f"Distance: median {d['median_m']:.2f} m, below the safe distance ({d['safe_distance_m']} m) "
@@ -175,7 +185,7 @@ def summary(data: ReviewData) -> None:
         st.caption("Shown once events are reviewed (confirmed, rejected, adjusted or added).")
     else:
         table = agreement_rows(data.agreement)
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 def notes(data: ReviewData) -> None:
@@ -187,7 +197,7 @@ def notes(data: ReviewData) -> None:
             [{"t (s)": round(n.t, 1), "kind": n.kind, "by": n.reviewer, "text": n.text} for n in data.notes]
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 
@@ -225,6 +235,6 @@ def exports(ctx: Any, data: ReviewData) -> None:
             file_name=file_name(sid, fmt),
             mime=mime(fmt),
             key=f"dl_{fmt}",
-            use_container_width=True,
+            width="stretch",
             on_click="ignore",
         )

@@ -19,7 +19,7 @@ from cuedetect.dashboard.progress import (
     progress_frame,
     review_link,
 )
-from cuedetect.dashboard.seek import SHORTCUTS, Seek
+from cuedetect.dashboard.seek import Seek
 from cuedetect.store import SessionStore
 from cuedetect.store.summary import progress
 
@@ -77,7 +77,7 @@ def test_picked_session(state, sid):
 
 
 def test_bridge_data_and_messages():
-    assert bridge_data(None, 0) == {"keys": SHORTCUTS}
+    assert bridge_data(None, 0) == {"keys": {"m": "mark", "k": "play_pause"}}
     assert bridge_data(Seek(12.3456, "k"), 5)["seek"] == {"t": 12.346, "nonce": 5}
     assert parse_key_event({"action": "confirm", "t": 3.5, "at": 1}) == ("confirm", 3.5)
     assert parse_key_event({"action": "mark", "t": None}) == ("mark", None)

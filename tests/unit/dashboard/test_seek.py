@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cuedetect.dashboard.seek import SHORTCUTS, Seek, clamp, key_action, seek_from_selection, step_event
+from cuedetect.dashboard.seek import (
+    RESERVED_BY_STREAMLIT,
+    SHORTCUTS,
+    Seek,
+    bridge_keys,
+    clamp,
+    key_action,
+    seek_from_selection,
+    shortcut_for,
+    step_event,
+)
 
 STARTS = {"a": 1.25, "b": 7.8, "c": 12.0}
 
@@ -84,7 +92,9 @@ def test_step_event_empty():
     [
         ("n", "next"),
         ("N", "next"),
-        ("c", "confirm"),
+        ("y", "confirm"),
+        ("c", None),
+        ("r", None),
         ("x", "reject"),
         ("p", "previous"),
         ("q", None),
@@ -99,4 +109,5 @@ def test_shortcuts_are_single_distinct_letters():
     assert all(len(k) == 1 and k.isalpha() and k.islower() for k in SHORTCUTS)
     assert len(set(SHORTCUTS.values())) == len(SHORTCUTS)
     assert {"next", "confirm", "reject"} <= set(SHORTCUTS.values())
-    assert not math.isnan(0.0)
+    assert not set(SHORTCUTS) & set(RESERVED_BY_STREAMLIT)  # Streamlit's own C and R
+    assert shortcut_for("confirm") == "Y" and set(bridge_keys().values()) == {"mark", "play_pause"}
