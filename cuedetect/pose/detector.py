@@ -52,8 +52,8 @@ class PoseDetectorOptions:
 
     model_path: Path
     max_persons: int = 4
-    detect_every: int = 8
-    detect_every_lost: int = 4
+    detect_every: int = 10
+    detect_every_lost: int = 5
     min_detection_confidence: float = 0.3
     min_presence: float = 0.5
     margin: float = 0.35
@@ -154,8 +154,7 @@ class MultiPersonPoseDetector:
         self.created = 0
         self._frames_since_search = 10**9
         self.calls = {"track": 0, "search": 0}
-        with quiet_native_logs():
-            self._search = self._landmarker(video=False)
+        self._searchers: dict[int, Any] = {}  # num_poses -> IMAGE-mode landmarker, made when first needed
 
     @classmethod
     def create_from_options(cls, options: PoseDetectorOptions) -> MultiPersonPoseDetector:
@@ -172,18 +171,26 @@ class MultiPersonPoseDetector:
             slot.landmarker.close()
         self._slots.clear()
         self._pool.clear()
-        if self._search is not None:
-            self._search.close()
-            self._search = None
+        for lm in self._searchers.values():
+            lm.close()
+        self._searchers.clear()
 
-    def _landmarker(self, video: bool) -> Any:
+    def _searcher(self, num_poses: int) -> Any:
+        """An IMAGE-mode landmarker looking for at most `num_poses` people: each candidate the detector
+        proposes costs a landmark run, so look for no more people than there is room for."""
+        if num_poses not in self._searchers:
+            with quiet_native_logs():
+                self._searchers[num_poses] = self._landmarker(video=False, num_poses=num_poses)
+        return self._searchers[num_poses]
+
+    def _landmarker(self, video: bool, num_poses: int = 1) -> Any:
         from mediapipe.tasks.python import BaseOptions, vision
 
         o = self.options
         opts = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_buffer=self._model),
             running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
-            num_poses=1 if video else o.max_persons,
+            num_poses=1 if video else num_poses,
             min_pose_detection_confidence=o.min_detection_confidence,
             min_pose_presence_confidence=o.min_presence,
             min_tracking_confidence=0.5,
@@ -317,7 +324,7 @@ class MultiPersonPoseDetector:
                 for b in boxes:
                     x0, y0, x1, y1 = _pixel_box(b, (w, h), 0.05)
                     painted[y0:y1, x0:x1] = 127
-            kp = self._run(self._search, painted, None)
+            kp = self._run(self._searcher(self.options.max_persons - len(boxes)), painted, None)
             self.calls["search"] += 1
             new = [
                 self._detection(image, kp[i], None)

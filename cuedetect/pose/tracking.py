@@ -44,7 +44,7 @@ class TrackerOptions:
     """
 
     reid_window_s: float = 2.0
-    coast_s: float = 0.4
+    coast_s: float = 0.3
     aspect: float = 16 / 9
     max_cost: float = 2.0
     gate: float = 0.8
