@@ -83,7 +83,9 @@ def write_annotated(path: Path, info: VideoInfo, res: ChunkResult, pairs: list[A
     )
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
 
-    skeleton, label, distance = SkeletonAnnotator(), LabelAnnotator(), DistanceAnnotator()
+    rgb = "rgb"  # the frames are RGB (PyAV rgb24), the palettes BGR
+    skeleton = SkeletonAnnotator(color_order=rgb)
+    label, distance = LabelAnnotator(color_order=rgb), DistanceAnnotator(color_order=rgb)
     by_frame: dict[int, list[tuple[int, int, float, float]]] = {}
     for p in pairs:
         by_frame.setdefault(p.frame, []).append((p.person, p.other, p.distance_m, p.distance_sd_m))
