@@ -179,6 +179,8 @@ def test_pair_distance_recovered_without_calibration(height, pitch, fov, distanc
     # the fov prior (65) is up to 10 deg off here, which tilts the fitted floor a little
     assert est.camera.pitch_deg == pytest.approx(pitch, abs=3.0 + 2 * est.camera.pitch_sd_deg)
     assert est.camera.height_m == pytest.approx(height, abs=0.1 * height + 2 * est.camera.height_sd_m)
+    # people stepping in depth under a tilted camera reveal the focal length (else the prior stays)
+    assert est.camera.fov_deg == pytest.approx(fov, abs=2.0 + 2 * est.camera.fov_sd_deg)
 
 
 @pytest.mark.parametrize(("height", "pitch", "fov", "distance", "depth"), CASES[:3])
