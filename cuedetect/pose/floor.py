@@ -99,7 +99,7 @@ class PersonTrack:
         frame: (n,) frame indices; t: (n,) seconds.
         xy: (n, 33, 2) normalized image coordinates; NaN = missing.
         vis: (n, 33) visibility 0..1.
-        world: (n, 33, 3) MediaPipe world landmarks (metres, hip-centred, camera-aligned).
+        world: (n, 33, 3) MediaPipe world landmarks (metres, hip-centred; see `world_along_ray`).
     """
 
     person: int
@@ -182,7 +182,7 @@ class FloorTrack:
 
 @dataclass(frozen=True)
 class CameraEstimate:
-    """The camera the estimate assumed or found; `*_sd` are Monte Carlo SDs."""
+    """The camera found (or given); `*_sd` are SDs over the posterior draws."""
 
     fov_deg: float
     fov_sd_deg: float
@@ -257,11 +257,6 @@ def hip_translation(ab: np.ndarray, body: np.ndarray, weight: np.ndarray) -> np.
 
 def _focal(width: int, height: int, fov_deg: float) -> float:
     return 0.5 * max(width, height) / math.tan(math.radians(fov_deg) / 2)
-
-
-def _up_from_pitch(pitch_deg: float) -> np.ndarray:
-    p = math.radians(pitch_deg)
-    return np.array([0.0, -math.cos(p), -math.sin(p)])
 
 
 def _smooth(a: np.ndarray, window: int) -> np.ndarray:
@@ -467,7 +462,7 @@ def estimate_floor(
         [0.005 if k in cal.person_height_m else opt.stature_sd_m / opt.stature_m for k in ids]
     )
     axes = [p.up_body for p in prepared if np.isfinite(p.up_body).all()]
-    up0 = np.mean(axes, axis=0) if axes else _up_from_pitch(0.0)
+    up0 = np.mean(axes, axis=0) if axes else np.array([0.0, -1.0, 0.0])
     pitch0 = math.atan2(-up0[2], -up0[1]) if cal.pitch_deg is None else math.radians(cal.pitch_deg)
     pitch_sd = math.radians(0.2 if cal.pitch_deg is not None else opt.upright_sd_deg)
 
