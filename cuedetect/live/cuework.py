@@ -9,9 +9,11 @@ turns the windows' answers into one event log.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -109,8 +111,12 @@ def window_cues(res: ChunkResult, model: str = "auto") -> WindowCues:
     )
 
 
-def _warm_up() -> None:
+def _warm_up(nice: int = 0) -> None:
+    """Worker start: lower its priority (the pose loop's latency comes first) and import the stages."""
     os.environ.setdefault("GLOG_minloglevel", "2")
+    if nice:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     import cuedetect.cues.detect
     import cuedetect.pose.outputs  # noqa: F401
 
@@ -118,16 +124,21 @@ def _warm_up() -> None:
 class CueWorker:
     """Runs `window_cues` one window at a time: in a worker process, or inline (tests, final window)."""
 
-    def __init__(self, mode: Literal["process", "inline"] = "process", model: str = "auto") -> None:
+    def __init__(
+        self, mode: Literal["process", "inline"] = "process", model: str = "auto", nice: int = 10
+    ) -> None:
         self.mode = mode
         self.model = model
         self._pool: ProcessPoolExecutor | None = None
         self._future: Future[WindowCues] | None = None
         self._inline_result: WindowCues | None = None
+        self.failures = 0
         if mode == "process":
             import multiprocessing as mp
 
-            self._pool = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"), initializer=_warm_up)
+            self._pool = ProcessPoolExecutor(
+                1, mp_context=mp.get_context("spawn"), initializer=_warm_up, initargs=(nice,)
+            )
             self._pool.submit(_warm_up)
 
     @property
@@ -152,16 +163,31 @@ class CueWorker:
         if self._future is None or not self._future.done():
             return None
         fut, self._future = self._future, None
-        return fut.result()
+        try:
+            return fut.result()
+        except BrokenProcessPool:
+            self._fall_back()
+            return None
+
+    def _fall_back(self) -> None:
+        """The worker process died (killed, out of memory): carry on in this process."""
+        self.failures += 1
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+        self.mode = "inline"
 
     def run(self, res: ChunkResult, timeout: float = 60.0) -> WindowCues:
         """Work on `res` now and wait for the answer (waits for a window still in progress first)."""
-        if self._pool is None:
-            return window_cues(res, self.model)
-        if self._future is not None:
-            self._future.result(timeout=timeout)
-            self._future = None
-        return self._pool.submit(window_cues, res, self.model).result(timeout=timeout)
+        if self._pool is not None:
+            try:
+                if self._future is not None:
+                    self._future.result(timeout=timeout)
+                    self._future = None
+                return self._pool.submit(window_cues, res, self.model).result(timeout=timeout)
+            except BrokenProcessPool:
+                self._fall_back()
+        return window_cues(res, self.model)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -28,6 +28,8 @@ class EngineOptions:
 
     Attributes:
         model: pose model variant for live work ("lite" keeps up with a camera on 2 cores).
+        fps: most frames processed per second of source time (None: as many as the machine manages).
+            15 is `cuedetect analyze`'s default rate, so live cues are computed like the offline ones.
         max_persons: most people looked for.
         cue_window_s: seconds of history each cue window covers.
         cue_interval_s: least time between two cue windows.
@@ -38,9 +40,10 @@ class EngineOptions:
 
     model: str = "lite"
     model_path: Path | None = None
+    fps: float | None = 15.0
     max_persons: int = 4
     cue_window_s: float = 10.0
-    cue_interval_s: float = 0.5
+    cue_interval_s: float = 1.0
     settle_s: float = 1.0
     cue_worker: Literal["process", "inline"] = "process"
     cue_model: str = "auto"
@@ -72,6 +75,7 @@ class LiveEngine:
             self.detector = MultiPersonPoseDetector(
                 PoseDetectorOptions(path, max_persons=options.max_persons)
             )
+        self._warm_up(min(2, options.max_persons))
         self.tracker = Tracker(TrackerOptions(aspect=size[0] / size[1]))
         self.history = PoseHistory(size)
         self.timeline = CueTimeline(options.settings, options.settle_s)
@@ -80,10 +84,23 @@ class LiveEngine:
         self.pose_times: list[float] = []
         self.cue_times: list[float] = []
         self._last_submit = -1e9
+        self._last_t: float | None = None
         self.dropped = 0
         self.recording = True
         self.message = ""
         self.last_distances: list[tuple[int, int, float, float]] = []
+
+    def _warm_up(self, persons: int) -> None:
+        """Create and run `persons` per-person landmarkers now (~0.5 s each, more on a busy machine), so
+        the first people to appear do not stall the live loop while their landmarkers are made."""
+        from cuedetect.pose.detector import quiet_native_logs
+
+        w, h = self.size
+        blank = Frame(0, 0.0, np.zeros((h, w, 3), np.uint8))
+        boxes = {-1 - k: np.array([0.1 + 0.4 * k, 0.1, 0.4 + 0.4 * k, 0.9]) for k in range(persons)}
+        with quiet_native_logs():
+            self.detector.detect(blank, boxes)
+            self.detector.detect(blank, {})  # the landmarkers go back to the detector's pool
 
     def __enter__(self) -> LiveEngine:
         return self
@@ -105,6 +122,12 @@ class LiveEngine:
         self.cue_times.append(w.compute_s)
         self.last_distances = list(w.distances)
 
+    def wants(self, t: float) -> bool:
+        """Whether a frame at source time `t` is due under the `fps` limit (frames come in time order)."""
+        if not self.options.fps or self._last_t is None:
+            return True
+        return t - self._last_t >= 1.0 / self.options.fps - 0.25 / self.options.fps
+
     def process(self, frame: Frame, captured_at: float) -> FrameReport:
         """Find and track people in `frame`, update the cues, and draw the view.
 
@@ -115,6 +138,7 @@ class LiveEngine:
         from cuedetect.pose.detector import quiet_native_logs
 
         t0 = time.monotonic()
+        self._last_t = frame.t
         with quiet_native_logs():
             found = self.detector.detect(
                 frame, self.tracker.predict(frame.t), lost=self.tracker.lost(frame.t)

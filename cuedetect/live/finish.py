@@ -94,6 +94,7 @@ def store_live_session(session: LiveSession, engine: LiveEngine, stop_reason: st
         "fault": session.fault,
         "frames_recorded": session.frames_recorded,
         "frames_dropped": session.slot.dropped,
+        "frames_skipped_by_rate_limit": session.skipped,
         "source": session.source.name,
     }
     events = write_live_analysis(live_dir, session.recording, engine, duration, extra)

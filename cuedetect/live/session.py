@@ -100,6 +100,7 @@ class LiveSession:
         self._stop = threading.Event()
         self.fault: str | None = None
         self.frames_recorded = 0
+        self.skipped = 0  # frames left out on purpose (the engine's fps limit)
         self.last_t = 0.0
         self.first_size: tuple[int, int] | None = None
         self._ready = threading.Event()
@@ -150,13 +151,15 @@ class LiveSession:
     # ----- processing loop ------------------------------------------------------------------------------
     def run(self) -> LiveResult:
         """Run until a stop condition, then store the session; returns what was left behind."""
-        self._thread.start()
-        self._ready.wait()
-        if self.first_size is None:
-            raise CuedetectError(self.fault or f"{self.source.name} gave no frames; nothing was recorded")
         stop_reason = "end of source"
-        show = _Window() if self.options.window else None
-        with LiveEngine(self.options.engine, self.first_size) as engine:
+        # The engine (model, landmarkers, cue worker) starts before the capture, so the first frames do
+        # not wait for it.
+        with LiveEngine(self.options.engine, tuple(self.source.size)) as engine:  # type: ignore[arg-type]
+            self._thread.start()
+            self._ready.wait()
+            if self.first_size is None:
+                raise CuedetectError(self.fault or f"{self.source.name} gave no frames; nothing was recorded")
+            show = _Window() if self.options.window else None
             try:
                 stop_reason = self._loop(engine, show)
             except KeyboardInterrupt:
@@ -187,7 +190,10 @@ class LiveSession:
                 if self._stop.is_set():
                     return "stopped"
                 continue
-            engine.dropped = self.slot.dropped
+            if not engine.wants(item.frame.t):
+                self.skipped += 1
+                continue
+            engine.dropped = self.slot.dropped + self.skipped
             engine.message = self.fault or ""
             report = engine.process(item.frame, item.at)
             if show is not None:

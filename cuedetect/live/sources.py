@@ -31,6 +31,7 @@ class LiveSource(Protocol):
 
     name: str
     paced_file: bool
+    size: tuple[int, int]  # (width, height) of the frames it yields
 
     def __iter__(self) -> Iterator[Frame]: ...
 
@@ -141,6 +142,8 @@ class CameraLiveSource:
             self._cap.release()
             raise CameraError(camera_message(device, node, True, False))
         self._first = bgr
+        h, w = bgr.shape[:2]
+        self.size = working_size(w, h, max_side)
 
     def __iter__(self) -> Iterator[Frame]:
         import cv2

@@ -10,7 +10,7 @@ What the view shows as active is the newest window's answer at its end, also log
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,10 +83,41 @@ def runs_to_events(
     return out
 
 
+def held_events(
+    samples: Sequence[tuple[float, Mapping[Key, tuple[float, str]]]], end_t: float
+) -> list[dict[str, Any]]:
+    """Events from states held between samples: a key active at samples k..m lasts from t_k until the
+    next sample t_(m+1) (or `end_t` after the last sample)."""
+    out: list[dict[str, Any]] = []
+    open_: dict[Key, tuple[float, list[float], str]] = {}
+
+    def close(key: Key, t: float) -> None:
+        start, conf, evidence = open_.pop(key)
+        c = [x for x in conf if math.isfinite(x)]
+        cue, person, other = key
+        out.append({"cue": cue, "person": person, "other": other, "start": round(start, 3),
+                    "end": round(max(t, start), 3), "confidence": round(sum(c) / len(c), 3) if c else None,
+                    "evidence": evidence})  # fmt: skip
+
+    for t, active in samples:
+        for key in [k for k in open_ if k not in active]:
+            close(key, t)
+        for key, (conf, evidence) in active.items():
+            if key in open_:
+                open_[key][1].append(conf)
+            else:
+                open_[key] = (t, [conf], evidence)
+    for key in list(open_):
+        close(key, end_t)
+    out.sort(key=lambda e: (e["start"], e["cue"], e["person"]))
+    return out
+
+
 def active_at(
-    events: Iterable[Mapping[str, Any]], t: float, tol: float = 1e-6
+    events: Iterable[Mapping[str, Any]], t: float, tol: float = 0.002
 ) -> dict[Key, tuple[float, str]]:
-    """The keys of the events covering time `t`, with their confidence and evidence."""
+    """The keys of the events covering time `t` (event times are rounded to ms: `tol`), with their
+    confidence and evidence."""
     out: dict[Key, tuple[float, str]] = {}
     for e in events:
         if e["start"] - tol <= t <= e["end"] + tol:
@@ -130,14 +161,9 @@ class CueTimeline:
         return runs_to_events(self._committed, s.merge_gap_s, mins)
 
     def shown_events(self) -> list[dict[str, Any]]:
-        """Events as the view showed them: active at each window's end, from update to update."""
-        gap = max(self.settings.merge_gap_s, 2.5 * self._update_interval())
-        return runs_to_events(self._shown, gap)
-
-    def _update_interval(self) -> float:
-        if len(self._shown) < 2:
-            return 1.0
-        return (self._shown[-1][0] - self._shown[0][0]) / (len(self._shown) - 1)
+        """Events as the view showed them: each window's answer at its end is held until the next."""
+        end = self.latest.end_t if self.latest is not None else 0.0
+        return held_events(self._shown, end)
 
     def active(self) -> dict[int, list[str]]:
         """Person -> cues active at the newest window's end (pair cues listed for both people)."""
