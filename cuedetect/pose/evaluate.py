@@ -183,4 +183,19 @@ def evaluate_dir(out_dir: str | Path, gt_path: str | Path, **kw: Any) -> PoseSco
     return evaluate(poses, gt, analysis["analysed_frame_index"], pairs, **kw)
 
 
+def main(argv: list[str] | None = None) -> None:
+    """`python -m cuedetect.pose.evaluate OUT_DIR GT_JSON [...]`: print the scores of analyses as JSON."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) < 2 or len(args) % 2:
+        raise SystemExit("usage: python -m cuedetect.pose.evaluate OUT_DIR GT_JSON [OUT_DIR GT_JSON ...]")
+    for out, gt in zip(args[::2], args[1::2], strict=True):
+        print(json.dumps({"analysis": out, "gt": gt, **evaluate_dir(out, gt).to_dict()}))
+
+
+if __name__ == "__main__":
+    main()
+
+
 __all__ = ["BODY_JOINTS", "LANDMARK_NAMES", "PoseScores", "evaluate", "evaluate_dir", "match_frame"]
