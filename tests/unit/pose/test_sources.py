@@ -185,3 +185,22 @@ def test_audio_only_file_has_no_video_stream(tmp_path: Path) -> None:
             c.mux(p)
     with pytest.raises(InputError, match="no video stream"):
         probe_video(path)
+
+
+def test_camera_source_has_the_same_interface(cfr: Path) -> None:
+    """OpenCV opens a file like a stream URL: frames come as RGB `Frame`s with rising times."""
+    from cuedetect.pose.sources import CameraSource, CameraSourceOptions
+
+    with CameraSource.create_from_options(CameraSourceOptions(str(cfr), max_side=48)) as cam:
+        frames = [f for _, f in zip(range(10), cam, strict=False)]
+    assert [f.index for f in frames] == list(range(10))
+    assert all(f.image.shape == (32, 48, 3) and f.image.dtype == np.uint8 for f in frames)
+    assert np.all(np.diff([f.t for f in frames]) >= 0)
+    assert frames[0].image[:4, :6].mean() > 200  # the white marker, top-left: RGB, not upside down
+
+
+def test_camera_that_cannot_open_is_an_input_error(tmp_path: Path) -> None:
+    from cuedetect.pose.sources import CameraSource, CameraSourceOptions
+
+    with pytest.raises(InputError, match="could not be opened"):
+        CameraSource(CameraSourceOptions(str(tmp_path / "no-such-stream.mp4")))
