@@ -46,15 +46,16 @@ def runs_to_events(
 ) -> list[dict[str, Any]]:
     """Events from time-ordered samples (t, {key: (confidence, evidence)} active at t).
 
-    A key's run ends at the last sample where it was active; a later run starting less than
-    `merge_gap_s` after joins it. Runs shorter than `min_duration[cue]` are dropped.
+    A key's run goes on over consecutive samples where it is active and ends at the last of them; a later
+    run starting at most `merge_gap_s` after joins it. Runs shorter than `min_duration[cue]` are dropped.
     """
     open_runs: dict[Key, _Run] = {}
     done: list[tuple[Key, _Run]] = []
+    previous: Mapping[Key, tuple[float, str]] = {}
     for t, active in samples:
         for key, (conf, evidence) in active.items():
             run = open_runs.get(key)
-            if run is not None and t - run.end <= merge_gap_s:
+            if run is not None and (key in previous or t - run.end <= merge_gap_s):
                 run.end = t
             else:
                 if run is not None:
@@ -62,6 +63,7 @@ def runs_to_events(
                 run = open_runs[key] = _Run(t, t)
             run.confidence.append(conf)
             run.evidence = evidence or run.evidence
+        previous = active
     done += list(open_runs.items())
     out = []
     for (cue, person, other), run in done:
