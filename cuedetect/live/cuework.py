@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import sys
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -111,9 +114,29 @@ def window_cues(res: ChunkResult, model: str = "auto") -> WindowCues:
     )
 
 
+def _die_with_parent() -> None:
+    """End this worker when the live process dies, even by SIGKILL (no orphan left holding a core)."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def _warm_up(nice: int = 0) -> None:
     """Worker start: lower its priority (the pose loop's latency comes first) and import the stages."""
     os.environ.setdefault("GLOG_minloglevel", "2")
+    _die_with_parent()
     if nice:
         with contextlib.suppress(OSError):
             os.nice(nice)

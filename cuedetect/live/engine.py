@@ -72,11 +72,12 @@ class LiveEngine:
         self.size = size
         path = options.model_path or ensure_model(options.model)
         with quiet_native_logs():
-            self.detector = MultiPersonPoseDetector(
-                PoseDetectorOptions(path, max_persons=options.max_persons)
-            )
+            # A loaded machine may process a frame a second: look for lost people on every other frame.
+            det = PoseDetectorOptions(path, max_persons=options.max_persons, detect_every_lost=2)
+            self.detector = MultiPersonPoseDetector(det)
         self._warm_up(min(2, options.max_persons))
-        self.tracker = Tracker(TrackerOptions(aspect=size[0] / size[1]))
+        # Tracks stay active (their landmarkers keep following) across the longer gaps of a slow machine.
+        self.tracker = Tracker(TrackerOptions(aspect=size[0] / size[1], coast_s=1.0))
         self.history = PoseHistory(size)
         self.timeline = CueTimeline(options.settings, options.settle_s)
         self.worker = CueWorker(options.cue_worker, options.cue_model)
