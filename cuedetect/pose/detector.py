@@ -336,6 +336,49 @@ class MultiPersonPoseDetector:
             found.extend(new)
         return found
 
+    def backfill(
+        self,
+        frames: list[Frame],
+        box: np.ndarray,
+        seen: list[list[np.ndarray]],
+        others: list[np.ndarray],
+    ) -> list[KeyPoints]:
+        """Trace a person found in a later frame back through `frames` (newest first).
+
+        A fresh VIDEO-mode landmarker follows them from `box` on crops of each earlier frame (fed with
+        rising timestamps, as the mode needs), with the people seen in that frame (`seen`) and the other
+        people of the later frame (`others`) painted out. Stops at the first frame where the person
+        is not found or turns out to be someone already seen there.
+        """
+        if not frames:
+            return []
+        slot = self._acquire(self._stamp_base())
+        out: list[KeyPoints] = []
+        try:
+            for frame, seen_here in zip(frames, seen, strict=True):
+                h, w = frame.image.shape[:2]
+                win = self._window(slot, box, (w, h))
+                if win is None:
+                    break
+                x0, y0, x1, y1 = win
+                crop = self._isolate(frame.image, win, box, [*seen_here, *others])
+                kp = self._run(slot.landmarker, crop, slot.stamp(slot.last_ms + 40),
+                               CropBox(x0, y0, x1 - x0, y1 - y0, w, h))  # fmt: skip
+                self.calls["backfill"] = self.calls.get("backfill", 0) + 1
+                if not len(kp):
+                    break
+                new_box = kp.boxes(0.3)[0]
+                if not np.isfinite(new_box).all() or any(box_overlap(new_box, b) > 0.6 for b in seen_here):
+                    break
+                out.append(kp)
+                box = new_box
+        finally:
+            self._release(slot)
+        return out
+
+    def _stamp_base(self) -> int:
+        return max([s.last_ms for s in [*self._slots.values(), *self._pool]], default=0)
+
     def assign(self, moves: Mapping[int, int]) -> None:
         """Hand landmarker `src` to track `dst` for each `src -> dst` (its person was matched to `dst`)."""
         if not moves:

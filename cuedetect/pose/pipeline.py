@@ -12,6 +12,7 @@ import math
 import os
 import queue
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -21,9 +22,11 @@ from typing import Any
 import numpy as np
 
 from cuedetect.landmarks import NUM_LANDMARKS
-from cuedetect.pose.sources import VideoInfo, sample_indices
+from cuedetect.pose.keypoints import KeyPoints
+from cuedetect.pose.sources import Frame, VideoInfo, sample_indices
 
 ProgressFn = Callable[[int, int], None]
+BACKFILL_FRAMES = 12  # how far back a person found late by the periodic search is traced
 
 
 @dataclass
@@ -73,13 +76,25 @@ def track_chunk(
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
     from cuedetect.pose.tracking import Tracker, TrackerOptions
 
-    timings = {"decode_s": 0.0, "pose_s": 0.0, "track_s": 0.0}
+    timings = {"decode_s": 0.0, "pose_s": 0.0, "track_s": 0.0, "backfill_s": 0.0}
     src_opts = VideoSourceOptions(info.path, max_side=options.max_side, indices=indices, info=info)
     det_opts = PoseDetectorOptions(options.model_path, max_persons=options.max_persons)
     analysed: list[int] = []
     analysed_t: list[float] = []
     rows: dict[str, list[Any]] = {k: [] for k in ("frame", "t", "person", "xy", "vis", "world")}
     appearance: dict[int, np.ndarray] = {}
+    backfilled = 0
+
+    def add(frame: Frame, pid: int, kp: KeyPoints) -> None:
+        rows["frame"].append(frame.index)
+        rows["t"].append(frame.t)
+        rows["person"].append(pid)
+        rows["xy"].append(kp.xy[0])
+        rows["vis"].append(kp.visibility[0])
+        rows["world"].append(kp.world[0] if kp.world is not None else np.full((NUM_LANDMARKS, 3), np.nan))
+
+    # The last frames and who was seen in them: a person the periodic search finds late is traced back.
+    recent: deque[tuple[Frame, list[np.ndarray]]] = deque(maxlen=BACKFILL_FRAMES)
     with VideoFileSource.create_from_options(src_opts) as source, MultiPersonPoseDetector.create_from_options(
         det_opts
     ) as detector:
@@ -96,30 +111,38 @@ def track_chunk(
                 break
             detections = detector.detect(frame, tracker.predict(frame.t), lost=tracker.lost(frame.t))
             t2 = time.perf_counter()
+            timings["pose_s"] += t2 - t1
+            last_seen = {tr.id: tr.last_t for tr in tracker.tracks}
             seen = tracker.update(detections, frame.t)
             detector.assign(tracker.moves)
             timings["track_s"] += time.perf_counter() - t2
-            timings["pose_s"] += t2 - t1
-            analysed.append(frame.index)
-            analysed_t.append(frame.t)
             for tr in seen:
-                kp = tr.detection.keypoints  # type: ignore[union-attr]
-                rows["frame"].append(frame.index)
-                rows["t"].append(frame.t)
-                rows["person"].append(tr.id)
-                rows["xy"].append(kp.xy[0])
-                rows["vis"].append(kp.visibility[0])
-                rows["world"].append(
-                    kp.world[0] if kp.world is not None else np.full((NUM_LANDMARKS, 3), np.nan, np.float32)
-                )
+                det = tr.detection
+                add(frame, tr.id, det.keypoints)  # type: ignore[union-attr]
                 if tr.appearance is not None:
                     appearance[tr.id] = tr.appearance
+                if det.source is None and recent:  # type: ignore[union-attr]
+                    # Found by the search: trace them back through the frames since they were last seen.
+                    since = last_seen.get(tr.id, -np.inf)
+                    back = [(f, boxes) for f, boxes in reversed(recent) if f.t > since]
+                    others = [b.box for b in (o.detection for o in seen if o is not tr) if b is not None]
+                    t3 = time.perf_counter()
+                    found = detector.backfill([f for f, _ in back], det.box,  # type: ignore[union-attr]
+                                              [boxes for _, boxes in back], others)  # fmt: skip
+                    for (f, boxes), kp in zip(back, found, strict=False):
+                        add(f, tr.id, kp)
+                        boxes.append(kp.boxes(0.3)[0])
+                    backfilled += len(found)
+                    timings["backfill_s"] += time.perf_counter() - t3
+            recent.append((frame, [tr.detection.box for tr in seen]))  # type: ignore[union-attr]
+            analysed.append(frame.index)
+            analysed_t.append(frame.t)
             done += 1
             if progress is not None and done % 5 == 0:
                 progress(5)
         if progress is not None and done % 5:
             progress(done % 5)
-        calls = dict(detector.calls)
+        calls = {**detector.calls, "backfilled": backfilled}
     if not rows["frame"]:
         res = ChunkResult.empty((w, h))
         res.analysed, res.analysed_t = np.asarray(analysed, np.int64), np.asarray(analysed_t)
