@@ -57,7 +57,9 @@ def timeline_chart(
             + " "
             + events["cue"]
             + " at "
-            + events["start"].map("{:.1f} s".format),
+            + events["start"].map("{:.1f} s".format)
+            + ", "
+            + events["status"],
         )
     else:
         data = events

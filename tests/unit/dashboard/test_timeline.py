@@ -55,7 +55,7 @@ def test_encodings():
     assert enc["description"]["field"] == "aria"
     assert d["resolve"]["scale"]["x"] == "shared"
     text = json.dumps(d)
-    assert "event k2 open_hands at 2.5 s" in text
+    assert "event k2 open_hands at 2.5 s, confirmed" in text
     assert len(d["vconcat"][0]["layer"]) == 2  # the bars and the cursor
 
 

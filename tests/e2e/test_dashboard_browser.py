@@ -1,0 +1,195 @@
+"""The dashboard in a real browser (Playwright + Debian's headless Chromium) on a real analysed sample.
+
+Open the session, click an event on the timeline, check the video's currentTime moved exactly to it,
+confirm it with the keyboard, reload, and see it still confirmed. Screenshots of every page go to the
+artifacts folder. No request may leave 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cuedetect.dashboard.demo import real_analysis, synthetic_analysis
+from cuedetect.paths import REPO_DIR
+from cuedetect.store import SessionStore
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, samples_dir, clips_dir) -> tuple[Path, int]:
+    """A data folder holding an analysed sample (and two small earlier sessions of the same trainee)."""
+    tmp = tmp_path_factory.mktemp("dash")
+    video = samples_dir / "standoff" / "standoff.mp4"
+    if not video.exists():  # the studio render is not there yet: a real two-person clip
+        video = clips_dir / "two_people_outdoors.mp4"
+    out = real_analysis(video, tmp / "analysis", fps=10.0)
+    data = tmp / "data"
+    data.mkdir()
+    with SessionStore.open(data / "cuedetect.sqlite") as store:
+        for i, date in enumerate(["2026-10-02", "2026-10-20"]):
+            earlier = synthetic_analysis(tmp / f"earlier{i}", seed=i + 10)
+            sid = store.import_analysis(earlier, trainee="Sam", scenario="warm-up", date=date).session_id
+            store.confirm(sid, store.current_events(sid)[i].key, "instructor")
+        sid = store.import_analysis(out, trainee="Sam", scenario="standoff", date="2026-11-28").session_id
+    return data, sid
+
+
+@pytest.fixture(scope="module")
+def server(store_dir):
+    data, _ = store_dir
+    port = free_port()
+    env = {**os.environ, "CUEDETECT_DATA_DIR": str(data)}
+    app = str(REPO_DIR / "dashboard.py")
+    cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+    log = open(data.parent / "streamlit.log", "wb")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(cmd, cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        log.close()
+        raise AssertionError((data.parent / "streamlit.log").read_text()[-2000:])
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    page = browser.new_page(viewport={"width": 1440, "height": 1800})
+    page.external = []
+    page.errors = []
+    page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            or page.external.append(r.url))  # fmt: skip
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    assert page.external == [], page.external
+    page.close()
+
+
+def wait_app(page) -> None:
+    page.wait_for_selector('[data-testid="stApp"]', timeout=30000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
+    time.sleep(0.5)
+
+
+def bar(page, key: str):
+    return page.locator(f'path[aria-label^="event {key} "]')
+
+
+def video_time(page) -> float:
+    return float(page.locator("video").evaluate("v => v.currentTime"))
+
+
+def test_click_event_seeks_confirm_survives_reload(page, server, store_dir, artifacts_dir):
+    data, sid = store_dir
+    with SessionStore.open(data / "cuedetect.sqlite") as store:
+        events = store.current_events(sid)
+    assert len(events) >= 2, "the analysed sample should have events"
+    # an event whose start is not a whole second shows that the seek is exact (st.video floors)
+    target = next((e for e in events[1:] if e.start % 1 > 0.05), events[1])
+    page.goto(f"{server}/?page=review&session={sid}")
+    page.wait_for_selector("video", timeout=30000)
+    bar(page, target.key).wait_for(timeout=30000)
+    wait_app(page)
+    page.locator("video").evaluate("v => new Promise(r => v.readyState >= 1 ? r() : v.onloadedmetadata = r)")
+    bar(page, target.key).click()
+    deadline = time.time() + 10
+    while time.time() < deadline and abs(video_time(page) - target.start) > 0.05:
+        time.sleep(0.2)
+    assert video_time(page) == pytest.approx(target.start, abs=0.05)
+    wait_app(page)
+    page.screenshot(path=str(artifacts_dir / "dashboard_review_seek.png"), full_page=True)
+    # Y confirms the selected event (Streamlit's own button shortcut)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("y")
+    page.get_by_text("confirm: confirmed").wait_for(timeout=15000)
+    page.reload()
+    bar(page, target.key).wait_for(timeout=30000)
+    assert bar(page, target.key).get_attribute("aria-label").endswith(", confirmed")
+    with SessionStore.open(data / "cuedetect.sqlite") as store:
+        assert {e.key: e.status for e in store.current_events(sid)}[target.key] == "confirmed"
+    assert page.errors == [], page.errors
+
+
+def test_keyboard_next_and_take_moment(page, server, store_dir):
+    data, sid = store_dir
+    with SessionStore.open(data / "cuedetect.sqlite") as store:
+        first = store.current_events(sid)[0]
+    page.goto(f"{server}/?page=review&session={sid}")
+    page.wait_for_selector("video", timeout=30000)
+    wait_app(page)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("n")  # the first event
+    deadline = time.time() + 10
+    while time.time() < deadline and abs(video_time(page) - first.start) > 0.05:
+        time.sleep(0.2)
+    assert video_time(page) == pytest.approx(first.start, abs=0.05)
+    page.locator("video").evaluate("v => { v.currentTime = 3.37; }")
+    time.sleep(0.3)
+    page.keyboard.press("m")  # take the current moment
+    page.get_by_text("current moment: 3.37 s").wait_for(timeout=15000)
+    page.get_by_text("Add an event at the current moment (3.4 s)").wait_for(timeout=15000)
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("library", "/?page=library"),
+        ("review", "/?page=review"),
+        ("progress", "/?page=progress"),
+        ("settings", "/?page=settings"),
+        ("trainee_mode", "/?page=library&mode=trainee"),
+    ],
+)
+def test_screenshots_of_every_page(page, server, artifacts_dir, name, path):
+    page.goto(server + path)
+    wait_app(page)
+    if name in ("review",):
+        page.wait_for_selector("video", timeout=30000)
+        page.locator('path[aria-label^="event "]').first.wait_for(timeout=30000)
+    if name == "progress":
+        page.locator('path[aria-label*="session"]').first.wait_for(state="attached", timeout=30000)
+    time.sleep(1.0)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(artifacts_dir / f"dashboard_{name}.png"), full_page=True)
+    assert page.errors == [], page.errors
