@@ -31,6 +31,11 @@ def _mid(p: np.ndarray, a: str, b: str) -> np.ndarray:
     return 0.5 * (p[:, I[a]] + p[:, I[b]])
 
 
+def _left_is_higher(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Which arm is "hi": the higher wrist; a missing wrist is never the higher one (unless both are)."""
+    return np.nan_to_num(left, nan=-np.inf) >= np.nan_to_num(right, nan=-np.inf)
+
+
 def rolling_median(x: np.ndarray, k: int) -> np.ndarray:
     """Centred running median over k samples, ignoring NaN (NaN only where the whole window is)."""
     if k <= 1 or len(x) == 0:
@@ -95,7 +100,7 @@ def image_features(
         arms[side] = a
     # Order the arms by wrist height: "hi" is the higher wrist. This makes the features mirror-invariant
     # while keeping each arm's numbers together.
-    left_hi = ~(arms["right"]["wr_above_sh"] > arms["left"]["wr_above_sh"])
+    left_hi = _left_is_higher(arms["left"]["wr_above_sh"], arms["right"]["wr_above_sh"])
     for key in arms["left"]:
         lv, rv = arms["left"][key], arms["right"][key]
         f[f"hi_{key}"] = np.where(left_hi, lv, rv)
@@ -155,7 +160,7 @@ def world_features(world: np.ndarray) -> dict[str, np.ndarray]:
                 "w_el_out": sgn * ((e - centre) * right).sum(-1) / torso,
                 "w_wr_to_opp_el": _norm(wr - w[:, I[f"{other}_elbow"]]) / torso,
             }
-    left_hi = ~(per["right"]["w_wr_up"] > per["left"]["w_wr_up"])
+    left_hi = _left_is_higher(per["left"]["w_wr_up"], per["right"]["w_wr_up"])
     for key in per["left"]:
         f[f"hi_{key}"] = np.where(left_hi, per["left"][key], per["right"][key])
         f[f"lo_{key}"] = np.where(left_hi, per["right"][key], per["left"][key])

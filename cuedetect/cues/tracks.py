@@ -13,6 +13,7 @@ from cuedetect.landmarks import NUM_LANDMARKS
 # Column names that different writers may use for MediaPipe's world landmarks and the floor position.
 _WORLD_PREFIXES = (("wx", "wy", "wz"), ("world_x", "world_y", "world_z"), ("X", "Y", "Z"))
 _FLOOR_COLS = (
+    ("floor_x_m", "floor_y_m"),
     ("floor_x", "floor_y"),
     ("floor_x", "floor_z"),
     ("floor_X", "floor_Y"),

@@ -19,13 +19,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cuedetect.cues.augment import augment
+from cuedetect.cues.augment import augment, mediapipe_like
 from cuedetect.cues.catalogue import CLASSIFIER_CUES
 from cuedetect.cues.features import build_features
 from cuedetect.cues.labels import frame_labels, match_persons
 from cuedetect.cues.tracks import PersonTrack, tracks_from_poses
 from cuedetect.errors import InputError
 from cuedetect.landmarks import LANDMARK_NAMES, NUM_LANDMARKS
+
+SIMULATED = ("synthetic", "studio-sim")  # exact landmarks: degraded like MediaPipe's before training
 
 
 @dataclass
@@ -252,6 +254,8 @@ def dataset(clips: list[Clip], n_aug: int, seed: int = 0) -> tuple[pd.DataFrame,
     Xs, Ys, G = [], [], []
     for clip in clips:
         versions = [clip.tracks] + [augment(clip.tracks, rng, clip.aspect) for _ in range(n_aug)]
+        if clip.source in SIMULATED:
+            versions = [mediapipe_like(v, rng) for v in versions]
         for tr in versions:
             f, y, keep = clip_rows(clip, tr)
             Xs.append(f[keep])

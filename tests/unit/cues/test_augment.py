@@ -49,3 +49,30 @@ def test_augment_is_deterministic_for_a_seed(seed: int) -> None:
     a = augment([tr], np.random.default_rng(seed), ASPECT)[0]
     b = augment([tr], np.random.default_rng(seed), ASPECT)[0]
     np.testing.assert_array_equal(a.xy, b.xy)
+
+
+def test_every_augmentation_keeps_every_person() -> None:
+    tracks = [posed_track(person=0), posed_track(person=1, pos=(1.5, 0.0))]
+    rng = np.random.default_rng(1)
+    from cuedetect.cues.augment import mediapipe_like
+
+    for out in (
+        mirror(tracks),
+        rotate_view(tracks, 10, ASPECT),
+        add_noise(tracks, rng, 0.02, ASPECT),
+        dropout(tracks, rng, 0.1, 0.1),
+        augment(tracks, rng, ASPECT),
+        mediapipe_like(tracks, rng),
+    ):
+        assert [t.person for t in out] == [0, 1]
+        assert all(len(a) == len(b) for a, b in zip(out, tracks, strict=True))
+
+
+def test_mediapipe_like_masks_low_visibility_image_points_but_keeps_world() -> None:
+    from cuedetect.cues.augment import mediapipe_like
+
+    tr = posed_track("behind", "behind", n=30)
+    (d,) = mediapipe_like([tr], np.random.default_rng(3))
+    low = d.vis < 0.5
+    assert low.any()
+    assert np.isnan(d.xy[low]).all() and np.isfinite(d.world[low]).all()
