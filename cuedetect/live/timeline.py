@@ -140,11 +140,15 @@ class CueTimeline:
         self.latest: WindowCues | None = None
         self.roles: dict[int, str] = {}
         self.windows = 0
+        self._events: list[dict[str, Any]] | None = None
+        self._strip: list[dict[str, Any]] | None = None
 
     def absorb(self, w: WindowCues, final: bool = False) -> None:
         """Take one window's answer; `final` commits everything up to its end (no more data comes)."""
         self.windows += 1
         self.latest = w
+        self._events = None
+        self._strip = None
         for p, r in w.roles.items():
             if r != "unknown" or p not in self.roles:
                 self.roles[p] = r
@@ -157,10 +161,12 @@ class CueTimeline:
         self._shown.append((w.end_t, active_at(w.events, w.end_t)))
 
     def events(self) -> list[dict[str, Any]]:
-        """The committed event log (what is stored for the session)."""
-        s = self.settings
-        mins = {c: s.min_duration(c) for c in BY_ID}
-        return runs_to_events(self._committed, s.merge_gap_s, mins)
+        """The committed event log (what is stored for the session); recomputed only after `absorb`."""
+        if self._events is None:
+            s = self.settings
+            mins = {c: s.min_duration(c) for c in BY_ID}
+            self._events = runs_to_events(self._committed, s.merge_gap_s, mins)
+        return list(self._events)
 
     def shown_events(self) -> list[dict[str, Any]]:
         """Events as the view showed them: each window's answer at its end is held until the next."""
@@ -180,9 +186,12 @@ class CueTimeline:
 
     def strip_events(self) -> list[dict[str, Any]]:
         """Committed events plus the newest window's provisional ones after the committed part."""
+        if self._strip is not None:
+            return self._strip
         out = self.events()
         if self.latest is not None:
             for e in self.latest.events:
                 if e["end"] > self.committed_until:
                     out.append({**e, "start": max(e["start"], self.committed_until), "provisional": True})
+        self._strip = out
         return out
