@@ -36,6 +36,39 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @user_errors
+    def detect(
+        analysis: Annotated[
+            Path, typer.Argument(help="An analysis folder (poses.parquet from `cuedetect analyze`).")
+        ],
+        role: Annotated[
+            list[str] | None, typer.Option(help="Override a role, e.g. --role 0=trainee --role 1=client.")
+        ] = None,
+        baseline: Annotated[
+            bool, typer.Option(help="Use the geometric baseline instead of the model.")
+        ] = False,
+    ) -> None:
+        """Find cue events in an analysed video; write ANALYSIS/events.json (roles guessed unless given)."""
+        from cuedetect.cues.detect import detect_from_folder
+
+        overrides = {}
+        for item in role or []:
+            pid, _, r = item.partition("=")
+            overrides[pid.strip()] = r.strip()
+        result = detect_from_folder(analysis, roles=overrides, model="baseline" if baseline else "auto")
+        typer.echo(
+            f"{len(result.events)} events ({result.detector}); roles: "
+            + ", ".join(f"{p['id']}={p['role']}" for p in result.persons)
+        )
+        for e in result.events:
+            other = f" -> {e.other}" if e.other is not None else ""
+            typer.echo(
+                f"{e.start:6.1f}-{e.end:6.1f} s  person {e.person}{other}  {e.cue:15s} "
+                f"{e.confidence:.2f}  {e.evidence}"
+            )
+        typer.echo(f"wrote {analysis / 'events.json'}")
+
+    @app.command()
+    @user_errors
     def train(
         data: Annotated[
             list[Path] | None,

@@ -131,3 +131,48 @@ def detect_cues(
 def write_events_json(path: str | os.PathLike[str], result: EventsResult, video: str) -> None:
     """Write `events.json` atomically."""
     write_json(path, result.to_json(video))
+
+
+def aspect_from_analysis(analysis: Mapping) -> float:
+    """Width / height of the analysed picture, from `analysis.json` (16:9 if it does not say)."""
+    size = analysis.get("working_size") or analysis.get("source_size")
+    if not size:
+        return 16 / 9
+    w, h = size
+    if int(analysis.get("rotation", 0)) % 180 == 90 and analysis.get("working_size") is None:
+        w, h = h, w
+    return float(w) / float(h)
+
+
+def detect_from_folder(
+    folder: Path,
+    settings: CueSettings | None = None,
+    *,
+    roles: Mapping | None = None,
+    model: CueClassifier | Literal["auto", "baseline"] = "auto",
+) -> EventsResult:
+    """Run `detect_cues` on an analysis folder and write `events.json` beside its inputs."""
+    import json
+
+    from cuedetect.errors import InputError
+
+    poses_path = Path(folder) / "poses.parquet"
+    if not poses_path.exists():
+        raise InputError(f"{poses_path} not found; run `cuedetect analyze VIDEO --out {folder}` first")
+    meta_path = Path(folder) / "analysis.json"
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    pairs_path = Path(folder) / "pairs.parquet"
+    poses = pd.read_parquet(poses_path)
+    pairs = pd.read_parquet(pairs_path) if pairs_path.exists() else None
+    result = detect_cues(
+        poses,
+        pairs,
+        settings,
+        aspect=aspect_from_analysis(meta),
+        model=model,
+        roles=roles,
+        duration=meta.get("duration_s"),
+    )
+    video = Path(meta.get("source", "video")).name
+    write_events_json(Path(folder) / "events.json", result, video)
+    return result

@@ -1,0 +1,97 @@
+"""Cue detection end to end: analysis folder -> events.json; train -> model files; evaluate -> scores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cuedetect.cli import app
+from cuedetect.cues.catalogue import CUE_IDS
+from cuedetect.cues.synthetic import make_clip
+
+runner = CliRunner()
+
+
+def _analysis_folder(folder: Path, seed: int, with_gt: bool = False) -> dict:
+    c = make_clip(seed, duration=12.0)
+    folder.mkdir(parents=True)
+    c.poses.to_parquet(folder / "poses.parquet")
+    c.pairs.to_parquet(folder / "pairs.parquet")
+    w, h = c.gt["size"]
+    (folder / "analysis.json").write_text(
+        json.dumps({"source": f"/x/{c.name}.mp4", "duration_s": 12.0, "source_size": [w, h]})
+    )
+    if with_gt:
+        (folder / "gt.json").write_text(json.dumps(c.gt))
+    return c.gt
+
+
+def test_detect_writes_events_json_with_the_contract(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CUEDETECT_MODELS_DIR", str(tmp_path / "no-models"))  # the baseline path
+    _analysis_folder(tmp_path / "a", 21)
+    res = runner.invoke(app, ["detect", str(tmp_path / "a"), "--role", "0=client"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "a" / "events.json").read_text())
+    assert set(doc) >= {"video", "duration", "persons", "events", "summary"}
+    assert doc["video"] == "synthetic_21.mp4" and doc["duration"] == 12.0
+    assert doc["persons"] == [{"id": 0, "role": "client"}, {"id": 1, "role": "trainee"}]
+    assert doc["events"], "a synthetic role-play always has cues"
+    for e in doc["events"]:
+        assert set(e) == {"cue", "person", "other", "start", "end", "confidence", "evidence"}
+        assert e["cue"] in CUE_IDS and 0 <= e["start"] <= e["end"] and 0 < e["confidence"] <= 1
+        assert (e["other"] is not None) == (e["cue"] in ("rapid_approach", "too_close"))
+        assert " for " in e["evidence"]
+    assert doc["summary"]["trainee"]["person"] == 1
+
+
+def test_detect_without_poses_is_a_one_line_error(tmp_path) -> None:
+    res = runner.invoke(app, ["detect", str(tmp_path)])
+    assert res.exit_code == 2 and "poses.parquet" in res.output
+
+
+def test_train_then_evaluate(tmp_path) -> None:
+    data = tmp_path / "corpus"
+    for k in range(3):
+        _analysis_folder(data / f"clip_{k}", 300 + k, with_gt=True)
+    model = tmp_path / "model"
+    res = runner.invoke(
+        app,
+        [
+            "train",
+            str(data),
+            "--synthetic",
+            "1",
+            "--folds",
+            "2",
+            "--augment",
+            "0",
+            "--iterations",
+            "10",
+            "--out",
+            str(model),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert {p.name for p in model.iterdir()} >= {
+        "cue_classifier.skops",
+        "cue_classifier.json",
+        "cue_classifier.skops.sha256",
+        "model_card.md",
+    }
+    card = (model / "model_card.md").read_text()
+    assert "grouped 2-fold" in card and "`pointing`" in card and "cuedetect train" in card
+    res = runner.invoke(
+        app, ["evaluate", str(data), "--model", str(model), "--json", str(tmp_path / "s.json")]
+    )
+    assert res.exit_code == 0, res.output
+    scores = json.loads((tmp_path / "s.json").read_text())
+    assert scores["clips"] == 3 and 0.0 <= scores["macro_event_f1"] <= 1.0
+    assert scores["per_cue"]["too_close"]["event"]["f1"] >= 0.0
+
+
+def test_cues_lists_the_catalogue() -> None:
+    res = runner.invoke(app, ["cues"])
+    assert res.exit_code == 0
+    assert all(c in res.output for c in CUE_IDS) and "1.0 m" in res.output
