@@ -333,6 +333,7 @@ def _normal(pitch: float, roll: float) -> np.ndarray:
 class _Floor:
     x: np.ndarray  # pitch, roll (radians), log camera height, log scale of each person
     cov: np.ndarray  # its posterior covariance (Laplace approximation)
+    feet_seen: bool = True  # False: nothing informed the camera height
 
 
 def _vertical_angle(n: np.ndarray, ray: np.ndarray, axis: np.ndarray) -> np.ndarray:
@@ -429,7 +430,7 @@ def _fit_floor(
         for key in sig:
             res = (feet_res if key[0] == "feet" else up_res)(x, key[1])
             sig[key] = max(0.005, 1.4826 * float(np.median(np.abs(res - np.median(res)))))
-    return _Floor(x, np.linalg.pinv(fit.jac.T @ fit.jac))
+    return _Floor(x, np.linalg.pinv(fit.jac.T @ fit.jac), bool(feet) or known_h is not None)
 
 
 def estimate_floor(
@@ -478,6 +479,7 @@ def estimate_floor(
     for s in range(S + 1):  # draw 0 is the estimate, the others come from its posterior
         x = fl.x if s == 0 else rng.multivariate_normal(fl.x, fl.cov)
         n, cam_h, f, scale = _normal(x[0], x[1]), math.exp(x[2]), f_nom * math.exp(x[3]), np.exp(x[4 : 4 + P])
+        cam_h = cam_h if fl.feet_seen else math.nan
         # Floor frame: origin under the camera, x along the camera's right, y forward.
         ex = np.array([1.0, 0.0, 0.0]) - n[0] * n
         ex /= np.linalg.norm(ex)
@@ -531,11 +533,13 @@ def _finish(
         tracks[k] = FloorTrack(
             k, np.asarray(tr.frame), np.asarray(tr.t, np.float64), sm[0], sd, jitter, sm[1:]
         )
-    rest = cams[1:]
+    with warnings.catch_warnings():  # all-NaN heights when nobody's feet were seen
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sd = np.nanstd(cams[1:], axis=0) if len(cams) > 1 else np.zeros(4)
     camera = CameraEstimate(
-        fov_deg=float(cams[0, 0]), fov_sd_deg=float(np.nanstd(rest[:, 0])), pitch_deg=float(cams[0, 1]),
-        pitch_sd_deg=float(np.nanstd(rest[:, 1])), roll_deg=float(cams[0, 2]), height_m=float(cams[0, 3]),
-        height_sd_m=float(np.nanstd(rest[:, 3])),
+        fov_deg=float(cams[0, 0]), fov_sd_deg=float(sd[0]), pitch_deg=float(cams[0, 1]),
+        pitch_sd_deg=float(sd[1]), roll_deg=float(cams[0, 2]), height_m=float(cams[0, 3]),
+        height_sd_m=float(sd[3]),
     )  # fmt: skip
     return FloorEstimate(tracks, camera, statures)
 

@@ -279,3 +279,21 @@ def test_both_world_landmark_conventions(along_ray) -> None:
     assert mae_distance(right, true_d) < 0.1
     assert mae_distance(wrong, true_d) < 0.2
     assert right.camera.pitch_deg == pytest.approx(10.0, abs=2.0)
+
+
+def test_no_people_or_nobody_seen_gives_empty_or_missing_results() -> None:
+    empty = estimate_floor([], (640, 480), options=FloorOptions(n_samples=4))
+    assert empty.tracks == {} and pair_distances(empty) == []
+    assert math.isnan(empty.camera.height_m)
+    n = 10
+    ghost = PersonTrack(
+        3,
+        np.arange(n),
+        np.arange(n) / 15,
+        np.full((n, 33, 2), np.nan),
+        np.zeros((n, 33)),
+        np.full((n, 33, 3), np.nan),
+    )
+    est = estimate_floor([ghost], (640, 480), options=FloorOptions(n_samples=4))
+    assert np.isnan(est.tracks[3].xy_m).all() and pair_distances(est) == []
+    assert est.camera.fov_deg == pytest.approx(65.0)
