@@ -104,6 +104,7 @@ class LiveSession:
         self.last_t = 0.0
         self.first_size: tuple[int, int] | None = None
         self._ready = threading.Event()
+        self.started = threading.Event()  # set once the engine is loaded and capture runs
         self._thread = threading.Thread(target=self._capture, name="live-capture", daemon=True)
 
     def __enter__(self) -> LiveSession:
@@ -156,6 +157,7 @@ class LiveSession:
         # not wait for it.
         with LiveEngine(self.options.engine, tuple(self.source.size)) as engine:  # type: ignore[arg-type]
             self._thread.start()
+            self.started.set()
             self._ready.wait()
             if self.first_size is None:
                 raise CuedetectError(self.fault or f"{self.source.name} gave no frames; nothing was recorded")

@@ -1,0 +1,152 @@
+"""The live view inside the dashboard: the trainee's browser camera, cues as they happen, then review.
+
+For the dashboard engineer: call `render_live_page()` from a page of `dashboard.py`:
+
+    from cuedetect.live.dashboard_page import render_live_page
+    render_live_page(store_path=None, review_url="?page=review&session={session_id}")
+
+The page captures the camera with getUserMedia inside a component iframe (Streamlit allows `camera` in
+component iframes), posts ~15 JPEG frames/s to a `LiveServer` on 127.0.0.1 (one per Streamlit server
+process, kept in `st.session_state`), and draws the overlay it gets back. Stopping stores the session
+and starts the full-quality analysis in the background, like `cuedetect live`. getUserMedia needs a
+secure context: open the dashboard as http://localhost or http://127.0.0.1 (or over https).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+PAGE_FPS = 15
+CAPTURE_SIZE = (640, 480)
+
+_HTML = """<!doctype html>
+<html><head><meta charset="utf-8"><style>
+ body { margin: 0; font: 14px sans-serif; background: #111; color: #eee; }
+ #view { width: 100%; max-width: __W__px; display: block; background: #000; }
+ #bar { padding: 6px; } button { font-size: 14px; margin-right: 8px; }
+</style></head><body>
+<div id="bar"><button id="start">Start camera</button><button id="stop" disabled>Stop and store</button>
+<span id="msg">Camera off.</span></div>
+<canvas id="view" width="__W__" height="__H__"></canvas>
+<video id="cam" playsinline muted style="display:none"></video>
+<script>
+const SERVER = "http://127.0.0.1:__PORT__", FPS = __FPS__, W = __W__, H = __H__;
+const cam = document.getElementById("cam"), view = document.getElementById("view");
+const msg = document.getElementById("msg"), ctx = view.getContext("2d");
+const grab = document.createElement("canvas"); grab.width = W; grab.height = H;
+let running = false, busy = false, stream = null, sent = 0;
+function say(text) { msg.textContent = text; }
+async function start() {
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({video: {width: W, height: H}, audio: false});
+  } catch (e) {
+    const why = {NotFoundError: "no camera found: is one plugged in?",
+                 NotAllowedError: "camera permission was refused: allow it in the browser",
+                 NotReadableError: "the camera is busy in another program: close it and retry"}[e.name];
+    say("Camera problem: " + (why || e.name + " " + e.message)); return;
+  }
+  cam.srcObject = stream; await cam.play(); running = true;
+  document.getElementById("start").disabled = true; document.getElementById("stop").disabled = false;
+  stream.getVideoTracks()[0].addEventListener("ended", () => { say("Camera unplugged: stopping."); stop(); });
+  setInterval(tick, 1000 / FPS);
+}
+function tick() {
+  if (!running || busy || cam.readyState < 2) return;   // never queue frames: skip while one is out
+  busy = true;
+  grab.getContext("2d").drawImage(cam, 0, 0, W, H);
+  grab.toBlob(async (blob) => {
+    try {
+      const r = await fetch(SERVER + "/frame?t=" + performance.now(), {method: "POST", body: blob});
+      sent++;
+      if (r.status === 200) {
+        const img = await createImageBitmap(await r.blob()); ctx.drawImage(img, 0, 0, W, H);
+        say("Live: " + sent + " frames sent.");
+      } else { ctx.drawImage(grab, 0, 0); say("Starting (loading the pose model)..."); }
+    } catch (e) { say("Lost the live server: " + e); running = false; }
+    busy = false;
+  }, "image/jpeg", 0.8);
+}
+async function stop() {
+  running = false; if (stream) stream.getTracks().forEach(t => t.stop());
+  document.getElementById("stop").disabled = true;
+  try { await fetch(SERVER + "/stop", {method: "POST"}); } catch (e) {}
+  say("Stopped: storing the session...");
+}
+document.getElementById("start").onclick = start;
+document.getElementById("stop").onclick = stop;
+</script></body></html>"""
+
+
+def live_page_html(port: int, fps: int = PAGE_FPS, size: tuple[int, int] = CAPTURE_SIZE) -> str:
+    """The component page: camera capture, frame posting to 127.0.0.1:`port`, overlay drawing."""
+    w, h = size
+    return (
+        _HTML.replace("__PORT__", str(int(port)))
+        .replace("__FPS__", str(int(fps)))
+        .replace("__W__", str(int(w)))
+        .replace("__H__", str(int(h)))
+    )
+
+
+def status_lines(status: dict[str, Any], review_url: str | None) -> list[str]:
+    """What the page says about the session (pure, for tests)."""
+    state = status.get("state", "starting")
+    if state == "failed":
+        return [f"The live session failed: {status.get('error')}"]
+    if state != "stored":
+        fps, lat = status.get("fps"), status.get("latency_ms")
+        return [
+            f"Live: {fps or 0:.1f} fps, latency {lat if lat is not None else '-'} ms, "
+            f"{status.get('dropped', 0)} frames dropped"
+        ]
+    lines = [
+        f"Stored: {status.get('events', 0)} cue events seen live; the full-quality analysis runs in "
+        "the background."
+    ]
+    if status.get("fault"):
+        lines.append(f"Camera problem: {status['fault']} (the recording up to then is kept).")
+    sid = status.get("session_id")
+    if sid is not None:
+        lines.append(
+            f"Session {sid}"
+            + (f": [open it in the review page]({review_url.format(session_id=sid)})" if review_url else "")
+        )
+    return lines
+
+
+def render_live_page(
+    store_path: Path | None = None,
+    record_dir: Path | None = None,
+    review_url: str | None = None,
+    st: Any = None,
+) -> None:
+    """Draw the live page (call inside a Streamlit script)."""
+    if st is None:
+        import streamlit as st
+    from streamlit.components.v1 import html
+
+    from cuedetect.live.browser import LiveServer, default_options
+
+    st.header("Live practice")
+    st.caption(
+        "Practise in front of the camera: skeletons, distance and cues appear as they happen "
+        "(escalation red, de-escalation blue). Stop to store the session for review."
+    )
+    server: LiveServer | None = st.session_state.get("cuedetect_live_server")
+    if server is None or server.status.get("state") in ("stored", "failed"):
+        if server is not None:
+            for line in status_lines(server.status, review_url):
+                st.markdown(line)
+        if st.button("New live session", type="primary"):
+            server = LiveServer(default_options(record_dir, store_path), CAPTURE_SIZE).start()
+            st.session_state["cuedetect_live_server"] = server
+            st.rerun()
+        return
+    html(live_page_html(server.port), height=CAPTURE_SIZE[1] + 60)
+    for line in status_lines(server.status, review_url):
+        st.markdown(line)
+    if st.button("Refresh status"):
+        st.rerun()
+    st.code(json.dumps(server.status, default=str), language="json")
