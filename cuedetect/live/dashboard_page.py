@@ -121,8 +121,17 @@ def render_live_page(
     record_dir: Path | None = None,
     review_url: str | None = None,
     st: Any = None,
+    full_analysis: bool = True,
 ) -> None:
-    """Draw the live page (call inside a Streamlit script)."""
+    """Draw the live page (call inside a Streamlit script).
+
+    Args:
+        store_path: the session store (default data_dir()/cuedetect.sqlite).
+        record_dir: where recordings go (default data_dir()/live).
+        review_url: a link to the review page, with `{session_id}` to fill in.
+        st: the streamlit module (injectable for tests).
+        full_analysis: start the full-quality analysis in the background after a session.
+    """
     if st is None:
         import streamlit as st
     from streamlit.components.v1 import html
@@ -140,7 +149,9 @@ def render_live_page(
             for line in status_lines(server.status, review_url):
                 st.markdown(line)
         if st.button("New live session", type="primary"):
-            server = LiveServer(default_options(record_dir, store_path), CAPTURE_SIZE).start()
+            options = default_options(record_dir, store_path)
+            options.full_analysis = full_analysis
+            server = LiveServer(options, CAPTURE_SIZE).start()
             st.session_state["cuedetect_live_server"] = server
             st.rerun()
         return

@@ -1,0 +1,92 @@
+"""The live page in a real Streamlit app and headless Chromium with a fake camera: start, see the overlay,
+stop, and find the session stored."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+]
+APP = """
+from pathlib import Path
+from cuedetect.live.dashboard_page import render_live_page
+render_live_page(store_path=Path({store!r}), record_dir=Path({rec!r}), review_url="?session={{session_id}}",
+                 full_analysis=False)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_live_page_with_a_fake_camera(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    store, rec = tmp_path / "s.sqlite", tmp_path / "rec"
+    app = tmp_path / "app.py"
+    app.write_text(APP.format(store=str(store), rec=str(rec)))
+    port = _free_port()
+    env = {**os.environ, "CUEDETECT_DATA_DIR": str(tmp_path / "data"), "GLOG_minloglevel": "2"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            for _ in range(100):
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/", timeout=5000)
+                    break
+                except Exception:
+                    time.sleep(0.3)
+            page.get_by_role("button", name="New live session").click(timeout=60000)
+            frame = page.frame_locator("iframe").first
+            frame.get_by_role("button", name="Start camera").click(timeout=60000)
+            frame.locator("#msg").filter(has_text="Live:").wait_for(timeout=90000)  # overlays came back
+            time.sleep(2.0)
+            frame.get_by_role("button", name="Stop and store").click()
+            deadline = time.monotonic() + 120
+            while not list(rec.glob("live-*/live/events.json")) and time.monotonic() < deadline:
+                time.sleep(0.5)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    (folder,) = rec.glob("live-*")
+    from cuedetect.pose.sources import probe_video
+    from cuedetect.store import SessionStore, StoreOptions
+
+    assert probe_video(folder / "recording.mp4").frame_count >= 10
+    with SessionStore.create_from_options(StoreOptions(path=store)) as st:
+        assert len(st.sessions()) == 1
