@@ -29,6 +29,31 @@ _NOT_FEATURES = {
     "w_feet_z",
     "w_torso_m",
 }
+_RELATIVE = (
+    "w_lean",
+    "torso_tilt",
+    "tilt_toward_other",
+    "nose_toward_other",
+    "hi_w_reach",
+    "hi_reach",
+    "hi_w_wr_fwd",
+    "lo_w_wr_fwd",
+    "hi_w_wr_up",
+    "lo_w_wr_up",
+    "hi_wr_above_sh",
+    "lo_wr_above_sh",
+    "blade_angle",
+    "feet_along_other",
+    "w_stagger",
+    "shoulder_width",
+    "ankle_width",
+    "nose_above_sh",
+    "hi_w_elbow_angle",
+    "lo_w_elbow_angle",
+    "hi_w_el_out",
+    "lo_w_el_out",
+    "wrists_apart",
+)
 _SPREAD = ("hi_wr_above_sh", "lo_wr_above_sh", "hip_speed", "wrist_speed", "hi_reach")
 
 
@@ -192,7 +217,17 @@ def person_features(
         warnings.simplefilter("ignore", RuntimeWarning)
         mean = frame.rolling(**win).mean().add_prefix("m_")
         spread = frame[list(_SPREAD)].rolling(**win).std().add_prefix("s_")
-    out = pd.concat([frame, mean, spread], axis=1)
+        # Relative to the person's own usual posture (long centred median): cancels body, camera and
+        # pose-model biases, e.g. MediaPipe reporting half of a real forward lean.
+        k_rel = _frames(settings.baseline_window_s, fps)
+        rel = pd.DataFrame(
+            {
+                f"d_{c}": mean[f"m_{c}"].to_numpy() - rolling_median(mean[f"m_{c}"].to_numpy(), k_rel)
+                for c in _RELATIVE
+            },
+            index=frame.index,
+        )
+    out = pd.concat([frame, mean, spread, rel], axis=1)
     out.insert(0, "person", tr.person)
     out.insert(0, "t", tr.t)
     out.insert(0, "frame", tr.frame)

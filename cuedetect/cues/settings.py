@@ -24,6 +24,8 @@ class CueSettings:
     """Distance is median-smoothed over this window before the too_close rule."""
     window_s: float = 1.0
     """Sliding window for per-person features (mean and spread of each frame feature)."""
+    baseline_window_s: float = 20.0
+    """A person's usual posture is the running median of each feature over this long window."""
     pacing_window_s: float = 4.0
     """Window over which walking back and forth is measured for `pacing`."""
     on_threshold: float = 0.6

@@ -92,3 +92,14 @@ def test_nan_in_no_crash_out(frac: float, seed: int) -> None:
     f = build_features([tr], pd.DataFrame(), ASPECT, CueSettings())
     assert len(f) == 12
     assert not np.isinf(f[feature_columns()].to_numpy(float)).any()
+
+
+def test_relative_features_measure_change_from_the_usual_posture() -> None:
+    steady = build_features([posed_track(lean=0.3, n=40)], None, ASPECT)
+    assert steady["d_w_lean"].abs().max() < 1e-6  # always leaning = the usual posture
+    a = posed_track(n=60)
+    b = posed_track(lean=0.4, n=60)
+    mixed = a
+    mixed.xy[40:], mixed.world[40:] = b.xy[40:], b.world[40:]  # leans for the last 2 of 6 s
+    f = build_features([mixed], None, ASPECT)
+    assert f["d_w_lean"].iloc[55] > 15 and abs(f["d_w_lean"].iloc[10]) < 2

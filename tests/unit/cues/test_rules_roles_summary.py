@@ -72,3 +72,13 @@ def test_summary_counts_time_and_safe_distance() -> None:
     assert s["persons"]["0"]["cues"]["open_hands"] == {"count": 2, "seconds": 3.0}
     assert s["distance"]["min_m"] == 0.9 and s["distance"]["seconds_at_safe_distance"] == pytest.approx(4.0)
     assert s["trainee"] == {"person": 0, "seconds_open_hands": 3.0, "share_open_hands": 0.3}
+
+
+@pytest.mark.parametrize(
+    ("analysis", "aspect"),
+    [({"source_size": [1920, 1080]}, 16 / 9), ({"working_size": [360, 640]}, 0.5625), ({}, 16 / 9)],
+)
+def test_aspect_from_analysis(analysis, aspect) -> None:
+    from cuedetect.cues.detect import aspect_from_analysis
+
+    assert aspect_from_analysis(analysis) == pytest.approx(aspect)
