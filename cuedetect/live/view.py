@@ -54,7 +54,13 @@ def _label(
     scale: float = 0.5,
     color: tuple[int, int, int] = (255, 255, 255),
 ) -> None:
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 3, cv2.LINE_AA)
+    """Text on a darkened box, readable on any background."""
+    (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
+    x, y = org
+    h, w = img.shape[:2]
+    x0, y0, x1, y1 = max(x - 2, 0), max(y - th - 3, 0), min(x + tw + 2, w), min(y + base + 1, h)
+    if x1 > x0 and y1 > y0:
+        img[y0:y1, x0:x1] = (img[y0:y1, x0:x1] * 0.3).astype(np.uint8)
     cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, color, 1, cv2.LINE_AA)
 
 
@@ -136,7 +142,9 @@ def compose(rgb: np.ndarray, s: ViewState) -> np.ndarray:
         _LABEL.annotate(img, s.xy, s.ids, {p: r for p, r in s.roles.items() if r != "unknown"})
         _DIST.annotate(img, s.xy, s.ids, s.distances)
         _CUES.annotate(img, s.xy, s.ids, s.active)
-    _label(status_text(s), img, (8, 20), 0.55, (0, 0, 255) if s.recording else (255, 255, 255))
+    _label(status_text(s), img, (22, 20), 0.55)
+    if s.recording:  # a red recording dot
+        cv2.circle(img, (11, 15), 6, (0, 0, 255), -1, cv2.LINE_AA)
     legend_y = 40
     for kind in ("escalation", "de-escalation"):
         cv2.rectangle(img, (8, legend_y - 9), (18, legend_y + 1), KIND_COLOURS[kind], -1)
