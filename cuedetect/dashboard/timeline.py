@@ -3,12 +3,14 @@
 Top: one lane per person and cue, bars from start to end, colour = escalation / de-escalation / context,
 opacity = the model's confidence, outline = review status. Bottom: the pair distance with its uncertainty
 and the safe-distance band. Clicking a bar selects it (param `event`, field `key`); clicking the distance
-chart picks a moment (param `moment`, field `t`). Dragging/scrolling on the lanes zooms and pans both
+chart picks a moment (param `moment`, field `start`). Dragging/scrolling on the lanes zooms and pans both
 charts together (param `zoom`, bound to the x scale). Nothing is fetched from the internet: the data is
 inline and Streamlit bundles Vega.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -20,6 +22,7 @@ STATUS_STROKES = ["#ffffff", "#1f1f1f", "#b0b0b0"]
 EVENT_PARAM = "event"
 MOMENT_PARAM = "moment"
 ZOOM_PARAM = "zoom"
+SELECTED_PARAM = "selected_key"
 LANE_HEIGHT = 22
 # m:ss, with tenths when the ticks are closer than a second (short clips)
 TIME_LABEL = (
@@ -28,43 +31,30 @@ TIME_LABEL = (
 
 
 def timeline_chart(
-    events: pd.DataFrame,
     lanes: list[str],
-    distance: pd.DataFrame,
     duration: float,
     safe_m: float,
     too_close_m: float,
-    cursor_t: float | None = None,
-    selected: str | None = None,
+    max_distance_m: float | None = None,
     width: int = 760,
 ) -> alt.VConcatChart:
-    """The whole timeline: lanes above, distance below, sharing one zoomable time axis."""
+    """The whole timeline: lanes above, distance below, sharing one zoomable time axis.
+
+    The rows come from named datasets (`events`, `distance`, `cursor`) that `timeline_spec` fills, and the
+    selected bar from the variable param `selected_key`, so a click only patches the spec (`place`).
+    """
     domain = [0.0, max(float(duration), 0.1)]
     zoom = alt.selection_interval(name=ZOOM_PARAM, bind="scales", encodings=["x"])
     pick = alt.selection_point(name=EVENT_PARAM, fields=["key"], on="click", clear="dblclick")
+    chosen = alt.param(name=SELECTED_PARAM, value="")
     x = alt.X(
         "start:Q",
         title=None,
         scale=alt.Scale(domain=domain, nice=False),
         axis=alt.Axis(labels=False, ticks=False, title=None),
     )
-    if len(events):
-        # `aria` becomes each bar's aria-label: screen readers read it, and browser tests find bars by it.
-        data = events.assign(
-            selected=events["key"] == selected,
-            aria="event "
-            + events["key"]
-            + " "
-            + events["cue"]
-            + " at "
-            + events["start"].map("{:.1f} s".format)
-            + ", "
-            + events["status"],
-        )
-    else:
-        data = events
     bars = (
-        alt.Chart(data if len(data) else pd.DataFrame({"start": [], "end": [], "lane": []}))
+        alt.Chart(alt.NamedData(name="events"))
         .mark_bar(cornerRadius=3, height=LANE_HEIGHT - 6, strokeWidth=1.5)
         .encode(
             x=x,
@@ -82,7 +72,7 @@ def timeline_chart(
                 legend=alt.Legend(orient="top", title="review", direction="horizontal"),
             ),
             strokeDash=alt.condition("datum.status == 'rejected'", alt.value([3, 2]), alt.value([1, 0])),
-            strokeWidth=alt.condition("datum.selected", alt.value(3.5), alt.value(1.5)),
+            strokeWidth=alt.condition(f"datum.key == {SELECTED_PARAM}", alt.value(3.5), alt.value(1.5)),
             description=alt.Description("aria:N"),
             tooltip=[
                 alt.Tooltip("cue:N"),
@@ -93,14 +83,11 @@ def timeline_chart(
                 alt.Tooltip("status:N"),
             ],
         )
-        .add_params(pick, zoom)
+        .add_params(pick, zoom, chosen)
         .properties(height=max(LANE_HEIGHT * max(len(lanes), 1), 60), width=width)
     )
-    layers: list[alt.Chart] = [bars]
-    if cursor_t is not None:
-        layers.append(_cursor(cursor_t))
-    top = alt.layer(*layers)
-    bottom = distance_chart(distance, domain, safe_m, too_close_m, cursor_t, width)
+    top = alt.layer(bars, _cursor())
+    bottom = distance_chart(domain, safe_m, too_close_m, max_distance_m, width)
     return (
         alt.vconcat(top, bottom, spacing=6)
         .resolve_scale(x="shared", color="independent")
@@ -108,30 +95,70 @@ def timeline_chart(
     )
 
 
-def _cursor(t: float) -> alt.Chart:
+def _aria(row: dict) -> str:
+    """A bar's aria-label: screen readers read it, and browser tests find bars by it."""
+    return f"event {row['key']} {row['cue']} at {row['start']:.1f} s, {row['status']}"
+
+
+def timeline_spec(
+    events: pd.DataFrame,
+    lanes: list[str],
+    distance: pd.DataFrame,
+    duration: float,
+    safe_m: float,
+    too_close_m: float,
+    width: int = 760,
+) -> dict[str, Any]:
+    """The Vega-Lite spec with its data inline (built once per session state; see `place`)."""
+    max_m = float(distance["hi"].max()) if len(distance) else None
+    chart = timeline_chart(lanes, duration, safe_m, too_close_m, max_m, width)
+    spec = chart.to_dict(validate=False)  # validated in the unit tests; skipping it here saves ~0.2-1 s
+    records = events.to_dict("records")
+    for row in records:
+        row["aria"] = _aria(row)
+        if row.get("other") is not None and row["other"] != row["other"]:  # NaN from pandas
+            row["other"] = None
+    spec["datasets"] = {
+        **spec.get("datasets", {}),
+        "events": records,
+        "distance": distance.rename(columns={"t": "start"}).to_dict("records"),
+        "cursor": [],
+    }
+    return spec
+
+
+def place(spec: dict[str, Any], cursor_t: float | None, selected: str | None) -> dict[str, Any]:
+    """A copy of `spec` with the time cursor at `cursor_t` and the bar `selected` outlined."""
+    out = dict(spec)
+    out["datasets"] = {**spec["datasets"], "cursor": [] if cursor_t is None else [{"start": float(cursor_t)}]}
+    out["params"] = [
+        {**p, "value": selected or ""} if p.get("name") == SELECTED_PARAM else p
+        for p in spec.get("params", [])
+    ]
+    return out
+
+
+def _cursor() -> alt.Chart:
     return (
-        alt.Chart(pd.DataFrame({"start": [t]})).mark_rule(color="#3b6fd6", strokeWidth=2).encode(x="start:Q")
+        alt.Chart(alt.NamedData(name="cursor")).mark_rule(color="#3b6fd6", strokeWidth=2).encode(x="start:Q")
     )
 
 
 def distance_chart(
-    distance: pd.DataFrame,
-    domain: list[float],
-    safe_m: float,
-    too_close_m: float,
-    cursor_t: float | None,
-    width: int,
+    domain: list[float], safe_m: float, too_close_m: float, max_m: float | None, width: int
 ) -> alt.LayerChart:
-    """Pair distance (m) over time, shaded below the safe distance; click picks a moment (`moment`)."""
-    top_m = max(float(distance["hi"].max()) if len(distance) else 0.0, safe_m * 1.5, 2.0)
+    """Pair distance (m, dataset `distance`) over time, shaded below the safe distance; a click picks a
+    moment (`moment`). `max_m` is the largest distance shown, None when there is no distance."""
+    top_m = max(max_m or 0.0, safe_m * 1.5, 2.0)
     # The x scale is shared with the lanes (vconcat resolve), so zooming the lanes zooms this too.
     x = alt.X("start:Q", title="time (m:ss)", axis=alt.Axis(labelExpr=TIME_LABEL))
     y_scale = alt.Scale(domain=[0, round(top_m, 1)])
-    bands = pd.DataFrame(
-        {"lo": [0.0, too_close_m], "hi": [too_close_m, safe_m], "zone": ["too close", "below safe distance"]}
-    )
+    bands = [
+        {"lo": 0.0, "hi": too_close_m, "zone": "too close"},
+        {"lo": too_close_m, "hi": safe_m, "zone": "below safe distance"},
+    ]
     band = (
-        alt.Chart(bands)
+        alt.Chart(alt.Data(values=bands))
         .mark_rect(opacity=0.16)
         .encode(
             y=alt.Y("lo:Q", scale=y_scale, title="distance (m)"),
@@ -144,17 +171,16 @@ def distance_chart(
         )
     )
     safe_rule = (
-        alt.Chart(pd.DataFrame({"y": [safe_m]}))
+        alt.Chart(alt.Data(values=[{"y": safe_m}]))
         .mark_rule(strokeDash=[4, 3], color="#b07a1a")
         .encode(y=alt.Y("y:Q", scale=y_scale))
     )
     layers: list[alt.Chart] = [band, safe_rule]
-    if len(distance):
-        d = distance.rename(columns={"t": "start"})
+    if max_m is not None:
         moment = alt.selection_point(
             name=MOMENT_PARAM, fields=["start"], on="click", nearest=True, clear="dblclick"
         )
-        base = alt.Chart(d).encode(x=x)
+        base = alt.Chart(alt.NamedData(name="distance")).encode(x=x)
         layers += [
             base.mark_area(opacity=0.18, color="#3b6fd6").encode(
                 y=alt.Y("lo:Q", scale=y_scale), y2="hi:Q", detail="pair:N"
@@ -173,7 +199,8 @@ def distance_chart(
             .add_params(moment),
         ]
     else:
-        layers.append(alt.Chart(pd.DataFrame({"start": domain})).mark_point(opacity=0).encode(x=x))
-    if cursor_t is not None:
-        layers.append(_cursor(cursor_t).encode(x=x))
+        layers.append(
+            alt.Chart(alt.Data(values=[{"start": t} for t in domain])).mark_point(opacity=0).encode(x=x)
+        )
+    layers.append(_cursor().encode(x=x))
     return alt.layer(*layers).properties(height=110, width=width)

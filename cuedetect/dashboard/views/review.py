@@ -11,7 +11,7 @@ from cuedetect.dashboard import actions
 from cuedetect.dashboard.player import parse_key_event, player_bridge, trigger_value
 from cuedetect.dashboard.review_data import ReviewData, load_review
 from cuedetect.dashboard.seek import Seek, seek_from_selection, step_event
-from cuedetect.dashboard.timeline import EVENT_PARAM, MOMENT_PARAM, timeline_chart
+from cuedetect.dashboard.timeline import EVENT_PARAM, MOMENT_PARAM, place, timeline_spec
 from cuedetect.dashboard.views import review_panels
 from cuedetect.dashboard.views.app import Ctx, flash, go
 from cuedetect.errors import CuedetectError
@@ -148,7 +148,7 @@ def render(ctx: Ctx) -> None:
         _video(ctx, data)
     with right:
         _event_list(ctx, data)
-    _timeline(data)
+    _timeline(data, _cached_spec(str(ctx.store_path), sid, version, s.safe_distance_m, s.too_close_m))
     review_panels.tabs(ctx, data, _do)
 
 
@@ -217,25 +217,22 @@ def _event_list(ctx: Ctx, data: ReviewData) -> None:
     review_panels.event_actions(ctx, data, _do, _step, _select)
 
 
-def _timeline(data: ReviewData) -> None:
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _cached_spec(store_path: str, sid: int, version: tuple[Any, ...], safe_m: float, close_m: float) -> dict:
+    data = _cached_review(store_path, sid, version, safe_m, close_m)
+    return timeline_spec(data.frame, data.lanes, data.distance, data.session.duration, safe_m, close_m)
+
+
+def _timeline(data: ReviewData, spec: dict) -> None:
     s = st.session_state
     seek: Seek | None = s.get("seek")
-    chart = timeline_chart(
-        data.frame,
-        data.lanes,
-        data.distance,
-        data.session.duration,
-        data.distance_stats.get("safe_distance_m", 1.2),
-        data.distance_stats.get("too_close_m", 1.0),
-        cursor_t=seek.t if seek else None,
-        selected=s.get("event_pick"),
-    )
-    st.altair_chart(
-        chart,
+    modes = [EVENT_PARAM, MOMENT_PARAM] if len(data.distance) else [EVENT_PARAM]
+    st.vega_lite_chart(
+        place(spec, seek.t if seek else None, s.get("event_pick")),
         on_select=lambda: _on_timeline(data),
-        selection_mode=[EVENT_PARAM, MOMENT_PARAM] if len(data.distance) else [EVENT_PARAM],
+        selection_mode=modes,
         key="timeline",
-        width="stretch",
+        width="content",
     )
     st.caption(
         "Click an event (or the distance line) to play from there; drag to pan, scroll to zoom, "
