@@ -112,11 +112,11 @@ def make_scenario(
 ) -> dict:
     """One random two-person role-play as a scenario mapping (everything drawn, no ranges left).
 
-    The clip lasts `duration` seconds, by default drawn from 10 to 16 s.
+    The clip lasts `duration` seconds, by default drawn from 10 to 13 s.
     """
     rng = np.random.default_rng(seed)
     if duration is None:
-        duration = round(float(rng.uniform(10.0, 16.0)), 1)
+        duration = round(float(rng.uniform(10.0, 13.0)), 1)
     gap = float(rng.uniform(1.4, 2.4))
     centre_y = float(rng.uniform(0.9, 1.6))
     tilt = float(rng.uniform(-0.5, 0.5))

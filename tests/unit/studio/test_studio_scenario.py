@@ -79,7 +79,7 @@ def test_corpus_scenarios_are_reproducible_and_cover_every_cue():
     held, walks, paces = set(), 0, 0
     for seed in range(40):
         sc = make_scenario(seed)
-        assert 10 <= sc["video"]["duration"] <= 16
+        assert 10 <= sc["video"]["duration"] <= 13
         assert -40 <= sc["camera"]["azimuth_deg"] <= 40
         parse(sc)  # valid
         for person in sc["persons"]:
