@@ -27,6 +27,13 @@ def _cached_review(
         return load_review(store, sid, safe_m, close_m)
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _video_bytes(path: str, size: int, mtime: float) -> bytes:
+    """The video's bytes, read once per file version: st.video(path) reads the whole file on every rerun
+    (0.5-1 s for a 300 MB recording on this machine), which every click on the page would pay."""
+    return Path(path).read_bytes()
+
+
 def _version(store: Any, sid: int) -> tuple[Any, ...]:
     """Changes whenever the session's review log or analyses change (the cache key)."""
     return (len(store.review_log(sid)), tuple(a.id for a in store.analyses(sid)))
@@ -174,8 +181,15 @@ def _video(ctx: Ctx, data: ReviewData) -> None:
     path = data.annotated if (overlay and data.annotated) else (data.video or data.annotated)
     if path is None:
         st.warning("The recording is not on this computer any more (moved or deleted).")
-    else:
-        st.video(str(path), start_time=seek.whole_s if seek else 0)
+    elif path.suffix.lower() in (".avi", ".mkv"):
+        st.caption("Browsers cannot play this container: turn the skeleton overlay on (annotated.mp4).")
+    if path is not None:
+        stat = path.stat()
+        st.video(
+            _video_bytes(str(path), stat.st_size, stat.st_mtime),
+            format="video/webm" if path.suffix.lower() == ".webm" else "video/mp4",
+            start_time=seek.whole_s if seek else 0,
+        )
     player_bridge(
         seek, st.session_state.get("seek_nonce", 0), key="player_bridge", on_key=lambda: _on_key(ctx, data)
     )
