@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Timing is not what these properties are about: a shared 2-core machine can stall any example.
+settings.register_profile("cuedetect", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cuedetect")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_videos"
