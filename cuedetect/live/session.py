@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cuedetect.errors import CuedetectError
+from cuedetect.errors import CuedetectError, InputError
 from cuedetect.live.buffer import LatestSlot
 from cuedetect.live.engine import EngineOptions, FrameReport, LiveEngine
 from cuedetect.live.recorder import FragmentedRecorder
@@ -94,6 +94,10 @@ class LiveSession:
         while folder.exists():
             n += 1
             folder = root / f"live-{stamp}-{n}"
+        try:
+            folder.mkdir(parents=True)
+        except OSError as exc:
+            raise InputError(f"cannot record into {root}: {exc.strerror or exc}") from None
         self.folder = folder
         self.recording = folder / "recording.mp4"
         self.slot: LatestSlot[_Captured] = LatestSlot()
@@ -127,7 +131,6 @@ class LiveSession:
                 if self._stop.is_set():
                     break
                 if recorder is None:
-                    self.folder.mkdir(parents=True, exist_ok=True)
                     self.first_size = frame.size
                     recorder = FragmentedRecorder(self.recording, frame.size, self.options.source_fps)
                     recorder.open()
@@ -152,6 +155,13 @@ class LiveSession:
     # ----- processing loop ------------------------------------------------------------------------------
     def run(self) -> LiveResult:
         """Run until a stop condition, then store the session; returns what was left behind."""
+        try:
+            return self._run()
+        finally:
+            with contextlib.suppress(OSError):
+                self.folder.rmdir()  # only if nothing was recorded (the engine or source failed at once)
+
+    def _run(self) -> LiveResult:
         stop_reason = "end of source"
         # The engine (model, landmarkers, cue worker) starts before the capture, so the first frames do
         # not wait for it.

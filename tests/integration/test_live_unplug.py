@@ -173,9 +173,12 @@ def test_sigterm_stops_cleanly_and_stores(video: Path, tmp_path: Path) -> None:
         (["--video", "missing.mp4"], 2, "does not exist"),
         (["--camera", "0", "--url", "rtsp://x"], 2, "exactly one"),
         (["--video", "missing.mp4", "--duration", "-1"], 2, "--duration must be positive"),
+        (["--video", "CLIP", "--record-dir", "a-file"], 2, "cannot record into"),
     ],
 )
-def test_bad_sources_are_one_line_errors(tmp_path: Path, args, code, words) -> None:
+def test_bad_sources_are_one_line_errors(tmp_path: Path, clips_dir: Path, args, code, words) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    args = [str(clips_dir / "two_people_walking.mp4") if a == "CLIP" else a for a in args]
     cmd = [str(CUEDETECT), "live", "--no-window", "--record-dir", str(tmp_path), *args]
     proc = subprocess.run(
         cmd,
