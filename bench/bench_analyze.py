@@ -88,18 +88,32 @@ def model_alone(video: Path, fps: float, model: Path, max_frames: int = 150) -> 
         num_poses=2,
     )
     with quiet_native_logs(), vision.PoseLandmarker.create_from_options(opts) as lm:
-        found, spent = [], 0.0
+        found, spent, cpu = [], 0.0, 0.0
         for f in frames:
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=f.image)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             res = lm.detect_for_video(image, round(f.t * 1000))
             spent += time.perf_counter() - t
+            cpu += time.process_time() - c
             found.append(len(res.pose_landmarks))
     return {
         "ms_per_frame": 1000 * spent / len(frames),
+        "cpu_ms_per_frame": 1000 * cpu / len(frames),
         "mean_persons": float(np.mean(found)),
         "frames": len(frames),
     }
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the spawned workers)."""
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def res_persons_per_frame(res: dict) -> float:
+    return sum(p["frames_detected"] for p in res["persons"]) / max(res["analysed_frames"], 1)
 
 
 def main() -> None:
@@ -125,10 +139,12 @@ def main() -> None:
 
     out = Path(tempfile.mkdtemp(prefix="bench-analyze-")) / "out"
     try:
+        cpu0 = cpu_seconds()
         t = time.perf_counter()
         with quiet_native_logs():
             res = analyze(AnalyzeOptions(video, out, fps=args.fps, model=args.model, jobs=args.jobs))
         wall = time.perf_counter() - t
+        cpu = cpu_seconds() - cpu0
     finally:
         shutil.rmtree(out.parent, ignore_errors=True)
     n = res["analysed_frames"]
@@ -148,10 +164,26 @@ def main() -> None:
         f"{calls.get('search', 0) / n:.2f} full-frame searches per frame"
     )
     print("  stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in res["timings_s"].items()))
+    # Wall time depends on what else runs; CPU time much less. On an idle machine N processes ran
+    # 1.72x faster than one on 2 cores (FACTS.md), so that is the speed-up the estimate assumes.
+    speedup = min(args.jobs, os.cpu_count() or 1) * 0.86
+    idle_x = info.duration / (cpu / speedup)
+    loop_ms = 1000 * w["cpu_loop_s"] / n
+    steady_x = 1000 / loop_ms * speedup / args.fps
+    print(
+        f"  CPU time {cpu:.1f} s (all processes) = {1000 * cpu / n:.1f} ms per analysed frame; on an idle "
+        f"{args.jobs}-core machine that is about {idle_x:.2f}x real time for this clip"
+    )
+    print(
+        f"  of which the workers' frame loops: {loop_ms:.1f} ms CPU per frame (start-up "
+        f"{w['cpu_setup_s']:.1f} s CPU over all workers): a long recording would run at about "
+        f"{steady_x:.2f}x real time on an idle machine"
+    )
 
     alone = model_alone(video, args.fps, model)
     ms = alone["ms_per_frame"]
     floor_x = args.jobs * 1000 / ms / args.fps
+    cpu_ms = alone["cpu_ms_per_frame"]
     print(
         f"\npose model alone (VIDEO mode, num_poses=2, one core, {alone['frames']} frames): "
         f"{ms:.1f} ms/frame,"
@@ -160,6 +192,12 @@ def main() -> None:
     print(
         f"  => on {args.jobs} cores at {args.fps:g} fps the model alone allows {floor_x:.2f}x real time; "
         f"the pipeline reaches {info.duration / wall / floor_x:.0%} of that"
+    )
+    per_person = cpu_ms / max(alone["mean_persons"], 1e-9)
+    print(
+        f"  CPU time of the model alone: {cpu_ms:.1f} ms per frame ({per_person:.1f} ms per person found); "
+        f"the pipeline spends {1000 * cpu / n:.1f} ms per frame ({1000 * cpu / n / cpu_ms:.2f}x the model "
+        f"alone, finding {res_persons_per_frame(res):.2f} persons/frame)"
     )
 
 

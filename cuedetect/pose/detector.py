@@ -48,12 +48,15 @@ class PoseDetectorOptions:
         min_detection_confidence: person-detector threshold for the full-frame search (low finds more).
         min_presence: a pose whose body landmarks have a lower mean presence is dropped.
         margin: how far around a person's predicted box (in box widths/heights) their landmarker sees.
+        max_misses: after this many frames in a row without its person, a landmarker stops trying
+            (until the track is found again by the search, or ends).
     """
 
     model_path: Path
     max_persons: int = 4
-    detect_every: int = 10
-    detect_every_lost: int = 5
+    detect_every: int = 15
+    detect_every_lost: int = 6
+    max_misses: int = 2
     min_detection_confidence: float = 0.3
     min_presence: float = 0.5
     margin: float = 0.35
@@ -137,6 +140,7 @@ class _Slot:
     landmarker: Any
     last_ms: int = -1
     window: tuple[float, float, float, float] | None = None  # crop centre x, y, width, height (pixels)
+    misses: int = 0  # frames in a row its person was not found
 
     def stamp(self, ms: int) -> int:
         self.last_ms = max(ms, self.last_ms + 1)  # VIDEO mode needs strictly increasing timestamps
@@ -176,8 +180,7 @@ class MultiPersonPoseDetector:
         self._searchers.clear()
 
     def _searcher(self, num_poses: int) -> Any:
-        """An IMAGE-mode landmarker looking for at most `num_poses` people: each candidate the detector
-        proposes costs a landmark run, so look for no more people than there is room for."""
+        """An IMAGE-mode landmarker looking for at most `num_poses` people, made when first needed."""
         if num_poses not in self._searchers:
             with quiet_native_logs():
                 self._searchers[num_poses] = self._landmarker(video=False, num_poses=num_poses)
@@ -215,6 +218,7 @@ class MultiPersonPoseDetector:
             blank = np.zeros((64, 64, 3), np.uint8)  # nobody here: the landmarker forgets its last ROI
             self._run(slot.landmarker, blank, slot.stamp(ms - 1))
             slot.window = None
+            slot.misses = 0
             return slot
         self.created += 1
         with quiet_native_logs():
@@ -294,6 +298,8 @@ class MultiPersonPoseDetector:
                 self._release(self._slots.pop(tid))
         for tid, box in predicted.items():
             slot = self._slots.get(tid) or self._slots.setdefault(tid, self._acquire(ms))
+            if slot.misses >= self.options.max_misses:
+                continue  # gone for now: each try reruns its detector; the periodic search will look
             win = self._window(slot, box, (w, h))
             if win is None:
                 continue
@@ -301,6 +307,7 @@ class MultiPersonPoseDetector:
             crop = self._isolate(image, (x0, y0, x1, y1), box, [b for o, b in predicted.items() if o != tid])
             kp = self._run(slot.landmarker, crop, slot.stamp(ms), CropBox(x0, y0, x1 - x0, y1 - y0, w, h))
             self.calls["track"] += 1
+            slot.misses = 0 if len(kp) else slot.misses + 1
             out.extend(self._detection(image, kp[i], tid) for i in range(len(kp)))
         self._frames_since_search += 1
         every = self.options.detect_every_lost if lost or not predicted else self.options.detect_every
@@ -324,7 +331,7 @@ class MultiPersonPoseDetector:
                 for b in boxes:
                     x0, y0, x1, y1 = _pixel_box(b, (w, h), 0.05)
                     painted[y0:y1, x0:x1] = 127
-            kp = self._run(self._searcher(self.options.max_persons - len(boxes)), painted, None)
+            kp = self._run(self._searcher(self.options.max_persons), painted, None)
             self.calls["search"] += 1
             new = [
                 self._detection(image, kp[i], None)
@@ -378,6 +385,12 @@ class MultiPersonPoseDetector:
 
     def _stamp_base(self) -> int:
         return max([s.last_ms for s in [*self._slots.values(), *self._pool]], default=0)
+
+    def seen(self, ids: set[int]) -> None:
+        """Tracks found this frame (by any landmarker or the search): their landmarkers try again."""
+        for tid in ids:
+            if tid in self._slots:
+                self._slots[tid].misses = 0
 
     def assign(self, moves: Mapping[int, int]) -> None:
         """Hand landmarker `src` to track `dst` for each `src -> dst` (its person was matched to `dst`)."""
