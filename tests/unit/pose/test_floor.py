@@ -80,6 +80,7 @@ def person(
     px_noise: float = 1.5,
     world_noise: float = 0.01,
     along_ray: bool = True,
+    tilt_seen: float = 1.0,
 ) -> tuple[PersonTrack, np.ndarray]:
     """Project a standing skeleton walking along `path` (n, 2 floor metres); returns track and true hips."""
     yaw = math.radians(yaw_deg)
@@ -91,7 +92,9 @@ def person(
     # MediaPipe's world landmarks: hip-centred, an average-sized body (1.70 m) plus noise, seen along the
     # ray to the hips (or camera-aligned).
     mp = mediapipe_shaped(standing_skeleton(1.70)) @ rz.T
-    world = np.broadcast_to((mp - mp[HIPS].mean(axis=0)) @ cam.R.T, pts.shape).copy()
+    # `tilt_seen`: the share of the camera's pitch MediaPipe's 3D body shows (it sees less than there is)
+    seen = Cam(cam.height, cam.pitch_deg * tilt_seen, cam.fov_deg, cam.size)
+    world = np.broadcast_to((mp - mp[HIPS].mean(axis=0)) @ seen.R.T, pts.shape).copy()
     if along_ray:
         hip_xy = (cam.project(pts[:, HIPS].mean(axis=1)) - 0.5) * np.array(cam.size) / cam.f
         world = np.einsum("nji,nmj->nmi", ray_rotation(hip_xy), world)  # inverse rotation
@@ -297,3 +300,20 @@ def test_no_people_or_nobody_seen_gives_empty_or_missing_results() -> None:
     est = estimate_floor([ghost], (640, 480), options=FloorOptions(n_samples=4))
     assert np.isnan(est.tracks[3].xy_m).all() and pair_distances(est) == []
     assert est.camera.fov_deg == pytest.approx(65.0)
+
+
+def test_bodies_stood_upright_when_mediapipe_misses_the_tilt() -> None:
+    """A camera 30 deg down; the 3D bodies show a third of that tilt. Standing them upright fixes depth."""
+    cam = Cam(2.4, 30.0, 65.0)
+    rng = np.random.default_rng(5)
+    t = np.arange(150) / 15.0
+    a = np.stack([-0.8 + 0.2 * np.sin(t), 3.0 + 0.6 * np.sin(t / 2)], 1)
+    b = np.stack([0.9 + 0 * t, 4.0 - 0.6 * np.sin(t / 3)], 1)
+    ta, _ = person(cam, 0, 1.70, a, 90.0, rng, tilt_seen=0.3)
+    tb, hb = person(cam, 1, 1.70, b, -90.0, rng, tilt_seen=0.3)
+    err = {}
+    for upright in (False, True):
+        est = estimate_floor([ta, tb], cam.size, options=FloorOptions(n_samples=8, upright_bodies=upright))
+        err[upright] = np.median(np.linalg.norm(est.tracks[1].xy_m - hb, axis=1))
+    assert err[True] < 0.1
+    assert err[True] < 0.6 * err[False]
