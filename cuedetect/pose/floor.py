@@ -10,7 +10,8 @@
    image ray through the feet at a depth that body size gives up to each person's scale, so the floor's
    tilt, the camera height, the focal length and each person's stature are fitted together; upright
    bodies lean in the image with the camera's pitch and roll (the horizon cue). Priors keep each
-   unknown sensible when the video does not inform it (people who never move in depth).
+   unknown sensible when the video does not inform it (people who never move in depth). Then each 3D
+   body is stood upright on the fitted floor (MediaPipe under-reads the camera's tilt) and fitted again.
 3. **Floor coordinates.** The hip midpoint on the floor: origin under the camera, x to the camera's
    right, y forward. Positions are smoothed over time (running median, then mean).
 4. **Uncertainty.** Draws from the fit's posterior (Laplace approximation) are carried through to
