@@ -363,7 +363,7 @@ def _normal(pitch: float, roll: float) -> np.ndarray:
 
 @dataclass
 class _Floor:
-    x: np.ndarray  # pitch, roll (radians), log camera height, log scale of each person
+    x: np.ndarray  # pitch, roll (rad), log camera height, log focal ratio, log scales, leans (rad)
     cov: np.ndarray  # its posterior covariance (Laplace approximation)
     feet_seen: bool = True  # False: nothing informed the camera height
 
