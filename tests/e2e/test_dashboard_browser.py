@@ -39,7 +39,7 @@ def store_dir(tmp_path_factory, samples_dir, clips_dir) -> tuple[Path, int]:
     video = samples_dir / "standoff" / "standoff.mp4"
     if not video.exists():  # the studio render is not there yet: a real two-person clip
         video = clips_dir / "two_people_outdoors.mp4"
-    out = real_analysis(video, tmp / "analysis", fps=10.0)
+    out = real_analysis(video, tmp / "analysis", fps=8.0)
     data = tmp / "data"
     data.mkdir()
     with SessionStore.open(data / "cuedetect.sqlite") as store:
@@ -157,6 +157,7 @@ def test_keyboard_next_and_take_moment(page, server, store_dir):
         first = store.current_events(sid)[0]
     page.goto(f"{server}/?page=review&session={sid}")
     page.wait_for_selector("video", timeout=30000)
+    page.get_by_role("button", name="Next ▶").wait_for(timeout=30000)
     wait_app(page)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     page.keyboard.press("n")  # the first event
@@ -169,6 +170,38 @@ def test_keyboard_next_and_take_moment(page, server, store_dir):
     page.keyboard.press("m")  # take the current moment
     page.get_by_text("current moment: 3.37 s").wait_for(timeout=15000)
     page.get_by_text("Add an event at the current moment (3.4 s)").wait_for(timeout=15000)
+
+
+def test_typing_in_a_field_triggers_no_shortcut(page, server, store_dir):
+    data, sid = store_dir
+    with SessionStore.open(data / "cuedetect.sqlite") as store:
+        before = len(store.review_log(sid))
+    page.goto(f"{server}/?page=review&session={sid}")
+    page.get_by_role("button", name="Next ▶").wait_for(timeout=30000)
+    wait_app(page)
+    page.keyboard.press("n")  # select an event, so Y and X would act on it
+    page.get_by_role("button", name="✔ Confirm").and_(page.locator(":enabled")).wait_for(timeout=15000)
+    box = page.get_by_placeholder("what you noticed")
+    box.click()
+    box.type("yes, x marks the spot; keep calm")
+    time.sleep(1.5)
+    assert box.input_value() == "yes, x marks the spot; keep calm"
+    with SessionStore.open(data / "cuedetect.sqlite") as store:
+        assert len(store.review_log(sid)) == before
+
+
+def test_two_gigabyte_upload_is_refused_in_the_browser(page, server, store_dir, tmp_path):
+    """Streamlit's uploader refuses files over server.maxUploadSize before sending a byte."""
+    data, _ = store_dir
+    huge = tmp_path / "huge.mp4"
+    with open(huge, "wb") as fh:  # sparse: 2 GB long, no disk used
+        fh.truncate(2 * 1024**3)
+    page.goto(f"{server}/?page=library")
+    wait_app(page)
+    page.get_by_text("Add a recording").click()
+    page.locator('input[type="file"]').set_input_files(str(huge))
+    page.get_by_text("File must be 1.0GB or smaller.").wait_for(timeout=15000)
+    assert not (data / "recordings").exists() or not any((data / "recordings").iterdir())
 
 
 @pytest.mark.parametrize(
