@@ -204,6 +204,29 @@ def test_two_gigabyte_upload_is_refused_in_the_browser(page, server, store_dir, 
     assert not (data / "recordings").exists() or not any((data / "recordings").iterdir())
 
 
+def test_exports_download_from_the_page(page, server, store_dir, tmp_path):
+    data, sid = store_dir
+    page.goto(f"{server}/?page=review&session={sid}")
+    page.get_by_role("button", name="Next ▶").wait_for(timeout=30000)
+    wait_app(page)
+    page.get_by_role("tab", name="Exports").click()
+    got = {}
+    for fmt in ("CSV", "JSON", "EAF", "VTT", "BORIS", "HTML"):
+        with page.expect_download(timeout=30000) as info:
+            page.get_by_role("button", name=fmt, exact=True).click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        got[fmt] = path
+    assert {p.name for p in got.values()} >= {
+        f"session-{sid}.csv",
+        f"session-{sid}.html",
+        f"session-{sid}.eaf",
+    }
+    assert "cue" in got["CSV"].read_text().splitlines()[0]
+    assert "<html" in got["HTML"].read_text().lower() and "WEBVTT" in got["VTT"].read_text()
+    assert not list(data.glob("tmp/*"))  # the page's temporary export folders are gone
+
+
 @pytest.mark.parametrize(
     ("name", "path"),
     [
