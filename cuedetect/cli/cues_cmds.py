@@ -77,6 +77,12 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         synthetic: Annotated[int, typer.Option(help="Add this many stick-figure synthetic clips.")] = 0,
+        studio_sim: Annotated[
+            int, typer.Option(help="Add this many studio-choreography clips seen by a simulated pose model.")
+        ] = 0,
+        sim_cache: Annotated[
+            Path | None, typer.Option(help="Cache of simulated clips (default: models/.work/cues_sim).")
+        ] = None,
         out: Annotated[Path | None, typer.Option(help="Model folder (default: models/cues).")] = None,
         folds: Annotated[int, typer.Option(help="Grouped cross-validation folds (0: skip).")] = 4,
         augment: Annotated[int, typer.Option(help="Augmented copies per clip.")] = 2,
@@ -103,6 +109,11 @@ def register(app: typer.Typer) -> None:
                 clips += [c for c in discover(folder, use_poses=False) if c.source == "gt-joints"]
         if synthetic:
             clips += synthetic_clips(synthetic)
+        if studio_sim:
+            from cuedetect.cues.studio_sim import simulated_clips
+            from cuedetect.paths import models_dir
+
+            clips += simulated_clips(sim_cache or models_dir() / ".work" / "cues_sim", studio_sim)
         if not clips:
             raise InputError(
                 "no training clips: give folders with gt.json or reviewed sessions, or --synthetic N"

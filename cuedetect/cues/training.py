@@ -248,7 +248,20 @@ def clip_rows(
     return feats, Y, keep
 
 
-def dataset(clips: list[Clip], n_aug: int, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def _thin(feats: pd.DataFrame, max_rate: float) -> np.ndarray:
+    """Keep about `max_rate` rows per second per person (neighbouring frames add little but time)."""
+    t = feats["t"].to_numpy(float)
+    if len(t) < 2 or max_rate <= 0:
+        return np.ones(len(t), bool)
+    d = np.diff(np.sort(t))
+    dt = float(np.median(d[d > 0])) if (d > 0).any() else 0.0
+    stride = max(1, round(1.0 / (dt * max_rate))) if dt > 0 else 1
+    return (feats.groupby("person").cumcount().to_numpy() % stride) == 0
+
+
+def dataset(
+    clips: list[Clip], n_aug: int, seed: int = 0, max_rate: float = 8.0
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Rows of all clips plus `n_aug` augmented copies of each; returns X, Y and the clip group per row."""
     rng = np.random.default_rng(seed)
     Xs, Ys, G = [], [], []
@@ -258,6 +271,7 @@ def dataset(clips: list[Clip], n_aug: int, seed: int = 0) -> tuple[pd.DataFrame,
             versions = [mediapipe_like(v, rng) for v in versions]
         for tr in versions:
             f, y, keep = clip_rows(clip, tr)
+            keep &= _thin(f, max_rate)
             Xs.append(f[keep])
             Ys.append(y[keep])
             G.append(np.full(int(keep.sum()), clip.group, dtype=object))
