@@ -64,6 +64,10 @@ def image_features(
     sh = _mid(p, "left_shoulder", "right_shoulder")
     hip = _mid(p, "left_hip", "right_hip")
     torso = rolling_median(_norm(sh - hip), scale_frames)
+    # Close-ups without hips: the torso is about 1.4 shoulder widths, the hips straight below.
+    sh_w = rolling_median(_norm(p[:, I["left_shoulder"]] - p[:, I["right_shoulder"]]), scale_frames)
+    torso = np.where(np.isnan(torso), 1.4 * sh_w, torso)
+    hip = np.where(np.isnan(hip), sh - np.stack([np.zeros_like(torso), torso], axis=1), hip)
     with np.errstate(invalid="ignore", divide="ignore"):
         q = (p - hip[:, None, :]) / torso[:, None, None]
     sh_q = (sh - hip) / torso[:, None]

@@ -103,3 +103,10 @@ def test_relative_features_measure_change_from_the_usual_posture() -> None:
     mixed.xy[40:], mixed.world[40:] = b.xy[40:], b.world[40:]  # leans for the last 2 of 6 s
     f = build_features([mixed], None, ASPECT)
     assert f["d_w_lean"].iloc[55] > 15 and abs(f["d_w_lean"].iloc[10]) < 2
+
+
+def test_close_up_without_hips_still_measures_the_arms() -> None:
+    tr = posed_track("raised_up", "neutral")
+    tr.xy[:, 23:] = np.nan  # hips and legs out of the picture
+    f = build_features([tr], None, ASPECT)
+    assert f["hi_wr_above_sh"].median() > 0.5
