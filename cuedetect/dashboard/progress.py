@@ -58,7 +58,7 @@ def progress_chart(df: pd.DataFrame, width: int | str = "container") -> alt.Face
     line = base.mark_line(color="#3b6fd6")
     points = (
         base.mark_point(filled=True, size=90, color="#3b6fd6")
-        .encode(href="open:N", opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)))
+        .encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)))
         .add_params(pick)
     )
     return (

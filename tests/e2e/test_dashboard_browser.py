@@ -204,6 +204,17 @@ def test_two_gigabyte_upload_is_refused_in_the_browser(page, server, store_dir, 
     assert not (data / "recordings").exists() or not any((data / "recordings").iterdir())
 
 
+def test_progress_point_opens_its_session(page, server, store_dir):
+    _, sid = store_dir
+    page.goto(f"{server}/?page=progress")
+    wait_app(page)
+    point = page.locator(f'path[aria-label*="label: 2026-11-28 #{sid}"][aria-roledescription="point"]').first
+    point.wait_for(state="attached", timeout=30000)
+    point.click(force=True)
+    page.wait_for_url(f"**/?page=review&session={sid}*", timeout=15000)
+    page.wait_for_selector("video", timeout=30000)
+
+
 def test_exports_download_from_the_page(page, server, store_dir, tmp_path):
     data, sid = store_dir
     page.goto(f"{server}/?page=review&session={sid}")

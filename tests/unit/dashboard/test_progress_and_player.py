@@ -59,7 +59,7 @@ def test_progress_frame_links_each_session():
 def test_progress_chart_spec():
     d = progress_chart(progress_frame(ROWS)).to_dict()
     text = json.dumps(d)
-    assert '"href"' in text and '"session"' in text and "facet" in d
+    assert '"session"' in text and "facet" in d and d["params"][0]["select"]["fields"] == ["session"]
 
 
 @pytest.mark.parametrize(
