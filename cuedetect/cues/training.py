@@ -5,7 +5,8 @@ Inputs (each a folder):
   labels from the ground truth, persons matched through the joints.
 - ground truth only (e.g. a sample without an analysis): `gt.json`; the tracks are the exact joints.
 - reviewed session: `events.json` + `poses.parquet` (+ `pairs.parquet`), each event carrying its review
-  state as `"review": "confirmed" | "rejected" | "added" | "unreviewed"` (or `{"state": ...}`).
+  state as `"review": "confirmed" | "rejected" | "added" | "unreviewed"` (or `{"state": ...}`), or as
+  the session store exports it, `"status": "confirmed" | "rejected" | "unreviewed"`.
   Confirmed and added events are positives; frames inside rejected events are negatives for that cue;
   frames inside unreviewed events are left out of training (nobody said whether they were right).
 """
@@ -159,7 +160,8 @@ def load_gt_dir(folder: Path, use_poses: bool = True) -> Clip:
 
 
 def _review_state(e: dict) -> str:
-    r = e.get("review", "unreviewed")
+    """The review state of an exported event: `review` (ours) or `status` (the session store's rows)."""
+    r = e.get("review", e.get("status", "unreviewed"))
     return (r.get("state", "unreviewed") if isinstance(r, dict) else str(r)).lower()
 
 
@@ -199,7 +201,7 @@ def discover(folder: Path, use_poses: bool = True) -> list[Clip]:
             clips.append(load_gt_dir(d, use_poses))
         elif (d / "events.json").exists() and (d / "poses.parquet").exists():
             doc = json.loads((d / "events.json").read_text())
-            if any("review" in e for e in doc.get("events", [])):
+            if any("review" in e or "status" in e for e in doc.get("events", [])):
                 clips.append(load_reviewed_session(d))
     return clips
 

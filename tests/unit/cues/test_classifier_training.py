@@ -96,10 +96,11 @@ def test_reviewed_session_states(tmp_path) -> None:
         {"cue": "fists_up", "person": 0, "start": 3.0, "end": 4.0, "review": {"state": "rejected"}},
         {"cue": "hands_raised", "person": 1, "start": 2.0, "end": 3.0, "review": "added"},
         {"cue": "pacing", "person": 1, "start": 5.0, "end": 7.0},
+        {"cue": "open_hands", "person": 0, "start": 6.0, "end": 7.0, "status": "confirmed"},  # store export
     ]
     (tmp_path / "events.json").write_text(json.dumps({"video": "x.mp4", "events": events}))
     clip = load_reviewed_session(tmp_path)
-    assert [e["cue"] for e in clip.events] == ["pointing", "hands_raised"]
+    assert [e["cue"] for e in clip.events] == ["pointing", "hands_raised", "open_hands"]
     assert clip.ignore == [{"person": 1, "cue": None, "start": 5.0, "end": 7.0}]
     X, Y, _ = dataset([clip], 0)
     dropped = X[(X.person == 1) & (X.t > 5.05) & (X.t < 6.95)]
