@@ -236,3 +236,15 @@ def test_trainee_mode_shows_own_sessions_only(data):
     at.run()
     no_errors(at)
     assert [t.value for t in at.title] == ["My progress"]
+
+
+def test_comment_on_a_moment_becomes_a_note(data):
+    _, store_path, ids = data
+    at = app("review", session=str(ids[0]))
+    at.text_input(key="comment_text").set_value("client steps back here").run()
+    at.button(key="btn_comment").click().run()
+    no_errors(at)
+    notes = events(store_path, ids[0]).notes
+    assert [(n.kind, n.t, n.text) for n in notes] == [("comment", 0.0, "client steps back here")]
+    table = at.dataframe(key="notes_table").value
+    assert list(table["text"]) == ["client steps back here"]

@@ -46,6 +46,13 @@ def request_seek(t: float, key: str | None = None) -> None:
         st.session_state["event_pick"] = key
 
 
+def _seek_moment(t: float) -> None:
+    """Play from a moment that is not an event (a note, the distance chart)."""
+    request_seek(t)
+    st.session_state["moment"] = t
+    st.session_state.pop("event_pick", None)
+
+
 def _select(key: str | None, data: ReviewData) -> None:
     if key is not None and key in data.by_key:
         request_seek(max(data.by_key[key].start, 0.0), key)
@@ -55,7 +62,9 @@ def _on_timeline(data: ReviewData) -> None:
     seek = seek_from_selection(
         st.session_state.get("timeline"), {e.key: e.start for e in data.events}, data.session.duration
     )
-    if seek is not None:
+    if seek is not None and seek.key is None:
+        _seek_moment(seek.t)
+    elif seek is not None:
         request_seek(seek.t, seek.key)
         st.session_state["moment"] = seek.t
 
@@ -156,7 +165,7 @@ def render(ctx: Ctx) -> None:
     with right:
         _event_list(ctx, data)
     _timeline(data, _cached_spec(str(ctx.store_path), sid, version, s.safe_distance_m, s.too_close_m))
-    review_panels.tabs(ctx, data, _do)
+    review_panels.tabs(ctx, data, _do, _seek_moment)
 
 
 def _header(data: ReviewData) -> None:

@@ -142,13 +142,13 @@ def _add(ctx: Any, data: ReviewData, do: Do) -> None:
         st.button("Add event", key="btn_add", on_click=submit)
 
 
-def tabs(ctx: Any, data: ReviewData, do: Do) -> None:
+def tabs(ctx: Any, data: ReviewData, do: Do, seek: Callable[[float], None]) -> None:
     names = ["Summary", "Notes"] + ([] if ctx.trainee_mode else ["Roles"]) + ["Exports"]
     parts = dict(zip(names, st.tabs(names), strict=True))
     with parts["Summary"]:
         summary(data)
     with parts["Notes"]:
-        notes(data)
+        notes(data, seek)
     if "Roles" in parts:
         with parts["Roles"]:
             roles(ctx, data, do)
@@ -188,17 +188,29 @@ def summary(data: ReviewData) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-def notes(data: ReviewData) -> None:
+def notes(data: ReviewData, seek: Callable[[float], None]) -> None:
+    """Comments on moments and bookmarks; selecting one plays from its moment."""
     if not data.notes:
         st.caption("No comments on moments yet: comment with no event selected to note a moment.")
         return
+    times = [n.t for n in data.notes]
+
+    def on_pick() -> None:
+        rows = st.session_state["notes_table"].selection.rows
+        if rows and rows[0] < len(times):
+            seek(times[rows[0]])
+
     st.dataframe(
         pd.DataFrame(
             [{"t (s)": round(n.t, 1), "kind": n.kind, "by": n.reviewer, "text": n.text} for n in data.notes]
         ),
         hide_index=True,
         width="stretch",
+        key="notes_table",
+        on_select=on_pick,
+        selection_mode="single-row",
     )
+    st.caption("Select a note to play from its moment.")
 
 
 def roles(ctx: Any, data: ReviewData, do: Do) -> None:
