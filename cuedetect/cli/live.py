@@ -51,6 +51,7 @@ def register(app: typer.Typer) -> None:
         """
         import os
         import signal
+        import sys
 
         os.environ.setdefault("GLOG_minloglevel", "2")
         from cuedetect.errors import InputError
@@ -65,10 +66,6 @@ def register(app: typer.Typer) -> None:
         if not no_window and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             raise InputError("no display to open a window on: pass --no-window (or run under a desktop)")
 
-        def _term(_sig: int, _frame: object) -> None:
-            raise KeyboardInterrupt
-
-        signal.signal(signal.SIGTERM, _term)
         source = open_source(camera, url, video, max_side=max_side)
         fps = 30.0
         if video is not None:
@@ -87,6 +84,16 @@ def register(app: typer.Typer) -> None:
         )
         typer.echo(f"live from {source.name} with the {model} model; stop with q, Esc or Ctrl-C", err=True)
         with LiveSession(source, options) as session:
+
+            def _stop(_sig: int, _frame: object) -> None:
+                """First Ctrl-C / SIGTERM: stop cleanly and store; a second one aborts."""
+                if session.stop_requested:
+                    raise KeyboardInterrupt
+                print("stopping: storing the session (Ctrl-C again to abort)", file=sys.stderr, flush=True)
+                session.stop()
+
+            signal.signal(signal.SIGTERM, _stop)
+            signal.signal(signal.SIGINT, _stop)
             typer.echo(f"recording to {session.recording}", err=True)
             result = session.run()
         s = result.stats

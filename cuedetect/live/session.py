@@ -120,7 +120,12 @@ class LiveSession:
         self.source.close()
 
     def stop(self) -> None:
+        """Ask the session to end (thread- and signal-safe); `run` then stores what it has."""
         self._stop.set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
 
     # ----- capture thread: source -> slot (newest only) and recording (every frame) -------------------
     def _capture(self) -> None:
@@ -197,10 +202,10 @@ class LiveSession:
             if show is not None and show.stop_requested():
                 return "stopped from the window"
             if item is None:
-                if self.slot.closed:
-                    return "source fault" if self.fault else "end of source"
                 if self._stop.is_set():
                     return "stopped"
+                if self.slot.closed:
+                    return "source fault" if self.fault else "end of source"
                 continue
             if not engine.wants(item.frame.t):
                 self.skipped += 1

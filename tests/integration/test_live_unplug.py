@@ -73,7 +73,7 @@ def _playable(path: Path) -> tuple[int, float]:
     ],
 )
 def test_unplugged_camera_keeps_recording_and_events(video: Path, tmp_path: Path, how, reason, words) -> None:
-    after = 6.0 if how == "raises" else 2.5
+    after = 4.5 if how == "raises" else 2.5
     store = tmp_path / "s.sqlite"
     options = LiveOptions(
         engine=EngineOptions(cue_worker="inline" if how != "raises" else "process"),
@@ -102,7 +102,7 @@ def test_unplugged_camera_keeps_recording_and_events(video: Path, tmp_path: Path
         assert sess.duration == pytest.approx(result.duration_s)
         assert len(current) == len(result.events)
     if how == "raises":
-        assert result.events, "six seconds of two people should show some cue"
+        assert result.events, "4.5 s of the two people should show some cue"
         # The background step, run here in the foreground on the kept recording, becomes the session's
         # newest analysis: the same recording, so the same session.
         status = full_analysis(result.folder, store, model="full", fps=5, jobs=1)
@@ -145,24 +145,24 @@ def _wait_for_recording(tmp_path: Path, seconds: float) -> Path:
 def test_sigkill_leaves_a_playable_recording(video: Path, tmp_path: Path) -> None:
     proc = _cli(tmp_path, video)
     try:
-        rec = _wait_for_recording(tmp_path, 3.0)
+        rec = _wait_for_recording(tmp_path, 2.0)
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=30)
     frames, duration = _playable(rec)
-    assert duration >= 1.5 and frames >= 30
+    assert duration >= 0.9 and frames >= 20  # all but the fragment being written (keyframe every 1 s)
 
 
 @pytest.mark.slow
 def test_sigterm_stops_cleanly_and_stores(video: Path, tmp_path: Path) -> None:
     proc = _cli(tmp_path, video)
-    rec = _wait_for_recording(tmp_path, 3.0)
+    rec = _wait_for_recording(tmp_path, 2.0)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
-    assert "interrupted" in out and "stored as session 1" in out
+    assert proc.returncode == 0, out + err
+    assert "stopped:" in out and "stored as session 1" in out, out + err
     frames, duration = _playable(rec)
-    assert duration >= 2.5
+    assert duration >= 1.5
     assert json.loads((rec.parent / "live" / "stats.json").read_text())["frames_recorded"] == frames
 
 

@@ -46,16 +46,16 @@ def test_window_shows_the_live_view(display: str, clips_dir: Path, tmp_path: Pat
         "--video",
         str(clips_dir / "two_people_walking.mp4"),
         "--duration",
-        "3",
+        "2",
         "--record-dir",
         str(tmp_path),
         "--no-store",
     ]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "duration 3 s reached" in proc.stdout
+    assert "duration 2 s reached" in proc.stdout
     (stats,) = tmp_path.glob("live-*/live/stats.json")
-    assert json.loads(stats.read_text())["processed_frames"] >= 10
+    assert json.loads(stats.read_text())["processed_frames"] >= 3  # frames went through the window
 
 
 def test_without_a_display_the_window_is_refused(clips_dir: Path, tmp_path: Path) -> None:
