@@ -127,7 +127,7 @@ def make_scenario(
     trainee = _person(rng, "A", "trainee", a_start)
     client = _person(rng, "B", "client", b_start)
     hands = {"hands_raised": ["both", "right", "left"], "bladed_stance": ["left", "right"]}
-    esc = list(rng.permutation(ESCALATION_HOLDS))
+    esc = [str(c) for c in rng.permutation(ESCALATION_HOLDS)]
     client["timeline"] = _programme(rng, duration, esc[:5], hands)
     # the trainee mostly de-escalates, sometimes shows an escalation cue too (so roles are not a shortcut)
     t_cues = ["open_hands", _pick(rng, ["open_hands", *ESCALATION_HOLDS]), "open_hands"]

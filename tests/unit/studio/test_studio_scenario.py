@@ -89,3 +89,14 @@ def test_corpus_scenarios_are_reproducible_and_cover_every_cue():
                 paces += "pace" in action
     assert set(POSTURE_CUES) <= held
     assert walks >= 8 and paces >= 6
+
+
+def test_corpus_scenario_files_load_back_as_written(tmp_path):
+    from cuedetect.studio.corpus import write_scenarios
+
+    paths = write_scenarios(tmp_path, range(3))
+    assert [p.parent.name for p in paths] == ["clip_00000", "clip_00001", "clip_00002"]
+    for seed, path in enumerate(paths):
+        sc = load(path)
+        assert sc.seed == seed
+        assert sc.resolved == make_scenario(seed)
