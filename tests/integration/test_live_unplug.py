@@ -192,3 +192,21 @@ def test_bad_sources_are_one_line_errors(tmp_path: Path, clips_dir: Path, args, 
     lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
     assert len(lines) == 1 and words in lines[0]
     assert not list(tmp_path.glob("live-*"))  # nothing half-made is left behind
+
+
+@pytest.mark.slow
+def test_a_stream_that_ends_is_reported_and_kept(clips_dir: Path, tmp_path: Path) -> None:
+    """`--url` goes through OpenCV like a camera; a stream that stops is a fault with the words to act on."""
+    from cuedetect.live.sources import CameraLiveSource
+
+    clip = clips_dir / "two_people_walking.mp4"
+    source = CameraLiveSource(str(clip), max_side=640)
+    options = LiveOptions(
+        engine=EngineOptions(cue_worker="inline"), record_dir=tmp_path, store=False, full_analysis=False
+    )
+    with LiveSession(source, options) as session:
+        result = session.run()
+    assert result.stop_reason == "source fault"
+    assert "stopped delivering frames" in result.fault and str(clip) in result.fault
+    frames, _ = _playable(result.recording)
+    assert frames == result.frames_recorded == probe_video(clip).frame_count
