@@ -105,6 +105,7 @@ class LiveSession:
         self.fault: str | None = None
         self.frames_recorded = 0
         self.skipped = 0  # frames left out on purpose (the engine's fps limit)
+        self.capture_cpu_s = 0.0
         self.last_t = 0.0
         self.first_size: tuple[int, int] | None = None
         self._ready = threading.Event()
@@ -149,6 +150,7 @@ class LiveSession:
         except Exception as exc:  # a source or disk failing in any other way still ends the session cleanly
             self.fault = f"{self.source.name} failed: {type(exc).__name__}: {exc}"
         finally:
+            self.capture_cpu_s = time.thread_time()  # decoding/reading + recording, for the benchmark
             if recorder is not None:
                 try:
                     recorder.close()
