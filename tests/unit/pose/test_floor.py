@@ -10,7 +10,6 @@ import pytest
 
 from cuedetect.landmarks import INDEX
 from cuedetect.pose.floor import (
-    _MP_SHAPE,
     FloorCalibration,
     FloorOptions,
     KnownDistance,
@@ -22,6 +21,7 @@ from cuedetect.pose.floor import (
     ray_rotation,
     standing_skeleton,
 )
+from cuedetect.pose.floor_fit import MP_SHAPE
 
 HIPS = [INDEX["left_hip"], INDEX["right_hip"]]
 
@@ -51,9 +51,9 @@ class Cam:
 
 
 def mediapipe_shaped(skel: np.ndarray) -> np.ndarray:
-    """An upright skeleton re-proportioned like MediaPipe's world landmarks (`_MP_SHAPE`), feet fixed."""
+    """An upright skeleton re-proportioned like MediaPipe's world landmarks (`MP_SHAPE`), feet fixed."""
     out, z = skel.copy(), skel[:, 2]
-    m = _MP_SHAPE
+    m = MP_SHAPE
     for side in ("left", "right"):
         j = {p: INDEX[f"{side}_{p}"] for p in ("ankle", "knee", "hip", "shoulder", "elbow", "wrist")}
         knee = z[j["ankle"]] + (z[j["knee"]] - z[j["ankle"]]) * m["shin"]
