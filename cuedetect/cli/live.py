@@ -38,6 +38,9 @@ def register(app: typer.Typer) -> None:
         ] = True,
         trainee: Annotated[str | None, typer.Option(help="Trainee's name for the stored session.")] = None,
         scenario: Annotated[str | None, typer.Option(help="Scenario of the role-play.")] = None,
+        fps: Annotated[
+            float, typer.Option(help="Most frames processed per second (0 = as many as the machine can).")
+        ] = 15.0,
         max_side: Annotated[
             int, typer.Option(help="Frames are scaled so the longer side is at most this.")
         ] = 960,
@@ -61,6 +64,8 @@ def register(app: typer.Typer) -> None:
 
         if model not in ("lite", "full", "heavy"):
             raise InputError(f"--model must be lite, full or heavy, not {model!r}")
+        if fps < 0:
+            raise InputError(f"--fps must be positive (or 0 for no limit), not {fps}")
         if duration is not None and duration <= 0:
             raise InputError(f"--duration must be positive, not {duration}")
         if not no_window and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
@@ -71,7 +76,7 @@ def register(app: typer.Typer) -> None:
         if video is not None:
             fps = source._source.info.average_fps or 30.0  # type: ignore[attr-defined]
         options = LiveOptions(
-            engine=EngineOptions(model=model),
+            engine=EngineOptions(model=model, fps=fps or None),
             record_dir=record_dir,
             duration_s=duration,
             window=not no_window,

@@ -174,6 +174,7 @@ def test_sigterm_stops_cleanly_and_stores(video: Path, tmp_path: Path) -> None:
         (["--camera", "0", "--url", "rtsp://x"], 2, "exactly one"),
         (["--video", "missing.mp4", "--duration", "-1"], 2, "--duration must be positive"),
         (["--video", "CLIP", "--record-dir", "a-file"], 2, "cannot record into"),
+        (["--video", "CLIP", "--fps", "-2"], 2, "--fps must be positive"),
     ],
 )
 def test_bad_sources_are_one_line_errors(tmp_path: Path, clips_dir: Path, args, code, words) -> None:
