@@ -1,9 +1,10 @@
 """The live view inside the dashboard: the trainee's browser camera, cues as they happen, then review.
 
-For the dashboard engineer: call `render_live_page()` from a page of `dashboard.py`:
+For the dashboard engineer: call `render_live_page()` from a page of the dashboard, e.g.
 
     from cuedetect.live.dashboard_page import render_live_page
-    render_live_page(store_path=None, review_url="?page=review&session={session_id}")
+    render_live_page(store_path=ctx.store_path, record_dir=ctx.data_dir / "live",
+                     trainee=ctx.me, open_review=lambda sid: go("review", sid))
 
 The page captures the camera with getUserMedia inside a component iframe (Streamlit allows `camera` in
 component iframes), posts ~15 JPEG frames/s to a `LiveServer` on 127.0.0.1 (one per Streamlit server
@@ -14,7 +15,7 @@ secure context: open the dashboard as http://localhost or http://127.0.0.1 (or o
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,8 @@ def render_live_page(
     review_url: str | None = None,
     st: Any = None,
     full_analysis: bool = True,
+    trainee: str | None = None,
+    open_review: Callable[[int], None] | None = None,
 ) -> None:
     """Draw the live page (call inside a Streamlit script).
 
@@ -131,6 +134,9 @@ def render_live_page(
         review_url: a link to the review page, with `{session_id}` to fill in.
         st: the streamlit module (injectable for tests).
         full_analysis: start the full-quality analysis in the background after a session.
+        trainee: the trainee the stored session belongs to (e.g. the dashboard's trainee mode user).
+        open_review: called with the session id by an "Open in the review page" button (e.g. the
+            dashboard's `lambda sid: go("review", sid)`); used as a button's on_click callback.
     """
     if st is None:
         import streamlit as st
@@ -148,16 +154,25 @@ def render_live_page(
         if server is not None:
             for line in status_lines(server.status, review_url):
                 st.markdown(line)
+            sid = server.status.get("session_id")
+            if sid is not None and open_review is not None:
+                st.button("Open in the review page", on_click=open_review, args=(sid,))
         if st.button("New live session", type="primary"):
             options = default_options(record_dir, store_path)
             options.full_analysis = full_analysis
+            options.trainee = trainee
             server = LiveServer(options, CAPTURE_SIZE).start()
             st.session_state["cuedetect_live_server"] = server
             st.rerun()
         return
     html(live_page_html(server.port), height=CAPTURE_SIZE[1] + 60)
-    for line in status_lines(server.status, review_url):
-        st.markdown(line)
-    if st.button("Refresh status"):
-        st.rerun()
-    st.code(json.dumps(server.status, default=str), language="json")
+
+    @st.fragment(run_every=2.0)
+    def _status() -> None:  # refreshes itself; once the session is stored the whole page reruns
+        now = server.status
+        for line in status_lines(now, review_url):
+            st.markdown(line)
+        if now.get("state") in ("stored", "failed"):
+            st.rerun(scope="app")
+
+    _status()

@@ -22,9 +22,12 @@ CHROMIUM_ARGS = [
 ]
 APP = """
 from pathlib import Path
+import streamlit as st
 from cuedetect.live.dashboard_page import render_live_page
+def open_review(sid):
+    st.query_params["session"] = str(sid)
 render_live_page(store_path=Path({store!r}), record_dir=Path({rec!r}), review_url="?session={{session_id}}",
-                 full_analysis=False)
+                 full_analysis=False, open_review=open_review)
 """
 
 
@@ -76,9 +79,9 @@ def test_live_page_with_a_fake_camera(tmp_path: Path) -> None:
             frame.locator("#msg").filter(has_text="Live:").wait_for(timeout=90000)  # overlays came back
             time.sleep(2.0)
             frame.get_by_role("button", name="Stop and store").click()
-            deadline = time.monotonic() + 120
-            while not list(rec.glob("live-*/live/events.json")) and time.monotonic() < deadline:
-                time.sleep(0.5)
+            page.get_by_text("Stored:").wait_for(timeout=120000)  # the page refreshes itself
+            page.get_by_role("button", name="Open in the review page").click()
+            page.wait_for_url("**session=1**", timeout=30000)
             browser.close()
     finally:
         proc.terminate()
