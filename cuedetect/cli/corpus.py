@@ -20,12 +20,16 @@ def register(app: typer.Typer) -> None:
         width: int = typer.Option(640),
         height: int = typer.Option(360),
         jobs: int = typer.Option(2, help="Blender processes rendering at once."),
-        keep_video: bool = typer.Option(True, help="Keep each clip's mp4 (needed to extract poses)."),
+        poses: bool = typer.Option(
+            True, help="Run `analyze` on each clip into CLIP/analysis/ (for training)."
+        ),
+        keep_video: bool = typer.Option(True, help="Keep each clip's mp4 after its poses are extracted."),
     ) -> None:
         """Render COUNT random two-person role-plays with ground truth into OUT.
 
         Resumable: clips that already have a gt.json are skipped, and an interrupted clip continues from
-        its last rendered frame. Then extract poses with `cuedetect analyze` per clip (see README).
+        its last rendered frame. Each clip's poses are then extracted with the same pipeline as
+        `cuedetect analyze` (every frame, full model), so the classifier trains on what inference sees.
         """
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -45,14 +49,33 @@ def register(app: typer.Typer) -> None:
             for path in todo:
                 sc = load(path)
                 frames = bar.add_task(f"  {sc.name}", total=round(sc.duration * sc.fps))
-                video = studio_render.render(
+                studio_render.render(
                     sc,
                     path.parent,
                     jobs=jobs,
                     progress=lambda done, total, t=frames: bar.update(t, completed=done, total=total),
                 )
-                if not keep_video:
-                    video.unlink()
                 bar.remove_task(frames)
                 bar.advance(clips)
+        if poses:
+            for path in paths:
+                _extract_poses(path.parent, keep_video)
         typer.echo(f"corpus ready in {out}")
+
+
+def _extract_poses(clip: Path, keep_video: bool) -> None:
+    """CLIP/<name>.mp4 -> CLIP/analysis/ (poses.parquet, pairs.parquet, analysis.json), once."""
+    from cuedetect.errors import InputError
+    from cuedetect.pose.analyze import AnalyzeOptions, analyze
+
+    video = clip / f"{clip.name}.mp4"
+    if (clip / "analysis" / "poses.parquet").exists() or not video.exists():
+        return
+    try:
+        analyze(AnalyzeOptions(video, clip / "analysis", fps=None, model="full", jobs=1, overwrite=True))
+    except InputError as exc:  # e.g. nobody visible in a clip: say so, keep going with the others
+        typer.echo(f"{clip.name}: {exc}")
+        return
+    typer.echo(f"{clip.name}: poses extracted")
+    if not keep_video:
+        video.unlink()
