@@ -172,10 +172,13 @@ class CueWorker:
         """Start on `res` unless the previous window is still being worked on (then False)."""
         if self.busy:
             return False
-        if self._pool is None:
-            self._inline_result = window_cues(res, self.model)
-            return True
-        self._future = self._pool.submit(window_cues, res, self.model)
+        if self._pool is not None:
+            try:
+                self._future = self._pool.submit(window_cues, res, self.model)
+                return True
+            except BrokenProcessPool:
+                self._fall_back()
+        self._inline_result = window_cues(res, self.model)
         return True
 
     def poll(self) -> WindowCues | None:
