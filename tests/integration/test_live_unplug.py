@@ -5,6 +5,7 @@ Every way a session ends keeps a valid, playable recording and stores the events
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cuedetect.live.engine import EngineOptions
-from cuedetect.live.finish import full_analysis
+from cuedetect.live.finish import full_analysis, start_full_analysis
 from cuedetect.live.session import LiveOptions, LiveSession
 from cuedetect.live.sources import PacedVideoSource, SourceLostError
 from cuedetect.pose.sources import Frame, VideoFileSource, VideoSourceOptions, probe_video
@@ -101,6 +102,18 @@ def test_unplugged_camera_keeps_recording_and_events(video: Path, tmp_path: Path
         assert Path(sess.recording_path) == result.recording.resolve()
         assert sess.duration == pytest.approx(result.duration_s)
         assert len(current) == len(result.events)
+    if how == "ends":
+        # The detached background step, as `cuedetect live` starts it (lite at 5 fps to keep this short).
+        pid = start_full_analysis(result.folder, store, model="lite", fps=5.0)
+        deadline = time.monotonic() + 120
+        status: dict = {}
+        while status.get("state") not in ("done", "failed") and time.monotonic() < deadline:
+            time.sleep(0.5)
+            with contextlib.suppress(FileNotFoundError, json.JSONDecodeError):
+                status = json.loads((result.folder / "full_analysis.json").read_text())
+        assert status.get("state") == "done", (result.folder / "full_analysis.log").read_text()[-2000:]
+        assert status["session_id"] == result.session_id and pid > 0
+        assert (result.folder / "full" / "events.json").exists()
     if how == "raises":
         assert result.events, "4.5 s of the two people should show some cue"
         # The background step, run here in the foreground on the kept recording, becomes the session's
