@@ -107,6 +107,7 @@ class FloorOptions:
     roll_sd_deg: float = 2.0  # cameras are nearly level side to side
     lean_sd_deg: float = 1.0  # a standing person's own lean, seen in the image
     corr_time_s: float = 3.0  # body-size depth errors persist about this long (held poses)
+    depth_rel_sd: float = 0.02  # per-frame body-size depth error left after smoothing (1-4% measured)
     min_visibility: float = 0.5
     # MediaPipe predicts a body from a crop around the person: True treats its world landmarks as seen
     # along the ray to the person (rotated into the camera frame here), False as camera-aligned.
@@ -137,6 +138,7 @@ class FloorTrack:
     sd_m: np.ndarray
     jitter_m: float
     samples: np.ndarray
+    depth_rel_sd: float = 0.0  # body-size error along the viewing ray, as a share of the range
 
     def positions(self) -> list[FloorPosition]:
         return [
@@ -377,10 +379,9 @@ def _finish(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             mc = np.sqrt(np.mean(np.sum((sm[1:] - sm[0]) ** 2, axis=-1), axis=0))
-        sd = np.sqrt(mc**2 + jitter**2)
-        tracks[k] = FloorTrack(
-            k, np.asarray(tr.frame), np.asarray(tr.t, np.float64), sm[0], sd, jitter, sm[1:]
-        )
+        sd = np.sqrt(mc**2 + jitter**2 + (opt.depth_rel_sd * np.linalg.norm(sm[0], axis=1)) ** 2)
+        t = np.asarray(tr.t, np.float64)
+        tracks[k] = FloorTrack(k, np.asarray(tr.frame), t, sm[0], sd, jitter, sm[1:], opt.depth_rel_sd)
     with warnings.catch_warnings():  # all-NaN heights when nobody's feet were seen
         warnings.simplefilter("ignore", RuntimeWarning)
         sd = np.nanstd(cams[1:], axis=0) if len(cams) > 1 else np.zeros(4)
@@ -390,6 +391,15 @@ def _finish(
         height_sd_m=float(sd[3]),
     )  # fmt: skip
     return FloorEstimate(tracks, camera, statures)
+
+
+def _along(a: FloorTrack, ia: np.ndarray, b: FloorTrack, ib: np.ndarray) -> np.ndarray:
+    """Variance that a's body-size error (along a's viewing ray) adds to the distance from a to b."""
+    pa, pb = a.xy_m[ia], b.xy_m[ib]
+    rng_a = np.linalg.norm(pa, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.abs(np.sum(pa * (pb - pa), axis=1)) / (rng_a * np.linalg.norm(pb - pa, axis=1))
+    return np.nan_to_num(a.depth_rel_sd * rng_a * cos) ** 2
 
 
 def pair_distances(estimate: FloorEstimate) -> list[PairDistance]:
@@ -406,7 +416,9 @@ def pair_distances(estimate: FloorEstimate) -> list[PairDistance]:
             ds = np.linalg.norm(ta.samples[:, ia] - tb.samples[:, ib], axis=-1)
             with np.errstate(invalid="ignore"):
                 mc = np.sqrt(np.mean((ds - d) ** 2, axis=0)) if len(ds) else np.zeros_like(d)
-            sd = np.sqrt(mc**2 + ta.jitter_m**2 + tb.jitter_m**2)
+            sd = np.sqrt(
+                mc**2 + ta.jitter_m**2 + tb.jitter_m**2 + _along(ta, ia, tb, ib) + _along(tb, ib, ta, ia)
+            )
             for j, fr in enumerate(common):
                 if np.isfinite(d[j]):
                     rows.append(PairDistance(int(fr), float(ta.t[ia[j]]), a, b, float(d[j]), float(sd[j])))
