@@ -50,6 +50,8 @@ class PoseDetectorOptions:
         margin: how far around a person's predicted box (in box widths/heights) their landmarker sees.
         max_misses: after this many frames in a row without its person, a landmarker stops trying
             (until the track is found again by the search, or ends).
+        min_height: poses whose landmarks span less of the frame's height are dropped (far-away
+            passers-by and the detector's small phantoms; a role-play's people fill much more).
     """
 
     model_path: Path
@@ -57,6 +59,7 @@ class PoseDetectorOptions:
     detect_every: int = 15
     detect_every_lost: int = 6
     max_misses: int = 2
+    min_height: float = 0.12
     min_detection_confidence: float = 0.3
     min_presence: float = 0.5
     margin: float = 0.35
@@ -208,7 +211,9 @@ class MultiPersonPoseDetector:
         mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=image)
         result = landmarker.detect(mp_image) if ms is None else landmarker.detect_for_video(mp_image, ms)
         kp = KeyPoints.from_mediapipe(result, crop)
-        keep = kp.confidence >= self.options.min_presence
+        boxes = kp.boxes(0.3)
+        tall = boxes[:, 3] - boxes[:, 1] >= self.options.min_height
+        keep = (kp.confidence >= self.options.min_presence) & tall
         return kp[np.flatnonzero(keep)]
 
     def _acquire(self, ms: int) -> _Slot:
@@ -318,7 +323,11 @@ class MultiPersonPoseDetector:
         return out
 
     def _search_new(self, image: np.ndarray, known: list[np.ndarray]) -> list[Detection]:
-        """Full-frame search with known people painted out; returns only people not already known."""
+        """Full-frame search with known people painted out; returns only people not already known.
+
+        A pose whose visible landmarks lie mostly on the painted-out people is the model completing a
+        person from what is left of a known one (hair above the eyes, a raised hand) and is dropped.
+        """
         h, w = image.shape[:2]
         found: list[Detection] = []
         for _round in range(2):
@@ -326,18 +335,23 @@ class MultiPersonPoseDetector:
             if len(boxes) >= self.options.max_persons:
                 break
             painted = image
+            covers = [_paint_box(b) for b in boxes]
             if boxes:
                 painted = image.copy()
-                for b in boxes:
-                    x0, y0, x1, y1 = _pixel_box(b, (w, h), 0.05)
+                for c in covers:
+                    x0, y0, x1, y1 = (np.clip(c, 0, 1) * (w, h, w, h)).astype(int)
                     painted[y0:y1, x0:x1] = 127
             kp = self._run(self._searcher(self.options.max_persons), painted, None)
             self.calls["search"] += 1
-            new = [
-                self._detection(image, kp[i], None)
-                for i in range(len(kp))
-                if all(box_overlap(kp.boxes(0.3)[i], b) < 0.5 for b in boxes)
-            ]
+            new: list[Detection] = []
+            heights = kp.boxes(0.3)[:, 3] - kp.boxes(0.3)[:, 1]
+            for i in sorted(range(len(kp)), key=lambda i: -np.nan_to_num(heights[i])):  # tallest first
+                cand = kp[i]
+                if any(box_overlap(cand.boxes(0.3)[0], b) >= 0.5 for b in boxes):
+                    continue
+                if _share_inside(cand, covers + [_paint_box(d.box) for d in new]) > 0.5:
+                    continue  # a phantom completed from a known person, or a second reading of a new one
+                new.append(self._detection(image, cand, None))
             if not new:
                 break
             found.extend(new)
@@ -405,6 +419,35 @@ class MultiPersonPoseDetector:
                 self._slots[dst] = taken.pop(src)
         for slot in taken.values():
             self._release(slot)
+
+
+def completeness(kp: KeyPoints, min_visibility: float = 0.5) -> int:
+    """How many of a single pose's landmarks are visible inside the frame (a fuller reading wins)."""
+    xy, vis = kp.xy[0], np.nan_to_num(kp.visibility[0], nan=0.0)
+    inside = np.isfinite(xy).all(axis=1) & (xy >= 0).all(axis=1) & (xy <= 1).all(axis=1)
+    return int((inside & (vis >= min_visibility)).sum())
+
+
+def _paint_box(box: np.ndarray) -> np.ndarray:
+    """A known person's landmark box grown to cover the whole person: the head above the eyes, hair,
+    hands a little beyond the wrists (normalized x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = box
+    bh = y1 - y0
+    return np.asarray([x0 - 0.08 * bh, y0 - 0.15 * bh, x1 + 0.08 * bh, y1 + 0.03 * bh])
+
+
+def _share_inside(kp: KeyPoints, covers: list[np.ndarray], min_visibility: float = 0.5) -> float:
+    """Share of a single pose's visible landmarks that fall inside any of the boxes `covers`."""
+    if not covers:
+        return 0.0
+    ok = np.nan_to_num(kp.visibility[0], nan=0.0) >= min_visibility
+    pts = kp.xy[0][ok & np.isfinite(kp.xy[0]).all(axis=1)]
+    if not len(pts):
+        return 1.0
+    inside = np.zeros(len(pts), bool)
+    for x0, y0, x1, y1 in covers:
+        inside |= (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+    return float(inside.mean())
 
 
 def box_overlap(a: np.ndarray, b: np.ndarray) -> float:

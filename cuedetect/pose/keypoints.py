@@ -49,13 +49,15 @@ class KeyPoints:
         xy: (n, 33, 2) float32, normalized full-frame image coordinates; NaN = missing.
         visibility: (n, 33) float32 in 0..1 (MediaPipe's visibility); NaN = missing.
         world: (n, 33, 3) float32 metres around each person's hip midpoint, or None.
-        confidence: (n,) float32, a per-person score (mean presence of the body landmarks).
+        confidence: (n,) float32, a per-person score: the mean presence of the 12 most present
+            landmarks (MediaPipe), or of the body landmarks' visibility when built from arrays.
     """
 
     xy: np.ndarray
     visibility: np.ndarray
     world: np.ndarray | None = None
     confidence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    presence: np.ndarray | None = None  # (n, 33) MediaPipe's per-landmark presence, when known
 
     def __post_init__(self) -> None:
         self.xy = np.asarray(self.xy, dtype=np.float32).reshape(-1, NUM_LANDMARKS, 2)
@@ -78,6 +80,7 @@ class KeyPoints:
             self.visibility[idx],
             None if self.world is None else self.world[idx],
             self.confidence[idx],
+            None if self.presence is None else self.presence[idx],
         )
 
     @classmethod
@@ -111,8 +114,9 @@ class KeyPoints:
                     world[i, j] = (lm.x, lm.y, lm.z)
         if crop is not None:
             xy = crop.to_frame(xy)
-        conf = np.nan_to_num(pres[:, _BODY], nan=0.0).mean(axis=1) if n else np.zeros(0)
-        return cls(xy, vis, world, conf)
+        # A person framed from the waist up is still a person: score the 12 most present landmarks.
+        conf = np.sort(np.nan_to_num(pres, nan=0.0), axis=1)[:, -12:].mean(axis=1) if n else np.zeros(0)
+        return cls(xy, vis, world, conf, pres)
 
     @classmethod
     def concatenate(cls, parts: Iterable[KeyPoints]) -> KeyPoints:

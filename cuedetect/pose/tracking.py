@@ -178,9 +178,12 @@ def same_person(a: Detection, b: Detection, aspect: float, same: float = 0.15) -
 
 
 def deduplicate(detections: Sequence[Detection], aspect: float) -> list[Detection]:
-    """Drop detections of a person already proposed (the most confident proposal stays)."""
+    """Drop detections of a person already proposed (the most complete, then most confident, stays)."""
+    from cuedetect.pose.detector import completeness
+
     kept: list[Detection] = []
-    for det in sorted(detections, key=lambda d: -float(d.keypoints.confidence[0])):
+    order = sorted(detections, key=lambda d: (-completeness(d.keypoints), -float(d.keypoints.confidence[0])))
+    for det in order:
         if not any(same_person(det, k, aspect) for k in kept):
             kept.append(det)
     return kept

@@ -1,6 +1,6 @@
 """The issue's pose thresholds on the committed studio samples, scored against their gt.json.
 
-To keep the suite fast, each sample is cut to a 12 s window around the moment the two people stand
+To keep the suite fast, each sample is cut to an 8 s window around the moment the two people stand
 closest (the hard part), re-encoded losslessly enough for the detector, and analysed with the default
 settings (15 fps, full model, 2 processes). Whole-sample numbers are in the report of issue 3 and can
 be reproduced with `python -m cuedetect.pose.evaluate OUT_DIR GT_JSON`.
@@ -22,7 +22,7 @@ from cuedetect.pose.evaluate import evaluate_dir
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = sorted(p for p in (REPO / "sample_videos").glob("*/*.mp4") if (p.parent / "gt.json").is_file())
 CLI = [str(Path(sys.executable).with_name("cuedetect"))]
-WINDOW_S = 12.0
+WINDOW_S = 8.0
 
 
 def cut_window(video: Path, gt: dict, out_dir: Path) -> tuple[Path, Path]:
