@@ -30,7 +30,7 @@ from cuedetect.pose.floor import (
 )
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
-ANALYSIS_FPS = 4.0
+ANALYSIS_FPS = 3.0
 HIPS = [INDEX["left_hip"], INDEX["right_hip"]]
 
 
