@@ -3,38 +3,55 @@
 MediaPipe alone keeps one person in VIDEO mode and merges or misses people standing close in IMAGE mode
 (docs: FACTS.md). So:
 
-* every tracked person has their own VIDEO-mode landmarker (`num_poses=1`), fed a square crop around
-  the person's predicted box (plus a margin), so its internal ROI tracking (landmarks of the previous
-  frame -> next ROI, no detector run) stays on that person and stays cheap (~16 ms per person with the
-  full model), and its detector, when it must run, sees the person large. The crop stays still while
-  the person is well inside it, because that internal tracking works in crop coordinates. (Masking the
-  full frame instead keeps coordinates fixed but lost small people: the detector then sees them at
-  full-frame scale.)
+* every tracked person has their own VIDEO-mode landmarker (`num_poses=1`, pooled and reused), fed a
+  crop around the person's predicted box (plus a margin) with the other tracked people painted grey, so
+  its internal ROI tracking (landmarks of the previous frame -> next ROI, no detector run) stays on that
+  person and stays cheap (~16 ms per person with the full model), and its detector, when it must run,
+  sees the person large. The crop stays still while the person is well inside it, because that
+  internal tracking works in crop coordinates. (Masking the full frame instead keeps coordinates fixed
+  but lost small people: the detector then sees them at full-frame scale.) After `max_misses` frames
+  without its person a landmarker stops trying (each try reruns its detector).
 * a full-frame IMAGE-mode landmarker with a low detection threshold looks for new people only every
   `detect_every` frames (more often while someone is lost), with the already tracked people painted out
-  so the detector finds the others instead of finding the same person again or merging two.
+  so the detector finds the others instead of finding the same person again or merging two. Poses the
+  model completes from what is left of a known person (mostly on the painted area) are dropped.
+  `backfill` traces a person found late back through the frames before (the pipeline keeps them).
 
 The detector proposes; `cuedetect.pose.tracking.Tracker` decides who is who. After each update, call
-`assign` so each landmarker follows the track its person was matched to.
+`assign` so each landmarker follows the track its person was matched to, and `seen` with the ids found.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from cuedetect.pose.keypoints import CropBox, KeyPoints
+from cuedetect.pose.proposals import (
+    Detection,
+    box_overlap,
+    completeness,
+    paint_box,
+    pixel_box,
+    quiet_native_logs,
+    share_inside,
+    torso_histogram,
+)
 from cuedetect.pose.sources import Frame
 
-_TORSO = (11, 12, 24, 23)  # shoulders and hips, as a polygon
-_BODY = np.array([0, 11, 12, 23, 24])
-
+__all__ = [
+    "Detection",
+    "MultiPersonPoseDetector",
+    "PoseDetectorOptions",
+    "box_overlap",
+    "completeness",
+    "quiet_native_logs",
+    "torso_histogram",
+]
 
 @dataclass
 class PoseDetectorOptions:
@@ -63,77 +80,6 @@ class PoseDetectorOptions:
     min_detection_confidence: float = 0.3
     min_presence: float = 0.5
     margin: float = 0.35
-
-
-@dataclass
-class Detection:
-    """One person's pose proposed for one frame.
-
-    Attributes:
-        keypoints: a single-person `KeyPoints`.
-        box: x0, y0, x1, y1 normalized (from the landmarks).
-        appearance: a normalized colour histogram of the torso (hue x saturation), or None.
-        source: id of the track whose landmarker produced it; None for the full-frame search.
-    """
-
-    keypoints: KeyPoints
-    box: np.ndarray
-    appearance: np.ndarray | None = None
-    source: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@contextlib.contextmanager
-def quiet_native_logs() -> Iterator[None]:
-    """Silence MediaPipe/LiteRT start-up chatter written straight to file descriptor 2."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
-def torso_histogram(image: np.ndarray, kp: KeyPoints) -> np.ndarray | None:
-    """Hue x saturation histogram (16 x 4, sums to 1) inside the shoulder-hip quadrilateral."""
-    import cv2
-
-    h, w = image.shape[:2]
-    quad = kp.xy[0, list(_TORSO)]
-    if not np.isfinite(quad).all():
-        return None
-    pts = np.round(quad * (w, h)).astype(np.int32)
-    x0, y0 = np.clip(pts.min(axis=0), 0, (w - 1, h - 1))
-    x1, y1 = np.clip(pts.max(axis=0) + 1, 1, (w, h))
-    if x1 - x0 < 4 or y1 - y0 < 4:
-        return None
-    roi = image[y0:y1, x0:x1]
-    mask = np.zeros(roi.shape[:2], np.uint8)
-    cv2.fillConvexPoly(mask, pts - (x0, y0), 255)
-    hsv = cv2.cvtColor(roi, cv2.COLOR_RGB2HSV)
-    hist = cv2.calcHist([hsv], [0, 1], mask, [16, 4], [0, 180, 0, 256]).ravel()
-    total = hist.sum()
-    return (hist / total).astype(np.float32) if total > 0 else None
-
-
-def _pixel_box(box: np.ndarray, size: tuple[int, int], margin: float) -> tuple[int, int, int, int]:
-    w, h = size
-    x0, y0, x1, y1 = box
-    bw, bh = x1 - x0, y1 - y0
-    mx, my = margin * max(bw, 0.3 * bh), margin * bh
-    return (
-        int(np.clip((x0 - mx) * w, 0, w)),
-        int(np.clip((y0 - my) * h, 0, h)),
-        int(np.clip((x1 + mx) * w, 0, w)),
-        int(np.clip((y1 + my) * h, 0, h)),
-    )
 
 
 @dataclass
@@ -272,10 +218,10 @@ class MultiPersonPoseDetector:
         crop = np.array(image[y0:y1, x0:x1])
         if not others:
             return crop
-        ox0, oy0, ox1, oy1 = _pixel_box(own, (w, h), 0.1)
+        ox0, oy0, ox1, oy1 = pixel_box(own, (w, h), 0.1)
         keep = crop[max(oy0 - y0, 0) : max(oy1 - y0, 0), max(ox0 - x0, 0) : max(ox1 - x0, 0)].copy()
         for b in others:
-            bx0, by0, bx1, by1 = _pixel_box(b, (w, h), 0.05)
+            bx0, by0, bx1, by1 = pixel_box(b, (w, h), 0.05)
             crop[max(by0 - y0, 0) : max(by1 - y0, 0), max(bx0 - x0, 0) : max(bx1 - x0, 0)] = 127
         crop[max(oy0 - y0, 0) : max(oy1 - y0, 0), max(ox0 - x0, 0) : max(ox1 - x0, 0)] = keep
         return crop
@@ -335,7 +281,7 @@ class MultiPersonPoseDetector:
             if len(boxes) >= self.options.max_persons:
                 break
             painted = image
-            covers = [_paint_box(b) for b in boxes]
+            covers = [paint_box(b) for b in boxes]
             if boxes:
                 painted = image.copy()
                 for c in covers:
@@ -349,7 +295,7 @@ class MultiPersonPoseDetector:
                 cand = kp[i]
                 if any(box_overlap(cand.boxes(0.3)[0], b) >= 0.5 for b in boxes):
                     continue
-                if _share_inside(cand, covers + [_paint_box(d.box) for d in new]) > 0.5:
+                if share_inside(cand, covers + [paint_box(d.box) for d in new]) > 0.5:
                     continue  # a phantom completed from a known person, or a second reading of a new one
                 new.append(self._detection(image, cand, None))
             if not new:
@@ -419,42 +365,3 @@ class MultiPersonPoseDetector:
                 self._slots[dst] = taken.pop(src)
         for slot in taken.values():
             self._release(slot)
-
-
-def completeness(kp: KeyPoints, min_visibility: float = 0.5) -> int:
-    """How many of a single pose's landmarks are visible inside the frame (a fuller reading wins)."""
-    xy, vis = kp.xy[0], np.nan_to_num(kp.visibility[0], nan=0.0)
-    inside = np.isfinite(xy).all(axis=1) & (xy >= 0).all(axis=1) & (xy <= 1).all(axis=1)
-    return int((inside & (vis >= min_visibility)).sum())
-
-
-def _paint_box(box: np.ndarray) -> np.ndarray:
-    """A known person's landmark box grown to cover the whole person: the head above the eyes, hair,
-    hands a little beyond the wrists (normalized x0, y0, x1, y1)."""
-    x0, y0, x1, y1 = box
-    bh = y1 - y0
-    return np.asarray([x0 - 0.08 * bh, y0 - 0.15 * bh, x1 + 0.08 * bh, y1 + 0.03 * bh])
-
-
-def _share_inside(kp: KeyPoints, covers: list[np.ndarray], min_visibility: float = 0.5) -> float:
-    """Share of a single pose's visible landmarks that fall inside any of the boxes `covers`."""
-    if not covers:
-        return 0.0
-    ok = np.nan_to_num(kp.visibility[0], nan=0.0) >= min_visibility
-    pts = kp.xy[0][ok & np.isfinite(kp.xy[0]).all(axis=1)]
-    if not len(pts):
-        return 1.0
-    inside = np.zeros(len(pts), bool)
-    for x0, y0, x1, y1 in covers:
-        inside |= (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
-    return float(inside.mean())
-
-
-def box_overlap(a: np.ndarray, b: np.ndarray) -> float:
-    """Intersection over the smaller box's area (1 when one box holds the other)."""
-    if not (np.isfinite(a).all() and np.isfinite(b).all()):
-        return 0.0
-    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return float(iw * ih / small) if small > 0 else 0.0

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from cuedetect.pose.detector import Detection
+from cuedetect.pose.proposals import Detection, completeness
 
 INF_COST = 1e6
 
@@ -179,8 +179,6 @@ def same_person(a: Detection, b: Detection, aspect: float, same: float = 0.15) -
 
 def deduplicate(detections: Sequence[Detection], aspect: float) -> list[Detection]:
     """Drop detections of a person already proposed (the most complete, then most confident, stays)."""
-    from cuedetect.pose.detector import completeness
-
     kept: list[Detection] = []
     order = sorted(detections, key=lambda d: (-completeness(d.keypoints), -float(d.keypoints.confidence[0])))
     for det in order:
