@@ -19,6 +19,7 @@ KIND_DOMAIN = ["escalation", "de-escalation", "context"]
 KIND_COLOURS = ["#d1495b", "#2e9e6b", "#8d8d99"]  # red-ish, green, grey: readable for most colour vision
 STATUS_DOMAIN = ["unreviewed", "confirmed", "rejected"]
 STATUS_STROKES = ["#ffffff", "#1f1f1f", "#b0b0b0"]
+SELECTED_STROKE = "#1d4ed8"  # the selected bar: a thick blue outline, whatever its status
 EVENT_PARAM = "event"
 MOMENT_PARAM = "moment"
 ZOOM_PARAM = "zoom"
@@ -72,7 +73,6 @@ def timeline_chart(
                 legend=alt.Legend(orient="top", title="review", direction="horizontal"),
             ),
             strokeDash=alt.condition("datum.status == 'rejected'", alt.value([3, 2]), alt.value([1, 0])),
-            strokeWidth=alt.condition(f"datum.key == {SELECTED_PARAM}", alt.value(3.5), alt.value(1.5)),
             description=alt.Description("aria:N"),
             tooltip=[
                 alt.Tooltip("cue:N"),
@@ -86,7 +86,14 @@ def timeline_chart(
         .add_params(pick, zoom, chosen)
         .properties(height=max(LANE_HEIGHT * max(len(lanes), 1), 60), width=width)
     )
-    top = alt.layer(bars, _cursor())
+    # The selected bar: a thick blue outline drawn over it (a layer, so no legend picks the colour up).
+    outline = (
+        alt.Chart(alt.NamedData(name="events"))
+        .transform_filter(f"datum.key == {SELECTED_PARAM}")
+        .mark_bar(height=LANE_HEIGHT - 2, filled=False, stroke=SELECTED_STROKE, strokeWidth=3, cornerRadius=4)
+        .encode(x=x, x2="end:Q", y=alt.Y("lane:N", sort=lanes))
+    )
+    top = alt.layer(bars, outline, _cursor())
     bottom = distance_chart(domain, safe_m, too_close_m, max_distance_m, width)
     return (
         alt.vconcat(top, bottom, spacing=6)

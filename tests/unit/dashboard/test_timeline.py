@@ -60,7 +60,8 @@ def test_encodings():
     assert enc["opacity"]["field"] == "confidence"
     assert enc["y"]["sort"] == ["P0 trainee · open_hands", "P1 client · pointing", "P0–P1 · too_close"]
     assert enc["description"]["field"] == "aria"
-    assert SELECTED_PARAM in enc["strokeWidth"]["condition"]["test"]
+    outline = d["vconcat"][0]["layer"][1]
+    assert outline["transform"] == [{"filter": f"datum.key == {SELECTED_PARAM}"}]
     assert d["resolve"]["scale"]["x"] == "shared"
     events = d["datasets"]["events"]
     assert events[1]["aria"] == "event k2 open_hands at 2.5 s, confirmed"
