@@ -74,6 +74,12 @@ class PacedVideoSource:
         self._source.close()
 
 
+def available_cameras() -> list[int]:
+    """Indices of the video devices present (/dev/videoN on Linux; empty elsewhere)."""
+    nodes = Path("/dev").glob("video[0-9]*") if sys.platform.startswith("linux") else []
+    return sorted(int(p.name[5:]) for p in nodes if p.name[5:].isdigit())
+
+
 def camera_message(device: int | str, node_exists: bool | None, opened: bool, got_frame: bool) -> str:
     """Why a camera could not start, in words (pure, so every case is tested).
 
@@ -91,9 +97,11 @@ def camera_message(device: int | str, node_exists: bool | None, opened: bool, go
             )
         return f"stream {device!r} opened but sent no frame: is the sender streaming?"
     if node_exists is False:
+        found = available_cameras()
+        others = f"cameras here: {', '.join(map(str, found))}" if found else "no camera is connected"
         return (
-            f"no camera at index {device} (/dev/video{device} does not exist): is it plugged in? "
-            "Try --camera 0, or --video FILE to practise with a recording"
+            f"no camera at index {device} (/dev/video{device} does not exist; {others}): is it plugged "
+            "in? Or use --video FILE to practise with a recording"
         )
     if not opened:
         return (
