@@ -35,8 +35,10 @@ def _video_bytes(path: str, size: int, mtime: float) -> bytes:
 
 
 def _version(store: Any, sid: int) -> tuple[Any, ...]:
-    """Changes whenever the session's review log or analyses change (the cache key)."""
-    return (len(store.review_log(sid)), tuple(a.id for a in store.analyses(sid)))
+    """Changes whenever the session's facts, review log or analyses change (the cache key)."""
+    s = store.session(sid)
+    facts = (s.trainee_name, s.scenario, s.date, s.instructor, s.recording_path)
+    return (len(store.review_log(sid)), tuple(a.id for a in store.analyses(sid)), facts)
 
 
 def request_seek(t: float, key: str | None = None) -> None:
