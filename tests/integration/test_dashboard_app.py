@@ -54,6 +54,15 @@ def test_pages_render(data, page, title):
     assert [t.value for t in at.title] == [title]
 
 
+def test_live_page_is_wired_in(data):
+    """The live engineer's page renders inside the dashboard (nothing is started until asked)."""
+    at = app("live")
+    no_errors(at)
+    assert [h.value for h in at.header] == ["Live practice"]
+    assert "New live session" in [b.label for b in at.button]
+    assert "Live practice" in at.radio[0].options
+
+
 def test_library_lists_filters_and_opens(data):
     _, _, ids = data
     at = app("library")
@@ -221,7 +230,8 @@ def test_trainee_mode_shows_own_sessions_only(data):
     no_errors(at)
     assert [t.value for t in at.title] == ["My sessions"]
     assert list(at.dataframe[0].value["session"]) == [ids[1]]
-    assert [r.label for r in at.radio] == ["Page"] and "settings" not in at.radio[0].options
+    assert [r.label for r in at.radio] == ["Page"]
+    assert at.radio[0].options == ["My sessions", "Review", "My progress", "Live practice"]
     # someone else's session is refused; one's own opens, without instructor actions
     at.query_params["page"] = "review"
     at.query_params["session"] = str(ids[0])

@@ -19,9 +19,15 @@ PAGES = {
     "library": "Library",
     "review": "Session review",
     "progress": "Trainee progress",
+    "live": "Live practice",
     "settings": "Settings",
 }
-TRAINEE_PAGES = {"library": "My sessions", "review": "Review", "progress": "My progress"}
+TRAINEE_PAGES = {
+    "library": "My sessions",
+    "review": "Review",
+    "progress": "My progress",
+    "live": "Live practice",
+}
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ def _sidebar(ctx_base: dict[str, Any]) -> tuple[bool, str | None, str]:
 
 
 def main() -> None:
-    from cuedetect.dashboard.views import library, progress, review, settings_page
+    from cuedetect.dashboard.views import library, live, progress, review, settings_page
     from cuedetect.paths import data_dir
     from cuedetect.store.db import default_store_path
 
@@ -130,6 +136,7 @@ def main() -> None:
         "library": library.render,
         "review": review.render,
         "progress": progress.render,
+        "live": live.render,
         "settings": settings_page.render,
     }
     if trainee_mode and page == "settings":
