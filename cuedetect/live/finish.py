@@ -2,7 +2,8 @@
 
 Session folder:
     recording.mp4          the raw video (fragmented mp4: playable even if the session was killed)
-    live/                  analysis.json, poses.parquet, events.json, stats.json: what live mode saw
+    live/                  analysis.json, poses.parquet, events.json, stats.json, windows.json: what
+                           live mode saw
     full/                  `cuedetect analyze` with the full model + events.json (written in the background)
     full_analysis.log      its output; full_analysis.json its outcome
 
@@ -64,6 +65,7 @@ def write_live_analysis(
             "shown_events": engine.timeline.shown_events(),
         },
     )
+    write_json(live_dir / "windows.json", engine.timeline.answers)  # what each cue window said, in order
     stats = {**engine.summary(), **extra}
     write_json(live_dir / "stats.json", stats)
     write_json(

@@ -97,9 +97,17 @@ def held_events(
         start, conf, evidence = open_.pop(key)
         c = [x for x in conf if math.isfinite(x)]
         cue, person, other = key
-        out.append({"cue": cue, "person": person, "other": other, "start": round(start, 3),
-                    "end": round(max(t, start), 3), "confidence": round(sum(c) / len(c), 3) if c else None,
-                    "evidence": evidence})  # fmt: skip
+        out.append(
+            {
+                "cue": cue,
+                "person": person,
+                "other": other,
+                "start": round(start, 3),
+                "end": round(max(t, start), 3),
+                "confidence": round(sum(c) / len(c), 3) if c else None,
+                "evidence": evidence,
+            }
+        )
 
     for t, active in samples:
         for key in [k for k in open_ if k not in active]:
@@ -140,6 +148,7 @@ class CueTimeline:
         self.latest: WindowCues | None = None
         self.roles: dict[int, str] = {}
         self.windows = 0
+        self.answers: list[dict[str, Any]] = []  # every window's answer, for live/windows.json
         self._events: list[dict[str, Any]] | None = None
         self._strip: list[dict[str, Any]] | None = None
 
@@ -147,6 +156,15 @@ class CueTimeline:
         """Take one window's answer; `final` commits everything up to its end (no more data comes)."""
         self.windows += 1
         self.latest = w
+        self.answers.append(
+            {
+                "start_t": round(w.start_t, 3),
+                "end_t": round(w.end_t, 3),
+                "final": final,
+                "events": w.events,
+                "compute_s": round(w.compute_s, 3),
+            }
+        )
         self._events = None
         self._strip = None
         for p, r in w.roles.items():
