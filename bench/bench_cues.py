@@ -30,7 +30,7 @@ def main() -> None:
         clf = CueClassifier.load(model_folder())
         source = f"models/cues ({clf.max_iter} iterations per cue)"
     else:
-        X, Y, _ = dataset(synthetic_clips(4), 0)
+        X, Y, _, _ = dataset(synthetic_clips(4), 0)
         clf = CueClassifier(feature_columns(), max_iter=150).fit(X, Y)
         source = "a fresh 150-iteration model (no trained model found)"
     settings = CueSettings()

@@ -121,8 +121,9 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"{len(clips)} clips: " + ", ".join(sorted({f"{c.source}" for c in clips})))
         cv = cross_validate(clips, folds, augment, seed, iterations, log=typer.echo) if folds else None
         if cv:
-            typer.echo(cv.model.table("trained classifier"))
-            typer.echo(cv.baseline.table("geometric baseline"))
+            for src in cv.model:
+                typer.echo(cv.model[src].table(f"trained classifier on {src} clips"))
+                typer.echo(cv.baseline[src].table(f"geometric baseline on {src} clips"))
         clf = fit_final(clips, augment, seed, iterations)
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])

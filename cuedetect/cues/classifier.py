@@ -54,14 +54,15 @@ class CueClassifier:
     info: dict = field(default_factory=dict)
     pipeline: object = None
 
-    def fit(self, X: pd.DataFrame, Y: np.ndarray) -> CueClassifier:
-        """Fit on feature rows X and (n, len(cues)) 0/1 labels; returns self."""
+    def fit(self, X: pd.DataFrame, Y: np.ndarray, sample_weight: np.ndarray | None = None) -> CueClassifier:
+        """Fit on feature rows X and (n, len(cues)) 0/1 labels (optionally weighted); returns self."""
         from threadpoolctl import threadpool_limits
 
         self.pipeline = make_pipeline(self.seed, self.max_iter)
         # One OpenMP thread: on a shared 2-core machine, spinning threads made fitting 10x slower.
         with threadpool_limits(1):
-            self.pipeline.fit(X[self.features].to_numpy(dtype=np.float32), np.asarray(Y, dtype=int))
+            kw = {} if sample_weight is None else {"clf__sample_weight": np.asarray(sample_weight, float)}
+            self.pipeline.fit(X[self.features].to_numpy(dtype=np.float32), np.asarray(Y, dtype=int), **kw)
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> pd.DataFrame:

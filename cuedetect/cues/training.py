@@ -29,6 +29,8 @@ from cuedetect.errors import InputError
 from cuedetect.landmarks import LANDMARK_NAMES, NUM_LANDMARKS
 
 SIMULATED = ("synthetic", "studio-sim")  # exact landmarks: degraded like MediaPipe's before training
+# Rows from real pose-model output are rarer and closer to what inference sees: they weigh more.
+SOURCE_WEIGHT = {"corpus": 4.0, "review": 4.0}
 
 
 @dataclass
@@ -264,9 +266,9 @@ def _thin(feats: pd.DataFrame, max_rate: float) -> np.ndarray:
 def dataset(
     clips: list[Clip], n_aug: int, seed: int = 0, max_rate: float = 8.0
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Rows of all clips plus `n_aug` augmented copies of each; returns X, Y and the clip group per row."""
+    """Rows of all clips plus `n_aug` augmented copies of each: X, Y, the clip group and a weight per row."""
     rng = np.random.default_rng(seed)
-    Xs, Ys, G = [], [], []
+    Xs, Ys, G, W = [], [], [], []
     for clip in clips:
         versions = [clip.tracks] + [augment(clip.tracks, rng, clip.aspect) for _ in range(n_aug)]
         if clip.source in SIMULATED:
@@ -277,6 +279,7 @@ def dataset(
             Xs.append(f[keep])
             Ys.append(y[keep])
             G.append(np.full(int(keep.sum()), clip.group, dtype=object))
+            W.append(np.full(int(keep.sum()), SOURCE_WEIGHT.get(clip.source, 1.0)))
     if not Xs:
         raise InputError("no training data found")
-    return pd.concat(Xs, ignore_index=True), np.concatenate(Ys), np.concatenate(G)
+    return pd.concat(Xs, ignore_index=True), np.concatenate(Ys), np.concatenate(G), np.concatenate(W)

@@ -18,7 +18,7 @@ from cuedetect.errors import ModelUnavailableError
 @pytest.fixture(scope="module")
 def small_data():
     clips = synthetic_clips(3, seed=77)
-    X, Y, groups = dataset(clips, n_aug=0)
+    X, Y, groups, _ = dataset(clips, n_aug=0)
     return clips, X, Y, groups
 
 
@@ -102,6 +102,6 @@ def test_reviewed_session_states(tmp_path) -> None:
     clip = load_reviewed_session(tmp_path)
     assert [e["cue"] for e in clip.events] == ["pointing", "hands_raised", "open_hands"]
     assert clip.ignore == [{"person": 1, "cue": None, "start": 5.0, "end": 7.0}]
-    X, Y, _ = dataset([clip], 0)
+    X, Y, _, _ = dataset([clip], 0)
     dropped = X[(X.person == 1) & (X.t > 5.05) & (X.t < 6.95)]
     assert len(dropped) == 0 and Y[:, CLASSIFIER_CUES.index("pointing")].sum() > 0
