@@ -65,8 +65,8 @@ class PoseDetectorOptions:
         min_detection_confidence: person-detector threshold for the full-frame search (low finds more).
         min_presence: a pose whose body landmarks have a lower mean presence is dropped.
         margin: how far around a person's predicted box (in box widths/heights) their landmarker sees.
-        max_misses: after this many frames in a row without its person, a landmarker stops trying
-            (until the track is found again by the search, or ends).
+        max_misses: after this many frames in a row without its person, a landmarker tries only every
+            third frame (until `seen` reports the track found again, or the track ends).
         min_height: poses whose landmarks span less of the frame's height are dropped (far-away
             passers-by and the detector's small phantoms; a role-play's people fill much more).
     """
@@ -250,7 +250,11 @@ class MultiPersonPoseDetector:
         for tid, box in predicted.items():
             slot = self._slots.get(tid) or self._slots.setdefault(tid, self._acquire(ms))
             if slot.misses >= self.options.max_misses:
-                continue  # gone for now: each try reruns its detector; the periodic search will look
+                # Gone for now: each try reruns its detector, so try only every third frame until the
+                # track is found again (`seen`) or ends; the periodic search looks meanwhile.
+                slot.misses += 1
+                if (slot.misses - self.options.max_misses) % 3:
+                    continue
             win = self._window(slot, box, (w, h))
             if win is None:
                 continue
