@@ -6,7 +6,7 @@ pose model's own inference cost measured alone on the same frames (one VIDEO-mod
 
 Input: a committed studio sample of at least 720p if there is one, else
 ../shared/clips/two_people_walking.mp4 resized to 1280x720 and played forward and back to about 30 s
-(written once into bench/.cache/, never committed).
+(written once into .cache/bench/, which git ignores).
 
     .venv/bin/python bench/bench_analyze.py [--video V] [--jobs 2] [--fps 15] [--seconds 30]
 """
@@ -27,7 +27,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 CLIP = REPO.parent / "shared" / "clips" / "two_people_walking.mp4"
-CACHE = REPO / "bench" / ".cache"
+CACHE = REPO / ".cache" / "bench"  # ignored by git
 
 
 def make_720p30(seconds: float) -> Path:
