@@ -26,9 +26,10 @@ PY = BIN / "python"
 STAMP = VENV / ".cuedetect-installed"
 DEMO_SAMPLE = ROOT / "sample_videos" / "standoff" / "standoff.mp4"
 DEMO_OUT = ROOT / "out" / "demo"
-# Debian packages the browser end-to-end tests need (Playwright cannot download its own browser here).
-BROWSER_PACKAGES = ["chromium", "chromium-driver"]
-STUDIO_PACKAGES = ["blender", "python3-numpy"]
+# Debian packages the tests need, with a program each provides: Chromium for the browser end-to-end tests
+# (Playwright cannot download its own browser here), Xvfb for the live window test.
+TEST_PACKAGES = {"chromium": "chromium", "chromium-driver": "chromedriver", "xvfb": "Xvfb"}
+STUDIO_PACKAGES = {"blender": "blender", "python3-numpy": None}
 
 
 def say(msg: str) -> None:
@@ -42,7 +43,7 @@ def run(cmd: list[str | os.PathLike[str]], **kw) -> None:
 
 def ensure_venv() -> None:
     """Create .venv and install the package with its dev extras when pyproject.toml changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py may be started by an older python3)
         sys.exit("cuedetect needs Python 3.11 or newer")
     if not PY.exists():
         say(f"creating virtual environment in {VENV}")
@@ -55,16 +56,17 @@ def ensure_venv() -> None:
     STAMP.write_text(digest)
 
 
-def apt_install(packages: list[str], probe: str) -> None:
-    """Install Debian packages unless `probe` is already on PATH (needs root and apt-get)."""
-    if shutil.which(probe):
+def apt_install(packages: dict[str, str | None]) -> None:
+    """Install Debian packages unless every program they provide is on PATH already (needs apt-get)."""
+    if all(shutil.which(program) for program in packages.values() if program):
         return
+    missing = list(packages)
     if not shutil.which("apt-get"):
-        sys.exit(f"{probe} is missing and this machine has no apt-get: install {' '.join(packages)} yourself")
+        sys.exit(f"this machine has no apt-get: install {' '.join(missing)} yourself")
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run([*sudo, "apt-get", "update", "-qq"], env=env)
-    run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env)
+    run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
 
 
 def cuedetect(*args: str | os.PathLike[str]) -> None:
@@ -80,7 +82,7 @@ def demo() -> None:
 
 def test(extra: list[str]) -> None:
     ensure_venv()
-    apt_install(BROWSER_PACKAGES, "chromium")
+    apt_install(TEST_PACKAGES)
     cuedetect("models")
     run([BIN / "ruff", "check", "cuedetect", "tests", "bench", "dashboard.py", "dev.py"], cwd=ROOT)
     run([PY, "-m", "pytest", *extra], cwd=ROOT)
@@ -88,7 +90,7 @@ def test(extra: list[str]) -> None:
 
 def studio_setup() -> None:
     ensure_venv()
-    apt_install(STUDIO_PACKAGES, "blender")
+    apt_install(STUDIO_PACKAGES)
     cuedetect("synth", "--check")
 
 
