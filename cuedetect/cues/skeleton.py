@@ -7,10 +7,14 @@ parameters of one instant; `pose_joints` turns it into MediaPipe's 33 landmarks 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cuedetect.landmarks import INDEX, NUM_LANDMARKS
+
+if TYPE_CHECKING:
+    from cuedetect.cues.tracks import PersonTrack
 
 UP = np.array([0.0, 0.0, 1.0])
 
@@ -218,3 +222,40 @@ def mediapipe_world(joints: np.ndarray, cam: Camera) -> np.ndarray:
     """World landmarks the way MediaPipe reports them: metres, hip-centred, camera axes."""
     hip = 0.5 * (joints[INDEX["left_hip"]] + joints[INDEX["right_hip"]])
     return (joints - hip) @ cam.R.T
+
+
+# -- hand-made tracks for tests and examples -------------------------------------------------------
+TEST_ASPECT = 16 / 9
+TEST_CAMERA = Camera.looking_at(np.array([0.0, -5.0, 1.5]), np.array([0.0, 0.0, 1.0]), 60.0, (1280, 720))
+
+
+def posed_track(
+    right: str = "neutral",
+    left: str = "neutral",
+    *,
+    n: int = 20,
+    fps: float = 10.0,
+    yaw: float = -np.pi / 2,
+    lean: float = 0.0,
+    hand: str = "relaxed",
+    person: int = 0,
+    pos: tuple[float, float] = (0.0, 0.0),
+    velocity: tuple[float, float] = (0.0, 0.0),
+    vis: np.ndarray | None = None,
+) -> PersonTrack:
+    """A person holding one pose for n frames (optionally sliding across the floor)."""
+    xy = np.empty((n, 33, 2))
+    world = np.empty((n, 33, 3))
+    floor = np.empty((n, 2))
+    t = np.arange(n) / fps
+    for i in range(n):
+        p = np.array(pos) + np.array(velocity) * t[i]
+        pose = Pose(pos=p, yaw=yaw, lean=lean, arms=arm_config(right, left), hands=np.array([HAND[hand]] * 2))
+        j = pose_joints(pose)
+        xy[i] = TEST_CAMERA.project(j)
+        world[i] = mediapipe_world(j, TEST_CAMERA)
+        floor[i] = TEST_CAMERA.ground_axes() @ (p - TEST_CAMERA.position[:2])
+    from cuedetect.cues.tracks import PersonTrack
+
+    v = np.ones((n, 33)) if vis is None else vis
+    return PersonTrack(person, np.arange(n), t, xy, v, world, floor)

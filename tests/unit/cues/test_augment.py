@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import numpy as np
-from cue_skeletons import ASPECT, posed_track
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cuedetect.cues.augment import add_noise, augment, dropout, mirror, rotate_view
 from cuedetect.cues.features import build_features
+from cuedetect.cues.skeleton import TEST_ASPECT as ASPECT
+from cuedetect.cues.skeleton import posed_track
 
 
 def test_mirror_twice_is_identity_and_swaps_sides() -> None:

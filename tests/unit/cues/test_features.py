@@ -3,13 +3,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from cue_skeletons import ASPECT, posed_track
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cuedetect.cues.augment import mirror
 from cuedetect.cues.features import build_features, feature_columns
 from cuedetect.cues.settings import CueSettings
+from cuedetect.cues.skeleton import TEST_ASPECT as ASPECT
+from cuedetect.cues.skeleton import posed_track
 
 
 def _mid(track, col: str) -> float:

@@ -3,12 +3,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from cue_skeletons import posed_track
 
 from cuedetect.cues.events import CueEvent
 from cuedetect.cues.roles import guess_roles
 from cuedetect.cues.rules import pair_rule_events
 from cuedetect.cues.settings import CueSettings
+from cuedetect.cues.skeleton import posed_track
 from cuedetect.cues.summary import session_summary
 
 
