@@ -33,3 +33,13 @@ def clips_dir() -> Path:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_data_dir(tmp_path_factory) -> Path:
+    """No test writes into the user's real data folder: the session store and uploads go to a tmp dir
+    (subprocesses such as `cuedetect analyze` inherit it)."""
+    path = tmp_path_factory.mktemp("cuedetect-data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CUEDETECT_DATA_DIR", str(path))
+        yield path

@@ -22,11 +22,26 @@ def register(app: typer.Typer) -> None:
         annotate: Annotated[bool, typer.Option(help="Also write annotated.mp4.")] = False,
         overwrite: Annotated[bool, typer.Option(help="Replace an earlier analysis in --out.")] = False,
         max_persons: Annotated[int, typer.Option(help="Most people looked for at once (1-4).")] = 4,
+        roles: Annotated[
+            str, typer.Option(help="Who is who, overriding the guess, e.g. '0=trainee,1=client'.")
+        ] = "",
+        cues: Annotated[bool, typer.Option(help="Detect cues into events.json.")] = True,
+        register: Annotated[
+            bool, typer.Option(help="Register the result as a session in the session store.")
+        ] = True,
+        store: Annotated[
+            Path | None,
+            typer.Option(help="Session store file (default: the user data folder).", dir_okay=False),
+        ] = None,
+        trainee: Annotated[str | None, typer.Option(help="The trainee's name, for the session.")] = None,
+        scenario: Annotated[str | None, typer.Option(help="The role-play scenario, for the session.")] = None,
     ) -> None:
         """Find every person in every analysed frame, give each a stable id, and place them on the floor.
 
-        Writes DIR/poses.parquet, DIR/pairs.parquet, DIR/analysis.json (and DIR/annotated.mp4), all at
-        once at the end: an interrupted run leaves any earlier result in DIR as it was.
+        Writes DIR/poses.parquet, DIR/pairs.parquet, DIR/events.json, DIR/analysis.json (and
+        DIR/annotated.mp4), all at once at the end: an interrupted run leaves any earlier result in DIR as
+        it was. The result is then registered as a session in the session store (same recording twice:
+        one session), ready for review in `cuedetect dashboard`.
         """
         import os
 
@@ -46,8 +61,9 @@ def register(app: typer.Typer) -> None:
         if model not in ("lite", "full", "heavy"):
             raise InputError(f"--model must be lite, full or heavy, not {model!r}")
         options = AnalyzeOptions(
-            video, out, fps or None, model, jobs or None, annotate, overwrite, max_persons
-        )
+            video, out, fps or None, model, jobs or None, annotate, overwrite, max_persons,
+            cues=cues, roles=parse_roles(roles),
+        )  # fmt: skip
         # MediaPipe/LiteRT write chatter straight to file descriptor 2: send that to /dev/null while
         # the progress bar (and any error, printed after the block) goes to the real stderr.
         err = os.fdopen(os.dup(2), "w", buffering=1)
@@ -77,5 +93,43 @@ def register(app: typer.Typer) -> None:
         for p in persons:
             span = f"{p['first_t']:.1f}-{p['last_t']:.1f} s"
             typer.echo(f"  person {p['id']}: {p['frames_detected']} frames, {span}")
-        typer.echo(f"results in {out}/ (poses.parquet, pairs.parquet, analysis.json"
-                   + (", annotated.mp4)" if annotate else ")"))  # fmt: skip
+        files = ["poses.parquet", "pairs.parquet", *(["events.json"] if cues else []), "analysis.json",
+                 *(["annotated.mp4"] if annotate else [])]  # fmt: skip
+        typer.echo(f"results in {out}/ ({', '.join(files)})")
+        if cues:
+            _print_events(out)
+        if register and cues:
+            from cuedetect.store import import_analysis
+
+            sid = import_analysis(out, store_path=store, trainee=trainee, scenario=scenario)
+            typer.echo(f"registered as session {sid} (review it with `cuedetect dashboard`)")
+
+
+def parse_roles(text: str) -> dict[int, str] | None:
+    """'0=trainee,1=client' -> {0: 'trainee', 1: 'client'}."""
+    from cuedetect.errors import InputError
+
+    if not text.strip():
+        return None
+    out: dict[int, str] = {}
+    for part in text.split(","):
+        person, _, role = part.partition("=")
+        if not person.strip().isdigit() or role.strip() not in ("trainee", "client"):
+            raise InputError(
+                f"--roles takes 'ID=trainee' or 'ID=client' pairs, e.g. '0=trainee,1=client'; got {part!r}"
+            )
+        out[int(person)] = role.strip()
+    return out
+
+
+def _print_events(out: Path) -> None:
+    import json
+
+    doc = json.loads((out / "events.json").read_text())
+    roles = {p["id"]: p["role"] for p in doc["persons"]}
+    typer.echo(f"{len(doc['events'])} cue events; roles: "
+               + ", ".join(f"person {k} = {v}" for k, v in roles.items()))  # fmt: skip
+    for e in doc["events"]:
+        other = f" -> {e['other']}" if e.get("other") is not None else ""
+        typer.echo(f"  {e['start']:6.1f}-{e['end']:6.1f} s  person {e['person']}{other}  {e['cue']}"
+                   f"  ({e['confidence']:.2f})")  # fmt: skip

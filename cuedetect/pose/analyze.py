@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from cuedetect.errors import InputError
 from cuedetect.io_atomic import write_json
@@ -36,6 +37,8 @@ class AnalyzeOptions:
     overwrite: bool = False
     max_persons: int = 4
     max_side: int = 1280
+    cues: bool = True  # also detect cues into events.json
+    roles: dict[int, str] | None = None  # person id -> "trainee" / "client", overriding the guess
 
 
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
@@ -148,6 +151,17 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
         outputs.poses_table(cleaned, filled, floor).to_parquet(tmp / "poses.parquet", index=False)
         outputs.pairs_table(pairs).to_parquet(tmp / "pairs.parquet", index=False)
         timings["tables_s"] = time.perf_counter() - t
+        if options.cues:
+            from cuedetect.cues.detect import detect_cues, write_events_json
+
+            t = time.perf_counter()
+            stage("detecting cues")
+            poses_df = pd.read_parquet(tmp / "poses.parquet")
+            pairs_df = pd.read_parquet(tmp / "pairs.parquet")
+            w, h = tracked.size
+            cues = detect_cues(poses_df, pairs_df, aspect=w / h, roles=options.roles, duration=info.duration)
+            write_events_json(tmp / "events.json", cues, Path(options.video).name)
+            timings["cues_s"] = time.perf_counter() - t
         analysed_fps = (len(tracked.analysed) - 1) / float(np.ptp(tracked.analysed_t)) if len(
             tracked.analysed) > 1 else 0.0  # fmt: skip
         if options.annotate:

@@ -21,7 +21,7 @@ from cuedetect.errors import InputError
 from cuedetect.landmarks import NUM_LANDMARKS
 from cuedetect.pose.pipeline import ChunkResult
 
-RESULT_FILES = ("poses.parquet", "pairs.parquet", "annotated.mp4", "analysis.json")
+RESULT_FILES = ("poses.parquet", "pairs.parquet", "events.json", "annotated.mp4", "analysis.json")
 
 
 def clean(res: ChunkResult) -> tuple[ChunkResult, np.ndarray, dict[int, list[dict[str, Any]]]]:
