@@ -91,7 +91,7 @@ def _programme(rng: np.random.Generator, duration: float, cues: list[str], hands
     out = []
     for cue in cues:
         transition = round(float(rng.uniform(0.35, 0.7)), 2)
-        hold = round(float(rng.uniform(1.5, 3.2)), 2)
+        hold = round(float(rng.uniform(1.5, 3.0)), 2)
         if t + 2 * transition + hold > duration - 0.3:
             break
         out.append(
@@ -103,7 +103,7 @@ def _programme(rng: np.random.Generator, duration: float, cues: list[str], hands
                 "hand": _pick(rng, hands_for.get(cue, ["right", "left"])),
             }
         )
-        t += 2 * transition + hold + float(rng.uniform(0.4, 1.8))
+        t += 2 * transition + hold + float(rng.uniform(0.3, 1.2))
     return out
 
 
@@ -127,14 +127,16 @@ def make_scenario(
     trainee = _person(rng, "A", "trainee", a_start)
     client = _person(rng, "B", "client", b_start)
     hands = {"hands_raised": ["both", "right", "left"], "bladed_stance": ["left", "right"]}
-    esc = [str(c) for c in rng.permutation(ESCALATION_HOLDS)]
+    # every escalation cue leads the client's programme equally often across seeds, the rest in random order
+    featured = ESCALATION_HOLDS[seed % len(ESCALATION_HOLDS)]
+    esc = [featured, *(str(c) for c in rng.permutation([c for c in ESCALATION_HOLDS if c != featured]))]
     client["timeline"] = _programme(rng, duration, esc[:5], hands)
     # the trainee mostly de-escalates, sometimes shows an escalation cue too (so roles are not a shortcut)
     t_cues = ["open_hands", _pick(rng, ["open_hands", *ESCALATION_HOLDS]), "open_hands"]
     trainee["timeline"] = _programme(rng, duration, t_cues, hands)
     kind = rng.random()
     if kind < 0.4:  # the client rushes in and stands too close for a while, then backs off
-        at = float(rng.uniform(1.0, duration * 0.4))
+        at = float(rng.uniform(duration * 0.35, duration * 0.55))
         a = np.array(a_start)
         b = np.array(b_start)
         close = a + (b - a) / np.linalg.norm(b - a) * float(rng.uniform(0.55, 0.85))
@@ -152,7 +154,7 @@ def make_scenario(
             {"at": round(at + 4.0, 2), "walk_to": b_start, "speed": 0.6},
         ]
     elif kind < 0.7:  # the client paces
-        at = float(rng.uniform(0.5, duration * 0.5))
+        at = float(rng.uniform(duration * 0.35, duration * 0.5))
         b = np.array(b_start)
         side = np.sign(b[0]) or 1.0
         p1 = [round(float(b[0] + side * 0.1), 3), round(float(b[1] - 0.6), 3)]
