@@ -14,14 +14,14 @@ from cuedetect.cues.synthetic import make_clip
 runner = CliRunner()
 
 
-def _analysis_folder(folder: Path, seed: int, with_gt: bool = False) -> dict:
-    c = make_clip(seed, duration=12.0)
+def _analysis_folder(folder: Path, seed: int, with_gt: bool = False, duration: float = 12.0) -> dict:
+    c = make_clip(seed, duration=duration)
     folder.mkdir(parents=True)
     c.poses.to_parquet(folder / "poses.parquet")
     c.pairs.to_parquet(folder / "pairs.parquet")
     w, h = c.gt["size"]
     (folder / "analysis.json").write_text(
-        json.dumps({"source": f"/x/{c.name}.mp4", "duration_s": 12.0, "source_size": [w, h]})
+        json.dumps({"source": f"/x/{c.name}.mp4", "duration_s": duration, "source_size": [w, h]})
     )
     if with_gt:
         (folder / "gt.json").write_text(json.dumps(c.gt))
@@ -53,8 +53,8 @@ def test_detect_without_poses_is_a_one_line_error(tmp_path) -> None:
 
 def test_train_then_evaluate(tmp_path) -> None:
     data = tmp_path / "corpus"
-    for k in range(3):
-        _analysis_folder(data / f"clip_{k}", 300 + k, with_gt=True)
+    for k in range(2):
+        _analysis_folder(data / f"clip_{k}", 300 + k, with_gt=True, duration=8.0)
     model = tmp_path / "model"
     res = runner.invoke(
         app,
@@ -62,13 +62,13 @@ def test_train_then_evaluate(tmp_path) -> None:
             "train",
             str(data),
             "--synthetic",
-            "1",
+            "0",
             "--folds",
             "2",
             "--augment",
             "0",
             "--iterations",
-            "10",
+            "5",
             "--out",
             str(model),
         ],
@@ -87,7 +87,7 @@ def test_train_then_evaluate(tmp_path) -> None:
     )
     assert res.exit_code == 0, res.output
     scores = json.loads((tmp_path / "s.json").read_text())
-    assert scores["clips"] == 3 and 0.0 <= scores["macro_event_f1"] <= 1.0
+    assert scores["clips"] == 2 and 0.0 <= scores["macro_event_f1"] <= 1.0
     assert scores["per_cue"]["too_close"]["event"]["f1"] >= 0.0
 
 

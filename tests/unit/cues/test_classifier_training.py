@@ -17,7 +17,7 @@ from cuedetect.errors import ModelUnavailableError
 
 @pytest.fixture(scope="module")
 def small_data():
-    clips = synthetic_clips(3, seed=77)
+    clips = synthetic_clips(2, seed=77)
     X, Y, groups, _ = dataset(clips, n_aug=0)
     return clips, X, Y, groups
 
