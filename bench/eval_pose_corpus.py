@@ -1,0 +1,64 @@
+"""Pose engine scores on the studio corpus (clips no test or setting was tuned on).
+
+Reads each clip's committed analysis (`corpus/*/clip_*/analysis/`, made by `cuedetect corpus` with the
+same pipeline as `cuedetect analyze`) and scores it against its `gt.json`; prints per-split totals.
+
+    .venv/bin/python bench/eval_pose_corpus.py [corpus/heldout corpus/train]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from cuedetect.pose.evaluate import evaluate_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def score_split(split: Path) -> dict[str, float]:
+    tot = dict.fromkeys(("gt", "matched", "close", "close_matched", "det", "tp", "switches", "multi_s"), 0.0)
+    floor_sum, floor_n, clips = 0.0, 0, 0
+    for clip in sorted(split.glob("clip_*")):
+        if not (clip / "analysis" / "analysis.json").exists():
+            continue
+        s = evaluate_dir(clip / "analysis", clip / "gt.json")
+        clips += 1
+        tot["gt"] += s.gt_person_frames
+        tot["matched"] += s.matched
+        tot["close"] += s.close_person_frames
+        tot["close_matched"] += s.close_matched
+        tot["det"] += s.detections
+        tot["tp"] += s.true_positives
+        tot["switches"] += s.id_switches
+        tot["multi_s"] += s.multi_person_s
+        if s.floor_frames:
+            floor_sum += s.floor_mae_m * s.floor_frames
+            floor_n += s.floor_frames
+    return {
+        "clips": clips,
+        "recall": tot["matched"] / tot["gt"],
+        "recall_close": tot["close_matched"] / tot["close"] if tot["close"] else float("nan"),
+        "close_person_frames": tot["close"],
+        "precision": tot["tp"] / tot["det"],
+        "id_switches_per_60s": tot["switches"] / tot["multi_s"] * 60,
+        "two_person_minutes": tot["multi_s"] / 60,
+        "floor_mae_m": floor_sum / floor_n if floor_n else float("nan"),
+    }
+
+
+def main() -> None:
+    splits = [Path(a) for a in sys.argv[1:]] or [ROOT / "corpus" / "heldout", ROOT / "corpus" / "train"]
+    for split in splits:
+        r = score_split(split)
+        print(
+            f"{split.name}: {r['clips']} clips, recall {r['recall']:.1%}, recall within 1 m "
+            f"{r['recall_close']:.1%} ({r['close_person_frames']:.0f} person-frames), precision "
+            f"{r['precision']:.1%}, id switches {r['id_switches_per_60s']:.2f} per 60 s "
+            f"({r['two_person_minutes']:.1f} min of two-person video), floor distance MAE "
+            f"{r['floor_mae_m']:.3f} m"
+        )
+
+
+if __name__ == "__main__":
+    main()
