@@ -8,7 +8,6 @@ training summary) and `<name>.skops.sha256`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 
 from cuedetect.cues.catalogue import CLASSIFIER_CUES
 from cuedetect.errors import ModelUnavailableError
+from cuedetect.hashing import file_sha256
 from cuedetect.io_atomic import atomic_path, write_json
 
 MODEL_NAME = "cue_classifier"
@@ -139,9 +139,4 @@ class CueClassifier:
         )
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+sha256 = file_sha256

@@ -6,7 +6,6 @@ cleaning (filters) -> floor geometry (floor) -> tables -> optional annotated vid
 
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 import time
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from cuedetect.errors import InputError
+from cuedetect.hashing import file_sha256
 from cuedetect.io_atomic import write_json
 from cuedetect.pose.pipeline import ChunkResult, ProgressFn, TrackingOptions, run_tracking
 from cuedetect.pose.sources import VideoInfo, probe_video
@@ -41,12 +41,6 @@ class AnalyzeOptions:
     roles: dict[int, str] | None = None  # person id -> "trainee" / "client", overriding the guess
 
 
-def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _versions() -> dict[str, str]:

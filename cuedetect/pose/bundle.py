@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cuedetect.errors import ModelUnavailableError
+from cuedetect.hashing import file_sha256
 from cuedetect.io_atomic import atomic_path
 
 VARIANTS = ("lite", "full", "heavy")
@@ -140,12 +141,7 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+sha256_file = file_sha256
 
 
 def sources_for(variant: str) -> dict[str, SourceFile]:

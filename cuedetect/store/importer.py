@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cuedetect.errors import InputError
+from cuedetect.hashing import file_sha256
 
 HASH_KEYS = ("content_sha256", "sha256", "content_hash", "video_sha256", "source_sha256", "recording_sha256")
 ROLES = ("trainee", "client", "unknown")
@@ -65,12 +66,7 @@ class AnalysisBundle:
         return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
+sha256_file = file_sha256
 
 
 def _load_json(path: Path) -> dict[str, Any]:

