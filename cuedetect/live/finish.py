@@ -38,7 +38,7 @@ def write_live_analysis(
     """analysis.json, poses.parquet, events.json and stats.json of what live mode saw; returns the events."""
     from cuedetect.cues.events import CueEvent
     from cuedetect.cues.summary import session_summary
-    from cuedetect.pose.analyze import file_sha256
+    from cuedetect.hashing import file_sha256
     from cuedetect.pose.outputs import poses_table
 
     live_dir.mkdir(parents=True, exist_ok=True)
