@@ -44,26 +44,11 @@ class WindowCues:
 
 def floor_geometry(res: ChunkResult, n_samples: int = FLOOR_SAMPLES) -> tuple[np.ndarray, list[Any]]:
     """`cuedetect.pose.outputs.floor_geometry` with fewer Monte Carlo draws (it takes ~4 s with 64)."""
-    from cuedetect.pose.floor import FloorOptions, PersonTrack, estimate_floor, pair_distances
+    from cuedetect.pose.floor import FloorOptions
+    from cuedetect.pose.outputs import floor_geometry as offline_floor_geometry
 
-    floor = np.full((len(res.person), 3), np.nan)
-    tracks = []
-    for p in np.unique(res.person):
-        sel = res.person == p
-        tracks.append(
-            PersonTrack(int(p), res.frame[sel], res.t[sel], res.xy[sel], res.vis[sel], res.world[sel])
-        )
-    if not tracks:
-        return floor, []
-    est = estimate_floor(tracks, res.size, options=FloorOptions(n_samples=n_samples))
-    for p, ft in est.tracks.items():
-        rows = np.flatnonzero(res.person == p)
-        pos = {int(f): k for k, f in enumerate(ft.frame)}
-        for r in rows:
-            k = pos.get(int(res.frame[r]))
-            if k is not None:
-                floor[r] = (*ft.xy_m[k], ft.sd_m[k])
-    return floor, pair_distances(est)
+    floor, pairs, _camera = offline_floor_geometry(res, FloorOptions(n_samples=n_samples))
+    return floor, pairs
 
 
 def window_cues(res: ChunkResult, model: str = "auto") -> WindowCues:

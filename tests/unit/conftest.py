@@ -1,4 +1,4 @@
-"""Fixtures of the store tests: a real small analysis folder (H.264 video + JSON) and a fresh store file."""
+"""Store and export test fixtures: a real small analysis folder (H.264 video + JSON), a fresh store."""
 
 from __future__ import annotations
 
