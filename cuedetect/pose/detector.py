@@ -53,6 +53,7 @@ __all__ = [
     "torso_histogram",
 ]
 
+
 @dataclass
 class PoseDetectorOptions:
     """Options of `MultiPersonPoseDetector`.
@@ -82,6 +83,19 @@ class PoseDetectorOptions:
     margin: float = 0.35
 
 
+def half_view(size: tuple[int, int], which: int, share: float = 0.6) -> tuple[int, int, int, int]:
+    """Pixel box of one overlapping half of a frame: left/right (landscape) or top/bottom (portrait).
+
+    Each covers `share` of the longer side, so a person standing at the middle is whole in one.
+    """
+    w, h = size
+    if w >= h:
+        x0 = 0 if which == 0 else round(w * (1 - share))
+        return x0, 0, x0 + round(w * share), h
+    y0 = 0 if which == 0 else round(h * (1 - share))
+    return 0, y0, w, y0 + round(h * share)
+
+
 @dataclass
 class _Slot:
     """A VIDEO-mode landmarker, the last timestamp it saw, and the crop it is watching."""
@@ -107,6 +121,7 @@ class MultiPersonPoseDetector:
         self.created = 0
         self._frames_since_search = 10**9
         self.calls = {"track": 0, "search": 0}
+        self._tile = 1  # the half of the frame searched last (see `_search_new`)
         self._searchers: dict[int, Any] = {}  # num_poses -> IMAGE-mode landmarker, made when first needed
 
     @classmethod
@@ -207,6 +222,7 @@ class MultiPersonPoseDetector:
         y0 = int(np.clip(cy - side_h / 2, 0, max(h - side_h, 0)))
         x1, y1 = min(w, int(x0 + side_w)), min(h, int(y0 + side_h))
         return (x0, y0, x1, y1) if x1 - x0 >= 16 and y1 - y0 >= 16 else None
+
     @staticmethod
     def _isolate(
         image: np.ndarray, win: tuple[int, int, int, int], own: np.ndarray, others: list[np.ndarray]
@@ -275,37 +291,70 @@ class MultiPersonPoseDetector:
     def _search_new(self, image: np.ndarray, known: list[np.ndarray]) -> list[Detection]:
         """Full-frame search with known people painted out; returns only people not already known.
 
+        When the full frame gives nobody new, one half of the frame (left and right in turn, or top and
+        bottom for a portrait video) is searched as well: the person detector sees the whole frame at
+        its small input size, and a low-contrast or side-on person it misses there is found at twice
+        the scale.
+
         A pose whose visible landmarks lie mostly on the painted-out people is the model completing a
         person from what is left of a known one (hair above the eyes, a raised hand) and is dropped.
         """
         h, w = image.shape[:2]
         found: list[Detection] = []
         for _round in range(2):
-            boxes = known + [d.box for d in found]
-            if len(boxes) >= self.options.max_persons:
-                break
-            painted = image
-            covers = [paint_box(b) for b in boxes]
-            if boxes:
-                painted = image.copy()
-                for c in covers:
-                    x0, y0, x1, y1 = (np.clip(c, 0, 1) * (w, h, w, h)).astype(int)
-                    painted[y0:y1, x0:x1] = 127
-            kp = self._run(self._searcher(self.options.max_persons), painted, None)
-            self.calls["search"] += 1
-            new: list[Detection] = []
-            heights = kp.boxes(0.3)[:, 3] - kp.boxes(0.3)[:, 1]
-            for i in sorted(range(len(kp)), key=lambda i: -np.nan_to_num(heights[i])):  # tallest first
-                cand = kp[i]
-                if any(box_overlap(cand.boxes(0.3)[0], b) >= 0.5 for b in boxes):
-                    continue
-                if share_inside(cand, covers + [paint_box(d.box) for d in new]) > 0.5:
-                    continue  # a phantom completed from a known person, or a second reading of a new one
-                new.append(self._detection(image, cand, None))
+            new = self._search_view(image, known + [d.box for d in found], None)
             if not new:
                 break
             found.extend(new)
+        if not found and len(known) < self.options.max_persons:
+            self._tile = self._pick_half(known, (w, h))
+            found = self._search_view(image, known, half_view((w, h), self._tile))
         return found
+
+    def _pick_half(self, known: list[np.ndarray], size: tuple[int, int]) -> int:
+        """The half of the frame with fewer known people in it (where someone may be missing); the other
+        half than last time when both hold as many."""
+        axis = 0 if size[0] >= size[1] else 1
+        centres = [(b[axis] + b[axis + 2]) / 2 for b in known]
+        first = sum(c < 0.5 for c in centres)
+        second = len(centres) - first
+        if first != second:
+            return 0 if first < second else 1
+        return 1 - self._tile
+
+    def _search_view(
+        self, image: np.ndarray, boxes: list[np.ndarray], view: tuple[int, int, int, int] | None
+    ) -> list[Detection]:
+        """People in `view` (pixels x0, y0, x1, y1; None: the whole frame) not among `boxes`."""
+        if len(boxes) >= self.options.max_persons:
+            return []
+        h, w = image.shape[:2]
+        covers = [paint_box(b) for b in boxes]
+        painted = image
+        if boxes:
+            painted = image.copy()
+            for c in covers:
+                x0, y0, x1, y1 = (np.clip(c, 0, 1) * (w, h, w, h)).astype(int)
+                painted[y0:y1, x0:x1] = 127
+        crop = None
+        if view is not None:
+            x0, y0, x1, y1 = view
+            painted = np.ascontiguousarray(painted[y0:y1, x0:x1])
+            crop = CropBox(x0, y0, x1 - x0, y1 - y0, w, h)
+        kp = self._run(self._searcher(self.options.max_persons), painted, None, crop)
+        self.calls["search" if view is None else "search_half"] = (
+            self.calls.get("search" if view is None else "search_half", 0) + 1
+        )
+        new: list[Detection] = []
+        heights = kp.boxes(0.3)[:, 3] - kp.boxes(0.3)[:, 1]
+        for i in sorted(range(len(kp)), key=lambda i: -np.nan_to_num(heights[i])):  # tallest first
+            cand = kp[i]
+            if any(box_overlap(cand.boxes(0.3)[0], b) >= 0.5 for b in boxes):
+                continue
+            if share_inside(cand, covers + [paint_box(d.box) for d in new]) > 0.5:
+                continue  # a phantom completed from a known person, or a second reading of a new one
+            new.append(self._detection(image, cand, None))
+        return new
 
     def backfill(
         self,

@@ -1,0 +1,61 @@
+"""Which half of the frame the search looks at when the whole frame gives nobody new."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions, half_view
+
+
+@pytest.mark.parametrize(
+    ("size", "which", "expected"),
+    [
+        ((1280, 720), 0, (0, 0, 768, 720)),
+        ((1280, 720), 1, (512, 0, 1280, 720)),
+        ((720, 1280), 0, (0, 0, 720, 768)),
+        ((720, 1280), 1, (0, 512, 720, 1280)),
+        ((640, 640), 1, (256, 0, 640, 640)),
+    ],
+)
+def test_half_view_boxes(size, which, expected):
+    assert half_view(size, which) == expected
+
+
+@given(st.integers(16, 4000), st.integers(16, 4000))
+def test_the_two_halves_cover_the_frame_and_overlap_in_the_middle(w, h):
+    a, b = half_view((w, h), 0), half_view((w, h), 1)
+    axis = 0 if w >= h else 1
+    assert a[axis] == 0 and b[axis + 2] == (w, h)[axis]
+    assert b[axis] < (w, h)[axis] / 2 < a[axis + 2]  # someone standing at the middle is whole in one
+    assert a[1 - axis] == b[1 - axis] == 0 and a[3 - axis] == b[3 - axis] == (w, h)[1 - axis]
+
+
+@pytest.fixture
+def detector(tmp_path) -> MultiPersonPoseDetector:
+    model = tmp_path / "model.task"
+    model.write_bytes(b"not used: no landmarker is made")
+    return MultiPersonPoseDetector(PoseDetectorOptions(model))
+
+
+def box(cx: float) -> np.ndarray:
+    return np.array([cx - 0.05, 0.2, cx + 0.05, 0.9])
+
+
+@pytest.mark.parametrize(
+    ("centres", "expected"),
+    [([0.3], 1), ([0.8], 0), ([0.2, 0.3], 1), ([0.7, 0.9, 0.1], 0)],
+)
+def test_the_half_with_fewer_known_people_is_searched(detector, centres, expected):
+    assert detector._pick_half([box(c) for c in centres], (1280, 720)) == expected
+
+
+def test_halves_alternate_when_both_hold_as_many(detector):
+    known = [box(0.3), box(0.7)]
+    picks = []
+    for _ in range(4):
+        detector._tile = detector._pick_half(known, (1280, 720))
+        picks.append(detector._tile)
+    assert picks in ([0, 1, 0, 1], [1, 0, 1, 0])
