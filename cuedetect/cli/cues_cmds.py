@@ -154,7 +154,7 @@ def register(app: typer.Typer) -> None:
         from cuedetect.cues.evaluate import Scores, relabel
         from cuedetect.cues.labels import match_persons
         from cuedetect.cues.trainer import score_clips
-        from cuedetect.cues.training import discover
+        from cuedetect.cues.training import analysis_folder, discover
         from cuedetect.errors import InputError
         from cuedetect.io_atomic import write_json
 
@@ -163,10 +163,10 @@ def register(app: typer.Typer) -> None:
 
             scores = Scores()
             for gt_path in sorted(gt_dir.rglob("gt.json")):
-                ev_path = gt_path.parent / "events.json"
-                poses_path = gt_path.parent / "poses.parquet"
-                if not ev_path.exists() or not poses_path.exists():
+                found = analysis_folder(gt_path.parent)
+                if found is None or not (found / "events.json").exists():
                     continue
+                ev_path, poses_path = found / "events.json", found / "poses.parquet"
                 gt = json.loads(gt_path.read_text())
                 poses = pd.read_parquet(poses_path, columns=None)
                 mapping = match_persons(poses, gt)

@@ -131,14 +131,22 @@ def _to_analysis_ids(events: list[dict], mapping: dict) -> list[dict]:
     return out
 
 
+def analysis_folder(clip_folder: Path) -> Path | None:
+    """Where a studio clip's `poses.parquet` lives: beside `gt.json`, or in the corpus's `analysis/`."""
+    for d in (clip_folder, clip_folder / "analysis"):
+        if (d / "poses.parquet").exists():
+            return d
+    return None
+
+
 def load_gt_dir(folder: Path, use_poses: bool = True) -> Clip:
     """A studio clip: detected landmarks (`poses.parquet`) if present and wanted, else the gt joints."""
     gt = json.loads((folder / "gt.json").read_text())
     aspect = _aspect(gt)
-    poses_path = folder / "poses.parquet"
-    if use_poses and poses_path.exists():
-        poses = pd.read_parquet(poses_path)
-        pairs_path = folder / "pairs.parquet"
+    found = analysis_folder(folder) if use_poses else None
+    if found is not None:
+        poses = pd.read_parquet(found / "poses.parquet")
+        pairs_path = found / "pairs.parquet"
         pairs = pd.read_parquet(pairs_path) if pairs_path.exists() else None
         mapping = match_persons(poses, gt)
         tracks = tracks_from_poses(poses)
