@@ -24,6 +24,9 @@ def register(app: typer.Typer) -> None:
             True, help="Run `analyze` on each clip into CLIP/analysis/ (for training)."
         ),
         keep_video: bool = typer.Option(True, help="Keep each clip's mp4 after its poses are extracted."),
+        redo_poses: bool = typer.Option(
+            False, help="Extract the poses again where they exist (after the pose engine changed)."
+        ),
     ) -> None:
         """Render COUNT random two-person role-plays with ground truth into OUT.
 
@@ -59,17 +62,20 @@ def register(app: typer.Typer) -> None:
                 bar.advance(clips)
         if poses:
             for path in paths:
-                _extract_poses(path.parent, keep_video)
+                _extract_poses(path.parent, keep_video, redo_poses)
         typer.echo(f"corpus ready in {out}")
 
 
-def _extract_poses(clip: Path, keep_video: bool) -> None:
-    """CLIP/<name>.mp4 -> CLIP/analysis/ (poses.parquet, pairs.parquet, analysis.json), once."""
+def _extract_poses(clip: Path, keep_video: bool, redo: bool = False) -> None:
+    """CLIP/<name>.mp4 -> CLIP/analysis/ (poses.parquet, pairs.parquet, analysis.json), once unless `redo`.
+
+    The analysis is replaced atomically, so an interrupted redo leaves each clip's old or new poses.
+    """
     from cuedetect.errors import InputError
     from cuedetect.pose.analyze import AnalyzeOptions, analyze
 
     video = clip / f"{clip.name}.mp4"
-    if (clip / "analysis" / "poses.parquet").exists() or not video.exists():
+    if not video.exists() or ((clip / "analysis" / "poses.parquet").exists() and not redo):
         return
     try:
         analyze(AnalyzeOptions(video, clip / "analysis", fps=None, model="full", jobs=1, overwrite=True))
