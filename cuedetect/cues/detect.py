@@ -54,6 +54,22 @@ def load_model(folder: Path | None = None) -> CueClassifier:
     return CueClassifier.load(folder or model_folder())
 
 
+def resolve_model(
+    model: CueClassifier | Literal["auto", "baseline"] = "auto",
+) -> CueClassifier | Literal["baseline"]:
+    """What "auto" means: the repository's trained model, or the geometric baseline if there is none
+    or $CUEDETECT_CUE_DETECTOR=baseline. Loading the model takes about 2 s (skops checks every array),
+    so `analyze` starts it in the background while the pose workers run."""
+    if model != "auto":
+        return model
+    if (
+        os.environ.get("CUEDETECT_CUE_DETECTOR") == "baseline"
+        or not (model_folder() / "cue_classifier.skops").exists()
+    ):
+        return "baseline"
+    return load_model()
+
+
 def _probabilities(feats: pd.DataFrame, model: CueClassifier | None) -> pd.DataFrame:
     if model is None:
         return baseline_scores(feats)
@@ -101,14 +117,7 @@ def detect_cues(
         duration: video duration in seconds (default: the last pose time).
     """
     settings = settings or CueSettings()
-    if model == "auto":
-        if (
-            os.environ.get("CUEDETECT_CUE_DETECTOR") == "baseline"
-            or not (model_folder() / "cue_classifier.skops").exists()
-        ):
-            model = "baseline"
-        else:
-            model = load_model()
+    model = resolve_model(model)
     clf = None if model == "baseline" else model
     tracks = tracks_from_poses(poses)
     feats = build_features(tracks, pairs, aspect, settings)

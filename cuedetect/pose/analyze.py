@@ -10,6 +10,7 @@ import os
 import platform
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,10 @@ class AnalyzeOptions:
     roles: dict[int, str] | None = None  # person id -> "trainee" / "client", overriding the guess
 
 
+def _cue_model() -> Any:
+    from cuedetect.cues.detect import resolve_model
+
+    return resolve_model("auto")
 
 
 def _versions() -> dict[str, str]:
@@ -122,7 +127,10 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
     model = provision(options.model)
     timings["model_s"] = time.perf_counter() - t
     jobs = options.jobs or os.cpu_count() or 1
-    with outputs.partial_dir(out) as tmp:
+    # The cue model takes ~2 s to load; do it while the pose workers run (the main process waits then).
+    background = ThreadPoolExecutor(1, thread_name_prefix="cue-model")
+    cue_model = background.submit(_cue_model) if options.cues else None
+    with background, outputs.partial_dir(out) as tmp:
         t = time.perf_counter()
         stage("finding and tracking people")
         track_opts = TrackingOptions(model.path, options.max_persons, options.max_side)
@@ -153,7 +161,8 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
             poses_df = pd.read_parquet(tmp / "poses.parquet")
             pairs_df = pd.read_parquet(tmp / "pairs.parquet")
             w, h = tracked.size
-            cues = detect_cues(poses_df, pairs_df, aspect=w / h, roles=options.roles, duration=info.duration)
+            cues = detect_cues(poses_df, pairs_df, aspect=w / h, roles=options.roles, duration=info.duration,
+                               model=cue_model.result())  # type: ignore[union-attr]  # fmt: skip
             write_events_json(tmp / "events.json", cues, Path(options.video).name)
             timings["cues_s"] = time.perf_counter() - t
         analysed_fps = (len(tracked.analysed) - 1) / float(np.ptp(tracked.analysed_t)) if len(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import os
-import queue
 import time
 from collections import deque
 from collections.abc import Callable
@@ -96,9 +95,10 @@ def track_chunk(
 
     # The last frames and who was seen in them: a person the periodic search finds late is traced back.
     recent: deque[tuple[Frame, list[np.ndarray]]] = deque(maxlen=BACKFILL_FRAMES)
-    with VideoFileSource.create_from_options(src_opts) as source, MultiPersonPoseDetector.create_from_options(
-        det_opts
-    ) as detector:
+    with (
+        VideoFileSource.create_from_options(src_opts) as source,
+        MultiPersonPoseDetector.create_from_options(det_opts) as detector,
+    ):
         w, h = source.size
         tracker = Tracker(TrackerOptions(aspect=w / h))
         frames = iter(source)
@@ -191,9 +191,17 @@ def split_chunks(indices: np.ndarray, times: np.ndarray, jobs: int, overlap_s: f
     return out
 
 
-def _pool_worker(info: VideoInfo, indices: np.ndarray, options: TrackingOptions, q: Any) -> ChunkResult:
+_progress_queue: Any = None  # set in each worker by `_pool_init`
+
+
+def _pool_init(q: Any) -> None:
+    global _progress_queue
     os.environ.setdefault("GLOG_minloglevel", "2")
-    return track_chunk(info, indices, options, progress=q.put)
+    _progress_queue = q
+
+
+def _pool_worker(info: VideoInfo, indices: np.ndarray, options: TrackingOptions) -> ChunkResult:
+    return track_chunk(info, indices, options, progress=_progress_queue.put)
 
 
 def run_tracking(
@@ -228,19 +236,18 @@ def run_tracking(
         import multiprocessing as mp
 
         ctx = mp.get_context("spawn")
-        with ctx.Manager() as manager, ProcessPoolExecutor(len(chunks), mp_context=ctx) as pool:
-            q = manager.Queue()
-            futures = [pool.submit(_pool_worker, info, idx, options, q) for idx, _ in chunks]
+        q = ctx.SimpleQueue()  # progress ticks; handed over at process start (no manager process)
+        with ProcessPoolExecutor(len(chunks), mp_context=ctx, initializer=_pool_init, initargs=(q,)) as pool:
+            futures = [pool.submit(_pool_worker, info, idx, options) for idx, _ in chunks]
             try:
                 pending = set(futures)
                 while pending:
                     _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    while True:
-                        try:
-                            tick(q.get_nowait())
-                        except queue.Empty:
-                            break
+                    while not q.empty():
+                        tick(q.get())
                 results = [f.result() for f in futures]
+                while not q.empty():
+                    tick(q.get())
             except BaseException:
                 for f in futures:
                     f.cancel()
