@@ -97,21 +97,32 @@ class KeyPoints:
         """Build from a `PoseLandmarkerResult`; `crop` maps landmarks of a cropped input to the frame."""
         poses = result.pose_landmarks or []
         n = len(poses)
+        nan = float("nan")
         xy = np.full((n, NUM_LANDMARKS, 2), np.nan, np.float32)
         vis = np.full((n, NUM_LANDMARKS), np.nan, np.float32)
         pres = np.full((n, NUM_LANDMARKS), np.nan, np.float32)
         for i, pose in enumerate(poses):
-            for j, lm in enumerate(pose[:NUM_LANDMARKS]):
-                xy[i, j] = (lm.x, lm.y)
-                vis[i, j] = lm.visibility if lm.visibility is not None else np.nan
-                pres[i, j] = lm.presence if lm.presence is not None else np.nan
+            rows = np.array(
+                [
+                    (
+                        lm.x,
+                        lm.y,
+                        nan if lm.visibility is None else lm.visibility,
+                        nan if lm.presence is None else lm.presence,
+                    )
+                    for lm in pose[:NUM_LANDMARKS]
+                ],
+                np.float32,
+            ).reshape(-1, 4)
+            k = len(rows)
+            xy[i, :k], vis[i, :k], pres[i, :k] = rows[:, :2], rows[:, 2], rows[:, 3]
         world = None
         worlds = getattr(result, "pose_world_landmarks", None)
         if worlds is not None and len(worlds) == n:
             world = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
             for i, pose in enumerate(worlds):
-                for j, lm in enumerate(pose[:NUM_LANDMARKS]):
-                    world[i, j] = (lm.x, lm.y, lm.z)
+                pts = np.array([(lm.x, lm.y, lm.z) for lm in pose[:NUM_LANDMARKS]], np.float32)
+                world[i, : len(pts)] = pts.reshape(-1, 3)
         if crop is not None:
             xy = crop.to_frame(xy)
         # A person framed from the waist up is still a person: score the 12 most present landmarks.
