@@ -12,10 +12,12 @@ MediaPipe alone keeps one person in VIDEO mode and merges or misses people stand
   but lost small people: the detector then sees them at full-frame scale.) After `max_misses` frames
   without its person a landmarker stops trying (each try reruns its detector).
 * a full-frame IMAGE-mode landmarker with a low detection threshold looks for new people only every
-  `detect_every` frames (more often while someone is lost), with the already tracked people painted out
-  so the detector finds the others instead of finding the same person again or merging two. Poses the
-  model completes from what is left of a known person (mostly on the painted area) are dropped.
-  `backfill` traces a person found late back through the frames before (the pipeline keeps them).
+  `detect_every` frames (more often while someone is lost, less often once several searches in a row
+  found nobody new), with the already tracked people painted out so the detector finds the others
+  instead of finding the same person again or merging two; when the whole frame gives nobody new, half
+  of the frame is searched too. Poses the model completes from what is left of a known person (mostly
+  on the painted area) are dropped. `backfill` traces a person found late back through the frames
+  before (the pipeline keeps them).
 
 The detector proposes; `cuedetect.pose.tracking.Tracker` decides who is who. After each update, call
 `assign` so each landmarker follows the track its person was matched to, and `seen` with the ids found.
@@ -63,6 +65,9 @@ class PoseDetectorOptions:
         max_persons: most people looked for at once.
         detect_every: analysed frames between full-frame searches for new people while all are tracked.
         detect_every_lost: the same while a recently seen person is lost.
+        detect_every_calm: the same once `calm_after` searches in a row found nobody new while nobody
+            was lost (a role-play's two people, tracked throughout). The pipeline traces a person found
+            late back over this many frames, so a late find loses nothing.
         min_detection_confidence: person-detector threshold for the full-frame search (low finds more).
         min_presence: a pose whose body landmarks have a lower mean presence is dropped.
         margin: how far around a person's predicted box (in box widths/heights) their landmarker sees.
@@ -76,6 +81,8 @@ class PoseDetectorOptions:
     max_persons: int = 4
     detect_every: int = 15
     detect_every_lost: int = 6
+    detect_every_calm: int = 30
+    calm_after: int = 3
     max_misses: int = 2
     min_height: float = 0.12
     min_detection_confidence: float = 0.3
@@ -120,6 +127,7 @@ class MultiPersonPoseDetector:
         self._pool: list[_Slot] = []  # landmarkers whose track ended, for reuse (creating one costs ~0.5 s)
         self.created = 0
         self._frames_since_search = 10**9
+        self._fruitless = 0  # searches in a row that found nobody new
         self.calls = {"track": 0, "search": 0}
         self._tile = 1  # the half of the frame searched last (see `_search_new`)
         self._searchers: dict[int, Any] = {}  # num_poses -> IMAGE-mode landmarker, made when first needed
@@ -281,11 +289,16 @@ class MultiPersonPoseDetector:
             slot.misses = 0 if len(kp) else slot.misses + 1
             out.extend(self._detection(image, kp[i], tid) for i in range(len(kp)))
         self._frames_since_search += 1
-        every = self.options.detect_every_lost if lost or not predicted else self.options.detect_every
-        need = len(predicted) < self.options.max_persons and self._frames_since_search >= every
-        if need:
+        o = self.options
+        if lost or not predicted:
+            self._fruitless, every = 0, o.detect_every_lost
+        else:
+            every = o.detect_every_calm if self._fruitless >= o.calm_after else o.detect_every
+        if len(predicted) < o.max_persons and self._frames_since_search >= every:
             self._frames_since_search = 0
-            out.extend(self._search_new(image, [d.box for d in out]))
+            new = self._search_new(image, [d.box for d in out])
+            self._fruitless = 0 if new else self._fruitless + 1
+            out.extend(new)
         return out
 
     def _search_new(self, image: np.ndarray, known: list[np.ndarray]) -> list[Detection]:

@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,9 @@ from cuedetect.pose.keypoints import KeyPoints
 from cuedetect.pose.sources import Frame, VideoInfo, sample_indices
 
 ProgressFn = Callable[[int, int], None]
-BACKFILL_FRAMES = 16  # how far back a person found late by the periodic search is traced
+# How far back a person found late by the periodic search is traced: the longest search interval
+# (`PoseDetectorOptions.detect_every_calm`) plus a little.
+BACKFILL_FRAMES = 32
 
 
 @dataclass
@@ -62,6 +64,7 @@ class TrackingOptions:
     model_path: Path
     max_persons: int = 4
     max_side: int = 1280
+    decode_threads: bool = True  # off when several workers already keep every core busy
 
 
 def track_chunk(
@@ -77,7 +80,13 @@ def track_chunk(
 
     cpu0 = time.process_time()
     timings = {"decode_s": 0.0, "pose_s": 0.0, "track_s": 0.0, "backfill_s": 0.0}
-    src_opts = VideoSourceOptions(info.path, max_side=options.max_side, indices=indices, info=info)
+    src_opts = VideoSourceOptions(
+        info.path,
+        max_side=options.max_side,
+        indices=indices,
+        info=info,
+        decode_threads=options.decode_threads,
+    )
     det_opts = PoseDetectorOptions(options.model_path, max_persons=options.max_persons)
     analysed: list[int] = []
     analysed_t: list[float] = []
@@ -236,6 +245,7 @@ def run_tracking(
         import multiprocessing as mp
 
         ctx = mp.get_context("spawn")
+        options = replace(options, decode_threads=False)
         q = ctx.SimpleQueue()  # progress ticks; handed over at process start (no manager process)
         with ProcessPoolExecutor(len(chunks), mp_context=ctx, initializer=_pool_init, initargs=(q,)) as pool:
             futures = [pool.submit(_pool_worker, info, idx, options) for idx, _ in chunks]
