@@ -70,6 +70,10 @@ class PoseDetectorOptions:
             late back over this many frames, so a late find loses nothing.
         min_detection_confidence: person-detector threshold for the full-frame search (low finds more).
         min_presence: a pose whose body landmarks have a lower mean presence is dropped.
+        min_search_presence: the same for a new person proposed by the search, which has no track
+            behind it yet. People found there score 0.97-1.0 on the samples, the corpus and the real
+            clips; the model's phantoms (a body imagined above a close-up face, a figure in a dark
+            background) 0.55-0.85.
         margin: how far around a person's predicted box (in box widths/heights) their landmarker sees.
         max_misses: after this many frames in a row without its person, a landmarker tries only every
             third frame (until `seen` reports the track found again, or the track ends).
@@ -87,6 +91,7 @@ class PoseDetectorOptions:
     min_height: float = 0.12
     min_detection_confidence: float = 0.3
     min_presence: float = 0.5
+    min_search_presence: float = 0.9
     margin: float = 0.35
 
 
@@ -362,6 +367,8 @@ class MultiPersonPoseDetector:
         heights = kp.boxes(0.3)[:, 3] - kp.boxes(0.3)[:, 1]
         for i in sorted(range(len(kp)), key=lambda i: -np.nan_to_num(heights[i])):  # tallest first
             cand = kp[i]
+            if cand.confidence[0] < self.options.min_search_presence:
+                continue
             if any(box_overlap(cand.boxes(0.3)[0], b) >= 0.5 for b in boxes):
                 continue
             if share_inside(cand, covers + [paint_box(d.box) for d in new]) > 0.5:

@@ -21,8 +21,8 @@ CLI = [str(Path(sys.executable).with_name("cuedetect"))]
 CASES = [
     ("two_people_outdoors.mp4", 12, 0.95, 2),  # measured: 100% of 40 frames, 2 ids
     # A man jumps on and off a box in back-light while a woman walks past: she is in view from about
-    # 1.5 s to 7 s, i.e. in about 2/3 of the frames; measured 57% (ids 0 and 1), 3 ids in all.
-    ("two_people_walking.mp4", 15, 0.50, 3),
+    # 1.5 s to 7 s, i.e. in about 2/3 of the frames; measured 66% (ids 0 and 1), 2 ids in all.
+    ("two_people_walking.mp4", 15, 0.55, 2),
 ]
 
 
@@ -62,3 +62,30 @@ def test_both_people_found_under_two_stable_ids(
     pairs = pd.read_parquet(out / "pairs.parquet")
     assert {"frame", "t", "person", "other", "distance_m", "distance_sd_m"} <= set(pairs.columns)
     assert (pairs["person"] < pairs["other"]).all()
+
+
+@pytest.mark.slow
+def test_the_raised_fist_in_a_close_up_is_found_and_no_phantom_joins_her(
+    clips_dir: Path, tmp_path: Path
+) -> None:
+    """one_person_gestures.mp4: a head-and-shoulders close-up; she raises a fist at about 1.0-2.0 s.
+
+    The whole-frame search used to propose phantoms here (a body imagined above her face, a figure in
+    the dark background) that then stood "too close" to her.
+    """
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [*CLI, "analyze", str(clips_dir / "one_person_gestures.mp4"), "--out", str(out), "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    analysis = json.loads((out / "analysis.json").read_text())
+    assert [p["id"] for p in analysis["persons"]] == [0]
+    assert analysis["persons"][0]["frames_detected"] >= 0.9 * analysis["analysed_frames"]
+    events = json.loads((out / "events.json").read_text())["events"]
+    fists = [e for e in events if e["cue"] == "fists_up" and e["start"] < 1.7 and e["end"] > 1.1]
+    assert fists, events
+    assert not [e for e in events if e["other"] is not None]
