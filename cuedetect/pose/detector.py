@@ -37,8 +37,9 @@ from cuedetect.pose.proposals import (
     Detection,
     box_overlap,
     completeness,
+    half_view,
+    isolate_crop,
     paint_box,
-    pixel_box,
     quiet_native_logs,
     share_inside,
     torso_histogram,
@@ -51,6 +52,7 @@ __all__ = [
     "PoseDetectorOptions",
     "box_overlap",
     "completeness",
+    "half_view",
     "quiet_native_logs",
     "torso_histogram",
 ]
@@ -95,17 +97,12 @@ class PoseDetectorOptions:
     margin: float = 0.35
 
 
-def half_view(size: tuple[int, int], which: int, share: float = 0.6) -> tuple[int, int, int, int]:
-    """Pixel box of one overlapping half of a frame: left/right (landscape) or top/bottom (portrait).
-
-    Each covers `share` of the longer side, so a person standing at the middle is whole in one.
-    """
-    w, h = size
-    if w >= h:
-        x0 = 0 if which == 0 else round(w * (1 - share))
-        return x0, 0, x0 + round(w * share), h
-    y0 = 0 if which == 0 else round(h * (1 - share))
-    return 0, y0, w, y0 + round(h * share)
+def search_interval(options: PoseDetectorOptions, someone_missing: bool, fruitless: int) -> int:
+    """Analysed frames between searches: often while someone is missing (or nobody is tracked yet),
+    normally once a second, and half as often after `calm_after` searches in a row found nobody new."""
+    if someone_missing:
+        return options.detect_every_lost
+    return options.detect_every_calm if fruitless >= options.calm_after else options.detect_every
 
 
 @dataclass
@@ -236,25 +233,6 @@ class MultiPersonPoseDetector:
         x1, y1 = min(w, int(x0 + side_w)), min(h, int(y0 + side_h))
         return (x0, y0, x1, y1) if x1 - x0 >= 16 and y1 - y0 >= 16 else None
 
-    @staticmethod
-    def _isolate(
-        image: np.ndarray, win: tuple[int, int, int, int], own: np.ndarray, others: list[np.ndarray]
-    ) -> np.ndarray:
-        """The crop `win` of `image` with other tracked people painted grey (except where they overlap
-        this person), so the landmarker's detector cannot pick the wrong one."""
-        h, w = image.shape[:2]
-        x0, y0, x1, y1 = win
-        crop = np.array(image[y0:y1, x0:x1])
-        if not others:
-            return crop
-        ox0, oy0, ox1, oy1 = pixel_box(own, (w, h), 0.1)
-        keep = crop[max(oy0 - y0, 0) : max(oy1 - y0, 0), max(ox0 - x0, 0) : max(ox1 - x0, 0)].copy()
-        for b in others:
-            bx0, by0, bx1, by1 = pixel_box(b, (w, h), 0.05)
-            crop[max(by0 - y0, 0) : max(by1 - y0, 0), max(bx0 - x0, 0) : max(bx1 - x0, 0)] = 127
-        crop[max(oy0 - y0, 0) : max(oy1 - y0, 0), max(ox0 - x0, 0) : max(ox1 - x0, 0)] = keep
-        return crop
-
     def _detection(self, image: np.ndarray, kp: KeyPoints, source: int | None) -> Detection:
         return Detection(kp, kp.boxes(0.3)[0], torso_histogram(image, kp), source)
 
@@ -288,7 +266,7 @@ class MultiPersonPoseDetector:
             if win is None:
                 continue
             x0, y0, x1, y1 = win
-            crop = self._isolate(image, (x0, y0, x1, y1), box, [b for o, b in predicted.items() if o != tid])
+            crop = isolate_crop(image, (x0, y0, x1, y1), box, [b for o, b in predicted.items() if o != tid])
             kp = self._run(slot.landmarker, crop, slot.stamp(ms), CropBox(x0, y0, x1 - x0, y1 - y0, w, h))
             self.calls["track"] += 1
             slot.misses = 0 if len(kp) else slot.misses + 1
@@ -296,9 +274,8 @@ class MultiPersonPoseDetector:
         self._frames_since_search += 1
         o = self.options
         if lost or not predicted:
-            self._fruitless, every = 0, o.detect_every_lost
-        else:
-            every = o.detect_every_calm if self._fruitless >= o.calm_after else o.detect_every
+            self._fruitless = 0
+        every = search_interval(o, lost or not predicted, self._fruitless)
         if len(predicted) < o.max_persons and self._frames_since_search >= every:
             self._frames_since_search = 0
             new = self._search_new(image, [d.box for d in out])
@@ -401,7 +378,7 @@ class MultiPersonPoseDetector:
                 if win is None:
                     break
                 x0, y0, x1, y1 = win
-                crop = self._isolate(frame.image, win, box, [*seen_here, *others])
+                crop = isolate_crop(frame.image, win, box, [*seen_here, *others])
                 kp = self._run(slot.landmarker, crop, slot.stamp(slot.last_ms + 40),
                                CropBox(x0, y0, x1 - x0, y1 - y0, w, h))  # fmt: skip
                 self.calls["backfill"] = self.calls.get("backfill", 0) + 1

@@ -123,3 +123,35 @@ def box_overlap(a: np.ndarray, b: np.ndarray) -> float:
     ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
     small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
     return float(iw * ih / small) if small > 0 else 0.0
+
+
+def half_view(size: tuple[int, int], which: int, share: float = 0.6) -> tuple[int, int, int, int]:
+    """Pixel box of one overlapping half of a frame: left/right (landscape) or top/bottom (portrait).
+
+    Each covers `share` of the longer side, so a person standing at the middle is whole in one.
+    """
+    w, h = size
+    if w >= h:
+        x0 = 0 if which == 0 else round(w * (1 - share))
+        return x0, 0, x0 + round(w * share), h
+    y0 = 0 if which == 0 else round(h * (1 - share))
+    return 0, y0, w, y0 + round(h * share)
+
+
+def isolate_crop(
+    image: np.ndarray, win: tuple[int, int, int, int], own: np.ndarray, others: list[np.ndarray]
+) -> np.ndarray:
+    """The crop `win` of `image` with other tracked people painted grey (except where they overlap
+    this person), so the landmarker's detector cannot pick the wrong one."""
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = win
+    crop = np.array(image[y0:y1, x0:x1])
+    if not others:
+        return crop
+    ox0, oy0, ox1, oy1 = pixel_box(own, (w, h), 0.1)
+    keep = crop[max(oy0 - y0, 0) : max(oy1 - y0, 0), max(ox0 - x0, 0) : max(ox1 - x0, 0)].copy()
+    for b in others:
+        bx0, by0, bx1, by1 = pixel_box(b, (w, h), 0.05)
+        crop[max(by0 - y0, 0) : max(by1 - y0, 0), max(bx0 - x0, 0) : max(bx1 - x0, 0)] = 127
+    crop[max(oy0 - y0, 0) : max(oy1 - y0, 0), max(ox0 - x0, 0) : max(ox1 - x0, 0)] = keep
+    return crop

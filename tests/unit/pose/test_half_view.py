@@ -1,4 +1,4 @@
-"""Which half of the frame the search looks at when the whole frame gives nobody new."""
+"""Where and how often the search for new people looks: half views of the frame and the interval."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions, half_view
+from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions, half_view, search_interval
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,20 @@ def test_halves_alternate_when_both_hold_as_many(detector):
         detector._tile = detector._pick_half(known, (1280, 720))
         picks.append(detector._tile)
     assert picks in ([0, 1, 0, 1], [1, 0, 1, 0])
+
+
+@pytest.mark.parametrize(
+    ("missing", "fruitless", "expected"),
+    [(True, 0, 6), (True, 9, 6), (False, 0, 15), (False, 2, 15), (False, 3, 30), (False, 40, 30)],
+)
+def test_search_interval(tmp_path, missing, fruitless, expected):
+    assert search_interval(PoseDetectorOptions(tmp_path), missing, fruitless) == expected
+
+
+@given(st.booleans(), st.integers(0, 100))
+def test_search_interval_never_exceeds_the_backfill(missing, fruitless):
+    from pathlib import Path
+
+    from cuedetect.pose.pipeline import BACKFILL_FRAMES
+
+    assert search_interval(PoseDetectorOptions(Path()), missing, fruitless) <= BACKFILL_FRAMES
