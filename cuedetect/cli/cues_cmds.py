@@ -146,6 +146,14 @@ def register(app: typer.Typer) -> None:
         json_out: Annotated[
             Path | None, typer.Option("--json", help="Also write the scores as JSON here.")
         ] = None,
+        card: Annotated[
+            bool,
+            typer.Option(
+                "--card",
+                help="Score the model and the baseline and write both into the model's card as its "
+                "held-out section (for a folder of clips the model never saw).",
+            ),
+        ] = False,
     ) -> None:
         """Score detected cue events against ground truth: event P/R/F1 per cue (IoU >= 0.3) and frame F1."""
         import json
@@ -158,6 +166,8 @@ def register(app: typer.Typer) -> None:
         from cuedetect.errors import InputError
         from cuedetect.io_atomic import write_json
 
+        if card and (baseline or use_events):
+            raise InputError("--card scores the model and the baseline itself; drop --baseline/--use-events")
         if use_events:
             import pandas as pd
 
@@ -186,3 +196,20 @@ def register(app: typer.Typer) -> None:
         typer.echo(scores.table("baseline" if baseline else "model"))
         if json_out:
             write_json(json_out, scores.to_json())
+        if card:
+            import shlex
+            import sys
+
+            from cuedetect.cues.detect import model_folder
+            from cuedetect.cues.trainer import heldout_section, put_card_section
+            from cuedetect.io_atomic import atomic_open
+
+            base = score_clips(clips, None)
+            typer.echo(base.table("baseline"))
+            card_path = (model or model_folder()) / "model_card.md"
+            command = "cuedetect evaluate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+            section = heldout_section(scores, base, str(gt_dir), command)
+            new_card = put_card_section(card_path.read_text(encoding="utf-8"), section)
+            with atomic_open(card_path, "w", encoding="utf-8") as fh:
+                fh.write(new_card)
+            typer.echo(f"held-out section written into {card_path}")

@@ -183,6 +183,44 @@ def model_card(clf: CueClassifier, clips: list[Clip], cv: CVResult | None, comma
     return "\n".join(lines)
 
 
+HELDOUT_START, HELDOUT_END = "<!-- held-out scores: start -->", "<!-- held-out scores: end -->"
+
+
+def heldout_section(model: Scores, baseline: Scores, folder: str, command: str) -> str:
+    """The model card's held-out section: the final model and the baseline on clips it never saw."""
+    return "\n".join(
+        [
+            HELDOUT_START,
+            f"## Held-out scores ({model.clips} clips in `{folder}`)",
+            "",
+            "Clips rendered from seeds no training clip used: their own bodies, clothes, rooms, lighting and",
+            "camera placements, drawn from the same generator. Scored with the final model by",
+            "",
+            f"    {command}",
+            "",
+            model.table("trained classifier (+ pair rules)"),
+            "",
+            baseline.table("hand-written geometric baseline (+ the same pair rules)"),
+            "",
+            f"Macro event F1 over the classifier cues only: model {model.macro_f1(_present(model)):.2f}, "
+            f"baseline {baseline.macro_f1(_present(baseline)):.2f}.",
+            HELDOUT_END,
+        ]
+    )
+
+
+def put_card_section(card: str, section: str) -> str:
+    """`card` with its held-out section replaced by `section` (added before the catalogue if absent)."""
+    if HELDOUT_START in card and HELDOUT_END in card:
+        head, rest = card.split(HELDOUT_START, 1)
+        return head + section + rest.split(HELDOUT_END, 1)[1]
+    anchor = "## Cue catalogue"
+    if anchor in card:
+        head, rest = card.split(anchor, 1)
+        return head + section + "\n\n" + anchor + rest
+    return card.rstrip("\n") + "\n\n" + section + "\n"
+
+
 def _present(s: Scores) -> list[str]:
     return [c for c in s.cues() if c in CLASSIFIER_CUES]
 

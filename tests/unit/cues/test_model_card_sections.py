@@ -1,0 +1,33 @@
+"""The held-out section of the model card is replaced in place, never duplicated."""
+
+from __future__ import annotations
+
+import pytest
+
+from cuedetect.cues.trainer import HELDOUT_END, HELDOUT_START, put_card_section
+
+
+def section(text: str) -> str:
+    return f"{HELDOUT_START}\n{text}\n{HELDOUT_END}"
+
+
+@pytest.mark.parametrize(
+    ("card", "expected"),
+    [
+        ("# Card\n\n## Cue catalogue\n\nrows\n", f"# Card\n\n{section('new')}\n\n## Cue catalogue\n\nrows\n"),
+        ("# Card\n", f"# Card\n\n{section('new')}\n"),
+        (
+            f"# Card\n\n{section('old')}\n\n## Cue catalogue\n",
+            f"# Card\n\n{section('new')}\n\n## Cue catalogue\n",
+        ),
+    ],
+)
+def test_section_goes_before_the_catalogue_or_replaces_the_old_one(card, expected):
+    assert put_card_section(card, section("new")) == expected
+
+
+def test_writing_twice_changes_nothing_more():
+    card = "# Card\n\n## Scores\n\nx\n\n## Cue catalogue\n\nrows\n"
+    once = put_card_section(card, section("a"))
+    assert put_card_section(once, section("a")) == once
+    assert put_card_section(once, section("b")).count(HELDOUT_START) == 1
