@@ -6,9 +6,8 @@ Missing landmarks are NaN and give NaN features (never an exception).
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
+import pandas as pd
 
 from cuedetect.landmarks import INDEX
 
@@ -41,11 +40,9 @@ def rolling_median(x: np.ndarray, k: int) -> np.ndarray:
     if k <= 1 or len(x) == 0:
         return x.copy()
     pad = k // 2
-    xp = np.pad(x, (pad, k - 1 - pad), constant_values=np.nan)
-    win = np.lib.stride_tricks.sliding_window_view(xp, k)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmedian(win, axis=1)
+    xp = np.pad(np.asarray(x, float), (pad, k - 1 - pad), constant_values=np.nan)
+    # pandas' rolling median skips NaN in C: several times faster than nanmedian over window views
+    return pd.Series(xp).rolling(k, min_periods=1).median().to_numpy()[k - 1 :]
 
 
 def image_features(

@@ -111,3 +111,20 @@ def test_close_up_without_hips_still_measures_the_arms() -> None:
     tr.xy[:, 23:] = np.nan  # hips and legs out of the picture
     f = build_features([tr], None, ASPECT)
     assert f["hi_wr_above_sh"].median() > 0.5
+
+
+@given(
+    st.lists(st.one_of(st.floats(-5, 5), st.just(float("nan"))), max_size=40),
+    st.integers(1, 12),
+)
+def test_rolling_median_is_the_nan_ignoring_median_of_each_centred_window(values, k):
+    from cuedetect.cues.geometry import rolling_median
+
+    x = np.asarray(values, float)
+    got = rolling_median(x, k)
+    lo = k // 2
+    for i in range(len(x)):
+        window = x[max(0, i - lo) : i - lo + k]
+        window = window[np.isfinite(window)]
+        expected = np.median(window) if len(window) else np.nan
+        assert np.isclose(got[i], expected, equal_nan=True), (i, got[i], expected)
