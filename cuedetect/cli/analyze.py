@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cuedetect.cli._common import user_errors
+
+if TYPE_CHECKING:
+    from cuedetect.pose.floor import FloorCalibration
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +38,26 @@ def register(app: typer.Typer) -> None:
         ] = None,
         trainee: Annotated[str | None, typer.Option(help="The trainee's name, for the session.")] = None,
         scenario: Annotated[str | None, typer.Option(help="The role-play scenario, for the session.")] = None,
+        camera_height: Annotated[
+            float | None,
+            typer.Option(help="Calibration: the camera's height above the floor in metres.", min=0.1),
+        ] = None,
+        fov: Annotated[
+            float | None,
+            typer.Option(
+                help="Calibration: the camera's horizontal field of view in degrees.", min=5, max=170
+            ),
+        ] = None,
+        person_height: Annotated[
+            str, typer.Option(help="Calibration: known body heights, e.g. '0=1.82,1=1.65' (metres).")
+        ] = "",
+        known_distance: Annotated[
+            str,
+            typer.Option(
+                help="Calibration: two people's measured floor distance at a time, 'A,B@T=D', e.g. "
+                "'0,1@2.0=1.5' (persons 0 and 1 were 1.5 m apart 2.0 s in)."
+            ),
+        ] = "",
     ) -> None:
         """Find every person in every analysed frame, give each a stable id, and place them on the floor.
 
@@ -42,6 +65,10 @@ def register(app: typer.Typer) -> None:
         DIR/annotated.mp4), all at once at the end: an interrupted run leaves any earlier result in DIR as
         it was. The result is then registered as a session in the session store (same recording twice:
         one session), ready for review in `cuedetect dashboard`.
+
+        Floor positions come from body-size priors and a camera fitted to the people. Known facts make
+        them better: --camera-height, --fov, --person-height, --known-distance (person ids as in a first
+        run's output: they are numbered in order of first appearance).
         """
         import os
 
@@ -63,6 +90,7 @@ def register(app: typer.Typer) -> None:
         options = AnalyzeOptions(
             video, out, fps or None, model, jobs or None, annotate, overwrite, max_persons,
             cues=cues, roles=parse_roles(roles),
+            calibration=parse_calibration(camera_height, fov, person_height, known_distance),
         )  # fmt: skip
         # MediaPipe/LiteRT write chatter straight to file descriptor 2: send that to /dev/null while
         # the progress bar (and any error, printed after the block) goes to the real stderr.
@@ -120,6 +148,49 @@ def parse_roles(text: str) -> dict[int, str] | None:
             )
         out[int(person)] = role.strip()
     return out
+
+
+def parse_calibration(
+    camera_height: float | None = None,
+    fov: float | None = None,
+    person_height: str = "",
+    known_distance: str = "",
+) -> FloorCalibration | None:
+    """The calibration flags as a `FloorCalibration` (None when none is given).
+
+    `person_height` is 'ID=METRES,...'; `known_distance` is 'A,B@SECONDS=METRES'.
+    """
+    from cuedetect.errors import InputError
+    from cuedetect.pose.floor import FloorCalibration, KnownDistance
+
+    heights: dict[int, float] = {}
+    for part in filter(None, (x.strip() for x in person_height.split(","))):
+        pid, _, value = part.partition("=")
+        try:
+            heights[int(pid)] = h = float(value)
+        except ValueError:
+            raise InputError(
+                f"--person-height takes 'ID=METRES' pairs, e.g. '0=1.82'; got {part!r}"
+            ) from None
+        if not 1.0 <= h <= 2.3:
+            raise InputError(f"--person-height {part!r}: a standing adult is 1.0 to 2.3 m tall")
+    known = None
+    if known_distance.strip():
+        try:
+            who, _, rest = known_distance.partition("@")
+            a, b = (int(x) for x in who.split(","))
+            t, _, d = rest.partition("=")
+            known = KnownDistance(a, b, float(t), float(d))
+        except ValueError:
+            raise InputError(
+                f"--known-distance takes 'A,B@SECONDS=METRES', e.g. '0,1@2.0=1.5'; got {known_distance!r}"
+            ) from None
+        if a == b or known.t < 0 or not 0.1 <= known.distance_m <= 20:
+            raise InputError(f"--known-distance {known_distance!r}: two different people, 0.1 to 20 m apart")
+    if camera_height is None and fov is None and not heights and known is None:
+        return None
+    return FloorCalibration(fov_deg=fov, camera_height_m=camera_height, person_height_m=heights,
+                            known_distance=known)  # fmt: skip
 
 
 def _print_events(out: Path) -> None:

@@ -11,7 +11,7 @@ import platform
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import pandas as pd
 from cuedetect.errors import InputError
 from cuedetect.hashing import file_sha256
 from cuedetect.io_atomic import write_json
+from cuedetect.pose.floor import FloorCalibration
 from cuedetect.pose.pipeline import ChunkResult, ProgressFn, TrackingOptions, run_tracking
 from cuedetect.pose.sources import VideoInfo, probe_video
 
@@ -40,6 +41,15 @@ class AnalyzeOptions:
     max_side: int = 1280
     cues: bool = True  # also detect cues into events.json
     roles: dict[int, str] | None = None  # person id -> "trainee" / "client", overriding the guess
+    calibration: FloorCalibration | None = None  # known camera/person facts for the floor geometry
+
+
+def _calibration_json(cal: FloorCalibration | None) -> dict[str, Any] | None:
+    if cal is None:
+        return None
+    out = asdict(cal)
+    out["person_height_m"] = {str(k): v for k, v in cal.person_height_m.items()}
+    return out
 
 
 def _cue_model() -> Any:
@@ -146,7 +156,7 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
         cleaned, filled, logs = outputs.clean(tracked)
         timings["cleaning_s"] = time.perf_counter() - t
         t = time.perf_counter()
-        floor, pairs, camera = outputs.floor_geometry(cleaned)
+        floor, pairs, camera = outputs.floor_geometry(cleaned, calibration=options.calibration)
         timings["floor_s"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -194,6 +204,7 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
             "realtime_factor": info.duration / timings["total_s"] if timings["total_s"] else None,
             "persons": _persons(cleaned, filled),
             "camera": camera,
+            "floor_calibration": _calibration_json(options.calibration),
             "cleaning": {str(k): v for k, v in logs.items()},
             "analysed_frame_index": [int(i) for i in tracked.analysed],
             "files": [*sorted(p.name for p in tmp.iterdir()), "analysis.json"],

@@ -62,11 +62,13 @@ def clean(res: ChunkResult) -> tuple[ChunkResult, np.ndarray, dict[int, list[dic
     return out, cols[6], logs
 
 
-def floor_geometry(res: ChunkResult, options: Any = None) -> tuple[np.ndarray, list[Any], dict[str, Any]]:
+def floor_geometry(
+    res: ChunkResult, options: Any = None, calibration: Any = None
+) -> tuple[np.ndarray, list[Any], dict[str, Any]]:
     """Floor position (x, y, sd per row; NaN where unknown), pair distances and the camera estimate.
 
     `options` is a `cuedetect.pose.floor.FloorOptions` (default: its defaults); live mode asks for fewer
-    Monte Carlo draws.
+    Monte Carlo draws. `calibration` is a `FloorCalibration`: known values that replace the priors.
     """
     from cuedetect.pose.floor import PersonTrack, estimate_floor, pair_distances
 
@@ -79,7 +81,7 @@ def floor_geometry(res: ChunkResult, options: Any = None) -> tuple[np.ndarray, l
         )
     if not tracks:
         return floor, [], {}
-    est = estimate_floor(tracks, res.size, options=options)
+    est = estimate_floor(tracks, res.size, calibration=calibration, options=options)
     for p, ft in est.tracks.items():
         rows = np.flatnonzero(res.person == p)
         pos = {int(f): k for k, f in enumerate(ft.frame)}
