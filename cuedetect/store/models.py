@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from cuedetect import cue_ids
+
 ReviewKind = Literal["confirm", "reject", "adjust", "add", "comment", "bookmark", "role_change"]
 REVIEW_KINDS: tuple[str, ...] = ("confirm", "reject", "adjust", "add", "comment", "bookmark", "role_change")
 
@@ -131,19 +133,5 @@ class SessionState:
     roles: dict[int, str] = field(default_factory=dict)
 
 
-# The cue ids of docs/ARCHITECTURE.md (the cue detector's catalogue is the authority on their meaning).
-CUES: tuple[str, ...] = (
-    "pointing",
-    "arms_crossed",
-    "hands_on_hips",
-    "hands_raised",
-    "fists_up",
-    "hands_hidden",
-    "bladed_stance",
-    "leaning_in",
-    "pacing",
-    "open_hands",
-    "rapid_approach",
-    "too_close",
-)
-PAIR_CUES: frozenset[str] = frozenset({"rapid_approach", "too_close"})
+# The cue ids (cuedetect.cue_ids; the cue detector's catalogue is the authority on their meaning).
+CUES, PAIR_CUES = cue_ids.CUES, cue_ids.PAIR_CUES

@@ -23,15 +23,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from cuedetect.cue_ids import DEESCALATION_CUES, ESCALATION_CUES  # re-exported for the exports
 from cuedetect.store.models import CurrentEvent
 
-# The kinds of cuedetect/cues/catalogue.py, copied so the store does not load the cue detector;
-# tests/unit/store/test_store_progress.py checks that they agree.
-ESCALATION_CUES = frozenset({
-    "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "hands_hidden", "bladed_stance",
-    "leaning_in", "pacing", "rapid_approach",
-})  # fmt: skip
-DEESCALATION_CUES = frozenset({"open_hands"})
 WINDOW_S = 10.0
 
 

@@ -13,18 +13,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from cuedetect.cue_ids import ESCALATION_CUES
 from cuedetect.studio.cue_poses import POSTURE_CUES
 
-ESCALATION_HOLDS = (
-    "pointing",
-    "arms_crossed",
-    "hands_on_hips",
-    "hands_raised",
-    "fists_up",
-    "hands_hidden",
-    "bladed_stance",
-    "leaning_in",
-)
+ESCALATION_HOLDS = tuple(c for c in POSTURE_CUES if c in ESCALATION_CUES)  # catalogue order
 SHIRTS = (
     [0.72, 0.22, 0.15],
     [0.20, 0.42, 0.62],

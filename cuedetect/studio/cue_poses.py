@@ -10,23 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cuedetect import cue_ids
 from cuedetect.studio.body import Body
 from cuedetect.studio.pose import PoseParams
 
 # cues the studio can act out as a held pose (the others come from movement: pacing, approach, distance)
-POSTURE_CUES = (
-    "pointing",
-    "arms_crossed",
-    "hands_on_hips",
-    "hands_raised",
-    "fists_up",
-    "hands_hidden",
-    "bladed_stance",
-    "leaning_in",
-    "open_hands",
-)
+POSTURE_CUES = cue_ids.POSTURE_CUES
 MOVEMENT_CUES = ("pacing",)
-PAIR_CUES = ("rapid_approach", "too_close")
+PAIR_CUES = tuple(c for c in cue_ids.CUES if c in cue_ids.PAIR_CUES)
 ALL_CUES = (*POSTURE_CUES, *MOVEMENT_CUES, *PAIR_CUES)
 
 

@@ -1,26 +1,18 @@
 from __future__ import annotations
 
+from cuedetect import cue_ids
 from cuedetect.cues.catalogue import BY_ID, CATALOGUE, CUE_IDS, PAIR_CUES, RULE_CUES, catalogue_markdown
 from cuedetect.cues.settings import CueSettings
 
-EXPECTED = (
-    "pointing",
-    "arms_crossed",
-    "hands_on_hips",
-    "hands_raised",
-    "fists_up",
-    "hands_hidden",
-    "bladed_stance",
-    "leaning_in",
-    "pacing",
-    "open_hands",
-    "rapid_approach",
-    "too_close",
-)
+
+def test_ids_are_exactly_the_shared_list() -> None:
+    assert CUE_IDS == cue_ids.CUES
 
 
-def test_ids_are_exactly_the_contract() -> None:
-    assert CUE_IDS == EXPECTED
+def test_kinds_and_scopes_agree_with_the_shared_sets() -> None:
+    assert {c.id for c in CATALOGUE if c.scope == "pair"} == cue_ids.PAIR_CUES
+    assert {c.id for c in CATALOGUE if c.kind == "escalation"} == cue_ids.ESCALATION_CUES
+    assert {c.id for c in CATALOGUE if c.kind == "de-escalation"} == cue_ids.DEESCALATION_CUES
 
 
 def test_entries_are_complete_and_consistent() -> None:
@@ -34,10 +26,10 @@ def test_entries_are_complete_and_consistent() -> None:
 
 def test_markdown_lists_every_cue() -> None:
     md = catalogue_markdown()
-    assert all(f"`{c}`" in md for c in EXPECTED)
+    assert all(f"`{c}`" in md for c in cue_ids.CUES)
 
 
 def test_practice_thresholds_are_settings() -> None:
     s = CueSettings()
     assert (s.too_close_m, s.safe_distance_m, s.closing_speed_mps) == (1.0, 1.2, 0.8)
-    assert all(s.min_duration(c) > 0 for c in EXPECTED)
+    assert all(s.min_duration(c) > 0 for c in cue_ids.CUES)

@@ -1,0 +1,29 @@
+"""The cue ids, in catalogue order: the one list every part of cuedetect shares.
+
+What each cue means, why trainers care and how it is detected lives in `cuedetect.cues.catalogue`
+(tests check that it describes exactly these ids, with the same kinds and scopes). This module imports
+nothing, so the session store, the exports and the studio use the ids without loading the cue detector.
+"""
+
+from __future__ import annotations
+
+CUES: tuple[str, ...] = (
+    "pointing",
+    "arms_crossed",
+    "hands_on_hips",
+    "hands_raised",
+    "fists_up",
+    "hands_hidden",
+    "bladed_stance",
+    "leaning_in",
+    "pacing",
+    "open_hands",
+    "rapid_approach",
+    "too_close",
+)
+PAIR_CUES: frozenset[str] = frozenset({"rapid_approach", "too_close"})
+DEESCALATION_CUES: frozenset[str] = frozenset({"open_hands"})
+# `too_close` is context: a state of the pair, not something one person does.
+ESCALATION_CUES: frozenset[str] = frozenset(CUES) - DEESCALATION_CUES - {"too_close"}
+# Cues a person shows by holding a posture (pacing is movement; pair cues come from distance).
+POSTURE_CUES: tuple[str, ...] = tuple(c for c in CUES if c not in PAIR_CUES and c != "pacing")
