@@ -286,10 +286,10 @@ class MultiPersonPoseDetector:
     def _search_new(self, image: np.ndarray, known: list[np.ndarray]) -> list[Detection]:
         """Full-frame search with known people painted out; returns only people not already known.
 
-        When the full frame gives nobody new, one half of the frame (left and right in turn, or top and
-        bottom for a portrait video) is searched as well: the person detector sees the whole frame at
-        its small input size, and a low-contrast or side-on person it misses there is found at twice
-        the scale.
+        When the full frame gives nobody new, one half of the frame (left or right, top or bottom for a
+        portrait video: the half with fewer known people, see `_pick_half`) is searched as well. The
+        person detector sees the whole frame at its small input size; a low-contrast or side-on person
+        it misses there is found at twice the scale.
 
         A pose whose visible landmarks lie mostly on the painted-out people is the model completing a
         person from what is left of a known one (hair above the eyes, a raised hand) and is dropped.
@@ -337,9 +337,8 @@ class MultiPersonPoseDetector:
             painted = np.ascontiguousarray(painted[y0:y1, x0:x1])
             crop = CropBox(x0, y0, x1 - x0, y1 - y0, w, h)
         kp = self._run(self._searcher(self.options.max_persons), painted, None, crop)
-        self.calls["search" if view is None else "search_half"] = (
-            self.calls.get("search" if view is None else "search_half", 0) + 1
-        )
+        key = "search" if view is None else "search_half"
+        self.calls[key] = self.calls.get(key, 0) + 1
         new: list[Detection] = []
         heights = kp.boxes(0.3)[:, 3] - kp.boxes(0.3)[:, 1]
         for i in sorted(range(len(kp)), key=lambda i: -np.nan_to_num(heights[i])):  # tallest first

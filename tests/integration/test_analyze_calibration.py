@@ -7,26 +7,15 @@ person first, and ids follow the order people are found in.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 from cuedetect.pose.evaluate import evaluate_dir
 
-CLI = [str(Path(sys.executable).with_name("cuedetect"))]
 
-
-def test_known_heights_bring_the_distance_error_down(samples_dir: Path, tmp_path: Path) -> None:
+def test_known_heights_bring_the_distance_error_down(analyze_cli, samples_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     video = samples_dir / "standoff" / "standoff.mp4"
-    proc = subprocess.run(
-        [*CLI, "analyze", str(video), "--out", str(out), "--no-cues", "--no-register",
-         "--person-height", "0=1.82,1=1.67"],
-        capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    analysis = json.loads((out / "analysis.json").read_text())
+    analysis = analyze_cli(video, out, "--no-cues", "--no-register", "--person-height", "0=1.82,1=1.67")
     assert analysis["floor_calibration"]["person_height_m"] == {"0": 1.82, "1": 1.67}
     fitted = analysis["camera"]["stature_m"]  # the prior now has a 5 mm spread around the given height
     assert abs(fitted["0"] - 1.82) < 0.01 and abs(fitted["1"] - 1.67) < 0.01

@@ -8,14 +8,10 @@ most often both present (the two people, found and not renamed). The numbers are
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-CLI = [str(Path(sys.executable).with_name("cuedetect"))]
 
 # clip, analysis fps, min share of frames with both main ids, most distinct ids allowed
 CASES = [
@@ -37,18 +33,10 @@ def two_main_ids_share(poses: pd.DataFrame, analysed: int) -> tuple[float, list[
 @pytest.mark.slow
 @pytest.mark.parametrize("clip, fps, min_share, max_ids", CASES)
 def test_both_people_found_under_two_stable_ids(
-    clips_dir: Path, tmp_path: Path, clip: str, fps: int, min_share: float, max_ids: int
+    analyze_cli, clips_dir: Path, tmp_path: Path, clip: str, fps: int, min_share: float, max_ids: int
 ) -> None:
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [*CLI, "analyze", str(clips_dir / clip), "--out", str(out), "--fps", str(fps), "--jobs", "1"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    analysis = json.loads((out / "analysis.json").read_text())
+    analysis = analyze_cli(clips_dir / clip, out, "--fps", str(fps), "--jobs", "1")
     poses = pd.read_parquet(out / "poses.parquet")
     detected = poses[~poses["interpolated"]]
     share, main, n_ids = two_main_ids_share(detected, analysis["analysed_frames"])
@@ -66,7 +54,7 @@ def test_both_people_found_under_two_stable_ids(
 
 @pytest.mark.slow
 def test_the_raised_fist_in_a_close_up_is_found_and_no_phantom_joins_her(
-    clips_dir: Path, tmp_path: Path
+    analyze_cli, clips_dir: Path, tmp_path: Path
 ) -> None:
     """one_person_gestures.mp4: a head-and-shoulders close-up; she raises a fist at about 1.0-2.0 s.
 
@@ -74,15 +62,7 @@ def test_the_raised_fist_in_a_close_up_is_found_and_no_phantom_joins_her(
     the dark background) that then stood "too close" to her.
     """
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [*CLI, "analyze", str(clips_dir / "one_person_gestures.mp4"), "--out", str(out), "--jobs", "1"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    analysis = json.loads((out / "analysis.json").read_text())
+    analysis = analyze_cli(clips_dir / "one_person_gestures.mp4", out, "--jobs", "1")
     assert [p["id"] for p in analysis["persons"]] == [0]
     assert analysis["persons"][0]["frames_detected"] >= 0.9 * analysis["analysed_frames"]
     events = json.loads((out / "events.json").read_text())["events"]
