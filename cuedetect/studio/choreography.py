@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cuedetect.studio import hand_shapes
 from cuedetect.studio.cue_poses import POSTURE_CUES, Proportions, cue_pose, idle, neutral
 from cuedetect.studio.pose import PoseParams, blend
 
@@ -24,8 +25,8 @@ ACCEL = 2.0  # m/s^2
 @dataclass
 class Action:
     at: float
-    kind: str  # "cue", "walk", "pace", "face"
-    cue: str = ""
+    kind: str  # "cue", "gesture" (a hand shape that is not a cue), "walk", "pace", "face"
+    cue: str = ""  # the cue held, or the gesture shown (studio.hand_shapes.GESTURES)
     hold: float = 0.0
     transition: float = 0.5
     hand: str = "right"
@@ -155,7 +156,7 @@ def locomotion(actors: list[Actor], times: np.ndarray) -> dict[str, dict[str, np
     return out
 
 
-def _envelope(t: float, act: Action) -> float:
+def envelope(t: float, act: Action) -> float:
     start, tr = act.at, max(act.transition, 1e-3)
     if t < start or t > start + 2 * tr + act.hold:
         return 0.0
@@ -185,7 +186,9 @@ def poses_for(
     """A `PoseParams` per frame for one person."""
     phases = rng.uniform(0, 2 * np.pi, size=10)
     base = neutral(pr)
-    cues = [a for a in actor.actions if a.kind == "cue"]
+    # the person's own relaxed hands, drawn from the phases so the shared rng's sequence is unchanged
+    base.fingers = hand_shapes.relaxed(np.random.default_rng(np.floor(phases * 1e6).astype(np.int64)))
+    cues = [a for a in actor.actions if a.kind in ("cue", "gesture")]
     out = []
     other_id = next(iter(others), None)
     for i, t in enumerate(times):
@@ -214,8 +217,11 @@ def poses_for(
             p.head_yaw += float(np.clip(yaw, -1.2, 1.2))
             p.head_pitch += float(np.arctan2(head_to[2] - pr.shoulder_z - 0.25, np.hypot(*head_to[:2])))
         for act in cues:
-            w = _envelope(t, act)
-            if w > 0:
+            w = envelope(t, act)
+            if w > 0 and act.kind == "gesture":
+                sides = {"left": [0], "right": [1], "both": [0, 1]}[act.hand]
+                p = blend(p, hand_shapes.gesture_pose(act.cue, p, pr, sides), w)
+            elif w > 0:
                 target = cue_pose(
                     act.cue, p, pr, act.hand, chest if chest is not None else np.array([0, 2, 1.3])
                 )

@@ -15,6 +15,7 @@ import yaml
 
 from cuedetect.cue_ids import ESCALATION_CUES
 from cuedetect.studio.cue_poses import POSTURE_CUES
+from cuedetect.studio.hand_shapes import gestures_in_gaps
 
 ESCALATION_HOLDS = tuple(c for c in POSTURE_CUES if c in ESCALATION_CUES)  # catalogue order
 SHIRTS = (
@@ -168,6 +169,8 @@ def make_scenario(
     wall = _colour(
         rng, _pick(rng, [[0.78, 0.76, 0.70], [0.70, 0.74, 0.76], [0.82, 0.80, 0.74], [0.65, 0.70, 0.62]])
     )
+    for person in (trainee, client):  # non-cue hand gestures (thumbs-up ...) in the free gaps
+        person["timeline"] += gestures_in_gaps(rng, person["timeline"], duration)
     return {
         "name": f"clip_{seed:05d}",
         "seed": seed,

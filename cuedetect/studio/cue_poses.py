@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cuedetect import cue_ids
+from cuedetect.studio import hand_shapes
 from cuedetect.studio.body import Body
 from cuedetect.studio.pose import PoseParams
 
@@ -60,7 +61,7 @@ def neutral(pr: Proportions) -> PoseParams:
     )
     p.elbow_pole = _sided([-0.4, -1.0, 0.0], [0.4, -1.0, 0.0])
     p.ankle = _sided([-(pr.hip_x + 0.01), 0.0, 0.075], [pr.hip_x + 0.01, 0.0, 0.075])
-    p.curl = np.full(2, 0.3)
+    p.fingers = np.stack([hand_shapes.shape("relaxed")] * 2)
     return p
 
 
@@ -106,32 +107,25 @@ def cue_pose(cue: str, base: PoseParams, pr: Proportions, hand: str, toward: np.
         d = d / np.linalg.norm(d)
         p.wrist[s] = shoulder + 0.96 * arm * d
         p.elbow_pole[s] = [sign[s] * 0.3, 0.0, -1.0]
-        p.curl[s], p.point[s] = 1.0, 1.0
     elif cue == "arms_crossed":
         p.wrist = _sided([0.11, 0.16, sz - 0.24], [-0.10, 0.20, sz - 0.20])
         p.elbow_pole = _sided([-1.0, 0.2, -0.6], [1.0, 0.2, -0.6])
-        p.curl[:] = 0.6
     elif cue == "hands_on_hips":
         p.wrist = _sided([-(hx + 0.08), -0.01, hz + 0.10], [hx + 0.08, -0.01, hz + 0.10])
         p.elbow_pole = _sided([-1.0, -0.5, 0.0], [1.0, -0.5, 0.0])
-        p.curl[:] = 0.5
     elif cue == "hands_raised":
         for s in sides:
             p.wrist[s] = [sign[s] * (sx + 0.10), 0.18, sz + 0.30]
             p.elbow_pole[s] = [sign[s] * 1.0, 0.0, -1.0]
-            p.curl[s] = 0.0
     elif cue == "fists_up":
         p.wrist = _sided([-0.12, 0.30, sz + 0.02], [0.12, 0.30, sz + 0.02])
         p.elbow_pole = _sided([-0.5, 0.0, -1.0], [0.5, 0.0, -1.0])
-        p.curl[:] = 1.0
     elif cue == "hands_hidden":
         p.wrist = _sided([-0.07, -0.24, hz + 0.02], [0.07, -0.24, hz + 0.02])
         p.elbow_pole = _sided([-1.0, -0.4, 0.0], [1.0, -0.4, 0.0])
-        p.curl[:] = 0.4
     elif cue == "open_hands":
         p.wrist = _sided([-(sx + 0.02), 0.30, mid_torso], [sx + 0.02, 0.30, mid_torso])
         p.elbow_pole = _sided([-1.0, -0.6, -1.0], [1.0, -0.6, -1.0])
-        p.curl[:] = 0.0
     elif cue == "bladed_stance":
         lead = sides[0]  # the leading foot's side; the body turns away from it by 45 degrees
         turn = np.radians(45.0) * (1.0 if lead == 0 else -1.0)
@@ -146,4 +140,4 @@ def cue_pose(cue: str, base: PoseParams, pr: Proportions, hand: str, toward: np.
         p.wrist = p.wrist + [0.0, 0.22, 0.05]
     else:
         raise ValueError(f"{cue!r} is not a posture cue the studio can hold")
-    return p
+    return hand_shapes.shape_hands(p, cue, sides)

@@ -15,6 +15,7 @@ import numpy as np
 from cuedetect.studio.body import Body
 
 SIDES = ("L", "R")  # index 0 = the person's left (x < 0), 1 = right
+FIST_ANGLES = (1.5, 3.1, 4.2)  # radians: each phalanx (base to tip) against the palm in a fist
 
 
 def rot_axis(axis: np.ndarray, angle: float) -> np.ndarray:
@@ -80,8 +81,8 @@ class PoseParams:
     wrist: np.ndarray = field(default_factory=lambda: np.array([[-0.24, 0.05, 0.85], [0.24, 0.05, 0.85]]))
     elbow_pole: np.ndarray = field(default_factory=lambda: np.array([[-0.3, -1.0, 0.0], [0.3, -1.0, 0.0]]))
     forearm_twist: np.ndarray = field(default_factory=lambda: np.zeros(2))
-    curl: np.ndarray = field(default_factory=lambda: np.full(2, 0.25))  # 0 open hand .. 1 fist
-    point: np.ndarray = field(default_factory=lambda: np.zeros(2))  # 1 = index finger stays straight
+    # finger curls per side (thumb, index, middle, ring, pinky): 0 straight .. 1 curled (studio/hand_shapes)
+    fingers: np.ndarray = field(default_factory=lambda: np.full((2, 5), 0.25))
     ankle: np.ndarray = field(default_factory=lambda: np.array([[-0.11, 0.0, 0.08], [0.11, 0.0, 0.08]]))
 
     def copy(self) -> PoseParams:
@@ -204,10 +205,9 @@ class Poser:
             G[arm["fore"][1]] = G[arm["hand"]] = rot_axis(f, tw) @ Gf0
             Gh = G[arm["hand"]]
             for fi, finger in enumerate(arm["fingers"]):
-                straight = fi == 1 and p.point[side] > 0.5
-                amount = 0.0 if straight else p.curl[side] * (0.6 if fi == 0 else 1.0)
-                for k, j in enumerate(finger):
-                    G[j] = Gh @ rot_axis(self.curl_axis[side], amount * 1.45 * (1 + 0.2 * k) * (k + 1) / 2)
+                amount = p.fingers[side, fi] * (0.6 if fi == 0 else 1.0)
+                for k, j in enumerate(finger):  # angle of each phalanx to the palm, curled: a tight fist
+                    G[j] = Gh @ rot_axis(self.curl_axis[side], amount * FIST_ANGLES[k])
         for side, leg in enumerate(self.leg):
             hip = P[leg["thigh"][0]]
             t, s = two_bone_ik(hip, p.ankle[side], leg["l1"], leg["l2"], np.array([0.0, 1.0, 0.0]))

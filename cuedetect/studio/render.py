@@ -20,8 +20,16 @@ from cuedetect.errors import CuedetectError
 from cuedetect.io_atomic import atomic_path, write_json
 from cuedetect.landmarks import LANDMARK_NAMES
 from cuedetect.paths import REPO_DIR
+from cuedetect.studio import hand_shapes
 from cuedetect.studio.body import Body, build_body
-from cuedetect.studio.choreography import Event, locomotion, movement_events, poses_for, posture_events
+from cuedetect.studio.choreography import (
+    Event,
+    envelope,
+    locomotion,
+    movement_events,
+    poses_for,
+    posture_events,
+)
 from cuedetect.studio.cue_poses import Proportions
 from cuedetect.studio.pose import Poser, place
 from cuedetect.studio.scenario import Scenario
@@ -42,6 +50,8 @@ class Compiled:
     joints_world: dict[str, np.ndarray]  # (F, 33, 3)
     events: list[Event]
     frames: list[int]  # the frame indices posed (all of them unless a subset was asked for)
+    fingers: dict[str, np.ndarray]  # (F, 2, 5) finger curls per side (studio.hand_shapes)
+    hands_hidden: dict[str, np.ndarray]  # (F, 2) hands tucked away by a held cue
 
 
 def compile_scenario(sc: Scenario, frames: list[int] | None = None) -> Compiled:
@@ -53,7 +63,7 @@ def compile_scenario(sc: Scenario, frames: list[int] | None = None) -> Compiled:
     loco = locomotion(actors, times)
     heights = {p.id: p.shape.height_m for p in sc.persons}
     rng = np.random.default_rng(sc.seed)
-    bodies, rots, heads, joints = {}, {}, {}, {}
+    bodies, rots, heads, joints, fingers, hidden = {}, {}, {}, {}, {}, {}
     for spec in sc.persons:
         body = build_body(spec.shape)
         poser = Poser(body)
@@ -68,9 +78,11 @@ def compile_scenario(sc: Scenario, frames: list[int] | None = None) -> Compiled:
             G[i], P[i] = g, h
             J[i] = transform_points(body.anchors, body.anchor_bones, body.heads, g, h)
         bodies[spec.id], rots[spec.id], heads[spec.id], joints[spec.id] = body, G, P, J
+        fingers[spec.id] = np.stack([params[f].fingers for f in select])
+        hidden[spec.id] = hand_shapes.occluded(spec.actor.actions, times, envelope)[select]
     events = [e for a in actors for e in posture_events(a)] + movement_events(actors, loco, times)
     events.sort(key=lambda e: (e.start, e.person, e.cue))
-    return Compiled(sc, times, bodies, rots, heads, joints, events, select)
+    return Compiled(sc, times, bodies, rots, heads, joints, events, select, fingers, hidden)
 
 
 def _visible(norm: dict[str, np.ndarray], depth: dict[str, np.ndarray], frame: int) -> dict[str, bool]:
@@ -110,6 +122,14 @@ def ground_truth(c: Compiled, video_name: str) -> dict:
                     n: [round(float(v), 5) for v in norm[pid][i, k]] for k, n in enumerate(LANDMARK_NAMES)
                 },
                 "visible": vis[pid],
+                "hands": hand_shapes.hand_truth(
+                    c.bodies[pid],
+                    c.rotations[pid][i],
+                    c.heads[pid][i],
+                    c.fingers[pid][i],
+                    c.hands_hidden[pid][i],
+                    cam,
+                ),
                 "hip_floor_m": [round(float(v), 4) for v in hips],
             }
         row = {"frame": frame, "t": round(float(t), 4), "persons": persons}

@@ -20,6 +20,7 @@ from cuedetect.studio.body import BodyShape
 from cuedetect.studio.camera import Camera
 from cuedetect.studio.choreography import Action, Actor
 from cuedetect.studio.cue_poses import POSTURE_CUES
+from cuedetect.studio.hand_shapes import GESTURES
 
 SKIN_TONES = {
     "light": (0.87, 0.72, 0.62),
@@ -102,6 +103,17 @@ def _action(raw: dict, pid: str) -> Action:
             transition=float(raw.get("transition", 0.5)),
             hand=str(raw.get("hand", "right")),
         )
+    if "gesture" in raw:
+        if raw["gesture"] not in GESTURES:
+            raise InputError(f"person {pid}: gesture {raw['gesture']!r} is not one of {', '.join(GESTURES)}")
+        return Action(
+            at=at,
+            kind="gesture",
+            cue=str(raw["gesture"]),
+            hold=float(raw.get("hold", 2.0)),
+            transition=float(raw.get("transition", 0.5)),
+            hand=str(raw.get("hand", "right")),
+        )
     if "walk_to" in raw:
         return Action(at=at, kind="walk", target=tuple(raw["walk_to"]), speed=float(raw.get("speed", 1.0)))
     if "pace" in raw:
@@ -114,7 +126,7 @@ def _action(raw: dict, pid: str) -> Action:
         )
     if "face" in raw:
         return Action(at=at, kind="face", face=raw["face"])
-    raise InputError(f"person {pid}: an action needs one of cue, walk_to, pace, face: {raw!r}")
+    raise InputError(f"person {pid}: an action needs one of cue, gesture, walk_to, pace, face: {raw!r}")
 
 
 def _camera(raw: dict, width: int, height: int) -> Camera:

@@ -14,6 +14,7 @@ from cuedetect.studio.render import compile_scenario, ground_truth
 from cuedetect.studio.scenario import load
 
 SAMPLES = ["standoff", "walk_in", "angled"]
+FINGER_LANDMARKS = {f"{s}_{f}" for s in ("left", "right") for f in ("pinky", "index", "thumb")}
 
 
 @pytest.fixture(scope="module", params=SAMPLES)
@@ -93,4 +94,8 @@ def test_scenario_file_reproduces_the_committed_ground_truth(sample):
         for pid, person in gt["frames"][frame]["persons"].items():
             mine = np.array(list(again["frames"][k]["persons"][pid]["joints"].values()))
             theirs = np.array(list(person["joints"].values()))
-            assert np.abs(mine - theirs).max() < 1e-3
+            body = [i for i, n in enumerate(LANDMARK_NAMES) if n not in FINGER_LANDMARKS]
+            assert np.abs(mine[body] - theirs[body]).max() < 1e-3
+            # the samples were rendered before fingers curled one by one (studio/hand_shapes.py): the
+            # finger landmarks of relaxed hands moved by under 2 px since
+            assert np.abs(mine - theirs).max() < 5e-3
