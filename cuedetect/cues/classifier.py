@@ -1,9 +1,10 @@
 """The trained posture-cue classifier: a scikit-learn Pipeline, multi-label, saved with skops.
 
 One HistGradientBoosting model per classifier cue (it handles NaN features natively), wrapped in a
-MultiOutputClassifier inside a Pipeline. Files: `<name>.skops` (the pipeline; loaded only with an
-allowlist of scikit-learn/numpy types, never as a pickle), `<name>.json` (features, cues, version,
-training summary) and `<name>.skops.sha256`.
+MultiOutputClassifier inside a Pipeline. Files: `<name>.skops` (the pipeline; loaded only when every
+object type in it is on the exact allow-list in `cuedetect.cues.model_types`, never as a pickle),
+`<name>.json` (features, cues, version, training summary) and `<name>.skops.sha256` (detects corruption
+only: see `model_types` for what a hash beside a file can and cannot prove).
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import numpy as np
 import pandas as pd
 
 from cuedetect.cues.catalogue import CLASSIFIER_CUES
+from cuedetect.cues.model_types import check_model_file, is_known
 from cuedetect.errors import ModelUnavailableError
 from cuedetect.hashing import file_sha256
 from cuedetect.io_atomic import atomic_path, write_json
 
 MODEL_NAME = "cue_classifier"
 FORMAT_VERSION = 1
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "builtins.", "collections.", "scipy.")
 
 
 def make_pipeline(seed: int = 0, max_iter: int = 150):
@@ -53,6 +54,7 @@ class CueClassifier:
     max_iter: int = 150
     info: dict = field(default_factory=dict)
     pipeline: object = None
+    shipped: bool = False  # loaded from a file whose hash the package lists (model_types.KNOWN_MODELS)
 
     def fit(self, X: pd.DataFrame, Y: np.ndarray, sample_weight: np.ndarray | None = None) -> CueClassifier:
         """Fit on feature rows X and (n, len(cues)) 0/1 labels; weights are rounded to repeat counts."""
@@ -119,16 +121,23 @@ class CueClassifier:
         path, meta_path = folder / f"{name}.skops", folder / f"{name}.json"
         if not path.exists() or not meta_path.exists():
             raise ModelUnavailableError(f"no cue model in {folder}; train one with `cuedetect train`")
-        meta = json.loads(meta_path.read_text())
-        if meta.get("sha256") and meta["sha256"] != sha256(path):
-            raise ModelUnavailableError(f"{path} does not match its recorded sha256; retrain or restore it")
-        untrusted = sio.get_untrusted_types(file=path)
-        bad = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
-        if bad:
+        try:
+            meta = json.loads(meta_path.read_text())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ModelUnavailableError(
-                f"{path} holds unexpected object types {bad[:3]}; refusing to load it"
+                f"{meta_path} cannot be read as JSON ({exc}); retrain or restore it"
+            ) from None
+        # First the types (nothing is imported or called for a refused file), then the hash.
+        trusted = check_model_file(path)
+        digest = sha256(path)
+        if meta.get("sha256") and meta["sha256"] != digest:
+            raise ModelUnavailableError(f"{path} does not match its recorded sha256; retrain or restore it")
+        left = [t for t in sio.get_untrusted_types(file=path) if t not in trusted]
+        if left:  # cannot happen after check_model_file; kept so skops' own view is never widened
+            raise ModelUnavailableError(
+                f"{path} holds unexpected object types {left[:3]}; refusing to load it"
             )
-        pipe = sio.load(path, trusted=untrusted)
+        pipe = sio.load(path, trusted=trusted)
         return cls(
             features=meta["features"],
             cues=tuple(meta["cues"]),
@@ -136,6 +145,7 @@ class CueClassifier:
             max_iter=meta.get("max_iter", 150),
             info=meta.get("info", {}),
             pipeline=pipe,
+            shipped=is_known(digest),
         )
 
 
