@@ -33,11 +33,19 @@ def _check_file(path: Path) -> None:
         raise InputError(
             f"store path {path} is a folder; give a file path such as {path / 'cuedetect.sqlite'}"
         )
-    if path.exists() and path.stat().st_size > 0:
-        with open(path, "rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-        if head != SQLITE_MAGIC:
-            raise InputError(f"{path} is not a cuedetect store (not an SQLite database); nothing was changed")
+    if not path.exists():
+        return  # the only case in which a new store is made
+    if path.stat().st_size == 0:
+        # SQLite would take an empty file for a new database and the next import would write over it:
+        # an empty store is a truncated or lost one, never a new one.
+        raise InputError(
+            f"{path} is empty (0 bytes): the session store was truncated or lost; restore it from a backup "
+            "(`cuedetect store backup`) or delete the empty file to start a new store"
+        )
+    with open(path, "rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise InputError(f"{path} is not a cuedetect store (not an SQLite database); nothing was changed")
 
 
 def split_statements(script: str) -> list[str]:
@@ -54,8 +62,8 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-def connect(path: Path, busy_timeout_s: float = 30.0) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the store at `path`.
+def connect(path: Path, busy_timeout_s: float = 30.0, create: bool = True) -> sqlite3.Connection:
+    """Open and migrate the store at `path`; a new store is made only where no file exists (`create`).
 
     Raises:
         InputError: the file is not an SQLite database, belongs to something else, or was made by a newer
@@ -63,8 +71,18 @@ def connect(path: Path, busy_timeout_s: float = 30.0) -> sqlite3.Connection:
     """
     path = Path(path)
     _check_file(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
+    if not create and not path.exists():
+        raise InputError(f"there is no session store at {path}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"cannot create the folder of the session store {path.parent}: {exc.strerror}"
+        ) from None
+    try:
+        conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise InputError(f"{path} cannot be opened as a cuedetect store: {exc}") from None
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
