@@ -76,6 +76,7 @@ def cuedetect(*args: str | os.PathLike[str]) -> None:
 def demo() -> None:
     ensure_venv()
     cuedetect("models", "--variant", "full")
+    cuedetect("models", "--variant", "hands")
     cuedetect("analyze", DEMO_SAMPLE, "--out", DEMO_OUT, "--annotate", "--overwrite")
     say(f"done: results are in {DEMO_OUT} (poses.parquet, pairs.parquet, events.json, annotated.mp4)")
 

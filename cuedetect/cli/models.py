@@ -6,7 +6,7 @@ import typer
 
 from cuedetect.cli._common import user_errors
 
-VARIANT_CHOICES = ("lite", "full", "heavy", "all")
+VARIANT_CHOICES = ("lite", "full", "heavy", "hands", "all")
 
 
 def register(app: typer.Typer) -> None:
@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
     def models(
         variant: str | None = typer.Option(
             None, "--variant", "-v", show_default=False,
-            help="lite, full, heavy or all. Without it: full (for analysis) and lite (for live mode).",
+            help="lite, full, heavy, hands or all. Without it: full and hands (analysis), lite (live).",
         ),
         force: bool = typer.Option(
             False, "--force", help="Provision again even if a verified bundle exists."
@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
             help="Maintainers: rebuild offline and record the new checksums in models/manifest.json.",
         ),
     ) -> None:
-        """Provision the pose models (MediaPipe PoseLandmarker bundles) into models/."""
+        """Provision the pose and hand models (MediaPipe PoseLandmarker, HandLandmarker) into models/."""
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -40,12 +40,13 @@ def register(app: typer.Typer) -> None:
         )
 
         from cuedetect.errors import InputError
+        from cuedetect.pose import hand_provision as hand_prov
         from cuedetect.pose import provision as prov
 
         if variant is None:
-            variants: tuple[str, ...] = prov.DEFAULT_VARIANTS
+            variants: tuple[str, ...] = (*prov.DEFAULT_VARIANTS, hand_prov.VARIANT)
         elif variant == "all":
-            variants = ("lite", "full", "heavy")
+            variants = ("lite", "full", "heavy", hand_prov.VARIANT)
         elif variant in VARIANT_CHOICES:
             variants = (variant,)
         else:
@@ -67,7 +68,9 @@ def register(app: typer.Typer) -> None:
                     progress.update(task, completed=done, total=total)
 
                 reporter = prov.Reporter(step=step, bytes_done=bytes_done)
-                if update_manifest:
+                if name == hand_prov.VARIANT:
+                    results.append(_provision_hands(hand_prov, update_manifest, force, offline, reporter))
+                elif update_manifest:
                     built = prov.provision(name, force=True, offline=True, reporter=reporter,
                                            manifest={"bundles": {}})
                     prov.record_build(name, built.path)
@@ -82,3 +85,12 @@ def register(app: typer.Typer) -> None:
                    "built": "built offline, verified"}[res.route]
             typer.echo(f"{res.variant:5s} {res.path}  {size_mb:.2f} MB  sha256 {res.sha256[:16]}...  "
                        f"{how} ({res.seconds:.1f} s)")
+
+
+def _provision_hands(hand_prov, update_manifest: bool, force: bool, offline: bool, reporter):
+    """The hand model: `--update-manifest` rebuilds it offline and records its checksum."""
+    if update_manifest:
+        built = hand_prov.provision_hands(force=True, offline=True, reporter=reporter, manifest={})
+        hand_prov.record_build(built.path)
+        return built
+    return hand_prov.provision_hands(force=force, offline=offline, reporter=reporter)
