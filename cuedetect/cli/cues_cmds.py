@@ -134,8 +134,15 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def evaluate(
         gt_dir: Annotated[
-            Path, typer.Argument(help="Folder of clips with gt.json (and poses.parquet or events.json).")
+            Path,
+            typer.Argument(
+                help="Folder of studio clips with gt.json (and poses.parquet or events.json), or a real-clip "
+                "labels.json (or its folder)."
+            ),
         ],
+        more: Annotated[
+            list[Path] | None, typer.Argument(help="More labels.json files (or folders) scored together.")
+        ] = None,
         baseline: Annotated[
             bool, typer.Option(help="Score the geometric baseline instead of the model.")
         ] = False,
@@ -161,11 +168,17 @@ def register(app: typer.Typer) -> None:
         from cuedetect.cues.detect import load_model
         from cuedetect.cues.evaluate import Scores, relabel
         from cuedetect.cues.labels import match_persons
+        from cuedetect.cues.real_labels import is_real_labels
         from cuedetect.cues.trainer import score_clips
         from cuedetect.cues.training import analysis_folder, discover
         from cuedetect.errors import InputError
         from cuedetect.io_atomic import write_json
 
+        if is_real_labels(gt_dir):
+            _evaluate_real([gt_dir, *(more or [])], model, json_out)
+            return
+        if more:
+            raise InputError("only real-clip labels.json files are scored together; give one studio folder")
         if card and (baseline or use_events):
             raise InputError("--card scores the model and the baseline itself; drop --baseline/--use-events")
         if use_events:
@@ -213,3 +226,24 @@ def register(app: typer.Typer) -> None:
             with atomic_open(card_path, "w", encoding="utf-8") as fh:
                 fh.write(new_card)
             typer.echo(f"held-out section written into {card_path}")
+
+
+def _evaluate_real(paths: list[Path], model: Path | None, json_out: Path | None) -> None:
+    """`cuedetect evaluate labels.json...`: the model and the baseline on real clips with by-eye labels."""
+    from cuedetect.cues.detect import load_model
+    from cuedetect.cues.real_eval import score_real_clips
+    from cuedetect.cues.real_labels import IOU_MIN_REAL, load_real_labels, mistakes_list, side_by_side
+    from cuedetect.io_atomic import write_json
+
+    clips = [c for p in paths for c in load_real_labels(p)]
+    typer.echo(f"{len(clips)} real clips; poses by the analysis pipeline, cached in .cache/real_clips")
+    scores = score_real_clips(clips, {"model": load_model(model), "baseline": None}, log=typer.echo)
+    m, b = scores["model"], scores["baseline"]
+    typer.echo(f"\nevents matched by cue and time (IoU >= {IOU_MIN_REAL}); absent cues are false alarms\n")
+    typer.echo(side_by_side(m, b))
+    typer.echo("\nmodel: every false alarm and miss")
+    typer.echo(mistakes_list(m))
+    typer.echo("\nbaseline: every false alarm and miss")
+    typer.echo(mistakes_list(b))
+    if json_out:
+        write_json(json_out, {"model": m.to_json(), "baseline": b.to_json()})
