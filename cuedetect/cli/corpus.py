@@ -16,6 +16,11 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Argument(..., help="Corpus folder; one sub-folder per clip."),
         count: int = typer.Option(40, help="Number of clips."),
         first_seed: int = typer.Option(0, help="Seed of the first clip; clip i uses first_seed + i."),
+        split: str = typer.Option(
+            "classic",
+            help="`train` or `heldout`: clips drawn from that split of the style catalogue (styles, "
+            "negatives, bodies, rooms, cameras); `classic`: the original one-style generator.",
+        ),
         fps: float = typer.Option(6.0, help="Frame rate of the rendered clips."),
         width: int = typer.Option(640),
         height: int = typer.Option(360),
@@ -30,19 +35,28 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Render COUNT random two-person role-plays with ground truth into OUT.
 
+        `--split train` and `--split heldout` draw from disjoint halves of the style catalogue, so a
+        model trained on one is scored on ways of moving, people, rooms and cameras it never saw.
+
         Resumable: clips that already have a gt.json are skipped, and an interrupted clip continues from
         its last rendered frame. Each clip's poses are then extracted with the same pipeline as
         `cuedetect analyze` (every frame, full model), so the classifier trains on what inference sees.
         """
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+        from cuedetect.errors import InputError
         from cuedetect.studio import render as studio_render
         from cuedetect.studio.corpus import write_scenarios
         from cuedetect.studio.scenario import load
+        from cuedetect.studio.style_corpus import write_style_scenarios
 
-        paths = write_scenarios(
-            out, range(first_seed, first_seed + count), fps=fps, width=width, height=height
-        )
+        seeds = range(first_seed, first_seed + count)
+        if split == "classic":
+            paths = write_scenarios(out, seeds, fps=fps, width=width, height=height)
+        elif split in ("train", "heldout"):
+            paths = write_style_scenarios(out, seeds, split, fps=fps, width=width, height=height)
+        else:
+            raise InputError(f"--split must be classic, train or heldout, got {split!r}")
         todo = [p for p in paths if not (p.parent / "gt.json").exists()]
         typer.echo(f"{len(paths) - len(todo)} of {len(paths)} clips already rendered")
         with Progress(

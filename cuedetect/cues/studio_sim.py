@@ -25,18 +25,24 @@ from cuedetect.landmarks import INDEX, NUM_LANDMARKS
 FIRST_SEED = 700_000  # far from the corpus command's seeds, so simulated clips never repeat a test clip
 
 
-def simulate(seed: int, folder: Path, fps: float | None = None, noise: bool = True) -> Path:
-    """Write one simulated clip into `folder` (skipped if already there); returns the folder."""
-    from cuedetect.studio.corpus import make_scenario
-    from cuedetect.studio.render import compile_scenario
+def simulate(
+    seed: int, folder: Path, fps: float | None = None, noise: bool = True, split: str = "train"
+) -> Path:
+    """Write one simulated clip into `folder` (skipped if already there); returns the folder.
+
+    The scenario comes from the style catalogue's `split` (`cuedetect.studio.style_corpus`): training
+    draws only `train` styles, negatives, bodies, rooms and camera set-ups, never held-out ones.
+    """
+    from cuedetect.studio.render import behind_furniture, compile_scenario
     from cuedetect.studio.scenario import parse
+    from cuedetect.studio.style_corpus import make_style_scenario
 
     if (folder / "poses.parquet").exists() and (folder / "gt.json").exists():
         return folder
     rng = np.random.default_rng(seed)
     fps = fps or float(rng.choice([6.0, 10.0, 15.0]))
     w, h = [(640, 360), (960, 540), (1280, 720)][int(rng.integers(3))]
-    sc = parse(make_scenario(seed, fps=fps, width=w, height=h))
+    sc = parse(make_style_scenario(seed, split, fps=fps, width=w, height=h))
     c = compile_scenario(sc)
     camj = sc.camera.to_json()
     R = np.asarray(camj["R"], float)
@@ -46,7 +52,7 @@ def simulate(seed: int, folder: Path, fps: float | None = None, noise: bool = Tr
     n = len(c.times)
     for k, pid in enumerate(ids):
         J = c.joints_world[pid]
-        xy = cam.project(J)
+        xy = sc.camera.project(J)[0]  # the studio camera: wide lenses bend the image as in the renders
         vis = np.empty((n, NUM_LANDMARKS))
         world = np.empty((n, NUM_LANDMARKS, 3))
         for i in range(n):
@@ -55,6 +61,12 @@ def simulate(seed: int, folder: Path, fps: float | None = None, noise: bool = Tr
                 occ, rng.uniform(0.05, 0.5, NUM_LANDMARKS), rng.uniform(0.8, 1.0, NUM_LANDMARKS)
             )
             world[i] = mediapipe_world(J[i], cam)
+        # out of the frame (close-ups) or behind furniture: MediaPipe guesses those joints, unsure of them
+        inside = ((xy >= 0) & (xy <= 1)).all(axis=-1)
+        hidden = np.stack([behind_furniture(j, cam.position, sc.room.get("furniture", [])) for j in J])
+        vis = np.where(inside & ~hidden, vis, rng.uniform(0.0, 0.3, vis.shape))
+        upper = inside[:, [INDEX["nose"], INDEX["left_shoulder"], INDEX["right_shoulder"]]].all(axis=1)
+        unseen = ~upper & (inside.mean(axis=1) < 0.6)  # nobody to detect in these frames
         hips = J[:, [INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=1)
         floor = (hips - cam.position[:2]) @ ground.T
         if noise:
@@ -70,6 +82,7 @@ def simulate(seed: int, folder: Path, fps: float | None = None, noise: bool = Tr
             drop = rng.random((n, NUM_LANDMARKS)) < rng.uniform(0, 0.02)
             drop |= (rng.random(n) < rng.uniform(0, 0.04))[:, None]
             xy[drop], world[drop], vis[drop] = np.nan, np.nan, np.nan
+        xy[unseen], world[unseen], vis[unseen], floor[unseen] = np.nan, np.nan, np.nan, np.nan
         tracks.append(PersonTrack(k, np.arange(n), c.times.copy(), xy, vis, world, floor))
     hip_a = c.joints_world[ids[0]][:, [INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=1)
     hip_b = c.joints_world[ids[1]][:, [INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=1)
@@ -91,6 +104,9 @@ def simulate(seed: int, folder: Path, fps: float | None = None, noise: bool = Tr
         "duration": float(n / fps),
         "persons": [{"id": p.id, "role": p.role} for p in sc.persons],
         "events": [e.to_json() for e in c.events],
+        "negatives": c.negatives,
+        "framing": sc.resolved.get("framing"),
+        "split": split,
         "camera": camj,
         "seed": seed,
         "simulated": True,
@@ -108,7 +124,7 @@ def simulated_clips(cache: Path, count: int, first_seed: int = FIRST_SEED) -> li
 
     out = []
     for seed in range(first_seed, first_seed + count):
-        folder = simulate(seed, cache / f"sim_{seed}")
+        folder = simulate(seed, cache / f"style_sim_{seed}")  # style_: drawn from the style catalogue
         gt = json.loads((folder / "gt.json").read_text())
         mapping = {k: p["id"] for k, p in enumerate(gt["persons"])}
         from cuedetect.cues.tracks import tracks_from_poses

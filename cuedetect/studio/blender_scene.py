@@ -31,6 +31,23 @@ def _plane(name, corners, rgb):
     return obj
 
 
+def _box(name, item):
+    """Furniture: an axis-aligned box standing on the floor (the ground truth tests rays against it)."""
+    (cx, cy), (sx, sy, sz) = item["center"], item["size"]
+    corners = [
+        (cx + dx * sx / 2, cy + dy * sy / 2, z)
+        for z in (0.0, sz)
+        for dx, dy in ((-1, -1), (1, -1), (1, 1), (-1, 1))
+    ]
+    faces = [(0, 1, 2, 3), (4, 5, 6, 7), (0, 1, 5, 4), (1, 2, 6, 5), (2, 3, 7, 6), (3, 0, 4, 7)]
+    mesh = bpy.data.meshes.new(name)
+    mesh.from_pydata(corners, [], faces)
+    obj = bpy.data.objects.new(name, mesh)
+    obj.data.materials.append(_material(name, item.get("colour", (0.45, 0.33, 0.22))))
+    bpy.context.scene.collection.objects.link(obj)
+    return obj
+
+
 def build_scene(job):
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
@@ -53,11 +70,13 @@ def build_scene(job):
     scene.world.color = tuple(job["room"]["wall"])
 
     room = job["room"]
-    w, d = room["width"] / 2, room["depth"]
-    _plane("floor", [(-w, -8, 0), (w, -8, 0), (w, d, 0), (-w, d, 0)], room["floor"])
+    w, d, f = room["width"] / 2, room["depth"], room.get("front", -8.0)
+    _plane("floor", [(-w, f, 0), (w, f, 0), (w, d, 0), (-w, d, 0)], room["floor"])
     _plane("back", [(-w, d, 0), (w, d, 0), (w, d, 3), (-w, d, 3)], room["wall"])
-    _plane("left", [(-w, -8, 0), (-w, d, 0), (-w, d, 3), (-w, -8, 3)], room["side_wall"])
-    _plane("right", [(w, d, 0), (w, -8, 0), (w, -8, 3), (w, d, 3)], room["side_wall"])
+    _plane("left", [(-w, f, 0), (-w, d, 0), (-w, d, 3), (-w, f, 3)], room["side_wall"])
+    _plane("right", [(w, d, 0), (w, f, 0), (w, f, 3), (w, d, 3)], room["side_wall"])
+    for k, item in enumerate(room.get("furniture", [])):
+        _box(f"furniture{k}", item)
 
     cam = job["camera"]
     data = bpy.data.cameras.new("cam")

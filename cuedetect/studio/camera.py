@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cuedetect.studio import lens
+
 
 @dataclass(frozen=True)
 class Camera:
@@ -17,6 +19,7 @@ class Camera:
     fov_deg: float = 60.0  # horizontal
     width: int = 960
     height: int = 540
+    distortion_k: float = 0.0  # barrel distortion of a wide lens (`cuedetect.studio.lens`); 0 = pinhole
 
     @property
     def R(self) -> np.ndarray:  # noqa: N802 (the usual name in camera geometry)
@@ -43,10 +46,13 @@ class Camera:
         uv = cam @ self.K.T
         with np.errstate(divide="ignore", invalid="ignore"):
             px = uv[..., :2] / uv[..., 2:3]
+        if self.distortion_k:
+            f, c = self.K[0, 0], np.array([self.width / 2, self.height / 2])
+            px = lens.distort((px - c) / f, self.distortion_k) * f + c
         return px / np.array([self.width, self.height]), z
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "position": list(self.position),
             "yaw_deg": self.yaw_deg,
             "pitch_deg": self.pitch_deg,
@@ -56,3 +62,6 @@ class Camera:
             "R": self.R.round(9).tolist(),
             "t": self.t.round(9).tolist(),
         }
+        if self.distortion_k:
+            out["distortion"] = {"k": self.distortion_k, "model": lens.MODEL}
+        return out

@@ -12,12 +12,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cuedetect.studio import hand_shapes
-from cuedetect.studio.cue_poses import POSTURE_CUES, Proportions, cue_pose, idle, neutral
+from cuedetect.studio.cue_poses import POSTURE_CUES, Proportions, idle, neutral
+from cuedetect.studio.motion_kit import MotionContext
 from cuedetect.studio.pose import PoseParams, blend
+from cuedetect.studio.styles import Style, negative, style
 
 RAPID_APPROACH_MPS = 0.8
 TOO_CLOSE_M = 1.0
 MIN_PAIR_EVENT_S = 0.3
+MIN_MOVING_EVENT_S = 0.2  # a moving style's cue must show this long to count
+EVENT_GRID_HZ = 100.0
 TURN_RATE = np.radians(240.0)  # rad/s
 ACCEL = 2.0  # m/s^2
 
@@ -25,8 +29,11 @@ ACCEL = 2.0  # m/s^2
 @dataclass
 class Action:
     at: float
-    kind: str  # "cue", "gesture" (a hand shape that is not a cue), "walk", "pace", "face"
-    cue: str = ""  # the cue held, or the gesture shown (studio.hand_shapes.GESTURES)
+    kind: str  # "cue", "negative" (an everyday action, no cue), "gesture" (a hand shape, no cue), "walk", ...
+    cue: str = ""  # the cue held, the negative's name, or the gesture shown (studio.hand_shapes.GESTURES)
+    style: str = "classic"  # a style of `cuedetect.studio.styles`
+    params: dict = field(default_factory=dict)  # the style's drawn parameters
+    turn_deg: float = 0.0  # performed turned this far from the other person (off-axis)
     hold: float = 0.0
     transition: float = 0.5
     hand: str = "right"
@@ -52,6 +59,7 @@ class Event:
     start: float
     end: float
     other: str | None = None
+    style: str = ""
 
     def to_json(self) -> dict:
         out = {
@@ -62,6 +70,8 @@ class Event:
         }
         if self.other is not None:
             out["other"] = self.other
+        if self.style:
+            out["style"] = self.style
         return out
 
 
@@ -188,7 +198,7 @@ def poses_for(
     base = neutral(pr)
     # the person's own relaxed hands, drawn from the phases so the shared rng's sequence is unchanged
     base.fingers = hand_shapes.relaxed(np.random.default_rng(np.floor(phases * 1e6).astype(np.int64)))
-    cues = [a for a in actor.actions if a.kind in ("cue", "gesture")]
+    cues = [a for a in actor.actions if a.kind in ("cue", "negative", "gesture")]
     out = []
     other_id = next(iter(others), None)
     for i, t in enumerate(times):
@@ -222,16 +232,52 @@ def poses_for(
                 sides = {"left": [0], "right": [1], "both": [0, 1]}[act.hand]
                 p = blend(p, hand_shapes.gesture_pose(act.cue, p, pr, sides), w)
             elif w > 0:
-                target = cue_pose(
-                    act.cue, p, pr, act.hand, chest if chest is not None else np.array([0, 2, 1.3])
-                )
-                p = blend(p, target, w)
+                toward = chest if chest is not None else np.array([0.0, 2.0, 1.3])
+                p = blend(p, _perform(act, p, pr, toward, t), w)
         out.append(p)
     return out
 
 
+def style_of(act: Action) -> Style:
+    """The catalogue style an action performs."""
+    return style(act.cue, act.style) if act.kind == "cue" else negative(act.cue)
+
+
+def _turn(v: np.ndarray, angle: float) -> np.ndarray:
+    """A body-frame vector seen from the same body turned `angle` radians further (toward +x)."""
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([c * v[0] - s * v[1], s * v[0] + c * v[1], v[2]])
+
+
+def _perform(act: Action, p: PoseParams, pr: Proportions, toward: np.ndarray, t: float) -> PoseParams:
+    """The target pose of a cue or negative action at time `t`, turned off-axis if it says so."""
+    turn = np.radians(act.turn_deg)
+    ctx = MotionContext(
+        p, pr, _turn(toward, turn), t - act.at, act.transition, act.hold, act.hand, act.params
+    )
+    target = style_of(act).motion(ctx)
+    if turn:
+        target.heading += turn
+        target.head_yaw -= turn  # still looking at the other person
+    return target
+
+
+def _action_runs(act: Action) -> list[tuple[float, float]]:
+    """When a held action shows its cue: the whole hold, or for moving styles the moments it is active."""
+    start, end = act.at + act.transition, act.at + act.transition + act.hold
+    active = style_of(act).active if act.kind == "cue" else None
+    if active is None:
+        return [(start, end)]
+    grid = np.arange(start, end + 1e-9, 1.0 / EVENT_GRID_HZ)
+    mask = np.array([active(t - act.at, act.transition, act.hold, act.params) for t in grid])
+    return [(float(grid[a]), float(grid[b])) for a, b in _runs(mask, grid, MIN_MOVING_EVENT_S)]
+
+
 def posture_events(actor: Actor) -> list[Event]:
-    """Held cues: the event runs from when the pose is reached to when its release begins."""
+    """Held cues: the event runs from when the pose is reached to when its release begins.
+
+    Moving styles (jumping jacks, arm arcs) give one event per stretch in which the cue shows.
+    """
     events = []
     for a in actor.actions:
         if a.kind == "cue":
@@ -239,8 +285,22 @@ def posture_events(actor: Actor) -> list[Event]:
                 raise ValueError(
                     f"{actor.id}: {a.cue!r} cannot be held; pacing and pair cues come from movement"
                 )
-            events.append(Event(a.cue, actor.id, a.at + a.transition, a.at + a.transition + a.hold))
+            events += [Event(a.cue, actor.id, s, e, style=a.style) for s, e in _action_runs(a)]
     return events
+
+
+def negative_events(actor: Actor) -> list[dict]:
+    """Everyday actions that are no cue, with their times: labelled none, kept to score false alarms."""
+    return [
+        {
+            "action": a.cue,
+            "person": actor.id,
+            "start": round(a.at + a.transition, 3),
+            "end": round(a.at + a.transition + a.hold, 3),
+        }
+        for a in actor.actions
+        if a.kind == "negative"
+    ]
 
 
 def _runs(mask: np.ndarray, times: np.ndarray, min_s: float) -> list[tuple[int, int]]:

@@ -43,6 +43,8 @@ CUE_SHAPES: dict[str, str | None] = {
 }
 # cues whose hands are tucked away (under the arms, behind the back): the hand is not scored
 OCCLUDING_CUES = ("arms_crossed", "hands_hidden")
+# everyday actions (studio.styles negatives) that tuck the hands away too
+OCCLUDING_ACTIONS = (("negative", "hands_in_pockets"),)
 # shapes a `gesture` action may show; "thumb_up" also brings the hand up in front of the chest
 GESTURES = ("thumb_up", "fist", "open_palm", "point", "relaxed")
 
@@ -136,7 +138,7 @@ def occluded(actions, times: np.ndarray, envelope) -> np.ndarray:
     """(F, 2) True where a hand is tucked away by a held cue (arms crossed, hands behind the back)."""
     out = np.zeros((len(times), 2), dtype=bool)
     for act in actions:
-        if act.kind == "cue" and act.cue in OCCLUDING_CUES:
+        if (act.kind == "cue" and act.cue in OCCLUDING_CUES) or (act.kind, act.cue) in OCCLUDING_ACTIONS:
             w = np.array([envelope(float(t), act) for t in times])
             out[w > 0.3] = True
     return out

@@ -20,13 +20,14 @@ from cuedetect.errors import CuedetectError
 from cuedetect.io_atomic import atomic_path, write_json
 from cuedetect.landmarks import LANDMARK_NAMES
 from cuedetect.paths import REPO_DIR
-from cuedetect.studio import hand_shapes
+from cuedetect.studio import hand_shapes, lens
 from cuedetect.studio.body import Body, build_body
 from cuedetect.studio.choreography import (
     Event,
     envelope,
     locomotion,
     movement_events,
+    negative_events,
     poses_for,
     posture_events,
 )
@@ -52,6 +53,7 @@ class Compiled:
     frames: list[int]  # the frame indices posed (all of them unless a subset was asked for)
     fingers: dict[str, np.ndarray]  # (F, 2, 5) finger curls per side (studio.hand_shapes)
     hands_hidden: dict[str, np.ndarray]  # (F, 2) hands tucked away by a held cue
+    negatives: list[dict]  # everyday actions that are no cue (labelled none), with their times
 
 
 def compile_scenario(sc: Scenario, frames: list[int] | None = None) -> Compiled:
@@ -82,37 +84,68 @@ def compile_scenario(sc: Scenario, frames: list[int] | None = None) -> Compiled:
         hidden[spec.id] = hand_shapes.occluded(spec.actor.actions, times, envelope)[select]
     events = [e for a in actors for e in posture_events(a)] + movement_events(actors, loco, times)
     events.sort(key=lambda e: (e.start, e.person, e.cue))
-    return Compiled(sc, times, bodies, rots, heads, joints, events, select, fingers, hidden)
+    negatives = sorted(
+        (n for a in actors for n in negative_events(a)), key=lambda n: (n["start"], n["person"])
+    )
+    return Compiled(sc, times, bodies, rots, heads, joints, events, select, fingers, hidden, negatives)
 
 
-def _visible(norm: dict[str, np.ndarray], depth: dict[str, np.ndarray], frame: int) -> dict[str, bool]:
-    """In view: most joints inside the image and not hidden behind a nearer person."""
+def behind_furniture(points: np.ndarray, eye: np.ndarray, boxes: list[dict]) -> np.ndarray:
+    """For each world point (N, 3): is the straight line from the camera to it cut by a furniture box?"""
+    hidden = np.zeros(len(points), dtype=bool)
+    d = points - eye
+    for box in boxes:
+        (cx, cy), (sx, sy, sz) = box["center"], box["size"]
+        lo, hi = np.array([cx - sx / 2, cy - sy / 2, 0.0]), np.array([cx + sx / 2, cy + sy / 2, sz])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t1, t2 = (lo - eye) / d, (hi - eye) / d
+        near = np.nanmax(np.minimum(t1, t2), axis=1)
+        far = np.nanmin(np.maximum(t1, t2), axis=1)
+        hidden |= (near <= far) & (far > 0) & (near < 0.995)
+    return hidden
+
+
+def _visible(
+    norm: dict[str, np.ndarray], depth: dict[str, np.ndarray], frame: int, furniture: dict[str, np.ndarray]
+) -> dict[str, dict]:
+    """Per person: the share of joints inside the image, the share hidden, and whether the person is in view.
+
+    In view: most joints inside the image (or the head and both shoulders, for close-ups), and not mostly
+    hidden behind a nearer person or furniture.
+    """
     out = {}
+    upper = [LANDMARK_NAMES.index(n) for n in ("nose", "left_shoulder", "right_shoulder")]
     for pid, xy in norm.items():
         pts = xy[frame]
-        inside = np.mean((pts >= 0).all(axis=1) & (pts <= 1).all(axis=1) & (depth[pid][frame] > 0))
-        hidden = 0.0
+        in_image = (pts >= 0).all(axis=1) & (pts <= 1).all(axis=1) & (depth[pid][frame] > 0)
+        covered = furniture[pid][frame].copy()
         for other, oxy in norm.items():
             if other == pid or np.median(depth[other][frame]) >= np.median(depth[pid][frame]):
                 continue
             lo, hi = oxy[frame].min(axis=0) - 0.01, oxy[frame].max(axis=0) + 0.01
-            hidden = max(hidden, float(np.mean(((pts >= lo) & (pts <= hi)).all(axis=1))))
-        out[pid] = bool(inside >= 0.6 and hidden < 0.7)
+            covered |= ((pts >= lo) & (pts <= hi)).all(axis=1)
+        inside = float(np.mean(in_image))
+        hidden = float(np.mean(covered & in_image)) / max(inside, 1e-9)
+        framed = inside >= 0.6 or bool(in_image[upper].all())
+        out[pid] = {"visible": bool(framed and hidden < 0.7), "in_frame": inside, "occluded": hidden}
     return out
 
 
 def ground_truth(c: Compiled, video_name: str) -> dict:
     sc = c.scenario
     cam = sc.camera
-    norm, depth = {}, {}
+    norm, depth, furniture = {}, {}, {}
+    eye = np.asarray(cam.position, dtype=float)
+    boxes = sc.room.get("furniture", [])
     for pid, J in c.joints_world.items():
         norm[pid], depth[pid] = cam.project(J)
+        furniture[pid] = np.stack([behind_furniture(j, eye, boxes) for j in J])
     hip_l, hip_r = LANDMARK_NAMES.index("left_hip"), LANDMARK_NAMES.index("right_hip")
     frames = []
     ids = list(c.joints_world)
     for i, frame in enumerate(c.frames):
         t = c.times[frame]
-        vis = _visible(norm, depth, i)
+        vis = _visible(norm, depth, i, furniture)
         persons, floor = {}, {}
         for pid in ids:
             hips = c.joints_world[pid][i, [hip_l, hip_r], :2].mean(axis=0)
@@ -121,7 +154,9 @@ def ground_truth(c: Compiled, video_name: str) -> dict:
                 "joints": {
                     n: [round(float(v), 5) for v in norm[pid][i, k]] for k, n in enumerate(LANDMARK_NAMES)
                 },
-                "visible": vis[pid],
+                "visible": vis[pid]["visible"],
+                "in_frame": round(vis[pid]["in_frame"], 3),
+                "occluded": round(vis[pid]["occluded"], 3),
                 "hands": hand_shapes.hand_truth(
                     c.bodies[pid],
                     c.rotations[pid][i],
@@ -143,8 +178,11 @@ def ground_truth(c: Compiled, video_name: str) -> dict:
         "duration": round(len(c.times) / sc.fps, 4),
         "persons": [{"id": p.id, "role": p.role, "height_m": p.shape.height_m} for p in sc.persons],
         "events": [e.to_json() for e in c.events],
+        "negatives": c.negatives,
         "camera": cam.to_json(),
         "seed": sc.seed,
+        **{k: sc.resolved[k] for k in ("split", "framing") if k in sc.resolved},
+        "furniture": sc.room.get("furniture", []),
         "frames": frames,
     }
 
@@ -169,6 +207,12 @@ def render_frames(
     sc = c.scenario
     frames_dir = work / "frames"
     frames_dir.mkdir(parents=True, exist_ok=True)
+    final = str(frames_dir / "%06d.jpg")
+    camera = sc.camera
+    if camera.distortion_k:  # render a larger pinhole view, then bend it into the wide lens's frame
+        camera = lens.overscan(sc.camera)
+        frames_dir = work / "pinhole"
+        frames_dir.mkdir(parents=True, exist_ok=True)
     persons = []
     for spec in sc.persons:
         body = c.bodies[spec.id]
@@ -188,15 +232,15 @@ def render_frames(
     wanted = list(range(len(c.times))) if only is None else list(only)
     n = len(wanted)
     pattern = str(frames_dir / "%06d.jpg")
-    todo = [i for i in wanted if not Path(pattern % i).exists()]
+    todo = [i for i in wanted if not Path(final % i).exists() and not Path(pattern % i).exists()]
     procs = []
     for k in range(max(1, min(jobs, len(todo)))):
         job = {
             "package_root": str(REPO_DIR),
-            "size": [sc.width, sc.height],
+            "size": [camera.width, camera.height],
             "frames": todo[k::jobs],
             "pattern": pattern,
-            "camera": sc.camera.to_json(),
+            "camera": camera.to_json(),
             "light": sc.light,
             "room": sc.room,
             "persons": persons,
@@ -227,16 +271,32 @@ def render_frames(
         while any(p.poll() is None for p, _ in procs):
             time.sleep(1.0)
             if progress:
-                progress(sum(Path(pattern % i).exists() for i in wanted), n)
+                progress(sum(Path(pattern % i).exists() or Path(final % i).exists() for i in wanted), n)
     finally:
         for p, log in procs:
             if p.poll() is None:
                 p.terminate()
             log.close()
-    missing = [i for i in wanted if not Path(pattern % i).exists()]
+    missing = [i for i in wanted if not Path(pattern % i).exists() and not Path(final % i).exists()]
     if missing:
         raise CuedetectError(f"Blender did not render {len(missing)} frames; see {work}/blender*.log")
-    return [Path(pattern % i) for i in wanted]
+    if pattern != final:
+        _bend(sc.camera, camera, [(Path(pattern % i), Path(final % i)) for i in wanted])
+    return [Path(final % i) for i in wanted]
+
+
+def _bend(out_camera, render_camera, pairs: list[tuple[Path, Path]]) -> None:
+    """Remap pinhole renders into the distorted frames of a wide lens (each written once, atomically)."""
+    import cv2
+
+    maps = None
+    for src, dst in pairs:
+        if dst.exists():
+            continue
+        maps = maps or lens.remap_maps(out_camera, render_camera)
+        tmp = dst.with_suffix(".tmp.jpg")
+        cv2.imwrite(str(tmp), lens.remap_frame(cv2.imread(str(src)), maps), [cv2.IMWRITE_JPEG_QUALITY, 92])
+        tmp.replace(dst)
 
 
 def encode(frames: list[Path], out: Path, fps: float, crf: int = 23) -> None:

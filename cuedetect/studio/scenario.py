@@ -21,6 +21,7 @@ from cuedetect.studio.camera import Camera
 from cuedetect.studio.choreography import Action, Actor
 from cuedetect.studio.cue_poses import POSTURE_CUES
 from cuedetect.studio.hand_shapes import GESTURES
+from cuedetect.studio.styles import negatives_for, styles_for
 
 SKIN_TONES = {
     "light": (0.87, 0.72, 0.62),
@@ -95,14 +96,17 @@ def _action(raw: dict, pid: str) -> Action:
                 f"person {pid}: cue {cue!r} cannot be held (held cues: {', '.join(POSTURE_CUES)}; "
                 "pacing comes from `pace`, rapid_approach and too_close from walking)"
             )
-        return Action(
-            at=at,
-            kind="cue",
-            cue=cue,
-            hold=float(raw.get("hold", 2.0)),
-            transition=float(raw.get("transition", 0.5)),
-            hand=str(raw.get("hand", "right")),
-        )
+        name = str(raw.get("style", "classic"))
+        known = [s.name for s in styles_for(cue)]
+        if name not in known:
+            raise InputError(f"person {pid}: {cue} has no style {name!r} (styles: {', '.join(known)})")
+        return _performed(raw, at, "cue", cue, name)
+    if "action" in raw:
+        name = str(raw["action"])
+        known = [s.name for s in negatives_for()]
+        if name not in known:
+            raise InputError(f"person {pid}: no everyday action {name!r} (actions: {', '.join(known)})")
+        return _performed(raw, at, "negative", name, name)
     if "gesture" in raw:
         if raw["gesture"] not in GESTURES:
             raise InputError(f"person {pid}: gesture {raw['gesture']!r} is not one of {', '.join(GESTURES)}")
@@ -126,30 +130,77 @@ def _action(raw: dict, pid: str) -> Action:
         )
     if "face" in raw:
         return Action(at=at, kind="face", face=raw["face"])
-    raise InputError(f"person {pid}: an action needs one of cue, gesture, walk_to, pace, face: {raw!r}")
+    raise InputError(
+        f"person {pid}: an action needs one of cue, action, gesture, walk_to, pace, face: {raw!r}"
+    )
+
+
+def _furniture(item: Any, k: int) -> dict:
+    """A box standing on the floor: center [x, y], size [width (x), depth (y), height], colour."""
+    try:
+        center = [float(v) for v in item["center"]]
+        size = [float(v) for v in item["size"]]
+    except (KeyError, TypeError, ValueError):
+        raise InputError(
+            f"room furniture {k}: needs center [x, y] and size [w, d, h], got {item!r}"
+        ) from None
+    if len(center) != 2 or len(size) != 3 or min(size) <= 0:
+        raise InputError(f"room furniture {k}: center is [x, y], size [w, d, h] > 0, got {item!r}")
+    colour = list(_rgb(item.get("colour", [0.45, 0.33, 0.22]), f"furniture {k} colour"))
+    return {"kind": str(item.get("kind", "box")), "center": center, "size": size, "colour": colour}
+
+
+def _performed(raw: dict, at: float, kind: str, what: str, style_name: str) -> Action:
+    params = raw.get("params", {}) or {}
+    if not isinstance(params, dict):
+        raise InputError(f"{what}: params must be a mapping of numbers, got {params!r}")
+    hand = str(raw.get("hand", "right"))
+    if hand not in ("left", "right", "both"):
+        raise InputError(f"{what}: hand must be left, right or both, got {hand!r}")
+    return Action(
+        at=at,
+        kind=kind,
+        cue=what,
+        style=style_name,
+        params={str(k): float(v) for k, v in params.items()},
+        turn_deg=float(raw.get("turn_deg", 0.0)),
+        hold=float(raw.get("hold", 2.0)),
+        transition=float(raw.get("transition", 0.5)),
+        hand=hand,
+    )
+
+
+def _look(pos: np.ndarray, look: np.ndarray) -> tuple[float, float]:
+    d = look - pos
+    yaw = np.degrees(np.arctan2(d[0], d[1]))
+    pitch = np.degrees(np.arctan2(-d[2], np.hypot(d[0], d[1])))
+    return float(yaw), float(pitch)
 
 
 def _camera(raw: dict, width: int, height: int) -> Camera:
-    """A camera given by position/yaw/pitch, or orbiting a point: azimuth, distance, height."""
+    """A camera given by position and yaw/pitch or a point to look at, or orbiting a point.
+
+    Orbiting: azimuth, distance, height around `look_at`. `distortion_k` > 0 makes a wide lens bow
+    straight lines outward (barrel distortion, `cuedetect.studio.lens`).
+    """
     fov = float(raw.get("fov_deg", 60.0))
+    k = float(raw.get("distortion_k", 0.0))
+    if k < 0:
+        raise InputError(f"camera: distortion_k must be >= 0 (barrel distortion), got {k}")
     if "azimuth_deg" in raw:
         look = np.asarray(raw.get("look_at", [0.0, 1.0, 1.1]), dtype=float)
         az = np.radians(float(raw["azimuth_deg"]))
         dist, h = float(raw.get("distance_m", 4.5)), float(raw.get("height_m", 1.5))
         pos = look + [-np.sin(az) * dist, -np.cos(az) * dist, 0.0]
         pos[2] = h
-        d = look - pos
-        yaw = np.degrees(np.arctan2(d[0], d[1]))
-        pitch = np.degrees(np.arctan2(-d[2], np.hypot(d[0], d[1])))
-        return Camera(tuple(float(v) for v in pos), float(yaw), float(pitch), fov, width, height)
-    return Camera(
-        tuple(raw.get("position", (0.0, -4.0, 1.6))),
-        float(raw.get("yaw_deg", 0.0)),
-        float(raw.get("pitch_deg", 8.0)),
-        fov,
-        width,
-        height,
-    )
+        yaw, pitch = _look(pos, look)
+        return Camera(tuple(float(v) for v in pos), yaw, pitch, fov, width, height, k)
+    position = tuple(float(v) for v in raw.get("position", (0.0, -4.0, 1.6)))
+    if "look_at" in raw:
+        yaw, pitch = _look(np.asarray(position), np.asarray(raw["look_at"], dtype=float))
+    else:
+        yaw, pitch = float(raw.get("yaw_deg", 0.0)), float(raw.get("pitch_deg", 8.0))
+    return Camera(position, yaw, pitch, fov, width, height, k)
 
 
 def parse(raw: dict, seed: int | None = None, name: str | None = None) -> Scenario:
@@ -200,6 +251,8 @@ def parse(raw: dict, seed: int | None = None, name: str | None = None) -> Scenar
     room.update(r.get("room", {}))
     for key in ("floor", "wall", "side_wall"):
         room[key] = list(_rgb(room[key], f"room {key}"))
+    room["front"] = float(room.get("front", -8.0))
+    room["furniture"] = [_furniture(item, k) for k, item in enumerate(room.get("furniture", []))]
     light = {"shadow": 0.5, "rotate_deg": 30.0, "direction": [0.4, -0.3, 0.8], "exposure": 0.0}
     light.update(r.get("light", {}))
     return Scenario(
