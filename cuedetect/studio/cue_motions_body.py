@@ -198,7 +198,7 @@ def bladed_rocking(c: MotionContext) -> PoseParams:
 # ---------------------------------------------------------------- leaning in
 def lean_slight(c: MotionContext) -> PoseParams:
     p = c.base.copy()
-    p.lean += c.param("lean", 0.35)
+    p.lean += c.param("lean", 0.4)
     p.head_pitch -= 0.15
     return p
 
@@ -225,7 +225,7 @@ def lean_step_in(c: MotionContext) -> PoseParams:
 def lean_neck(c: MotionContext) -> PoseParams:
     """A moderate lean with the head craned forward."""
     p = c.base.copy()
-    p.lean += c.param("lean", 0.33)
+    p.lean += c.param("lean", 0.4)
     p.head_pitch -= 0.45
     return p
 
@@ -242,6 +242,6 @@ def lean_twist(c: MotionContext) -> PoseParams:
 def lean_bob(c: MotionContext) -> PoseParams:
     """Leaning in and out again and again, never upright."""
     p = c.base.copy()
-    p.lean += c.param("lean", 0.42) + 0.1 * wave(c.t, c.param("freq", 0.7))
+    p.lean += c.param("lean", 0.5) + 0.08 * wave(c.t, c.param("freq", 0.7))
     p.head_pitch -= 0.2
     return p
