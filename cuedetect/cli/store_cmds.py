@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cuedetect.cli._common import user_errors
 
+if TYPE_CHECKING:
+    from cuedetect.store import SessionStore
+
 STORE_HELP = "Session store file (default: $CUEDETECT_DATA_DIR or the user data folder, cuedetect.sqlite)."
 StoreOpt = typer.Option(None, "--store", help=STORE_HELP, dir_okay=False)
+SESSION_HELP = "Session: its number, its recording's name (e.g. standoff) or 'latest'."
+SessionArg = typer.Argument(..., metavar="SESSION", help=SESSION_HELP, show_default=False)
 
 
 def open_store(path: Path | None):
@@ -20,15 +25,55 @@ def open_store(path: Path | None):
     return SessionStore.create_from_options(StoreOptions(path=path))
 
 
+def session_id(store: SessionStore, ref: str) -> int:
+    """The id of the session `ref` names (a number, a recording's name or "latest")."""
+    from cuedetect.store.refs import resolve_session
+
+    return resolve_session(store, ref)
+
+
+def list_sessions(store_path: Path | None, trainee: str | None = None) -> None:
+    """One line per session: id, date, trainee, scenario, duration, recording."""
+    with open_store(store_path) as st:
+        rows = st.sessions(trainee)
+    if not rows:
+        typer.echo("no sessions yet: `cuedetect analyze VIDEO --out DIR` or `cuedetect import DIR` adds one")
+        return
+    typer.echo(f"{'id':>4}  {'date':<10}  {'trainee':<14} {'scenario':<16} {'length':>9}  recording")
+    for s in rows:
+        typer.echo(
+            f"{s.id:>4}  {s.date:<10}  {_fmt(s.trainee_name):<14} {_fmt(s.scenario):<16} "
+            f"{s.duration:7.1f} s  {Path(s.recording_path).name}"
+        )
+
+
 def _fmt(value: object) -> str:
     return "-" if value is None else str(value)
 
 
 def register(app: typer.Typer) -> None:
-    sessions_app = typer.Typer(help="List and describe recorded sessions.", no_args_is_help=True)
-    trainees_app = typer.Typer(help="Trainees and their progress across sessions.", no_args_is_help=True)
+    sessions_app = typer.Typer(
+        help="List the recorded sessions (alone), show one, or set its facts.", invoke_without_command=True
+    )
+    trainees_app = typer.Typer(
+        help="List the trainees (alone), add one, or show their progress.", invoke_without_command=True
+    )
     app.add_typer(sessions_app, name="sessions")
     app.add_typer(trainees_app, name="trainees")
+
+    @sessions_app.callback()
+    @user_errors
+    def sessions_default(ctx: typer.Context, store: Path | None = StoreOpt) -> None:
+        """List the recorded sessions (alone), show one, or set its facts."""
+        if ctx.invoked_subcommand is None:
+            list_sessions(store)
+
+    @trainees_app.callback()
+    @user_errors
+    def trainees_default(ctx: typer.Context, store: Path | None = StoreOpt) -> None:
+        """List the trainees (alone), add one, or show their progress."""
+        if ctx.invoked_subcommand is None:
+            _list_trainees(store)
 
     @app.command("import")
     @user_errors
@@ -44,7 +89,7 @@ def register(app: typer.Typer) -> None:
         ),
         store: Path | None = StoreOpt,
     ) -> None:
-        """Register an analysis as a session (the same recording twice is recognised, nothing doubles)."""
+        """Register an analysis folder as a session in the store (the same recording twice is one)."""
         with open_store(store) as st:
             r = st.import_analysis(
                 out_dir, trainee=trainee, scenario=scenario, instructor=instructor, date=date
@@ -62,23 +107,28 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     @user_errors
     def export_cmd(
-        session: int = typer.Argument(..., help="Session id (see `cuedetect sessions list`)."),
+        session: str = SessionArg,
         format: str = typer.Option(
             "html",
             "--format",
             "-f",
-            help="csv, json, eaf, vtt, boris (to paste into BORIS), boris-table, html.",
+            help="csv, json, eaf (ELAN), vtt (captions), boris (to paste into BORIS), boris-table, html "
+            "(a printable debrief report).",
         ),
         out: Annotated[
-            Path | None, typer.Option("--out", "-o", help="Output file (default: session-ID.EXT here).")
+            Path | None,
+            typer.Option("--out", "-o", metavar="FILE", help="Output file (default: session-ID.EXT here)."),
         ] = None,
         store: Path | None = StoreOpt,
     ) -> None:
-        """Export a session's events with their review state (written atomically)."""
+        """Write a session's events with their review state to a file (html, csv, ELAN, BORIS...).
+
+        Example: `cuedetect export latest --format eaf --out debrief.eaf`
+        """
         from cuedetect.export import export_session
 
         with open_store(store) as st:
-            path = export_session(st, session, format, out)
+            path = export_session(st, session_id(st, session), format, out)
         typer.echo(str(path))
 
     @sessions_app.command("list")
@@ -87,29 +137,21 @@ def register(app: typer.Typer) -> None:
         trainee: str | None = typer.Option(None, help="Only this trainee's sessions."),
         store: Path | None = StoreOpt,
     ) -> None:
-        """One line per session: id, date, trainee, scenario, duration, recording."""
-        with open_store(store) as st:
-            rows = st.sessions(trainee)
-        if not rows:
-            typer.echo("no sessions yet: `cuedetect import DIR` adds one")
-        for s in rows:
-            typer.echo(
-                f"{s.id:>4}  {s.date}  {_fmt(s.trainee_name):<14} {_fmt(s.scenario):<16} "
-                f"{s.duration:7.1f} s  {Path(s.recording_path).name}"
-            )
+        """One line per session: id, date, trainee, scenario, length, recording."""
+        list_sessions(store, trainee)
 
     @sessions_app.command("show")
     @user_errors
     def sessions_show(
-        session: int = typer.Argument(...),
+        session: str = SessionArg,
         as_json: bool = typer.Option(False, "--json", help="Print the whole summary as JSON."),
         store: Path | None = StoreOpt,
     ) -> None:
-        """A session's summary: counts per cue, debrief numbers, agreement (kappa) per cue."""
+        """A session's summary: events per cue and review state, debrief numbers, agreement (kappa)."""
         from cuedetect.store.summary import session_summary
 
         with open_store(store) as st:
-            summary = session_summary(st, session)
+            summary = session_summary(st, session_id(st, session))
         if as_json:
             typer.echo(json.dumps(summary, indent=1, default=str))
             return
@@ -139,17 +181,17 @@ def register(app: typer.Typer) -> None:
     @sessions_app.command("set")
     @user_errors
     def sessions_set(
-        session: int = typer.Argument(...),
-        trainee: str | None = typer.Option(None),
-        scenario: str | None = typer.Option(None),
-        instructor: str | None = typer.Option(None),
-        date: str | None = typer.Option(None),
+        session: str = SessionArg,
+        trainee: str | None = typer.Option(None, help="The trainee's name (created if new)."),
+        scenario: str | None = typer.Option(None, help="The role-play scenario."),
+        instructor: str | None = typer.Option(None, help="The instructor's name."),
+        date: str | None = typer.Option(None, help="The session's date, YYYY-MM-DD."),
         store: Path | None = StoreOpt,
     ) -> None:
         """Set a session's facts (trainee, scenario, instructor, date)."""
         with open_store(store) as st:
             s = st.update_session(
-                session, trainee=trainee, scenario=scenario, instructor=instructor, date=date
+                session_id(st, session), trainee=trainee, scenario=scenario, instructor=instructor, date=date
             )
         typer.echo(
             f"session {s.id}: {s.date}, trainee {_fmt(s.trainee_name)}, scenario {_fmt(s.scenario)}, "
@@ -160,14 +202,14 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def trainees_list(store: Path | None = StoreOpt) -> None:
         """All trainees with their number of sessions."""
-        with open_store(store) as st:
-            for t in st.trainees():
-                typer.echo(f"{t.id:>4}  {t.name}  ({len(st.sessions(t.id))} sessions)")
+        _list_trainees(store)
 
     @trainees_app.command("add")
     @user_errors
-    def trainees_add(name: str = typer.Argument(...), store: Path | None = StoreOpt) -> None:
-        """Add a trainee (no-op if the name exists)."""
+    def trainees_add(
+        name: str = typer.Argument(..., help="The trainee's name."), store: Path | None = StoreOpt
+    ) -> None:
+        """Add a trainee (nothing changes if the name exists)."""
         with open_store(store) as st:
             t = st.add_trainee(name)
         typer.echo(f"trainee {t.id}: {t.name}")
@@ -175,11 +217,15 @@ def register(app: typer.Typer) -> None:
     @trainees_app.command("progress")
     @user_errors
     def trainees_progress(
-        trainee: str = typer.Argument(..., help="Name or id."),
-        as_json: bool = typer.Option(False, "--json"),
+        trainee: str = typer.Argument(..., help="The trainee's name or number."),
+        as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
         store: Path | None = StoreOpt,
     ) -> None:
-        """Debrief numbers per session, oldest first (definitions: cuedetect/store/progress.py)."""
+        """A trainee's debrief numbers per session, oldest first.
+
+        Escalations per minute after the trainee's interventions and otherwise, time at a safe distance,
+        time with open hands, confirmed events (definitions: cuedetect/store/progress.py).
+        """
         from cuedetect.store.summary import progress
 
         with open_store(store) as st:
@@ -195,3 +241,12 @@ def register(app: typer.Typer) -> None:
                 f"{_fmt(r['client_escalation_per_min_otherwise']):>13}  {_fmt(r['safe_distance_pct']):>11}  "
                 f"{_fmt(r['open_hands_pct']):>12}  {r['confirmed']:>9}"
             )
+
+
+def _list_trainees(store_path: Path | None) -> None:
+    with open_store(store_path) as st:
+        trainees = st.trainees()
+        if not trainees:
+            typer.echo("no trainees yet: `cuedetect trainees add NAME` adds one")
+        for t in trainees:
+            typer.echo(f"{t.id:>4}  {t.name}  ({len(st.sessions(t.id))} sessions)")

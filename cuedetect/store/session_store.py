@@ -157,6 +157,16 @@ class SessionStore(ReviewMixin):
             raise InputError(f"session {session_id} does not exist (see `cuedetect sessions list`)")
         return self._session(row)
 
+    def latest_session_id(self) -> int:
+        """The session whose analysis was imported last (the newest one when none has an analysis)."""
+        row = (
+            self._conn.execute("SELECT session_id FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
+            or self._conn.execute("SELECT id AS session_id FROM sessions ORDER BY id DESC LIMIT 1").fetchone()
+        )
+        if row is None:
+            raise InputError("there are no sessions yet: `cuedetect analyze VIDEO --out DIR` adds one")
+        return int(row["session_id"])
+
     def update_session(
         self,
         session_id: int,

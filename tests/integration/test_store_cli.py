@@ -137,3 +137,23 @@ def test_a_store_that_is_not_a_database(tmp_path: Path) -> None:
         )
     assert not_db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "notes.sqlite"]
+
+
+def test_sessions_are_named_by_number_recording_or_latest(setup: dict) -> None:
+    store = setup["store"]
+    shown = {ref: cli("sessions", "show", ref, "--store", store) for ref in ("1", "recording", "latest")}
+    assert {code for code, _, _ in shown.values()} == {0}
+    assert len({stdout for _, stdout, _ in shown.values()}) == 1 and "session 1" in shown["1"][1]
+    csv = setup["tmp"] / "e.csv"
+    code, _, _ = cli("export", "latest", "--format", "csv", "--out", csv, "--store", store)
+    assert code == 0 and csv.read_text().count("\n") >= 4
+    code, _, stderr = cli("review", "events", "nobody", "--store", store)
+    assert code != 0 and "no session 'nobody'" in stderr and "recording" in stderr
+
+
+@pytest.mark.parametrize(("group", "expected"), [("sessions", "recording.mp4"), ("trainees", "Sam"),
+                                                 ("review", "to review")])  # fmt: skip
+def test_bare_group_commands_list(setup: dict, group: str, expected: str) -> None:
+    code, stdout, stderr = cli(group, "--store", setup["store"])
+    assert code == 0, stderr
+    assert expected in stdout
