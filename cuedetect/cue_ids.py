@@ -27,3 +27,24 @@ DEESCALATION_CUES: frozenset[str] = frozenset({"open_hands"})
 ESCALATION_CUES: frozenset[str] = frozenset(CUES) - DEESCALATION_CUES - {"too_close"}
 # Cues a person shows by holding a posture (pacing is movement; pair cues come from distance).
 POSTURE_CUES: tuple[str, ...] = tuple(c for c in CUES if c not in PAIR_CUES and c != "pacing")
+
+# What screens, tables and the annotated video call each cue: the instructor's words, not code names.
+CUE_LABELS: dict[str, str] = {
+    "pointing": "pointing",
+    "arms_crossed": "arms crossed",
+    "hands_on_hips": "hands on hips",
+    "hands_raised": "hands raised",
+    "fists_up": "fists up",
+    "hands_hidden": "hidden hands",
+    "bladed_stance": "bladed stance",
+    "leaning_in": "leaning in",
+    "pacing": "pacing",
+    "open_hands": "open hands",
+    "rapid_approach": "rapid approach",
+    "too_close": "too close",
+}
+
+
+def cue_label(cue: str) -> str:
+    """A cue's name in plain words ("fists_up" -> "fists up"); unknown ids lose their underscores."""
+    return CUE_LABELS.get(cue, cue.replace("_", " "))

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 
 import typer
+from typer.core import TyperArgument, TyperOption
 
 app = typer.Typer(
     name="cuedetect",
@@ -17,8 +19,23 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Markdown: a docstring's paragraphs are re-flowed to the terminal (rich mode keeps the source's
+    # line breaks, which cut sentences in two at 80 columns).
+    rich_markup_mode="markdown",
 )
 
+def _type_where_it_helps(display_type_rich: Callable[..., str | None]) -> Callable[..., str | None]:
+    def shown(self: TyperOption | TyperArgument, ctx: object) -> str | None:
+        """A parameter's type in help, unless it says nothing: a flag takes no value (`<bool>`, even
+        beside --help), and `<str>` is what everything is on a command line (its help says what)."""
+        text = display_type_rich(self, ctx)
+        return None if getattr(self, "is_flag", False) or text == "<str>" else text
+
+    return shown
+
+
+for _cls in (TyperOption, TyperArgument):
+    _cls.display_type_rich = _type_where_it_helps(_cls.display_type_rich)  # type: ignore[method-assign]
 
 
 @app.callback()

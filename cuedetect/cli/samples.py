@@ -10,7 +10,7 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def samples() -> None:
-        """List the bundled sample videos (rendered role-plays with ground truth)."""
+        """List the bundled sample videos and the cues in their ground truth."""
         from cuedetect.paths import sample_videos_dir
 
         found = sorted(sample_videos_dir().glob("*/*.mp4"))

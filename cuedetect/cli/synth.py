@@ -18,10 +18,10 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(None, help="Draw the scenario's ranges with this seed (default: its own)."),
         jobs: int = typer.Option(2, help="Blender processes rendering at once."),
         fps: float = typer.Option(None, help="Override the scenario's frame rate."),
-        keep_frames: bool = typer.Option(False, help="Keep the rendered JPEG frames in OUT/.work."),
+        keep_frames: bool = typer.Option(False, "--keep-frames", help="Keep the JPEG frames in OUT/.work."),
         check: bool = typer.Option(False, "--check", help="Only check that Blender and the body are ready."),
     ) -> None:
-        """Render SCENARIO to a video with exact ground truth, using Blender headless.
+        """Render SCENARIO with Blender into OUT: a video and its exact ground truth (gt.json).
 
         Resumable: run it again after an interruption and only the missing frames are rendered.
         Needs Blender (`python3 dev.py studio-setup`).

@@ -1,0 +1,70 @@
+"""Every `cuedetect ... --help` reads well in an 80-column terminal.
+
+The commands are discovered from the app itself, so a new command is checked without editing this file.
+A help text that fits loses nothing when the terminal narrows: the words at 80 columns are exactly the
+words at 400 (a word cut mid-way, folded or ellipsised shows up as a fragment that is not a word there).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from cuedetect.cli import app
+
+BOX = re.compile(r"[│╭╮╰╯─┃━┏┓┗┛]")
+
+
+def _commands(group: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    if hasattr(group, "commands"):  # a group (typer's own click)
+        for name, sub in sorted(group.commands.items()):
+            if not sub.hidden:
+                found += _commands(sub, (*path, name))
+    return found
+
+
+COMMANDS = _commands(typer.main.get_command(app))
+
+
+def _help(path: tuple[str, ...], columns: int) -> str:
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": str(columns), "TERMINAL_WIDTH": None})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _words(text: str) -> list[str]:
+    return BOX.sub(" ", text).split()
+
+
+def test_discovery_finds_the_commands_and_their_subcommands() -> None:
+    names = {" ".join(p) for p in COMMANDS}
+    assert {"", "analyze", "sessions", "sessions list", "review confirm", "trainees progress"} <= names
+    assert len(COMMANDS) > 25
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "cuedetect")
+def test_help_fits_80_columns(path: tuple[str, ...]) -> None:
+    narrow, wide = _help(path, 80), _help(path, 400)
+    too_long = [line for line in narrow.splitlines() if len(line) > 80]
+    assert not too_long, "\n".join(too_long)
+    assert "…" not in narrow, narrow
+    cut = sorted(set(_words(narrow)) - set(_words(wide)))
+    assert not cut, f"words cut at 80 columns: {cut}\n{narrow}"
+    lost = sorted(set(_words(wide)) - set(_words(narrow)))
+    assert not lost, f"words lost at 80 columns: {lost}\n{narrow}"
+    # types only where they say something: no `<bool>` on flags (nor on --help itself)
+    assert "<bool>" not in narrow and "<str>" not in narrow, narrow
+
+
+@pytest.mark.parametrize("path", [p for p in COMMANDS if len(p) == 1], ids=" ".join)
+def test_each_command_has_a_one_line_summary(path: tuple[str, ...]) -> None:
+    """The command list shows each summary on its own: a summary that runs on across a line break of the
+    docstring would be cut mid-sentence there."""
+    command = typer.main.get_command(app).commands[path[0]]
+    summary = (command.help or "").strip().split("\n\n")[0]
+    assert summary.endswith((".", ")")), f"{path[0]}: summary is not a sentence: {summary!r}"
+    assert len(" ".join(summary.split())) <= 130, f"{path[0]}: summary longer than two lines: {summary!r}"
