@@ -73,8 +73,10 @@ def register(app: typer.Typer) -> None:
                     progress=lambda done, total, t=frames: bar.update(t, completed=done, total=total),
                 )
                 bar.remove_task(frames)
+                if poses:  # right away: an interrupted run leaves every finished clip complete
+                    _extract_poses(path.parent, keep_video, redo_poses)
                 bar.advance(clips)
-        if poses:
+        if poses:  # clips rendered by an earlier run (or all of them, with --redo-poses)
             for path in paths:
                 _extract_poses(path.parent, keep_video, redo_poses)
         typer.echo(f"corpus ready in {out}")

@@ -125,12 +125,12 @@ def framings(width: int, height: int) -> tuple[Framing, ...]:
 
     def head_shoulders(rng, s):
         fov, h = _u(rng, 40, 55), s.focus_height
-        dist = _close_distance(_u(rng, 0.3, 0.38) * h, fov, width, height)
+        dist = _close_distance(_u(rng, 0.38, 0.45) * h, fov, width, height)
         return _on_focus(s, _signed(rng, 10, 40), dist, _u(rng, 0.86, 0.95) * h, 0.88 * h, fov_deg=fov)
 
     def head_shoulders_low(rng, s):
         fov, h = _u(rng, 45, 58), s.focus_height
-        dist = _close_distance(_u(rng, 0.34, 0.42) * h, fov, width, height)
+        dist = _close_distance(_u(rng, 0.4, 0.48) * h, fov, width, height)
         return _on_focus(s, _signed(rng, 35, 60), dist, _u(rng, 0.68, 0.76) * h, 0.87 * h, fov_deg=fov)
 
     def cctv_corner(rng, s):

@@ -213,7 +213,7 @@ def make_style_scenario(
     def style_of(cue: str) -> Style:
         return _pick(rng, styles_for(cue, split))
 
-    featured = escalation[(seed // len(setups)) % len(escalation)]
+    featured = escalation[seed % len(escalation)]
     order = [featured, *(str(c) for c in rng.permutation([c for c in escalation if c != featured]))]
     items = [style_of(c) for c in order[:4]]
     items.insert(int(rng.integers(1, 3)), _pick(rng, negs))
