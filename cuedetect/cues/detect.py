@@ -15,6 +15,7 @@ from cuedetect.cues.baseline import baseline_scores
 from cuedetect.cues.classifier import CueClassifier
 from cuedetect.cues.events import CueEvent, person_events
 from cuedetect.cues.features import build_features
+from cuedetect.cues.fusion import combine
 from cuedetect.cues.roles import guess_roles
 from cuedetect.cues.rules import pair_rule_events
 from cuedetect.cues.settings import CueSettings
@@ -70,10 +71,11 @@ def resolve_model(
     return load_model()
 
 
-def _probabilities(feats: pd.DataFrame, model: CueClassifier | None) -> pd.DataFrame:
-    if model is None:
+def _probabilities(feats: pd.DataFrame, clf: CueClassifier | None) -> pd.DataFrame:
+    """The classifier's probabilities with the definition rules ORed in (`fusion`), or the baseline's."""
+    if clf is None:
         return baseline_scores(feats)
-    return model.predict_proba(feats)
+    return combine(clf.predict_proba(feats), feats)
 
 
 def find_events(
@@ -82,6 +84,7 @@ def find_events(
     feats: pd.DataFrame,
     clf: CueClassifier | None,
     settings: CueSettings,
+    aspect: float = 16 / 9,
 ) -> list[CueEvent]:
     """Events from a feature table: the classifier (or the baseline when `clf` is None) + pair rules."""
     events: list[CueEvent] = []
@@ -89,7 +92,7 @@ def find_events(
         probs = _probabilities(feats, clf)
         for _, idx in feats.groupby("person", sort=True).groups.items():
             events += person_events(feats.loc[idx], probs.loc[idx], settings)
-    events += pair_rule_events(tracks, pairs, settings)
+    events += pair_rule_events(tracks, pairs, settings, aspect)
     events.sort(key=lambda e: (e.start, e.cue, str(e.person)))
     return events
 
@@ -121,7 +124,7 @@ def detect_cues(
     clf = None if model == "baseline" else model
     tracks = tracks_from_poses(poses)
     feats = build_features(tracks, pairs, aspect, settings)
-    events = find_events(tracks, pairs, feats, clf, settings)
+    events = find_events(tracks, pairs, feats, clf, settings, aspect)
     persons = [tr.person for tr in tracks]
     role_of = guess_roles(persons, events, feats, roles)
     if duration is None:

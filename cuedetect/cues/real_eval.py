@@ -61,8 +61,9 @@ def found_events(
     pairs_path = folder / "pairs.parquet"
     pairs = pd.read_parquet(pairs_path) if pairs_path.exists() else None
     tracks = tracks_from_poses(poses)
-    feats = build_features(tracks, pairs, aspect_from_analysis(meta), settings)
-    return [e.to_dict() for e in find_events(tracks, pairs, feats, detector, settings)]
+    aspect = aspect_from_analysis(meta)
+    feats = build_features(tracks, pairs, aspect, settings)
+    return [e.to_dict() for e in find_events(tracks, pairs, feats, detector, settings, aspect)]
 
 
 def score_real_clips(

@@ -17,22 +17,79 @@ from cuedetect.cues.features import _fps, _frames, _slope, pair_distances
 from cuedetect.cues.geometry import rolling_median
 from cuedetect.cues.settings import CueSettings
 from cuedetect.cues.tracks import PersonTrack
+from cuedetect.landmarks import INDEX as I
 
 
 def _floor_at(tr: PersonTrack, frames: np.ndarray) -> np.ndarray:
     return pd.DataFrame(tr.floor, index=tr.frame).groupby(level=0).mean().reindex(frames).to_numpy()
 
 
-def pair_series(a: PersonTrack, b: PersonTrack, dists: dict[tuple, pd.Series]) -> pd.DataFrame:
-    """Per shared frame: t, distance (pairs table if given, else floor positions), both floor positions."""
+def pair_distance_sds(pairs: pd.DataFrame | None) -> dict[tuple, pd.Series]:
+    """Unordered pair -> the floor distance's uncertainty (`distance_sd_m`) by frame, if the table has it."""
+    if pairs is None or len(pairs) == 0 or "distance_sd_m" not in pairs.columns:
+        return {}
+    df = pairs.assign(a=pairs[["person", "other"]].min(axis=1), b=pairs[["person", "other"]].max(axis=1))
+    return {(a, b): g.groupby("frame")["distance_sd_m"].mean() for (a, b), g in df.groupby(["a", "b"])}
+
+
+def _centre_and_torso(tr: PersonTrack, frames: np.ndarray, aspect: float) -> tuple[np.ndarray, np.ndarray]:
+    """Image hip midpoint (shoulder midpoint if the hips are out of view) and torso length, per frame."""
+    p = tr.xy * np.array([aspect, 1.0])
+    sh = 0.5 * (p[:, I["left_shoulder"]] + p[:, I["right_shoulder"]])
+    hip = 0.5 * (p[:, I["left_hip"]] + p[:, I["right_hip"]])
+    torso = np.linalg.norm(sh - hip, axis=1)
+    # Close-ups without hips: the torso is about 1.4 shoulder widths (as in geometry.image_features).
+    shoulders = np.linalg.norm(p[:, I["left_shoulder"]] - p[:, I["right_shoulder"]], axis=1)
+    torso = np.where(np.isnan(torso), 1.4 * shoulders, torso)
+    centre = np.where(np.isnan(hip), sh, hip)
+    df = pd.DataFrame({"x": centre[:, 0], "y": centre[:, 1], "torso": torso}, index=tr.frame)
+    df = df.groupby(level=0).mean().reindex(frames)
+    return df[["x", "y"]].to_numpy(), rolling_median(df["torso"].to_numpy(), 5)
+
+
+def image_distance(
+    a: PersonTrack, b: PersonTrack, frames: np.ndarray, aspect: float, settings: CueSettings
+) -> np.ndarray:
+    """Distance between two people from the picture alone, in metres: the gap between their hip midpoints
+    in torso lengths times `settings.torso_m`. NaN where their sizes in the picture differ by more than
+    `image_scale_ratio_max` (different depths: the picture cannot tell how far apart they stand)."""
+    ca, ta = _centre_and_torso(a, frames, aspect)
+    cb, tb = _centre_and_torso(b, frames, aspect)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gap = np.linalg.norm(ca - cb, axis=1) / (0.5 * (ta + tb))
+        ratio = np.fmax(ta, tb) / np.fmin(ta, tb)
+    return np.where(ratio <= settings.image_scale_ratio_max, gap * settings.torso_m, np.nan)
+
+
+def pair_series(
+    a: PersonTrack,
+    b: PersonTrack,
+    dists: dict[tuple, pd.Series],
+    sds: dict[tuple, pd.Series] | None = None,
+    aspect: float = 16 / 9,
+    settings: CueSettings | None = None,
+) -> pd.DataFrame:
+    """Per shared frame: t, the distance the rules use (`d`), both floor positions and where `d` came from.
+
+    `d` is the floor distance (pairs table if given, else floor positions) where it can be trusted
+    (uncertainty at most `floor_sd_trust_m`), else the image-space distance (`image_distance`);
+    `d_floor`, `d_image` keep both and `from_image` says which one `d` is.
+    """
+    settings = settings or CueSettings()
     frames = np.intersect1d(a.frame, b.frame)
     t = pd.Series(a.t, index=a.frame).groupby(level=0).first().reindex(frames).to_numpy()
     key = (min(a.person, b.person), max(a.person, b.person))
     fa, fb = _floor_at(a, frames), _floor_at(b, frames)
     d = dists[key].reindex(frames).to_numpy(dtype=float) if key in dists else np.linalg.norm(fa - fb, axis=1)
+    sd = (sds or {}).get(key)
+    sd = sd.reindex(frames).to_numpy(dtype=float) if sd is not None else np.zeros(len(frames))
+    trusted = np.isfinite(d) & (np.nan_to_num(sd, nan=np.inf) <= settings.floor_sd_trust_m)
+    d_img = image_distance(a, b, frames, aspect, settings)
     return pd.DataFrame(
-        {"frame": frames, "t": t, "d": d, "ax": fa[:, 0], "az": fa[:, 1], "bx": fb[:, 0], "bz": fb[:, 1]}
-    )
+        {"frame": frames, "t": t, "d": np.where(trusted, d, d_img), "d_floor": d, "d_image": d_img,
+         "from_image": ~trusted & np.isfinite(d_img),
+         "ax": fa[:, 0], "az": fa[:, 1], "bx": fb[:, 0], "bz": fb[:, 1]}
+    )  # fmt: skip
 
 
 def _approacher(s: pd.DataFrame, i0: int, i1: int) -> tuple[int, int] | None:
@@ -46,19 +103,30 @@ def _approacher(s: pd.DataFrame, i0: int, i1: int) -> tuple[int, int] | None:
     return (0, 1) if move_a >= move_b else (1, 0)
 
 
+def _how(s: pd.DataFrame, i0: int, i1: int) -> str:
+    """Evidence words for where the distance came from over rows i0..i1."""
+    share = float(s["from_image"].to_numpy()[i0 : i1 + 1].mean())
+    if share >= 0.5:
+        return " (estimated from the picture: the floor distance is uncertain in this view)"
+    return ""
+
+
 def pair_rule_events(
-    tracks: list[PersonTrack], pairs: pd.DataFrame | None, settings: CueSettings
+    tracks: list[PersonTrack], pairs: pd.DataFrame | None, settings: CueSettings, aspect: float = 16 / 9
 ) -> list[CueEvent]:
-    dists = pair_distances(pairs)
+    """`too_close` and `rapid_approach` for every pair of people (aspect: the picture's width / height)."""
+    dists, sds = pair_distances(pairs), pair_distance_sds(pairs)
     out: list[CueEvent] = []
     for a, b in itertools.combinations(sorted(tracks, key=lambda tr: str(tr.person)), 2):
-        s = pair_series(a, b, dists)
+        s = pair_series(a, b, dists, sds, aspect, settings)
         if len(s) < 3 or not np.isfinite(s["d"]).any():
             continue
         t = s["t"].to_numpy()
         fps = _fps(t)
         d = rolling_median(s["d"].to_numpy(dtype=float), _frames(settings.distance_smooth_s, fps))
-        closing = -_slope(d, t, _frames(settings.closing_window_s, fps))
+        # Closing speed only from the floor: in the picture, walking in depth also changes the gap.
+        d_floor = rolling_median(s["d_floor"].to_numpy(dtype=float), _frames(settings.distance_smooth_s, fps))
+        closing = -_slope(d_floor, t, _frames(settings.closing_window_s, fps))
         ids = (_py(a.person), _py(b.person))
         close = np.nan_to_num(settings.too_close_m - d, nan=-1.0)
         for i0, i1 in hysteresis_spans(
@@ -78,7 +146,8 @@ def pair_rule_events(
                     float(
                         np.clip(0.5 + (settings.too_close_m - np.nanmedian(d[i0 : i1 + 1])) / 0.4, 0.5, 1.0)
                     ),
-                    f"distance {dmin:.2f} m at closest (below {settings.too_close_m:.1f} m) for {dur:.1f} s",
+                    f"distance {dmin:.2f} m at closest (below {settings.too_close_m:.1f} m) for {dur:.1f} s"
+                    + _how(s, i0, i1),
                 )
             )
         fast = np.nan_to_num(closing - settings.closing_speed_mps, nan=-1.0)
@@ -97,7 +166,7 @@ def pair_rule_events(
                     float(t[i1]),
                     float(np.clip(0.5 + (vmax - settings.closing_speed_mps) / 1.0, 0.5, 1.0)),
                     f"closing at up to {vmax:.1f} m/s (above {settings.closing_speed_mps:.1f} m/s) from "
-                    f"{d[i0]:.1f} m to {d[i1]:.1f} m in {dur:.1f} s",
+                    f"{d_floor[i0]:.1f} m to {d_floor[i1]:.1f} m in {dur:.1f} s",
                 )
             )
     return out

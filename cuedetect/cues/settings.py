@@ -18,6 +18,15 @@ class CueSettings:
     """Summary: time the pair spends at or beyond this is "at a safe distance" (Hall's social distance)."""
     closing_speed_mps: float = 0.8
     """`rapid_approach`: the distance shrinks faster than this."""
+    floor_sd_trust_m: float = 0.25
+    """The floor distance is trusted where its uncertainty (`distance_sd_m`) is at most this; elsewhere
+    (steep or distorted views, close-ups, no camera fit) the pair rules use the image-space distance."""
+    torso_m: float = 0.5
+    """Image-space distance: one torso length (shoulder to hip midpoint) taken as this many metres
+    (about 0.3 of a 1.70 m stature), so the gap between two people in torso lengths reads as metres."""
+    image_scale_ratio_max: float = 1.3
+    """Image-space distance only between people of similar size in the picture (similar depth): if one
+    torso looks this many times longer than the other, they stand at different depths and it says nothing."""
     closing_window_s: float = 0.5
     """Closing speed is the slope of distance over a centred window this long."""
     distance_smooth_s: float = 0.3
@@ -28,6 +37,10 @@ class CueSettings:
     """A person's usual posture is the running median of each feature over this long window."""
     pacing_window_s: float = 4.0
     """Window over which walking back and forth is measured for `pacing`."""
+    brief_window_s: float = 0.2
+    """Definition rules (`fusion.py`) read the wrists over this short window, so brief raises count."""
+    raised_above_shoulder: float = 0.0
+    """`hands_raised` rule: the higher wrist this many torso lengths above its shoulder (0 = level)."""
     on_threshold: float = 0.6
     """Hysteresis: a cue switches on when its smoothed probability rises above this ..."""
     off_threshold: float = 0.4

@@ -35,7 +35,7 @@ def score_clips(clips: list[Clip], clf: CueClassifier | None, settings: CueSetti
         if not clip.gt_events and clip.source != "gt-joints":
             continue
         feats = build_features(clip.tracks, clip.pairs, clip.aspect, settings)
-        events = find_events(clip.tracks, clip.pairs, feats, clf, settings)
+        events = find_events(clip.tracks, clip.pairs, feats, clf, settings, clip.aspect)
         pred = relabel([e.to_dict() for e in events], clip.mapping)
         times = {
             str(clip.mapping[p]): g["t"].to_numpy(float)

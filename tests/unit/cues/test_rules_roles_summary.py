@@ -82,3 +82,51 @@ def test_aspect_from_analysis(analysis, aspect) -> None:
     from cuedetect.cues.detect import aspect_from_analysis
 
     assert aspect_from_analysis(analysis) == pytest.approx(aspect)
+
+
+def _standing(person: int, x: float, torso: float, n: int = 30):
+    """A person standing still in the picture: shoulders `torso` above the hips, hip midpoint at x."""
+    from cuedetect.cues.tracks import PersonTrack
+    from cuedetect.landmarks import INDEX
+
+    xy = np.full((n, 33, 2), np.nan)
+    for side, dx in (("left", 0.05), ("right", -0.05)):
+        xy[:, INDEX[f"{side}_shoulder"]] = (x + dx, 0.6 - torso)
+        xy[:, INDEX[f"{side}_hip"]] = (x + dx * 0.8, 0.6)
+    return PersonTrack(person, np.arange(n), np.arange(n) / 10.0, xy, np.ones((n, 33)),
+                       np.full((n, 33, 3), np.nan), np.full((n, 2), np.nan))  # fmt: skip
+
+
+def _pairs(n: int, d: float, sd: float) -> pd.DataFrame:
+    return pd.DataFrame({"frame": np.arange(n), "t": np.arange(n) / 10.0, "person": 0, "other": 1,
+                         "distance_m": d, "distance_sd_m": sd})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("gap_torsos", "size_b", "sd", "floor_d", "expected"),
+    [
+        (1.2, 0.2, 0.6, 3.0, True),  # floor untrusted: the picture says 0.6 m apart
+        (1.2, 0.2, 0.05, 3.0, False),  # floor trusted: 3 m wins over the picture
+        (1.2, 0.3, 0.6, 3.0, False),  # sizes differ 1.5x: different depths, the picture says nothing
+        (3.0, 0.2, 0.6, 0.5, False),  # untrusted floor is not used, the picture says 1.5 m
+        (3.0, 0.2, 0.05, 0.5, True),  # trusted floor says 0.5 m
+    ],
+)
+def test_too_close_falls_back_to_the_picture_where_the_floor_is_uncertain(
+    gap_torsos, size_b, sd, floor_d, expected
+) -> None:
+    a, b = _standing(0, 0.3, 0.2), _standing(1, 0.3 + gap_torsos * 0.2, size_b)
+    events = pair_rule_events([a, b], _pairs(30, floor_d, sd), CueSettings(), aspect=1.0)
+    close = [e for e in events if e.cue == "too_close"]
+    assert bool(close) is expected
+    if close and sd > CueSettings().floor_sd_trust_m:
+        assert "estimated from the picture" in close[0].evidence
+    assert not any(e.cue == "rapid_approach" for e in events)
+
+
+def test_image_distance_reads_torso_lengths_as_metres() -> None:
+    from cuedetect.cues.rules import image_distance
+
+    a, b = _standing(0, 0.3, 0.2), _standing(1, 0.7, 0.2)
+    d = image_distance(a, b, np.arange(30), 1.0, CueSettings(torso_m=0.5))
+    assert d == pytest.approx(np.full(30, 1.0))

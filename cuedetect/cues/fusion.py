@@ -1,0 +1,57 @@
+"""Definition rules beside the classifier: where a cue is a plain geometric definition, the rule's finding
+is added to the classifier's probability (an OR), at the rule's measured precision.
+
+`hands_raised` is "one or both hands above shoulder height". The classifier reads 1 s window averages
+and was trained on raises held for seconds; a real 0.5 s jumping jack or overhead throw averages out
+below the shoulder in that window (probabilities of 0.03-0.26 where the wrists were well above the
+shoulders). The rule reads the wrists over a short window (`settings.brief_window_s`), so brief raises
+are found. It fires with the confidence `RULE_CONFIDENCE` (measured precision of its frames on
+validation data, see the model card), so it also switches the hysteresis on by itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cuedetect.cues.settings import CueSettings
+
+# Frame-level precision of each definition rule, measured on the studio validation split (model card).
+RULE_CONFIDENCE: dict[str, float] = {"hands_raised": 0.9}
+
+
+def _short_mean(feats: pd.DataFrame, col: str, seconds: float) -> np.ndarray:
+    """Centred mean of a per-frame column over `seconds`, per person (NaN where the column is absent)."""
+    if col not in feats.columns or len(feats) == 0:
+        return np.full(len(feats), np.nan)
+    t = feats["t"].to_numpy(dtype=float)
+    d = np.diff(t)
+    d = d[d > 0]
+    k = max(1, round(seconds * (1.0 / np.median(d) if len(d) else 15.0)))
+    return (
+        feats.groupby("person", sort=False)[col]
+        .transform(lambda s: s.rolling(k, center=True, min_periods=1).mean())
+        .to_numpy(dtype=float)
+    )
+
+
+def definition_rules(feats: pd.DataFrame, settings: CueSettings | None = None) -> pd.DataFrame:
+    """Per frame, 1.0 where a definition rule holds (columns: the cues in `RULE_CONFIDENCE`)."""
+    settings = settings or CueSettings()
+    w = settings.brief_window_s
+    img = _short_mean(feats, "hi_wr_above_sh", w)
+    world = _short_mean(feats, "hi_w_wr_up", w)
+    above = np.where(np.isnan(img), world, img)
+    with np.errstate(invalid="ignore"):
+        raised = np.nan_to_num(above > settings.raised_above_shoulder, nan=0.0)
+    return pd.DataFrame({"hands_raised": raised.astype(float)}, index=feats.index)
+
+
+def combine(probs: pd.DataFrame, feats: pd.DataFrame, settings: CueSettings | None = None) -> pd.DataFrame:
+    """The classifier's probabilities with each definition rule ORed in at its measured precision."""
+    out = probs.copy()
+    rules = definition_rules(feats, settings)
+    for cue, conf in RULE_CONFIDENCE.items():
+        if cue in out.columns:
+            out[cue] = np.fmax(out[cue].to_numpy(dtype=float), rules[cue].to_numpy() * conf)
+    return out
