@@ -24,7 +24,7 @@ SHAPES: dict[str, tuple[float, float, float, float, float]] = {
     "open_palm": (0.0, 0.0, 0.0, 0.0, 0.0),
     "point": (1.0, 0.0, 1.0, 1.0, 1.0),
     "thumb_up": (0.0, 1.0, 1.0, 1.0, 1.0),
-    "relaxed": (0.3, 0.3, 0.33, 0.36, 0.4),
+    "relaxed": (0.35, 0.42, 0.46, 0.5, 0.55),  # half-curled, as hands hang at rest (not an open palm)
 }
 SHAPE_STATE = {"fist": "fist", "open_palm": "open_palm", "point": "point", "thumb_up": "thumb_up"}
 SHAPE_STATE["relaxed"] = "other"
@@ -59,7 +59,7 @@ def shape(name: str) -> np.ndarray:
 def relaxed(rng: np.random.Generator) -> np.ndarray:
     """A person's own relaxed hands: half-curled, a little different on each side and each person."""
     base = shape("relaxed")
-    return np.stack([np.clip(base + rng.uniform(-0.08, 0.12), 0.18, 0.55) for _ in range(2)])
+    return np.stack([np.clip(base + rng.uniform(-0.06, 0.06), 0.25, 0.6) for _ in range(2)])
 
 
 def state_of(curls: np.ndarray) -> str | None:
