@@ -1,13 +1,15 @@
 """Pose engine scores on the studio corpus (clips no test or setting was tuned on).
 
-Reads each clip's committed analysis (`corpus/*/clip_*/analysis/`, made by `cuedetect corpus` with the
-same pipeline as `cuedetect analyze`) and scores it against its `gt.json`; prints per-split totals.
+Reads each clip's committed analysis (`corpus/*/<clip>/analysis/`, made by `cuedetect corpus` with the
+same pipeline as `cuedetect analyze`) and scores it against its `gt.json`; prints per-split totals, and
+for the style-split corpora (whose gt.json names the camera set-up) one line per framing.
 
-    .venv/bin/python bench/eval_pose_corpus.py [corpus/heldout corpus/train]
+    .venv/bin/python bench/eval_pose_corpus.py [corpus/heldout corpus/train corpus/style_heldout]
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -16,12 +18,19 @@ from cuedetect.pose.evaluate import evaluate_dir
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def score_split(split: Path) -> dict[str, float]:
+def analysed(split: Path) -> list[Path]:
+    """The clips of a corpus folder whose poses have been extracted."""
+    return [c for c in sorted(split.iterdir()) if (c / "analysis" / "analysis.json").exists()]
+
+
+def framing_of(clip: Path) -> str:
+    return json.loads((clip / "gt.json").read_text()).get("framing", "classic")
+
+
+def score_clips(clip_dirs: list[Path]) -> dict[str, float]:
     tot = dict.fromkeys(("gt", "matched", "close", "close_matched", "det", "tp", "switches", "multi_s"), 0.0)
     floor_sum, floor_n, clips = 0.0, 0, 0
-    for clip in sorted(split.glob("clip_*")):
-        if not (clip / "analysis" / "analysis.json").exists():
-            continue
+    for clip in clip_dirs:
         s = evaluate_dir(clip / "analysis", clip / "gt.json")
         clips += 1
         tot["gt"] += s.gt_person_frames
@@ -37,11 +46,12 @@ def score_split(split: Path) -> dict[str, float]:
             floor_n += s.floor_frames
     return {
         "clips": clips,
-        "recall": tot["matched"] / tot["gt"],
+        "person_frames": tot["gt"],
+        "recall": tot["matched"] / tot["gt"] if tot["gt"] else float("nan"),
         "recall_close": tot["close_matched"] / tot["close"] if tot["close"] else float("nan"),
         "close_person_frames": tot["close"],
-        "precision": tot["tp"] / tot["det"],
-        "id_switches_per_60s": tot["switches"] / tot["multi_s"] * 60,
+        "precision": tot["tp"] / tot["det"] if tot["det"] else float("nan"),
+        "id_switches_per_60s": tot["switches"] / tot["multi_s"] * 60 if tot["multi_s"] else float("nan"),
         "two_person_minutes": tot["multi_s"] / 60,
         "floor_mae_m": floor_sum / floor_n if floor_n else float("nan"),
     }
@@ -50,7 +60,8 @@ def score_split(split: Path) -> dict[str, float]:
 def main() -> None:
     splits = [Path(a) for a in sys.argv[1:]] or [ROOT / "corpus" / "heldout", ROOT / "corpus" / "train"]
     for split in splits:
-        r = score_split(split)
+        clips = analysed(split)
+        r = score_clips(clips)
         print(
             f"{split.name}: {r['clips']} clips, recall {r['recall']:.1%}, recall within 1 m "
             f"{r['recall_close']:.1%} ({r['close_person_frames']:.0f} person-frames), precision "
@@ -58,6 +69,15 @@ def main() -> None:
             f"({r['two_person_minutes']:.1f} min of two-person video), floor distance MAE "
             f"{r['floor_mae_m']:.3f} m"
         )
+        framings = sorted({framing_of(c) for c in clips})
+        if framings != ["classic"]:
+            for name in framings:
+                f = score_clips([c for c in clips if framing_of(c) == name])
+                print(
+                    f"  {name}: {f['clips']} clips, person recall {f['recall']:.1%} of "
+                    f"{f['person_frames']:.0f} person-frames in view, precision {f['precision']:.1%}, "
+                    f"floor distance MAE {f['floor_mae_m']:.3f} m"
+                )
 
 
 if __name__ == "__main__":
