@@ -142,6 +142,23 @@ def jack_active(t: float, transition: float, hold: float, params: dict) -> bool:
     return bool(_jack_angle(max(t - transition, 0.0), params) > np.radians(100))
 
 
+def _pump_angle(t: float, params: dict) -> float:
+    return np.radians(params.get("top", 165.0)) * pulse(t, params.get("freq", 1.0))
+
+
+def raised_pumping(c: MotionContext) -> PoseParams:
+    """Fists pumped up over the head again and again (cheering, or working up a crowd), elbows bending."""
+    p = c.base.copy()
+    angle = _pump_angle(max(c.t_hold, 0.0), c.params)
+    for s in c.sides:
+        set_arm(p, s, arc(c.pr, s, angle, forward=0.7, reach=0.85), [SIGN[s], -0.2, -0.6], curl=1.0)
+    return p
+
+
+def pump_active(t: float, transition: float, hold: float, params: dict) -> bool:
+    return bool(_pump_angle(max(t - transition, 0.0), params) > np.radians(100))
+
+
 def _arcs_angle(t: float, params: dict) -> float:
     return np.radians(params.get("top", 175.0)) * pulse(t, params.get("freq", 0.6))
 
