@@ -86,18 +86,13 @@ def _persons(res: ChunkResult, filled: np.ndarray) -> list[dict[str, Any]]:
 
 def write_annotated(path: Path, info: VideoInfo, res: ChunkResult, pairs: list[Any], fps: float,
                     max_side: int) -> None:  # fmt: skip
-    """Re-decode the analysed frames and draw skeletons, ids and pair distances on them."""
-    from cuedetect.pose.annotate import (
-        AnnotatedVideoWriter,
-        DistanceAnnotator,
-        LabelAnnotator,
-        SkeletonAnnotator,
-    )
+    """Re-decode the analysed frames and draw the debrief overlay on them: skeletons in role colours, roles
+    and ids, pair distances and, from events.json beside `path`, the cues active at each moment."""
+    from cuedetect.pose.annotate import AnnotatedVideoWriter
+    from cuedetect.pose.overlay import DebriefOverlay, read_events
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
 
-    rgb = "rgb"  # the frames are RGB (PyAV rgb24), the palettes BGR
-    skeleton = SkeletonAnnotator(color_order=rgb)
-    label, distance = LabelAnnotator(color_order=rgb), DistanceAnnotator(color_order=rgb)
+    overlay = DebriefOverlay(*read_events(path.parent / "events.json"), color_order="rgb")  # frames are RGB
     by_frame: dict[int, list[tuple[int, int, float, float]]] = {}
     for p in pairs:
         by_frame.setdefault(p.frame, []).append((p.person, p.other, p.distance_m, p.distance_sd_m))
@@ -107,10 +102,7 @@ def write_annotated(path: Path, info: VideoInfo, res: ChunkResult, pairs: list[A
         for frame in source:
             sel = res.frame == frame.index
             scene = np.array(frame.image)
-            xy, ids = res.xy[sel], res.person[sel]
-            skeleton.annotate(scene, xy, ids)
-            label.annotate(scene, xy, ids)
-            distance.annotate(scene, xy, ids, by_frame.get(frame.index, []))
+            overlay.annotate(scene, res.xy[sel], res.person[sel], by_frame.get(frame.index, []), frame.t)
             writer.write(scene)
 
 

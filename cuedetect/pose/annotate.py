@@ -21,6 +21,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from cuedetect.cue_ids import cue_label
 from cuedetect.io_atomic import atomic_path
 from cuedetect.landmarks import INDEX, SKELETON_EDGES
 
@@ -47,8 +48,13 @@ _HEAD = np.arange(0, 11)
 _HIPS = (INDEX["left_hip"], INDEX["right_hip"])
 
 
-def color_for(person: int, palette: Sequence[Color] = PALETTE) -> Color:
-    """A stable colour per person id (BGR)."""
+def color_for(
+    person: int, palette: Sequence[Color] = PALETTE, colors: Mapping[int, Color] | None = None
+) -> Color:
+    """A person's colour (BGR): from `colors` when it has one for them (e.g. by role), else a stable colour
+    per id from `palette`."""
+    if colors is not None and int(person) in colors:
+        return colors[int(person)]
     return palette[int(person) % len(palette)]
 
 
@@ -111,13 +117,15 @@ class SkeletonAnnotator(_Annotator):
         xy: np.ndarray,
         ids: Sequence[int] | np.ndarray | None = None,
         visibility: np.ndarray | None = None,
+        colors: Mapping[int, Color] | None = None,
     ) -> np.ndarray:
+        """`colors` (person id -> BGR) overrides the palette, e.g. to draw everyone in their role's colour."""
         pts_all = _pixels(scene, xy)
         for i, pid in enumerate(_ids(xy, ids)):
             pts = pts_all[i].copy()
             if visibility is not None:
                 pts[~(np.nan_to_num(visibility[i], nan=-1.0) >= self.min_visibility)] = np.nan
-            color = self._c(color_for(pid, self.palette))
+            color = self._c(color_for(pid, self.palette, colors))
             for a, b in self.edges:
                 if _ok(pts[a]) and _ok(pts[b]):
                     p, q = np.round(pts[a]).astype(int), np.round(pts[b]).astype(int)
@@ -143,6 +151,7 @@ class LabelAnnotator(_Annotator):
         xy: np.ndarray,
         ids: Sequence[int] | np.ndarray | None = None,
         roles: Sequence[str] | Mapping[int, str] | None = None,
+        colors: Mapping[int, Color] | None = None,
     ) -> np.ndarray:
         pts_all = _pixels(scene, xy)
         for i, pid in enumerate(_ids(xy, ids)):
@@ -159,7 +168,7 @@ class LabelAnnotator(_Annotator):
                 scene,
                 text,
                 (round(x - 20), round(top - 12)),
-                self._c(color_for(pid, self.palette)),
+                self._c(color_for(pid, self.palette, colors)),
                 self.scale,
             )
         return scene
@@ -170,28 +179,42 @@ def hip_midpoints(xy: np.ndarray) -> np.ndarray:
     return np.asarray(xy, dtype=np.float64)[:, list(_HIPS)].mean(axis=1)
 
 
+def _distance_settings() -> tuple[float, float]:
+    try:
+        from cuedetect.cues.settings import CueSettings
+    except ImportError:  # the cue settings are optional for drawing: their documented defaults
+        return 1.0, 1.2
+    s = CueSettings()
+    return s.too_close_m, s.safe_distance_m
+
+
 class DistanceAnnotator(_Annotator):
     """A line between two people's hip midpoints labelled with their floor distance.
 
-    Red below `safe_m`, amber up to `safe_m + margin_m`, green beyond.
+    Red when too close (below `too_close_m`), amber below the safe distance `safe_m`, green at or beyond
+    it: by default the thresholds of the cues and the session summary (`CueSettings`), so the video and
+    the numbers agree.
     """
 
     def __init__(
         self,
-        safe_m: float = 1.5,
-        margin_m: float = 0.5,
+        too_close_m: float | None = None,
+        safe_m: float | None = None,
         thickness: int = 2,
         scale: float = 0.6,
         color_order: str = "bgr",
     ) -> None:
         super().__init__(color_order)
-        self.safe_m, self.margin_m, self.thickness, self.scale = safe_m, margin_m, thickness, scale
+        default_close, default_safe = _distance_settings()
+        self.too_close_m = default_close if too_close_m is None else too_close_m
+        self.safe_m = default_safe if safe_m is None else safe_m
+        self.thickness, self.scale = thickness, scale
 
     def color(self, distance_m: float) -> Color:
         """Red, amber or green (BGR) for a distance."""
-        if distance_m < self.safe_m:
+        if distance_m < self.too_close_m:
             return RED
-        return AMBER if distance_m < self.safe_m + self.margin_m else GREEN
+        return AMBER if distance_m < self.safe_m else GREEN
 
     def annotate(
         self,
@@ -235,7 +258,8 @@ def _default_kinds() -> dict[str, str]:
 
 
 class CueAnnotator(_Annotator):
-    """The cues active for each person, listed beside their body: escalation and de-escalation colours."""
+    """The cues active for each person in plain words ("fists up"), listed beside their body in the
+    escalation and de-escalation colours."""
 
     def __init__(
         self,
@@ -267,7 +291,7 @@ class CueAnnotator(_Annotator):
             x, y = float(pts[:, 0].max()) + 8, float(pts[:, 1].min()) + line_h
             for k, name in enumerate(names):
                 color = self._c(self.colors.get(self.kinds.get(name, "escalation"), NEUTRAL))
-                _text(scene, name.replace("_", " "), (round(x), round(y + k * line_h)), color, self.scale)
+                _text(scene, cue_label(name), (round(x), round(y + k * line_h)), color, self.scale)
         return scene
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cuedetect.cues.settings import CueSettings
 from cuedetect.landmarks import INDEX
 from cuedetect.pose.annotate import (
     AMBER,
@@ -98,9 +99,19 @@ def test_visibility_threshold_hides_points() -> None:
     assert not out.any()
 
 
-@pytest.mark.parametrize(("d", "color"), [(0.5, RED), (1.49, RED), (1.5, AMBER), (1.99, AMBER), (2.0, GREEN)])
+def test_distance_colours_use_the_cue_settings_by_default() -> None:
+    """One safe-distance setting: the video's colours change where the cues and the summary do."""
+    s = CueSettings()
+    ann = DistanceAnnotator()
+    assert (ann.too_close_m, ann.safe_m) == (s.too_close_m, s.safe_distance_m)
+    assert ann.color(s.safe_distance_m) == GREEN and ann.color(s.safe_distance_m - 0.01) == AMBER
+    assert ann.color(s.too_close_m - 0.01) == RED
+
+
+@pytest.mark.parametrize(("d", "color"), [(0.5, RED), (0.99, RED), (1.0, AMBER), (1.19, AMBER), (1.2, GREEN),
+                                          (3.0, GREEN)])  # fmt: skip
 def test_distance_colour_thresholds(d, color) -> None:
-    ann = DistanceAnnotator(safe_m=1.5, margin_m=0.5, thickness=3)
+    ann = DistanceAnnotator(too_close_m=1.0, safe_m=1.2, thickness=3)
     assert ann.color(d) == color
     xy = np.stack([pose(0.2), pose(0.8)])
     out = ann.annotate(blank(), xy, [0, 1], [(0, 1, d)])
