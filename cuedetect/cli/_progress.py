@@ -53,23 +53,22 @@ class StageProgress:
         unit = self.unit
 
         class CountAndEta(ProgressColumn):
-            """`120/495 frames  ETA 0:00:31` once the stage's length is known; nothing before."""
+            """`120/495 frames ETA 0:00:31` once the stage's length is known; the time taken before."""
 
-            eta = TimeRemainingColumn()
+            eta, elapsed = TimeRemainingColumn(), TimeElapsedColumn()
 
             def render(self, task: Any) -> Text:
                 if task.total is None:
-                    return Text("")
-                counts = f"{int(task.completed)}/{int(task.total)} {unit}  ETA "
+                    return self.elapsed.render(task)
+                counts = f"{int(task.completed)}/{int(task.total)} {unit} ETA "
                 return Text(counts, style="progress.download") + self.eta.render(task)
 
         console = Console(file=self.file or sys.stderr)
-        self._progress = Progress(
+        self._progress = Progress(  # about 75 columns with the longest stage name: fits a terminal
             SpinnerColumn(),
             TextColumn("{task.description}"),
-            BarColumn(bar_width=24),
+            BarColumn(bar_width=16),
             CountAndEta(),
-            TimeElapsedColumn(),
             console=console,
             transient=True,
         )
@@ -89,9 +88,10 @@ class StageProgress:
         if self._progress is None:
             self.stage = stage
             return
-        if stage != self.stage:  # a new stage: its own count and clock
+        if stage != self.stage:  # a new stage: its own count and clock (a fresh task: none of the last)
             self.stage = stage
-            self._progress.reset(self._task, total=total, completed=done or 0, description=stage)
+            self._progress.remove_task(self._task)
+            self._task = self._progress.add_task(stage, total=total, completed=done or 0)
         else:
             self._progress.update(self._task, completed=done or 0, total=total)
 

@@ -47,12 +47,11 @@ def print_analysis(result: dict[str, Any], out: Path, events: bool = True) -> No
     frames, fps = result["analysed_frames"], result["analysed_fps"]
     speed = f"{result['duration_s']:.1f} s of video in {total:.1f} s"
     speed += f", {result['realtime_factor']:.2f}x real time"
-    console.print(f"{len(persons)} person(s) in {frames} frames at {fps:.1f} fps ({speed})")
+    console.print(f"{len(persons)} person(s) in {frames} frames at {fps:.1f} fps ({speed})", soft_wrap=True)
     if events and (out / "events.json").is_file():
         doc = json.loads((out / "events.json").read_text())
-        roles = ", ".join(who(int(p["id"]), {int(p["id"]): p.get("role", "unknown")}) for p in doc["persons"])
         rows = event_rows(doc)
-        table = Table(title=f"{len(rows)} cue events ({roles})", title_justify="left", title_style="bold")
+        table = Table(title=f"{len(rows)} cue events", title_justify="left", title_style="bold")
         for name, justify in (("time", "left"), ("who", "left"), ("cue", "left"), ("confidence", "right")):
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         for row in rows:

@@ -26,8 +26,9 @@ from cuedetect.pose.annotate import (
     color_for,
 )
 
-# Okabe-Ito (colour-blind friendly), BGR; neither is an escalation (red) or de-escalation (blue) colour.
-ROLE_COLORS: dict[str, Color] = {"trainee": (115, 158, 0), "client": (0, 159, 230)}  # bluish green, orange
+# Okabe-Ito (colour-blind friendly), BGR: none of the cue colours (escalation red, de-escalation blue) nor
+# the distance line's green.
+ROLE_COLORS: dict[str, Color] = {"trainee": (167, 121, 204), "client": (0, 159, 230)}  # purple, orange
 # People whose role is not known: the other colours, so nobody looks like a trainee or a client.
 OTHER_PALETTE: tuple[Color, ...] = tuple(c for c in PALETTE if c not in ROLE_COLORS.values())
 

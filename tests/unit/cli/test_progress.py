@@ -36,11 +36,15 @@ def test_stage_counts_and_eta_are_drawn() -> None:
         progress.on_stage("finding and tracking people")
         progress.on_progress(12, 100)
         progress._progress.refresh()
+        progress.on_stage("cleaning")  # a stage of unknown length after one with a count
+        progress._progress.refresh()
+        cleaning = _plain(term.getvalue()).rpartition("cleaning")[2]
         progress("detecting cues", 3, 4)  # the (stage, done, total) contract
         progress._progress.refresh()
     shown = _plain(term.getvalue())
+    assert "/100" not in cleaning and "ETA" not in cleaning
     assert "reading the video" in first and "frames" not in first  # no count before it is known
-    assert "finding and tracking people" in shown and "12/100 frames" in shown and "ETA" in shown
+    assert "finding and tracking people" in shown and "12/100 frames ETA" in shown and "ETA" in shown
     assert "detecting cues" in shown and "3/4 frames" in shown
 
 
