@@ -129,7 +129,11 @@ def register(app: typer.Typer) -> None:
             for src in cv.model:
                 typer.echo(cv.model[src].table(f"trained classifier on {src} clips"))
                 typer.echo(cv.baseline[src].table(f"geometric baseline on {src} clips"))
-        clf = fit_final(clips, augment, seed, iterations)
+        from cuedetect.cli._progress import StageProgress, wants_progress
+
+        with StageProgress(enabled=wants_progress()) as progress:
+            progress.on_stage(f"fitting the final model on {len(clips)} clips")
+            clf = fit_final(clips, augment, seed, iterations)
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         path = save_model(clf, folder, model_card(clf, clips, cv, command))

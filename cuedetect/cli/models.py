@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from cuedetect.cli._common import user_errors
@@ -87,7 +89,7 @@ def register(app: typer.Typer) -> None:
             size_mb = res.path.stat().st_size / 1e6
             how = {"cached": "already present, verified", "official": "downloaded, verified",
                    "built": "built offline, verified"}[res.route]
-            typer.echo(f"{res.variant:5s} {res.path}  {size_mb:.2f} MB  sha256 {res.sha256[:16]}...  "
+            typer.echo(f"{res.variant:5s} {_near(res.path)}  {size_mb:.2f} MB  sha256 {res.sha256[:12]}...  "
                        f"{how} ({res.seconds:.1f} s)")
 
 
@@ -98,3 +100,11 @@ def _provision_hands(hand_prov, update_manifest: bool, force: bool, offline: boo
         hand_prov.record_build(built.path)
         return built
     return hand_prov.provision_hands(force=force, offline=offline, reporter=reporter)
+
+
+def _near(path: Path) -> str:
+    """`path` relative to the current folder when it is inside it (shorter lines, same meaning)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
