@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def detect(
         analysis: Annotated[
-            Path, typer.Argument(help="An analysis folder (poses.parquet from `cuedetect analyze`).")
+            Path, typer.Argument(help="An analysis folder (with poses.parquet).")
         ],
         role: Annotated[
             list[str] | None, typer.Option(help="Override a role, e.g. --role 0=trainee --role 1=client.")

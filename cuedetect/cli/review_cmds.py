@@ -109,7 +109,7 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def add(
         session: str = SessionArg,
-        cue: str = typer.Option(..., help="The cue's id, e.g. fists_up (see `cuedetect cues`)."),
+        cue: str = typer.Option(..., help="The cue's id, e.g. fists_up or too_close."),
         person: int = typer.Option(..., metavar="ID", help="Who shows it (a person id)."),
         start: float = typer.Option(..., metavar="SECONDS", help="When it starts."),
         end: float = typer.Option(..., metavar="SECONDS", help="When it ends."),

@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def import_cmd(
         out_dir: Annotated[
-            Path, typer.Argument(help="An analysis folder (`cuedetect analyze VIDEO --out DIR`).")
+            Path, typer.Argument(help="An analysis folder: the DIR of analyze --out DIR.")
         ],
         trainee: str | None = typer.Option(None, help="Trainee's name (created if new)."),
         scenario: str | None = typer.Option(None, help="Scenario of the role-play."),

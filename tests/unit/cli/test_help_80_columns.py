@@ -58,6 +58,18 @@ def test_help_fits_80_columns(path: tuple[str, ...]) -> None:
     assert not lost, f"words lost at 80 columns: {lost}\n{narrow}"
     # types only where they say something: no `<bool>` on flags (nor on --help itself)
     assert "<bool>" not in narrow and "<str>" not in narrow, narrow
+    # an example (`...` in a help text, e.g. `cuedetect export latest --format eaf`) is never split
+    lines = [" ".join(BOX.sub(" ", line).split()) for line in narrow.splitlines()]
+    for example in _examples(path):
+        assert any(example in line for line in lines), f"example split at 80 columns: {example!r}\n{narrow}"
+
+
+def _examples(path: tuple[str, ...]) -> list[str]:
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]
+    texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+    return [" ".join(m.split()) for text in texts for m in re.findall(r"`([^`]+)`", text) if " " in m]
 
 
 @pytest.mark.parametrize("path", [p for p in COMMANDS if len(p) == 1], ids=" ".join)
