@@ -152,7 +152,7 @@ def apt_install(packages: dict[str, str | None]) -> None:
 
 
 def cuedetect(*args: str | os.PathLike[str]) -> None:
-    run([BIN / "cuedetect", *args, *(["--quiet"] if Ui.quiet and args[0] == "analyze" else [])])
+    run([BIN / "cuedetect", *args, *(["--quiet"] if Ui.quiet and args[0] in ("analyze", "models") else [])])
 
 
 def next_steps(session: str) -> list[tuple[str, str]]:

