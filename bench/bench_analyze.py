@@ -131,9 +131,9 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.setdefault("GLOG_minloglevel", "2")
 
-    from cuedetect.pose.analyze import AnalyzeOptions, analyze
+    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
+    from cuedetect.models.provision import ensure_model
     from cuedetect.pose.detector import quiet_native_logs
-    from cuedetect.pose.provision import ensure_model
     from cuedetect.pose.sources import probe_video
 
     video = args.video or bench_video(args.input, args.seconds)

@@ -22,9 +22,9 @@ def main() -> None:
     from cuedetect.cues.detect import find_events, model_folder
     from cuedetect.cues.features import build_features, feature_columns
     from cuedetect.cues.settings import CueSettings
-    from cuedetect.cues.synthetic import make_clip
     from cuedetect.cues.tracks import tracks_from_poses
-    from cuedetect.cues.training import dataset, synthetic_clips
+    from cuedetect.training.dataset import dataset, synthetic_clips
+    from cuedetect.training.synthetic import make_clip
 
     if (model_folder() / "cue_classifier.skops").exists():
         clf = CueClassifier.load(model_folder())

@@ -22,8 +22,9 @@ from cuedetect.errors import InputError
 from cuedetect.hashing import file_sha256
 from cuedetect.io_atomic import write_json
 from cuedetect.pose.floor import FloorCalibration
-from cuedetect.pose.pipeline import ChunkResult, ProgressFn, TrackingOptions, run_tracking
+from cuedetect.pose.pipeline import ProgressFn, TrackingOptions, run_tracking
 from cuedetect.pose.sources import VideoInfo, probe_video
+from cuedetect.pose.tracked import ChunkResult
 
 
 @dataclass
@@ -88,7 +89,7 @@ def write_annotated(path: Path, info: VideoInfo, res: ChunkResult, pairs: list[A
                     max_side: int) -> None:  # fmt: skip
     """Re-decode the analysed frames and draw the debrief overlay on them: skeletons in role colours, roles
     and ids, pair distances and, from events.json beside `path`, the cues active at each moment."""
-    from cuedetect.pose.annotate import AnnotatedVideoWriter
+    from cuedetect.annotate import AnnotatedVideoWriter
     from cuedetect.pose.overlay import DebriefOverlay, read_events
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
 
@@ -114,8 +115,8 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
         InputError: a bad video or a non-empty output folder without `overwrite` (nothing is written).
         ModelUnavailableError: the pose model can be neither downloaded nor built.
     """
+    from cuedetect.models.provision import provision
     from cuedetect.pose import outputs
-    from cuedetect.pose.provision import provision
 
     stage = on_stage or (lambda _msg: None)
     timings: dict[str, float] = {}

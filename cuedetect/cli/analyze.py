@@ -83,10 +83,10 @@ def register(app: typer.Typer) -> None:
         import shlex
 
         os.environ.setdefault("GLOG_minloglevel", "2")
+        from cuedetect.analysis.orchestrator import AnalyzeOptions
+        from cuedetect.analysis.orchestrator import analyze as run
         from cuedetect.cli._progress import StageProgress, wants_progress
         from cuedetect.errors import InputError
-        from cuedetect.pose.analyze import AnalyzeOptions
-        from cuedetect.pose.analyze import analyze as run
         from cuedetect.pose.detector import quiet_native_logs
 
         if not 1 <= max_persons <= 4:

@@ -87,8 +87,8 @@ def _extract_poses(clip: Path, keep_video: bool, redo: bool = False) -> None:
 
     The analysis is replaced atomically, so an interrupted redo leaves each clip's old or new poses.
     """
+    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
     from cuedetect.errors import InputError
-    from cuedetect.pose.analyze import AnalyzeOptions, analyze
 
     video = clip / f"{clip.name}.mp4"
     if not video.exists() or ((clip / "analysis" / "poses.parquet").exists() and not redo):

@@ -103,9 +103,9 @@ def register(app: typer.Typer) -> None:
         import sys
 
         from cuedetect.cues.detect import model_folder
-        from cuedetect.cues.trainer import cross_validate, fit_final, model_card, save_model
-        from cuedetect.cues.training import discover, synthetic_clips
         from cuedetect.errors import InputError
+        from cuedetect.training.dataset import discover, synthetic_clips
+        from cuedetect.training.trainer import cross_validate, fit_final, model_card, save_model
 
         clips = []
         for folder in data or []:
@@ -115,8 +115,8 @@ def register(app: typer.Typer) -> None:
         if synthetic:
             clips += synthetic_clips(synthetic)
         if studio_sim:
-            from cuedetect.cues.studio_sim import simulated_clips
             from cuedetect.paths import models_dir
+            from cuedetect.training.studio_sim import simulated_clips
 
             clips += simulated_clips(sim_cache or models_dir() / ".work" / "cues_sim", studio_sim)
         if not clips:
@@ -179,12 +179,12 @@ def register(app: typer.Typer) -> None:
 
         from cuedetect.cues.detect import load_model
         from cuedetect.cues.evaluate import Scores, relabel
-        from cuedetect.cues.labels import match_persons
         from cuedetect.cues.real_labels import is_real_labels
-        from cuedetect.cues.trainer import score_clips
-        from cuedetect.cues.training import analysis_folder, discover
         from cuedetect.errors import InputError
         from cuedetect.io_atomic import write_json
+        from cuedetect.training.dataset import analysis_folder, discover
+        from cuedetect.training.labels import match_persons
+        from cuedetect.training.trainer import score_clips
 
         if is_real_labels(gt_dir):
             _evaluate_real([gt_dir, *(more or [])], model, json_out)
@@ -226,8 +226,8 @@ def register(app: typer.Typer) -> None:
             import sys
 
             from cuedetect.cues.detect import model_folder
-            from cuedetect.cues.trainer import heldout_section, put_card_section
             from cuedetect.io_atomic import atomic_open
+            from cuedetect.training.trainer import heldout_section, put_card_section
 
             base = score_clips(clips, None)
             typer.echo(base.table("baseline"))

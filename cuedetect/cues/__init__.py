@@ -1,4 +1,4 @@
-"""Cue detection: catalogue, features, classifier and rules, events, roles, summary, evaluation.
+"""Cue detection: catalogue, features, classifier and rules, events, roles, summary, event scoring.
 
 The pipeline calls `detect_cues(poses, pairs, settings)` after pose analysis and writes the result
 with `write_events_json(path, result, video)`. Heavy imports (scikit-learn, skops) happen only when a

@@ -47,8 +47,8 @@ def synthetic_analysis(out_dir: Path, seconds: float = 6.0, seed: int = 0,
 
 def real_analysis(video: Path, out_dir: Path, model: str = "full", fps: float = 12.0) -> Path:
     """Analyse a real video (annotated) and detect its cues, as a dashboard job does."""
+    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
     from cuedetect.cues.detect import detect_cues, write_events_json
-    from cuedetect.pose.analyze import AnalyzeOptions, analyze
 
     out = Path(out_dir)
     meta = analyze(AnalyzeOptions(Path(video), out, fps, model, None, True, True))

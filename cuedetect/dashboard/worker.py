@@ -55,9 +55,9 @@ def analysis_dir(data_dir: Path, job_id: str) -> Path:
 
 def run_job(job_dir: Path, data_dir: Path) -> JobStatus:
     """Run the job in `job_dir`; returns its final status (also written to status.json)."""
+    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
     from cuedetect.cues.detect import detect_cues, write_events_json
     from cuedetect.dashboard.settings import from_dict
-    from cuedetect.pose.analyze import AnalyzeOptions, analyze
     from cuedetect.store import SessionStore, StoreOptions
 
     rep = Reporter(job_dir)

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from cuedetect.pose.pipeline import ChunkResult
+from cuedetect.pose.tracked import ChunkResult
 
 FLOOR_SAMPLES = 4  # Monte Carlo draws for the distance SD (analyze uses 64; the nominal value is the same)
 

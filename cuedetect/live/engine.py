@@ -64,8 +64,8 @@ class LiveEngine:
     """Pose, tracking, cue windows and overlay for one live session. Use as a context manager."""
 
     def __init__(self, options: EngineOptions, size: tuple[int, int]) -> None:
+        from cuedetect.models.provision import ensure_model
         from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions, quiet_native_logs
-        from cuedetect.pose.provision import ensure_model
         from cuedetect.pose.tracking import Tracker, TrackerOptions
 
         self.options = options

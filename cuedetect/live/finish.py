@@ -29,7 +29,6 @@ from cuedetect.io_atomic import write_json
 
 if TYPE_CHECKING:
     from cuedetect.live.engine import LiveEngine
-    from cuedetect.live.session import LiveResult, LiveSession
 
 
 def write_live_analysis(
@@ -84,47 +83,6 @@ def write_live_analysis(
     return events
 
 
-def store_live_session(session: LiveSession, engine: LiveEngine, stop_reason: str) -> LiveResult:
-    """Close out a session: live analysis, store, background full analysis. Never loses the recording."""
-    from cuedetect.live.session import LiveResult
-
-    opts = session.options
-    duration = session.last_t + 1.0 / max(opts.source_fps, 1.0)
-    live_dir = session.folder / "live"
-    extra = {
-        "stop_reason": stop_reason,
-        "fault": session.fault,
-        "frames_recorded": session.frames_recorded,
-        "frames_dropped": session.slot.dropped,
-        "frames_skipped_by_rate_limit": session.skipped,
-        "source": session.source.name,
-    }
-    events = write_live_analysis(live_dir, session.recording, engine, duration, extra)
-    result = LiveResult(
-        session.folder,
-        session.recording,
-        live_dir,
-        session.frames_recorded,
-        duration,
-        events,
-        engine.timeline.shown_events(),
-        {**engine.summary(), **extra},
-        stop_reason,
-        session.fault,
-    )
-    if opts.store:
-        from cuedetect.store import import_analysis
-
-        result.session_id = import_analysis(
-            live_dir, store_path=opts.store_path, trainee=opts.trainee, scenario=opts.scenario
-        )
-    if opts.full_analysis:
-        result.full_analysis_pid = start_full_analysis(
-            session.folder, opts.store_path if opts.store else None, opts.full_model, store=opts.store
-        )
-    return result
-
-
 def start_full_analysis(
     folder: Path, store_path: Path | None, model: str = "full", store: bool = True, fps: float = 15.0
 ) -> int:
@@ -160,8 +118,8 @@ def full_analysis(
     """Analyse `folder/recording.mp4` into `folder/full/` (poses + events) and import it; returns status."""
     import pandas as pd
 
+    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
     from cuedetect.cues.detect import detect_cues, write_events_json
-    from cuedetect.pose.analyze import AnalyzeOptions, analyze
 
     t0 = time.monotonic()
     out = folder / "full"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cuedetect.landmarks import NUM_LANDMARKS
-from cuedetect.pose.pipeline import ChunkResult
+from cuedetect.pose.tracked import ChunkResult
 
 
 @dataclass(frozen=True)

@@ -193,8 +193,6 @@ class LiveSession:
             engine.dropped = self.slot.dropped
             if engine.history.frames:
                 engine.finish()
-            from cuedetect.live.finish import store_live_session
-
             return store_live_session(self, engine, stop_reason)
 
     def _loop(self, engine: LiveEngine, show: _Window | None) -> str:
@@ -256,3 +254,44 @@ class _Window:
         with contextlib.suppress(Exception):
             self.cv2.destroyWindow(WINDOW_TITLE)
             self.cv2.waitKey(1)
+
+
+def store_live_session(session: LiveSession, engine: LiveEngine, stop_reason: str) -> LiveResult:
+    """Close out a session: live analysis, store, background full analysis. Never loses the recording."""
+    from cuedetect.live.finish import start_full_analysis, write_live_analysis
+
+    opts = session.options
+    duration = session.last_t + 1.0 / max(opts.source_fps, 1.0)
+    live_dir = session.folder / "live"
+    extra = {
+        "stop_reason": stop_reason,
+        "fault": session.fault,
+        "frames_recorded": session.frames_recorded,
+        "frames_dropped": session.slot.dropped,
+        "frames_skipped_by_rate_limit": session.skipped,
+        "source": session.source.name,
+    }
+    events = write_live_analysis(live_dir, session.recording, engine, duration, extra)
+    result = LiveResult(
+        session.folder,
+        session.recording,
+        live_dir,
+        session.frames_recorded,
+        duration,
+        events,
+        engine.timeline.shown_events(),
+        {**engine.summary(), **extra},
+        stop_reason,
+        session.fault,
+    )
+    if opts.store:
+        from cuedetect.store import import_analysis
+
+        result.session_id = import_analysis(
+            live_dir, store_path=opts.store_path, trainee=opts.trainee, scenario=opts.scenario
+        )
+    if opts.full_analysis:
+        result.full_analysis_pid = start_full_analysis(
+            session.folder, opts.store_path if opts.store else None, opts.full_model, store=opts.store
+        )
+    return result

@@ -13,8 +13,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from cuedetect.live.timeline import kind_of
-from cuedetect.pose.annotate import (
+from cuedetect.annotate import (
     DEESCALATION,
     ESCALATION,
     NEUTRAL,
@@ -24,6 +23,7 @@ from cuedetect.pose.annotate import (
     SkeletonAnnotator,
     color_for,
 )
+from cuedetect.live.timeline import kind_of
 
 KIND_COLOURS = {"escalation": ESCALATION, "de-escalation": DEESCALATION, "context": NEUTRAL}
 STRIP_SPAN_S = 30.0

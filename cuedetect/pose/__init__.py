@@ -1,1 +1,4 @@
-"""Pose: model provisioning, frame sources, multi-person pose, tracking, filters, floor geometry."""
+"""Pose: frames -> poses -> tracks -> floor (frame sources, multi-person pose, tracking, filters, floor).
+
+Nothing here imports the cue package: cues are computed from what this package produces.
+"""

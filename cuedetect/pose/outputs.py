@@ -19,7 +19,7 @@ import numpy as np
 
 from cuedetect.errors import InputError
 from cuedetect.landmarks import NUM_LANDMARKS
-from cuedetect.pose.pipeline import ChunkResult
+from cuedetect.pose.tracked import ChunkResult
 
 RESULT_FILES = ("poses.parquet", "pairs.parquet", "events.json", "annotated.mp4", "analysis.json")
 

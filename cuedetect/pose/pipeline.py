@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,38 +23,12 @@ import numpy as np
 from cuedetect.landmarks import NUM_LANDMARKS
 from cuedetect.pose.keypoints import KeyPoints
 from cuedetect.pose.sources import Frame, VideoInfo, sample_indices
+from cuedetect.pose.tracked import ChunkResult
 
 ProgressFn = Callable[[int, int], None]
 # How far back a person found late by the periodic search is traced: the longest search interval
 # (`PoseDetectorOptions.detect_every_calm`) plus a little.
 BACKFILL_FRAMES = 32
-
-
-@dataclass
-class ChunkResult:
-    """Tracked poses of part of a video. Rows are (frame, person) pairs; ids are local to the chunk."""
-
-    analysed: np.ndarray  # frame indices analysed, in order
-    analysed_t: np.ndarray
-    frame: np.ndarray
-    t: np.ndarray
-    person: np.ndarray
-    xy: np.ndarray  # (rows, 33, 2)
-    vis: np.ndarray  # (rows, 33)
-    world: np.ndarray  # (rows, 33, 3)
-    appearance: dict[int, np.ndarray] = field(default_factory=dict)
-    size: tuple[int, int] = (0, 0)
-    timings: dict[str, float] = field(default_factory=dict)
-    calls: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def empty(cls, size: tuple[int, int] = (0, 0)) -> ChunkResult:
-        z = np.zeros(0)
-        return cls(
-            np.zeros(0, np.int64), z, np.zeros(0, np.int64), z, np.zeros(0, np.int64),
-            np.zeros((0, NUM_LANDMARKS, 2), np.float32), np.zeros((0, NUM_LANDMARKS), np.float32),
-            np.zeros((0, NUM_LANDMARKS, 3), np.float32), size=size,
-        )  # fmt: skip
 
 
 @dataclass

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from cuedetect.pose.pipeline import ChunkResult
 from cuedetect.pose.sources import VideoInfo
+from cuedetect.pose.tracked import ChunkResult
 from cuedetect.pose.tracking import appearance_distance, keypoint_distance
 
 

@@ -20,13 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cuedetect.cues.augment import augment, mediapipe_like
 from cuedetect.cues.catalogue import CLASSIFIER_CUES
 from cuedetect.cues.features import build_features
-from cuedetect.cues.labels import frame_labels, match_persons
 from cuedetect.cues.tracks import PersonTrack, tracks_from_poses
 from cuedetect.errors import InputError
 from cuedetect.landmarks import LANDMARK_NAMES, NUM_LANDMARKS
+from cuedetect.training.augment import augment, mediapipe_like
+from cuedetect.training.labels import frame_labels, match_persons
 
 SIMULATED = ("synthetic", "studio-sim")  # exact landmarks: degraded like MediaPipe's before training
 # Rows from real pose-model output are rarer and closer to what inference sees: they weigh more.
@@ -217,7 +217,7 @@ def discover(folder: Path, use_poses: bool = True) -> list[Clip]:
 
 
 def synthetic_clips(n: int, seed: int = 1000) -> list[Clip]:
-    from cuedetect.cues.synthetic import make_clip
+    from cuedetect.training.synthetic import make_clip
 
     out = []
     for k in range(n):

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cuedetect.cues.skeleton import Camera, mediapipe_world, occluded
 from cuedetect.cues.tracks import PersonTrack, poses_frame
 from cuedetect.io_atomic import write_json
 from cuedetect.landmarks import INDEX, NUM_LANDMARKS
+from cuedetect.training.skeleton import Camera, mediapipe_world, occluded
 
 FIRST_SEED = 700_000  # far from the corpus command's seeds, so simulated clips never repeat a test clip
 
@@ -120,7 +120,7 @@ def simulate(
 
 def simulated_clips(cache: Path, count: int, first_seed: int = FIRST_SEED) -> list:
     """`count` simulated clips (made once, then read from `cache`) as training `Clip`s."""
-    from cuedetect.cues.training import Clip, _to_analysis_ids
+    from cuedetect.training.dataset import Clip, _to_analysis_ids
 
     out = []
     for seed in range(first_seed, first_seed + count):

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from cuedetect.cue_ids import POSTURE_CUES
-from cuedetect.cues.skeleton import HAND, Camera, Pose, arm_config, mediapipe_world, occluded, pose_joints
 from cuedetect.cues.tracks import PersonTrack, poses_frame
 from cuedetect.landmarks import INDEX, LANDMARK_NAMES, NUM_LANDMARKS
+from cuedetect.training.skeleton import HAND, Camera, Pose, arm_config, mediapipe_world, occluded, pose_joints
 
 # the posture cues made with the arms (the stance and the lean are the studio's job)
 ARM_CUES = tuple(c for c in POSTURE_CUES if c not in ("bladed_stance", "leaning_in"))

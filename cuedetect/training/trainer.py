@@ -15,7 +15,7 @@ from cuedetect.cues.detect import find_events
 from cuedetect.cues.evaluate import Scores, relabel
 from cuedetect.cues.features import build_features, feature_columns
 from cuedetect.cues.settings import CueSettings
-from cuedetect.cues.training import Clip, dataset
+from cuedetect.training.dataset import Clip, dataset
 
 MODEL_VERSION = "0.1.0"
 SOURCE_WORDS = {
@@ -141,7 +141,7 @@ def model_card(clf: CueClassifier, clips: list[Clip], cv: CVResult | None, comma
         "",
         "Sources: `corpus` = MediaPipe landmarks of studio renders, labels from gt.json; `gt-joints` = the",
         "studio's exact projected joints (clean, no visibility); `synthetic` = cuedetect's own stick-figure",
-        "role-plays (`cuedetect.cues.synthetic`), which stand in for renders until the corpus exists;",
+        "role-plays (`cuedetect.training.synthetic`), which stand in for renders until the corpus exists;",
         "`review` = sessions whose events a person reviewed.",
         "",
         "Positive frames per cue: " + ", ".join(f"{c} {n}" for c, n in clf.info.get("positives", {}).items()),

@@ -6,8 +6,8 @@ from cuedetect.cues.catalogue import CLASSIFIER_CUES
 from cuedetect.cues.classifier import CueClassifier, sha256
 from cuedetect.cues.detect import model_folder
 from cuedetect.cues.features import build_features, feature_columns
-from cuedetect.cues.synthetic import make_clip
 from cuedetect.cues.tracks import tracks_from_poses
+from cuedetect.training.synthetic import make_clip
 
 
 def test_committed_model_is_intact_and_current() -> None:

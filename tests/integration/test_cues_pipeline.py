@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cuedetect.cli import app
 from cuedetect.cues.catalogue import CUE_IDS
-from cuedetect.cues.synthetic import make_clip
+from cuedetect.training.synthetic import make_clip
 
 runner = CliRunner()
 

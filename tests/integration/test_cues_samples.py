@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cuedetect.cues.trainer import score_clips
-from cuedetect.cues.training import load_gt_dir
+from cuedetect.training.dataset import load_gt_dir
+from cuedetect.training.trainer import score_clips
 
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "sample_videos").glob("*/gt.json"))
 

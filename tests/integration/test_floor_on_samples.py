@@ -61,7 +61,7 @@ class Observed:
 def _landmarker():
     from mediapipe.tasks.python import BaseOptions, vision
 
-    from cuedetect.pose.provision import ensure_model
+    from cuedetect.models.provision import ensure_model
 
     opts = vision.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(ensure_model("full"))),

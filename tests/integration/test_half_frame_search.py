@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from mediapipe.tasks.python import BaseOptions, vision
 
+from cuedetect.models.provision import ensure_model
 from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions
-from cuedetect.pose.provision import ensure_model
 from cuedetect.pose.sources import Frame
 from cuedetect.pose.tracking import Tracker, TrackerOptions
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
 from cuedetect.cues.detect import detect_cues
 from cuedetect.live.agreement import event_agreement, match_person_ids
 from cuedetect.live.session import LiveOptions, LiveSession
 from cuedetect.live.sources import PacedVideoSource
-from cuedetect.pose.analyze import AnalyzeOptions, analyze
 from cuedetect.pose.sources import probe_video
 
 MIN_F1 = 0.8

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cuedetect.pose import provision
+from cuedetect.models import provision
 
 CLI = [str(Path(sys.executable).with_name("cuedetect"))]
 

@@ -12,7 +12,7 @@ import pytest
 from mediapipe.tasks.python import BaseOptions, vision
 
 from cuedetect.landmarks import INDEX
-from cuedetect.pose.provision import ensure_model
+from cuedetect.models.provision import ensure_model
 
 STEP = 6  # every 6th frame: ~4 analysed frames per second of a 25 fps sample
 BODY = [INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cuedetect.cues.settings import CueSettings
 from cuedetect.landmarks import INDEX
-from cuedetect.pose.annotate import (
+from cuedetect.annotate import (
     AMBER,
     GREEN,
     RED,
@@ -23,6 +23,7 @@ from cuedetect.pose.annotate import (
     SkeletonAnnotator,
     color_for,
 )
+from cuedetect.landmarks import INDEX
 from cuedetect.pose.floor import standing_skeleton
 
 W, H = 320, 240

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from cuedetect.dashboard.settings import DashboardSettings, load_settings
+from cuedetect.dashboard.settings import load_settings
+from cuedetect.dashboard.views.context import Ctx, go, show_flash
 from cuedetect.errors import CuedetectError
 
 # Portrait recordings must not push the timeline off the screen.
@@ -28,43 +25,6 @@ TRAINEE_PAGES = {
     "progress": "My progress",
     "live": "Live practice",
 }
-
-
-@dataclass(frozen=True)
-class Ctx:
-    """What every page needs: where the data is, the settings, and who is looking."""
-
-    data_dir: Path
-    store_path: Path
-    settings: DashboardSettings
-    trainee_mode: bool
-    me: str | None  # the trainee, in trainee mode
-    reviewer: str
-
-    @contextlib.contextmanager
-    def store(self) -> Iterator[Any]:
-        from cuedetect.store import SessionStore, StoreOptions
-
-        with SessionStore.create_from_options(StoreOptions(path=self.store_path)) as store:
-            yield store
-
-
-def go(page: str, session: int | None = None) -> None:
-    """Navigate (from a callback or the script): the address bar keeps page and session."""
-    st.query_params["page"] = page
-    if session is not None:
-        st.query_params["session"] = str(session)
-
-
-def flash(message: str, kind: str = "success") -> None:
-    """A message shown once at the top of the next run (callbacks cannot draw)."""
-    st.session_state["flash"] = (kind, message)
-
-
-def show_flash() -> None:
-    kind, message = st.session_state.pop("flash", (None, None))
-    if message:
-        {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}[kind](message)
 
 
 def _sidebar(ctx_base: dict[str, Any]) -> tuple[bool, str | None, str]:

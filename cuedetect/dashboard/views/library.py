@@ -12,7 +12,7 @@ from cuedetect.dashboard import jobs as jobs_mod
 from cuedetect.dashboard.library import REVIEW_STATUSES, filter_rows, fmt_length, load_rows
 from cuedetect.dashboard.progress import review_link
 from cuedetect.dashboard.uploads import check_local_path, check_upload, save_upload
-from cuedetect.dashboard.views.app import Ctx, flash, go
+from cuedetect.dashboard.views.context import Ctx, flash, go
 from cuedetect.errors import InputError
 
 

@@ -3,7 +3,7 @@ happen, then the stored session opens in Session review)."""
 
 from __future__ import annotations
 
-from cuedetect.dashboard.views.app import Ctx, go
+from cuedetect.dashboard.views.context import Ctx, go
 
 
 def render(ctx: Ctx) -> None:

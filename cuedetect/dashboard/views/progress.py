@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cuedetect.dashboard.progress import picked_session, progress_chart, progress_frame
-from cuedetect.dashboard.views.app import Ctx, go
+from cuedetect.dashboard.views.context import Ctx, go
 
 
 def render(ctx: Ctx) -> None:

@@ -13,7 +13,7 @@ from cuedetect.dashboard.review_data import ReviewData, load_review
 from cuedetect.dashboard.seek import Seek, seek_from_selection, step_event
 from cuedetect.dashboard.timeline import EVENT_PARAM, MOMENT_PARAM, place, timeline_spec
 from cuedetect.dashboard.views import review_panels
-from cuedetect.dashboard.views.app import Ctx, flash, go
+from cuedetect.dashboard.views.context import Ctx, flash, go
 from cuedetect.errors import CuedetectError
 
 

@@ -11,7 +11,7 @@ from cuedetect.dashboard.settings import (
     DashboardSettings,
     save_settings,
 )
-from cuedetect.dashboard.views.app import Ctx
+from cuedetect.dashboard.views.context import Ctx
 from cuedetect.errors import InputError
 
 

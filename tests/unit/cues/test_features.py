@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cuedetect.cues.augment import mirror
 from cuedetect.cues.features import build_features, feature_columns
 from cuedetect.cues.settings import CueSettings
-from cuedetect.cues.skeleton import TEST_ASPECT as ASPECT
-from cuedetect.cues.skeleton import posed_track
+from cuedetect.training.augment import mirror
+from cuedetect.training.skeleton import TEST_ASPECT as ASPECT
+from cuedetect.training.skeleton import posed_track
 
 
 def _mid(track, col: str) -> float:

@@ -8,8 +8,8 @@ from cuedetect.cues.events import CueEvent
 from cuedetect.cues.roles import guess_roles
 from cuedetect.cues.rules import pair_rule_events
 from cuedetect.cues.settings import CueSettings
-from cuedetect.cues.skeleton import posed_track
 from cuedetect.cues.summary import session_summary
+from cuedetect.training.skeleton import posed_track
 
 
 def _approach(speed: float):

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cuedetect.cues.detect import detect_cues
-from cuedetect.cues.synthetic import make_clip
 from cuedetect.live.agreement import event_agreement
 from cuedetect.live.cuework import WindowCues
 from cuedetect.live.timeline import CueTimeline, held_events, runs_to_events
+from cuedetect.training.synthetic import make_clip
 
 KEY = ("pointing", 0, None)
 

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cuedetect.errors import ModelUnavailableError
-from cuedetect.pose import bundle
-from cuedetect.pose.provision import cache_dir
+from cuedetect.models import bundle
+from cuedetect.models.provision import cache_dir
 
 SPECS = {bundle.DETECTOR_NAME: bundle.DETECTOR_SPEC, bundle.LANDMARKER_NAME: bundle.LANDMARKER_SPEC}
 

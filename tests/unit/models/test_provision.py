@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from cuedetect.errors import ModelUnavailableError
-from cuedetect.pose import bundle, provision
-from cuedetect.pose.provision import Reporter, cache_dir
+from cuedetect.models import bundle, provision
+from cuedetect.models.provision import Reporter, cache_dir
 
 QUIET = Reporter(step=lambda _msg: None)
 

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cuedetect.pose.pipeline import ChunkResult, split_chunks
+from cuedetect.pose.pipeline import split_chunks
 from cuedetect.pose.sources import VideoInfo
 from cuedetect.pose.stitch import renumber, stitch
+from cuedetect.pose.tracked import ChunkResult
 
 FPS = 15
 _TEMPLATE = np.random.default_rng(1).uniform([-0.1, -0.4], [0.1, 0.4], size=(33, 2))

@@ -4,10 +4,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cuedetect.cues.augment import add_noise, augment, dropout, mirror, rotate_view
 from cuedetect.cues.features import build_features
-from cuedetect.cues.skeleton import TEST_ASPECT as ASPECT
-from cuedetect.cues.skeleton import posed_track
+from cuedetect.training.augment import add_noise, augment, dropout, mirror, rotate_view
+from cuedetect.training.skeleton import TEST_ASPECT as ASPECT
+from cuedetect.training.skeleton import posed_track
 
 
 def test_mirror_twice_is_identity_and_swaps_sides() -> None:
@@ -55,7 +55,7 @@ def test_augment_is_deterministic_for_a_seed(seed: int) -> None:
 def test_every_augmentation_keeps_every_person() -> None:
     tracks = [posed_track(person=0), posed_track(person=1, pos=(1.5, 0.0))]
     rng = np.random.default_rng(1)
-    from cuedetect.cues.augment import mediapipe_like
+    from cuedetect.training.augment import mediapipe_like
 
     for out in (
         mirror(tracks),
@@ -70,7 +70,7 @@ def test_every_augmentation_keeps_every_person() -> None:
 
 
 def test_mediapipe_like_masks_low_visibility_image_points_but_keeps_world() -> None:
-    from cuedetect.cues.augment import mediapipe_like
+    from cuedetect.training.augment import mediapipe_like
 
     tr = posed_track("behind", "behind", n=30)
     (d,) = mediapipe_like([tr], np.random.default_rng(3))

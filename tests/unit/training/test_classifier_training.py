@@ -9,10 +9,10 @@ import pytest
 from cuedetect.cues.catalogue import CLASSIFIER_CUES
 from cuedetect.cues.classifier import CueClassifier
 from cuedetect.cues.features import feature_columns
-from cuedetect.cues.synthetic import make_clip
 from cuedetect.cues.tracks import tracks_from_poses
-from cuedetect.cues.training import dataset, gt_tracks, load_gt_dir, load_reviewed_session, synthetic_clips
 from cuedetect.errors import ModelUnavailableError
+from cuedetect.training.dataset import dataset, gt_tracks, load_gt_dir, load_reviewed_session, synthetic_clips
+from cuedetect.training.synthetic import make_clip
 
 
 @pytest.fixture(scope="module")

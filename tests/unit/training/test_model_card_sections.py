@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cuedetect.cues.trainer import HELDOUT_END, HELDOUT_START, put_card_section
+from cuedetect.training.trainer import HELDOUT_END, HELDOUT_START, put_card_section
 
 
 def section(text: str) -> str:
