@@ -179,11 +179,11 @@ def register(app: typer.Typer) -> None:
 
         from cuedetect.cues.detect import load_model
         from cuedetect.cues.evaluate import Scores, relabel
-        from cuedetect.cues.real_labels import is_real_labels
         from cuedetect.errors import InputError
         from cuedetect.io_atomic import write_json
         from cuedetect.training.dataset import analysis_folder, discover
         from cuedetect.training.labels import match_persons
+        from cuedetect.training.real_labels import is_real_labels
         from cuedetect.training.trainer import score_clips
 
         if is_real_labels(gt_dir):
@@ -243,9 +243,9 @@ def register(app: typer.Typer) -> None:
 def _evaluate_real(paths: list[Path], model: Path | None, json_out: Path | None) -> None:
     """`cuedetect evaluate labels.json...`: the model and the baseline on real clips with by-eye labels."""
     from cuedetect.cues.detect import load_model
-    from cuedetect.cues.real_eval import score_real_clips
-    from cuedetect.cues.real_labels import IOU_MIN_REAL, load_real_labels, mistakes_list, side_by_side
     from cuedetect.io_atomic import write_json
+    from cuedetect.training.real_eval import score_real_clips
+    from cuedetect.training.real_labels import IOU_MIN_REAL, load_real_labels, mistakes_list, side_by_side
 
     clips = [c for p in paths for c in load_real_labels(p)]
     typer.echo(f"{len(clips)} real clips; poses by the analysis pipeline, cached in .cache/real_clips")

@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
         )
 
         from cuedetect.errors import InputError
+        from cuedetect.models import hand_provision as hand_prov
         from cuedetect.models import provision as prov
-        from cuedetect.pose import hand_provision as hand_prov
 
         if variant is None:
             variants: tuple[str, ...] = (*prov.DEFAULT_VARIANTS, hand_prov.VARIANT)

@@ -15,8 +15,8 @@ import zipfile
 from pathlib import Path
 
 from cuedetect.errors import ModelUnavailableError
-from cuedetect.pose import bundle
-from cuedetect.pose.bundle import PYPI_PACKAGE, PYPI_VERSION, ProgressFn, SourceFile
+from cuedetect.models import bundle
+from cuedetect.models.bundle import PYPI_PACKAGE, PYPI_VERSION, ProgressFn, SourceFile
 
 BUNDLE_NAME = "hand_landmarker.task"
 DETECTOR_NAME = "hand_detector.tflite"

@@ -2,7 +2,7 @@
 
 1. The official download from storage.googleapis.com (fails in seconds where unreachable), accepted when
    it is a bundle of the two hand models; its checksum is recorded on download (Google publishes none).
-2. An offline build from the pinned PyPI wheel (`cuedetect.pose.hand_bundle`), whose SHA-256 must match
+2. An offline build from the pinned PyPI wheel (`cuedetect.models.hand_bundle`), whose SHA-256 must match
    `models/manifest.json` (`hands.built.sha256`).
 
 A bundle already in `models/` passes when its SHA-256 is the pinned build's or the one recorded when it
@@ -19,9 +19,9 @@ from typing import Any
 
 from cuedetect.errors import ModelUnavailableError
 from cuedetect.io_atomic import atomic_path, write_json
+from cuedetect.models import hand_bundle, provision
+from cuedetect.models.provision import MANIFEST_PATH, Provisioned, Reporter
 from cuedetect.paths import models_dir
-from cuedetect.pose import hand_bundle, provision
-from cuedetect.pose.provision import MANIFEST_PATH, Provisioned, Reporter
 
 OFFICIAL_URL = (
     "https://storage.googleapis.com/mediapipe-models/hand_landmarker/hand_landmarker/float16/latest/"
@@ -38,7 +38,7 @@ def manifest_entry(built_sha256: str, built_size: int) -> dict[str, Any]:
         "built": {
             "sha256": built_sha256,
             "size": built_size,
-            "builder": "cuedetect.pose.hand_bundle.build_hand_bundle",
+            "builder": "cuedetect.models.hand_bundle.build_hand_bundle",
             "inputs": {name: src.as_dict() for name, src in hand_bundle.SOURCES.items()},
         },
     }

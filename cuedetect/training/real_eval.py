@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from cuedetect.cues.classifier import CueClassifier
-from cuedetect.cues.real_labels import RealClip, RealScores, match_clip
 from cuedetect.cues.settings import CueSettings
 from cuedetect.hashing import file_sha256
+from cuedetect.training.real_labels import RealClip, RealScores, match_clip
 
 DEFAULT_CACHE = Path(".cache") / "real_clips"
 
@@ -30,7 +30,7 @@ def cached_analysis(
     The folder is `cache/<stem>-<sha256[:12]>`; an analysis made at another rate or with another pose
     model is redone. The pipeline writes atomically, so an interrupted run leaves no half result.
     """
-    from cuedetect.pose.analyze import AnalyzeOptions, analyze
+    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
 
     sha = file_sha256(video)
     out = Path(cache) / f"{Path(video).stem}-{sha[:12]}"

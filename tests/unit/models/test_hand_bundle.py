@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cuedetect.errors import ModelUnavailableError
-from cuedetect.pose import bundle, hand_bundle, hand_provision, provision
-from cuedetect.pose.provision import Reporter, cache_dir
+from cuedetect.models import bundle, hand_bundle, hand_provision, provision
+from cuedetect.models.provision import Reporter, cache_dir
 
 QUIET = Reporter(step=lambda _msg: None)
 

@@ -118,7 +118,7 @@ def test_invalid_json_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_reads_what_cuedetect_analyze_and_the_cue_detector_write(tmp_path: Path) -> None:
-    """The field names of cuedetect/analysis/orchestrator.py and cuedetect/cues/detect.py (and many extra fields)."""
+    """The field names that the analysis orchestrator and cuedetect/cues/detect.py write (and many extras)."""
     analysis = {
         "source": "/videos/standoff.mp4",
         "source_sha256": SHA,

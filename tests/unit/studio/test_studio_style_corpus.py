@@ -150,7 +150,7 @@ def test_furniture_hides_only_what_is_behind_it():
 def test_the_studio_simulation_trains_on_train_styles_only(tmp_path):
     import json
 
-    from cuedetect.cues.studio_sim import simulate
+    from cuedetect.training.studio_sim import simulate
 
     for seed in (700_000, 700_001, 700_002):
         folder = simulate(seed, tmp_path / str(seed))

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from cuedetect.cues.real_labels import (
+from cuedetect.errors import InputError
+from cuedetect.training.real_labels import (
     LabelledEvent,
     RealClip,
     RealScores,
@@ -15,7 +16,6 @@ from cuedetect.cues.real_labels import (
     mistakes_list,
     side_by_side,
 )
-from cuedetect.errors import InputError
 
 
 def clip(events=(), absent=()) -> RealClip:
