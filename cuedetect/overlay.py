@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from cuedetect.cue_ids import PAIR_CUES
-from cuedetect.pose.annotate import (
+from cuedetect.annotate import (
     PALETTE,
     Color,
     CueAnnotator,
@@ -25,6 +24,7 @@ from cuedetect.pose.annotate import (
     SkeletonAnnotator,
     color_for,
 )
+from cuedetect.cue_ids import PAIR_CUES
 
 # Okabe-Ito (colour-blind friendly), BGR: none of the cue colours (escalation red, de-escalation blue) nor
 # the distance line's green.

@@ -90,7 +90,7 @@ def write_annotated(path: Path, info: VideoInfo, res: ChunkResult, pairs: list[A
     """Re-decode the analysed frames and draw the debrief overlay on them: skeletons in role colours, roles
     and ids, pair distances and, from events.json beside `path`, the cues active at each moment."""
     from cuedetect.annotate import AnnotatedVideoWriter
-    from cuedetect.pose.overlay import DebriefOverlay, read_events
+    from cuedetect.overlay import DebriefOverlay, read_events
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
 
     overlay = DebriefOverlay(*read_events(path.parent / "events.json"), color_order="rgb")  # frames are RGB

@@ -10,8 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cuedetect.cues.settings import CueSettings
-from cuedetect.landmarks import INDEX
 from cuedetect.annotate import (
     AMBER,
     GREEN,
@@ -23,6 +21,7 @@ from cuedetect.annotate import (
     SkeletonAnnotator,
     color_for,
 )
+from cuedetect.cues.settings import CueSettings
 from cuedetect.landmarks import INDEX
 from cuedetect.pose.floor import standing_skeleton
 

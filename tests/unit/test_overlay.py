@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cuedetect.pose.annotate import DEESCALATION, ESCALATION, NEUTRAL
+from cuedetect.annotate import DEESCALATION, ESCALATION, NEUTRAL
+from cuedetect.overlay import ROLE_COLORS, DebriefOverlay, cues_at, read_events
 from cuedetect.pose.floor import standing_skeleton
-from cuedetect.pose.overlay import ROLE_COLORS, DebriefOverlay, cues_at, read_events
 
 W, H = 480, 320
 EVENTS = [
@@ -65,7 +65,7 @@ def test_unknown_roles_keep_the_per_person_colours() -> None:
 
 def test_cue_names_are_plain_words(monkeypatch: pytest.MonkeyPatch) -> None:
     drawn: list[str] = []
-    monkeypatch.setattr("cuedetect.pose.annotate._text", lambda scene, text, *a: drawn.append(text))
+    monkeypatch.setattr("cuedetect.annotate._text", lambda scene, text, *a: drawn.append(text))
     overlay = DebriefOverlay(EVENTS, {0: "client", 1: "trainee"})
     overlay.annotate(np.zeros((H, W, 3), np.uint8), np.stack([pose(0.25), pose(0.7)]), [0, 1], [], t=1.8)
     assert {"fists up", "too close", "open hands", "pointing"} <= set(drawn)
