@@ -23,7 +23,7 @@ from typing import Any
 
 from cuedetect.errors import InputError
 from cuedetect.export.eaf import _check_media
-from cuedetect.export.rows import SessionExport, category, person_label
+from cuedetect.export.rows import SessionExport, category, person_label, spreadsheet_row
 from cuedetect.io_atomic import atomic_open
 from cuedetect.store.models import CUES, PAIR_CUES, Session
 
@@ -143,7 +143,7 @@ def write_boris_table(data: SessionExport, path: Path) -> Path:
     with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=HEADER, delimiter="\t", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(spreadsheet_row(r) for r in rows)
     return path
 
 

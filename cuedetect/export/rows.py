@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,3 +83,26 @@ def event_row(e: CurrentEvent, roles: dict[int, str]) -> dict[str, Any]:
         if isinstance(e.evidence, str) or e.evidence is None
         else json.dumps(e.evidence, sort_keys=True),
     }
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet will show as text, never run as a formula (OWASP CSV injection rule).
+
+    Text starting with `=`, `+`, `-`, `@`, a tab or a line break (or their full-width forms) gets a
+    leading `'`; plain numbers and non-text values are left as they are.
+
+    >>> spreadsheet_safe('=HYPERLINK("http://x","click")'), spreadsheet_safe("-1.5"), spreadsheet_safe(2)
+    ('\\'=HYPERLINK("http://x","click")', '-1.5', 2)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_row(row: dict[str, Any]) -> dict[str, Any]:
+    """`spreadsheet_safe` applied to every cell of a CSV/TSV row."""
+    return {k: spreadsheet_safe(v) for k, v in row.items()}

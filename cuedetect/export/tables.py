@@ -5,16 +5,17 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from cuedetect.export.rows import COLUMNS, SessionExport, event_row
+from cuedetect.export.rows import COLUMNS, SessionExport, event_row, spreadsheet_row
 from cuedetect.io_atomic import atomic_open, write_json
 
 
 def write_csv(data: SessionExport, path: Path) -> Path:
+    """One row per event; text cells that a spreadsheet would run as a formula are neutralised."""
     with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
         for e in data.state.events:
-            writer.writerow(event_row(e, data.state.roles))
+            writer.writerow(spreadsheet_row(event_row(e, data.state.roles)))
     return path
 
 
