@@ -16,8 +16,9 @@ from cuedetect.io_atomic import write_json
 SETTINGS_FILE = "dashboard_settings.json"
 POSE_MODELS = ("lite", "full", "heavy")
 CUE_DETECTORS = ("auto", "baseline")
-# Must match .streamlit/config.toml's server.maxUploadSize (MB): the page refuses bigger files itself
-# with a clear message, and Streamlit's own limit is the backstop.
+# The one upload limit (MB): the page sets Streamlit's server.maxUploadSize to it at run time
+# (uploads.server_upload_limit), so it holds under a plain `streamlit run dashboard.py` from any folder;
+# .streamlit/config.toml repeats it for the first page load. The page refuses bigger files itself.
 MAX_UPLOAD_MB = 1024
 
 

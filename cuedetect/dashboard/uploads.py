@@ -8,12 +8,15 @@ point outside the data directory. Writes are atomic (temp file + rename) so a cu
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+from cuedetect.dashboard.settings import MAX_UPLOAD_MB
 from cuedetect.errors import InputError
 from cuedetect.io_atomic import atomic_open
 
@@ -21,6 +24,7 @@ VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm")
 RECORDINGS = "recordings"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MB = 1024 * 1024
+CHUNK = 4 * MB  # bytes read and written at a time: an upload is never held twice in memory
 
 
 @dataclass(frozen=True)
@@ -100,29 +104,73 @@ def destination(data_dir: Path, name: str, digest: str) -> Path:
     return path
 
 
+def iter_chunks(fileobj: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
+    """Read an open binary file (e.g. Streamlit's UploadedFile) from its start in `size` pieces."""
+    fileobj.seek(0)
+    while chunk := fileobj.read(size):
+        yield chunk
+
+
+def read_head(fileobj: BinaryIO, n: int = 16) -> bytes:
+    """The first `n` bytes of an open file, leaving it at its start (no copy of the whole file)."""
+    fileobj.seek(0)
+    head = fileobj.read(n)
+    fileobj.seek(0)
+    return head
+
+
 def save_upload(data_dir: Path, name: str, chunks: Iterable[bytes], max_mb: int) -> Path:
     """Stream an upload into the data directory atomically; the same content is stored once.
 
-    The size limit is enforced while writing too, so a stream longer than it said is cut off and dropped.
+    The size limit is enforced while writing, so a stream longer than it said is cut off and dropped; a
+    full disk or an unwritable folder is one `InputError` naming the path, and leaves no partial file.
     """
     root = Path(data_dir) / RECORDINGS
-    root.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    tmp_target = root / f".incoming-{safe_name(name)}"
+    tmp_target = root / f".incoming-{os.getpid()}-{safe_name(name)}"
     written = 0
-    with atomic_open(tmp_target, "wb") as fh:
-        for chunk in chunks:
-            written += len(chunk)
-            if written > max_mb * MB:
-                raise InputError(f"{safe_name(name)} is larger than the upload limit of {max_mb} MB")
-            digest.update(chunk)
-            fh.write(chunk)
-    final = destination(data_dir, name, digest.hexdigest())
-    if final.exists():
-        tmp_target.unlink()
-    else:
-        tmp_target.replace(final)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with atomic_open(tmp_target, "wb") as fh:
+            for chunk in chunks:
+                written += len(chunk)
+                if written > max_mb * MB:
+                    raise InputError(f"{safe_name(name)} is larger than the upload limit of {max_mb} MB")
+                digest.update(chunk)
+                fh.write(chunk)
+        final = destination(data_dir, name, digest.hexdigest())
+        if final.exists():
+            tmp_target.unlink()
+        else:
+            tmp_target.replace(final)
+    except OSError as exc:
+        tmp_target.unlink(missing_ok=True)
+        where = exc.filename or root
+        raise InputError(f"cannot store the upload in {where}: {exc.strerror or exc}") from None
     return final
+
+
+def store_upload(data_dir: Path, file: BinaryIO, name: str, size: int, max_mb: int) -> Path:
+    """Check an uploaded file (name, size, first bytes) and stream it into the data directory.
+
+    `file` is read from its start in `CHUNK` pieces: never copied whole (`getvalue()` would copy it).
+    """
+    checked = check_upload(name, size, read_head(file), max_mb)
+    return save_upload(data_dir, checked.name, iter_chunks(file), max_mb)
+
+
+def server_upload_limit(max_mb: int = MAX_UPLOAD_MB) -> int:
+    """Make Streamlit's own upload limit `max_mb` and return it, however the app was started.
+
+    `streamlit run dashboard.py` from another folder does not read the checkout's .streamlit/config.toml
+    and would cut uploads at Streamlit's default 200 MB; the server reads this option on every upload,
+    so setting it from the app is enough. The page passes the same number to its file_uploader.
+    """
+    from streamlit import config
+
+    if config.get_option("server.maxUploadSize") != max_mb:
+        config.set_option("server.maxUploadSize", max_mb)
+    return max_mb
 
 
 def check_local_path(text: str) -> Path:

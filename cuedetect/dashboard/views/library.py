@@ -11,7 +11,7 @@ import streamlit as st
 from cuedetect.dashboard import jobs as jobs_mod
 from cuedetect.dashboard.library import REVIEW_STATUSES, filter_rows, fmt_length, load_rows
 from cuedetect.dashboard.progress import review_link
-from cuedetect.dashboard.uploads import check_local_path, check_upload, save_upload
+from cuedetect.dashboard.uploads import check_local_path, server_upload_limit, store_upload
 from cuedetect.dashboard.views.context import Ctx, flash, go
 from cuedetect.errors import InputError
 
@@ -112,12 +112,13 @@ def _add(ctx: Ctx) -> None:
         with up:
             limit = ctx.settings.max_upload_mb
             st.caption(f"mp4, mov, mkv, webm or avi, up to {limit} MB. Bigger recordings: give their path.")
-            file = st.file_uploader("Recording", key="add_file", label_visibility="collapsed")
+            server_upload_limit()  # the server's cap, also under a plain `streamlit run dashboard.py`
+            file = st.file_uploader(
+                "Recording", key="add_file", label_visibility="collapsed", max_upload_size=limit
+            )
             if st.button("Upload and analyse", key="add_upload", disabled=file is None):
                 try:
-                    head = file.getvalue()[:16]
-                    checked = check_upload(file.name, file.size, head, limit)
-                    saved = save_upload(ctx.data_dir, checked.name, [file.getvalue()], limit)
+                    saved = store_upload(ctx.data_dir, file, file.name, file.size, limit)
                     _start(ctx, str(saved), trainee, scenario, date)
                     st.rerun()
                 except InputError as exc:
