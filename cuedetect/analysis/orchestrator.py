@@ -25,6 +25,7 @@ from cuedetect.pose.floor import FloorCalibration
 from cuedetect.pose.pipeline import ProgressFn, TrackingOptions, run_tracking
 from cuedetect.pose.sources import VideoInfo, probe_video
 from cuedetect.pose.tracked import ChunkResult
+from cuedetect.procs import unwaited
 
 
 @dataclass
@@ -121,9 +122,9 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
     stage = on_stage or (lambda _msg: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    info = probe_video(options.video)
     out = Path(options.out)
-    outputs.check_out_dir(out, options.overwrite)
+    outputs.prepare_out_dir(out, options.overwrite)  # first: an unwritable --out costs no decoding
+    info = probe_video(options.video)
     timings["probe_s"] = time.perf_counter() - t0
 
     t = time.perf_counter()
@@ -133,7 +134,7 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
     # The cue model takes ~2 s to load; do it while the pose workers run (the main process waits then).
     background = ThreadPoolExecutor(1, thread_name_prefix="cue-model")
     cue_model = background.submit(_cue_model) if options.cues else None
-    with background, outputs.partial_dir(out) as tmp:
+    with unwaited(background), outputs.partial_dir(out) as tmp:  # a kill does not wait for the load
         t = time.perf_counter()
         stage("finding and tracking people")
         track_opts = TrackingOptions(model.path, options.max_persons, options.max_side)

@@ -8,6 +8,7 @@ run that dies at any point leaves either the earlier complete result or no `anal
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from cuedetect.errors import InputError
 from cuedetect.landmarks import NUM_LANDMARKS
 from cuedetect.pose.tracked import ChunkResult
 
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
 RESULT_FILES = ("poses.parquet", "pairs.parquet", "events.json", "annotated.mp4", "analysis.json")
 
 
@@ -131,6 +133,35 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
             raise InputError(f"{out} is not empty; pass --overwrite to replace its analysis")
 
 
+def prepare_out_dir(out: Path, overwrite: bool) -> None:
+    """Check, create and test-write the output folder before any decoding or model load.
+
+    A folder this creates is removed again (a failed first run leaves no trace); `partial_dir` makes it
+    when the results are written.
+
+    Raises:
+        InputError: one line naming the path: not empty without `overwrite`, not a folder, cannot be
+            created or written (permissions, a path under a file, a read-only or full file system).
+    """
+    check_out_dir(out, overwrite)
+    made: list[Path] = [p for p in (out, *out.parents) if not p.exists()]
+    probe = out / f".write-test-{os.getpid()}"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with open(probe, "wb") as fh:
+            fh.write(b"\0" * 4096)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise InputError(f"cannot write the results to {out}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+        for folder in made:  # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
 @contextlib.contextmanager
 def partial_dir(out: Path) -> Iterator[Path]:
     """`out/.partial-<pid>/`, removed on the way out whatever happens (commit moves the files first)."""
@@ -146,6 +177,13 @@ def partial_dir(out: Path) -> Iterator[Path]:
     try:
         yield tmp
         ok = True
+    except OSError as exc:
+        if exc.errno in _WRITE_ERRNOS or "No space left" in str(exc):
+            what = "no space left on its file system" if "No space left" in str(exc) else exc.strerror
+            raise InputError(
+                f"cannot write the results to {out}: {what}; any earlier result is kept"
+            ) from None
+        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if created and not ok:

@@ -177,8 +177,12 @@ def split_chunks(indices: np.ndarray, times: np.ndarray, jobs: int, overlap_s: f
 _progress_queue: Any = None  # set in each worker by `_pool_init`
 
 
-def _pool_init(q: Any) -> None:
+def _pool_init(q: Any, parent_pid: int | None = None) -> None:
     global _progress_queue
+    if parent_pid is not None:
+        from cuedetect.procs import worker_init
+
+        worker_init(parent_pid)  # die with the parent, even when it is SIGKILLed
     os.environ.setdefault("GLOG_minloglevel", "2")
     _progress_queue = q
 
@@ -221,7 +225,12 @@ def run_tracking(
         ctx = mp.get_context("spawn")
         options = replace(options, decode_threads=False)
         q = ctx.SimpleQueue()  # progress ticks; handed over at process start (no manager process)
-        with ProcessPoolExecutor(len(chunks), mp_context=ctx, initializer=_pool_init, initargs=(q,)) as pool:
+        from cuedetect.procs import stop_pool
+
+        init_args = (q, os.getpid())
+        with ProcessPoolExecutor(
+            len(chunks), mp_context=ctx, initializer=_pool_init, initargs=init_args
+        ) as pool:
             futures = [pool.submit(_pool_worker, info, idx, options) for idx, _ in chunks]
             try:
                 pending = set(futures)
@@ -233,9 +242,7 @@ def run_tracking(
                 while not q.empty():
                     tick(q.get())
             except BaseException:
-                for f in futures:
-                    f.cancel()
-                pool.shutdown(wait=False, cancel_futures=True)
+                stop_pool(pool)  # Ctrl-C, SIGTERM, an error: kill the workers, do not wait for them
                 raise
     merged = stitch(results, [own for _, own in chunks], info)
     timings: dict[str, float] = {}

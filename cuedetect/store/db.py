@@ -123,16 +123,41 @@ def migrate(conn: sqlite3.Connection) -> int:
             conn.execute(f"PRAGMA user_version = {version + 1}")
 
 
+_UNWRITABLE = ("full", "readonly", "read-only", "disk i/o", "unable to open")
+
+
+def _unwritable(conn: sqlite3.Connection, exc: sqlite3.Error) -> InputError | None:
+    """A one-line error for a store that cannot be written (full disk, read-only), else None."""
+    if not isinstance(exc, sqlite3.OperationalError) or not any(w in str(exc).lower() for w in _UNWRITABLE):
+        return None
+    try:
+        where = conn.execute("PRAGMA database_list").fetchone()[2] or "the session store"
+    except sqlite3.Error:
+        where = "the session store"
+    return InputError(f"cannot write the session store {where}: {exc}; nothing was changed")
+
+
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction: all of it is committed, or none of it."""
-    conn.execute("BEGIN IMMEDIATE")
+    """One write transaction: all of it is committed, or none of it.
+
+    Raises:
+        InputError: the store cannot be written (a full disk, a read-only file); nothing was changed.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise (_unwritable(conn, exc) or exc) from None
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error) and (mapped := _unwritable(conn, exc)) is not None:
+            raise mapped from None
         raise
-    conn.execute("COMMIT")
 
 
 def now_iso() -> str:

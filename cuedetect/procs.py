@@ -1,0 +1,110 @@
+"""Process safety: worker processes die with their parent, and SIGTERM is handled like Ctrl-C.
+
+- `worker_init(parent_pid)` runs first in every worker process (pose workers of `run_tracking`, or any
+  later stage's pool): on Linux it asks the kernel for SIGKILL when the parent dies
+  (`prctl(PR_SET_PDEATHSIG)`), and on every system a daemon thread exits the worker as soon as its
+  parent is gone (the parent-pid changes). Workers ignore SIGINT: the parent handles Ctrl-C and stops
+  them, so a Ctrl-C prints one line, not a traceback per worker.
+- `sigterm_unwinds()` makes SIGTERM raise `Terminated` (a `KeyboardInterrupt`) in the main thread, so
+  every `finally` runs (`.partial-<pid>` folders removed, transactions rolled back) and the CLI exits
+  with 143 after one line.
+- `stop_pool(pool)` kills a `ProcessPoolExecutor`'s workers instead of waiting for their chunks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any, NoReturn
+
+PR_SET_PDEATHSIG = 1
+TERMINATED_EXIT_CODE = 128 + signal.SIGTERM  # 143, what shells report for a process ended by SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: unwind like Ctrl-C (cleanup runs), then exit with 143."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup short
+    raise Terminated(f"signal {signum}")
+
+
+@contextlib.contextmanager
+def sigterm_unwinds() -> Iterator[None]:
+    """Within the block, SIGTERM raises `Terminated` in the main thread; the old handler comes back after.
+
+    Elsewhere than the main thread (where Python cannot set handlers) the block runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def exit_now(code: int) -> NoReturn:
+    """Flush stdout/stderr and end the process at once (no interpreter finalisation)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
+def set_pdeathsig(sig: int = signal.SIGKILL) -> bool:
+    """Ask Linux to send `sig` to this process when its parent dies; False where that is unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent_pid: int, interval_s: float) -> None:
+    while True:
+        if os.getppid() != parent_pid:
+            os._exit(1)  # the parent is gone: no cleanup is owed to anyone
+        time.sleep(interval_s)
+
+
+def worker_init(parent_pid: int, interval_s: float = 0.5) -> None:
+    """First thing in a worker process: die with `parent_pid` (see the module docstring)."""
+    with contextlib.suppress(ValueError):  # not the main thread: keep the default handlers
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    set_pdeathsig(signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid, interval_s), daemon=True).start()
+
+
+@contextlib.contextmanager
+def unwaited(executor: Any) -> Iterator[Any]:
+    """Use an executor; on the way out cancel what has not started and do not wait for what has."""
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def stop_pool(pool: Any) -> None:
+    """Stop a `ProcessPoolExecutor` now: cancel what has not started and kill its workers."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in workers:
+        with contextlib.suppress(Exception):
+            proc.kill()
+    for proc in workers:
+        with contextlib.suppress(Exception):
+            proc.join(timeout=2.0)
