@@ -96,6 +96,11 @@ def register(app: typer.Typer) -> None:
         if model not in ("lite", "full", "heavy"):
             raise InputError(f"--model must be lite, full or heavy, not {model!r}")
         cues, register = not no_cues, not no_register
+        if overwrite and video.is_file():  # sessions own their results (cuedetect.store.maintenance)
+            from cuedetect.store.db import default_store_path
+            from cuedetect.store.maintenance import refuse_foreign_overwrite
+
+            refuse_foreign_overwrite(store or default_store_path(), out, video)
         options = AnalyzeOptions(
             video, out, fps or None, model, jobs or None, annotate, overwrite, max_persons,
             cues=cues, roles=parse_roles(roles),

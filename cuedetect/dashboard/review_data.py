@@ -191,6 +191,8 @@ class ReviewData:
     analysis_dir: Path | None
     log_length: int
     agreement: dict[str, Any] = field(default_factory=dict)
+    # One line when the result folder is missing or no longer this session's (then nothing is read from it)
+    output_problem: str | None = None
 
     @property
     def by_key(self) -> dict[str, CurrentEvent]:
@@ -221,6 +223,7 @@ def agreement_rows(agreement: dict[str, Any]) -> pd.DataFrame:
 
 def load_review(store: Any, session_id: int, safe_m: float = 1.2, too_close_m: float = 1.0) -> ReviewData:
     """Read one session for the review page (store state, analysis files, summary, agreement)."""
+    from cuedetect.store.maintenance import output_status
     from cuedetect.store.summary import session_agreement
 
     session = store.session(session_id)
@@ -228,6 +231,9 @@ def load_review(store: Any, session_id: int, safe_m: float = 1.2, too_close_m: f
     log_length = len(store.review_log(session.id))
     analyses = store.analyses(session.id)
     out_dir = Path(analyses[-1].output_dir) if analyses else None
+    problem = output_status(session, analyses[-1]).problem if analyses else None
+    if problem is not None and "re-analysed" not in problem:
+        out_dir = None  # missing, or another recording's: its distances and video are not this session's
     annotated = out_dir / "annotated.mp4" if out_dir and (out_dir / "annotated.mp4").is_file() else None
     video = Path(session.recording_path) if session.recording_path else None
     if video is not None and not video.is_file():
@@ -250,4 +256,5 @@ def load_review(store: Any, session_id: int, safe_m: float = 1.2, too_close_m: f
         analysis_dir=out_dir,
         log_length=log_length,
         agreement=session_agreement(store, session.id) if reviewed else {},
+        output_problem=problem,
     )

@@ -53,6 +53,34 @@ def output_status(session: Session, analysis: Analysis) -> OutputStatus:
     return OutputStatus(analysis.id, str(out))
 
 
+def refuse_foreign_overwrite(store_path: Path, out: Path, video: Path) -> None:
+    """Refuse to overwrite a result folder that a session of another recording owns.
+
+    Sessions own their results: the store points at the folder, so replacing its files with another
+    recording's analysis would show that recording's distances and video in the old session. Re-running
+    the same recording into its folder stays allowed (the new analysis is imported into its session).
+
+    Raises:
+        InputError: `out` holds a session's result and `video` is another recording.
+    """
+    from cuedetect.hashing import file_sha256
+    from cuedetect.store.session_store import SessionStore
+
+    if not Path(store_path).is_file() or not (Path(out) / "analysis.json").exists():
+        return
+    with SessionStore(db.connect(store_path, create=False), Path(store_path)) as store:
+        owners = store.sessions_using(out)
+    if not owners:
+        return
+    sha = file_sha256(Path(video))
+    for session in owners:
+        if session.recording_sha256 != sha:
+            raise InputError(
+                f"{out} holds the result of session {session.id} ({Path(session.recording_path).name}); "
+                "overwriting it with another recording would take it from that session: choose another --out"
+            )
+
+
 @dataclass
 class CheckReport:
     """What `cuedetect store check` found: database problems and result folders that changed."""

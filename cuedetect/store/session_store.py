@@ -210,6 +210,14 @@ class SessionStore(ReviewMixin):
             for r in rows
         ]
 
+    def sessions_using(self, out_dir: str | Path) -> list[Session]:
+        """Sessions with an analysis whose result folder is `out_dir` (compared as resolved paths)."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT session_id FROM analyses WHERE output_dir = ? ORDER BY session_id",
+            (str(Path(out_dir).resolve()),),
+        )
+        return [self.session(r[0]) for r in rows.fetchall()]
+
     # ----- import -----------------------------------------------------------------------------------
     def import_analysis(
         self,
