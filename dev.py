@@ -71,17 +71,19 @@ def run(cmd: Sequence[str | os.PathLike[str]], **kw) -> None:
     subprocess.run([str(c) for c in cmd], check=True, **kw)
 
 
-def step(title: str, cmd: Sequence[str | os.PathLike[str]], **kw) -> None:
+def step(title: str, cmd: Sequence[str | os.PathLike[str]], log: Path | None = None, **kw) -> None:
     """Run a quiet setup command as one named step.
 
     On a terminal: a spinner, the step's name, the seconds so far and the command's latest output line
     (pip's "Collecting numpy ..."), replaced by a tick at the end. Otherwise: the step's name only. Its
-    whole output is printed if it fails.
+    whole output is printed if it fails, and kept in `log` if given.
     """
     cmd = [str(c) for c in cmd]
     if not Ui.live():
         say(f"{title} ...")
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+        if log is not None:
+            log.write_text(proc.stdout)
         if proc.returncode:
             print(proc.stdout, end="", file=sys.stderr)
             raise subprocess.CalledProcessError(proc.returncode, cmd)
@@ -112,6 +114,8 @@ def step(title: str, cmd: Sequence[str | os.PathLike[str]], **kw) -> None:
     finally:
         done.set()
         painter.join()
+    if log is not None:
+        log.write_text("".join(lines))
     mark = "✓" if code == 0 else "✗"
     sys.stdout.write(f"\r\x1b[2K{mark} {title} ({time.monotonic() - start:.0f} s)\n")
     sys.stdout.flush()
@@ -133,7 +137,7 @@ def ensure_venv() -> None:
     pip = [PY, "-m", "pip", "install", "--progress-bar", "off", "--disable-pip-version-check"]
     step("updating pip", [*pip, "--upgrade", "pip"])
     say("installing cuedetect and its dependencies into .venv (a minute or two the first time)")
-    step("pip install -e .[dev]", [*pip, "-e", f"{ROOT}[dev]"])
+    step("pip install -e .[dev]", [*pip, "-e", f"{ROOT}[dev]"], log=VENV / "pip-install.log")
     STAMP.write_text(digest)
 
 

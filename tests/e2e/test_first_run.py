@@ -107,6 +107,13 @@ def test_readme_first_command_in_a_fresh_clone(tmp_path: Path) -> None:
     shown = plain(demo.text)
     assert code == 0, shown[-4000:]
 
+    # an install with nothing to warn about (the pip log dev.py keeps: setuptools' own warnings, e.g. the
+    # deprecated licence table, would be there; this machine's pip configuration may add its own lines)
+    install_log = (clone / ".venv" / "pip-install.log").read_text()
+    assert "Successfully installed" in install_log
+    warned = re.search(r"BuildBackendWarning|SetuptoolsDeprecationWarning|project\.license", install_log)
+    assert not warned, install_log
+
     # progress while setting up and while analysing: stage, frames done of all, time left, redrawn live
     assert re.search(r"pip install -e \.\[dev\] \(\d+ s\)", shown), shown[:3000]
     counts = re.findall(r"finding and tracking people\s+\S+\s+(\d+)/(\d+) frames ETA\s+\d+:\d\d:\d\d", shown)

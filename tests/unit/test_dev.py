@@ -35,6 +35,12 @@ def test_a_step_is_one_line_and_its_output_only_on_failure(capsys: pytest.Captur
     assert "why it failed" in capsys.readouterr().err
 
 
+def test_a_step_keeps_its_whole_output_in_a_log(tmp_path: Path) -> None:
+    log = tmp_path / "pip-install.log"
+    dev.step("saying hello", [sys.executable, "-c", "print('line 1'); print('line 2')"], log=log)
+    assert log.read_text() == "line 1\nline 2\n"
+
+
 def test_quiet_says_nothing(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(dev.Ui, "quiet", True)
     dev.step("saying hello", [sys.executable, "-c", "print('x')"])
