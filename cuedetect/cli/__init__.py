@@ -24,6 +24,10 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
+
+# typer prints every parameter's type (`<bool>` on each flag, `<str>` on most options) and has no
+# setting for it: wrap its one method that does. tests/unit/cli/test_help_80_columns.py notices if a
+# typer release changes this.
 def _type_where_it_helps(display_type_rich: Callable[..., str | None]) -> Callable[..., str | None]:
     def shown(self: TyperOption | TyperArgument, ctx: object) -> str | None:
         """A parameter's type in help, unless it says nothing: a flag takes no value (`<bool>`, even
