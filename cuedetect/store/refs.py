@@ -29,10 +29,11 @@ def resolve_session(store: SessionStore, ref: int | str) -> int:
     Args:
         store: an open session store.
         ref: a session id (int or digits), "latest" (the session analysed most recently), or a
-            recording's file name with or without its extension (case-insensitive).
+            recording's file name with or without its extension (case-insensitive; when different
+            recordings share the name, the one analysed most recently).
 
     Raises:
-        InputError: no session, or several sessions, answer to `ref`.
+        InputError: no session answers to `ref`.
     """
     text = str(ref).strip()
     if text.isdigit():
@@ -43,12 +44,9 @@ def resolve_session(store: SessionStore, ref: int | str) -> int:
     if text.casefold() == LATEST:
         return store.latest_session_id()
     wanted = text.casefold()
-    found = [s for s in sessions if wanted in _names(s.recording_path)]
-    if len(found) == 1:
-        return found[0].id
-    if found:
-        ids = ", ".join(str(s.id) for s in found)
-        raise InputError(f"{len(found)} sessions have a recording called {text!r} (ids {ids}): give the id")
+    found = [s.id for s in sessions if wanted in _names(s.recording_path)]
+    if found:  # several recordings of that name (say, a re-rendered sample): the one analysed last
+        return store.latest_session_id(among=found)
     names = ", ".join(sorted({PurePath(s.recording_path).stem for s in sessions})[:8])
     raise InputError(
         f"no session {text!r}: give a number, a recording's name ({names}) or 'latest' "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,15 +157,18 @@ class SessionStore(ReviewMixin):
             raise InputError(f"session {session_id} does not exist (see `cuedetect sessions list`)")
         return self._session(row)
 
-    def latest_session_id(self) -> int:
-        """The session whose analysis was imported last (the newest one when none has an analysis)."""
-        row = (
-            self._conn.execute("SELECT session_id FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
-            or self._conn.execute("SELECT id AS session_id FROM sessions ORDER BY id DESC LIMIT 1").fetchone()
-        )
-        if row is None:
-            raise InputError("there are no sessions yet: `cuedetect analyze VIDEO --out DIR` adds one")
-        return int(row["session_id"])
+    def latest_session_id(self, among: Sequence[int] | None = None) -> int:
+        """The session whose analysis was imported last (the newest one when none has an analysis), of
+        all sessions or of those in `among`."""
+        wanted = None if among is None else {int(i) for i in among}
+        for sql in (
+            "SELECT session_id FROM analyses ORDER BY id DESC",
+            "SELECT id FROM sessions ORDER BY id DESC",
+        ):
+            for (sid,) in self._conn.execute(sql):
+                if wanted is None or int(sid) in wanted:
+                    return int(sid)
+        raise InputError("there are no sessions yet: `cuedetect analyze VIDEO --out DIR` adds one")
 
     def update_session(
         self,

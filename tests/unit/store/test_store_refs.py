@@ -56,11 +56,21 @@ def test_latest_follows_the_last_analysis_not_the_new_session(store: SessionStor
     assert resolve_session(store, "latest") == first
 
 
-def test_unknown_and_ambiguous_names_say_what_to_give(store: SessionStore, tmp_path: Path) -> None:
+def test_a_shared_name_means_the_recording_analysed_last(store: SessionStore, tmp_path: Path) -> None:
+    """Two recordings called standoff.mp4 (a sample re-rendered in a newer checkout): the name follows
+    the last analysis, so the command printed right after an analysis names what it just made."""
     a = _session(store, tmp_path / "a", "standoff.mp4", 1)
-    b = _session(store, tmp_path / "b", "standoff.mp4", 2)  # another recording with the same name
-    with pytest.raises(InputError, match=rf"2 sessions .*'standoff'.*ids {a}, {b}"):
-        resolve_session(store, "standoff")
+    b = _session(store, tmp_path / "b", "standoff.mp4", 2)
+    _session(store, tmp_path / "c", "walk-in.mp4", 3)
+    assert a != b and resolve_session(store, "standoff") == b
+    again = write_demo_analysis(tmp_path / "again", video=tmp_path / "a" / "standoff.mp4-1" / "standoff.mp4",
+                                model_version="cues-0.2")  # fmt: skip
+    assert store.import_analysis(again).session_id == a
+    assert resolve_session(store, "standoff") == a
+
+
+def test_unknown_names_say_what_to_give(store: SessionStore, tmp_path: Path) -> None:
+    _session(store, tmp_path, "standoff.mp4", 1)
     with pytest.raises(InputError, match=r"no session 'nobody'.*standoff.*latest"):
         resolve_session(store, "nobody")
     with pytest.raises(InputError, match="does not exist"):
