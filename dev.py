@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """One entry point for setting up and running cuedetect from a fresh checkout.
 
-Only the standard library is used here, so that this file runs on a machine that has nothing but
-Python 3.11+ and access to the package registries.
+Only the standard library is used here, so that this file runs on a machine that
+has nothing but Python 3.11+ and access to the package registries.
 
-    python3 dev.py demo [--open]      # set everything up, analyse a bundled sample, show what to do next
-    python3 dev.py dashboard [SESSION] [--open]
-                                      # the debrief dashboard (on SESSION: a number, a name or latest)
-    python3 dev.py test [PYTEST ARGS] # set everything up, then run the linter and the whole test suite
-    python3 dev.py studio-setup       # install the synthetic studio's tools (Blender, the CC0 body)
+  python3 dev.py demo [--open]
+      set everything up, analyse a bundled sample, show what to do next
+      (--open: then the dashboard on it, in the browser)
+  python3 dev.py dashboard [SESSION] [--open]
+      the debrief dashboard; SESSION: a number, a recording's name or latest
+  python3 dev.py test [PYTEST ARGS]
+      set everything up, then run the linter and the whole test suite
+  python3 dev.py studio-setup
+      install the synthetic studio's tools (Blender, the CC0 body)
 
-Add --quiet to any of them for no progress display (it is off anyway when output is not a terminal).
+--quiet: no progress display (off anyway when output is not a terminal).
 """
 
 from __future__ import annotations
