@@ -44,6 +44,7 @@ class AnalyzeOptions:
     cues: bool = True  # also detect cues into events.json
     roles: dict[int, str] | None = None  # person id -> "trainee" / "client", overriding the guess
     calibration: FloorCalibration | None = None  # known camera/person facts for the floor geometry
+    hands: bool = True  # read each person's hands (hands.parquet; hand states gate the hand cues)
 
 
 def _calibration_json(cal: FloorCalibration | None) -> dict[str, Any] | None:
@@ -108,6 +109,16 @@ def write_annotated(path: Path, info: VideoInfo, res: ChunkResult, pairs: list[A
             writer.write(scene)
 
 
+def _read_hands(info: VideoInfo, cleaned: ChunkResult, options: AnalyzeOptions, jobs: int) -> tuple[Any, Any]:
+    """The hand stage (`cuedetect.hands`): hands.parquet rows and the run's timings."""
+    from cuedetect.hands.stage import hands_table
+    from cuedetect.hands.video import read_hands
+    from cuedetect.pose.hand_provision import ensure_hand_model
+
+    res = read_hands(info, cleaned, ensure_hand_model(), options.max_side, jobs=jobs)
+    return hands_table(res.rows, res.size), res
+
+
 def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
             on_stage: Callable[[str], None] | None = None) -> dict[str, Any]:  # fmt: skip
     """Analyse one video into `options.out`; returns the analysis.json content.
@@ -153,6 +164,16 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
         floor, pairs, camera = outputs.floor_geometry(cleaned, calibration=options.calibration)
         timings["floor_s"] = time.perf_counter() - t
 
+        hands_df = None
+        if options.hands:
+            t = time.perf_counter()
+            stage("reading hands")
+            hands_df, hand_run = _read_hands(info, cleaned, options, jobs)
+            hands_df.to_parquet(tmp / "hands.parquet", index=False)
+            timings["hands_s"] = time.perf_counter() - t
+            run["worker_timings_s"].update({f"hands_{k}": v for k, v in hand_run.timings.items()})
+            run["model_calls"].update(hand_run.calls)
+
         t = time.perf_counter()
         outputs.poses_table(cleaned, filled, floor).to_parquet(tmp / "poses.parquet", index=False)
         outputs.pairs_table(pairs).to_parquet(tmp / "pairs.parquet", index=False)
@@ -166,7 +187,7 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
             pairs_df = pd.read_parquet(tmp / "pairs.parquet")
             w, h = tracked.size
             cues = detect_cues(poses_df, pairs_df, aspect=w / h, roles=options.roles, duration=info.duration,
-                               model=cue_model.result())  # type: ignore[union-attr]  # fmt: skip
+                               model=cue_model.result(), hands=hands_df)  # type: ignore[union-attr]  # fmt: skip
             write_events_json(tmp / "events.json", cues, Path(options.video).name)
             timings["cues_s"] = time.perf_counter() - t
         analysed_fps = (len(tracked.analysed) - 1) / float(np.ptp(tracked.analysed_t)) if len(

@@ -35,6 +35,9 @@ def register(app: typer.Typer) -> None:
         no_cues: Annotated[
             bool, typer.Option("--no-cues", help="Poses only: no events.json, no session.")
         ] = False,
+        no_hands: Annotated[
+            bool, typer.Option("--no-hands", help="Do not read hand shapes (faster; no hands.parquet).")
+        ] = False,
         no_register: Annotated[
             bool, typer.Option("--no-register", help="Do not register a session in the store.")
         ] = False,
@@ -68,9 +71,10 @@ def register(app: typer.Typer) -> None:
         """Track everyone in VIDEO, detect cues, write DIR/ and register a session.
 
         Writes DIR/poses.parquet (every person, every analysed frame, a stable id), pairs.parquet (floor
-        distances), events.json (cues), analysis.json (what ran, timings, versions) and, with --annotate,
-        annotated.mp4. All appear at once at the end: an interrupted run leaves DIR as it was. The session
-        store then gets the session (the same recording twice is one session): open it with `cuedetect
+        distances), hands.parquet (each hand's shape: fist, open palm, pointing, thumbs-up), events.json
+        (cues), analysis.json (what ran, timings, versions) and, with --annotate, annotated.mp4. All
+        appear at once at the end: an interrupted run leaves DIR as it was. The session store then gets
+        the session (the same recording twice is one session): open it with `cuedetect
         dashboard`.
 
         Floor positions come from body-size priors and a camera fitted to the people. Known facts make
@@ -103,7 +107,7 @@ def register(app: typer.Typer) -> None:
             refuse_foreign_overwrite(store or default_store_path(), out, video)
         options = AnalyzeOptions(
             video, out, fps or None, model, jobs or None, annotate, overwrite, max_persons,
-            cues=cues, roles=parse_roles(roles),
+            cues=cues, roles=parse_roles(roles), hands=not no_hands,
             calibration=parse_calibration(camera_height, fov, person_height, known_distance),
         )  # fmt: skip
         # MediaPipe/LiteRT write chatter straight to file descriptor 2: send that to /dev/null while

@@ -11,6 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from cuedetect.cues import hand_gate
 from cuedetect.cues.baseline import baseline_scores
 from cuedetect.cues.classifier import CueClassifier
 from cuedetect.cues.events import CueEvent, person_events
@@ -23,6 +24,8 @@ from cuedetect.cues.summary import session_summary
 from cuedetect.cues.tracks import PersonTrack, tracks_from_poses
 from cuedetect.io_atomic import write_json
 from cuedetect.paths import models_dir
+
+HAND_CUES = tuple(hand_gate.CUE_SHAPES)
 
 
 @dataclass
@@ -85,13 +88,22 @@ def find_events(
     clf: CueClassifier | None,
     settings: CueSettings,
     aspect: float = 16 / 9,
+    hands: pd.DataFrame | None = None,
 ) -> list[CueEvent]:
-    """Events from a feature table: the classifier (or the baseline when `clf` is None) + pair rules."""
+    """Events from a feature table: the classifier (or the baseline when `clf` is None) + pair rules.
+
+    With `hands` (the hands.parquet table), hand cues are vetoed where the read hand shapes contradict
+    them, and their evidence names the hand shapes (`hand_gate`).
+    """
     events: list[CueEvent] = []
     if len(feats):
-        probs = _probabilities(feats, clf)
+        probs = hand_gate.gate(_probabilities(feats, clf), feats, hands)
         for _, idx in feats.groupby("person", sort=True).groups.items():
             events += person_events(feats.loc[idx], probs.loc[idx], settings)
+        for e in events:
+            words = hand_gate.hand_words(hands, e.person, e.start, e.end) if e.cue in HAND_CUES else ""
+            if words:
+                e.evidence = f"{e.evidence}; {words}" if e.evidence else words
     events += pair_rule_events(tracks, pairs, settings, aspect)
     events.sort(key=lambda e: (e.start, e.cue, str(e.person)))
     return events
@@ -106,6 +118,7 @@ def detect_cues(
     model: CueClassifier | Literal["auto", "baseline"] = "auto",
     roles: Mapping | None = None,
     duration: float | None = None,
+    hands: pd.DataFrame | None = None,
 ) -> EventsResult:
     """Find cue events in an analysed video.
 
@@ -118,13 +131,14 @@ def detect_cues(
             there is none or $CUEDETECT_CUE_DETECTOR=baseline), or "baseline".
         roles: person id -> "trainee" / "client" overrides.
         duration: video duration in seconds (default: the last pose time).
+        hands: the `hands.parquet` table (None: hand cues from the body alone).
     """
     settings = settings or CueSettings()
     model = resolve_model(model)
     clf = None if model == "baseline" else model
     tracks = tracks_from_poses(poses)
     feats = build_features(tracks, pairs, aspect, settings)
-    events = find_events(tracks, pairs, feats, clf, settings, aspect)
+    events = find_events(tracks, pairs, feats, clf, settings, aspect, hands)
     persons = [tr.person for tr in tracks]
     role_of = guess_roles(persons, events, feats, roles)
     if duration is None:
@@ -176,6 +190,8 @@ def detect_from_folder(
     pairs_path = Path(folder) / "pairs.parquet"
     poses = pd.read_parquet(poses_path)
     pairs = pd.read_parquet(pairs_path) if pairs_path.exists() else None
+    hands_path = Path(folder) / "hands.parquet"
+    hands = pd.read_parquet(hands_path) if hands_path.exists() else None
     result = detect_cues(
         poses,
         pairs,
@@ -184,6 +200,7 @@ def detect_from_folder(
         model=model,
         roles=roles,
         duration=meta.get("duration_s"),
+        hands=hands,
     )
     video = Path(meta.get("source", "video")).name
     write_events_json(Path(folder) / "events.json", result, video)

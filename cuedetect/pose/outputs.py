@@ -23,7 +23,9 @@ from cuedetect.landmarks import NUM_LANDMARKS
 from cuedetect.pose.tracked import ChunkResult
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
-RESULT_FILES = ("poses.parquet", "pairs.parquet", "events.json", "annotated.mp4", "analysis.json")
+RESULT_FILES = (
+    "poses.parquet", "pairs.parquet", "hands.parquet", "events.json", "annotated.mp4", "analysis.json"
+)
 
 
 def clean(res: ChunkResult) -> tuple[ChunkResult, np.ndarray, dict[int, list[dict[str, Any]]]]:

@@ -1,0 +1,152 @@
+"""Hand shape from MediaPipe's 21 hand landmarks: finger curls, palm facing, and a state with a confidence.
+
+Everything here is plain numpy on one hand's landmarks, so the rules are tested on hand-made landmark
+sets. Landmark order is MediaPipe's: 0 wrist; thumb 1-4 (CMC, MCP, IP, tip); index 5-8, middle 9-12,
+ring 13-16, pinky 17-20 (MCP, PIP, DIP, tip).
+
+States: `fist` (four fingers and the thumb closed), `open_palm` (four fingers straight), `point` (the index
+straight, the other three closed), `thumb_up` (four fingers closed, the thumb out and pointing up), and
+`other` (anything else: relaxed, half-closed, holding something).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+HAND_STATES = ("fist", "open_palm", "point", "thumb_up", "other")
+FINGER_NAMES = ("thumb", "index", "middle", "ring", "pinky")
+NUM_HAND_LANDMARKS = 21
+WRIST = 0
+FINGER_CHAINS = ((1, 2, 3, 4), (5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), (17, 18, 19, 20))
+HAND_EDGES: tuple[tuple[int, int], ...] = (
+    *((0, c[0]) for c in FINGER_CHAINS),
+    *((c[i], c[i + 1]) for c in FINGER_CHAINS for i in range(3)),
+    (5, 9), (9, 13), (13, 17),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StateRules:
+    """Thresholds of the state rules (tuned on the studio's tuning clip only, see README)."""
+
+    straight: float = 0.3  # a finger curled less than this is straight
+    closed: float = 0.48  # a finger curled more than this is closed
+    softness: float = 0.06  # width of both boundaries (for the confidence)
+    thumb_out: float = 0.72  # thumb tip to index knuckle, in palm lengths, above which the thumb is out
+    thumb_up: float = 0.55  # cosine of the thumb's direction with the image's up, above which it is up
+    thumb_above: float = 0.25  # the thumb tip rises this far above the knuckles (palm lengths)
+
+
+@dataclass(frozen=True)
+class HandShape:
+    """The shape of one hand in one frame.
+
+    Attributes:
+        curl: (5,) per finger, thumb first: 0 straight .. 1 fully curled.
+        thumb_out: thumb tip to index knuckle distance in palm lengths.
+        thumb_up: cosine between the thumb's direction and the image's up.
+        palm_normal: (3,) unit normal out of the palm (x right, y down, z away from the camera).
+        palm_facing: "camera", "away", "up", "down" or "side".
+        state: one of HAND_STATES.
+        confidence: the state's probability under the soft rules (0..1).
+    """
+
+    curl: np.ndarray
+    thumb_out: float
+    thumb_up: float
+    palm_normal: np.ndarray
+    palm_facing: str
+    state: str
+    confidence: float
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(n > 1e-9, n, 1.0)
+
+
+def finger_curls(lm: np.ndarray) -> np.ndarray:
+    """(5,) curls from the bend angles along each finger (thumb first), 0 straight .. 1 fully curled.
+
+    Index to pinky: the angles at MCP, PIP and DIP (wrist->MCP is the first bone), summed and divided by
+    3.6 rad (a tight fist). Thumb: the angles at MCP and IP over 1.6 rad.
+    """
+    lm = np.asarray(lm, dtype=float)
+    out = np.zeros(5)
+    for f, chain in enumerate(FINGER_CHAINS):
+        pts = lm[[WRIST, *chain]] if f else lm[list(chain)]
+        bones = _unit(np.diff(pts, axis=0))
+        cos = np.clip(np.sum(bones[:-1] * bones[1:], axis=1), -1.0, 1.0)
+        total = float(np.sum(np.arccos(cos)))
+        out[f] = min(total / (1.6 if f == 0 else 3.6), 1.0)
+    return out
+
+
+def palm_normal(lm: np.ndarray, side: str) -> np.ndarray:
+    """Unit normal out of the palm's front (the side the fingers close toward).
+
+    For a right hand (x right, y down, z away) the cross product (index MCP - wrist) x (pinky MCP - wrist)
+    points out of the back of the hand; a left hand mirrors it.
+    """
+    lm = np.asarray(lm, dtype=float)
+    n = np.cross(lm[5] - lm[WRIST], lm[17] - lm[WRIST])
+    n = -n if side == "right" else n
+    return _unit(n)
+
+
+def facing(normal: np.ndarray) -> str:
+    """Which way the palm faces, in words: toward the camera, away, up, down or sideways."""
+    _, y, z = normal
+    if z < -0.6:
+        return "camera"
+    if z > 0.6:
+        return "away"
+    if y < -0.6:
+        return "up"
+    if y > 0.6:
+        return "down"
+    return "side"
+
+
+def _sig(x: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-np.clip(x, -30, 30))))
+
+
+def classify(lm: np.ndarray, side: str, rules: StateRules | None = None,
+             world: np.ndarray | None = None) -> HandShape:  # fmt: skip
+    """The shape and state of one hand.
+
+    Args:
+        lm: (21, 3) landmarks in image pixels (x right, y down, z in the same units as x).
+        side: "left" or "right": the person's own side (palm normal orientation).
+        rules: thresholds; defaults to `StateRules()`.
+        world: (21, 3) the hand model's world landmarks (metres); when given, the palm normal comes
+            from them (they are less foreshortened).
+    """
+    r = rules or StateRules()
+    lm = np.asarray(lm, dtype=float)
+    curl = finger_curls(lm)
+    palm = float(np.linalg.norm(lm[9] - lm[WRIST])) or 1.0  # in 3D: a hand seen end-on stays its size
+    thumb_out = float(np.linalg.norm(lm[4] - lm[5]) / palm)
+    thumb_up = float(-_unit(lm[4] - lm[2])[1])  # image up is -y; a thumb aimed at the camera is not up
+    thumb_above = float((lm[[5, 9, 13, 17], 1].min() - lm[4, 1]) / palm)
+    use_world = world is not None and np.isfinite(world).all()
+    normal = palm_normal(np.asarray(world, dtype=float) if use_world else lm, side)
+    k = r.softness
+    straight = np.array([_sig((r.straight - c) / k) for c in curl])
+    closed = np.array([_sig((c - r.closed) / k) for c in curl])
+    out = _sig((thumb_out - r.thumb_out) / 0.1)
+    up = _sig((thumb_up - r.thumb_up) / 0.1) * _sig((thumb_above - r.thumb_above) / 0.1)
+    four_closed = float(np.prod(closed[1:]))
+    p = {  # four closed fingers with the thumb out but not up is neither a fist nor a thumbs-up
+        "fist": four_closed * (1.0 - out),
+        "thumb_up": four_closed * out * up,
+        "point": float(straight[1] * np.prod(1.0 - straight[2:])),
+        "open_palm": float(np.prod(straight[1:])),
+    }
+    p["other"] = max(0.0, 1.0 - sum(p.values()))
+    total = sum(p.values()) or 1.0
+    state = max(p, key=lambda key: p[key])
+    return HandShape(curl, thumb_out, thumb_up, normal, facing(normal), state, p[state] / total)

@@ -1,0 +1,110 @@
+"""Hand state rules on hand-made landmark sets: each shape built joint by joint, seen from the camera."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cuedetect.hands.shape import HAND_STATES, classify, facing, finger_curls, palm_normal
+
+# A right hand, palm toward the camera, fingers up (image y down, z away from the camera), in pixels.
+MCP_X = {"index": -30.0, "middle": -10.0, "ring": 10.0, "pinky": 28.0}
+BONES = (40.0, 25.0, 20.0)  # proximal, middle, distal phalanx
+
+
+def _finger(mcp: np.ndarray, bend: float) -> list[np.ndarray]:
+    """PIP, DIP and tip of a finger bent by `bend` radians at each joint, curling toward the palm (-z)."""
+    pts, p, angle = [], mcp, 0.0
+    for length in BONES:
+        angle += bend
+        p = p + length * np.array([0.0, -np.cos(angle), -np.sin(angle)])
+        pts.append(p)
+    return pts
+
+
+def hand(index: float, middle: float, ring: float, pinky: float, thumb: str) -> np.ndarray:
+    """21 landmarks: per finger the bend per joint (0 straight, 1.3 a fist); thumb "out", "up", "in"."""
+    lm = np.zeros((21, 3))
+    lm[0] = [0.0, 0.0, 0.0]
+    for k, (name, bend) in enumerate(zip(MCP_X, (index, middle, ring, pinky), strict=True)):
+        mcp = np.array([MCP_X[name], -90.0, 0.0])
+        lm[5 + 4 * k] = mcp
+        lm[6 + 4 * k : 9 + 4 * k] = _finger(mcp, bend)
+    cmc, mcp = np.array([-25.0, -20.0, 0.0]), np.array([-50.0, -40.0, 0.0])
+    if thumb == "up":  # straight up, well past the knuckles
+        ip, tip = mcp + [-3.0, -60.0, 0.0], mcp + [-5.0, -120.0, 0.0]
+    elif thumb == "out":  # straight out to the side
+        ip, tip = mcp + [-30.0, -5.0, 0.0], mcp + [-58.0, -10.0, 0.0]
+    else:  # folded across the closed fingers
+        ip, tip = mcp + [15.0, -25.0, -15.0], mcp + [35.0, -30.0, -25.0]
+    lm[1:5] = [cmc, mcp, ip, tip]
+    return lm
+
+
+FIST = hand(1.3, 1.3, 1.3, 1.3, "in")
+
+
+@pytest.mark.parametrize(
+    ("landmarks", "state"),
+    [
+        (FIST, "fist"),
+        (hand(0.0, 0.0, 0.0, 0.0, "out"), "open_palm"),
+        (hand(0.05, 0.1, 0.05, 0.1, "in"), "open_palm"),
+        (hand(0.0, 1.3, 1.3, 1.3, "in"), "point"),
+        (hand(0.05, 1.2, 1.3, 1.25, "out"), "point"),
+        (hand(1.3, 1.3, 1.3, 1.3, "up"), "thumb_up"),
+        (hand(1.3, 1.3, 1.3, 1.3, "out"), "other"),  # thumb out sideways: neither fist nor thumbs-up
+        (hand(0.45, 0.5, 0.5, 0.55, "out"), "other"),  # relaxed, half-curled
+        (hand(0.0, 0.0, 1.3, 1.3, "in"), "other"),  # two fingers out
+    ],
+)
+def test_state_of_hand_made_shapes(landmarks, state):
+    shape = classify(landmarks, "right")
+    assert shape.state == state
+    assert 0.0 <= shape.confidence <= 1.0
+
+
+def test_clear_shapes_are_confident_and_ambiguous_ones_are_not():
+    assert classify(FIST, "right").confidence > 0.9
+    between = hand(0.62, 0.62, 0.62, 0.62, "in")  # half-way from relaxed to closed
+    assert classify(between, "right").confidence < classify(FIST, "right").confidence
+
+
+def test_curls_grow_with_bending():
+    curls = [finger_curls(hand(b, b, b, b, "in"))[1:] for b in (0.0, 0.4, 0.8, 1.2)]
+    assert np.all(np.diff(np.array(curls), axis=0) > 0)
+    assert (curls[0] < 0.1).all()  # only the splay of the knuckles from the wrist
+
+
+@given(
+    st.floats(-np.pi, np.pi),
+    st.floats(0.3, 3.0),
+    st.tuples(st.floats(-500, 500), st.floats(-500, 500)),
+)
+@settings(max_examples=60, deadline=None)
+def test_state_does_not_depend_on_where_the_hand_is_or_its_size(angle_z, scale, shift):
+    """Rotating the hand in depth-free image plane changes thumb-up, so only shift and scale here."""
+    for lm, state in ((FIST, "fist"), (hand(0.0, 1.3, 1.3, 1.3, "in"), "point")):
+        moved = lm * scale + [shift[0], shift[1], 0.0]
+        assert classify(moved, "right").state == state
+
+
+def test_a_thumbs_up_turned_upside_down_is_not_a_thumbs_up():
+    up = hand(1.3, 1.3, 1.3, 1.3, "up")
+    down = up * [1.0, -1.0, 1.0]
+    assert classify(up, "right").state == "thumb_up"
+    assert classify(down, "left").state != "thumb_up"
+
+
+def test_palm_normal_faces_the_camera_for_a_right_palm_and_mirrors_for_a_left():
+    lm = hand(0.0, 0.0, 0.0, 0.0, "out")
+    assert facing(palm_normal(lm, "right")) == "camera"
+    mirrored = lm * [-1.0, 1.0, 1.0]  # the left hand, palm still toward the camera
+    assert facing(palm_normal(mirrored, "left")) == "camera"
+    assert facing(palm_normal(lm, "left")) == "away"
+
+
+def test_every_state_name_is_known():
+    assert set(HAND_STATES) == {"fist", "open_palm", "point", "thumb_up", "other"}
