@@ -88,14 +88,17 @@ def _persons(res: ChunkResult, filled: np.ndarray) -> list[dict[str, Any]]:
 
 
 def write_annotated(path: Path, info: VideoInfo, res: ChunkResult, pairs: list[Any], fps: float,
-                    max_side: int) -> None:  # fmt: skip
+                    max_side: int, hands: Any = None) -> None:  # fmt: skip
     """Re-decode the analysed frames and draw the debrief overlay on them: skeletons in role colours, roles
-    and ids, pair distances and, from events.json beside `path`, the cues active at each moment."""
+    and ids, pair distances and, from events.json beside `path`, the cues active at each moment; and the
+    hands read (hands.parquet rows in `hands`)."""
     from cuedetect.annotate import AnnotatedVideoWriter
+    from cuedetect.hands.annotate import HandAnnotator
     from cuedetect.overlay import DebriefOverlay, read_events
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
 
     overlay = DebriefOverlay(*read_events(path.parent / "events.json"), color_order="rgb")  # frames are RGB
+    hand, hand_rows = HandAnnotator(color_order="rgb"), _hand_rows_by_frame(hands)
     by_frame: dict[int, list[tuple[int, int, float, float]]] = {}
     for p in pairs:
         by_frame.setdefault(p.frame, []).append((p.person, p.other, p.distance_m, p.distance_sd_m))
@@ -106,14 +109,30 @@ def write_annotated(path: Path, info: VideoInfo, res: ChunkResult, pairs: list[A
             sel = res.frame == frame.index
             scene = np.array(frame.image)
             overlay.annotate(scene, res.xy[sel], res.person[sel], by_frame.get(frame.index, []), frame.t)
+            if frame.index in hand_rows:
+                hand.annotate(scene, *hand_rows[frame.index])
             writer.write(scene)
+
+
+def _hand_rows_by_frame(hands: Any) -> dict[int, tuple[np.ndarray, list[int], list[Any]]]:
+    """hands.parquet rows with landmarks, grouped by frame: (landmarks (n, 21, 2), persons, states)."""
+    if hands is None or len(hands) == 0:
+        return {}
+    h = hands[hands["status"].isin(["read", "held"])]
+    cols = [f"h{a}{j}" for j in range(21) for a in "xy"]
+    xy = h[cols].to_numpy(dtype=float).reshape(len(h), 21, 2)
+    out: dict[int, tuple[np.ndarray, list[int], list[Any]]] = {}
+    for f in np.unique(h["frame"].to_numpy()):
+        sel = (h["frame"] == f).to_numpy()
+        out[int(f)] = (xy[sel], h.loc[sel, "person"].astype(int).tolist(), h.loc[sel, "state"].tolist())
+    return out
 
 
 def _read_hands(info: VideoInfo, cleaned: ChunkResult, options: AnalyzeOptions, jobs: int) -> tuple[Any, Any]:
     """The hand stage (`cuedetect.hands`): hands.parquet rows and the run's timings."""
     from cuedetect.hands.stage import hands_table
     from cuedetect.hands.video import read_hands
-    from cuedetect.pose.hand_provision import ensure_hand_model
+    from cuedetect.models.hand_provision import ensure_hand_model
 
     res = read_hands(info, cleaned, ensure_hand_model(), options.max_side, jobs=jobs)
     return hands_table(res.rows, res.size), res
@@ -196,7 +215,7 @@ def analyze(options: AnalyzeOptions, on_progress: ProgressFn | None = None,
             t = time.perf_counter()
             stage("drawing annotated.mp4")
             write_annotated(tmp / "annotated.mp4", info, cleaned, pairs, max(analysed_fps, 1.0),
-                            options.max_side)  # fmt: skip
+                            options.max_side, hands_df)  # fmt: skip
             timings["annotate_s"] = time.perf_counter() - t
         timings["total_s"] = time.perf_counter() - t0
         analysis = {

@@ -24,7 +24,7 @@ class HandReaderOptions:
     """Options of `HandReader`.
 
     Attributes:
-        model_path: a verified `hand_landmarker.task` (`cuedetect.pose.hand_provision.ensure_hand_model`).
+        model_path: a verified `hand_landmarker.task` (`cuedetect.models.hand_provision.ensure_hand_model`).
         num_hands: hands to look for per crop (2: the other hand or a neighbour's may share the crop).
         min_detection: palm detector confidence.
         min_presence: hand presence confidence.

@@ -1,0 +1,63 @@
+"""The hand stage inside `cuedetect analyze`, on real pixels: hands.parquet, its columns and statuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+import pandas as pd
+import pytest
+
+from cuedetect.hands.shape import NUM_HAND_LANDMARKS
+
+REQUIRED = ["frame", "time", "person", "side", "status", "state", "state_confidence", "size_px"]
+
+
+def _cut(src: Path, dst: Path, seconds: float, rows: float) -> Path:
+    """The first `seconds` of `src`, keeping only the top `rows` share of each frame (heads, shoulders)."""
+    with av.open(str(src)) as inp, av.open(str(dst), "w") as out:
+        stream_in = inp.streams.video[0]
+        stream = out.add_stream("libx264", rate=round(float(stream_in.average_rate)))
+        stream.pix_fmt = "yuv420p"
+        for frame in inp.decode(video=0):
+            if frame.time > seconds:
+                break
+            img = frame.to_ndarray(format="rgb24")
+            keep = int(img.shape[0] * rows) // 2 * 2
+            img = np.ascontiguousarray(img[:keep])
+            if not stream.codec_context.is_open:
+                stream.width, stream.height = img.shape[1], img.shape[0]
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")))
+        out.mux(stream.encode())
+    return dst
+
+
+@pytest.fixture(scope="module")
+def no_hands(samples_dir, tmp_path_factory, analyze_cli):
+    """Two people cut off below the shoulders, arms down (before the client crosses them at 1.6 s)."""
+    folder = tmp_path_factory.mktemp("nohands")
+    video = _cut(samples_dir / "standoff" / "standoff.mp4", folder / "heads.mp4", 1.4, 0.42)
+    analysis = analyze_cli(video, folder / "out", "--no-register", "--quiet")
+    return analysis, pd.read_parquet(folder / "out" / "hands.parquet")
+
+
+def test_a_clip_with_no_hands_in_view_reads_no_hand_and_says_why(no_hands):
+    analysis, hands = no_hands
+    assert analysis["persons"], "the people (heads and shoulders) are still tracked"
+    assert len(hands) == 2 * sum(p["frames_detected"] + p["frames_interpolated"] for p in analysis["persons"])
+    assert set(hands["status"]) <= {"out_of_view", "too_small", "not_found"}
+    assert hands["state"].isna().all() and hands["state_confidence"].isna().all()
+    assert np.isnan(hands[[f"hx{j}" for j in range(NUM_HAND_LANDMARKS)]].to_numpy()).all()
+    assert analysis["model_calls"]["hand_crops"] <= 0.1 * len(hands)  # the hand model hardly ran
+    assert "hands.parquet" in analysis["files"]
+
+
+def test_hands_parquet_has_the_issue_columns(no_hands):
+    _, hands = no_hands
+    cols = set(hands.columns)
+    assert set(REQUIRED) <= cols
+    for axis in "xyz":
+        assert {f"h{axis}{j}" for j in range(NUM_HAND_LANDMARKS)} <= cols
+    assert set(hands["side"]) == {"left", "right"}
+    assert hands.groupby(["frame", "person"]).size().eq(2).all()  # one row per person, side and frame
