@@ -1,0 +1,76 @@
+"""Hand cues gated by the read hand shapes: vetoed where the hands contradict the cue, kept where unread."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cuedetect.cues import hand_gate
+
+FPS = 10
+N = 30  # 3 s
+
+
+def feats(n: int = N) -> pd.DataFrame:
+    return pd.DataFrame({"person": 0, "frame": np.arange(n), "t": np.arange(n) / FPS})
+
+
+def hands(right: list[str | None], left: list[str | None] | None = None) -> pd.DataFrame:
+    rows = []
+    for side, states in (("right", right), ("left", left or [None] * len(right))):
+        for f, s in enumerate(states):
+            rows.append({"frame": f, "time": f / FPS, "person": 0, "side": side,
+                         "status": "read" if s else "not_found", "state": s,
+                         "curl_index": 0.9 if s == "fist" else np.nan})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def probs(cue: str, p: float = 0.9) -> pd.DataFrame:
+    return pd.DataFrame({cue: np.full(N, p), "hands_raised": np.full(N, 0.8)})
+
+
+@pytest.mark.parametrize(
+    ("cue", "right", "vetoed"),
+    [
+        ("fists_up", ["thumb_up"] * N, True),  # a thumbs-up is not a guard
+        ("fists_up", (["thumb_up"] * 4 + ["fist"]) * (N // 5), True),  # a fifth misread as a fist
+        ("fists_up", ["fist", "thumb_up"] * (N // 2), False),
+        ("fists_up", ["fist"] * N, False),
+        ("open_hands", ["other"] * N, True),  # a hand holding a cup
+        ("open_hands", ["open_palm", "other"] * (N // 2), True),  # half the time: not enough
+        ("open_hands", ["open_palm"] * N, False),
+        ("pointing", ["open_palm"] * N, True),
+        ("pointing", ["point"] * N, False),
+        ("fists_up", [None] * N, False),  # no hand read: the classifier decides
+    ],
+)
+def test_gate_vetoes_a_hand_cue_only_where_the_read_hands_contradict_it(cue, right, vetoed):
+    out = hand_gate.gate(probs(cue), feats(), hands(right))
+    mid = out[cue].to_numpy()[5:-5]  # away from the window's edges
+    assert (mid == 0.0).all() if vetoed else (mid == 0.9).all()
+    assert (out["hands_raised"] == 0.8).all()  # other cues untouched
+
+
+def test_pointing_needs_only_one_hand_to_point():
+    out = hand_gate.gate(probs("pointing"), feats(), hands(["point"] * N, ["other"] * N))
+    assert (out["pointing"] == 0.9).all()
+
+
+def test_no_hands_table_changes_nothing():
+    p = probs("fists_up")
+    assert hand_gate.gate(p, feats(), None).equals(p)
+
+
+def test_hand_words_name_the_shapes_of_both_hands():
+    h = hands(["fist"] * N, ["thumb_up"] * N)
+    assert hand_gate.hand_words(h, 0, 0.5, 2.0) == "hands: left thumbs-up, right closed (fist)"
+    assert hand_gate.hand_words(h, 1, 0.5, 2.0) == ""
+
+
+def test_hand_features_are_nan_where_no_hand_was_read():
+    h = hands(["fist"] * 10 + [None] * 20)
+    f = hand_gate.hand_features(feats(), h)
+    assert (f["hand_right_visible"].to_numpy() == [1.0] * 10 + [0.0] * 20).all()
+    assert f["hand_right_is_fist"].iloc[:10].eq(1.0).all() and f["hand_right_is_fist"].iloc[10:].isna().all()
+    assert f["hand_right_curl_index"].iloc[:10].eq(0.9).all() and f["hand_left_curl_index"].isna().all()
