@@ -128,6 +128,7 @@ def main() -> None:
     ap.add_argument("--fps", type=float, default=15.0)
     ap.add_argument("--seconds", type=float, default=180.0)
     ap.add_argument("--model", default="full")
+    ap.add_argument("--no-hands", action="store_true", help="Skip the hand stage (to see what it costs).")
     args = ap.parse_args()
     os.environ.setdefault("GLOG_minloglevel", "2")
 
@@ -147,7 +148,8 @@ def main() -> None:
         cpu0 = cpu_seconds()
         t = time.perf_counter()
         with quiet_native_logs():
-            res = analyze(AnalyzeOptions(video, out, fps=args.fps, model=args.model, jobs=args.jobs))
+            res = analyze(AnalyzeOptions(video, out, fps=args.fps, model=args.model, jobs=args.jobs,
+                                         hands=not args.no_hands))  # fmt: skip
         wall = time.perf_counter() - t
         cpu = cpu_seconds() - cpu0
     finally:
@@ -170,6 +172,12 @@ def main() -> None:
         f"searches, {calls.get('backfill', 0) / n:.3f} backfills"
     )
     print("  stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in res["timings_s"].items()))
+    if "hands_cpu_s" in w:
+        print(
+            f"  hand stage: {calls.get('hand_crops', 0) / n:.2f} hand crops read per frame, "
+            f"{1000 * w['hands_cpu_s'] / n:.1f} ms CPU per frame, "
+            f"{res['timings_s'].get('hands_s', 0.0):.1f} s wall"
+        )
     loop_ms = 1000 * w["cpu_loop_s"] / n
     print(
         f"  CPU time {cpu:.1f} s over all processes = {1000 * cpu / n:.1f} ms per analysed frame "
