@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cuedetect.dashboard.uploads import RECORDINGS, store_upload
+from cuedetect.dashboard.uploads import RECORDINGS
 from cuedetect.errors import InputError
 from cuedetect.store import SessionStore
 from cuedetect.store.demo import write_demo_analysis
@@ -110,6 +110,8 @@ def test_store_on_a_full_disk_refuses_the_import_and_keeps_every_row(tmp_path: P
 
 
 def test_upload_to_a_full_disk_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    from cuedetect.dashboard.uploads import store_upload
+
     data = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + b"\1" * (2 * 1024 * 1024)
     with small_fs(1024) as fs:
         with pytest.raises(InputError, match="cannot store the upload") as info:

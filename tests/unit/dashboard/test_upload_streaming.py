@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cuedetect.dashboard.settings import MAX_UPLOAD_MB
-from cuedetect.dashboard.uploads import CHUNK, MB, RECORDINGS, store_upload
+from cuedetect.dashboard.uploads import MB, RECORDINGS
 from cuedetect.errors import InputError
 from cuedetect.paths import REPO_DIR
 
@@ -34,6 +34,8 @@ class Upload(io.BytesIO):
 
 
 def test_upload_is_written_in_chunks_never_copied_whole(tmp_path: Path) -> None:
+    from cuedetect.dashboard.uploads import CHUNK, store_upload
+
     data = MP4_HEAD + bytes(range(256)) * (3 * CHUNK // 256)
     up = Upload(data)
     path = store_upload(tmp_path, up, "clip.mp4", len(data), 100)
@@ -43,6 +45,8 @@ def test_upload_is_written_in_chunks_never_copied_whole(tmp_path: Path) -> None:
 
 
 def test_a_stream_longer_than_it_said_is_cut_at_the_limit(tmp_path: Path) -> None:
+    from cuedetect.dashboard.uploads import store_upload
+
     data = MP4_HEAD + b"\0" * (2 * MB)
     with pytest.raises(InputError, match="larger than the upload limit of 1 MB"):
         store_upload(tmp_path, Upload(data), "clip.mp4", 1000, 1)  # claims 1000 bytes

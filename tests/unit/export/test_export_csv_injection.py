@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cuedetect.export import export_session
-from cuedetect.export.rows import spreadsheet_safe
 from cuedetect.store import SessionStore
 
 HOSTILE = [
@@ -49,6 +48,8 @@ def test_boris_table_neutralises_formula_cells(store: SessionStore, demo_dir: Pa
 
 @given(st.text(max_size=30))
 def test_safe_cells_never_start_a_formula_and_keep_the_text(text: str) -> None:
+    from cuedetect.export.rows import spreadsheet_safe
+
     out = spreadsheet_safe(text)
     assert out.endswith(text)
     if out.startswith(DANGEROUS):
@@ -57,4 +58,6 @@ def test_safe_cells_never_start_a_formula_and_keep_the_text(text: str) -> None:
 
 @pytest.mark.parametrize("value", [-1.5, 3, None, "-1.5", "+2", "1e-3", "plain"])
 def test_numbers_and_plain_text_are_left_alone(value: object) -> None:
+    from cuedetect.export.rows import spreadsheet_safe
+
     assert spreadsheet_safe(value) == value

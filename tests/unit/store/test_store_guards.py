@@ -13,7 +13,6 @@ import pytest
 from cuedetect.errors import InputError
 from cuedetect.store import SessionStore
 from cuedetect.store.demo import write_demo_analysis
-from cuedetect.store.maintenance import backup, check, output_status
 from cuedetect.store.schema import LATEST_VERSION
 
 CLI = str(Path(sys.executable).with_name("cuedetect"))
@@ -55,6 +54,8 @@ def test_only_a_missing_file_becomes_a_new_store(tmp_path: Path) -> None:
 
 
 def test_backup_of_a_live_store_is_whole(tmp_path: Path, demo_dir: Path) -> None:
+    from cuedetect.store.maintenance import backup
+
     path = tmp_path / "cuedetect.sqlite"
     with SessionStore.open(path) as st:
         sid = st.import_analysis(demo_dir, trainee="Sam").session_id
@@ -81,6 +82,8 @@ def test_backup_of_a_live_store_is_whole(tmp_path: Path, demo_dir: Path) -> None
 
 
 def test_check_finds_a_damaged_database(tmp_path: Path, demo_dir: Path) -> None:
+    from cuedetect.store.maintenance import check
+
     path = tmp_path / "cuedetect.sqlite"
     with SessionStore.open(path) as st:
         st.import_analysis(demo_dir)
@@ -98,6 +101,8 @@ def test_check_finds_a_damaged_database(tmp_path: Path, demo_dir: Path) -> None:
 
 
 def test_check_and_status_see_a_result_folder_change(tmp_path: Path, demo_dir: Path) -> None:
+    from cuedetect.store.maintenance import check, output_status
+
     path, out = tmp_path / "cuedetect.sqlite", tmp_path / "out"
     shutil.copytree(demo_dir, out)
     with SessionStore.open(path) as st:
