@@ -148,10 +148,16 @@ def register(app: typer.Typer) -> None:
         store: Path | None = StoreOpt,
     ) -> None:
         """A session's summary: events per cue and review state, debrief numbers, agreement (kappa)."""
+        from cuedetect.store.maintenance import output_status
         from cuedetect.store.summary import session_summary
 
         with open_store(store) as st:
-            summary = session_summary(st, session_id(st, session))
+            sid = session_id(st, session)
+            summary = session_summary(st, sid)
+            analyses = st.analyses(sid)
+            status = output_status(st.session(sid), analyses[-1]) if analyses else None
+        if status is not None and not status.ok:
+            typer.echo(f"warning: {status.problem}", err=True)
         if as_json:
             typer.echo(json.dumps(summary, indent=1, default=str))
             return

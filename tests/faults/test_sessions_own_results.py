@@ -52,3 +52,18 @@ def test_review_data_does_not_show_another_recordings_results(tmp_path: Path) ->
         assert data.analysis_dir is None and data.annotated is None and data.distance.empty
         shutil.rmtree(out)
         assert "is missing" in load_review(st, sid).output_problem
+
+
+def test_sessions_show_warns_when_the_result_folder_is_gone(tmp_path: Path) -> None:
+    out, store = tmp_path / "out", tmp_path / "cuedetect.sqlite"
+    write_demo_analysis(out)
+    with SessionStore.open(store) as st:
+        sid = st.import_analysis(out).session_id
+    shutil.rmtree(out)
+    proc = subprocess.run(
+        [CLI, "sessions", "show", str(sid), "--store", str(store)], capture_output=True, text=True
+    )
+    assert (
+        proc.returncode == 0
+        and f"warning: session {sid}: result folder {out.resolve()} is missing" in proc.stderr
+    )
