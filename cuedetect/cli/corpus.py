@@ -82,6 +82,33 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"corpus ready in {out}")
 
 
+def _write_nobody(out: Path, message: str) -> None:
+    """An analysis that found nobody: empty poses and pairs, and the reason in analysis.json.
+
+    A clip whose people the pose engine never finds then scores as all missed, instead of falling back
+    to its ground-truth joints (which would score a failure as a perfect detection).
+    """
+    import json
+
+    import numpy as np
+
+    from cuedetect.io_atomic import atomic_path
+    from cuedetect.pose.outputs import pairs_table, poses_table
+    from cuedetect.pose.pipeline import ChunkResult
+
+    out.mkdir(parents=True, exist_ok=True)
+    poses = poses_table(ChunkResult.empty(), np.zeros(0, dtype=bool), np.zeros((0, 3)))
+    with atomic_path(out / "poses.parquet") as tmp:
+        poses.to_parquet(tmp)
+    with atomic_path(out / "pairs.parquet") as tmp:
+        pairs_table([]).to_parquet(tmp)
+    gt = out.parent / "gt.json"  # every frame was analysed (the corpus analyses at the clip's own rate)
+    frames = [f["frame"] for f in json.loads(gt.read_text())["frames"]] if gt.exists() else []
+    doc = {"error": message, "persons": 0, "analysed_frame_index": frames}
+    with atomic_path(out / "analysis.json") as tmp:
+        tmp.write_text(json.dumps(doc, indent=1))
+
+
 def _extract_poses(clip: Path, keep_video: bool, redo: bool = False) -> None:
     """CLIP/<name>.mp4 -> CLIP/analysis/ (poses.parquet, pairs.parquet, analysis.json), once unless `redo`.
 
@@ -97,6 +124,8 @@ def _extract_poses(clip: Path, keep_video: bool, redo: bool = False) -> None:
         analyze(AnalyzeOptions(video, clip / "analysis", fps=None, model="full", jobs=1, overwrite=True))
     except InputError as exc:  # e.g. nobody visible in a clip: say so, keep going with the others
         typer.echo(f"{clip.name}: {exc}")
+        if "no person found" in str(exc):
+            _write_nobody(clip / "analysis", str(exc))
         return
     typer.echo(f"{clip.name}: poses extracted")
     if not keep_video:

@@ -12,3 +12,22 @@ def test_an_unknown_split_is_refused_before_any_scenario_is_written(tmp_path):
     assert result.exit_code != 0
     assert "--split must be classic, train or heldout" in result.output
     assert not (tmp_path / "c").exists()
+
+
+def test_a_clip_where_nobody_is_found_scores_as_missed_not_as_ground_truth(tmp_path):
+    import json
+
+    from cuedetect.cli.corpus import _write_nobody
+    from cuedetect.cues.training import load_gt_dir
+    from cuedetect.pose.evaluate import evaluate_dir
+
+    person = {"joints": {"left_shoulder": [0.4, 0.3], "right_shoulder": [0.5, 0.3]}, "visible": True}
+    frames = [{"frame": i, "t": i / 6, "persons": {"A": person}} for i in range(6)]
+    gt = {"fps": 6, "size": [640, 360], "persons": [{"id": "A", "role": "client"}], "frames": frames,
+          "events": [{"cue": "pointing", "person": "A", "start": 0.2, "end": 0.8}]}  # fmt: skip
+    (tmp_path / "gt.json").write_text(json.dumps(gt))
+    _write_nobody(tmp_path / "analysis", "no person found in x.mp4 (6 frames analysed)")
+    scores = evaluate_dir(tmp_path / "analysis", tmp_path / "gt.json")
+    assert scores.gt_person_frames == 6 and scores.matched == 0
+    clip = load_gt_dir(tmp_path)
+    assert clip.source == "corpus" and not clip.tracks  # not the ground-truth joints
