@@ -18,8 +18,8 @@ def test_a_clip_where_nobody_is_found_scores_as_missed_not_as_ground_truth(tmp_p
     import json
 
     from cuedetect.cli.corpus import _write_nobody
-    from cuedetect.cues.training import load_gt_dir
     from cuedetect.pose.evaluate import evaluate_dir
+    from cuedetect.training.dataset import load_gt_dir
 
     person = {"joints": {"left_shoulder": [0.4, 0.3], "right_shoulder": [0.5, 0.3]}, "visible": True}
     frames = [{"frame": i, "t": i / 6, "persons": {"A": person}} for i in range(6)]
