@@ -89,6 +89,34 @@ def worker_init(parent_pid: int, interval_s: float = 0.5) -> None:
     threading.Thread(target=_watch_parent, args=(parent_pid, interval_s), daemon=True).start()
 
 
+def _chained_init(parent_pid: int, initializer: Any, initargs: tuple[Any, ...]) -> None:
+    worker_init(parent_pid)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, initializer: Any = None, initargs: tuple[Any, ...] = ()) -> Iterator[Any]:
+    """A spawned `ProcessPoolExecutor` whose workers die with this process and are killed, not awaited,
+    when the block fails (Ctrl-C, SIGTERM, an error). `initializer` runs in each worker after
+    `worker_init`."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=mp.get_context("spawn"),
+        initializer=_chained_init,
+        initargs=(os.getpid(), initializer, initargs),
+    )
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
 @contextlib.contextmanager
 def unwaited(executor: Any) -> Iterator[Any]:
     """Use an executor; on the way out cancel what has not started and do not wait for what has."""

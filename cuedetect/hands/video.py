@@ -97,10 +97,9 @@ def read_hands(info: Any, tracked: Any, model_path: Path, max_side: int, jobs: i
     if len(args) == 1:
         results = [read_chunk(*args[0])]
     else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
+        from cuedetect.procs import worker_pool
 
-        with ProcessPoolExecutor(len(args), mp_context=mp.get_context("spawn")) as pool:
+        with worker_pool(len(args)) as pool:  # workers die with this process, even by SIGKILL
             results = list(pool.map(_worker, args))
     rows = [r for res in results for r in res.rows]
     timings: dict[str, float] = {}

@@ -130,7 +130,7 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} exists and is not a folder")
     if out.is_dir() and not overwrite:
-        entries = [e for e in out.iterdir() if not e.name.startswith(".partial-")]
+        entries = [e for e in out.iterdir() if not e.name.startswith((".partial-", ".write-test-"))]
         if entries:
             raise InputError(f"{out} is not empty; pass --overwrite to replace its analysis")
 
