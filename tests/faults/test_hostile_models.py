@@ -132,8 +132,8 @@ def test_models_dir_env_gets_the_same_check(tmp_path: Path, monkeypatch: pytest.
     from cuedetect.cues.detect import resolve_model
 
     marker = tmp_path / "ran"
-    hostile_model(tmp_path / "models" / "cues", gadgets(marker)["subprocess.Popen"])
+    hostile_model(tmp_path / "models" / "cues", gadgets(marker)["eval"])
     monkeypatch.setenv("CUEDETECT_MODELS_DIR", str(tmp_path / "models"))
-    with pytest.raises(ModelUnavailableError, match=r"subprocess\.Popen"):
+    with pytest.raises(ModelUnavailableError, match=r"builtins\.eval"):
         resolve_model("auto")
     assert not _wait_for(marker, 0.5)
