@@ -14,8 +14,9 @@ class CueSettings:
 
     too_close_m: float = 1.0
     """Pair closer than this is `too_close` (the studio's definition; inside Hall's 1.2 m social zone)."""
-    safe_distance_m: float = 1.2
-    """Summary: time the pair spends at or beyond this is "at a safe distance" (Hall's social distance)."""
+    safe_distance_m: float = 1.2  # = cuedetect.safe_distance.DEFAULT_SAFE_M
+    """A pair at or beyond this is at a safe distance (Hall's social distance): see `safe_distance_time`,
+    the one definition every page, the report and the overlay use."""
     closing_speed_mps: float = 0.8
     """`rapid_approach`: the distance shrinks faster than this."""
     floor_sd_trust_m: float = 0.25
@@ -69,3 +70,15 @@ class CueSettings:
 
     def min_duration(self, cue: str) -> float:
         return self.min_duration_s.get(cue, 0.5)
+
+
+# The one definition of "safe distance" lives in cuedetect.safe_distance (numpy only, so the store, the
+# exports and the overlay use it without loading the cue detector); re-exported here beside the setting.
+from cuedetect.safe_distance import (  # noqa: E402
+    SafeDistanceTime,
+    distance_zone,
+    safe_distance_rule,
+    safe_distance_time,
+)
+
+__all__ = ["CueSettings", "SafeDistanceTime", "distance_zone", "safe_distance_rule", "safe_distance_time"]

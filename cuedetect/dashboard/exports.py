@@ -20,6 +20,25 @@ MIME_BY_SUFFIX = {
 }
 
 
+# What the buttons say (and their help): an instructor's words, not file-format codes.
+EXPORT_LABELS: dict[str, tuple[str, str]] = {
+    "html": (
+        "Printable report",
+        "A report to print or keep: numbers, events, comments (opens in a browser).",
+    ),
+    "eaf": (
+        "ELAN file",
+        "For ELAN: one tier per person and cue, rejected events on their own tier, comments.",
+    ),
+    "boris": ("BORIS", "Events to paste into a BORIS observation (status and comments included)."),
+    "boris-table": ("BORIS table", "BORIS's own tabular layout, one row per start and stop."),
+    "csv": ("Spreadsheet (CSV)", "Every event with its review status and comments, for Excel or R."),
+    "json": ("Data (JSON)", "Everything, for scripts."),
+    "vtt": ("Subtitles (VTT)", "The cues as subtitles, for any video player."),
+}
+ORDER = ("html", "eaf", "boris", "boris-table", "csv", "json", "vtt")
+
+
 def mime(fmt: str) -> str:
     """The download's MIME type, from the format's file suffix (any new format still downloads)."""
     suffix = "." + formats().get(fmt, "").rsplit(".", 1)[-1]
@@ -30,7 +49,8 @@ def formats() -> dict[str, str]:
     """Format -> file suffix, as the export command knows them."""
     from cuedetect.export import FORMATS
 
-    return dict(FORMATS)
+    ordered = [f for f in ORDER if f in FORMATS] + [f for f in FORMATS if f not in ORDER]
+    return {f: FORMATS[f] for f in ordered}
 
 
 def file_name(session_id: int, fmt: str) -> str:
@@ -39,12 +59,12 @@ def file_name(session_id: int, fmt: str) -> str:
     return default_path(session_id, fmt).name
 
 
-def export_bytes(store: Any, session_id: int, fmt: str, data_dir: Path) -> bytes:
-    """One export's content."""
+def export_bytes(store: Any, session_id: int, fmt: str, data_dir: Path, safe_m: float | None = None) -> bytes:
+    """One export's content (`safe_m`: the Settings page's safe distance, for the report's numbers)."""
     from cuedetect.export import export_session
 
     tmp_root = Path(data_dir) / "tmp"
     tmp_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=tmp_root) as tmp:
-        path = export_session(store, session_id, fmt, Path(tmp) / file_name(session_id, fmt))
+        path = export_session(store, session_id, fmt, Path(tmp) / file_name(session_id, fmt), safe_m)
         return Path(path).read_bytes()

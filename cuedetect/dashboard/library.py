@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cuedetect.safe_distance import DEFAULT_SAFE_M, SafeDistanceTime
 from cuedetect.store.models import CurrentEvent, Session
-from cuedetect.store.progress import DEESCALATION_CUES, ESCALATION_CUES, covered
+from cuedetect.store.progress import DEESCALATION_CUES, ESCALATION_CUES
 
 REVIEW_STATUSES = ("not reviewed", "in review", "reviewed")
 
@@ -40,14 +41,12 @@ def review_status(events: Sequence[CurrentEvent], actions: int) -> str:
     return "in review"
 
 
-def library_row(session: Session, events: Sequence[CurrentEvent], actions: int) -> LibraryRow:
-    """Headline numbers of one session from its current events (rejected ones do not count)."""
+def library_row(
+    session: Session, events: Sequence[CurrentEvent], actions: int, safe: SafeDistanceTime | None = None
+) -> LibraryRow:
+    """Headline numbers of one session from its current events (rejected ones do not count) and its time
+    at a safe distance (`cuedetect.safe_distance`; None when the distance was not measured)."""
     live = [e for e in events if e.status != "rejected"]
-    persons = set(session.roles) | {e.person for e in events}
-    too_close = covered(((e.start, e.end) for e in live if e.cue == "too_close"), 0.0, session.duration)
-    safe = None
-    if len(persons) >= 2 and session.duration > 0:
-        safe = round(100.0 * (session.duration - too_close) / session.duration, 1)
     return LibraryRow(
         session=session.id,
         trainee=session.trainee_name or "",
@@ -60,16 +59,19 @@ def library_row(session: Session, events: Sequence[CurrentEvent], actions: int) 
         deescalation=sum(1 for e in live if e.cue in DEESCALATION_CUES),
         confirmed=sum(1 for e in events if e.status == "confirmed"),
         rejected=sum(1 for e in events if e.status == "rejected"),
-        safe_distance_pct=safe,
+        safe_distance_pct=safe.pct if safe is not None else None,
     )
 
 
-def load_rows(store: Any) -> list[LibraryRow]:
+def load_rows(store: Any, safe_m: float = DEFAULT_SAFE_M) -> list[LibraryRow]:
     """Rows for every session in a `SessionStore`, newest first."""
+    from cuedetect.store.summary import session_safe_distance
+
     rows = []
     for s in store.sessions():
         state = store.state(s.id)
-        rows.append(library_row(s, state.events, len(store.review_log(s.id))))
+        safe = session_safe_distance(store, s.id, safe_m)
+        rows.append(library_row(s, state.events, len(store.review_log(s.id)), safe))
     return sorted(rows, key=lambda r: (r.date, r.session), reverse=True)
 
 

@@ -9,12 +9,27 @@ import altair as alt
 import pandas as pd
 
 MEASURES: dict[str, str] = {
-    "client_escalation_per_min_after_interventions": "client escalation / min after interventions",
-    "client_escalation_per_min_otherwise": "client escalation / min otherwise",
+    "client_escalation_per_min_after_interventions": "client escalation after interventions (per min)",
+    "client_escalation_per_min_otherwise": "client escalation at other times (per min)",
     "safe_distance_pct": "time at a safe distance (%)",
     "open_hands_pct": "time with open hands (%)",
-    "confirmed": "confirmed events",
+    "confirmed": "events confirmed (count)",
 }
+# Each chart's unit (its y axis) and number format: no "0.000000" axes.
+UNITS: dict[str, tuple[str, str, list[float] | None]] = {
+    "client_escalation_per_min_after_interventions": ("cues per minute", ".1f", None),
+    "client_escalation_per_min_otherwise": ("cues per minute", ".1f", None),
+    "safe_distance_pct": ("% of measured time", "d", [0, 100]),
+    "open_hands_pct": ("% of the session", "d", [0, 100]),
+    "confirmed": ("events", "d", None),
+}
+
+
+def table_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """The progress table with the measures under their plain names (session, date and open stay)."""
+    return df.rename(columns=MEASURES)
+
+
 SESSION_PARAM = "session"
 
 
@@ -45,28 +60,42 @@ def long_frame(df: pd.DataFrame) -> pd.DataFrame:
     return long.reset_index(drop=True)
 
 
-def progress_chart(df: pd.DataFrame, width: int | str = "container") -> alt.FacetChart | alt.Chart:
-    """Small multiples: one line per measure across sessions; click a point to select its session."""
+def progress_chart(df: pd.DataFrame, width: int | str = "container") -> alt.ConcatChart:
+    """Small multiples: one chart per measure across sessions, each with its unit on the y axis; click a
+    point to select its session."""
     long = long_frame(df)
     pick = alt.selection_point(name=SESSION_PARAM, fields=["session"], on="click")
     order = long["label"].drop_duplicates().tolist()
-    base = alt.Chart(long).encode(
-        x=alt.X("label:N", sort=order, title="session", axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("value:Q", title=None),
-        tooltip=["label:N", "measure:N", alt.Tooltip("value:Q", format=".2f")],
-    )
-    line = base.mark_line(color="#3b6fd6")
-    points = (
-        base.mark_point(filled=True, size=90, color="#3b6fd6")
-        .encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)))
-        .add_params(pick)
-    )
-    return (
-        alt.layer(line, points, data=long)
-        .properties(width=width if width != "container" else 320, height=150)
-        .facet(facet=alt.Facet("measure:N", title=None, sort=list(MEASURES.values())), columns=2)
-        .resolve_scale(y="independent")
-    )
+    charts = []
+    for measure, title in MEASURES.items():
+        unit, fmt, domain = UNITS[measure]
+        rows = long[long["measure"] == title]
+        top = float(rows["value"].max()) if len(rows) else 0.0
+        scale = alt.Scale(domain=domain) if domain else alt.Scale(domainMin=0, domainMax=max(top * 1.15, 1.0))
+        base = alt.Chart(rows).encode(
+            x=alt.X("label:N", sort=order, title="session", axis=alt.Axis(labelAngle=-30)),
+            y=alt.Y(
+                "value:Q",
+                title=unit,
+                scale=scale,
+                axis=alt.Axis(format=fmt, tickMinStep=1 if fmt == "d" else 0.1),
+            ),
+            tooltip=["label:N", alt.Tooltip("value:Q", title=unit, format=".1f")],
+        )
+        line = base.mark_line(color="#3b6fd6")
+        points = (
+            base.mark_point(filled=True, size=90, color="#3b6fd6")
+            .encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)))
+            .add_params(pick)
+        )
+        charts.append(
+            alt.layer(line, points).properties(
+                title=alt.TitleParams(title, anchor="start", fontSize=13),
+                width=width if width != "container" else 320,
+                height=140,
+            )
+        )
+    return alt.concat(*charts, columns=2)
 
 
 def picked_session(state: Any) -> int | None:

@@ -14,8 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cuedetect.cue_ids import cue_label
+from cuedetect.dashboard.stage import clock, event_lanes, kind_of, lane_label, pair_who, who
+from cuedetect.safe_distance import safe_distance_rule, safe_distance_time
 from cuedetect.store.models import CUES, PAIR_CUES, CurrentEvent, Note, Session
-from cuedetect.store.progress import DEESCALATION_CUES, ESCALATION_CUES, covered, session_metrics
+from cuedetect.store.progress import covered, session_metrics
 
 MAX_DISTANCE_POINTS = 1500
 EVENT_COLUMNS = (
@@ -35,47 +38,23 @@ EVENT_COLUMNS = (
 )
 
 
-def kind_of(cue: str) -> str:
-    if cue in ESCALATION_CUES:
-        return "escalation"
-    if cue in DEESCALATION_CUES:
-        return "de-escalation"
-    return "context"
-
-
 def person_name(person: int, roles: dict[int, str]) -> str:
-    role = roles.get(person, "unknown")
-    return f"P{person}" if role == "unknown" else f"P{person} {role}"
+    """`trainee (P0)`, `client (P1)` or `P2` (role not known)."""
+    return who(person, roles)
 
 
 def lane_of(ev: CurrentEvent, roles: dict[int, str]) -> str:
-    """`P0 trainee · open_hands`; pair cues get one lane per pair: `P0–P1 · too_close`."""
-    if ev.cue in PAIR_CUES and ev.other is not None:
-        a, b = sorted((ev.person, ev.other))
-        return f"P{a}–P{b} · {ev.cue}"
-    return f"{person_name(ev.person, roles)} · {ev.cue}"
+    """`trainee (P0) · open hands`; pair cues get one lane per pair: `trainee–client · too close`."""
+    return lane_label(ev.cue, ev.person, ev.other, roles)
 
 
 def lane_order(events: list[CurrentEvent], roles: dict[int, str]) -> list[str]:
     """Lanes sorted by person (pairs last), then in the catalogue's cue order."""
-    cue_rank = {c: i for i, c in enumerate(CUES)}
-
-    def rank(ev: CurrentEvent) -> tuple[int, int, int]:
-        pair = ev.cue in PAIR_CUES and ev.other is not None
-        return (
-            1 if pair else 0,
-            min(ev.person, ev.other or ev.person) if pair else ev.person,
-            cue_rank.get(ev.cue, 99),
-        )
-
-    seen: dict[str, tuple[int, int, int]] = {}
-    for ev in events:
-        seen.setdefault(lane_of(ev, roles), rank(ev))
-    return sorted(seen, key=lambda lane: seen[lane])
+    return [lane.label for lane in event_lanes(events, roles, CUES)]
 
 
 def events_frame(events: list[CurrentEvent], roles: dict[int, str]) -> pd.DataFrame:
-    """One row per event with its lane, kind and review status (the timeline's and the list's data)."""
+    """One row per event with its lane, kind and review status (the event list's data)."""
     rows = [
         {
             "key": e.key,
@@ -95,6 +74,27 @@ def events_frame(events: list[CurrentEvent], roles: dict[int, str]) -> pd.DataFr
         for e in events
     ]
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+
+
+STATUS_MARKS = {"unreviewed": "○ not reviewed", "confirmed": "✔ confirmed", "rejected": "✖ rejected"}
+
+
+def event_table(events: list[CurrentEvent], roles: dict[int, str]) -> pd.DataFrame:
+    """The events list as an instructor reads it: time, cue, who, review status, confidence, comments."""
+    rows = [
+        {
+            "time": clock(e.start),
+            "cue": cue_label(e.cue),
+            "who": pair_who(e.person, e.other, roles)
+            if e.cue in PAIR_CUES and e.other is not None
+            else who(e.person, roles),
+            "status": STATUS_MARKS.get(e.status, e.status),
+            "confidence": None if e.confidence is None else round(float(e.confidence), 2),
+            "notes": len(e.comments),
+        }
+        for e in events
+    ]
+    return pd.DataFrame(rows, columns=["time", "cue", "who", "status", "confidence", "notes"])
 
 
 def downsample(df: pd.DataFrame, max_points: int = MAX_DISTANCE_POINTS) -> pd.DataFrame:
@@ -137,20 +137,27 @@ def distance_frame(pairs_path: Path | None) -> pd.DataFrame:
 
 
 def distance_stats(pairs_path: Path | None, safe_m: float, too_close_m: float) -> dict[str, Any]:
-    """Minimum, median, and share of measured time below the safe and too-close distances (full rate)."""
+    """Minimum, median, time at a safe distance (`cuedetect.safe_distance`, the one definition) and share
+    of the measured time below the too-close distance (full rate)."""
     if pairs_path is None or not Path(pairs_path).exists():
         return {}
-    df = pd.read_parquet(pairs_path, columns=["t", "distance_m"]).dropna()
-    if df.empty:
+    df = pd.read_parquet(pairs_path, columns=["t", "distance_m"])
+    safe = safe_distance_time(df["t"].to_numpy(), df["distance_m"].to_numpy(), safe_m)
+    close = safe_distance_time(df["t"].to_numpy(), df["distance_m"].to_numpy(), too_close_m)
+    d = df["distance_m"].dropna().to_numpy()
+    if not len(d) or safe.pct is None:
         return {}
-    d = df["distance_m"].to_numpy()
+    closest = df.dropna().iloc[int(np.argmin(df.dropna()["distance_m"].to_numpy()))]
     return {
         "min_m": round(float(d.min()), 2),
+        "min_t": round(float(closest["t"]), 2),
         "median_m": round(float(np.median(d)), 2),
-        "below_safe_pct": round(100.0 * float(np.mean(d < safe_m)), 1),
-        "below_too_close_pct": round(100.0 * float(np.mean(d < too_close_m)), 1),
+        "safe_pct": safe.pct,
+        "below_safe_pct": round(100.0 - safe.pct, 1),
+        "below_too_close_pct": round(100.0 - (close.pct or 0.0), 1),
         "safe_distance_m": safe_m,
         "too_close_m": too_close_m,
+        "rule": safe_distance_rule(safe_m),
     }
 
 
@@ -163,7 +170,7 @@ def person_summary(events: list[CurrentEvent], roles: dict[int, str], duration: 
     rows = [
         {
             "person": person_name(p, roles),
-            "cue": cue,
+            "cue": cue_label(cue),
             "kind": kind_of(cue),
             "events": len(evs),
             "confirmed": sum(1 for e in evs if e.status == "confirmed"),
@@ -203,22 +210,54 @@ class ReviewData:
         return sorted(set(self.roles) | {e.person for e in self.events})
 
 
-def agreement_rows(agreement: dict[str, Any]) -> pd.DataFrame:
-    """The model-vs-reviewer pairs of `store.summary.session_agreement` as a flat table."""
+ENOUGH_SHARE = 0.5
+ENOUGH_MIN = 3
+
+
+def enough_reviewed(reviewed: int, total: int) -> bool:
+    """Agreement with the model means something once every event of a cue, or at least half of them and
+    no fewer than three, were reviewed; before that it is shown as "reviewed 2 of 10"."""
+    if total <= 0:
+        return False
+    return reviewed >= total or (reviewed >= ENOUGH_MIN and reviewed >= ENOUGH_SHARE * total)
+
+
+def review_counts(events: list[CurrentEvent]) -> dict[str, tuple[int, int]]:
+    """Per cue: (reviewed, total) events."""
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for e in events:
+        out[e.cue][1] += 1
+        out[e.cue][0] += e.status != "unreviewed"
+    return {cue: (r, n) for cue, (r, n) in out.items()}
+
+
+def agreement_rows(
+    agreement: dict[str, Any], counts: dict[str, tuple[int, int]] | None = None
+) -> pd.DataFrame:
+    """The model-vs-reviewer agreement per cue, kappa only where enough of the cue is reviewed."""
+    counts = counts or {}
     rows = []
     for pair in agreement.get("pairs", []):
         for cue, a in pair["per_cue"].items():
+            reviewed, total = counts.get(cue, (0, 0))
+            ok = enough_reviewed(reviewed, total)
             rows.append(
                 {
-                    "coding a": pair["a"],
-                    "coding b": pair["b"],
-                    "cue": cue,
-                    "kappa": a["kappa"],
-                    "agreement %": a["percent"],
-                    "bins": a["bins"],
+                    "between": f"{pair['a']} and {pair['b']}",
+                    "cue": cue_label(cue),
+                    "reviewed": f"{reviewed} of {total}",
+                    "kappa": a["kappa"] if ok else None,
+                    "agreement %": a["percent"] if ok else None,
                 }
             )
-    return pd.DataFrame(rows, columns=["coding a", "coding b", "cue", "kappa", "agreement %", "bins"])
+    return pd.DataFrame(rows, columns=["between", "cue", "reviewed", "kappa", "agreement %"])
+
+
+def _safe_time(pairs: Path | None, safe_m: float) -> Any:
+    if pairs is None or not Path(pairs).is_file():
+        return None
+    df = pd.read_parquet(pairs, columns=["t", "distance_m"])
+    return safe_distance_time(df["t"].to_numpy(), df["distance_m"].to_numpy(), safe_m)
 
 
 def load_review(store: Any, session_id: int, safe_m: float = 1.2, too_close_m: float = 1.0) -> ReviewData:
@@ -250,7 +289,7 @@ def load_review(store: Any, session_id: int, safe_m: float = 1.2, too_close_m: f
         distance=distance_frame(pairs),
         distance_stats=distance_stats(pairs, safe_m, too_close_m),
         persons=person_summary(state.events, state.roles, session.duration),
-        metrics=session_metrics(state.events, state.roles, session.duration),
+        metrics=session_metrics(state.events, state.roles, session.duration, safe=_safe_time(pairs, safe_m)),
         video=video,
         annotated=annotated,
         analysis_dir=out_dir,

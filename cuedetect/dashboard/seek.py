@@ -1,22 +1,18 @@
-"""Where the video should go: timeline selections, next/previous event and keyboard shortcuts (pure).
+"""Where the video should go: seek requests, next/previous event and keyboard shortcuts (pure).
 
-Streamlit's `st.video(start_time=...)` only takes whole seconds (it floors). The page therefore passes
-the floored second to `st.video` (a fallback that is never later than the moment) and the exact time to
-the in-page player bridge (`cuedetect.dashboard.player`), which sets the video's `currentTime` itself.
+The review stage (`cuedetect.dashboard.player`) sets the video's `currentTime` to a `Seek`'s exact time
+(no whole-second flooring as with `st.video(start_time=...)`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from cuedetect.dashboard.timeline import EVENT_PARAM, MOMENT_PARAM
 
 # Key -> action. Single letters, no modifiers. Streamlit reserves C and R (clear cache, rerun).
 # next/previous/confirm/reject are Streamlit's own button shortcuts (`st.button(shortcut=...)`);
-# mark and play/pause need the video, so the player bridge handles them (`BRIDGE_ACTIONS`).
+# the others need the video, so the review stage (`player.py`) handles them (`BRIDGE_ACTIONS`).
 SHORTCUTS: dict[str, str] = {
     "n": "next",
     "p": "previous",
@@ -24,8 +20,11 @@ SHORTCUTS: dict[str, str] = {
     "x": "reject",
     "m": "mark",
     "k": "play_pause",
+    "l": "loop",
+    ",": "frame_back",
+    ".": "frame_forward",
 }
-BRIDGE_ACTIONS = ("mark", "play_pause")
+BRIDGE_ACTIONS = ("mark", "play_pause", "loop", "frame_back", "frame_forward")
 RESERVED_BY_STREAMLIT = ("c", "r")
 ACTION_HELP: dict[str, str] = {
     "next": "jump to the next event",
@@ -34,6 +33,9 @@ ACTION_HELP: dict[str, str] = {
     "reject": "reject the selected event",
     "mark": "take the video's current moment for a new event or comment",
     "play_pause": "play / pause the video",
+    "loop": "play the selected event over and over",
+    "frame_back": "one frame back",
+    "frame_forward": "one frame forward",
 }
 LEAD_IN_S = 0.0
 
@@ -52,40 +54,6 @@ class Seek:
 
 def clamp(t: float, duration: float) -> float:
     return min(max(float(t), 0.0), max(float(duration), 0.0))
-
-
-def _first(sel: Any, field: str) -> Any:
-    if isinstance(sel, Mapping):
-        if field in sel:
-            value = sel[field]
-            return value[0] if isinstance(value, list) and value else value
-        return None
-    if isinstance(sel, Sequence) and not isinstance(sel, str) and sel:
-        head = sel[0]
-        return head.get(field) if isinstance(head, Mapping) else None
-    return None
-
-
-def seek_from_selection(
-    state: Any, starts: Mapping[str, float], duration: float, lead_in_s: float = LEAD_IN_S
-) -> Seek | None:
-    """The seek a chart selection asks for (the value `st.altair_chart(on_select="rerun")` returns).
-
-    A selected event seeks to its start (minus `lead_in_s`, clamped to the video); a picked moment on the
-    distance chart seeks to that moment. An empty, cleared or unknown selection asks for nothing.
-    """
-    if not isinstance(state, Mapping):
-        return None
-    selection = state.get("selection", state)
-    if not isinstance(selection, Mapping):
-        return None
-    key = _first(selection.get(EVENT_PARAM), "key")
-    if key is not None and str(key) in starts:
-        return Seek(clamp(starts[str(key)] - lead_in_s, duration), str(key))
-    t = _first(selection.get(MOMENT_PARAM), "start")
-    if isinstance(t, int | float) and math.isfinite(t):
-        return Seek(clamp(t, duration))
-    return None
 
 
 def step_event(

@@ -40,22 +40,27 @@ def _writer(fmt: str) -> Callable[[SessionExport, Path], Path]:
     }[fmt]
 
 
-def load_export(store: SessionStore, session_id: int) -> SessionExport:
+def load_export(store: SessionStore, session_id: int, safe_m: float | None = None) -> SessionExport:
+    """A session's export data; `safe_m` is the safe distance (the dashboard's setting; default 1.2 m)."""
+    from cuedetect.safe_distance import DEFAULT_SAFE_M
     from cuedetect.store.summary import session_summary
 
     session = store.session(session_id)
-    return SessionExport(session, store.state(session.id), session_summary(store, session.id))
+    summary = session_summary(store, session.id, safe_m=DEFAULT_SAFE_M if safe_m is None else safe_m)
+    return SessionExport(session, store.state(session.id), summary)
 
 
 def default_path(session_id: int, fmt: str) -> Path:
     return Path(f"session-{session_id}{FORMATS[fmt]}")
 
 
-def export_session(store: SessionStore, session_id: int, fmt: str, out: Path | None = None) -> Path:
+def export_session(
+    store: SessionStore, session_id: int, fmt: str, out: Path | None = None, safe_m: float | None = None
+) -> Path:
     """Write one export; the file appears whole or not at all. Returns its path."""
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    data = load_export(store, session_id)
+    data = load_export(store, session_id, safe_m)
     path = Path(out) if out is not None else default_path(data.session.id, fmt)
     if path.is_dir():
         path = path / default_path(data.session.id, fmt)

@@ -10,9 +10,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from cuedetect.cue_ids import cue_label
 from cuedetect.export.rows import SessionExport, category, person_label
 from cuedetect.export.thumbnails import data_uri, grab_jpegs
 from cuedetect.io_atomic import atomic_open
+from cuedetect.safe_distance import DEFAULT_SAFE_M, safe_distance_rule
 
 COLOURS = {"escalation": "#c0392b", "de-escalation": "#1e8449", "context": "#7f8c8d"}
 CSS = """
@@ -83,7 +85,7 @@ def timeline_svg(data: SessionExport, width: int = 920) -> str:
         role = data.state.roles.get(person, "unknown")
         parts.append(
             f'<text x="4" y="{y + 14}" font-size="12" fill="#333">{escape(person_label(person))} '
-            f"({escape(role)}) {escape(cue.replace('_', ' '))}</text>"
+            f"({escape(role)}) {escape(cue_label(cue))}</text>"
         )
         for e in (e for e in events if (e.person, e.cue) == (person, cue)):
             w = max(x(e.end) - x(e.start), 2.0)
@@ -91,7 +93,8 @@ def timeline_svg(data: SessionExport, width: int = 920) -> str:
             parts.append(
                 f'<rect x="{x(e.start):.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" rx="3" '
                 f'fill="{COLOURS[category(e.cue)]}" fill-opacity="{opacity}">'
-                f"<title>{escape(e.cue)} {_fmt_t(e.start)}-{_fmt_t(e.end)} ({e.status})</title></rect>"
+                f"<title>{escape(cue_label(e.cue))} {_fmt_t(e.start)}-{_fmt_t(e.end)} "
+                f"({e.status})</title></rect>"
             )
     for note in data.state.notes:
         parts.append(
@@ -124,7 +127,11 @@ def _cards(data: SessionExport) -> str:
             _num(m.get("client_escalation_per_min_otherwise"), "/min"),
             "client escalation cues per minute otherwise",
         ),
-        (_num(m.get("safe_distance_s"), " s"), "time at a safe distance (not too close)"),
+        (
+            _num(m.get("safe_distance_pct"), " %", 0),
+            escape(safe_distance_rule(m.get("safe_distance_m") or DEFAULT_SAFE_M))
+            + ": share of the measured time at it",
+        ),
         (_num(m.get("open_hands_s"), " s"), "trainee's time with open hands"),
     ]
     for pair in data.summary.get("agreement", {}).get("pairs", []):
@@ -151,7 +158,7 @@ def _agreement_table(data: SessionExport) -> str:
     if not pairs:
         return '<p class="muted">No reviewer has confirmed, adjusted or added events yet.</p>'
     rows = "".join(
-        f"<tr><td>{escape(p['a'])} vs {escape(p['b'])}</td><td>{escape(cue)}</td>"
+        f"<tr><td>{escape(p['a'])} vs {escape(p['b'])}</td><td>{escape(cue_label(cue))}</td>"
         f"<td>{_num(a['kappa'], '', 2)}</td>"
         f"<td>{_num(a['percent'], '%')}</td>"
         f"<td>{a['positive_a']} / {a['positive_b']} of {a['bins']}</td></tr>"
@@ -196,7 +203,7 @@ def render_html(data: SessionExport, thumbnails: bool = True) -> str:
         other = f" with {person_label(e.other)}" if e.other is not None else ""
         items.append(
             f'<div class="event">{img}<div><span class="tag" style="background:{COLOURS[category(e.cue)]}">'
-            f"{escape(category(e.cue))}</span> <b>{escape(e.cue.replace('_', ' '))}</b> by "
+            f"{escape(category(e.cue))}</span> <b>{escape(cue_label(e.cue))}</b> by "
             f"{escape(person_label(e.person))} ({escape(data.state.roles.get(e.person, 'unknown'))})"
             f"{other}<br>"
             f"{_fmt_t(e.start)} to {_fmt_t(e.end)} ({e.end - e.start:.1f} s)"
@@ -212,7 +219,7 @@ def render_html(data: SessionExport, thumbnails: bool = True) -> str:
         )
     notes = [(n.t, n.reviewer, f"{n.kind}: {n.text}") for n in data.state.notes]
     notes += [
-        ((e.start + e.end) / 2, r, f"on {e.cue} ({person_label(e.person)}): {t}")
+        ((e.start + e.end) / 2, r, f"on {cue_label(e.cue)} ({person_label(e.person)}): {t}")
         for e in data.state.events
         for r, _, t in e.comments
     ]

@@ -10,9 +10,9 @@ Definitions (all on the session's current state: events not rejected by a review
   rather than something the client does) by the `client` that *start* inside the merged windows,
   divided by the windows' total length in minutes. The same rate outside the windows is given as the
   baseline to compare with. `None` when there is no window (no intervention) or no time outside them.
-- **Time at a safe distance** = video duration minus the time covered by any `too_close` event (the pair
-  cue whose threshold is the personal-space setting of the cue detector). `None` with fewer than two
-  persons.
+- **Time at a safe distance**: `cuedetect.safe_distance.safe_distance_time`, the one definition every page,
+  the report and the overlay use (the closest pair at or beyond the safe distance, as a share of the time
+  the distance was measured). Given by the caller (it needs the measured distances); `None` without them.
 - **Time with open hands** = time covered by the trainee's `open_hands` events.
 - **Confirmed counts** = per cue, events a reviewer confirmed, adjusted or added.
 """
@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cuedetect.cue_ids import DEESCALATION_CUES, ESCALATION_CUES  # re-exported for the exports
+from cuedetect.safe_distance import SafeDistanceTime
 from cuedetect.store.models import CurrentEvent
 
 WINDOW_S = 10.0
@@ -53,7 +54,11 @@ def _person_with(roles: Mapping[int, str], role: str) -> int | None:
 
 
 def session_metrics(
-    events: Sequence[CurrentEvent], roles: Mapping[int, str], duration: float, window_s: float = WINDOW_S
+    events: Sequence[CurrentEvent],
+    roles: Mapping[int, str],
+    duration: float,
+    window_s: float = WINDOW_S,
+    safe: SafeDistanceTime | None = None,
 ) -> dict[str, Any]:
     """The debrief numbers of one session (see the module docstring for their definitions)."""
     live = [e for e in events if e.status != "rejected"]
@@ -68,8 +73,6 @@ def session_metrics(
     client_starts = [e.start for e in live if e.person == client and e.cue in ESCALATION_CUES]
     inside = sum(1 for t in client_starts if any(s < t <= e for s, e in windows))
     outside_len = duration - win_len
-    persons = set(roles) | {e.person for e in events}
-    too_close = covered(((e.start, e.end) for e in live if e.cue == "too_close"), 0.0, duration)
     open_hands = covered(
         ((e.start, e.end) for e in live if e.person == trainee and e.cue == "open_hands"), 0.0, duration
     )
@@ -89,7 +92,10 @@ def session_metrics(
             if client is not None and outside_len > 0 and trainee is not None
             else None
         ),
-        "safe_distance_s": round(duration - too_close, 3) if len(persons) >= 2 else None,
+        "safe_distance_s": safe.safe_s if safe is not None and safe.pct is not None else None,
+        "safe_distance_pct": safe.pct if safe is not None else None,
+        "safe_distance_m": safe.threshold_m if safe is not None else None,
+        "distance_measured_s": safe.measured_s if safe is not None else None,
         "open_hands_s": round(open_hands, 3) if trainee is not None else None,
         "confirmed_counts": dict(sorted(confirmed.items())),
         "events": len(live),
@@ -111,9 +117,7 @@ def trainee_progress(per_session: Sequence[tuple[Any, Mapping[str, Any]]]) -> li
                 ],
                 "client_escalation_per_min_otherwise": m["client_escalation_per_min_otherwise"],
                 "safe_distance_s": m["safe_distance_s"],
-                "safe_distance_pct": None
-                if m["safe_distance_s"] is None
-                else round(100 * m["safe_distance_s"] / duration, 1),
+                "safe_distance_pct": m.get("safe_distance_pct"),
                 "open_hands_s": m["open_hands_s"],
                 "open_hands_pct": None
                 if m["open_hands_s"] is None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
+from cuedetect.safe_distance import DEFAULT_SAFE_M, SafeDistanceTime, safe_distance_time
 from cuedetect.store.agreement import BIN_S, agreement
 from cuedetect.store.models import CurrentEvent, Event
 from cuedetect.store.progress import session_metrics, trainee_progress
@@ -48,7 +50,27 @@ def session_agreement(store: SessionStore, session_id: int, bin_s: float = BIN_S
     return out
 
 
-def session_summary(store: SessionStore, session_id: int, bin_s: float = BIN_S) -> dict[str, Any]:
+def session_safe_distance(
+    store: SessionStore, session_id: int, safe_m: float = DEFAULT_SAFE_M
+) -> SafeDistanceTime | None:
+    """Time at a safe distance (`cuedetect.safe_distance`) from the latest analysis' measured distances;
+    None when it has none (one person, or no pairs.parquet)."""
+    analyses = store.analyses(session_id)
+    pairs = Path(analyses[-1].output_dir) / "pairs.parquet" if analyses else None
+    if pairs is None or not pairs.is_file():
+        return None
+    import pandas as pd
+
+    try:
+        df = pd.read_parquet(pairs, columns=["t", "distance_m"])
+    except (OSError, ValueError, KeyError):
+        return None
+    return safe_distance_time(df["t"].to_numpy(), df["distance_m"].to_numpy(), safe_m)
+
+
+def session_summary(
+    store: SessionStore, session_id: int, bin_s: float = BIN_S, safe_m: float = DEFAULT_SAFE_M
+) -> dict[str, Any]:
     """Everything a debrief needs in numbers, as plain JSON-able data."""
     session = store.session(session_id)
     state = store.state(session.id)
@@ -73,16 +95,19 @@ def session_summary(store: SessionStore, session_id: int, bin_s: float = BIN_S) 
         "from_earlier_analysis": sum(1 for e in state.events if e.origin == "earlier_analysis"),
         "reviewers": store.reviewers(session.id),
         "review_actions": len(store.review_log(session.id)),
-        "metrics": session_metrics(state.events, state.roles, session.duration),
+        "metrics": session_metrics(
+            state.events, state.roles, session.duration, safe=session_safe_distance(store, session.id, safe_m)
+        ),
         "agreement": session_agreement(store, session.id, bin_s),
         "analysis_summary": analyses[-1].summary if analyses else {},
     }
 
 
-def progress(store: SessionStore, trainee: int | str) -> list[dict[str, Any]]:
+def progress(store: SessionStore, trainee: int | str, safe_m: float = DEFAULT_SAFE_M) -> list[dict[str, Any]]:
     """A trainee's debrief numbers across their sessions, oldest first."""
     rows = []
     for session in store.sessions(trainee):
         state = store.state(session.id)
-        rows.append((session, session_metrics(state.events, state.roles, session.duration)))
+        safe = session_safe_distance(store, session.id, safe_m)
+        rows.append((session, session_metrics(state.events, state.roles, session.duration, safe=safe)))
     return trainee_progress(rows)

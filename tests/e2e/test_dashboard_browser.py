@@ -7,29 +7,16 @@ artifacts folder. No request may leave 127.0.0.1.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from cuedetect.dashboard.demo import real_analysis, synthetic_analysis
-from cuedetect.paths import REPO_DIR
 from cuedetect.store import SessionStore
+from tests.e2e.helpers import dashboard_server, open_page
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -54,53 +41,13 @@ def store_dir(tmp_path_factory, samples_dir, clips_dir) -> tuple[Path, int]:
 @pytest.fixture(scope="module")
 def server(store_dir):
     data, _ = store_dir
-    port = free_port()
-    env = {**os.environ, "CUEDETECT_DATA_DIR": str(data)}
-    app = str(REPO_DIR / "dashboard.py")
-    cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
-    log = open(data.parent / "streamlit.log", "wb")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(cmd, cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        log.close()
-        raise AssertionError((data.parent / "streamlit.log").read_text()[-2000:])
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with dashboard_server(data) as url:
+        yield url
 
 
 @pytest.fixture
 def page(browser, server):
-    page = browser.new_page(viewport={"width": 1440, "height": 1800})
-    page.external = []
-    page.errors = []
-    page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-            or page.external.append(r.url))  # fmt: skip
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = open_page(browser, 1440, 1800)
     yield page
     assert page.external == [], page.external
     page.close()

@@ -87,22 +87,23 @@ def test_review_page_shows_everything(data):
     at = app("review", session=str(ids[0]))
     no_errors(at)
     labels = [b.label for b in at.button]
-    for label in (
-        "◀ Previous",
-        "Next ▶",
-        "Jump to it",
-        "✔ Confirm",
-        "✖ Reject",
-        "Save comment",
-        "Add event",
-        "Save roles",
-    ):
+    for label in ("◀ Previous", "Next ▶", "✔ Confirm", "✖ Reject", "Save", "Add event", "Save roles"):
         assert label in labels
     assert [t.label for t in at.tabs] == ["Summary", "Notes", "Roles", "Exports"]
     assert at.toggle(key="overlay").value is True  # annotated.mp4 exists: overlay on
-    assert len(at.get("vega_lite_chart")) == 1
+    # key moments: the strongest escalations and the closest approach, one click each
+    moments = [b.label for b in at.button if b.key and b.key.startswith("km_")]
+    assert any("fists up" in m for m in moments) and any("closest" in m for m in moments)
     downloads = at.get("download_button")
-    assert [d.label for d in downloads] == ["CSV", "JSON", "EAF", "VTT", "BORIS", "BORIS-TABLE", "HTML"]
+    assert [d.label for d in downloads] == [
+        "Printable report",
+        "ELAN file",
+        "BORIS",
+        "BORIS table",
+        "Spreadsheet (CSV)",
+        "Data (JSON)",
+        "Subtitles (VTT)",
+    ]
 
 
 def events(store_path, sid):
@@ -115,12 +116,15 @@ def test_review_actions(data):
     sid = ids[0]
     keys = [e.key for e in events(store_path, sid).events]
     at = app("review", session=str(sid))
-    # select -> seek exactly to the event's start
-    at.selectbox(key="event_pick").set_value(keys[1]).run()
+    # next, next -> the second event, and a seek exactly to its start
+    at.button(key="btn_next").click().run()
+    at.button(key="btn_next").click().run()
+    assert at.session_state["event_pick"] == keys[1]
     assert at.session_state["seek"].t == events(store_path, sid).events[1].start
     at.button(key="btn_confirm").click().run()
     no_errors(at)
-    assert at.success[0].value == "confirm: confirmed"
+    assert [t.value for t in at.toast] == ["confirm: confirmed"]
+    assert at.session_state["event_pick"] == keys[1]  # the selection stays
     assert at.button(key="btn_confirm").proto.shortcut.upper() == "Y"
     # next -> the third event, reject it
     at.button(key="btn_next").click().run()
@@ -156,12 +160,12 @@ def test_bad_actions_say_why(data):
     _, store_path, ids = data
     at = app("review", session=str(ids[0]))
     at.button(key="btn_comment").click().run()
-    assert at.error and "write a comment" in at.error[0].value
+    assert at.toast and "write a comment" in at.toast[0].value
     at.selectbox(key="add_cue").set_value("too_close").run()
     at.selectbox(key="add_person").set_value(0).run()
     at.selectbox(key="add_other").set_value(0).run()
     at.button(key="btn_add").click().run()
-    assert at.error and "pair cue" in at.error[0].value
+    assert at.toast and "pair cue" in at.toast[0].value
     assert not [e for e in events(store_path, ids[0]).events if e.origin == "reviewer"]
 
 
@@ -172,9 +176,9 @@ def test_role_change(data):
     at.selectbox(key="role_1").set_value("trainee").run()
     at.button(key="btn_roles").click().run()
     no_errors(at)
-    assert "roles saved" in at.success[0].value
+    assert "roles saved" in at.toast[0].value
     assert events(store_path, ids[0]).roles == {0: "client", 1: "trainee"}
-    assert any("P1 trainee" in str(df.value.to_dict()) for df in at.dataframe)
+    assert any("trainee (P1)" in str(df.value.to_dict()) for df in at.dataframe)
 
 
 def test_exports_download(data):
@@ -226,6 +230,8 @@ def test_trainee_mode_shows_own_sessions_only(data):
     _, _, ids = data
     at = app("library", mode="trainee")
     assert at.toggle(key="trainee_mode").value is True
+    assert at.selectbox(key="me").value is None  # asked, not guessed
+    assert not at.dataframe and any("choose your name" in c.value for c in at.caption)
     at.selectbox(key="me").set_value("Alex").run()
     no_errors(at)
     assert [t.value for t in at.title] == ["My sessions"]
@@ -236,12 +242,13 @@ def test_trainee_mode_shows_own_sessions_only(data):
     at.query_params["page"] = "review"
     at.query_params["session"] = str(ids[0])
     at.run()
-    assert at.error and "not one of your sessions" in at.error[0].value
+    assert at.error and "not one of your sessions (you are Alex)" in at.error[0].value
+    assert any("you are **Alex**" in c.value for c in at.caption)  # said on every page
     at.query_params["session"] = str(ids[1])
     at.run()
     no_errors(at)
     labels = [b.label for b in at.button]
-    assert "✔ Confirm" not in labels and "Save roles" not in labels and "Save comment" in labels
+    assert "✔ Confirm" not in labels and "Save roles" not in labels and "Save" in labels
     at.query_params["page"] = "progress"
     at.run()
     no_errors(at)

@@ -11,7 +11,9 @@ from cuedetect.dashboard.views.context import Ctx, go, show_flash
 from cuedetect.errors import CuedetectError
 
 # Portrait recordings must not push the timeline off the screen.
-CSS = "video { max-height: 58vh; background: #111; } .block-container { padding-top: 2.2rem; }"
+CSS = (
+    ".block-container { padding-top: 3.2rem; padding-bottom: 1rem; padding-left: 2rem; padding-right: 2rem; }"
+)
 PAGES = {
     "library": "Library",
     "review": "Session review",
@@ -38,13 +40,26 @@ def _sidebar(ctx_base: dict[str, Any]) -> tuple[bool, str | None, str]:
         )
         if trainee_mode:
             st.query_params["mode"] = "trainee"
-        elif "mode" in st.query_params:
-            del st.query_params["mode"]
+        else:
+            for name in ("mode", "me"):
+                if name in st.query_params:
+                    del st.query_params[name]
         me, reviewer = None, st.session_state.get("reviewer", "instructor")
         if trainee_mode:
             names = ctx_base["trainees"]
             if names:
-                me = st.selectbox("I am", names, key="me")
+                wanted = st.query_params.get("me")
+                me = st.selectbox(
+                    "Who are you?",
+                    names,
+                    index=names.index(wanted) if wanted in names else None,
+                    key="me",
+                    placeholder="choose your name",
+                )
+                if me:
+                    st.query_params["me"] = me
+                elif "me" in st.query_params:
+                    del st.query_params["me"]
                 reviewer = me or "trainee"
             else:
                 st.info("No trainees yet: an instructor adds sessions with a trainee's name.")
@@ -77,7 +92,14 @@ def main() -> None:
     from cuedetect.paths import data_dir
     from cuedetect.store.db import default_store_path
 
-    st.set_page_config(page_title="cuedetect debrief", page_icon="🎯", layout="wide")
+    # The review page needs the whole width at 1280 px: its sidebar starts folded (the arrow opens it).
+    folded = st.query_params.get("page") == "review"
+    st.set_page_config(
+        page_title="cuedetect debrief",
+        page_icon="🎯",
+        layout="wide",
+        initial_sidebar_state="collapsed" if folded else "auto",
+    )
     st.html(f"<style>{CSS}</style>")
     root = data_dir()
     store_path = default_store_path()
@@ -91,6 +113,14 @@ def main() -> None:
     trainee_mode, me, reviewer = _sidebar({"trainees": trainees})
     ctx = Ctx(root, store_path, base.settings, trainee_mode, me, reviewer)
     show_flash()
+    if trainee_mode:
+        from cuedetect.dashboard.text import md_text
+
+        st.caption(
+            f"Trainee mode · you are **{md_text(me)}** (not you? change it in the sidebar)"
+            if me
+            else "Trainee mode · choose your name in the sidebar: you will see your own sessions only."
+        )
     page = st.query_params.get("page", "library")
     renderers = {
         "library": library.render,

@@ -47,7 +47,12 @@ def flash(message: str, kind: str = "success") -> None:
     st.session_state["flash"] = (kind, message)
 
 
+TOAST_ICONS = {"success": "✅", "error": "⚠️", "info": "ℹ️", "warning": "⚠️"}
+
+
 def show_flash() -> None:
+    """The last action's message as a toast: it takes no place in the page, so nothing below it moves
+    (a message above the video used to shift it and reset the player)."""
     kind, message = st.session_state.pop("flash", (None, None))
     if message:
-        {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}[kind](message)
+        st.toast(message, icon=TOAST_ICONS.get(kind, "ℹ️"), duration="long" if kind == "error" else "short")

@@ -14,6 +14,7 @@ from cuedetect.dashboard.progress import review_link
 from cuedetect.dashboard.uploads import check_local_path, server_upload_limit, store_upload
 from cuedetect.dashboard.views.context import Ctx, flash, go
 from cuedetect.errors import InputError
+from cuedetect.safe_distance import safe_distance_rule
 
 
 def _open_selected(ids: list[int]) -> None:
@@ -25,7 +26,7 @@ def _open_selected(ids: list[int]) -> None:
 
 def _sessions(ctx: Ctx) -> None:
     with ctx.store() as store:
-        rows = load_rows(store)
+        rows = load_rows(store, ctx.settings.safe_distance_m)
     if ctx.trainee_mode:
         rows = [r for r in rows if ctx.me and r.trainee == ctx.me]
     c1, c2, c3 = st.columns([3, 2, 2])
@@ -71,7 +72,11 @@ def _sessions(ctx: Ctx) -> None:
             "review_status": "review",
             "deescalation": "de-escalation",
             "safe_distance_pct": st.column_config.ProgressColumn(
-                "safe distance", format="%.0f%%", min_value=0, max_value=100
+                "at a safe distance",
+                format="%.0f%%",
+                min_value=0,
+                max_value=100,
+                help=safe_distance_rule(ctx.settings.safe_distance_m) + ", share of the measured time",
             ),
             "open": st.column_config.LinkColumn("open", display_text="review ▶"),
         },

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cuedetect.dashboard.progress import picked_session, progress_chart, progress_frame
+from cuedetect.dashboard.progress import picked_session, progress_chart, progress_frame, table_columns
+from cuedetect.dashboard.text import md_text
 from cuedetect.dashboard.views.context import Ctx, go
+from cuedetect.safe_distance import safe_distance_rule
 
 
 def render(ctx: Ctx) -> None:
@@ -23,12 +25,17 @@ def render(ctx: Ctx) -> None:
         if not name:
             st.info("No trainees yet." if not ctx.trainee_mode else "Choose your name in the sidebar.")
             return
-        rows = store_progress(store, name)
+        rows = store_progress(store, name, ctx.settings.safe_distance_m)
     df = progress_frame(rows, ctx.trainee_mode)
     if df.empty:
-        st.info(f"{name} has no sessions yet.")
+        st.info(f"{md_text(name)} has no sessions yet.")
         return
-    st.caption("Click a point to open that session's review.")
+    st.markdown(f"**{md_text(name)}** · {len(df)} sessions, oldest first")
+    rule = safe_distance_rule(ctx.settings.safe_distance_m).capitalize()
+    st.caption(
+        f"Click a point to open that session's review. {rule}; client escalation counts the client's "
+        "escalation cues that start in the 10 s after one of the trainee's interventions (open hands)."
+    )
 
     def on_pick() -> None:
         sid = picked_session(st.session_state.get("progress_chart"))
@@ -37,7 +44,7 @@ def render(ctx: Ctx) -> None:
 
     st.altair_chart(progress_chart(df), on_select=on_pick, key="progress_chart", selection_mode=["session"])
     st.dataframe(
-        df,
+        table_columns(df),
         hide_index=True,
         width="stretch",
         column_config={"open": st.column_config.LinkColumn("open", display_text="review ▶")},

@@ -1,4 +1,5 @@
-"""The review page's action panel (beside the event list) and its tabs: summary, roles, notes, exports."""
+"""The review page's panels: the selected event with its buttons and comment box, adjust/add, and the tabs
+(summary, notes, roles, exports). Every word on them is plain: cue names from the catalogue, roles by name."""
 
 from __future__ import annotations
 
@@ -8,79 +9,155 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from cuedetect.colours import person_colour
+from cuedetect.cue_ids import cue_label
 from cuedetect.dashboard import actions
-from cuedetect.dashboard.exports import export_bytes, file_name, formats, mime
-from cuedetect.dashboard.review_data import ReviewData, agreement_rows, person_name
+from cuedetect.dashboard.exports import EXPORT_LABELS, export_bytes, file_name, formats, mime
+from cuedetect.dashboard.review_data import (
+    ReviewData,
+    agreement_rows,
+    enough_reviewed,
+    person_name,
+    review_counts,
+)
 from cuedetect.dashboard.seek import shortcut_for
+from cuedetect.dashboard.stage import STATUS_WORDS, clock, pair_who
+from cuedetect.dashboard.text import md_text
 from cuedetect.store.importer import ROLES
 from cuedetect.store.models import CUES, PAIR_CUES
 
 Do = Callable[..., None]
 
 
-def event_actions(
-    ctx: Any, data: ReviewData, do: Do, step: Callable[..., None], select: Callable[..., None]
-) -> None:
-    """Jump / next / previous / confirm / reject / adjust / comment for the selected event, and add."""
+def _evidence(value: Any) -> str:
+    """The model's evidence as one plain line (a string, a mapping of measures, or a list)."""
+    if value is None or value == "" or value == {} or value == []:
+        return ""
+    if isinstance(value, dict):
+        parts = [
+            f"{str(k).replace('_', ' ')} {v:.2f}"
+            if isinstance(v, float)
+            else f"{str(k).replace('_', ' ')} {v}"
+            for k, v in value.items()
+        ]
+        return "; ".join(parts)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value).replace("_", " ")
+
+
+def selected_event(ctx: Any, data: ReviewData, do: Do, step: Callable[..., None]) -> None:
+    """The selected event (cue, who, when, status, the model's evidence) and the review buttons."""
     ss = st.session_state
     key = ss.get("event_pick")
     ev = data.by_key.get(key) if key else None
-    cols = st.columns(3)
-    cols[0].button(
-        "◀ Previous",
-        key="btn_prev",
-        shortcut=shortcut_for("previous"),
-        on_click=step,
-        args=(data, -1),
-        width="stretch",
+    with st.container(border=True, key="selected_event"):
+        if ev is None:
+            st.markdown("**No event selected**")
+            st.caption("Click an event on the timeline or in the list, or press N for the next one.")
+        else:
+            pair = ev.cue in PAIR_CUES and ev.other is not None
+            who_words = (
+                pair_who(ev.person, ev.other, data.roles) if pair else person_name(ev.person, data.roles)
+            )
+            colour = (
+                "gray" if pair else _streamlit_colour(person_colour(ev.person, data.roles.get(ev.person)))
+            )
+            status = STATUS_WORDS.get(ev.status, ev.status)
+            badge = {"confirmed": ":green-badge[✔ confirmed]", "rejected": ":red-badge[✖ rejected]"}.get(
+                ev.status, ":gray-badge[○ not reviewed]"
+            )
+            st.markdown(
+                f"**{cue_label(ev.cue)}** · :{colour}[{who_words}] · "
+                f"{clock(ev.start)}–{clock(ev.end)} · {badge}",
+                help=f"status: {status}",
+            )
+            conf = "added by a reviewer" if ev.confidence is None else f"model confidence {ev.confidence:.2f}"
+            by = f" · reviewed by {md_text(', '.join(ev.reviewed_by))}" if ev.reviewed_by else ""
+            st.caption(f"{conf}{by}")
+            evidence = _evidence(ev.evidence)
+            if evidence:
+                st.caption(f"Model's evidence: {md_text(evidence, 300)}")
+            reviewed, total = review_counts(data.events).get(ev.cue, (0, 0))
+            note = (
+                ""
+                if enough_reviewed(reviewed, total)
+                else " (agreement with the model shown once enough are)"
+            )
+            st.caption(f"{cue_label(ev.cue)}: reviewed {reviewed} of {total}{note}")
+            for reviewer, _at, text in ev.comments[-2:]:
+                st.caption(f"💬 {md_text(reviewer)}: {md_text(text)}")
+        with st.container(horizontal=True, gap="small"):
+            st.button(
+                "◀ Previous",
+                key="btn_prev",
+                shortcut=shortcut_for("previous"),
+                on_click=step,
+                args=(data, -1),
+            )
+            st.button("Next ▶", key="btn_next", shortcut=shortcut_for("next"), on_click=step, args=(data, 1))
+            if not ctx.trainee_mode:
+                st.button(
+                    "✔ Confirm",
+                    key="btn_confirm",
+                    shortcut=shortcut_for("confirm"),
+                    on_click=do,
+                    args=(ctx, data, "confirm", key),
+                    disabled=ev is None,
+                    type="primary",
+                )
+                st.button(
+                    "✖ Reject",
+                    key="btn_reject",
+                    shortcut=shortcut_for("reject"),
+                    on_click=do,
+                    args=(ctx, data, "reject", key),
+                    disabled=ev is None,
+                )
+        _comment(ctx, data, do, key if ev else None)
+
+
+def _streamlit_colour(hex_colour: str) -> str:
+    """The nearest Streamlit Markdown colour name (blue for the trainee, orange for the client)."""
+    return {"#56b4e9": "blue", "#e69f00": "orange", "#009e73": "green", "#cc79a7": "violet"}.get(
+        hex_colour, "gray"
     )
-    cols[1].button(
-        "Jump to it",
-        key="btn_jump",
-        on_click=select,
-        args=(key, data),
-        disabled=ev is None,
-        width="stretch",
-    )
-    cols[2].button(
-        "Next ▶",
-        key="btn_next",
-        shortcut=shortcut_for("next"),
-        on_click=step,
-        args=(data, 1),
-        width="stretch",
-    )
-    if not ctx.trainee_mode:
-        cols = st.columns(2)
-        cols[0].button(
-            "✔ Confirm",
-            key="btn_confirm",
-            shortcut=shortcut_for("confirm"),
-            on_click=do,
-            args=(ctx, data, "confirm", key),
-            disabled=ev is None,
-            type="primary",
-            width="stretch",
+
+
+def _comment(ctx: Any, data: ReviewData, do: Do, key: str | None) -> None:
+    ss = st.session_state
+    moment = float(ss.get("moment", 0.0))
+    on_event = key is not None and ss.get("comment_on", "event") == "event"
+    ev = data.by_key.get(key) if key else None
+    target = f"{cue_label(ev.cue)} at {clock(ev.start)}" if on_event and ev else f"the moment {clock(moment)}"
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    c1.text_input(f"Comment on {target}", key="comment_text", placeholder="what you noticed")
+
+    def submit() -> None:
+        do(ctx, data, "comment", key if on_event else None, text=ss.get("comment_text", ""), t=moment)
+        ss["comment_text"] = ""
+
+    c2.button("Save", key="btn_comment", on_click=submit, help="Save the comment")
+    if key is not None:
+        other = "moment" if on_event else "event"
+        st.button(
+            f"comment on the moment {clock(moment)} instead"
+            if on_event
+            else "comment on the selected event instead",
+            key="btn_comment_target",
+            type="tertiary",
+            on_click=lambda: ss.__setitem__("comment_on", other),
         )
-        cols[1].button(
-            "✖ Reject",
-            key="btn_reject",
-            shortcut=shortcut_for("reject"),
-            on_click=do,
-            args=(ctx, data, "reject", key),
-            disabled=ev is None,
-            width="stretch",
-        )
+
+
+def adjust_and_add(ctx: Any, data: ReviewData, do: Do) -> None:
+    if ctx.trainee_mode:
+        return
+    ss = st.session_state
+    key = ss.get("event_pick")
+    ev = data.by_key.get(key) if key else None
     if ev is not None:
-        by = f", reviewed by {', '.join(ev.reviewed_by)}" if ev.reviewed_by else ""
-        st.caption(
-            f"**{ev.cue}** · {person_name(ev.person, data.roles)} · {ev.start:.2f}-{ev.end:.2f} s · "
-            f"{ev.status}{by}" + (f" · confidence {ev.confidence:.2f}" if ev.confidence else "")
-        )
-        for who, _at, text in ev.comments[-3:]:
-            st.caption(f"💬 {who}: {text}")
-    if ev is not None and not ctx.trainee_mode:
-        with st.expander("Adjust start and end"):
+        with st.expander("Adjust start and end of the selected event"):
             c1, c2 = st.columns(2)
             c1.number_input("start (s)", 0.0, data.session.duration, float(ev.start), 0.1, key=f"adj_s_{key}")
             c2.number_input("end (s)", 0.0, data.session.duration, float(ev.end), 0.1, key=f"adj_e_{key}")
@@ -91,31 +168,17 @@ def event_actions(
                     ctx, data, "adjust", key, start=ss[f"adj_s_{key}"], end=ss[f"adj_e_{key}"]
                 ),
             )
-    _comment(ctx, data, do, key)
-    if not ctx.trainee_mode:
-        _add(ctx, data, do)
-
-
-def _comment(ctx: Any, data: ReviewData, do: Do, key: str | None) -> None:
-    moment = float(st.session_state.get("moment", 0.0))
-    target = "the selected event" if key else f"the moment {moment:.1f} s"
-    st.text_input(f"Comment on {target}", key="comment_text", placeholder="what you noticed")
-
-    def submit() -> None:
-        do(ctx, data, "comment", key, text=st.session_state.get("comment_text", ""), t=moment)
-        st.session_state["comment_text"] = ""
-
-    st.button("Save comment", key="btn_comment", on_click=submit)
+    _add(ctx, data, do)
 
 
 def _add(ctx: Any, data: ReviewData, do: Do) -> None:
     ss = st.session_state
     moment = float(ss.get("moment", 0.0))
     persons = data.persons_ids or [0]
-    with st.expander(f"Add an event at the current moment ({moment:.1f} s)"):
+    with st.expander(f"Add an event at the current moment ({clock(moment)})"):
         start, end = actions.add_window(moment, data.session.duration)
         c1, c2 = st.columns(2)
-        cue = c1.selectbox("cue", CUES, key="add_cue")
+        cue = c1.selectbox("cue", CUES, key="add_cue", format_func=cue_label)
         c2.selectbox("person", persons, key="add_person", format_func=lambda p: person_name(p, data.roles))
         if cue in PAIR_CUES:
             st.selectbox(
@@ -144,7 +207,7 @@ def _add(ctx: Any, data: ReviewData, do: Do) -> None:
 
 def tabs(ctx: Any, data: ReviewData, do: Do, seek: Callable[[float], None]) -> None:
     names = ["Summary", "Notes"] + ([] if ctx.trainee_mode else ["Roles"]) + ["Exports"]
-    parts = dict(zip(names, st.tabs(names), strict=True))
+    parts = dict(zip(names, st.tabs(names, key="review_tabs"), strict=True))
     with parts["Summary"]:
         summary(data)
     with parts["Notes"]:
@@ -161,9 +224,18 @@ def summary(data: ReviewData) -> None:
     d = data.distance_stats
     c = st.columns(4)
     c[0].metric("events (not rejected)", m["events"])
-    c[1].metric("interventions (open hands)", m["interventions"])
+    c[1].metric("trainee interventions (open hands)", m["interventions"])
     c[2].metric("closest distance", f"{d['min_m']:.2f} m" if d else "–")
-    c[3].metric("time below safe distance", f"{d['below_safe_pct']:.0f} %" if d else "–")
+    c[3].metric(
+        "time at a safe distance",
+        f"{d['safe_pct']:.0f} %" if d else "–",
+        help=d["rule"] + "; share of the time the distance was measured" if d else None,
+    )
+    if d:
+        st.caption(
+            f"{d['rule'].capitalize()}. Median distance {d['median_m']:.2f} m; under {d['too_close_m']:g} m "
+            f"(too close) {d['below_too_close_pct']:.0f} % of the measured time."
+        )
     rate_after = m["client_escalation_per_min_after_interventions"]
     rate_else = m["client_escalation_per_min_otherwise"]
     if rate_after is not None or rate_else is not None:
@@ -174,24 +246,28 @@ def summary(data: ReviewData) -> None:
         )
     st.markdown("**Per person: events and time per cue**")
     st.dataframe(data.persons, hide_index=True, width="stretch")
-    if d:
-        st.caption(
-            f"Distance: median {d['median_m']:.2f} m, below the safe distance ({d['safe_distance_m']} m) "
-            f"{d['below_safe_pct']:.0f} % of the measured time, below {d['too_close_m']} m "
-            f"{d['below_too_close_pct']:.0f} %."
-        )
     st.markdown("**Agreement with the model**")
-    if not data.agreement:
-        st.caption("Shown once events are reviewed (confirmed, rejected, adjusted or added).")
+    table = agreement_rows(data.agreement, review_counts(data.events))
+    if table.empty:
+        st.caption(
+            "Shown per cue once enough of its events are reviewed (all of them, or half and at least 3)."
+        )
     else:
-        table = agreement_rows(data.agreement)
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "kappa": st.column_config.NumberColumn("kappa", format="%.2f", help="Cohen's kappa")
+            },
+        )
+        st.caption("Kappa and agreement appear for a cue once enough of its events are reviewed.")
 
 
 def notes(data: ReviewData, seek: Callable[[float], None]) -> None:
     """Comments on moments and bookmarks; selecting one plays from its moment."""
     if not data.notes:
-        st.caption("No comments on moments yet: comment with no event selected to note a moment.")
+        st.caption("No comments on moments yet: press M (or click the timeline), then write a comment.")
         return
     times = [n.t for n in data.notes]
 
@@ -202,7 +278,7 @@ def notes(data: ReviewData, seek: Callable[[float], None]) -> None:
 
     st.dataframe(
         pd.DataFrame(
-            [{"t (s)": round(n.t, 1), "kind": n.kind, "by": n.reviewer, "text": n.text} for n in data.notes]
+            [{"time": clock(n.t), "kind": n.kind, "by": n.reviewer, "text": n.text} for n in data.notes]
         ),
         hide_index=True,
         width="stretch",
@@ -214,7 +290,9 @@ def notes(data: ReviewData, seek: Callable[[float], None]) -> None:
 
 
 def roles(ctx: Any, data: ReviewData, do: Do) -> None:
-    st.caption("Who is the trainee and who plays the client: the debrief numbers follow these roles.")
+    st.caption(
+        "Who is the trainee and who plays the client: the debrief numbers and colours follow these roles."
+    )
     cols = st.columns(max(len(data.persons_ids), 1))
     for col, p in zip(cols, data.persons_ids, strict=False):
         col.selectbox(f"P{p}", ROLES, index=ROLES.index(data.roles.get(p, "unknown")), key=f"role_{p}")
@@ -232,21 +310,22 @@ def roles(ctx: Any, data: ReviewData, do: Do) -> None:
 
 
 def exports(ctx: Any, data: ReviewData) -> None:
-    st.caption("Every format of `cuedetect export`, with the review state as it is now.")
+    st.caption("The review as it stands now, for a printout, ELAN, BORIS, a spreadsheet or subtitles.")
     sid = data.session.id
-    cols = st.columns(len(formats()))
-    for col, fmt in zip(cols, formats(), strict=True):
+    with st.container(horizontal=True, gap="small"):
+        for fmt in formats():
 
-        def make(fmt: str = fmt) -> bytes:
-            with ctx.store() as store:
-                return export_bytes(store, sid, fmt, ctx.data_dir)
+            def make(fmt: str = fmt) -> bytes:
+                with ctx.store() as store:
+                    return export_bytes(store, sid, fmt, ctx.data_dir, ctx.settings.safe_distance_m)
 
-        col.download_button(
-            fmt.upper(),
-            data=make,
-            file_name=file_name(sid, fmt),
-            mime=mime(fmt),
-            key=f"dl_{fmt}",
-            width="stretch",
-            on_click="ignore",
-        )
+            label, help_text = EXPORT_LABELS.get(fmt, (fmt, None))
+            st.download_button(
+                label,
+                data=make,
+                file_name=file_name(sid, fmt),
+                mime=mime(fmt),
+                key=f"dl_{fmt}",
+                help=help_text,
+                on_click="ignore",
+            )

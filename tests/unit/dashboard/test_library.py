@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cuedetect.dashboard.library import LibraryRow, filter_rows, fmt_length, library_row, review_status
+from cuedetect.safe_distance import SafeDistanceTime
 from cuedetect.store.models import CurrentEvent, Session
 
 
@@ -49,7 +50,9 @@ def test_library_row_numbers():
         ev("fists_up", "rejected"),
         ev("too_close", start=10, end=35, other=1),
     ]
-    row = library_row(session(), events, actions=2)
+    # the one definition: share of the measured time at or beyond the safe distance
+    safe = SafeDistanceTime(threshold_m=1.2, safe_s=60.0, measured_s=80.0)
+    row = library_row(session(), events, actions=2, safe=safe)
     assert (row.events, row.escalation, row.deescalation, row.confirmed, row.rejected) == (3, 1, 1, 1, 1)
     assert row.safe_distance_pct == 75.0 and row.review_status == "in review"
     assert library_row(session(roles={0: "trainee"}), [ev()], 0).safe_distance_pct is None

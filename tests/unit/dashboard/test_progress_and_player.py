@@ -10,16 +10,16 @@ from typer.testing import CliRunner
 from cuedetect.cli import app
 from cuedetect.cli.dashboard_cmd import streamlit_command
 from cuedetect.dashboard.exports import export_bytes, file_name, formats, mime
-from cuedetect.dashboard.player import JS, bridge_data, parse_key_event, trigger_value
+from cuedetect.dashboard.player import CSS, HTML, JS_PATH, parse_time, trigger_value
 from cuedetect.dashboard.progress import (
     MEASURES,
+    UNITS,
     long_frame,
     picked_session,
     progress_chart,
     progress_frame,
     review_link,
 )
-from cuedetect.dashboard.seek import Seek
 from cuedetect.store import SessionStore
 from cuedetect.store.summary import progress
 
@@ -56,10 +56,18 @@ def test_progress_frame_links_each_session():
     assert progress_frame([]).empty
 
 
-def test_progress_chart_spec():
+def test_progress_chart_spec_has_units_and_plain_titles():
     d = progress_chart(progress_frame(ROWS)).to_dict()
     text = json.dumps(d)
-    assert '"session"' in text and "facet" in d and d["params"][0]["select"]["fields"] == ["session"]
+    assert '"session"' in text and d["params"][0]["select"]["fields"] == ["session"]
+    charts = d["concat"]
+    assert [c["title"]["text"] for c in charts] == list(MEASURES.values())
+    for chart, (unit, fmt, domain) in zip(charts, UNITS.values(), strict=True):
+        y = chart["layer"][0]["encoding"]["y"]
+        assert y["title"] == unit and y["axis"]["format"] == fmt
+        if domain:
+            assert y["scale"]["domain"] == domain
+    assert "_" not in "".join(MEASURES.values())  # plain words, no column names
 
 
 @pytest.mark.parametrize(
@@ -76,15 +84,22 @@ def test_picked_session(state, sid):
     assert picked_session(state) == sid
 
 
-def test_bridge_data_and_messages():
-    assert bridge_data(None, 0) == {"keys": {"m": "mark", "k": "play_pause"}}
-    assert bridge_data(Seek(12.3456, "k"), 5)["seek"] == {"t": 12.346, "nonce": 5}
-    assert parse_key_event({"action": "confirm", "t": 3.5, "at": 1}) == ("confirm", 3.5)
-    assert parse_key_event({"action": "mark", "t": None}) == ("mark", None)
-    for bad in (None, "confirm", {"action": "rm -rf"}, {"t": 1}):
-        assert parse_key_event(bad) is None
-    assert trigger_value({"key": 1}) == 1 and trigger_value(None) is None
-    assert "currentTime = target" in JS and "keydown" in JS and "removeEventListener" in JS
+@pytest.mark.parametrize(
+    ("value", "t"),
+    [({"t": 3.5, "at": 1}, 3.5), ({"t": 2}, 2.0), ({"t": None}, None), ({"t": float("nan")}, None),
+     ({"t": float("inf")}, None), ({"t": True}, None), ({"t": "3"}, None), ("3", None), (None, None)],
+)  # fmt: skip
+def test_parse_time(value, t):
+    assert parse_time(value) == t
+
+
+def test_stage_component_parts():
+    assert trigger_value({"select": 1}, "select") == 1 and trigger_value(None, "select") is None
+    js = JS_PATH.read_text()
+    # the video element is kept across reruns and seeks happen only on a new nonce
+    assert "window.__cdStage" in js and "S.seekNonce !== data.seek.nonce" in js
+    assert "innerHTML" not in js  # user text only through textContent
+    assert 'class="cd-timeline"' in HTML and ".cd-head" in CSS
 
 
 def test_every_export_as_bytes(demo_store, tmp_path):

@@ -32,11 +32,12 @@ def ev(cue, person, start=0.0, end=1.0, other=None, status="unreviewed", conf=0.
 @pytest.mark.parametrize(
     ("event", "lane"),
     [
-        (ev("pointing", 1), "P1 client · pointing"),
-        (ev("open_hands", 0), "P0 trainee · open_hands"),
+        (ev("pointing", 1), "client (P1) · pointing"),
+        (ev("open_hands", 0), "trainee (P0) · open hands"),
         (ev("pacing", 2), "P2 · pacing"),
-        (ev("too_close", 1, other=0), "P0–P1 · too_close"),
-        (ev("rapid_approach", 0, other=1), "P0–P1 · rapid_approach"),
+        (ev("too_close", 1, other=0), "trainee–client · too close"),
+        (ev("rapid_approach", 0, other=1), "trainee–client · rapid approach"),
+        (ev("too_close", 2, other=0), "P0–P2 · too close"),
     ],
 )
 def test_lane_of(event, lane):
@@ -46,10 +47,10 @@ def test_lane_of(event, lane):
 def test_lane_order_person_then_catalogue_then_pairs():
     events = [ev("too_close", 0, other=1), ev("open_hands", 0), ev("pointing", 1), ev("pointing", 0)]
     assert lane_order(events, ROLES) == [
-        "P0 trainee · pointing",
-        "P0 trainee · open_hands",
-        "P1 client · pointing",
-        "P0–P1 · too_close",
+        "trainee (P0) · pointing",
+        "trainee (P0) · open hands",
+        "client (P1) · pointing",
+        "trainee–client · too close",
     ]
 
 
@@ -91,7 +92,7 @@ def test_load_review(demo_store):
     with SessionStore.open(path) as store:
         data = load_review(store, sid, safe_m=1.2, too_close_m=1.0)
         assert data.annotated == out / "annotated.mp4" and data.video == (out / "recording.mp4").resolve()
-        assert len(data.frame) == 5 and data.lanes[-1] == "P0–P1 · too_close"
+        assert len(data.frame) == 5 and data.lanes[-1] == "trainee–client · too close"
         assert data.distance_stats["min_m"] < 1.0 < data.distance_stats["median_m"] + 1
         assert 0 < data.distance_stats["below_safe_pct"] < 100
         assert data.agreement == {}  # nothing reviewed yet

@@ -1,4 +1,4 @@
-"""Timeline selection -> seek time, event stepping and the shortcut keys."""
+"""Seek requests, event stepping and the shortcut keys."""
 
 from __future__ import annotations
 
@@ -13,39 +13,9 @@ from cuedetect.dashboard.seek import (
     bridge_keys,
     clamp,
     key_action,
-    seek_from_selection,
     shortcut_for,
     step_event,
 )
-
-STARTS = {"a": 1.25, "b": 7.8, "c": 12.0}
-
-
-@pytest.mark.parametrize(
-    ("state", "expected"),
-    [
-        ({"selection": {"event": [{"key": "b"}]}}, Seek(7.8, "b")),
-        ({"selection": {"event": [{"key": "a", "cue": "pointing"}]}}, Seek(1.25, "a")),
-        ({"selection": {"event": {"key": ["c"]}}}, Seek(12.0, "c")),  # vega's field -> values form
-        ({"selection": {"event": [{"key": "zzz"}]}}, None),  # unknown key: nothing
-        ({"selection": {"event": []}}, None),  # cleared
-        ({"selection": {"event": [], "moment": [{"start": 3.3}]}}, Seek(3.3)),
-        ({"selection": {"moment": [{"start": 99.0}]}}, Seek(20.0)),  # clamped to the video
-        ({"selection": {"moment": [{"start": float("nan")}]}}, None),
-        ({"selection": {}}, None),
-        (None, None),
-        ("garbage", None),
-        ({"selection": "garbage"}, None),
-    ],
-)
-def test_seek_from_selection(state, expected):
-    assert seek_from_selection(state, STARTS, duration=20.0) == expected
-
-
-def test_lead_in_never_before_zero():
-    assert seek_from_selection({"selection": {"event": [{"key": "a"}]}}, STARTS, 20.0, lead_in_s=2.0) == Seek(
-        0.0, "a"
-    )
 
 
 @given(st.floats(min_value=0, max_value=10_000, allow_nan=False))
@@ -105,9 +75,15 @@ def test_key_action(key, action):
     assert key_action(key) == action
 
 
-def test_shortcuts_are_single_distinct_letters():
-    assert all(len(k) == 1 and k.isalpha() and k.islower() for k in SHORTCUTS)
+def test_shortcuts_are_single_distinct_keys():
+    assert all(len(k) == 1 and (k.islower() or k in ",.") for k in SHORTCUTS)
     assert len(set(SHORTCUTS.values())) == len(SHORTCUTS)
     assert {"next", "confirm", "reject"} <= set(SHORTCUTS.values())
     assert not set(SHORTCUTS) & set(RESERVED_BY_STREAMLIT)  # Streamlit's own C and R
-    assert shortcut_for("confirm") == "Y" and set(bridge_keys().values()) == {"mark", "play_pause"}
+    assert shortcut_for("confirm") == "Y" and set(bridge_keys().values()) == {
+        "mark",
+        "play_pause",
+        "loop",
+        "frame_back",
+        "frame_forward",
+    }

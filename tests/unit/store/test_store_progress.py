@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cuedetect.safe_distance import SafeDistanceTime
 from cuedetect.store.models import CurrentEvent, Session
 from cuedetect.store.progress import covered, merge, session_metrics, trainee_progress
 
@@ -50,8 +51,12 @@ def test_safe_distance_open_hands_and_confirmed_counts() -> None:
         ev("open_hands", 1, 0, 30),  # the client's do not count
         ev("pointing", 1, 1, 2, status="confirmed"),
     ]
-    m = session_metrics(events, ROLES, duration=20.0)
-    assert m["safe_distance_s"] == pytest.approx(13.0)
+    safe = SafeDistanceTime(threshold_m=1.2, safe_s=9.0, measured_s=18.0)
+    m = session_metrics(events, ROLES, duration=20.0, safe=safe)
+    # the one definition (cuedetect.safe_distance), not the time outside too_close events
+    assert m["safe_distance_s"] == pytest.approx(9.0) and m["safe_distance_pct"] == 50.0
+    assert m["safe_distance_m"] == 1.2
+    assert session_metrics(events, ROLES, duration=20.0)["safe_distance_s"] is None  # no distances
     assert m["open_hands_s"] == pytest.approx(4.0)
     assert m["confirmed_counts"] == {"open_hands": 1, "pointing": 1}
     # window (0, 10] after the trainee's open hands at 0: the client's pointing at 1 s -> 1 per 10 s;
@@ -62,7 +67,7 @@ def test_safe_distance_open_hands_and_confirmed_counts() -> None:
 def test_without_roles_or_interventions_the_numbers_are_none() -> None:
     m = session_metrics([ev("pointing", 0, 1, 2)], {0: "unknown"}, duration=10.0)
     assert m["client_escalation_per_min_after_interventions"] is None
-    assert m["safe_distance_s"] is None  # one person: distance means nothing
+    assert m["safe_distance_s"] is None  # no measured distance
     assert m["open_hands_s"] is None
 
 
