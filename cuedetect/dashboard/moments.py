@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from cuedetect.cue_ids import DEESCALATION_CUES, ESCALATION_CUES, cue_label
-from cuedetect.dashboard.stage import clock, pair_who, who
+from cuedetect.dashboard.stage import clock, pair_who
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,18 @@ def _strength(e: Any) -> tuple[int, float, float]:
     return (1 if e.status == "confirmed" else 0, conf, float(e.end - e.start))
 
 
+def _role(person: int, roles: Mapping[int, str]) -> str:
+    """`client` (short: the chips must fit one row), or `P2` when the role is not known."""
+    role = roles.get(person, "unknown")
+    return f"P{person}" if role in (None, "", "unknown") else str(role)
+
+
 def key_moments(
     events: Sequence[Any],
     roles: Mapping[int, str],
     distance: pd.DataFrame | None = None,
     n_escalations: int = 3,
-    n_interventions: int = 3,
+    n_interventions: int = 2,
 ) -> list[KeyMoment]:
     """The key moments of a session: strongest escalations, closest approach, the trainee's interventions."""
     live = [e for e in events if e.status != "rejected"]
@@ -54,7 +60,7 @@ def key_moments(
         :n_escalations
     ]
     for e in sorted(strong, key=lambda e: e.start):
-        person = pair_who(e.person, e.other, roles) if e.other is not None else who(e.person, roles)
+        person = pair_who(e.person, e.other, roles) if e.other is not None else _role(e.person, roles)
         out.append(
             KeyMoment("escalation", float(e.start), e.key, f"{clock(e.start)} {cue_label(e.cue)} · {person}")
         )

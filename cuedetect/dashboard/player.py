@@ -52,7 +52,6 @@ CSS = """
 .cd-svg { display: block; font-size: 11px; }
 .cd-svg text { fill: currentColor; }
 .cd-svg .cd-lane { font-weight: 600; }
-.cd-svg text.cd-lane[fill] { fill: attr(fill); }
 .cd-svg .cd-dim { opacity: .65; font-size: 10px; }
 .cd-svg .cd-grid { stroke: rgba(128,128,128,.22); }
 .cd-svg .cd-band { fill: rgba(128,128,128,.06); }

@@ -147,7 +147,8 @@ export default function stage(component) {
   lanes.forEach((lane, i) => {
     const y = AXIS_H + i * LANE_H;
     if (i % 2 === 0) el('rect', { x: 0, y, width: W, height: LANE_H, class: 'cd-band' }, svg).style.pointerEvents = 'none';
-    const label = el('text', { x: 6, y: y + LANE_H - 5, class: 'cd-lane', fill: lane.colour }, svg);
+    const label = el('text', { x: 6, y: y + LANE_H - 5, class: 'cd-lane' }, svg);
+    label.style.fill = lane.colour;  // a style: the sheet's text colour would win over an attribute
     label.textContent = lane.label;
     for (const ev of lane.events) {
       const x = X(ev.start), w = Math.max(X(ev.end) - x, 3);

@@ -60,7 +60,7 @@ def wait_app(page) -> None:
 
 
 def bar(page, key: str):
-    return page.locator(f'path[aria-label^="event {key} "]')
+    return page.locator(f'rect[aria-label^="event {key} "]')
 
 
 def video_time(page) -> float:
@@ -92,7 +92,7 @@ def test_click_event_seeks_confirm_survives_reload(page, server, store_dir, arti
     page.get_by_text("confirm: confirmed").wait_for(timeout=15000)
     page.reload()
     bar(page, target.key).wait_for(timeout=30000)
-    assert bar(page, target.key).get_attribute("aria-label").endswith(", confirmed")
+    assert bar(page, target.key).get_attribute("aria-label").endswith("· confirmed")
     with SessionStore.open(data / "cuedetect.sqlite") as store:
         assert {e.key: e.status for e in store.current_events(sid)}[target.key] == "confirmed"
     assert page.errors == [], page.errors
@@ -115,8 +115,8 @@ def test_keyboard_next_take_moment_and_typing(page, server, store_dir):
     page.locator("video").evaluate("v => { v.currentTime = 3.37; }")
     time.sleep(0.3)
     page.keyboard.press("m")  # take the current moment
-    page.get_by_text("current moment: 3.37 s").wait_for(timeout=15000)
-    page.get_by_text("Add an event at the current moment (3.4 s)").wait_for(timeout=15000)
+    page.get_by_text("moment 3.37 s taken").wait_for(timeout=15000)
+    page.get_by_text("Add an event at the current moment (0:03.4)").wait_for(timeout=15000)
     # typing y, x, n into a field triggers no shortcut
     with SessionStore.open(data / "cuedetect.sqlite") as store:
         before = len(store.review_log(sid))
@@ -162,9 +162,11 @@ def test_exports_download_from_the_page(page, server, store_dir, tmp_path):
     wait_app(page)
     page.get_by_role("tab", name="Exports").click()
     got = {}
-    for fmt in ("CSV", "JSON", "EAF", "VTT", "BORIS", "HTML"):
+    names = {"CSV": "Spreadsheet (CSV)", "JSON": "Data (JSON)", "EAF": "ELAN file", "VTT": "Subtitles (VTT)",
+             "BORIS": "BORIS", "HTML": "Printable report"}  # fmt: skip
+    for fmt, name in names.items():
         with page.expect_download(timeout=30000) as info:
-            page.get_by_role("button", name=fmt, exact=True).click()
+            page.get_by_role("button", name=name, exact=True).click()
         path = tmp_path / info.value.suggested_filename
         info.value.save_as(path)
         got[fmt] = path
@@ -185,18 +187,28 @@ def test_exports_download_from_the_page(page, server, store_dir, tmp_path):
         ("review", "/?page=review"),
         ("progress", "/?page=progress"),
         ("settings", "/?page=settings"),
-        ("trainee_mode", "/?page=library&mode=trainee"),
+        ("trainee_mode", "/?page=library&mode=trainee&me=Sam"),
     ],
 )
 def test_screenshots_of_every_page(page, server, artifacts_dir, name, path):
     page.goto(server + path)
     wait_app(page)
-    if name in ("review",):
+    if name == "review":  # what an instructor sees on a 1280x800 screen, an event selected
+        page.set_viewport_size({"width": 1280, "height": 800})
         page.wait_for_selector("video", timeout=30000)
-        page.locator('path[aria-label^="event "]').first.wait_for(timeout=30000)
+        page.locator('rect[aria-label^="event "]').first.wait_for(timeout=30000)
+        wait_app(page)
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        page.keyboard.press("n")
+        page.locator('svg.cd-svg[data-selected]:not([data-selected=""])').wait_for(timeout=15000)
     if name == "progress":
         page.locator('path[aria-label*="session"]').first.wait_for(state="attached", timeout=30000)
-    time.sleep(1.0)
+    wait_app(page)
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.screenshot(path=str(artifacts_dir / f"dashboard_{name}.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / f"dashboard_{name}.png"), full_page=name != "review")
+    if name == "review":
+        top = page.locator('[class*="st-key-key_moments"]').bounding_box()
+        timeline = page.locator("svg.cd-svg").bounding_box()
+        clip = {"x": 0, "y": top["y"] - 8, "width": 1280, "height": timeline["y"] + 140 - top["y"]}
+        page.screenshot(path=str(artifacts_dir / "dashboard_key_moments.png"), clip=clip, full_page=True)
     assert page.errors == [], page.errors

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cuedetect.dashboard.progress import picked_session, progress_chart, progress_frame, table_columns
+from cuedetect.dashboard.progress import (
+    MEASURES,
+    picked_session,
+    progress_chart,
+    progress_frame,
+    table_columns,
+)
 from cuedetect.dashboard.text import md_text
 from cuedetect.dashboard.views.context import Ctx, go
 from cuedetect.safe_distance import safe_distance_rule
@@ -47,7 +53,10 @@ def render(ctx: Ctx) -> None:
         table_columns(df),
         hide_index=True,
         width="stretch",
-        column_config={"open": st.column_config.LinkColumn("open", display_text="review ▶")},
+        column_config={
+            "open": st.column_config.LinkColumn("open", display_text="review ▶"),
+            **{label: st.column_config.NumberColumn(label, format="%.1f") for label in MEASURES.values()},
+        },
     )
     ids = list(df["session"])
     pick = st.selectbox(

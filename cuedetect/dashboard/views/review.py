@@ -273,7 +273,7 @@ def _stage(ctx: Ctx, data: ReviewData) -> None:
         value=data.annotated is not None,
         key="overlay",
         disabled=data.annotated is None or data.video is None,
-        help="The analysed video with skeletons, ids and distances drawn on it (trainee purple, client orange)",
+        help="The analysed video: skeletons, roles, cues and distances (trainee purple, client orange)",
     )
 
 

@@ -59,7 +59,8 @@ def test_colours_match_the_annotated_video():
     from cuedetect.overlay import ROLE_COLORS
 
     assert {r: bgr(c) for r, c in ROLE_COLOURS.items()} == ROLE_COLORS
-    assert bgr(KIND_COLOURS["escalation"]) == ESCALATION and bgr(KIND_COLOURS["de-escalation"]) == DEESCALATION
+    assert bgr(KIND_COLOURS["escalation"]) == ESCALATION
+    assert bgr(KIND_COLOURS["de-escalation"]) == DEESCALATION
 
 
 def test_event_lanes_plain_words_role_colours_and_order():
