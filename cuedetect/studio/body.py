@@ -180,9 +180,15 @@ def _face_materials(base: dict, verts_body: np.ndarray, dominant: list[str], sha
     keep = np.isin(groups, RENDERED_GROUPS)
     if shape.hair == "none":
         keep &= groups != "helper-hair"
-    elif shape.hair == "short":  # cut the long hair helper just below the ears
-        eye_z = verts_body[base["vgroups"]["helper-l-eye"], 2].mean()
-        keep &= (groups != "helper-hair") | (verts_body[faces].mean(axis=1)[:, 2] > eye_z - 0.035)
+    else:
+        eyes = verts_body[np.concatenate([base["vgroups"]["helper-l-eye"], base["vgroups"]["helper-r-eye"]])]
+        centres = verts_body[faces].mean(axis=1)
+        hair = groups == "helper-hair"
+        # the helper's fringe hangs over the eyes and face: keep the face free below the hairline
+        front = centres[:, 1] > eyes[:, 1].mean() - 0.035
+        keep &= ~(hair & front & (centres[:, 2] < eyes[:, 2].mean() + 0.045))
+        if shape.hair == "short":  # cut the long hair helper just below the ears
+            keep &= ~hair | (centres[:, 2] > eyes[:, 2].mean() - 0.035)
     faces, groups = faces[keep], groups[keep]
     vmat = np.full(len(verts_body), SKIN)
     hip_z = heads["upperleg01.L"][2]
