@@ -23,7 +23,14 @@ from typing import Any
 
 from cuedetect.errors import InputError
 from cuedetect.export.eaf import _check_media
-from cuedetect.export.rows import SessionExport, category, person_label, spreadsheet_row
+from cuedetect.export.rows import (
+    REJECTED_SUFFIX,
+    SessionExport,
+    category,
+    comment_text,
+    person_label,
+    spreadsheet_row,
+)
 from cuedetect.io_atomic import atomic_open
 from cuedetect.store.models import CUES, PAIR_CUES, Session
 
@@ -62,16 +69,29 @@ def video_fps(path: Path) -> float | None:
         return None
 
 
+def behaviour(e: Any) -> str:
+    """The BORIS behaviour of an event: its cue, or `<cue> (rejected)` for one a reviewer rejected (its own
+    behaviour, so the review's decision travels with the file but is never read back as a coding)."""
+    return e.cue + (REJECTED_SUFFIX if e.status == "rejected" else "")
+
+
+def event_comment(e: Any) -> str:
+    """The START row's comment: review status, the event's key, and its comments."""
+    text = f"{e.status}; key {e.key}"
+    return text + (f"; {comment_text(e.comments)}" if e.comments else "")
+
+
 def state_rows(data: SessionExport) -> list[tuple[float, str, Any]]:
-    """(time, START/STOP, event) rows in BORIS order, overlapping events of one behaviour merged.
+    """(time, START/STOP, event) rows in BORIS order, overlapping events of one behaviour merged;
+    rejected events under their own behaviour (`behaviour`).
 
     BORIS pairs a state event's START and STOP by counting (odd: START, even: STOP) per subject,
     behaviour and modifier, so two overlapping events of the same kind would scramble it: they are
     exported as one. At equal times a STOP comes before the next START.
     """
     groups: dict[tuple, list] = defaultdict(list)
-    for e in sorted(data.present(), key=lambda e: (e.start, e.end)):
-        spans = groups[(e.person, e.cue, e.other)]
+    for e in sorted(data.state.events, key=lambda e: (e.start, e.end)):
+        spans = groups[(e.person, behaviour(e), e.other)]
         if spans and e.start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], e.end), spans[-1][2])
         else:
@@ -99,9 +119,11 @@ def write_boris(data: SessionExport, path: Path) -> Path:
     lines = []
     for t, kind, e in state_rows(data):
         frame = str(round(t * fps)) if fps else NA
-        comment = f"{e.status}; key {e.key}" if kind == "START" else ""
+        comment = event_comment(e) if kind == "START" else ""
         lines.append(
-            "\t".join((f"{t:.3f}", person_label(e.person), e.cue, person_label(e.other), comment, frame))
+            "\t".join(
+                (f"{t:.3f}", person_label(e.person), behaviour(e), person_label(e.other), comment, frame)
+            )
         )
     with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write("\n".join(lines))
@@ -130,13 +152,13 @@ def write_boris_table(data: SessionExport, path: Path) -> Path:
         {
             **base,
             "Subject": person_label(e.person),
-            "Behavior": e.cue,
+            "Behavior": behaviour(e),
             "Behavioral category": category(e.cue),
             "Modifier #1": person_label(e.other),
             "Behavior type": kind,
             "Time": f"{t:.3f}",
             "Image index": str(round(t * fps)) if fps else NA,
-            "Comment": f"{e.status}; key {e.key}" if kind == "START" else "",
+            "Comment": event_comment(e) if kind == "START" else "",
         }
         for t, kind, e in state_rows(data)
     ]

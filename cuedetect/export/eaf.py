@@ -2,8 +2,11 @@
 
 Tier ids are `P<person> <cue>` (e.g. `P1 pointing`), each tier's participant is `P<person> (<role>)`.
 An annotation's value is the cue, `with P<other>` for pair cues, and the review status in brackets:
-`too_close with P1 [confirmed]`. Reading accepts the same tier names with `:`, `_`, `-` or `|` between
-person and cue, or the cue first (`pointing P1`); tiers that name no known cue are ignored.
+`too_close with P1 [confirmed]`, then the event's comments (`— ann: steps back`). Events a reviewer
+rejected go on their own tiers, `P<person> <cue> (rejected)`; comments on moments and bookmarks on a
+`comments` tier (one second long each). Reading ignores those tiers. Reading accepts the same tier
+names with `:`, `_`, `-` or `|` between person and cue, or the cue first (`pointing P1`); tiers that
+name no known cue are ignored.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cuedetect.errors import InputError
-from cuedetect.export.rows import SessionExport, person_label
+from cuedetect.export.rows import REJECTED_SUFFIX, SessionExport, comment_text, person_label
 from cuedetect.io_atomic import atomic_path
 from cuedetect.store.models import CUES, PAIR_CUES, Session
 
@@ -34,6 +37,7 @@ TIER_RES = (
 )
 OTHER_RE = re.compile(r"with\s+P?(\d+)", re.IGNORECASE)
 TOLERANCE_S = 0.5
+NOTES_TIER = "comments"
 
 
 def write_eaf(data: SessionExport, path: Path) -> Path:
@@ -47,14 +51,33 @@ def write_eaf(data: SessionExport, path: Path) -> Path:
         relpath=video.name,
         mimetype=MIMETYPES.get(video.suffix.lower(), "video/*"),
     )
-    events = data.present()
-    for person, cue in sorted({(e.person, e.cue) for e in events}):
+    tiers: dict[str, list[Any]] = {}
+    for suffix, events in (("", data.present()), (REJECTED_SUFFIX, data.rejected())):
+        for e in events:
+            tiers.setdefault(f"{person_label(e.person)} {e.cue}{suffix}", []).append(e)
+    for tier in sorted(tiers):
+        person = tiers[tier][0].person
         role = data.state.roles.get(person, "unknown")
-        eaf.add_tier(f"{person_label(person)} {cue}", part=f"{person_label(person)} ({role})")
-    for e in events:
-        value = e.cue + (f" with {person_label(e.other)}" if e.other is not None else "") + f" [{e.status}]"
-        start_ms, end_ms = round(e.start * 1000), round(e.end * 1000)
-        eaf.add_annotation(f"{person_label(e.person)} {e.cue}", start_ms, max(end_ms, start_ms + 1), value)
+        eaf.add_tier(tier, part=f"{person_label(person)} ({role})")
+    for tier, events in tiers.items():
+        for e in events:
+            value = (
+                e.cue + (f" with {person_label(e.other)}" if e.other is not None else "") + f" [{e.status}]"
+            )
+            if e.comments:
+                value += " — " + comment_text(e.comments)
+            start_ms, end_ms = round(e.start * 1000), round(e.end * 1000)
+            eaf.add_annotation(tier, start_ms, max(end_ms, start_ms + 1), value)
+    if data.state.notes:
+        eaf.add_tier(NOTES_TIER)
+        notes = sorted(data.state.notes, key=lambda n: n.t)
+        starts = []
+        for n in notes:  # one tier: no two annotations may overlap, so equal times are a ms apart
+            starts.append(max(round(n.t * 1000), starts[-1] + 1 if starts else 0))
+        for i, n in enumerate(notes):
+            end = min(starts[i] + 1000, starts[i + 1] if i + 1 < len(notes) else starts[i] + 1000)
+            text = " ".join(str(n.text).split()) or "(no note)"
+            eaf.add_annotation(NOTES_TIER, starts[i], end, f"{n.kind} by {n.reviewer}: {text}")
     with atomic_path(path) as tmp:
         tmp.unlink()  # pympi would keep an existing file as a .bak beside it
         eaf.to_file(str(tmp))

@@ -60,6 +60,21 @@ class SessionExport:
         """Events a debrief shows: everything not rejected."""
         return [e for e in self.state.events if e.status != "rejected"]
 
+    def rejected(self) -> list[CurrentEvent]:
+        """Events a reviewer rejected: coding tools get them on their own tier or behaviour, so the
+        review's decisions travel with the file but never count as codings when it is read back."""
+        return [e for e in self.state.events if e.status == "rejected"]
+
+
+REJECTED_SUFFIX = " (rejected)"
+
+
+def comment_text(comments: Any, limit: int = 500) -> str:
+    """An event's comments as one line: `reviewer: text | reviewer: text` (tabs and newlines removed)."""
+    parts = [f"{who}: {' '.join(str(text).split())}" for who, _at, text in comments or ()]
+    out = " | ".join(parts)
+    return out if len(out) <= limit else out[: limit - 1] + "…"
+
 
 def event_row(e: CurrentEvent, roles: dict[int, str]) -> dict[str, Any]:
     return {

@@ -75,9 +75,14 @@ def test_eaf_has_one_tier_per_person_and_cue_linked_to_the_video(
     assert sorted(eaf.get_tier_names()) == [
         "P0 open_hands",
         "P0 too_close",
+        "P1 fists_up (rejected)",  # the reviewer's rejections travel, on their own tier
         "P1 hands_on_hips",
         "P1 pointing",
+        "comments",
     ]
+    assert eaf.get_annotation_data_for_tier("P1 fists_up (rejected)")[0][2] == "fists_up [rejected]"
+    assert "ann: finger right at the face" in eaf.get_annotation_data_for_tier("P1 pointing")[0][2]
+    assert [a[2] for a in eaf.get_annotation_data_for_tier("comments")] == ["bookmark by ann: stepped in"]
     assert eaf.get_parameters_for_tier("P1 pointing")["PARTICIPANT"] == "P1 (client)"
     media = eaf.get_linked_files()[0]
     assert media["RELATIVE_MEDIA_URL"] == "recording.mp4" and media["MIME_TYPE"] == "video/mp4"
@@ -112,8 +117,12 @@ def test_boris_paste_file_passes_borises_own_paste_check(
     assert {len(cells) for cells in lines} == {6}
     times = [Decimal(cells[0]) for cells in lines]
     assert times == sorted(times) and all(cells[5].isdigit() for cells in lines)
-    assert len(lines) == 2 * 4 and {c[1] for c in lines} == {"P0", "P1"}
+    assert len(lines) == 2 * 5 and {c[1] for c in lines} == {"P0", "P1"}  # 4 events + 1 rejected
     assert [c[3] for c in lines if c[2] == "too_close"] == ["P1", "P1"]
+    rejected = [c for c in lines if c[2] == "fists_up (rejected)"]
+    assert len(rejected) == 2 and rejected[0][4].startswith("rejected; key ")
+    assert next(c[4] for c in lines if c[2] == "pointing").endswith("; ann: finger right at the face")
+    # read back, the rejected behaviour is not a coding
     assert signature(read_coding(store, reviewed, path)) == signature(present(store, reviewed))
 
 
@@ -132,7 +141,8 @@ def test_boris_table_has_the_tabular_event_columns(
     path = export_session(store, reviewed, "boris-table", tmp_path / "e.tsv")
     df = pd.read_csv(path, sep="\t")
     assert tuple(df.columns) == HEADER
-    assert set(df["Behavior type"]) == {"START", "STOP"} and len(df) == 2 * 4
+    assert set(df["Behavior type"]) == {"START", "STOP"} and len(df) == 2 * 5
+    assert set(df[df["Behavior"].str.endswith("(rejected)")]["Behavior"]) == {"fists_up (rejected)"}
     assert list(df["Time"]) == sorted(df["Time"])
     assert df[df["Behavior"] == "too_close"]["Modifier #1"].iloc[0] == "P1"
     assert df["Media duration (s)"].iloc[0] == pytest.approx(4.0) and df["FPS"].iloc[0] == pytest.approx(10.0)
