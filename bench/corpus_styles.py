@@ -46,7 +46,8 @@ def summarise(folder: Path) -> None:
         seconds += gt["duration"]
         frames += round(gt["duration"] * gt["fps"])
         for e in gt["events"]:
-            events[(e["cue"], e.get("style", "-"))] += 1
+            classic = e["cue"] not in ("pacing", "rapid_approach", "too_close")
+            events[(e["cue"], e.get("style", "classic" if classic else "-"))] += 1
         for n in gt["negatives"]:
             negatives[n["action"]] += 1
     print(f"\n### {folder.name}\n")

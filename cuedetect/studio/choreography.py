@@ -285,7 +285,8 @@ def posture_events(actor: Actor) -> list[Event]:
                 raise ValueError(
                     f"{actor.id}: {a.cue!r} cannot be held; pacing and pair cues come from movement"
                 )
-            events += [Event(a.cue, actor.id, s, e, style=a.style) for s, e in _action_runs(a)]
+            style_name = "" if a.style == "classic" else a.style  # classic: gt.json as before styles
+            events += [Event(a.cue, actor.id, s, e, style=style_name) for s, e in _action_runs(a)]
     return events
 
 
