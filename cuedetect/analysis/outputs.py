@@ -20,7 +20,7 @@ import numpy as np
 
 from cuedetect.errors import InputError
 from cuedetect.landmarks import NUM_LANDMARKS
-from cuedetect.pose.tracked import ChunkResult
+from cuedetect.pose.tracked import Tracks
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
 RESULT_FILES = (
@@ -28,7 +28,7 @@ RESULT_FILES = (
 )
 
 
-def clean(res: ChunkResult) -> tuple[ChunkResult, np.ndarray, dict[int, list[dict[str, Any]]]]:
+def clean(res: Tracks) -> tuple[Tracks, np.ndarray, dict[int, list[dict[str, Any]]]]:
     """Smooth each person's landmarks and fill short gaps on the analysis grid (filters.clean_track).
 
     Returns the cleaned rows (filled frames added), a bool per row marking filled rows, and each
@@ -61,13 +61,13 @@ def clean(res: ChunkResult) -> tuple[ChunkResult, np.ndarray, dict[int, list[dic
     cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
     order = np.lexsort((cols[2], cols[0]))
     cols = [c[order] for c in cols]
-    out = ChunkResult(res.analysed, res.analysed_t, cols[0], cols[1], cols[2].astype(np.int64), cols[3],
+    out = Tracks(res.analysed, res.analysed_t, cols[0], cols[1], cols[2].astype(np.int64), cols[3],
                       cols[4], cols[5], res.appearance, res.size, res.timings, res.calls)  # fmt: skip
     return out, cols[6], logs
 
 
 def floor_geometry(
-    res: ChunkResult, options: Any = None, calibration: Any = None
+    res: Tracks, options: Any = None, calibration: Any = None
 ) -> tuple[np.ndarray, list[Any], dict[str, Any]]:
     """Floor position (x, y, sd per row; NaN where unknown), pair distances and the camera estimate.
 
@@ -97,7 +97,7 @@ def floor_geometry(
     return floor, pair_distances(est), camera
 
 
-def poses_table(res: ChunkResult, filled: np.ndarray, floor: np.ndarray) -> Any:
+def poses_table(res: Tracks, filled: np.ndarray, floor: np.ndarray) -> Any:
     import pandas as pd
 
     from cuedetect.pose.keypoints import KeyPoints
