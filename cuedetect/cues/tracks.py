@@ -1,14 +1,17 @@
-"""Per-person landmark tracks: the typed form of `poses.parquet` that the cue stages work on."""
+"""`poses.parquet` (or a ground-truth table) as `PersonTrack`s, for cue detection on a results folder.
+
+Within an analysis the cue stage takes the tracks in memory (`Tracks.person_tracks`); this module reads
+them back from files written earlier (the `cues detect` command, training data, live mode's windows).
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from cuedetect.errors import InputError
 from cuedetect.landmarks import NUM_LANDMARKS
+from cuedetect.pose.tracked import PersonTrack
 
 # Column names that different writers may use for MediaPipe's world landmarks and the floor position.
 _WORLD_PREFIXES = (("wx", "wy", "wz"), ("world_x", "world_y", "world_z"), ("X", "Y", "Z"))
@@ -20,32 +23,6 @@ _FLOOR_COLS = (
     ("floor_X", "floor_Z"),
     ("hip_floor_x", "hip_floor_y"),
 )
-
-
-@dataclass
-class PersonTrack:
-    """One person's landmarks over the analysed frames, sorted by time.
-
-    Attributes:
-        person: the id (int in analyses, letter in ground truth).
-        frame: (n,) frame indices in the source video.
-        t: (n,) seconds from the start of the video.
-        xy: (n, 33, 2) normalized image coordinates, NaN where missing.
-        vis: (n, 33) visibility 0..1, NaN where unknown (ground truth has none).
-        world: (n, 33, 3) MediaPipe world landmarks (metres, hip-centred, camera axes), NaN if absent.
-        floor: (n, 2) hip midpoint on the floor in metres (x right, second axis away from the camera).
-    """
-
-    person: int | str
-    frame: np.ndarray
-    t: np.ndarray
-    xy: np.ndarray
-    vis: np.ndarray
-    world: np.ndarray
-    floor: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.t)
 
 
 def _cols(df: pd.DataFrame, names: list[str]) -> np.ndarray:

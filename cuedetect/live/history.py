@@ -1,4 +1,4 @@
-"""The poses tracked so far in a live session, as rows, sliceable into the pose engine's `ChunkResult`."""
+"""The poses tracked so far in a live session, as rows, sliceable into the pose engine's `Tracks`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cuedetect.landmarks import NUM_LANDMARKS
-from cuedetect.pose.tracked import ChunkResult
+from cuedetect.pose.tracked import Tracks
 
 
 @dataclass(frozen=True)
@@ -57,14 +57,14 @@ class PoseHistory:
     def last_t(self) -> float:
         return self._analysed_t[-1] if self._analysed_t else 0.0
 
-    def window(self, start_t: float = -np.inf, end_t: float = np.inf) -> ChunkResult:
-        """The rows with `start_t <= t <= end_t` (all by default) as a `ChunkResult`."""
+    def window(self, start_t: float = -np.inf, end_t: float = np.inf) -> Tracks:
+        """The rows with `start_t <= t <= end_t` (all by default) as a `Tracks`."""
         with self._lock:
             at = np.asarray(self._analysed_t, np.float64)
             a0, a1 = np.searchsorted(at, start_t, "left"), np.searchsorted(at, end_t, "right")
             t = np.asarray(self._t, np.float64)
             r0, r1 = np.searchsorted(t, start_t, "left"), np.searchsorted(t, end_t, "right")
-            res = ChunkResult.empty(self.size)
+            res = Tracks.empty(self.size)
             res.analysed = np.asarray(self._analysed[a0:a1], np.int64)
             res.analysed_t = at[a0:a1]
             if r1 > r0:

@@ -25,6 +25,7 @@ The detector proposes; `cuedetect.pose.tracking.Tracker` decides who is who. Aft
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,6 +132,7 @@ class MultiPersonPoseDetector:
         self._frames_since_search = 10**9
         self._fruitless = 0  # searches in a row that found nobody new
         self.calls = {"track": 0, "search": 0}
+        self.model_s = 0.0  # seconds inside the landmarker (the rest of `detect` is crops, bookkeeping)
         self._tile = 1  # the half of the frame searched last (see `_search_new`)
         self._searchers: dict[int, Any] = {}  # num_poses -> IMAGE-mode landmarker, made when first needed
 
@@ -180,7 +182,9 @@ class MultiPersonPoseDetector:
         import mediapipe as mp
 
         mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=image)
+        t = time.perf_counter()
         result = landmarker.detect(mp_image) if ms is None else landmarker.detect_for_video(mp_image, ms)
+        self.model_s += time.perf_counter() - t
         kp = KeyPoints.from_mediapipe(result, crop)
         boxes = kp.boxes(0.3)
         tall = boxes[:, 3] - boxes[:, 1] >= self.options.min_height

@@ -46,32 +46,13 @@ from cuedetect.pose.floor_fit import (
     standing_skeleton,
     up_vector,
 )
+from cuedetect.pose.tracked import PersonTrack
 
 __all__ = [
     "CameraEstimate", "FloorCalibration", "FloorEstimate", "FloorOptions", "FloorPosition", "FloorTrack",
     "KnownDistance", "PairDistance", "PersonTrack", "estimate_floor", "hip_translation", "implied_stature",
     "pair_distances", "ray_rotation", "standing_skeleton",
 ]  # fmt: skip
-
-
-@dataclass
-class PersonTrack:
-    """One person's landmarks over time (the input).
-
-    Attributes:
-        person: the person's id.
-        frame: (n,) frame indices; t: (n,) seconds.
-        xy: (n, 33, 2) normalized image coordinates; NaN = missing.
-        vis: (n, 33) visibility 0..1.
-        world: (n, 33, 3) MediaPipe world landmarks (metres, hip-centred; see `world_along_ray`).
-    """
-
-    person: int
-    frame: np.ndarray
-    t: np.ndarray
-    xy: np.ndarray
-    vis: np.ndarray
-    world: np.ndarray
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The pose engine end to end: frames -> multi-person pose -> ids, in one or several processes.
 
 `track_chunk` runs in a worker: it decodes a list of frame indices, finds the people and tracks them,
-and returns plain arrays (`ChunkResult`). `run_tracking` splits a video into `jobs` time chunks that
+and returns plain arrays (`Tracks`). `run_tracking` splits a video into `jobs` time chunks that
 overlap by `overlap_s`, runs them in parallel (spawned processes; one landmarker uses one core) and
 stitches the chunks' ids by matching tracks on the overlapping frames (`cuedetect.pose.stitch`).
 """
@@ -23,7 +23,7 @@ import numpy as np
 from cuedetect.landmarks import NUM_LANDMARKS
 from cuedetect.pose.keypoints import KeyPoints
 from cuedetect.pose.sources import Frame, VideoInfo, sample_indices
-from cuedetect.pose.tracked import ChunkResult
+from cuedetect.pose.tracked import Tracks
 
 ProgressFn = Callable[[int, int], None]
 # How far back a person found late by the periodic search is traced: the longest search interval
@@ -46,7 +46,7 @@ def track_chunk(
     indices: np.ndarray,
     options: TrackingOptions,
     progress: Callable[[int], None] | None = None,
-) -> ChunkResult:
+) -> Tracks:
     """Find and track people in the frames `indices` of a probed video (runs in one process)."""
     from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
@@ -129,14 +129,15 @@ def track_chunk(
         if progress is not None and done % 5:
             progress(done % 5)
         calls = {**detector.calls, "backfilled": backfilled}
+        timings["model_s"] = detector.model_s
     # CPU seconds (all threads of this process): start-up, then the frame loop (load-independent-ish).
     timings["cpu_setup_s"], timings["cpu_loop_s"] = cpu1 - cpu0, time.process_time() - cpu1
     if not rows["frame"]:
-        res = ChunkResult.empty((w, h))
+        res = Tracks.empty((w, h))
         res.analysed, res.analysed_t = np.asarray(analysed, np.int64), np.asarray(analysed_t)
         res.timings, res.calls = timings, calls
         return res
-    return ChunkResult(
+    return Tracks(
         np.asarray(analysed, np.int64),
         np.asarray(analysed_t),
         np.asarray(rows["frame"], np.int64),
@@ -187,7 +188,7 @@ def _pool_init(q: Any, parent_pid: int | None = None) -> None:
     _progress_queue = q
 
 
-def _pool_worker(info: VideoInfo, indices: np.ndarray, options: TrackingOptions) -> ChunkResult:
+def _pool_worker(info: VideoInfo, indices: np.ndarray, options: TrackingOptions) -> Tracks:
     return track_chunk(info, indices, options, progress=_progress_queue.put)
 
 
@@ -198,7 +199,7 @@ def run_tracking(
     jobs: int = 1,
     overlap_s: float = 1.0,
     on_progress: ProgressFn | None = None,
-) -> tuple[ChunkResult, dict[str, Any]]:
+) -> tuple[Tracks, dict[str, Any]]:
     """Track everyone in the video, in `jobs` processes; returns stitched rows with global ids.
 
     The second value describes the run (chunks, per-stage seconds summed over workers, model calls).

@@ -16,18 +16,18 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from cuedetect.pose.sources import VideoInfo
-from cuedetect.pose.tracked import ChunkResult
+from cuedetect.pose.tracked import Tracks
 from cuedetect.pose.tracking import appearance_distance, keypoint_distance
 
 
-def _select(res: ChunkResult, keep: np.ndarray) -> ChunkResult:
-    return ChunkResult(
+def _select(res: Tracks, keep: np.ndarray) -> Tracks:
+    return Tracks(
         res.analysed, res.analysed_t, res.frame[keep], res.t[keep], res.person[keep], res.xy[keep],
         res.vis[keep], res.world[keep], res.appearance, res.size, res.timings, res.calls,
     )  # fmt: skip
 
 
-def _overlap_cost(prev: ChunkResult, cur: ChunkResult, frames: np.ndarray, aspect: float) -> tuple:
+def _overlap_cost(prev: Tracks, cur: Tracks, frames: np.ndarray, aspect: float) -> tuple:
     pids = sorted({int(p) for p in prev.person[np.isin(prev.frame, frames)]})
     cids = sorted({int(p) for p in cur.person[np.isin(cur.frame, frames)]})
     cost = np.full((len(pids), len(cids)), np.inf)
@@ -47,15 +47,15 @@ def _overlap_cost(prev: ChunkResult, cur: ChunkResult, frames: np.ndarray, aspec
 
 
 def stitch(
-    results: Sequence[ChunkResult],
+    results: Sequence[Tracks],
     owns: Sequence[int],
     info: VideoInfo,
     max_distance: float = 0.25,
     reid_window_s: float = 2.0,
     max_colour_distance: float = 0.35,
     min_track_s: float = 0.3,
-) -> ChunkResult:
-    """One `ChunkResult` with global ids from per-chunk results (`owns[k]`: first frame chunk k owns)."""
+) -> Tracks:
+    """One `Tracks` with global ids from per-chunk results (`owns[k]`: first frame chunk k owns)."""
     size = results[0].size
     aspect = size[0] / size[1] if size[1] else 1.0
     merged = results[0]
@@ -90,7 +90,7 @@ def stitch(
                 appearance[g] = res.appearance[lid]
         later = res.frame >= own
         cut = merged.frame < own
-        merged = ChunkResult(
+        merged = Tracks(
             np.concatenate([merged.analysed[merged.analysed < own], res.analysed[res.analysed >= own]]),
             np.concatenate([merged.analysed_t[merged.analysed < own], res.analysed_t[res.analysed >= own]]),
             np.concatenate([merged.frame[cut], res.frame[later]]),
@@ -104,7 +104,7 @@ def stitch(
     return renumber(merged, min_track_s)
 
 
-def renumber(res: ChunkResult, min_track_s: float = 0.3) -> ChunkResult:
+def renumber(res: Tracks, min_track_s: float = 0.3) -> Tracks:
     """Drop tracks spanning less than `min_track_s`; ids 0, 1, ... in order of first appearance."""
     keep = np.ones(len(res.person), bool)
     firsts = []

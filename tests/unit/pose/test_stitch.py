@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cuedetect.pose.pipeline import split_chunks
 from cuedetect.pose.sources import VideoInfo
 from cuedetect.pose.stitch import renumber, stitch
-from cuedetect.pose.tracked import ChunkResult
+from cuedetect.pose.tracked import Tracks
 
 FPS = 15
 _TEMPLATE = np.random.default_rng(1).uniform([-0.1, -0.4], [0.1, 0.4], size=(33, 2))
@@ -21,7 +21,7 @@ def info(n: int) -> VideoInfo:
     return VideoInfo(None, 1280, 720, 0, "h264", times, np.arange(n), np.arange(0, n, 30))  # type: ignore[arg-type]
 
 
-def chunk(frames: np.ndarray, people: dict[int, float], colours: dict[int, int] | None = None) -> ChunkResult:
+def chunk(frames: np.ndarray, people: dict[int, float], colours: dict[int, int] | None = None) -> Tracks:
     """People standing still at x positions `people` (local id -> x) in every frame of `frames`."""
     rows = [(f, pid, x) for f in frames for pid, x in people.items()]
     xy = np.stack([np.asarray([x, 0.5]) + _TEMPLATE for _, _, x in rows]).astype(np.float32)
@@ -30,7 +30,7 @@ def chunk(frames: np.ndarray, people: dict[int, float], colours: dict[int, int] 
         h = np.full(64, 0.2 / 63, np.float32)
         h[c] = 0.8
         app[pid] = h
-    return ChunkResult(
+    return Tracks(
         frames.astype(np.int64),
         frames / FPS,
         np.asarray([r[0] for r in rows], np.int64),
@@ -80,7 +80,7 @@ def test_stitch_matches_ids_across_the_overlap() -> None:
 
 def test_stitch_reidentifies_by_colour_someone_absent_at_the_boundary() -> None:
     a = chunk(np.arange(0, 60), {0: 0.3}, {0: 4})
-    a_gone = ChunkResult(
+    a_gone = Tracks(
         *[getattr(a, f) for f in ("analysed", "analysed_t")],
         *[getattr(a, f)[a.frame < 50] for f in ("frame", "t", "person", "xy", "vis", "world")],
         a.appearance,
@@ -96,7 +96,7 @@ def test_stitch_reidentifies_by_colour_someone_absent_at_the_boundary() -> None:
 def test_renumber_drops_flukes_and_numbers_by_first_appearance() -> None:
     res = chunk(np.arange(0, 30), {7: 0.2, 3: 0.8})
     fluke = chunk(np.arange(10, 13), {9: 0.5})  # 0.13 s
-    merged = ChunkResult(
+    merged = Tracks(
         res.analysed,
         res.analysed_t,
         *[
