@@ -120,7 +120,7 @@ def detect_cues(
     duration: float | None = None,
     hands: pd.DataFrame | None = None,
 ) -> EventsResult:
-    """Find cue events in an analysed video.
+    """Find cue events in a `poses.parquet` table (a results folder written earlier).
 
     Args:
         poses: the `poses.parquet` table.
@@ -133,16 +133,32 @@ def detect_cues(
         duration: video duration in seconds (default: the last pose time).
         hands: the `hands.parquet` table (None: hand cues from the body alone).
     """
+    if duration is None:
+        duration = float(np.nanmax(poses["t"])) if len(poses) else 0.0
+    return detect_cues_in_tracks(tracks_from_poses(poses), pairs, settings, aspect=aspect, model=model,
+                                 roles=roles, duration=duration)  # fmt: skip
+
+
+def detect_cues_in_tracks(
+    tracks: list[PersonTrack],
+    pairs: pd.DataFrame | None = None,
+    settings: CueSettings | None = None,
+    *,
+    aspect: float = 16 / 9,
+    model: CueClassifier | Literal["auto", "baseline"] = "auto",
+    roles: Mapping | None = None,
+    duration: float | None = None,
+) -> EventsResult:
+    """Find cue events in per-person tracks (what the analysis holds in memory); as `detect_cues`."""
     settings = settings or CueSettings()
     model = resolve_model(model)
     clf = None if model == "baseline" else model
-    tracks = tracks_from_poses(poses)
     feats = build_features(tracks, pairs, aspect, settings)
     events = find_events(tracks, pairs, feats, clf, settings, aspect, hands)
     persons = [tr.person for tr in tracks]
     role_of = guess_roles(persons, events, feats, roles)
     if duration is None:
-        duration = float(np.nanmax(poses["t"])) if len(poses) else 0.0
+        duration = max((float(np.nanmax(tr.t)) for tr in tracks if len(tr)), default=0.0)
     detector = "baseline" if clf is None else f"classifier {clf.info.get('version', '?')}"
     return EventsResult(
         duration=float(duration),

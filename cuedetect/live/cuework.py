@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from cuedetect.pose.tracked import ChunkResult
+from cuedetect.pose.tracked import Tracks
 
 FLOOR_SAMPLES = 4  # Monte Carlo draws for the distance SD (analyze uses 64; the nominal value is the same)
 
@@ -42,21 +42,23 @@ class WindowCues:
     stages_s: dict[str, float] = field(default_factory=dict)
 
 
-def floor_geometry(res: ChunkResult, n_samples: int = FLOOR_SAMPLES) -> tuple[np.ndarray, list[Any]]:
-    """`cuedetect.pose.outputs.floor_geometry` with fewer Monte Carlo draws (it takes ~4 s with 64)."""
+def floor_geometry(res: Tracks, n_samples: int = FLOOR_SAMPLES) -> tuple[Tracks, list[Any]]:
+    """`cuedetect.pose.placement.place_on_floor` with fewer Monte Carlo draws (it takes ~4 s with 64)."""
     from cuedetect.pose.floor import FloorOptions
-    from cuedetect.pose.outputs import floor_geometry as offline_floor_geometry
+    from cuedetect.pose.placement import place_on_floor
 
-    floor, pairs, _camera = offline_floor_geometry(res, FloorOptions(n_samples=n_samples))
-    return floor, pairs
+    placed, pairs, _camera = place_on_floor(res, FloorOptions(n_samples=n_samples))
+    return placed, pairs
 
 
-def window_cues(res: ChunkResult, model: str = "auto") -> WindowCues:
-    """Run cleaning, floor geometry and cue detection on one window of tracked poses."""
+def window_cues(res: Tracks, model: str = "auto") -> WindowCues:
+    """Run cleaning, floor geometry and cue detection on one window of tracked poses (the analysis's
+    own stage functions, with fewer floor draws; live mode's one call of cue detection)."""
     import warnings
 
-    from cuedetect.cues.detect import detect_cues
-    from cuedetect.pose import outputs
+    from cuedetect.cues.detect import detect_cues_in_tracks
+    from cuedetect.pose.filters import clean_tracks
+    from cuedetect.pose.placement import pairs_table
 
     t0 = time.perf_counter()
     start = float(res.analysed_t[0]) if len(res.analysed_t) else 0.0
@@ -66,17 +68,14 @@ def window_cues(res: ChunkResult, model: str = "auto") -> WindowCues:
     stages: dict[str, float] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        cleaned, filled, _ = outputs.clean(res)
+        cleaned, _ = clean_tracks(res)
         stages["clean_s"] = time.perf_counter() - t0
-        floor, pairs = floor_geometry(cleaned)
+        placed, pairs = floor_geometry(cleaned)
         stages["floor_s"] = time.perf_counter() - t0 - stages["clean_s"]
-        poses = outputs.poses_table(cleaned, filled, floor)
-        pairs_df = outputs.pairs_table(pairs)
-        w, h = res.size
-        found = detect_cues(
-            poses,
-            pairs_df,
-            aspect=w / h if h else 16 / 9,
+        found = detect_cues_in_tracks(
+            placed.person_tracks(),
+            pairs_table(pairs),
+            aspect=placed.aspect,
             model=model,  # type: ignore[arg-type]
             duration=end,
         )
@@ -126,7 +125,8 @@ def _warm_up(nice: int = 0) -> None:
         with contextlib.suppress(OSError):
             os.nice(nice)
     import cuedetect.cues.detect
-    import cuedetect.pose.outputs  # noqa: F401
+    import cuedetect.pose.filters
+    import cuedetect.pose.placement  # noqa: F401
 
 
 class CueWorker:
@@ -153,7 +153,7 @@ class CueWorker:
     def busy(self) -> bool:
         return self._future is not None and not self._future.done()
 
-    def submit(self, res: ChunkResult) -> bool:
+    def submit(self, res: Tracks) -> bool:
         """Start on `res` unless the previous window is still being worked on (then False)."""
         if self.busy:
             return False
@@ -188,7 +188,7 @@ class CueWorker:
         self._pool = None
         self.mode = "inline"
 
-    def run(self, res: ChunkResult, timeout: float = 60.0) -> WindowCues:
+    def run(self, res: Tracks, timeout: float = 60.0) -> WindowCues:
         """Work on `res` now and wait for the answer (waits for a window still in progress first)."""
         if self._pool is not None:
             try:

@@ -16,6 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from cuedetect.landmarks import NUM_LANDMARKS
+from cuedetect.pose.tracked import Tracks
+
 ProcessingLog = list["StepRecord"]
 
 
@@ -240,3 +243,43 @@ def clean_track(
     out = interpolate_gaps(out, t, p.max_gap_s, log)
     out = one_euro(out, t, p.min_cutoff, p.beta, p.d_cutoff, log)
     return out, log
+
+
+def clean_tracks(tracks: Tracks) -> tuple[Tracks, dict[int, list[dict[str, Any]]]]:
+    """`clean_track` for every person on the analysis grid: short gaps filled, landmarks smoothed.
+
+    Returns the cleaned container (filled rows added and marked in `interpolated`, rows sorted by frame
+    then person) and each person's processing log.
+    """
+    from dataclasses import asdict
+
+    grid, grid_t = tracks.analysed, tracks.analysed_t
+    parts: list[tuple] = []
+    logs: dict[int, list[dict[str, Any]]] = {}
+    for p in np.unique(tracks.person):
+        sel = np.flatnonzero(tracks.person == p)
+        lo = np.searchsorted(grid, tracks.frame[sel].min())
+        hi = np.searchsorted(grid, tracks.frame[sel].max())
+        frames, ts = grid[lo : hi + 1], grid_t[lo : hi + 1]
+        pos = np.searchsorted(frames, tracks.frame[sel])
+        n = len(frames)
+        xy = np.full((n, NUM_LANDMARKS, 2), np.nan)
+        vis = np.full((n, NUM_LANDMARKS), np.nan, np.float32)
+        world = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
+        xy[pos], vis[pos], world[pos] = tracks.xy[sel], tracks.vis[sel], tracks.world[sel]
+        present = np.zeros(n, bool)
+        present[pos] = True
+        cleaned, log = clean_track(xy, vis, ts)
+        logs[int(p)] = [asdict(r) for r in log]
+        keep = present | np.isfinite(cleaned).any(axis=(1, 2))
+        parts.append((frames[keep], ts[keep], np.full(keep.sum(), p), cleaned[keep].astype(np.float32),
+                      vis[keep], world[keep], ~present[keep]))  # fmt: skip
+    if not parts:
+        return tracks, logs
+    cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
+    order = np.lexsort((cols[2], cols[0]))
+    cols = [c[order] for c in cols]
+    out = Tracks(tracks.analysed, tracks.analysed_t, cols[0], cols[1], cols[2].astype(np.int64), cols[3],
+                 cols[4], cols[5], tracks.appearance, tracks.size, tracks.timings, tracks.calls,
+                 interpolated=cols[6])  # fmt: skip
+    return out, logs
