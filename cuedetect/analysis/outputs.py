@@ -1,4 +1,4 @@
-"""From tracked rows to the files of `cuedetect analyze`: cleaning, floor geometry, tables, atomic commit.
+"""The outputs stage: the results folder of an analysis, written atomically.
 
 Files are first written into `DIR/.partial-<pid>/`; `commit` then removes the old `analysis.json` (the
 marker of a whole result), moves the new data files into place and moves `analysis.json` in last. So a
@@ -10,119 +10,30 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import platform
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cuedetect.errors import InputError
-from cuedetect.landmarks import NUM_LANDMARKS
-from cuedetect.pose.tracked import Tracks
+from cuedetect.hashing import file_sha256
+from cuedetect.io_atomic import write_json
+
+if TYPE_CHECKING:
+
+    from cuedetect.analysis.types import Analysis, AnalyzeOptions
+    from cuedetect.pose.floor import FloorCalibration
+    from cuedetect.pose.tracked import Tracks
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
 RESULT_FILES = (
     "poses.parquet", "pairs.parquet", "hands.parquet", "events.json", "annotated.mp4", "analysis.json"
 )
-
-
-def clean(res: Tracks) -> tuple[Tracks, np.ndarray, dict[int, list[dict[str, Any]]]]:
-    """Smooth each person's landmarks and fill short gaps on the analysis grid (filters.clean_track).
-
-    Returns the cleaned rows (filled frames added), a bool per row marking filled rows, and each
-    person's processing log.
-    """
-    from cuedetect.pose.filters import clean_track
-
-    grid, grid_t = res.analysed, res.analysed_t
-    parts: list[tuple] = []
-    logs: dict[int, list[dict[str, Any]]] = {}
-    for p in np.unique(res.person):
-        sel = np.flatnonzero(res.person == p)
-        lo, hi = np.searchsorted(grid, res.frame[sel].min()), np.searchsorted(grid, res.frame[sel].max())
-        frames, ts = grid[lo : hi + 1], grid_t[lo : hi + 1]
-        pos = np.searchsorted(frames, res.frame[sel])
-        n = len(frames)
-        xy = np.full((n, NUM_LANDMARKS, 2), np.nan)
-        vis = np.full((n, NUM_LANDMARKS), np.nan, np.float32)
-        world = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
-        xy[pos], vis[pos], world[pos] = res.xy[sel], res.vis[sel], res.world[sel]
-        present = np.zeros(n, bool)
-        present[pos] = True
-        cleaned, log = clean_track(xy, vis, ts)
-        logs[int(p)] = [asdict(r) for r in log]
-        keep = present | np.isfinite(cleaned).any(axis=(1, 2))
-        parts.append((frames[keep], ts[keep], np.full(keep.sum(), p), cleaned[keep].astype(np.float32),
-                      vis[keep], world[keep], ~present[keep]))  # fmt: skip
-    if not parts:
-        return res, np.zeros(0, bool), logs
-    cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
-    order = np.lexsort((cols[2], cols[0]))
-    cols = [c[order] for c in cols]
-    out = Tracks(res.analysed, res.analysed_t, cols[0], cols[1], cols[2].astype(np.int64), cols[3],
-                      cols[4], cols[5], res.appearance, res.size, res.timings, res.calls)  # fmt: skip
-    return out, cols[6], logs
-
-
-def floor_geometry(
-    res: Tracks, options: Any = None, calibration: Any = None
-) -> tuple[np.ndarray, list[Any], dict[str, Any]]:
-    """Floor position (x, y, sd per row; NaN where unknown), pair distances and the camera estimate.
-
-    `options` is a `cuedetect.pose.floor.FloorOptions` (default: its defaults); live mode asks for fewer
-    Monte Carlo draws. `calibration` is a `FloorCalibration`: known values that replace the priors.
-    """
-    from cuedetect.pose.floor import PersonTrack, estimate_floor, pair_distances
-
-    floor = np.full((len(res.person), 3), np.nan)
-    tracks = []
-    for p in np.unique(res.person):
-        sel = res.person == p
-        tracks.append(
-            PersonTrack(int(p), res.frame[sel], res.t[sel], res.xy[sel], res.vis[sel], res.world[sel])
-        )
-    if not tracks:
-        return floor, [], {}
-    est = estimate_floor(tracks, res.size, calibration=calibration, options=options)
-    for p, ft in est.tracks.items():
-        rows = np.flatnonzero(res.person == p)
-        pos = {int(f): k for k, f in enumerate(ft.frame)}
-        for r in rows:
-            k = pos.get(int(res.frame[r]))
-            if k is not None:
-                floor[r] = (*ft.xy_m[k], ft.sd_m[k])
-    camera = {**asdict(est.camera), "stature_m": {str(k): float(v) for k, v in est.stature_m.items()}}
-    return floor, pair_distances(est), camera
-
-
-def poses_table(res: Tracks, filled: np.ndarray, floor: np.ndarray) -> Any:
-    import pandas as pd
-
-    from cuedetect.pose.keypoints import KeyPoints
-
-    cols: dict[str, Any] = {"frame": res.frame.astype(np.int64), "t": res.t, "person": res.person}
-    cols.update(KeyPoints(res.xy, res.vis, res.world).to_flat() if len(res.person) else _empty_flat())
-    cols["interpolated"] = filled.astype(bool)
-    cols["floor_x_m"], cols["floor_y_m"], cols["floor_sd_m"] = floor[:, 0], floor[:, 1], floor[:, 2]
-    return pd.DataFrame(cols)
-
-
-def _empty_flat() -> dict[str, np.ndarray]:
-    from cuedetect.pose.keypoints import KeyPoints
-
-    return KeyPoints.empty().to_flat()
-
-
-def pairs_table(pairs: list[Any]) -> Any:
-    import pandas as pd
-
-    cols = ("frame", "t", "person", "other", "distance_m", "distance_sd_m")
-    if not pairs:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("frame", "person", "other") else "float64")
-                             for c in cols})  # fmt: skip
-    return pd.DataFrame([asdict(p) for p in pairs], columns=list(cols))
 
 
 def check_out_dir(out: Path, overwrite: bool) -> None:
@@ -218,3 +129,125 @@ def commit(tmp: Path, out: Path) -> None:
             (out / name).unlink(missing_ok=True)
     (tmp / "analysis.json").chmod(0o644)
     os.replace(tmp / "analysis.json", marker)
+
+
+def write_outputs(analysis: Analysis, folder: Path, options: AnalyzeOptions, started: float) -> None:
+    """Write the results of `analysis` into `folder` (the run's `.partial-<pid>/`): poses.parquet,
+    pairs.parquet, events.json (with cues), annotated.mp4 (with `annotate`) and analysis.json last."""
+    tracks, info = analysis.tracks, analysis.info
+    assert tracks is not None and info is not None
+    tracks.to_table().to_parquet(folder / "poses.parquet", index=False)
+    analysis.pairs.to_parquet(folder / "pairs.parquet", index=False)
+    if analysis.events is not None:
+        from cuedetect.cues.detect import write_events_json
+
+        write_events_json(folder / "events.json", analysis.events, analysis.video.name)
+    fps = analysed_fps(tracks)
+    if options.annotate:
+        t = time.perf_counter()
+        write_annotated(folder / "annotated.mp4", analysis, max(fps, 1.0), options.max_side)
+        analysis.timings["annotate_s"] = time.perf_counter() - t
+    analysis.timings["total_s"] = time.perf_counter() - started
+    analysis.files = [*sorted(p.name for p in folder.iterdir()), "analysis.json"]
+    analysis.record = analysis_record(analysis, options, fps)
+    write_json(folder / "analysis.json", analysis.record)
+
+
+def analysed_fps(tracks: Tracks) -> float:
+    if len(tracks.analysed) < 2:
+        return 0.0
+    return (len(tracks.analysed) - 1) / float(np.ptp(tracks.analysed_t))
+
+
+def analysis_record(analysis: Analysis, options: AnalyzeOptions, fps: float) -> dict[str, Any]:
+    """The content of analysis.json: what was run on what, how long it took, who was found."""
+    info, tracks, model = analysis.info, analysis.tracks, analysis.pose_model
+    assert info is not None and tracks is not None and model is not None
+    total = analysis.timings.get("total_s", 0.0)
+    return {
+        "source": str(analysis.video.resolve()),
+        "source_sha256": file_sha256(info.path),
+        "duration_s": info.duration,
+        "source_fps": info.average_fps,
+        "source_size": [info.width, info.height],
+        "rotation": info.rotation,
+        "frames_in_source": info.frame_count,
+        "analysed_fps": fps,
+        "analysed_frames": len(tracks.analysed),
+        "working_size": list(tracks.size),
+        "model": {"variant": options.model, "bundle_sha256": model.sha256, "route": model.route},
+        "versions": _versions(),
+        "jobs": analysis.tracking.get("chunks"),
+        "timings_s": dict(analysis.timings),
+        "worker_timings_s": analysis.tracking.get("worker_timings_s", {}),
+        "model_calls": analysis.tracking.get("model_calls", {}),
+        "realtime_factor": info.duration / total if total else None,
+        "persons": _persons(tracks),
+        "camera": analysis.camera,
+        "floor_calibration": _calibration_json(options.calibration),
+        "cleaning": {str(k): v for k, v in analysis.cleaning_log.items()},
+        "analysed_frame_index": [int(i) for i in tracks.analysed],
+        "files": analysis.files,
+    }
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("cuedetect", "mediapipe", "av", "numpy"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "unknown"
+    return out
+
+
+def _persons(tracks: Tracks) -> list[dict[str, Any]]:
+    out = []
+    for p in tracks.person_ids():
+        sel = tracks.person == p
+        out.append({
+            "id": p,
+            "frames_detected": int((sel & ~tracks.interpolated).sum()),
+            "frames_interpolated": int((sel & tracks.interpolated).sum()),
+            "first_t": float(tracks.t[sel].min()),
+            "last_t": float(tracks.t[sel].max()),
+        })  # fmt: skip
+    return out
+
+
+def _calibration_json(cal: FloorCalibration | None) -> dict[str, Any] | None:
+    if cal is None:
+        return None
+    out = asdict(cal)
+    out["person_height_m"] = {str(k): v for k, v in cal.person_height_m.items()}
+    return out
+
+
+def write_annotated(path: Path, analysis: Analysis, fps: float, max_side: int) -> None:
+    """Re-decode the analysed frames and draw the debrief overlay on them: skeletons in role colours, roles
+    and ids, pair distances and the cues active at each moment (from the run's own events)."""
+    from cuedetect.annotate import AnnotatedVideoWriter
+    from cuedetect.overlay import DebriefOverlay
+    from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
+
+    tracks, info, found = analysis.tracks, analysis.info, analysis.events
+    assert tracks is not None and info is not None
+    events = [e.to_dict() for e in found.events] if found is not None else []
+    roles = {int(p["id"]): p.get("role", "unknown") for p in found.persons} if found is not None else {}
+    overlay = DebriefOverlay(events, roles, color_order="rgb")  # the frames are RGB
+    by_frame: dict[int, list[tuple[int, int, float, float]]] = {}
+    for p in analysis.pairs.itertuples(index=False):
+        by_frame.setdefault(int(p.frame), []).append(
+            (int(p.person), int(p.other), float(p.distance_m), float(p.distance_sd_m))
+        )
+    opts = VideoSourceOptions(info.path, max_side=max_side, indices=tracks.analysed, info=info)
+    source = VideoFileSource.create_from_options(opts)
+    with source, AnnotatedVideoWriter(path, fps=fps, size=source.size, channels="rgb24") as writer:
+        for frame in source:
+            sel = tracks.frame == frame.index
+            scene = np.array(frame.image)
+            pairs_now = by_frame.get(frame.index, [])
+            overlay.annotate(scene, tracks.xy[sel], tracks.person[sel], pairs_now, frame.t)
+            writer.write(scene)

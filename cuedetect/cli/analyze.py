@@ -83,12 +83,13 @@ def register(app: typer.Typer) -> None:
 
         Example: `cuedetect analyze role-play.mp4 --out out/rp --annotate --trainee Sam`
         """
+        import contextlib
         import os
         import shlex
 
         os.environ.setdefault("GLOG_minloglevel", "2")
-        from cuedetect.analysis.orchestrator import AnalyzeOptions
-        from cuedetect.analysis.orchestrator import analyze as run
+        from cuedetect.analysis import STAGES, AnalyzeOptions
+        from cuedetect.analysis import analyze as run
         from cuedetect.cli._progress import StageProgress, wants_progress
         from cuedetect.errors import InputError
         from cuedetect.pose.detector import quiet_native_logs
@@ -106,28 +107,35 @@ def register(app: typer.Typer) -> None:
 
             refuse_foreign_overwrite(store or default_store_path(), out, video)
         options = AnalyzeOptions(
-            video, out, fps or None, model, jobs or None, annotate, overwrite, max_persons,
+            out, fps or None, model, jobs or None, annotate, overwrite, max_persons,
             cues=cues, roles=parse_roles(roles), hands=not no_hands,
             calibration=parse_calibration(camera_height, fov, person_height, known_distance),
+            trainee=trainee, scenario=scenario,
         )  # fmt: skip
         # MediaPipe/LiteRT write chatter straight to file descriptor 2: send that to /dev/null while
         # the progress bar (and any error, printed after the block) goes to the real stderr.
         err = os.fdopen(os.dup(2), "w", buffering=1)
-        with (
-            err,
-            quiet_native_logs(),
-            StageProgress("frames", enabled=wants_progress(err, quiet), file=err) as progress,
-        ):
-            progress.on_stage("reading the video and loading the pose model")
-            result = run(options, on_progress=progress.on_progress, on_stage=progress.on_stage)
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(err)
+            stack.enter_context(quiet_native_logs())
+            show = StageProgress("frames", enabled=wants_progress(err, quiet), file=err)
+            progress = stack.enter_context(show)
+            session_store = None
+            if register and cues:
+                from cuedetect.store import SessionStore, StoreOptions
+
+                opened = SessionStore.create_from_options(StoreOptions(path=store))
+                session_store = stack.enter_context(opened)
+
+            def on_progress(stage: str, done: int, total: int) -> None:
+                progress(STAGES[stage], done, total if stage == "poses" else None)
+
+            result = run(video, options, store=session_store, progress=on_progress)
         from cuedetect.cli._report import print_analysis
 
-        print_analysis(result, out, events=cues)
-        if register and cues:
-            from cuedetect.store import import_analysis
-
-            sid = import_analysis(out, store_path=store, trainee=trainee, scenario=scenario)
-            typer.echo(f"registered as session {sid} in the session store: open it with "
+        print_analysis(result.record, out, events=cues)
+        if result.session_id is not None:
+            typer.echo(f"registered as session {result.session_id} in the session store: open it with "
                        f"`cuedetect dashboard --session {shlex.quote(Path(video).stem)}`")  # fmt: skip
 
 

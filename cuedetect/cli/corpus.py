@@ -114,14 +114,14 @@ def _extract_poses(clip: Path, keep_video: bool, redo: bool = False) -> None:
 
     The analysis is replaced atomically, so an interrupted redo leaves each clip's old or new poses.
     """
-    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
+    from cuedetect.analysis import AnalyzeOptions, analyze
     from cuedetect.errors import InputError
 
     video = clip / f"{clip.name}.mp4"
     if not video.exists() or ((clip / "analysis" / "poses.parquet").exists() and not redo):
         return
     try:
-        analyze(AnalyzeOptions(video, clip / "analysis", fps=None, model="full", jobs=1, overwrite=True))
+        analyze(video, AnalyzeOptions(clip / "analysis", fps=None, model="full", jobs=1, overwrite=True))
     except InputError as exc:  # e.g. nobody visible in a clip: say so, keep going with the others
         typer.echo(f"{clip.name}: {exc}")
         if "no person found" in str(exc):

@@ -46,17 +46,11 @@ def synthetic_analysis(out_dir: Path, seconds: float = 6.0, seed: int = 0,
 
 
 def real_analysis(video: Path, out_dir: Path, model: str = "full", fps: float = 12.0) -> Path:
-    """Analyse a real video (annotated) and detect its cues, as a dashboard job does."""
-    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
-    from cuedetect.cues.detect import detect_cues, write_events_json
+    """Analyse a real video (annotated, cues detected) as a dashboard job does; the results folder."""
+    from cuedetect.analysis import AnalyzeOptions, analyze
 
     out = Path(out_dir)
-    meta = analyze(AnalyzeOptions(Path(video), out, fps, model, None, True, True))
-    poses = pd.read_parquet(out / "poses.parquet")
-    pairs = pd.read_parquet(out / "pairs.parquet") if (out / "pairs.parquet").exists() else None
-    w, h = meta.get("source_size") or [16, 9]
-    result = detect_cues(poses, pairs, aspect=w / h, duration=meta.get("duration_s"))
-    write_events_json(out / "events.json", result, Path(video).name)
+    analyze(Path(video), AnalyzeOptions(out, fps, model, annotate=True, overwrite=True))
     return out
 
 

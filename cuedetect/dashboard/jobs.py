@@ -22,7 +22,11 @@ from cuedetect.io_atomic import write_json
 
 JOBS = "jobs"
 State = Literal["queued", "running", "done", "failed"]
-STAGES = ("queued", "finding and tracking people", "cleaning", "detecting cues", "importing", "done")
+# What a job's status says, in order: the analysis stages' words (cuedetect.analysis.STAGES) between these.
+STAGES = (
+    "queued", "reading the video", "finding and tracking people", "cleaning the poses",
+    "placing people on the floor", "detecting cues", "writing the results", "registering the session", "done",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -53,10 +53,14 @@ def analysis_dir(data_dir: Path, job_id: str) -> Path:
     return Path(data_dir) / "analyses" / job_id
 
 
+# Where each stage's progress starts on the job's bar (the poses stage dominates the run time).
+STAGE_START = {"probe": 0.0, "poses": 0.02, "clean": 0.82, "floor": 0.85, "cues": 0.9, "outputs": 0.93,
+               "register": 0.97}  # fmt: skip
+
+
 def run_job(job_dir: Path, data_dir: Path) -> JobStatus:
     """Run the job in `job_dir`; returns its final status (also written to status.json)."""
-    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
-    from cuedetect.cues.detect import detect_cues, write_events_json
+    from cuedetect.analysis import STAGES, AnalyzeOptions, analyze
     from cuedetect.dashboard.settings import from_dict
     from cuedetect.store import SessionStore, StoreOptions
 
@@ -66,49 +70,30 @@ def run_job(job_dir: Path, data_dir: Path) -> JobStatus:
     out = analysis_dir(data_dir, job_dir.name)
     try:
 
-        def on_progress(done: int, total: int) -> None:
-            share = TRACKING_SHARE * done / total if total else 0.0
-            rep.update(force=False, progress=round(share, 4), message=f"{done}/{total} frames")
-
-        def on_stage(msg: str) -> None:
-            rep.update(stage=msg)
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage == "poses":
+                share = STAGE_START["poses"] + TRACKING_SHARE * done / total if total else 0.0
+                rep.update(force=False, stage=STAGES[stage], progress=round(share, 4),
+                           message=f"{done}/{total} frames")  # fmt: skip
+            elif done == 0:
+                rep.update(stage=STAGES[stage], progress=STAGE_START[stage], message="")
 
         options = AnalyzeOptions(
-            Path(request.video), out, settings.analysis_fps, settings.pose_model, None, True, True
-        )
-        meta = analyze(options, on_progress=on_progress, on_stage=on_stage)
-        rep.update(stage="detecting cues", progress=0.9, message="")
-        import pandas as pd
-
-        poses = pd.read_parquet(out / "poses.parquet")
-        pairs_path = out / "pairs.parquet"
-        pairs = pd.read_parquet(pairs_path) if pairs_path.exists() else None
-        w, h = meta.get("source_size") or [16, 9]
-        result = detect_cues(
-            poses,
-            pairs,
-            settings.cue_settings(),
-            aspect=w / h if h else 16 / 9,
-            model="baseline" if settings.cue_detector == "baseline" else "auto",
-            duration=meta.get("duration_s"),
-        )
-        write_events_json(out / "events.json", result, Path(request.video).name)
-        rep.update(stage="importing", progress=0.97)
+            out, settings.analysis_fps, settings.pose_model, annotate=True, overwrite=True,
+            cue_detector=settings.cue_detector, cue_settings=settings.cue_settings(),
+            trainee=request.trainee or None, scenario=request.scenario or None,
+            instructor=request.instructor or None, date=request.date or None,
+        )  # fmt: skip
         store_path = Path(request.store) if request.store else None
         with SessionStore.create_from_options(StoreOptions(path=store_path)) as store:
-            res = store.import_analysis(
-                out,
-                trainee=request.trainee or None,
-                scenario=request.scenario or None,
-                instructor=request.instructor or None,
-                date=request.date or None,
-            )
+            done = analyze(Path(request.video), options, store=store, progress=on_progress)
+        events = len(done.events.events) if done.events is not None else 0
         rep.update(
             state="done",
             stage="done",
             progress=1.0,
-            session_id=res.session_id,
-            message=f"session {res.session_id}: {res.events} events",
+            session_id=done.session_id,
+            message=f"session {done.session_id}: {events} events",
         )
     except CuedetectError as exc:
         rep.update(state="failed", error=str(exc))

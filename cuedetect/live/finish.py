@@ -38,14 +38,10 @@ def write_live_analysis(
     from cuedetect.cues.events import CueEvent
     from cuedetect.cues.summary import session_summary
     from cuedetect.hashing import file_sha256
-    from cuedetect.pose.outputs import poses_table
 
     live_dir.mkdir(parents=True, exist_ok=True)
     rows = engine.history.window()
-    floor = np.full((len(rows.person), 3), np.nan)
-    poses_table(rows, np.zeros(len(rows.person), bool), floor).to_parquet(
-        live_dir / "poses.parquet", index=False
-    )
+    rows.to_table().to_parquet(live_dir / "poses.parquet", index=False)
     events = engine.timeline.events()
     persons = sorted({int(p) for p in np.unique(rows.person)} | {e["person"] for e in events})
     roles = {p: engine.timeline.roles.get(p, "unknown") for p in persons}
@@ -116,29 +112,24 @@ def full_analysis(
     jobs: int | None = None,
 ) -> dict[str, Any]:
     """Analyse `folder/recording.mp4` into `folder/full/` (poses + events) and import it; returns status."""
-    import pandas as pd
-
-    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
-    from cuedetect.cues.detect import detect_cues, write_events_json
+    from cuedetect.analysis import AnalyzeOptions, analyze
 
     t0 = time.monotonic()
     out = folder / "full"
     status: dict[str, Any] = {"state": "running", "model": model, "started": time.time()}
     write_json(folder / "full_analysis.json", status)
+    options = AnalyzeOptions(out, fps=fps, model=model, jobs=jobs, overwrite=True)
     try:
-        info = analyze(
-            AnalyzeOptions(folder / "recording.mp4", out, fps=fps, model=model, jobs=jobs, overwrite=True)
-        )
-        poses = pd.read_parquet(out / "poses.parquet")
-        pairs = pd.read_parquet(out / "pairs.parquet")
-        w, h = info["working_size"]
-        found = detect_cues(poses, pairs, aspect=w / h, duration=info["duration_s"])
-        write_events_json(out / "events.json", found, str((folder / "recording.mp4").resolve()))
-        status.update(state="done", events=len(found.events), seconds=round(time.monotonic() - t0, 1))
         if store:
-            from cuedetect.store import import_analysis
+            from cuedetect.store import SessionStore, StoreOptions
 
-            status["session_id"] = import_analysis(out, store_path=store_path)
+            with SessionStore.create_from_options(StoreOptions(path=store_path)) as session_store:
+                done = analyze(folder / "recording.mp4", options, store=session_store)
+            status["session_id"] = done.session_id
+        else:
+            done = analyze(folder / "recording.mp4", options)
+        events = len(done.events.events) if done.events is not None else 0
+        status.update(state="done", events=events, seconds=round(time.monotonic() - t0, 1))
     except Exception as exc:  # recorded for the dashboard, then re-raised for the log
         status.update(state="failed", error=f"{type(exc).__name__}: {exc}")
         write_json(folder / "full_analysis.json", status)

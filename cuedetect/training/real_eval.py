@@ -30,7 +30,7 @@ def cached_analysis(
     The folder is `cache/<stem>-<sha256[:12]>`; an analysis made at another rate or with another pose
     model is redone. The pipeline writes atomically, so an interrupted run leaves no half result.
     """
-    from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
+    from cuedetect.analysis import AnalyzeOptions, analyze
 
     sha = file_sha256(video)
     out = Path(cache) / f"{Path(video).stem}-{sha[:12]}"
@@ -40,10 +40,10 @@ def cached_analysis(
         if meta.get("requested_fps", fps) == fps and meta.get("model", {}).get("variant") == model:
             return out
     out.parent.mkdir(parents=True, exist_ok=True)
-    analysis = analyze(AnalyzeOptions(video=Path(video), out=out, fps=fps, model=model, jobs=jobs,
-                                      overwrite=True, cues=False))  # fmt: skip
-    analysis["requested_fps"] = fps
-    meta_path.write_text(json.dumps(analysis, indent=1))
+    record = analyze(Path(video), AnalyzeOptions(out, fps=fps, model=model, jobs=jobs, overwrite=True,
+                                                 cues=False)).record  # fmt: skip
+    record["requested_fps"] = fps
+    meta_path.write_text(json.dumps(record, indent=1))
     return out
 
 

@@ -14,8 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cuedetect.analysis.orchestrator import AnalyzeOptions, analyze
-from cuedetect.cues.detect import detect_cues
+from cuedetect.analysis import AnalyzeOptions, analyze
 from cuedetect.live.agreement import event_agreement, match_person_ids
 from cuedetect.live.session import LiveOptions, LiveSession
 from cuedetect.live.sources import PacedVideoSource
@@ -51,10 +50,9 @@ def test_live_cues_agree_with_offline_analysis(video: Path, tmp_path: Path, arti
     )
 
     out = tmp_path / "offline"
-    meta = analyze(AnalyzeOptions(video, out, fps=15, model="lite", jobs=2))
+    offline = analyze(video, AnalyzeOptions(out, fps=15, model="lite", jobs=2)).events
+    assert offline is not None
     poses = pd.read_parquet(out / "poses.parquet")
-    w, h = meta["working_size"]
-    offline = detect_cues(poses, pd.read_parquet(out / "pairs.parquet"), aspect=w / h, duration=info.duration)
     offline_events = [e.to_dict() for e in offline.events]
     mapping = match_person_ids(pd.read_parquet(live.live_dir / "poses.parquet"), poses)
     assert len(set(mapping.values())) >= 2  # both people were followed live

@@ -1,0 +1,109 @@
+"""The stages of one analysis, each a plain function from typed data to typed data.
+
+    probe(video)                               -> VideoInfo
+    poses(info, options, step)                 -> (Provisioned, Tracks, tracking run)
+    clean(tracks)                              -> (Tracks with gaps filled and smoothed, log)
+    floor(tracks, calibration)                 -> (Tracks with floor positions, pairs table, camera)
+    cues(tracks, pairs, aspect, duration, ...) -> EventsResult
+    write_outputs(analysis, folder, options)   -> files written into a folder (see `outputs`)
+    register(folder, store, options)           -> session id
+
+`orchestrator.analyze` runs them in this order; docs/ARCHITECTURE.md says how to add one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cuedetect.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cuedetect.analysis.types import AnalyzeOptions
+    from cuedetect.cues.classifier import CueClassifier
+    from cuedetect.cues.detect import EventsResult
+    from cuedetect.models.provision import Provisioned
+    from cuedetect.pose.floor import FloorCalibration
+    from cuedetect.pose.sources import VideoInfo
+    from cuedetect.pose.tracked import Tracks
+
+
+def probe(video: Path) -> VideoInfo:
+    """Open the video and read its frame times; fails fast (InputError) on anything unreadable."""
+    from cuedetect.pose.sources import probe_video
+
+    return probe_video(video)
+
+
+def poses(
+    info: VideoInfo, options: AnalyzeOptions, step: Callable[[int, int], None] | None = None
+) -> tuple[Provisioned, Tracks, dict[str, Any]]:
+    """Find and track every person in the analysed frames, in `options.jobs` processes.
+
+    `step(done, total)` is called as frames are analysed. Raises InputError when nobody is found.
+    """
+    from cuedetect.models.provision import provision
+    from cuedetect.pose.pipeline import TrackingOptions, run_tracking
+
+    model = provision(options.model)
+    jobs = options.jobs or os.cpu_count() or 1
+    tracking = TrackingOptions(model.path, options.max_persons, options.max_side)
+    tracks, run = run_tracking(info, options.fps, tracking, jobs=jobs, on_progress=step)
+    if not len(tracks.person):
+        raise InputError(
+            f"no person found in {info.path} ({len(tracks.analysed)} frames analysed): nothing to analyse"
+        )
+    return model, tracks, run
+
+
+def clean(tracks: Tracks) -> tuple[Tracks, dict[int, list[dict[str, Any]]]]:
+    """Low-visibility points to NaN, short gaps interpolated, One Euro smoothing; each step logged."""
+    from cuedetect.pose.filters import clean_tracks
+
+    return clean_tracks(tracks)
+
+
+def floor(tracks: Tracks, calibration: FloorCalibration | None = None) -> tuple[Tracks, pd.DataFrame, dict]:
+    """Each person on the floor (metres, with uncertainty), the distance of every pair, the camera."""
+    from cuedetect.pose.placement import pairs_table, place_on_floor
+
+    placed, pairs, camera = place_on_floor(tracks, calibration=calibration)
+    return placed, pairs_table(pairs), camera
+
+
+def load_cue_model(options: AnalyzeOptions) -> CueClassifier | str:
+    """The cue classifier (about 2 s to load: the orchestrator starts it while the poses stage runs)."""
+    from cuedetect.cues.detect import resolve_model
+
+    return resolve_model("baseline" if options.cue_detector == "baseline" else "auto")
+
+
+def cues(
+    tracks: Tracks,
+    pairs: pd.DataFrame,
+    *,
+    aspect: float,
+    duration: float,
+    options: AnalyzeOptions,
+    model: CueClassifier | str,
+) -> EventsResult:
+    """Cue events, roles and a summary from the in-memory tracks (nothing is read back from disk)."""
+    from cuedetect.cues.detect import detect_cues_in_tracks
+
+    return detect_cues_in_tracks(
+        tracks.person_tracks(), pairs, options.cue_settings, aspect=aspect, model=model,  # type: ignore[arg-type]
+        roles=options.roles, duration=duration,
+    )  # fmt: skip
+
+
+def register(folder: Path, store: Any, options: AnalyzeOptions) -> int:
+    """Register the committed results folder as a session in `store` (a `SessionStore`); its id."""
+    result = store.import_analysis(
+        folder, trainee=options.trainee, scenario=options.scenario, instructor=options.instructor,
+        date=options.date,
+    )  # fmt: skip
+    return int(result.session_id)

@@ -1,0 +1,107 @@
+"""The orchestrator around the stages: order, the progress contract, one cue detection, atomic results.
+
+The stage functions are replaced by small fakes here (this tests the code around them); the real stages
+run end to end in tests/integration/test_analysis_regression.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cuedetect.analysis import STAGES, AnalyzeOptions, analyze
+from cuedetect.analysis import orchestrator as orch
+from cuedetect.cues.detect import EventsResult
+from cuedetect.errors import InputError
+from cuedetect.pose.tracked import Tracks
+
+
+def _tracks(n_frames: int = 4) -> Tracks:
+    frames = np.arange(n_frames)
+    rows = np.repeat(frames, 2)
+    n = len(rows)
+    rng = np.random.default_rng(0)
+    return Tracks(
+        frames, frames / 10.0, rows, rows / 10.0, np.tile([0, 1], n_frames),
+        rng.random((n, 33, 2)).astype(np.float32), np.ones((n, 33), np.float32),
+        np.zeros((n, 33, 3), np.float32), size=(640, 360),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def fake_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    info = SimpleNamespace(path=Path("v.mp4"), duration=0.4, average_fps=10.0, width=640, height=360,
+                           rotation=0, frame_count=4)  # fmt: skip
+    model = SimpleNamespace(sha256="x", route="cached", path=Path("m.task"))
+
+    def poses(info: Any, options: AnalyzeOptions, step: Any) -> tuple:
+        calls.append("poses")
+        step(0, 4)
+        step(4, 4)
+        return model, _tracks(), {"chunks": 1, "worker_timings_s": {}, "model_calls": {}}
+
+    def cues(tracks: Tracks, pairs: pd.DataFrame, **kw: Any) -> EventsResult:
+        calls.append("cues")
+        assert kw["aspect"] == pytest.approx(640 / 360)
+        persons = [{"id": 0, "role": "trainee"}, {"id": 1, "role": "client"}]
+        return EventsResult(0.4, persons, [], {}, "baseline")
+
+    monkeypatch.setattr(orch.stages, "probe", lambda video: calls.append("probe") or info)
+    monkeypatch.setattr(orch.stages, "poses", poses)
+    monkeypatch.setattr(orch.stages, "clean", lambda t: calls.append("clean") or (t, {}))
+    pairs = pd.DataFrame({"frame": [0], "t": [0.0], "person": [0], "other": [1], "distance_m": [1.5],
+                          "distance_sd_m": [0.1]})  # fmt: skip
+    monkeypatch.setattr(orch.stages, "floor", lambda t, cal: calls.append("floor") or (t, pairs, {}))
+    monkeypatch.setattr(orch.stages, "cues", cues)
+    monkeypatch.setattr(orch.stages, "load_cue_model", lambda options: "baseline")
+    monkeypatch.setattr(orch.stages, "register", lambda folder, store, options: calls.append("register") or 7)
+    monkeypatch.setattr("cuedetect.analysis.outputs.file_sha256", lambda path: "sha")
+    return calls
+
+
+def test_stages_run_in_order_once_and_report_progress(fake_stages: list[str], tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    result = analyze("v.mp4", AnalyzeOptions(tmp_path / "out"), store=object(),
+                     progress=lambda s, d, t: seen.append((s, d, t)))  # fmt: skip
+    assert fake_stages == ["probe", "poses", "clean", "floor", "cues", "register"]
+    assert [s for s in dict.fromkeys(s for s, _, _ in seen)] == list(STAGES)
+    for stage in STAGES:  # each stage: starts at 0, ends at total == done
+        mine = [(d, t) for s, d, t in seen if s == stage]
+        assert mine[0][0] == 0 and mine[-1][0] == mine[-1][1] >= 1, (stage, mine)
+    assert (tmp_path / "out" / "poses.parquet").is_file() and (tmp_path / "out" / "events.json").is_file()
+    assert result.session_id == 7 and result.record["persons"][0]["frames_detected"] == 4
+    assert set(result.timings) >= {f"{s}_s" for s in STAGES if s != "register"}
+
+
+def test_no_store_no_register_and_no_cues_no_events(fake_stages: list[str], tmp_path: Path) -> None:
+    result = analyze("v.mp4", AnalyzeOptions(tmp_path / "out", cues=False), store=object())
+    assert "cues" not in fake_stages and "register" not in fake_stages
+    assert result.events is None and not (tmp_path / "out" / "events.json").exists()
+    analyze("v.mp4", AnalyzeOptions(tmp_path / "out2"))
+    assert fake_stages.count("register") == 0
+
+
+def test_a_failing_stage_leaves_no_results_folder(
+    fake_stages: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(t: Tracks) -> None:
+        raise InputError("bad")
+
+    monkeypatch.setattr(orch.stages, "clean", broken)
+    with pytest.raises(InputError):
+        analyze("v.mp4", AnalyzeOptions(tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_full_output_folder_is_refused_before_any_work(fake_stages: list[str], tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="not empty"):
+        analyze("v.mp4", AnalyzeOptions(tmp_path / "out"))
+    assert fake_stages == ["probe"]
