@@ -1,4 +1,4 @@
-"""Pose history: time windows as the pose engine's ChunkResult, in order, without copies leaking."""
+"""Pose history: time windows as the pose engine's Tracks, in order, without copies leaking."""
 
 from __future__ import annotations
 
