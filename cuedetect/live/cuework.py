@@ -1,9 +1,10 @@
 """Cues of the last few seconds: the offline stages run on a trailing window, in a worker process.
 
 The cue detector works on whole tracks (centred rolling windows, hysteresis), so live mode runs the
-same stage functions as `cuedetect analyze` (cleaning, floor placement, cue detection on the tracks in
-memory: features, classifier or baseline, pair rules) on the last `window_s` seconds, as often as a worker can. Running
-them in another process keeps them off the pose loop's core and out of its GIL. `CueTimeline` then
+same stage functions as `cuedetect analyze` (cleaning, floor placement, cue detection on the tracks
+in memory: features, classifier or baseline, pair rules) on the last `window_s` seconds, as often as a
+worker can. Running them in another process keeps them off the pose loop's core and out of its GIL.
+`CueTimeline` then
 turns the windows' answers into one event log.
 """
 
