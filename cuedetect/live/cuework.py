@@ -4,8 +4,7 @@ The cue detector works on whole tracks (centred rolling windows, hysteresis), so
 same stage functions as `cuedetect analyze` (cleaning, floor placement, cue detection on the tracks
 in memory: features, classifier or baseline, pair rules) on the last `window_s` seconds, as often as a
 worker can. Running them in another process keeps them off the pose loop's core and out of its GIL.
-`CueTimeline` then
-turns the windows' answers into one event log.
+`CueTimeline` then turns the windows' answers into one event log.
 """
 
 from __future__ import annotations
