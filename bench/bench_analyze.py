@@ -152,7 +152,7 @@ def run_cuedetect(video: Path, args: argparse.Namespace) -> tuple[dict, float, f
         cpu0 = cpu_seconds()
         t = time.perf_counter()
         with quiet_native_logs():
-            options = AnalyzeOptions(out, fps=args.fps, model=args.model, jobs=args.jobs, hands=not args.no_hands)
+            options = AnalyzeOptions(out, args.fps, args.model, args.jobs, hands=not args.no_hands)
             res = analyze(video, options)
         return res.record, time.perf_counter() - t, cpu_seconds() - cpu0
     finally:

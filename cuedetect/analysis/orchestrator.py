@@ -1,6 +1,6 @@
 """`analyze`: one video in, a results folder (and a session) out. Every entry point calls this.
 
-    probe -> poses -> clean -> floor -> cues -> outputs (atomic) -> register
+    probe -> poses -> clean -> floor -> hands -> cues -> outputs (atomic) -> register
 
 Each stage is a plain function in `stages` (or `outputs`) from typed data to typed data; this module
 only runs them in order, times them, reports progress and keeps the results folder atomic. The stages
@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from cuedetect.analysis import stages
-from cuedetect.analysis.outputs import check_out_dir, commit, partial_dir, write_outputs
+from cuedetect.analysis.outputs import commit, partial_dir, prepare_out_dir, write_outputs
 from cuedetect.analysis.types import Analysis, AnalyzeOptions, Progress
+from cuedetect.procs import unwaited
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -74,14 +75,14 @@ def analyze(
     analysis = Analysis(video=Path(video), out=Path(options.out))
     started = time.perf_counter()
     with _stage(analysis, "probe", report):
+        prepare_out_dir(analysis.out, options.overwrite)  # first: an unwritable folder costs no decoding
         analysis.info = stages.probe(analysis.video)
-        check_out_dir(analysis.out, options.overwrite)
     # The cue model takes ~2 s to load: it loads in a thread while the pose workers run.
     background = ThreadPoolExecutor(1, thread_name_prefix="cue-model")
     cue_model = None
     if options.cues:
         cue_model = background.submit(_timed, analysis, "cue_model_load", stages.load_cue_model, options)
-    with background, partial_dir(analysis.out) as tmp:
+    with unwaited(background), partial_dir(analysis.out) as tmp:  # a kill does not wait for the load
         with _stage(analysis, "poses", report) as step:
             found = stages.poses(analysis.info, options, step)
             analysis.pose_model, analysis.tracks, analysis.tracking = found
@@ -90,11 +91,17 @@ def analyze(
         with _stage(analysis, "floor", report):
             placed = stages.floor(analysis.tracks, options.calibration)
             analysis.tracks, analysis.pairs, analysis.camera = placed
+        if options.hands:
+            with _stage(analysis, "hands", report):
+                analysis.hands, hand_run = stages.hands(analysis.info, analysis.tracks, options)
+                hand_timings = {f"hands_{k}": v for k, v in hand_run.timings.items()}
+                analysis.tracking["worker_timings_s"].update(hand_timings)
+                analysis.tracking["model_calls"].update(hand_run.calls)
         if cue_model is not None:
             with _stage(analysis, "cues", report):
                 analysis.events = stages.cues(
                     analysis.tracks, analysis.pairs, aspect=analysis.aspect, duration=analysis.duration,
-                    options=options, model=cue_model.result(),
+                    options=options, model=cue_model.result(), hands=analysis.hands,
                 )  # fmt: skip
         with _stage(analysis, "outputs", report):
             write_outputs(analysis, tmp, options, started=started)

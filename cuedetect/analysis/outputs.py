@@ -25,6 +25,7 @@ from cuedetect.hashing import file_sha256
 from cuedetect.io_atomic import write_json
 
 if TYPE_CHECKING:
+    import pandas as pd
 
     from cuedetect.analysis.types import Analysis, AnalyzeOptions
     from cuedetect.pose.floor import FloorCalibration
@@ -138,6 +139,8 @@ def write_outputs(analysis: Analysis, folder: Path, options: AnalyzeOptions, sta
     assert tracks is not None and info is not None
     tracks.to_table().to_parquet(folder / "poses.parquet", index=False)
     analysis.pairs.to_parquet(folder / "pairs.parquet", index=False)
+    if analysis.hands is not None:
+        analysis.hands.to_parquet(folder / "hands.parquet", index=False)
     if analysis.events is not None:
         from cuedetect.cues.detect import write_events_json
 
@@ -229,6 +232,7 @@ def write_annotated(path: Path, analysis: Analysis, fps: float, max_side: int) -
     """Re-decode the analysed frames and draw the debrief overlay on them: skeletons in role colours, roles
     and ids, pair distances and the cues active at each moment (from the run's own events)."""
     from cuedetect.annotate import AnnotatedVideoWriter
+    from cuedetect.hands.annotate import HandAnnotator
     from cuedetect.overlay import DebriefOverlay
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
 
@@ -237,6 +241,7 @@ def write_annotated(path: Path, analysis: Analysis, fps: float, max_side: int) -
     events = [e.to_dict() for e in found.events] if found is not None else []
     roles = {int(p["id"]): p.get("role", "unknown") for p in found.persons} if found is not None else {}
     overlay = DebriefOverlay(events, roles, color_order="rgb")  # the frames are RGB
+    hand, hand_rows = HandAnnotator(color_order="rgb"), _hand_rows_by_frame(analysis.hands)
     by_frame: dict[int, list[tuple[int, int, float, float]]] = {}
     for p in analysis.pairs.itertuples(index=False):
         by_frame.setdefault(int(p.frame), []).append(
@@ -250,4 +255,20 @@ def write_annotated(path: Path, analysis: Analysis, fps: float, max_side: int) -
             scene = np.array(frame.image)
             pairs_now = by_frame.get(frame.index, [])
             overlay.annotate(scene, tracks.xy[sel], tracks.person[sel], pairs_now, frame.t)
+            if frame.index in hand_rows:
+                hand.annotate(scene, *hand_rows[frame.index])
             writer.write(scene)
+
+
+def _hand_rows_by_frame(hands: pd.DataFrame | None) -> dict[int, tuple[np.ndarray, list[int], list[Any]]]:
+    """hands.parquet rows with landmarks, grouped by frame: (landmarks (n, 21, 2), persons, states)."""
+    if hands is None or len(hands) == 0:
+        return {}
+    h = hands[hands["status"].isin(["read", "held"])]
+    cols = [f"h{a}{j}" for j in range(21) for a in "xy"]
+    xy = h[cols].to_numpy(dtype=float).reshape(len(h), 21, 2)
+    out: dict[int, tuple[np.ndarray, list[int], list[Any]]] = {}
+    for f in np.unique(h["frame"].to_numpy()):
+        sel = (h["frame"] == f).to_numpy()
+        out[int(f)] = (xy[sel], h.loc[sel, "person"].astype(int).tolist(), h.loc[sel, "state"].tolist())
+    return out

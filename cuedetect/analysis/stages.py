@@ -4,6 +4,7 @@
     poses(info, options, step)                 -> (Provisioned, Tracks, tracking run)
     clean(tracks)                              -> (Tracks with gaps filled and smoothed, log)
     floor(tracks, calibration)                 -> (Tracks with floor positions, pairs table, camera)
+    hands(info, tracks, options)               -> (hands table, the hand run's timings and calls)
     cues(tracks, pairs, aspect, duration, ...) -> EventsResult
     write_outputs(analysis, folder, options)   -> files written into a folder (see `outputs`)
     register(folder, store, options)           -> session id
@@ -75,6 +76,18 @@ def floor(tracks: Tracks, calibration: FloorCalibration | None = None) -> tuple[
     return placed, pairs_table(pairs), camera
 
 
+def hands(info: VideoInfo, tracks: Tracks, options: AnalyzeOptions) -> tuple[pd.DataFrame, Any]:
+    """Each tracked person's hands in every analysed frame (`cuedetect.hands`): the hands.parquet table
+    and the run (timings, model calls)."""
+    from cuedetect.hands.stage import hands_table
+    from cuedetect.hands.video import read_hands
+    from cuedetect.models.hand_provision import ensure_hand_model
+
+    jobs = options.jobs or os.cpu_count() or 1
+    run = read_hands(info, tracks, ensure_hand_model(), options.max_side, jobs=jobs)
+    return hands_table(run.rows, run.size), run
+
+
 def load_cue_model(options: AnalyzeOptions) -> CueClassifier | str:
     """The cue classifier (about 2 s to load: the orchestrator starts it while the poses stage runs)."""
     from cuedetect.cues.detect import resolve_model
@@ -90,13 +103,14 @@ def cues(
     duration: float,
     options: AnalyzeOptions,
     model: CueClassifier | str,
+    hands: pd.DataFrame | None = None,
 ) -> EventsResult:
     """Cue events, roles and a summary from the in-memory tracks (nothing is read back from disk)."""
     from cuedetect.cues.detect import detect_cues_in_tracks
 
     return detect_cues_in_tracks(
         tracks.person_tracks(), pairs, options.cue_settings, aspect=aspect, model=model,  # type: ignore[arg-type]
-        roles=options.roles, duration=duration,
+        roles=options.roles, duration=duration, hands=hands,
     )  # fmt: skip
 
 

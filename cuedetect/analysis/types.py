@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cuedetect.cues.detect import EventsResult
     from cuedetect.cues.settings import CueSettings
     from cuedetect.models.provision import Provisioned
@@ -20,6 +22,7 @@ STAGES: dict[str, str] = {
     "poses": "finding and tracking people",
     "clean": "cleaning the poses",
     "floor": "placing people on the floor",
+    "hands": "reading hands",
     "cues": "detecting cues",
     "outputs": "writing the results",
     "register": "registering the session",
@@ -55,6 +58,7 @@ class AnalyzeOptions:
         cue_settings: cue thresholds (None: the defaults).
         roles: person id -> "trainee" / "client", overriding the guess.
         calibration: known camera/person facts for the floor geometry.
+        hands: read each person's hands (hands.parquet; hand states gate the hand cues).
         trainee, scenario, instructor, date: what the session store records with the session.
     """
 
@@ -71,6 +75,7 @@ class AnalyzeOptions:
     cue_settings: CueSettings | None = None
     roles: dict[int, str] | None = None
     calibration: FloorCalibration | None = None
+    hands: bool = True
     trainee: str | None = None
     scenario: str | None = None
     instructor: str | None = None
@@ -92,6 +97,7 @@ class Analysis:
         cleaning_log: clean -> each person's processing steps.
         pairs: floor -> the floor distance of every pair of people in every frame.
         camera: floor -> the fitted camera.
+        hands: hands -> the hands.parquet table: each person's hands per frame (None with `hands=False`).
         events: cues -> cue events, roles and summary (None with `cues=False`).
         record: outputs -> the content of analysis.json.
         files: outputs -> the files written into `out`.
@@ -108,6 +114,7 @@ class Analysis:
     cleaning_log: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     pairs: list[PairDistance] = field(default_factory=list)
     camera: dict[str, Any] = field(default_factory=dict)
+    hands: pd.DataFrame | None = None
     events: EventsResult | None = None
     record: dict[str, Any] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)

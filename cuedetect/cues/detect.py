@@ -136,7 +136,7 @@ def detect_cues(
     if duration is None:
         duration = float(np.nanmax(poses["t"])) if len(poses) else 0.0
     return detect_cues_in_tracks(tracks_from_poses(poses), pairs, settings, aspect=aspect, model=model,
-                                 roles=roles, duration=duration)  # fmt: skip
+                                 roles=roles, duration=duration, hands=hands)  # fmt: skip
 
 
 def detect_cues_in_tracks(
@@ -148,6 +148,7 @@ def detect_cues_in_tracks(
     model: CueClassifier | Literal["auto", "baseline"] = "auto",
     roles: Mapping | None = None,
     duration: float | None = None,
+    hands: pd.DataFrame | None = None,
 ) -> EventsResult:
     """Find cue events in per-person tracks (what the analysis holds in memory); as `detect_cues`."""
     settings = settings or CueSettings()

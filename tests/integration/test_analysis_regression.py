@@ -5,7 +5,8 @@ reorganised (issue 12: one orchestrator, one track type, cue detection once), wi
 
     python tests/integration/analysis_digest.py OUT tests/data/regression/standoff_10fps.json
 
-on `cuedetect analyze sample_videos/standoff/standoff.mp4 --out OUT --fps 10 --jobs 2`. Any change to
+on `cuedetect analyze sample_videos/standoff/standoff.mp4 --out OUT --fps 10 --jobs 2`, before the hand
+stage existed; the test runs with `--no-hands` (the hand stage gates hand cues on purpose). Any change to
 the pose engine, cleaning, floor geometry or the way the stages hand data on shows up here.
 
 Events are compared with the recording while the cue model and the code that turns features into events
@@ -39,7 +40,7 @@ CONF_TOL = 0.02
 @pytest.fixture(scope="module")
 def run(analyze_cli: Callable[..., dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("regression") / "out"
-    analyze_cli(VIDEO, out, "--fps", "10", "--jobs", "2")
+    analyze_cli(VIDEO, out, "--fps", "10", "--jobs", "2", "--no-hands")
     return out
 
 

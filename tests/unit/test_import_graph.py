@@ -18,7 +18,8 @@ MAX_LINES = 450
 # Packages (or top-level modules) that run when someone analyses, reviews or goes live.
 RUNTIME = (
     "cuedetect.pose", "cuedetect.cues", "cuedetect.models", "cuedetect.analysis", "cuedetect.annotate",
-    "cuedetect.store", "cuedetect.export", "cuedetect.dashboard", "cuedetect.live",
+    "cuedetect.store", "cuedetect.export", "cuedetect.dashboard", "cuedetect.live", "cuedetect.hands",
+    "cuedetect.overlay", "cuedetect.procs",
 )  # fmt: skip
 
 

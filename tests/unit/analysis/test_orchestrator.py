@@ -58,6 +58,9 @@ def fake_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     pairs = pd.DataFrame({"frame": [0], "t": [0.0], "person": [0], "other": [1], "distance_m": [1.5],
                           "distance_sd_m": [0.1]})  # fmt: skip
     monkeypatch.setattr(orch.stages, "floor", lambda t, cal: calls.append("floor") or (t, pairs, {}))
+    hand_run = SimpleNamespace(timings={"cpu_s": 0.1}, calls={"hand_crops": 3})
+    monkeypatch.setattr(orch.stages, "hands", lambda info, t, options: calls.append("hands") or (
+        pd.DataFrame({"frame": [0], "person": [0], "status": ["none"]}), hand_run))
     monkeypatch.setattr(orch.stages, "cues", cues)
     monkeypatch.setattr(orch.stages, "load_cue_model", lambda options: "baseline")
     monkeypatch.setattr(orch.stages, "register", lambda folder, store, options: calls.append("register") or 7)
@@ -69,19 +72,21 @@ def test_stages_run_in_order_once_and_report_progress(fake_stages: list[str], tm
     seen: list[tuple[str, int, int]] = []
     result = analyze("v.mp4", AnalyzeOptions(tmp_path / "out"), store=object(),
                      progress=lambda s, d, t: seen.append((s, d, t)))  # fmt: skip
-    assert fake_stages == ["probe", "poses", "clean", "floor", "cues", "register"]
+    assert fake_stages == ["probe", "poses", "clean", "floor", "hands", "cues", "register"]
     assert [s for s in dict.fromkeys(s for s, _, _ in seen)] == list(STAGES)
     for stage in STAGES:  # each stage: starts at 0, ends at total == done
         mine = [(d, t) for s, d, t in seen if s == stage]
         assert mine[0][0] == 0 and mine[-1][0] == mine[-1][1] >= 1, (stage, mine)
-    assert (tmp_path / "out" / "poses.parquet").is_file() and (tmp_path / "out" / "events.json").is_file()
+    for name in ("poses.parquet", "pairs.parquet", "hands.parquet", "events.json", "analysis.json"):
+        assert (tmp_path / "out" / name).is_file(), name
     assert result.session_id == 7 and result.record["persons"][0]["frames_detected"] == 4
     assert set(result.timings) >= {f"{s}_s" for s in STAGES if s != "register"}
+    assert result.record["model_calls"]["hand_crops"] == 3
 
 
 def test_no_store_no_register_and_no_cues_no_events(fake_stages: list[str], tmp_path: Path) -> None:
-    result = analyze("v.mp4", AnalyzeOptions(tmp_path / "out", cues=False), store=object())
-    assert "cues" not in fake_stages and "register" not in fake_stages
+    result = analyze("v.mp4", AnalyzeOptions(tmp_path / "out", cues=False, hands=False), store=object())
+    assert "cues" not in fake_stages and "register" not in fake_stages and "hands" not in fake_stages
     assert result.events is None and not (tmp_path / "out" / "events.json").exists()
     analyze("v.mp4", AnalyzeOptions(tmp_path / "out2"))
     assert fake_stages.count("register") == 0
@@ -104,4 +109,4 @@ def test_a_full_output_folder_is_refused_before_any_work(fake_stages: list[str],
     (tmp_path / "out" / "notes.txt").write_text("mine")
     with pytest.raises(InputError, match="not empty"):
         analyze("v.mp4", AnalyzeOptions(tmp_path / "out"))
-    assert fake_stages == ["probe"]
+    assert fake_stages == []  # not even the probe
