@@ -90,14 +90,12 @@ def _write_nobody(out: Path, message: str) -> None:
     """
     import json
 
-    import numpy as np
-
     from cuedetect.io_atomic import atomic_path
-    from cuedetect.pose.outputs import pairs_table, poses_table
-    from cuedetect.pose.pipeline import ChunkResult
+    from cuedetect.pose.placement import pairs_table
+    from cuedetect.pose.tracked import Tracks
 
     out.mkdir(parents=True, exist_ok=True)
-    poses = poses_table(ChunkResult.empty(), np.zeros(0, dtype=bool), np.zeros((0, 3)))
+    poses = Tracks.empty().to_table()
     with atomic_path(out / "poses.parquet") as tmp:
         poses.to_parquet(tmp)
     with atomic_path(out / "pairs.parquet") as tmp:

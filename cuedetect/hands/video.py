@@ -80,7 +80,7 @@ def read_hands(info: Any, tracked: Any, model_path: Path, max_side: int, jobs: i
 
     Args:
         info: the probed video (`VideoInfo`).
-        tracked: the cleaned `ChunkResult` (rows of frame, person, xy, vis).
+        tracked: the cleaned `Tracks` (rows of frame, person, xy, vis).
         model_path: the verified `hand_landmarker.task`.
         max_side: the working size the poses were found at (frames are decoded at the same size).
         jobs: processes.
