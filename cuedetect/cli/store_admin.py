@@ -18,8 +18,17 @@ def _store_path(store: Path | None) -> Path:
 
 
 def register(app: typer.Typer) -> None:
-    store_app = typer.Typer(help="Back up and check the session store.", no_args_is_help=True)
+    store_app = typer.Typer(
+        help="Check the session store (alone), or back it up.", invoke_without_command=True
+    )
     app.add_typer(store_app, name="store")
+
+    @store_app.callback()
+    @user_errors
+    def store_default(ctx: typer.Context, store: Path | None = StoreOpt) -> None:
+        """Check the session store (alone), or back it up."""
+        if ctx.invoked_subcommand is None:
+            check_cmd(store)
 
     @store_app.command("backup")
     @user_errors
