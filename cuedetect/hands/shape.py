@@ -29,12 +29,12 @@ HAND_EDGES: tuple[tuple[int, int], ...] = (
 
 @dataclass(frozen=True)
 class StateRules:
-    """Thresholds of the state rules (tuned on the studio's tuning clip only, see README)."""
+    """Thresholds of the state rules: a grid search on the studio's tuning clip only (`hands_tune`, README)."""
 
-    straight: float = 0.3  # a finger curled less than this is straight
-    closed: float = 0.48  # a finger curled more than this is closed
+    straight: float = 0.25  # a finger curled less than this is straight
+    closed: float = 0.35  # a finger curled more than this is closed
     softness: float = 0.06  # width of both boundaries (for the confidence)
-    thumb_out: float = 0.72  # thumb tip to index knuckle, in palm lengths, above which the thumb is out
+    thumb_out: float = 0.6  # thumb tip to index knuckle, in palm lengths, above which the thumb is out
     thumb_up: float = 0.55  # cosine of the thumb's direction with the image's up, above which it is up
     thumb_above: float = 0.25  # the thumb tip rises this far above the knuckles (palm lengths)
 
