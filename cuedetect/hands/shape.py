@@ -29,7 +29,7 @@ HAND_EDGES: tuple[tuple[int, int], ...] = (
 
 @dataclass(frozen=True)
 class StateRules:
-    """Thresholds of the state rules: a grid search on the studio's tuning clip only (`hands_tune`, README)."""
+    """Thresholds of the state rules, from a grid search on the studio tuning clip `hands_tune` only."""
 
     straight: float = 0.25  # a finger curled less than this is straight
     closed: float = 0.35  # a finger curled more than this is closed
