@@ -105,7 +105,8 @@ def test_killing_analyze_at_random_moments(tiny_clip: Path, tmp_path: Path) -> N
         assert not left, f"{what}: processes {left} still there after 5 s"
         if sig == signal.SIGTERM and code == 143:
             lines = err.strip().splitlines()
-            assert lines[-1] == "terminated: nothing half-written was kept" and "Traceback" not in err, err
+            # (multiprocessing's resource tracker may add a warning line of its own after ours)
+            assert "terminated: nothing half-written was kept" in lines and "Traceback" not in err, err
             assert not (out / f".partial-{proc.pid}").exists(), f"{what}: its .partial folder left behind"
         else:
             assert code in (0, -sig, 128 + sig), f"{what}: {err}"
