@@ -128,7 +128,8 @@ def register(app: typer.Typer) -> None:
                 session_store = stack.enter_context(opened)
 
             def on_progress(stage: str, done: int, total: int) -> None:
-                progress(STAGES[stage], done, total if stage == "poses" else None)
+                """Frames for the pose stage once its length is known (it starts as 0 of 1)."""
+                progress(STAGES[stage], done, total if stage == "poses" and total > 1 else None)
 
             result = run(video, options, store=session_store, progress=on_progress)
         from cuedetect.cli._report import print_analysis
