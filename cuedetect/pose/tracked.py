@@ -78,6 +78,10 @@ class Tracks:
     floor: np.ndarray = field(default_factory=lambda: np.full((0, 3), np.nan))
 
     def __post_init__(self) -> None:
+        self._fit_row_fields()
+
+    def _fit_row_fields(self) -> None:
+        """`interpolated` and `floor` follow the rows when code replaced the row arrays after creation."""
         n = len(self.person)
         if len(self.interpolated) != n:
             self.interpolated = np.zeros(n, bool)
@@ -98,6 +102,7 @@ class Tracks:
 
     def select(self, keep: np.ndarray) -> Tracks:
         """The rows where `keep` (a bool mask or indices) holds; everything per video is kept."""
+        self._fit_row_fields()
         return replace(
             self, frame=self.frame[keep], t=self.t[keep], person=self.person[keep], xy=self.xy[keep],
             vis=self.vis[keep], world=self.world[keep], interpolated=self.interpolated[keep],
@@ -114,6 +119,7 @@ class Tracks:
 
     def person_tracks(self) -> list[PersonTrack]:
         """One `PersonTrack` per person (sorted by id, rows by time), as float64 arrays."""
+        self._fit_row_fields()
         out = []
         for p in self.person_ids():
             sel = np.flatnonzero(self.person == p)
@@ -131,6 +137,7 @@ class Tracks:
 
         from cuedetect.pose.keypoints import KeyPoints
 
+        self._fit_row_fields()
         cols: dict[str, Any] = {"frame": self.frame.astype(np.int64), "t": self.t, "person": self.person}
         kp = KeyPoints(self.xy, self.vis, self.world) if len(self) else KeyPoints.empty()
         cols.update(kp.to_flat())

@@ -56,3 +56,15 @@ def test_table_marks_interpolated_rows_and_floor() -> None:
     assert list(table["interpolated"]) == list(tracks.interpolated)
     floor = table[["floor_x_m", "floor_y_m", "floor_sd_m"]].to_numpy()
     assert np.array_equal(floor, tracks.floor, equal_nan=True)
+
+
+def test_rows_replaced_after_creation_still_make_a_table() -> None:
+    """Live mode's history fills an empty container's row arrays in place."""
+    tracks = Tracks.empty((640, 480))
+    full = _random_tracks(3, 4, 2, 0.0)
+    for name in ("frame", "t", "person", "xy", "vis", "world"):
+        setattr(tracks, name, getattr(full, name))
+    table = tracks.to_table()
+    assert len(table) == len(full) and not table["interpolated"].any()
+    assert table["floor_x_m"].isna().all()
+    assert [len(t) for t in tracks.person_tracks()] == [len(t) for t in full.person_tracks()]
