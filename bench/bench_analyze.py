@@ -196,6 +196,11 @@ def main() -> None:
     print(f"ratio: cuedetect runs {base['wall_s'] / wall:.2f}x as fast as the baseline (target >= 1.7x), "
           f"{rtf:.2f}x real time (target >= 3x)")  # fmt: skip
     print(f"load average before / between / after: {loads[0]}; {loads[1]}; {loads[2]}")
+    n = rec["analysed_frames"]
+    ours, theirs = 1000 * cpu / n, 1000 * base["cpu_s"] / max(base["frames"], 1)
+    print(f"CPU per analysed frame (load-independent): cuedetect {ours:.1f} ms, baseline {theirs:.1f} ms; on "
+          f"{args.jobs} idle cores cuedetect could run at most {args.jobs * theirs / ours:.2f}x as fast as "
+          "the one-process baseline")  # fmt: skip
     breakdown(rec, wall, cpu, base, args.jobs)
 
 
