@@ -64,6 +64,24 @@ def test_help_fits_80_columns(path: tuple[str, ...]) -> None:
         assert any(example in line for line in lines), f"example split at 80 columns: {example!r}\n{narrow}"
 
 
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "cuedetect")
+def test_paragraphs_flow_instead_of_breaking_where_the_source_did(path: tuple[str, ...]) -> None:
+    """Given room, each paragraph of a command's description is one line: the docstring's own line breaks
+    (wrapped for the source at 110 columns) must not show up as breaks mid-sentence in a terminal."""
+    wide = [" ".join(BOX.sub(" ", line).split()) for line in _help(path, 400).splitlines()]
+    for paragraph in _paragraphs(path):
+        assert any(paragraph in line for line in wide), f"paragraph broken up: {paragraph!r}"
+
+
+def _paragraphs(path: tuple[str, ...]) -> list[str]:
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]
+    text = (command.help or "").split("\f")[0]
+    paragraphs = [" ".join(p.replace("`", "").split()) for p in re.split(r"\n\s*\n", text)]
+    return [p for p in paragraphs if p and len(p) < 360]
+
+
 def _examples(path: tuple[str, ...]) -> list[str]:
     command = typer.main.get_command(app)
     for name in path:
