@@ -54,8 +54,9 @@ def analysis_dir(data_dir: Path, job_id: str) -> Path:
 
 
 # Where each stage's progress starts on the job's bar (the poses stage dominates the run time).
-STAGE_START = {"probe": 0.0, "poses": 0.02, "clean": 0.82, "floor": 0.85, "cues": 0.9, "outputs": 0.93,
-               "register": 0.97}  # fmt: skip
+# A stage not listed (one added later) keeps the bar where it is.
+STAGE_START = {"probe": 0.0, "poses": 0.02, "clean": 0.82, "floor": 0.84, "hands": 0.86, "cues": 0.92,
+               "outputs": 0.95, "register": 0.98}  # fmt: skip
 
 
 def run_job(job_dir: Path, data_dir: Path) -> JobStatus:
@@ -73,10 +74,11 @@ def run_job(job_dir: Path, data_dir: Path) -> JobStatus:
         def on_progress(stage: str, done: int, total: int) -> None:
             if stage == "poses":
                 share = STAGE_START["poses"] + TRACKING_SHARE * done / total if total else 0.0
-                rep.update(force=False, stage=STAGES[stage], progress=round(share, 4),
+                rep.update(force=False, stage=STAGES["poses"], progress=round(share, 4),
                            message=f"{done}/{total} frames")  # fmt: skip
             elif done == 0:
-                rep.update(stage=STAGES[stage], progress=STAGE_START[stage], message="")
+                start = STAGE_START.get(stage, rep.status.progress)
+                rep.update(stage=STAGES.get(stage, stage), progress=start, message="")
 
         options = AnalyzeOptions(
             out, settings.analysis_fps, settings.pose_model, annotate=True, overwrite=True,
