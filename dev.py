@@ -39,9 +39,12 @@ STAMP = VENV / ".cuedetect-installed"
 DEMO_SAMPLE = ROOT / "sample_videos" / "standoff" / "standoff.mp4"
 DEMO_OUT = ROOT / "out" / "demo"
 # Debian packages the tests need, with a program each provides: Chromium for the browser end-to-end tests
-# (Playwright cannot download its own browser here), Xvfb for the live window test.
-TEST_PACKAGES = {"chromium": "chromium", "chromium-driver": "chromedriver", "xvfb": "Xvfb"}
-STUDIO_PACKAGES = {"blender": "blender", "python3-numpy": None}
+# (Playwright cannot download its own browser here), Xvfb for the live window test, espeak-ng for the
+# voice tests' synthetic speech.
+TEST_PACKAGES = {"chromium": "chromium", "chromium-driver": "chromedriver", "xvfb": "Xvfb",
+                 "espeak-ng": "espeak-ng"}  # fmt: skip
+# The studio speaks its `say` lines with espeak-ng.
+STUDIO_PACKAGES = {"blender": "blender", "python3-numpy": None, "espeak-ng": "espeak-ng"}
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 

@@ -20,13 +20,20 @@ CUES: tuple[str, ...] = (
     "open_hands",
     "rapid_approach",
     "too_close",
+    "raised_voice",
+    "rapid_speech",
+    "calm_voice",
 )
 PAIR_CUES: frozenset[str] = frozenset({"rapid_approach", "too_close"})
-DEESCALATION_CUES: frozenset[str] = frozenset({"open_hands"})
+# Cues heard in the audio track, not seen (a person's voice; `UNATTRIBUTED` when it cannot be told whose).
+VOICE_CUES: frozenset[str] = frozenset({"raised_voice", "rapid_speech", "calm_voice"})
+DEESCALATION_CUES: frozenset[str] = frozenset({"open_hands", "calm_voice"})
 # `too_close` is context: a state of the pair, not something one person does.
 ESCALATION_CUES: frozenset[str] = frozenset(CUES) - DEESCALATION_CUES - {"too_close"}
 # Cues a person shows by holding a posture (pacing is movement; pair cues come from distance).
-POSTURE_CUES: tuple[str, ...] = tuple(c for c in CUES if c not in PAIR_CUES and c != "pacing")
+POSTURE_CUES: tuple[str, ...] = tuple(c for c in CUES if c not in PAIR_CUES | VOICE_CUES and c != "pacing")
+# The person of a voice event whose speaker cannot be told (one microphone, no mapping to a person).
+UNATTRIBUTED: int = -1
 
 # What screens, tables and the annotated video call each cue: the instructor's words, not code names.
 CUE_LABELS: dict[str, str] = {
@@ -42,6 +49,9 @@ CUE_LABELS: dict[str, str] = {
     "open_hands": "open hands",
     "rapid_approach": "rapid approach",
     "too_close": "too close",
+    "raised_voice": "voice raised",
+    "rapid_speech": "talking fast",
+    "calm_voice": "calm, low voice",
 }
 
 

@@ -103,6 +103,11 @@ def analyze(
                     analysis.tracks, analysis.pairs, aspect=analysis.aspect, duration=analysis.duration,
                     options=options, model=cue_model.result(), hands=analysis.hands,
                 )  # fmt: skip
+        if options.voice:
+            with _stage(analysis, "voice", report):
+                analysis.voice, analysis.audio = stages.voice(analysis.info, options, analysis.events)
+        else:
+            analysis.audio = {"present": None, "notes": ["voice analysis not run (--no-voice)"]}
         with _stage(analysis, "outputs", report):
             write_outputs(analysis, tmp, options, started=started)
             commit(tmp, analysis.out)

@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
 RESULT_FILES = (
-    "poses.parquet", "pairs.parquet", "hands.parquet", "events.json", "annotated.mp4", "analysis.json"
-)
+    "poses.parquet", "pairs.parquet", "hands.parquet", "voice.parquet", "events.json", "annotated.mp4",
+    "analysis.json",
+)  # fmt: skip
 
 
 def check_out_dir(out: Path, overwrite: bool) -> None:
@@ -141,6 +142,8 @@ def write_outputs(analysis: Analysis, folder: Path, options: AnalyzeOptions, sta
     analysis.pairs.to_parquet(folder / "pairs.parquet", index=False)
     if analysis.hands is not None:
         analysis.hands.to_parquet(folder / "hands.parquet", index=False)
+    if analysis.voice is not None:
+        analysis.voice.frames.to_parquet(folder / "voice.parquet", index=False)
     if analysis.events is not None:
         from cuedetect.cues.detect import write_events_json
 
@@ -189,6 +192,7 @@ def analysis_record(analysis: Analysis, options: AnalyzeOptions, fps: float) -> 
         "camera": analysis.camera,
         "floor_calibration": _calibration_json(options.calibration),
         "cleaning": {str(k): v for k, v in analysis.cleaning_log.items()},
+        "audio": analysis.audio,
         "analysed_frame_index": [int(i) for i in tracks.analysed],
         "files": analysis.files,
     }

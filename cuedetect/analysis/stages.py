@@ -6,6 +6,7 @@
     floor(tracks, calibration)                 -> (Tracks with floor positions, pairs table, camera)
     hands(info, tracks, options)               -> (hands table, the hand run's timings and calls)
     cues(tracks, pairs, aspect, duration, ...) -> EventsResult
+    voice(info, options, events)               -> (VoiceResult | None, audio section); adds voice events
     write_outputs(analysis, folder, options)   -> files written into a folder (see `outputs`)
     register(folder, store, options)           -> session id
 
@@ -121,3 +122,13 @@ def register(folder: Path, store: Any, options: AnalyzeOptions) -> int:
         date=options.date,
     )  # fmt: skip
     return int(result.session_id)
+
+
+def voice(
+    info: VideoInfo, options: AnalyzeOptions, events: EventsResult | None
+) -> tuple[Any, dict[str, Any]]:
+    """The audio stage (`cuedetect.voice`): (VoiceResult or None without sound, analysis.json's `audio`
+    section). With cue `events`, the voice cues join them (channels mapped to roles by their roles)."""
+    from cuedetect.voice.hook import add_voice
+
+    return add_voice(info.path, events, options.voice_channels, (info.start, info.start + info.duration))

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from cuedetect.pose.floor import FloorCalibration, PairDistance
     from cuedetect.pose.sources import VideoInfo
     from cuedetect.pose.tracked import Tracks
+    from cuedetect.voice.analysis import VoiceResult
 
 # Stage names, in the order the orchestrator runs them, and how a screen may call them.
 STAGES: dict[str, str] = {
@@ -24,6 +25,7 @@ STAGES: dict[str, str] = {
     "floor": "placing people on the floor",
     "hands": "reading hands",
     "cues": "detecting cues",
+    "voice": "listening to the voices",
     "outputs": "writing the results",
     "register": "registering the session",
 }
@@ -59,6 +61,8 @@ class AnalyzeOptions:
         roles: person id -> "trainee" / "client", overriding the guess.
         calibration: known camera/person facts for the floor geometry.
         hands: read each person's hands (hands.parquet; hand states gate the hand cues).
+        voice: analyse the audio track (voice.parquet, voice cues; a note when there is none).
+        voice_channels: one microphone per person: audio channel -> person id or role ("trainee").
         trainee, scenario, instructor, date: what the session store records with the session.
     """
 
@@ -76,6 +80,8 @@ class AnalyzeOptions:
     roles: dict[int, str] | None = None
     calibration: FloorCalibration | None = None
     hands: bool = True
+    voice: bool = True
+    voice_channels: dict[int, int | str] | None = None
     trainee: str | None = None
     scenario: str | None = None
     instructor: str | None = None
@@ -98,7 +104,9 @@ class Analysis:
         pairs: floor -> the floor distance of every pair of people in every frame.
         camera: floor -> the fitted camera.
         hands: hands -> the hands.parquet table: each person's hands per frame (None with `hands=False`).
-        events: cues -> cue events, roles and summary (None with `cues=False`).
+        events: cues -> cue events, roles and summary (None with `cues=False`); voice adds its events.
+        voice: voice -> the audio stage's frames and utterances (None without sound or with `voice=False`).
+        audio: voice -> analysis.json's `audio` section (what was decoded, notes such as "no audio track").
         record: outputs -> the content of analysis.json.
         files: outputs -> the files written into `out`.
         session_id: register -> the session in the store (None without a store).
@@ -116,6 +124,8 @@ class Analysis:
     camera: dict[str, Any] = field(default_factory=dict)
     hands: pd.DataFrame | None = None
     events: EventsResult | None = None
+    voice: VoiceResult | None = None
+    audio: dict[str, Any] = field(default_factory=dict)
     record: dict[str, Any] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     session_id: int | None = None

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cuedetect.cue_ids import cue_label
+from cuedetect.cue_ids import UNATTRIBUTED, cue_label
 
 
 def clock(seconds: float) -> str:
@@ -16,9 +16,11 @@ def clock(seconds: float) -> str:
 
 
 def who(person: int | None, roles: dict[int, str]) -> str:
-    """'trainee (0)', 'client (1)' or 'person 2' when the role is not known."""
+    """'trainee (0)', 'client (1)' or 'person 2' when the role is not known ('unattributed voice' for -1)."""
     if person is None:
         return ""
+    if int(person) == UNATTRIBUTED:
+        return "unattributed voice"
     role = roles.get(int(person), "unknown")
     return f"{role} ({person})" if role in ("trainee", "client") else f"person {person}"
 
@@ -57,6 +59,9 @@ def print_analysis(result: dict[str, Any], out: Path, events: bool = True) -> No
         for row in rows:
             table.add_row(*row)
         console.print(table)
-    names = ("poses.parquet", "pairs.parquet", "events.json", "analysis.json", "annotated.mp4")
+    for note in (result.get("audio") or {}).get("notes", []):
+        console.print(f"audio: {note}", soft_wrap=True)
+    names = ("poses.parquet", "pairs.parquet", "voice.parquet", "events.json", "analysis.json",
+             "annotated.mp4")  # fmt: skip
     files = [name for name in names if (out / name).is_file()]
     console.print(f"results in {out}/: {', '.join(files)}", soft_wrap=True)

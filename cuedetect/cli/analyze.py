@@ -67,6 +67,16 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "",
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+        no_voice: Annotated[
+            bool, typer.Option("--no-voice", help="Leave the audio alone: no voice.parquet, no voice cues.")
+        ] = False,
+        voice_channels: Annotated[
+            str,
+            typer.Option(
+                help="One microphone per person: whose voice each audio channel carries, by person id or "
+                "role, e.g. 0=trainee,1=client or 0=1,1=0. Without it such voices are unattributed."
+            ),
+        ] = "",
     ) -> None:
         """Track everyone in VIDEO, detect cues, write DIR/ and register a session.
 
@@ -111,6 +121,7 @@ def register(app: typer.Typer) -> None:
             cues=cues, roles=parse_roles(roles), hands=not no_hands,
             calibration=parse_calibration(camera_height, fov, person_height, known_distance),
             trainee=trainee, scenario=scenario,
+            voice=not no_voice, voice_channels=parse_voice_channels(voice_channels),
         )  # fmt: skip
         # MediaPipe/LiteRT write chatter straight to file descriptor 2: send that to /dev/null while
         # the progress bar (and any error, printed after the block) goes to the real stderr.
@@ -154,6 +165,24 @@ def parse_roles(text: str) -> dict[int, str] | None:
                 f"--roles takes 'ID=trainee' or 'ID=client' pairs, e.g. '0=trainee,1=client'; got {part!r}"
             )
         out[int(person)] = role.strip()
+    return out
+
+
+def parse_voice_channels(text: str) -> dict[int, int | str] | None:
+    """'0=trainee,1=client' or '0=1,1=0' -> {0: 'trainee', 1: 'client'} / {0: 1, 1: 0}."""
+    from cuedetect.errors import InputError
+
+    if not text.strip():
+        return None
+    out: dict[int, int | str] = {}
+    for part in text.split(","):
+        ch, _, who = (x.strip() for x in part.partition("="))
+        if not ch.isdigit() or not (who.isdigit() or who in ("trainee", "client")):
+            raise InputError(
+                f"--voice-channels takes 'CHANNEL=PERSON' or 'CHANNEL=trainee|client' pairs, e.g. "
+                f"'0=trainee,1=client'; got {part!r}"
+            )
+        out[int(ch)] = int(who) if who.isdigit() else who
     return out
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from cuedetect.cue_ids import cue_label
+
 Kind = Literal["escalation", "de-escalation", "context"]
 Scope = Literal["person", "pair"]
-Detector = Literal["classifier", "rule"]
+Detector = Literal["classifier", "rule", "voice"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,11 @@ class Cue:
     kind: Kind
     scope: Scope
     detector: Detector
+
+    @property
+    def name(self) -> str:
+        """What screens call it, in the instructor's words (`cue_ids.CUE_LABELS`)."""
+        return cue_label(self.id)
 
 
 CATALOGUE: tuple[Cue, ...] = (
@@ -120,6 +127,35 @@ CATALOGUE: tuple[Cue, ...] = (
         "pair",
         "rule",
     ),
+    Cue(
+        "raised_voice",
+        "Speech at least 6 dB louder than that speaker's median speech loudness (BS.1770) for at least 0.5 s "
+        "(settings `raised_db`, `raised_min_s`); usually with raised pitch (shown in the evidence).",
+        "A rising voice is the clearest vocal sign of escalation; a trainee's voice rising with the client's "
+        "is a classic training error.",
+        "escalation",
+        "person",
+        "voice",
+    ),
+    Cue(
+        "rapid_speech",
+        "An utterance of at least 2 s at 1.4x the recording's median articulation rate or faster than 5.5 "
+        "syllables/s (syllable nuclei, de Jong & Wempe 2009; settings `rapid_ratio`, `rapid_sps`).",
+        "Pressured, fast speech signals rising arousal and leaves the other person no room to answer.",
+        "escalation",
+        "person",
+        "voice",
+    ),
+    Cue(
+        "calm_voice",
+        "The trainee speaks at their usual loudness (at most 2 dB above their median), pace and pitch while "
+        "the client's voice is raised or within 6 s after it (settings `calm_max_db`, `calm_window_s`).",
+        "A steady, low, unhurried voice is the verbal de-escalation trainers teach: it does not mirror the "
+        "client's arousal and models the calm it asks for.",
+        "de-escalation",
+        "person",
+        "voice",
+    ),
 )
 
 BY_ID: dict[str, Cue] = {c.id: c for c in CATALOGUE}
@@ -127,6 +163,12 @@ CUE_IDS: tuple[str, ...] = tuple(c.id for c in CATALOGUE)
 CLASSIFIER_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.detector == "classifier")
 RULE_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.detector == "rule")
 PAIR_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.scope == "pair")
+VOICE_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.detector == "voice")
+
+
+def cue_name(cue: str) -> str:
+    """The plain-word name of a cue for screens ("voice raised", "fists up"): `cue_ids.cue_label`."""
+    return cue_label(cue)
 
 
 def catalogue_markdown() -> str:

@@ -22,6 +22,17 @@ def test_entries_are_complete_and_consistent() -> None:
         assert c.definition and c.reason
     assert set(PAIR_CUES) == set(RULE_CUES) == {"rapid_approach", "too_close"}
     assert BY_ID["open_hands"].kind == "de-escalation"
+    assert {c.id for c in CATALOGUE if c.detector == "voice"} == cue_ids.VOICE_CUES
+    assert not set(cue_ids.VOICE_CUES) & set(cue_ids.POSTURE_CUES)
+
+
+def test_screens_get_plain_words() -> None:
+    from cuedetect.cues.catalogue import cue_name
+
+    assert cue_name("raised_voice") == "voice raised"
+    assert cue_name("calm_voice") == "calm, low voice"
+    assert cue_name("fists_up") == "fists up"
+    assert cue_name("something_new") == "something new"
 
 
 def test_markdown_lists_every_cue() -> None:

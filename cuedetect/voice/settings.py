@@ -1,0 +1,54 @@
+"""Every tunable number of the voice stage and the voice cues, with documented defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """Thresholds of voice analysis and voice cues. Levels in dB, rates in syllables/s, times in seconds."""
+
+    raised_db: float = 6.0
+    """`raised_voice`: speech at least this far above the speaker's median speech loudness ..."""
+    raised_min_s: float = 0.5
+    """... for at least this long."""
+    rapid_ratio: float = 1.4
+    """`rapid_speech`: an utterance at least this many times the recording's median articulation rate ..."""
+    rapid_sps: float = 5.5
+    """... or faster than this (syllables per second of speaking) ..."""
+    rapid_min_s: float = 2.0
+    """... lasting at least this long."""
+    calm_max_db: float = 2.0
+    """`calm_voice`: the trainee's loudness at most this far above their own median ..."""
+    calm_max_ratio: float = 1.15
+    """... their rate at most this many times their own median ..."""
+    calm_max_semitones: float = 2.0
+    """... their pitch at most this many semitones above their own median ..."""
+    calm_window_s: float = 6.0
+    """... while the client's voice is raised or within this many seconds after it."""
+    calm_min_s: float = 1.0
+    """Shortest trainee utterance that counts as `calm_voice`."""
+    utterance_gap_s: float = 0.5
+    """Speech separated by a shorter silence is one utterance (a pause inside it)."""
+    pause_min_s: float = 0.25
+    """A silence between two stretches of one speaker's speech this long or longer is a pause."""
+    speech_gap_s: float = 0.15
+    """Voice-activity gaps shorter than this are closed (stop consonants, short dips)."""
+    speech_min_s: float = 0.1
+    """Voice activity shorter than this is dropped (clicks)."""
+    vad_aggressiveness: int = 2
+    """WebRTC VAD mode, 0 (keeps most) to 3 (drops most)."""
+    own_share: float = 0.5
+    """With one microphone per person, a channel's speech is its wearer's when the wearer's voice (after
+    removing the crosstalk the other microphones explain) is at least this share of the channel's power."""
+    nucleus_dip_db: float = 2.0
+    """Syllable nuclei: an intensity peak must rise this far above the dip before it (de Jong & Wempe)."""
+    nucleus_floor_db: float = 25.0
+    """... and be no more than this far below the utterance's loudest frame."""
+    pitch_fmin: float = 65.0
+    pitch_fmax: float = 450.0
+    """Pitch range searched (Hz): low men to high women and children."""
+    pitch_threshold: float = 0.3
+    """YIN's threshold on the normalised difference: frames with a clearer period than this are voiced
+    (0.3 keeps the voicing of fast speech, whose periods are short-lived)."""
