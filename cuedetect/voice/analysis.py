@@ -78,7 +78,7 @@ def _nuclei(level: np.ndarray, voiced: np.ndarray, frames: np.ndarray, s: VoiceS
     """Syllable nuclei (de Jong & Wempe 2009) among `frames` (one utterance): intensity peaks that are
     voiced, at most `nucleus_floor_db` below the utterance's loudest frame, and `nucleus_dip_db` above the
     dip since the previous peak."""
-    lv = np.convolve(level[frames[0] : frames[-1] + 1], np.ones(3) / 3, mode="same")
+    lv = level[frames[0] : frames[-1] + 1]
     lo = frames[0]
     thr = max(np.percentile(lv, 99) - s.nucleus_floor_db, np.median(lv) - 6)
     peaks = (
@@ -123,9 +123,10 @@ def _channel_table(x: np.ndarray, rate: int, start: float, speech: np.ndarray, l
         if (b - a) * HOP_S < s.pause_min_s:
             pause[a:b] = False
     utts: list[Utterance] = []
+    intensity = signal.level_db(x, rate, s.nucleus_window_s)
     for a, b in signal.runs_of(utter):
         frames = np.arange(a, b)
-        nuc = _nuclei(level, voiced, frames, s)
+        nuc = _nuclei(intensity, voiced, frames, s)
         nuc = nuc[speech[nuc]]
         nucleus[nuc] = True
         sp = speech[a:b]

@@ -19,11 +19,37 @@ from cuedetect.voice.analysis import HOP_S, Utterance, VoiceResult
 from cuedetect.voice.settings import VoiceSettings
 
 
-def _speaker_groups(frames: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]:
-    """(person, frames) per speaker: a mapped person, or each unattributed channel on its own."""
+def pitch_groups(df: pd.DataFrame, min_gap_semitones: float) -> np.ndarray:
+    """Per frame of one channel: 0 or 1, the voice its utterance belongs to by median pitch (two groups
+    when the utterances' pitches split with a gap of at least `min_gap_semitones`, else all 0)."""
+    utt = df["utterance"].to_numpy()
+    f0 = df["f0_hz"].to_numpy(dtype=float)
+    ids = [u for u in np.unique(utt) if u >= 0]
+    pitch = {u: np.nanmedian(f0[utt == u]) if np.isfinite(f0[utt == u]).any() else np.nan for u in ids}
+    known = sorted((12 * np.log2(p), u) for u, p in pitch.items() if np.isfinite(p))
+    out = np.zeros(len(df), int)
+    if len(known) < 2:
+        return out
+    gaps = np.diff([k for k, _ in known])
+    i = int(np.argmax(gaps))
+    if gaps[i] < min_gap_semitones:
+        return out
+    for _, u in known[i + 1 :]:
+        out[utt == u] = 1
+    return out
+
+
+def _speaker_groups(frames: pd.DataFrame, s: VoiceSettings) -> list[tuple[int, pd.DataFrame]]:
+    """(person, frames) per speaker: a mapped person; an unattributed channel per voice (pitch group)."""
     out = []
     for (_, person), df in frames.groupby(["channel", "person"], sort=True):
-        out.append((int(person), df.sort_values("t")))
+        df = df.sort_values("t")
+        if person != UNATTRIBUTED:
+            out.append((int(person), df))
+            continue
+        groups = pitch_groups(df, s.voice_group_semitones)
+        for g in np.unique(groups):
+            out.append((UNATTRIBUTED, df.assign(speech=df["speech"].to_numpy() & (groups == g))))
     return out
 
 
@@ -31,25 +57,37 @@ def _semitones(f: float, ref: float) -> float:
     return float(12 * np.log2(f / ref)) if np.isfinite(f) and np.isfinite(ref) and ref > 0 else float("nan")
 
 
+def _reference_loudness(df: pd.DataFrame, speech: np.ndarray) -> float:
+    """A speaker's usual speech loudness: the median over their utterances of each one's median loudness
+    (a frame-level median sits below what a listener hears as the voice's level: it counts word edges)."""
+    utt, loud = df["utterance"].to_numpy(), df["loudness_lufs"].to_numpy(dtype=float)
+    ids = np.unique(utt[speech & (utt >= 0)])
+    if not len(ids):
+        return float(np.median(loud[speech]))
+    return float(np.median([np.median(loud[speech & (utt == u)]) for u in ids]))
+
+
 def raised_voice_events(result: VoiceResult, s: VoiceSettings) -> list[CueEvent]:
     """Speech at least `raised_db` above the speaker's median speech loudness for `raised_min_s` or more."""
     events = []
-    for person, df in _speaker_groups(result.frames):
+    for person, df in _speaker_groups(result.frames, s):
         speech = df["speech"].to_numpy()
         if speech.sum() < 50:  # under half a second of speech: no reference level
             continue
         loud = df["loudness_lufs"].to_numpy(dtype=float)
         f0 = df["f0_hz"].to_numpy(dtype=float)
         t = df["t"].to_numpy(dtype=float)
-        ref = float(np.median(loud[speech]))
+        ref = _reference_loudness(df, speech)
         ref_f0 = float(np.nanmedian(f0[speech])) if np.isfinite(f0[speech]).any() else float("nan")
         raised = speech & (loud >= ref + s.raised_db)
-        raised = signal.close_gaps(raised, round(s.utterance_gap_s / HOP_S), round(s.raised_min_s / HOP_S))
+        raised = signal.close_gaps(raised, round(s.raised_merge_s / HOP_S), round(s.raised_min_s / HOP_S))
         for a, b in signal.runs_of(raised):
             sp = speech[a:b]
             above = float(np.median(loud[a:b][sp]) - ref)
             semis = _semitones(float(np.nanmedian(f0[a:b][sp])) if np.isfinite(f0[a:b][sp]).any() else np.nan,
                                ref_f0)  # fmt: skip
+            if person == UNATTRIBUTED and not semis >= s.unattributed_min_semitones:
+                continue
             pitch = f", pitch {semis:+.1f} semitones" if np.isfinite(semis) else ""
             whose = "this speaker" if person != UNATTRIBUTED else "the recording"
             evidence = f"voice {above:.1f} dB above {whose}'s median ({ref:.1f} LUFS){pitch}"

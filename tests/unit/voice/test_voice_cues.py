@@ -27,9 +27,11 @@ def dialogue(media, lines, seconds=40.0, crosstalk=0.15, channels=2):
     return x if channels == 2 else x.sum(axis=0)
 
 
+# the client raises their voice 10 dB and 3.5 semitones (a shout lifts pitch; a man shouting can reach a
+# woman's range, which would group him with her on one microphone: see cues.pitch_groups)
 CALM = [(0, 1, 3, 0, 4, 200), (1, 5, 3, 0, 4, 110), (0, 9, 3, 0, 4, 200), (1, 13, 3, 0, 4, 110),
         (0, 17, 3, 0, 4, 200), (1, 21, 3, 0, 4, 110), (0, 25, 3, 0, 4, 200)]  # fmt: skip
-HOT = [(0, 1, 3, 0, 4, 200), (1, 5, 3, 0, 4, 110), (1, 9, 3, 10, 4, 150),
+HOT = [(0, 1, 3, 0, 4, 200), (1, 5, 3, 0, 4, 110), (1, 9, 3, 10, 4, 135),
        (0, 13, 3, 0, 4, 200), (1, 17, 3, 0, 7, 110), (0, 21, 3, 0, 4, 200),
        (1, 25, 3, 0, 4, 110), (0, 29, 3, 0, 4, 200)]  # fmt: skip
 
