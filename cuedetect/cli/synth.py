@@ -20,6 +20,10 @@ def register(app: typer.Typer) -> None:
         fps: float = typer.Option(None, help="Override the scenario's frame rate."),
         keep_frames: bool = typer.Option(False, "--keep-frames", help="Keep the JPEG frames in OUT/.work."),
         check: bool = typer.Option(False, "--check", help="Only check that Blender and the body are ready."),
+        speech_only: bool = typer.Option(
+            False, help="Only speak the scenario's `say` lines into the render already in --out (its video "
+            "stream is copied unchanged) and update gt.json."
+        ),
     ) -> None:
         """Render SCENARIO with Blender into OUT: a video and its exact ground truth (gt.json).
 
@@ -44,6 +48,11 @@ def register(app: typer.Typer) -> None:
         sc = load(scenario, seed=seed)
         if fps:
             sc = dataclasses.replace(sc, fps=fps)
+        if speech_only:
+            from cuedetect.studio.speech import respeak
+
+            typer.echo(f"wrote the speech of {respeak(sc, out)} and {out / 'gt.json'}")
+            return
         with Progress(
             TextColumn(f"[bold]{sc.name}"),
             BarColumn(),

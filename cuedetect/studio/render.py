@@ -35,6 +35,7 @@ from cuedetect.studio.cue_poses import Proportions
 from cuedetect.studio.pose import Poser, place
 from cuedetect.studio.scenario import Scenario
 from cuedetect.studio.skinning import transform_points
+from cuedetect.studio.speech import add_speech
 
 BLENDER_SCRIPT = Path(__file__).with_name("blender_scene.py")
 
@@ -326,7 +327,8 @@ def render(sc: Scenario, out_dir: Path, jobs: int = 2, keep_frames: bool = False
     c = compile_scenario(sc)
     frames = render_frames(c, work, jobs=jobs, progress=progress)
     encode(frames, video, sc.fps)
-    write_json(out_dir / "gt.json", ground_truth(c, video.name))
+    gt = add_speech(sc.resolved, sc.persons, video, ground_truth(c, video.name), sc.duration, sc.seed)
+    write_json(out_dir / "gt.json", gt)
     if not (out_dir / "scenario.yaml").exists():  # a hand-written scenario in out_dir stays as written
         with atomic_path(out_dir / "scenario.yaml") as tmp:
             tmp.write_text(yaml.safe_dump({**sc.resolved, "seed": sc.seed}, sort_keys=False))

@@ -234,7 +234,8 @@ def parse(raw: dict, seed: int | None = None, name: str | None = None) -> Scenar
             (0.12, 0.1, 0.08),
             _rgb(b.get("hair_colour", [0.1, 0.07, 0.05]), f"{pid} brows"),
         )
-        actions = [_action(a, pid) for a in p.get("timeline", [])]
+        # `say` lines are speech, not movement: cuedetect.studio.speech reads them from `resolved`
+        actions = [_action(a, pid) for a in p.get("timeline", []) if "say" not in a]
         actor = Actor(pid, role, tuple(float(v) for v in p.get("start", [0.0, 1.0])), actions)
         persons.append(PersonSpec(pid, role, shape, colours, actor))
     if not 1 <= len(persons) <= 4:

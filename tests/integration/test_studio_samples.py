@@ -99,3 +99,14 @@ def test_scenario_file_reproduces_the_committed_ground_truth(sample):
             # the samples were rendered before fingers curled one by one (studio/hand_shapes.py): the
             # finger landmarks of relaxed hands moved by under 2 px since
             assert np.abs(mine - theirs).max() < 5e-3
+
+
+def test_a_sample_speaks_a_dialogue_with_a_raised_voice(samples_dir):
+    gt = json.loads((samples_dir / "standoff" / "gt.json").read_text())
+    with av.open(str(samples_dir / "standoff" / gt["video"])) as container:
+        audio = container.streams.audio[0]
+        assert audio.channels == 2  # one lapel microphone per person
+    assert gt["audio"]["channel_persons"] == {"0": "A", "1": "B"}
+    assert {s["person"] for s in gt["speech"]} == {"A", "B"}
+    cues = {(e["cue"], e["person"]) for e in gt["voice_events"]}
+    assert {("raised_voice", "B"), ("rapid_speech", "B"), ("calm_voice", "A")} <= cues

@@ -1,0 +1,232 @@
+"""The studio speaks: `say` lines spoken by espeak-ng, mixed in numpy, muxed into the rendered video.
+
+A scenario person's timeline may hold `say` actions:
+
+    - {at: 9.5, say: "This is ridiculous!", level: 10, pitch: 70, rate: 190}
+
+`level` is dB relative to that person's normal speaking level (default 0), `pitch` espeak-ng's 0-99
+(default per voice 40 or 55), `rate` words per minute (default 150), `voice` an espeak-ng voice (default
+by body). A top-level `audio: {channels: mix | per_person, crosstalk_db: -16, noise_db: -62}` chooses one
+room microphone or one lapel microphone per person (each also hears the others `crosstalk_db` lower).
+
+Ground truth (`speech_ground_truth`): the speech segments, and voice events by the catalogue's
+definitions applied to the script: a line 6 dB or more above the speaker's normal voice is
+`raised_voice`; a line of 2 s or more at 1.4x the clip's median words/min is `rapid_speech`; a trainee
+line at their usual level and pace while, or up to 6 s after, the client's voice is raised is `calm_voice`.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import wave
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cuedetect.errors import InputError
+
+RATE = 22050  # espeak-ng's own rate
+NORMAL_DBFS = -20.0  # a normal line's peak level on its own microphone
+RAISED_DB = 6.0  # a line this much above the speaker's normal voice is a raised voice
+
+
+@dataclass(frozen=True)
+class SayLine:
+    person: str
+    start: float
+    text: str
+    level_db: float = 0.0
+    pitch: int | None = None
+    rate_wpm: int = 150
+    voice: str | None = None
+
+
+def lines_from_scenario(resolved: dict) -> list[SayLine]:
+    """Every `say` action of a (resolved) scenario mapping, in time order."""
+    out = []
+    for p in resolved.get("persons", []):
+        for a in p.get("timeline", []):
+            if "say" in a:
+                out.append(SayLine(str(p["id"]), float(a.get("at", 0.0)), str(a["say"]),
+                                   float(a.get("level", 0)), a.get("pitch"), int(a.get("rate", 150)),
+                                   a.get("voice")))  # fmt: skip
+    return sorted(out, key=lambda x: x.start)
+
+
+def default_voice(sex: float) -> tuple[str, int]:
+    """An espeak-ng voice and base pitch for a body (`sex` 0 female .. 1 male)."""
+    return ("en+m3", 40) if sex >= 0.5 else ("en+f3", 55)
+
+
+def espeak(text: str, voice: str = "en", pitch: int = 50, rate_wpm: int = 150) -> np.ndarray:
+    """espeak-ng's speech of `text` as float32 at 22050 Hz (needs Debian's espeak-ng)."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise InputError("the studio speaks with espeak-ng: install it (python3 dev.py studio-setup)")
+    cmd = [exe, "--stdout", "-v", voice, "-p", str(int(pitch)), "-s", str(int(rate_wpm)), text]
+    wav = subprocess.run(cmd, capture_output=True, check=True).stdout
+    with wave.open(io.BytesIO(wav)) as w:
+        x = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768
+    nz = np.flatnonzero(np.abs(x) > 1e-3)  # trim espeak's leading/trailing silence: the line starts at `at`
+    return x[nz[0] : nz[-1] + 1] if len(nz) else x
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """One line as placed in the mix."""
+
+    line: SayLine
+    end: float
+    samples: np.ndarray
+
+
+def speak(lines: Sequence[SayLine], voices: dict[str, tuple[str, int]],
+          gains_db: dict[str, float] | None = None) -> list[Spoken]:  # fmt: skip
+    """Speak each line; `gains_db` per person is how much louder that person is at the microphone."""
+    out = []
+    for ln in lines:
+        voice, base = voices.get(ln.person, ("en", 50))
+        x = espeak(ln.text, ln.voice or voice, base if ln.pitch is None else ln.pitch, ln.rate_wpm)
+        gain = NORMAL_DBFS + ln.level_db + (gains_db or {}).get(ln.person, 0.0)
+        x = x / max(float(np.abs(x).max()), 1e-6) * 10 ** (gain / 20)
+        out.append(Spoken(ln, ln.start + len(x) / RATE, x))
+    return out
+
+
+def mix(spoken: Sequence[Spoken], persons: Sequence[str], duration: float, channels: str = "mix",
+        crosstalk_db: float = -16.0, noise_db: float = -62.0, seed: int = 0) -> np.ndarray:  # fmt: skip
+    """(channels, n) float32: one room channel, or one lapel channel per person (`per_person`)."""
+    n = round(duration * RATE)
+    per = channels == "per_person"
+    out = np.zeros((len(persons) if per else 1, n), np.float32)
+    leak = 10 ** (crosstalk_db / 20)
+    for s in spoken:
+        i = round(s.line.start * RATE)
+        y = s.samples[: max(0, n - i)]
+        if per:
+            own = persons.index(s.line.person)
+            for c in range(len(persons)):
+                out[c, i : i + len(y)] += y if c == own else leak * y
+        else:
+            out[0, i : i + len(y)] += y
+    out += np.random.default_rng(seed).normal(0, 10 ** (noise_db / 20), out.shape).astype(np.float32)
+    return np.clip(out, -1, 1)
+
+
+def _median(values: Iterable[float]) -> float:
+    v = list(values)
+    return float(np.median(v)) if v else float("nan")
+
+
+def speech_ground_truth(spoken: Sequence[Spoken], roles: dict[str, str]) -> dict[str, Any]:
+    """gt.json's `speech` segments and `voice_events`, from the script by the catalogue's definitions."""
+    segs = [{"person": s.line.person, "start": round(s.line.start, 3), "end": round(s.end, 3),
+             "text": s.line.text, "level_db": s.line.level_db, "rate_wpm": s.line.rate_wpm,
+             "pitch": s.line.pitch} for s in spoken]  # fmt: skip
+    events: list[dict[str, Any]] = []
+    weights = [(s.line.rate_wpm, s.end - s.line.start) for s in spoken]
+    order = sorted(weights)
+    cum = np.cumsum([w for _, w in order]) if order else np.zeros(0)
+    median_wpm = order[int(np.searchsorted(cum, cum[-1] / 2))][0] if order else 0
+    by_person: dict[str, list[Spoken]] = {}
+    for s in spoken:
+        by_person.setdefault(s.line.person, []).append(s)
+    raised: list[Spoken] = []
+    for s in spoken:  # `level` is relative to the speaker's normal voice
+        if s.line.level_db >= RAISED_DB:
+            raised.append(s)
+            events.append(
+                {"cue": "raised_voice", "person": s.line.person, "start": s.line.start, "end": s.end}
+            )
+    for s in spoken:
+        if s.end - s.line.start >= 2.0 and s.line.rate_wpm >= 1.4 * median_wpm:
+            events.append({"cue": "rapid_speech", "person": s.line.person, "start": s.line.start,
+                           "end": s.end})  # fmt: skip
+    hot = [s for s in raised if roles.get(s.line.person) == "client"]
+    for who, mine in by_person.items():
+        if roles.get(who) != "trainee":
+            continue
+        ref_wpm = _median(s.line.rate_wpm for s in mine)
+        for s in mine:
+            calm = s.line.level_db <= 2 and s.line.rate_wpm <= 1.15 * ref_wpm
+            near = any(s.line.start < h.end + 6.0 and s.end > h.line.start for h in hot)
+            if calm and near and s.end - s.line.start >= 1.0:
+                events.append({"cue": "calm_voice", "person": who, "start": s.line.start, "end": s.end})
+    for e in events:
+        e["start"], e["end"] = round(e["start"], 3), round(e["end"], 3)
+    return {"speech": segs, "voice_events": sorted(events, key=lambda e: (e["start"], e["cue"]))}
+
+
+def mux_audio(video: Path, audio: np.ndarray, out: Path, rate: int = RATE, bitrate: int = 24000) -> None:
+    """Write `out`: `video`'s video stream copied packet for packet (pixels unchanged) plus `audio`
+    ((channels, n) float) as AAC. Any audio stream `video` had is replaced."""
+    import av
+
+    from cuedetect.io_atomic import atomic_path
+
+    layout = {1: "mono", 2: "stereo"}.get(audio.shape[0])
+    if layout is None:
+        raise InputError(f"the studio writes 1 or 2 audio channels, not {audio.shape[0]}")
+    with av.open(str(video)) as src, atomic_path(out) as tmp, av.open(str(tmp), "w", format="mp4") as dst:
+        vin = src.streams.video[0]
+        vout = dst.add_stream_from_template(vin)
+        aout = dst.add_stream("aac", rate=rate, layout=layout)
+        aout.bit_rate = bitrate * audio.shape[0]
+        for packet in src.demux(vin):
+            if packet.dts is None:
+                continue
+            packet.stream = vout
+            dst.mux(packet)
+        x = np.ascontiguousarray(audio, dtype=np.float32)
+        for s in range(0, x.shape[1], 1024):
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(x[:, s : s + 1024]), format="fltp",
+                                               layout=layout)  # fmt: skip
+            frame.sample_rate, frame.pts = rate, s
+            for p in aout.encode(frame):
+                dst.mux(p)
+        for p in aout.encode(None):
+            dst.mux(p)
+
+
+def add_speech(resolved: dict, persons: Sequence[Any], video: Path, gt: dict, duration: float,
+               seed: int = 0) -> dict:  # fmt: skip
+    """The studio hook: speak a scenario's `say` lines into `video` (in place) and return `gt` with the
+    speech segments, voice events and audio layout added. A scenario without `say` is left alone."""
+    lines = lines_from_scenario(resolved)
+    if not lines:
+        return gt
+    ids = [p.id for p in persons]
+    voices = {p.id: default_voice(p.shape.sex) for p in persons}
+    spoken = speak(lines, voices)
+    audio_cfg = resolved.get("audio", {}) or {}
+    channels = str(audio_cfg.get("channels", "mix"))
+    audio = mix(spoken, ids, duration, channels, float(audio_cfg.get("crosstalk_db", -16.0)),
+                float(audio_cfg.get("noise_db", -62.0)), seed)  # fmt: skip
+    mux_audio(video, audio, video)
+    truth = speech_ground_truth(spoken, {p.id: p.role for p in persons})
+    layout = {"channels": channels, "rate": RATE, "lines": [asdict(ln) for ln in lines]}
+    if channels == "per_person":
+        layout["channel_persons"] = {str(i): pid for i, pid in enumerate(ids)}
+    return {**gt, "audio": layout, **truth}
+
+
+def respeak(sc: Any, out_dir: Path) -> Path:
+    """Speak scenario `sc`'s lines into the render already in `out_dir` (pixels untouched); returns the
+    video. Raises InputError when there is no such render."""
+    import json
+
+    from cuedetect.io_atomic import write_json
+
+    video, gt_path = Path(out_dir) / f"{sc.name}.mp4", Path(out_dir) / "gt.json"
+    if not video.exists() or not gt_path.exists():
+        raise InputError(f"no render of {sc.name} in {out_dir}: run `cuedetect synth` first")
+    gt = json.loads(gt_path.read_text())
+    for key in ("audio", "speech", "voice_events"):
+        gt.pop(key, None)
+    write_json(gt_path, add_speech(sc.resolved, sc.persons, video, gt, sc.duration, sc.seed))
+    return video
