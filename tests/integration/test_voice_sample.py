@@ -1,0 +1,54 @@
+"""End to end: `cuedetect analyze` on the bundled standoff sample, whose video carries a dialogue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cuedetect.cues.evaluate import match_events
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def analysed(samples_dir: Path, tmp_path_factory, analyze_cli) -> tuple[Path, dict, dict]:
+    out = tmp_path_factory.mktemp("voice") / "standoff"
+    analysis = analyze_cli(samples_dir / "standoff" / "standoff.mp4", out, "--no-register",
+                           "--voice-channels", "0=trainee,1=client")  # fmt: skip
+    gt = json.loads((samples_dir / "standoff" / "gt.json").read_text())
+    return out, analysis, gt
+
+
+def test_the_audio_is_analysed_into_voice_parquet(analysed) -> None:
+    out, analysis, gt = analysed
+    audio = analysis["audio"]
+    assert audio["present"] and audio["channels_analysed"] == 2 and audio["separate_channels"]
+    voice = pd.read_parquet(out / "voice.parquet")
+    assert set(voice.columns) >= {"t", "person", "speech", "loudness_lufs", "f0_hz", "rate_sps", "pause"}
+    # every scripted line is heard on its speaker's own channel
+    roles = {p["id"]: p["role"] for p in json.loads((out / "events.json").read_text())["persons"]}
+    by_role = {r: p for p, r in roles.items()}
+    gt_role = {p["id"]: p["role"] for p in gt["persons"]}
+    for line in gt["speech"]:
+        mine = voice[
+            (voice.person == by_role[gt_role[line["person"]]]) & voice.t.between(line["start"], line["end"])
+        ]
+        assert mine.speech.mean() > 0.5, line["text"]
+    assert "voice_s" in analysis["timings_s"]
+
+
+def test_voice_events_match_the_script(analysed) -> None:
+    out, _, gt = analysed
+    doc = json.loads((out / "events.json").read_text())
+    role_of = {p["id"]: p["role"] for p in doc["persons"]}
+    gt_role = {p["id"]: p["role"] for p in gt["persons"]}
+    found = [{**e, "person": role_of[e["person"]]} for e in doc["events"] if e["cue"] in
+             ("raised_voice", "rapid_speech", "calm_voice")]  # fmt: skip
+    truth = [{**e, "person": gt_role[e["person"]]} for e in gt["voice_events"]]
+    for cue in ("raised_voice", "rapid_speech", "calm_voice"):
+        c = match_events(found, truth, cue)
+        assert (c.fp, c.fn) == (0, 0), (cue, found, truth)
+    assert all(e["evidence"] and 0.5 <= e["confidence"] <= 1 for e in found)
