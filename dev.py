@@ -186,7 +186,9 @@ def demo(open_browser: bool = False) -> None:
     say("pose model")
     cuedetect("models", "--variant", "full")
     say(f"analysing {shown(DEMO_SAMPLE)} (a 32 s rendered role-play)")
-    cuedetect("analyze", shown(DEMO_SAMPLE), "--out", shown(DEMO_OUT), "--annotate", "--overwrite")
+    # the sample's sound is two lapel microphones: channel 0 the trainee's, channel 1 the client's
+    cuedetect("analyze", shown(DEMO_SAMPLE), "--out", shown(DEMO_OUT), "--annotate", "--overwrite",
+              "--voice-channels", "0=trainee,1=client")  # fmt: skip
     video = shown(DEMO_OUT / "annotated.mp4")
     print(f"\nWatch {video}: everyone in their role's colour, the cues as they happen.")
     print("Next, paste any of these:")

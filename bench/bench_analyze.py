@@ -43,8 +43,11 @@ CLIP = REPO.parent / "shared" / "clips" / "two_people_walking.mp4"
 CACHE = REPO / ".cache" / "bench"  # ignored by git
 
 
-def _write_720p30(out: Path, frames: list[np.ndarray], seconds: float) -> Path:
-    """`frames` (RGB) at 1280x720, 30 fps, played forward and back to `seconds` (continuous motion)."""
+def _write_720p30(
+    out: Path, frames: list[np.ndarray], seconds: float, sound: np.ndarray | None = None
+) -> Path:
+    """`frames` (RGB) at 1280x720, 30 fps, played forward and back to `seconds` (continuous motion), with
+    `sound` ((channels, n) at 16 kHz) repeated to the same length."""
     import av
     import cv2
 
@@ -59,11 +62,28 @@ def _write_720p30(out: Path, frames: list[np.ndarray], seconds: float) -> Path:
     with av.open(str(tmp), "w") as c:
         s = c.add_stream("libx264", rate=30, options={"crf": "20", "preset": "veryfast"})
         s.width, s.height, s.pix_fmt = 1280, 720, "yuv420p"
+        a = None
+        if sound is not None:
+            a = c.add_stream("aac", rate=16000, layout="stereo" if sound.shape[0] == 2 else "mono")
+            a.bit_rate = 64000
         for i in range(n):
             for p in s.encode(av.VideoFrame.from_ndarray(seq[i % len(seq)], format="rgb24")):
                 c.mux(p)
         for p in s.encode():
             c.mux(p)
+        if a is not None:
+            reps = int(np.ceil(seconds * 16000 / sound.shape[1]))
+            x = np.ascontiguousarray(np.tile(sound, (1, reps))[:, : int(seconds * 16000)], dtype=np.float32)
+            layout = "stereo" if x.shape[0] == 2 else "mono"
+            for k in range(0, x.shape[1], 1024):
+                fr = av.AudioFrame.from_ndarray(
+                    np.ascontiguousarray(x[:, k : k + 1024]), format="fltp", layout=layout
+                )
+                fr.sample_rate, fr.pts = 16000, k
+                for p in a.encode(fr):
+                    c.mux(p)
+            for p in a.encode(None):
+                c.mux(p)
     tmp.replace(out)
     return out
 
@@ -78,10 +98,14 @@ def _frames(video: Path) -> list[np.ndarray]:
 def bench_video(kind: str, seconds: float) -> Path:
     """The cached 720p30 input of `kind` ("roleplay" or "real"), made on first use."""
     from cuedetect.paths import sample_videos_dir
+    from cuedetect.voice.decode import decode_audio
 
     source = sample_videos_dir() / "standoff" / "standoff.mp4" if kind == "roleplay" else CLIP
-    out = CACHE / f"{source.stem}_720p30_{int(seconds)}s.mp4"
-    return out if out.exists() else _write_720p30(out, _frames(source), seconds)
+    out = CACHE / f"{source.stem}_720p30_{int(seconds)}s_sound.mp4"
+    if out.exists():
+        return out
+    track = decode_audio(source)  # the role-play's dialogue (two lapel channels); the real clip's sound
+    return _write_720p30(out, _frames(source), seconds, None if track is None else track.samples)
 
 
 def naive_baseline(video: Path, fps: float, model: Path) -> dict[str, float]:
@@ -159,6 +183,29 @@ def run_cuedetect(video: Path, args: argparse.Namespace) -> tuple[dict, float, f
         shutil.rmtree(out.parent, ignore_errors=True)
 
 
+def voice_report(video: Path, res: dict) -> None:
+    """The audio stage's share of the analysis, beside a naive audio stage timed in the same run (pitch
+    by YIN on every 10 ms frame of every channel at 16 kHz, no voice-activity gating, no decimation)."""
+    from cuedetect.voice import signal
+    from cuedetect.voice.decode import decode_audio
+
+    audio = res.get("audio") or {}
+    if not audio.get("present"):
+        print(f"\naudio stage: no audio track ({'; '.join(audio.get('notes', []))})")
+        return
+    spent, total = res["timings_s"].get("voice_s", 0.0), res["timings_s"]["total_s"]
+    print(f"\naudio stage (decode, loudness, VAD, pitch, rate, voice cues): {spent:.2f} s of {total:.1f} s = "
+          f"{100 * spent / total:.1f}% of the analysis (target < 5%); {audio['duration_s']:.0f} s of "
+          f"{audio['channels_analysed']}-channel audio")  # fmt: skip
+    track = decode_audio(video)
+    t = time.perf_counter()
+    for ch in track.samples:
+        signal.yin(ch, track.rate)
+    naive = time.perf_counter() - t
+    print(f"  naive baseline, pitch alone on every frame at 16 kHz: {naive:.2f} s "
+          f"({100 * naive / total:.1f}% of the analysis)")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--input", choices=("roleplay", "real"), default="roleplay")
@@ -202,6 +249,7 @@ def main() -> None:
           f"{args.jobs} idle cores cuedetect could run at most {args.jobs * theirs / ours:.2f}x as fast as "
           "the one-process baseline")  # fmt: skip
     breakdown(rec, wall, cpu, base, args.jobs)
+    voice_report(video, rec)
 
 
 def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None:
@@ -222,7 +270,8 @@ def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None
           f"{calls.get('backfill', 0) / n:.3f} backfills")  # fmt: skip
     loops = sum(w.get(k, 0.0) for k in ("decode_s", "pose_s", "track_s", "backfill_s")) / max(jobs, 1)
     poses = t.get("poses_s", 0.0)
-    after = {k.removesuffix("_s"): t.get(k, 0.0) for k in ("clean_s", "floor_s", "hands_s", "cues_s")}
+    stages = ("clean_s", "floor_s", "hands_s", "cues_s", "voice_s")
+    after = {k.removesuffix("_s"): t.get(k, 0.0) for k in stages}
     writing = wall - t.get("probe_s", 0.0) - poses - sum(after.values())
     print(f"per run: pose stage {poses:.1f} s, ~{poses - loops:.1f} s of it outside the frame loops (worker "
           f"spawn, landmarker creation, stitching); probe {t.get('probe_s', 0.0):.2f} s; "

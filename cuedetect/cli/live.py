@@ -78,7 +78,8 @@ def register(app: typer.Typer) -> None:
         if video is not None:
             fps = source._source.info.average_fps or 30.0  # type: ignore[attr-defined]
         options = LiveOptions(
-            engine=EngineOptions(model=model, fps=fps or None),
+            # a video's sound stands in for the microphone (its level and voice cues are shown live)
+            engine=EngineOptions(model=model, fps=fps or None, audio=video),
             record_dir=record_dir,
             duration_s=duration,
             window=not no_window,

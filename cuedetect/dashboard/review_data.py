@@ -19,6 +19,7 @@ from cuedetect.dashboard.stage import clock, event_lanes, kind_of, lane_label, p
 from cuedetect.safe_distance import safe_distance_rule, safe_distance_time
 from cuedetect.store.models import CUES, PAIR_CUES, CurrentEvent, Note, Session
 from cuedetect.store.progress import covered, session_metrics
+from cuedetect.voice.lane import voice_lane
 
 MAX_DISTANCE_POINTS = 1500
 EVENT_COLUMNS = (
@@ -200,6 +201,7 @@ class ReviewData:
     agreement: dict[str, Any] = field(default_factory=dict)
     # One line when the result folder is missing or no longer this session's (then nothing is read from it)
     output_problem: str | None = None
+    voice: pd.DataFrame = field(default_factory=pd.DataFrame)  # cuedetect.voice.lane.voice_lane
 
     @property
     def by_key(self) -> dict[str, CurrentEvent]:
@@ -296,4 +298,5 @@ def load_review(store: Any, session_id: int, safe_m: float = 1.2, too_close_m: f
         log_length=log_length,
         agreement=session_agreement(store, session.id) if reviewed else {},
         output_problem=problem,
+        voice=voice_lane(out_dir / "voice.parquet" if out_dir else None, state.roles),
     )

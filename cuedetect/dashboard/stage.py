@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cuedetect.colours import KIND_COLOURS, person_colour
-from cuedetect.cue_ids import DEESCALATION_CUES, ESCALATION_CUES, PAIR_CUES, cue_label
+from cuedetect.cue_ids import DEESCALATION_CUES, ESCALATION_CUES, PAIR_CUES, UNATTRIBUTED, cue_label
 from cuedetect.safe_distance import TOO_CLOSE
 
 STATUS_WORDS = {"unreviewed": "not reviewed", "confirmed": "confirmed", "rejected": "rejected"}
@@ -24,7 +24,10 @@ DISTANCE_COLOUR = "#4b5563"  # dark grey: blue is de-escalation
 
 
 def who(person: int, roles: Mapping[int, str]) -> str:
-    """`trainee (P0)`, `client (P1)`, or `P2` when the role is not known."""
+    """`trainee (P0)`, `client (P1)`, or `P2` when the role is not known (a voice nobody could be
+    matched to: `unattributed voice`)."""
+    if person == UNATTRIBUTED:
+        return "unattributed voice"
     role = roles.get(person, "unknown")
     return f"P{person}" if role in (None, "", "unknown") else f"{role} (P{person})"
 

@@ -173,6 +173,17 @@ def _agreement_table(data: SessionExport) -> str:
     )
 
 
+def _voice_section(data: SessionExport) -> str:
+    """When voices rose and who calmed it (from the events not rejected)."""
+    from cuedetect.voice.story import voice_story
+
+    lines = voice_story(data.present(), data.state.roles)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{escape(x)}</li>" for x in lines)
+    return f"<section><h2>Tone of voice</h2><ul>{items}</ul></section>"
+
+
 def render_html(data: SessionExport, thumbnails: bool = True) -> str:
     s = data.session
     confirmed = [e for e in data.state.events if e.status == "confirmed"]
@@ -237,6 +248,7 @@ def render_html(data: SessionExport, thumbnails: bool = True) -> str:
 <section><h2>Timeline</h2>{timeline_svg(data)}
 <p class="muted">Red: escalation, green: de-escalation, grey: context. Solid: confirmed by a reviewer; pale:
 not reviewed yet. Blue marks: comments and bookmarks.</p></section>
+{_voice_section(data)}
 <section><h2>Confirmed moments</h2>{"".join(items)}</section>
 <section><h2>Reviewer comments and bookmarks</h2>
 {

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cuedetect.cue_ids import UNATTRIBUTED
 from cuedetect.store.models import CurrentEvent, Session, SessionState
 from cuedetect.store.progress import DEESCALATION_CUES, ESCALATION_CUES
 
@@ -41,7 +42,9 @@ def category(cue: str) -> str:
 
 
 def person_label(person: int | None) -> str:
-    return "" if person is None else f"P{person}"
+    if person is None:
+        return ""
+    return "unattributed voice" if person == UNATTRIBUTED else f"P{person}"
 
 
 @dataclass(frozen=True)

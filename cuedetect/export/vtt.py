@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cuedetect.cue_ids import cue_label
 from cuedetect.export.rows import SessionExport, category, person_label
 from cuedetect.io_atomic import atomic_open
 
@@ -25,7 +26,7 @@ def write_vtt(data: SessionExport, path: Path) -> Path:
     for e in data.present():
         role = data.state.roles.get(e.person, "unknown")
         who = f"{person_label(e.person)} ({role})"
-        text = f"{who}: {e.cue.replace('_', ' ')}"
+        text = f"{who}: {cue_label(e.cue)}"
         if e.other is not None:
             text += f" with {person_label(e.other)}"
         text += f" [{category(e.cue)}, {e.status}]"

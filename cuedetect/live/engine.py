@@ -20,6 +20,7 @@ from cuedetect.live.history import PersonPose, PoseHistory, empty_world
 from cuedetect.live.timeline import CueTimeline
 from cuedetect.live.view import ViewState, compose
 from cuedetect.pose.sources import Frame
+from cuedetect.voice.live import LiveVoiceMonitor
 
 
 @dataclass
@@ -48,6 +49,8 @@ class EngineOptions:
     cue_worker: Literal["process", "inline"] = "process"
     cue_model: str = "auto"
     settings: CueSettings = field(default_factory=CueSettings)
+    audio: Path | None = None  # a file whose sound stands in for the microphone (its video is the source)
+    voice_interval_s: float = 2.0  # least time between two voice-cue windows
 
 
 @dataclass
@@ -90,6 +93,7 @@ class LiveEngine:
         self.recording = True
         self.message = ""
         self.last_distances: list[tuple[int, int, float, float]] = []
+        self.voice = LiveVoiceMonitor.create(options.audio, options.voice_interval_s)
 
     def _warm_up(self, persons: int) -> None:
         """Create and run `persons` per-person landmarkers now (~0.5 s each, more on a busy machine), so
@@ -162,6 +166,7 @@ class LiveEngine:
                 self._last_submit = frame.t
                 self._take(self.worker.poll())  # inline mode answers at once
 
+        mic, voice_cues = self.voice.tick(frame.t, self.timeline.roles) if self.voice else (None, ())
         ids = [p.person for p in persons]
         xy = np.stack([p.xy for p in persons]) if persons else np.zeros((0, 33, 2), np.float32)
         summary = self.stats.summary()
@@ -178,6 +183,8 @@ class LiveEngine:
             dropped=self.dropped,
             recording=self.recording,
             message=self.message,
+            mic_lufs=mic,
+            voice_cues=voice_cues,
         )
         view = compose(frame.image, state)
         done = time.monotonic()

@@ -45,6 +45,8 @@ class ViewState:
     dropped: int = 0
     recording: bool = True
     message: str = ""
+    mic_lufs: float | None = None  # the microphone's loudness now (None: no microphone)
+    voice_cues: Sequence[str] = ()  # voice cues heard in the last second
 
 
 def _label(
@@ -152,4 +154,27 @@ def compose(rgb: np.ndarray, s: ViewState) -> np.ndarray:
         legend_y += 16
     if s.message:
         _label(s.message, img, (8, legend_y + 8), 0.5, (0, 200, 255))
+    if s.mic_lufs is not None:
+        draw_mic(img, s.mic_lufs, s.voice_cues)
     return draw_strip(img, s.strip_events, s.ids, s.now)
+
+
+def mic_fill(lufs: float, floor: float = -60.0, top: float = -10.0) -> float:
+    """How full the level bar is (0..1) for a loudness in LUFS."""
+    return float(np.clip((lufs - floor) / (top - floor), 0.0, 1.0))
+
+
+def draw_mic(img: np.ndarray, lufs: float, cues: Sequence[str], width: int = 120) -> np.ndarray:
+    """A microphone level bar at the top right, with the voice cues heard now under it."""
+    from cuedetect.cue_ids import cue_label
+
+    x0, y0 = img.shape[1] - width - 10, 8
+    cv2.rectangle(img, (x0, y0), (x0 + width, y0 + 10), (90, 90, 90), 1)
+    fill = round(mic_fill(lufs) * (width - 2))
+    colour = ESCALATION if cues and any(kind_of(c) == "escalation" for c in cues) else DEESCALATION
+    if fill:
+        cv2.rectangle(img, (x0 + 1, y0 + 1), (x0 + 1 + fill, y0 + 9), colour, -1)
+    _label(f"mic {lufs:.0f} LUFS", img, (x0 - 92, y0 + 10), 0.4)
+    for k, cue in enumerate(cues):
+        _label(cue_label(cue), img, (x0, y0 + 28 + 16 * k), 0.45, KIND_COLOURS.get(kind_of(cue), NEUTRAL))
+    return img

@@ -10,15 +10,15 @@ import pandas as pd
 
 from cuedetect.cue_ids import UNATTRIBUTED
 
-LANE_COLUMNS = ("start", "who", "loudness_lufs", "f0_hz")
+LANE_COLUMNS = ("start", "person", "who", "loudness_lufs", "f0_hz")
 
 
 def speaker_name(person: int, roles: Mapping[int, str], channel: int | None = None) -> str:
-    """'P1 client', 'P0', or 'unattributed voice' (with its channel when there are several)."""
+    """'client (P1)', 'P0', or 'unattributed voice' (with its channel when there are several)."""
     if person == UNATTRIBUTED:
         return "unattributed voice" + (f" (channel {channel + 1})" if channel else "")
     role = roles.get(person, "unknown")
-    return f"P{person}" if role == "unknown" else f"P{person} {role}"
+    return f"P{person}" if role == "unknown" else f"{role} (P{person})"
 
 
 def voice_lane(voice_path: Path | None, roles: Mapping[int, str], step_s: float = 0.1) -> pd.DataFrame:
@@ -38,6 +38,7 @@ def voice_lane(voice_path: Path | None, roles: Mapping[int, str], step_s: float 
         vals = part.reset_index(level=[0, 1], drop=True).reindex(full)
         out.append(pd.DataFrame({
             "start": np.round(full * step_s, 3),
+            "person": int(person),
             "who": speaker_name(int(person), roles, int(channel)),
             "loudness_lufs": vals["loudness_lufs"].round(1).to_numpy(),
             "f0_hz": vals["f0_hz"].round(0).to_numpy(),

@@ -124,9 +124,9 @@ def test_readme_first_command_in_a_fresh_clone(tmp_path: Path) -> None:
     table = shown.rsplit("cue events", 1)[-1].split("results in", 1)[0]
     assert re.search(r"\d+ cue events", shown) and "trainee (" in table and "client (" in table, table
     assert re.search(r"fists up|open hands|arms crossed", table) and not re.search(r"\w_\w", table), table
-    files = "poses.parquet, pairs.parquet, events.json, analysis.json, annotated.mp4"
+    files = "poses.parquet, pairs.parquet, voice.parquet, events.json, analysis.json, annotated.mp4"
     assert f"results in out/demo/: {files}" in shown
-    for name in ("poses.parquet", "pairs.parquet", "events.json", "analysis.json", "annotated.mp4"):
+    for name in files.split(", "):
         assert (clone / "out" / "demo" / name).is_file(), name
 
     # every next step works when pasted, from the same folder

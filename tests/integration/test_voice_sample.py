@@ -52,3 +52,19 @@ def test_voice_events_match_the_script(analysed) -> None:
         c = match_events(found, truth, cue)
         assert (c.fp, c.fn) == (0, 0), (cue, found, truth)
     assert all(e["evidence"] and 0.5 <= e["confidence"] <= 1 for e in found)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "eaf", "vtt", "boris", "boris-table", "html"])
+def test_voice_events_reach_the_store_and_every_export(analysed, tmp_path: Path, fmt: str) -> None:
+    from cuedetect.export import export_session
+    from cuedetect.store.session_store import SessionStore
+
+    out, _, _ = analysed
+    with SessionStore.open(tmp_path / "store.sqlite") as store:
+        sid = store.import_analysis(out).session_id
+        cues = {e.cue for e in store.state(sid).events}
+        assert {"raised_voice", "rapid_speech", "calm_voice"} <= cues
+        text = export_session(store, sid, fmt, tmp_path / f"export-{fmt}").read_text()
+    assert "raised_voice" in text or "voice raised" in text
+    if fmt == "html":
+        assert "the client raised their voice; the trainee answered in a calm, low voice" in text

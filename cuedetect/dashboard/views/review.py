@@ -26,6 +26,7 @@ from cuedetect.dashboard.stage import StageData, distance_lane, event_lanes, not
 from cuedetect.dashboard.text import md_text
 from cuedetect.dashboard.views import review_panels
 from cuedetect.dashboard.views.context import Ctx, flash, go
+from cuedetect.dashboard.voice_lanes import voice_series
 from cuedetect.errors import CuedetectError
 from cuedetect.store.models import CUES
 
@@ -255,7 +256,7 @@ def _stage(ctx: Ctx, data: ReviewData) -> None:
     stage_data = StageData(
         duration=data.session.duration,
         lanes=event_lanes(data.events, data.roles, CUES),
-        series=[lane] if lane else [],
+        series=[*([lane] if lane else []), *voice_series(data.voice, data.roles)],
         markers=note_markers(data.notes),
         selected={"key": ev.key, "start": ev.start, "end": ev.end} if ev else None,
         seek={"t": round(seek.t, 3), "nonce": ss.get("seek_nonce", 0)} if seek else None,

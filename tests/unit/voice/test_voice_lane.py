@@ -7,10 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from cuedetect.dashboard.timeline import timeline_chart, timeline_spec
 
 from cuedetect.cue_ids import UNATTRIBUTED
-from cuedetect.dashboard.review_data import events_frame
+from cuedetect.dashboard.voice_lanes import LOUDNESS_FLOOR, voice_series
 from cuedetect.voice.lane import voice_lane
 
 ROLES = {0: "trainee", 1: "client"}
@@ -30,12 +29,12 @@ def _voice(tmp_path: Path) -> Path:
 
 def test_lane_has_each_speakers_speech_and_breaks_in_silence(tmp_path: Path) -> None:
     lane = voice_lane(_voice(tmp_path), ROLES)
-    trainee = lane[lane.who == "P0 trainee"]
+    trainee = lane[lane.who == "trainee (P0)"]
     spoken = trainee.dropna()
     assert spoken.start.min() >= 1.0 and spoken.start.max() < 2.0
     assert (spoken.loudness_lufs == -20).all() and (spoken.f0_hz == 200).all()
     assert trainee.loudness_lufs.isna().any()  # a gap row: the line is not drawn across silence
-    client = lane[lane.who == "P1 client"].dropna()
+    client = lane[lane.who == "client (P1)"].dropna()
     assert client.start.min() >= 3.0 and client.start.max() < 5.0 and (client.f0_hz == 100).all()
     assert len(lane) < 0.5 * 2 * 60  # thinned: one row per 0.1 s of speech plus gaps
 
@@ -52,12 +51,14 @@ def test_unattributed_voice_is_named_so() -> None:
     assert speaker_name(UNATTRIBUTED, ROLES, 1) == "unattributed voice (channel 2)"
 
 
-def test_the_timeline_gets_a_voice_lane_on_its_time_axis(tmp_path: Path) -> None:
+def test_the_review_stage_gets_loudness_and_pitch_lanes(tmp_path: Path) -> None:
     lane = voice_lane(_voice(tmp_path), ROLES)
-    timeline_chart([], 6.0, 1.2, 1.0, None, voice=True).to_dict(validate=True)
-    dist = pd.DataFrame(columns=["t", "pair", "distance_m", "lo", "hi"])
-    spec = timeline_spec(events_frame([], ROLES), [], dist, 6.0, 1.2, 1.0, voice=lane)
-    assert len(spec["vconcat"]) == 3 and spec["resolve"]["scale"]["x"] == "shared"
-    assert spec["datasets"]["voice"][0].keys() == {"start", "who", "loudness_lufs", "f0_hz"}
-    json.dumps(spec, allow_nan=False)  # silence is null, not NaN: the browser's JSON parser accepts it
-    assert len(timeline_spec(events_frame([], ROLES), [], dist, 6.0, 1.2, 1.0)["vconcat"]) == 2
+    loud, pitch = voice_series(lane, ROLES)
+    assert (loud.label, pitch.label) == ("voice loudness", "voice pitch")
+    assert {ln.name for ln in loud.lines} == {"trainee (P0)", "client (P1)"}
+    trainee = next(ln for ln in loud.lines if ln.name == "trainee (P0)")
+    values = [v for _, v, _, _ in trainee.points if v is not None]
+    assert values and all(v == -20 - LOUDNESS_FLOOR for v in values)  # -20 LUFS drawn 50 dB up
+    assert any(v is None for _, v, _, _ in trainee.points)  # the line breaks in silence
+    json.dumps([loud.lines[0].points, pitch.lines[0].points], allow_nan=False)
+    assert voice_series(voice_lane(None, ROLES), ROLES) == []
