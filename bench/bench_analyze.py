@@ -183,7 +183,7 @@ def run_cuedetect(video: Path, args: argparse.Namespace) -> tuple[dict, float, f
         shutil.rmtree(out.parent, ignore_errors=True)
 
 
-def voice_report(video: Path, res: dict) -> None:
+def voice_report(video: Path, res: dict, cpu: float = 0.0) -> None:
     """The audio stage's share of the analysis, beside a naive audio stage timed in the same run (pitch
     by YIN on every 10 ms frame of every channel at 16 kHz, no voice-activity gating, no decimation)."""
     from cuedetect.voice import signal
@@ -197,6 +197,9 @@ def voice_report(video: Path, res: dict) -> None:
     print(f"\naudio stage (decode, loudness, VAD, pitch, rate, voice cues): {spent:.2f} s of {total:.1f} s = "
           f"{100 * spent / total:.1f}% of the analysis (target < 5%); {audio['duration_s']:.0f} s of "
           f"{audio['channels_analysed']}-channel audio")  # fmt: skip
+    if "cpu_s" in audio and cpu:
+        share = 100 * audio["cpu_s"] / cpu
+        print(f"  CPU: {audio['cpu_s']:.2f} s of {cpu:.1f} s over all processes = {share:.1f}%")
     track = decode_audio(video)
     t = time.perf_counter()
     for ch in track.samples:
@@ -249,7 +252,7 @@ def main() -> None:
           f"{args.jobs} idle cores cuedetect could run at most {args.jobs * theirs / ours:.2f}x as fast as "
           "the one-process baseline")  # fmt: skip
     breakdown(rec, wall, cpu, base, args.jobs)
-    voice_report(video, rec)
+    voice_report(video, rec, cpu)
 
 
 def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None:

@@ -49,7 +49,7 @@ def voice_stage(video: Path, out_dir: Path | None, channel_persons: Mapping[int,
     Returns:
         (result or None without audio, the `audio` section of analysis.json).
     """
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     track = decode_audio(video)
     if track is None:
         return None, {"present": False, "notes": [NO_AUDIO_NOTE], "seconds": time.perf_counter() - t0}
@@ -82,5 +82,6 @@ def voice_stage(video: Path, out_dir: Path | None, channel_persons: Mapping[int,
         "notes": result.notes,
         "timings_s": {"decode_s": t1 - t0, "analyse_s": time.perf_counter() - t1},
         "seconds": time.perf_counter() - t0,
+        "cpu_s": time.process_time() - c0,  # this process's CPU time: the stage's cost on a busy machine
     }
     return result, section

@@ -6,8 +6,9 @@ reorganised (issue 12: one orchestrator, one track type, cue detection once), wi
     python tests/integration/analysis_digest.py OUT tests/data/regression/standoff_10fps.json
 
 on `cuedetect analyze sample_videos/standoff/standoff.mp4 --out OUT --fps 10 --jobs 2`, before the hand
-stage existed; the test runs with `--no-hands` (the hand stage gates hand cues on purpose). Any change to
-the pose engine, cleaning, floor geometry or the way the stages hand data on shows up here.
+stage existed; the test runs with `--no-hands` (the hand stage gates hand cues on purpose) and
+`--no-voice` (the sample got its dialogue later; voice events are tested in test_voice_sample.py).
+Any change to the pose engine, cleaning, floor geometry or the way the stages hand data on shows up here.
 
 Events are compared with the recording while the cue model and the code that turns features into events
 are the recorded ones (`analysis_digest.cue_fingerprint`); after an intentional change there (a retrained
@@ -40,7 +41,7 @@ CONF_TOL = 0.02
 @pytest.fixture(scope="module")
 def run(analyze_cli: Callable[..., dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("regression") / "out"
-    analyze_cli(VIDEO, out, "--fps", "10", "--jobs", "2", "--no-hands")
+    analyze_cli(VIDEO, out, "--fps", "10", "--jobs", "2", "--no-hands", "--no-voice")
     return out
 
 
