@@ -62,6 +62,8 @@ def fake_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(orch.stages, "hands", lambda info, t, options: calls.append("hands") or (
         pd.DataFrame({"frame": [0], "person": [0], "status": ["none"]}), hand_run))
     monkeypatch.setattr(orch.stages, "cues", cues)
+    monkeypatch.setattr(orch.stages, "voice", lambda info, options, events: calls.append("voice") or (
+        None, {"present": False, "notes": ["the recording has no audio track: no voice cues"]}))
     monkeypatch.setattr(orch.stages, "load_cue_model", lambda options: "baseline")
     monkeypatch.setattr(orch.stages, "register", lambda folder, store, options: calls.append("register") or 7)
     monkeypatch.setattr("cuedetect.analysis.outputs.file_sha256", lambda path: "sha")
@@ -72,7 +74,7 @@ def test_stages_run_in_order_once_and_report_progress(fake_stages: list[str], tm
     seen: list[tuple[str, int, int]] = []
     result = analyze("v.mp4", AnalyzeOptions(tmp_path / "out"), store=object(),
                      progress=lambda s, d, t: seen.append((s, d, t)))  # fmt: skip
-    assert fake_stages == ["probe", "poses", "clean", "floor", "hands", "cues", "register"]
+    assert fake_stages == ["probe", "poses", "clean", "floor", "hands", "cues", "voice", "register"]
     assert [s for s in dict.fromkeys(s for s, _, _ in seen)] == list(STAGES)
     for stage in STAGES:  # each stage: starts at 0, ends at total == done
         mine = [(d, t) for s, d, t in seen if s == stage]
@@ -82,6 +84,9 @@ def test_stages_run_in_order_once_and_report_progress(fake_stages: list[str], tm
     assert result.session_id == 7 and result.record["persons"][0]["frames_detected"] == 4
     assert set(result.timings) >= {f"{s}_s" for s in STAGES if s != "register"}
     assert result.record["model_calls"]["hand_crops"] == 3
+    # a recording without sound: analysed as before, with a note in analysis.json, and no voice.parquet
+    assert result.record["audio"]["notes"] == ["the recording has no audio track: no voice cues"]
+    assert not (tmp_path / "out" / "voice.parquet").exists()
 
 
 def test_no_store_no_register_and_no_cues_no_events(fake_stages: list[str], tmp_path: Path) -> None:
