@@ -1,0 +1,86 @@
+"""The ten hand-made mutations of issue 20: apply each, run the tests that should kill it, restore.
+
+    .venv/bin/python tests/mutation/known_mutations.py            # all ten
+    .venv/bin/python tests/mutation/known_mutations.py merge_gap  # one, by name
+
+Not collected by pytest (no `test_` prefix) and not in CI: it edits the source files in place (restored
+in a `finally`, also on Ctrl-C), so run it on a clean checkout. Prints one line per mutation: killed (a
+test failed) or SURVIVED; exits 1 if any survived.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    what: str
+    file: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+CUES = "tests/unit/cues"
+TRACKING = ("tests/unit/pose/test_tracking.py", "tests/unit/pose/test_tracking_identical.py")
+
+MUTATIONS = (
+    Mutation("hysteresis_off", "hysteresis switches off at `on` instead of `off`", "cuedetect/cues/events.py",
+             "elif active and v < off:", "elif active and v < on:", (CUES,)),
+    Mutation("no_smoothing", "per-frame probability smoothing disabled (k = 1)", "cuedetect/cues/events.py",
+             "k = round(settings.prob_smooth_s * fps)", "k = 1", (CUES,)),
+    Mutation("merge_gap", "event merge gap `<` -> `<=`", "cuedetect/cues/events.py",
+             "t[merged[-1][1]] < merge_gap", "t[merged[-1][1]] <= merge_gap", (CUES,)),
+    Mutation("kappa", "kappa denominator changed", "cuedetect/store/agreement.py",
+             "return (p_o - p_e) / (1 - p_e)", "return (p_o - p_e) / (1 + p_e)",
+             ("tests/unit/store/test_store_agreement.py",)),
+    Mutation("too_close", "`too_close` threshold 1.0 -> 1.4 m", "cuedetect/cues/settings.py",
+             "too_close_m: float = 1.0", "too_close_m: float = 1.4", (CUES,)),
+    Mutation("closing_speed", "closing-speed threshold x1.3", "cuedetect/cues/rules.py",
+             "fast = np.nan_to_num(closing - settings.closing_speed_mps, nan=-1.0)",
+             "fast = np.nan_to_num(closing - 1.3 * settings.closing_speed_mps, nan=-1.0)", (CUES,)),
+    Mutation("own_bonus", "tracker: own-landmarker bonus sign flipped", "cuedetect/pose/tracking.py",
+             "cost -= o.own_bonus", "cost += o.own_bonus", TRACKING),
+    Mutation("box_overlap", "tracker: box-overlap cost term inverted", "cuedetect/pose/tracking.py",
+             "o.w_box * (1 - iou)", "o.w_box * iou", TRACKING),
+    Mutation("reid_gate", "tracker: re-identification position gate removed", "cuedetect/pose/tracking.py",
+             "    if kp > allowed:\n        return INF_COST\n", "", TRACKING),
+    Mutation("approacher", "approacher choice flipped", "cuedetect/cues/rules.py",
+             "return (0, 1) if move_a >= move_b else (1, 0)", "return (1, 0) if move_a >= move_b else (0, 1)",
+             (CUES,)),
+)  # fmt: skip
+
+
+def run(m: Mutation) -> bool:
+    """True if the mutation is killed (some test fails with it applied)."""
+    path = REPO / m.file
+    original = path.read_text()
+    if original.count(m.old) != 1:
+        raise SystemExit(f"{m.name}: the code to mutate is not found exactly once in {m.file} (it moved?)")
+    try:
+        path.write_text(original.replace(m.old, m.new))
+        cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *m.tests]
+        return subprocess.run(cmd, cwd=REPO, capture_output=True).returncode != 0
+    finally:
+        path.write_text(original)
+
+
+def main(names: list[str]) -> int:
+    chosen = [m for m in MUTATIONS if not names or m.name in names]
+    survived = 0
+    for m in chosen:
+        killed = run(m)
+        survived += not killed
+        print(f"{m.name:15} {'killed' if killed else 'SURVIVED':9} {m.what}", flush=True)
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
