@@ -114,7 +114,7 @@ def test_out_dir_refused_unless_overwrite_and_interrupted_run_keeps_earlier_resu
     first = run([str(clip), "--out", str(out), "--jobs", "1", "--fps", "4"])
     assert first.returncode == 0, first.stderr
     before = _digest(out)
-    assert set(before) == {"poses.parquet", "pairs.parquet", "events.json", "analysis.json"}
+    assert set(before) == {"poses.parquet", "pairs.parquet", "hands.parquet", "events.json", "analysis.json"}
 
     refused = run([str(clip), "--out", str(out), "--jobs", "1", "--fps", "4"])
     assert refused.returncode != 0 and "--overwrite" in refused.stderr
