@@ -20,12 +20,11 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory, samples_dir, clips_dir) -> tuple[Path, int]:
+def store_dir(tmp_path_factory, samples_dir) -> tuple[Path, int]:
     """A data folder holding an analysed sample (and two small earlier sessions of the same trainee)."""
     tmp = tmp_path_factory.mktemp("dash")
     video = samples_dir / "standoff" / "standoff.mp4"
-    if not video.exists():  # the studio render is not there yet: a real two-person clip
-        video = clips_dir / "two_people_outdoors.mp4"
+    assert video.is_file(), f"committed sample missing: {video}"
     out = real_analysis(video, tmp / "analysis", fps=5.0)  # enough for cues; keeps the suite fast
     data = tmp / "data"
     data.mkdir()

@@ -26,9 +26,10 @@ def _post(url: str, body: bytes = b"") -> tuple[int, bytes]:
 
 
 @pytest.fixture(scope="module")
-def video(samples_dir: Path, clips_dir: Path) -> Path:
+def video(samples_dir: Path) -> Path:
     sample = samples_dir / "standoff" / "standoff.mp4"
-    return sample if sample.exists() else clips_dir / "two_people_walking.mp4"
+    assert sample.is_file(), f"committed sample missing: {sample}"
+    return sample
 
 
 @pytest.mark.slow

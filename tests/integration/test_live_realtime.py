@@ -24,12 +24,10 @@ MIN_F1 = 0.8
 
 
 @pytest.fixture(scope="module")
-def video(samples_dir: Path, clips_dir: Path) -> Path:
-    for name in ("standoff", "walk_in", "angled"):
-        path = samples_dir / name / f"{name}.mp4"
-        if path.exists():
-            return path
-    return clips_dir / "two_people_playfight.mp4"  # 20 s, while the samples are still rendering
+def video(samples_dir: Path) -> Path:
+    path = samples_dir / "standoff" / "standoff.mp4"
+    assert path.is_file(), f"committed sample missing: {path}"
+    return path
 
 
 @pytest.mark.slow

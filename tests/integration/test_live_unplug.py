@@ -29,10 +29,11 @@ CUEDETECT = Path(sys.executable).parent / "cuedetect"
 
 
 @pytest.fixture(scope="module")
-def video(samples_dir: Path, clips_dir: Path) -> Path:
-    """A two-person clip: the rendered standoff sample, or a real clip while samples are rendering."""
+def video(samples_dir: Path) -> Path:
+    """A two-person clip: the rendered standoff sample (committed; missing is a failure, not a swap)."""
     sample = samples_dir / "standoff" / "standoff.mp4"
-    return sample if sample.exists() else clips_dir / "two_people_playfight.mp4"
+    assert sample.is_file(), f"committed sample missing: {sample}"
+    return sample
 
 
 class Unplugged:
