@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import av
@@ -38,7 +39,7 @@ def no_hands(samples_dir, tmp_path_factory, analyze_cli):
     """Two people cut off below the shoulders, arms down (before the client crosses them at 1.6 s)."""
     folder = tmp_path_factory.mktemp("nohands")
     video = _cut(samples_dir / "standoff" / "standoff.mp4", folder / "heads.mp4", 1.4, 0.42)
-    analysis = analyze_cli(video, folder / "out", "--no-register", "--quiet")
+    analysis = analyze_cli(video, folder / "out", "--no-register", "--no-voice", "--quiet")
     return analysis, pd.read_parquet(folder / "out" / "hands.parquet")
 
 
@@ -61,3 +62,27 @@ def test_hands_parquet_has_the_issue_columns(no_hands):
         assert {f"h{axis}{j}" for j in range(NUM_HAND_LANDMARKS)} <= cols
     assert set(hands["side"]) == {"left", "right"}
     assert hands.groupby(["frame", "person"]).size().eq(2).all()  # one row per person, side and frame
+
+
+@pytest.mark.slow
+def test_a_thumbs_up_reads_thumb_up_and_is_no_guard(analyze_cli, clips_dir, tmp_path):
+    """one_person_gestures.mp4: a fist above her head (1.2-2.0 s), then a thumbs-up (3.0-7.0 s)."""
+    out = tmp_path / "gestures"
+    analyze_cli(clips_dir / "one_person_gestures.mp4", out, "--no-register", "--no-voice", "--quiet")
+    hands = pd.read_parquet(out / "hands.parquet")
+    right = hands[hands["side"] == "right"]
+    fist = right[right["time"].between(1.2, 2.0) & right["state"].notna()]
+    assert len(fist) >= 4 and (fist["state"] == "fist").all()
+    thumbs = right[right["time"].between(3.0, 7.0)]
+    assert (thumbs["state"] == "thumb_up").mean() > 0.5
+    assert (thumbs["state"] == "fist").mean() < 0.2
+    events = json.loads((out / "events.json").read_text())["events"]
+    assert not [e for e in events if e["cue"] == "fists_up" and e["end"] > 3.0 and e["start"] < 7.0], events
+
+
+@pytest.mark.slow
+def test_handing_over_a_cup_is_neither_pointing_nor_open_hands(analyze_cli, clips_dir, tmp_path):
+    out = tmp_path / "outdoors"
+    analyze_cli(clips_dir / "two_people_outdoors.mp4", out, "--no-register", "--no-voice", "--quiet")
+    events = json.loads((out / "events.json").read_text())["events"]
+    assert not [e for e in events if e["cue"] in ("pointing", "open_hands")], events
