@@ -97,6 +97,10 @@ def register(app: typer.Typer) -> None:
                 "--gt-joints", help="Also train on the exact gt.json joints of clips that have poses.parquet."
             ),
         ] = False,
+        validation_fraction: Annotated[
+            float,
+            typer.Option(help="Share of clips held out of the fit for calibration and thresholds (0: none)."),
+        ] = 0.2,
     ) -> None:
         """Train the cue classifier (grouped cross-validation); write it with its card to models/cues/."""
         import shlex
@@ -105,7 +109,7 @@ def register(app: typer.Typer) -> None:
         from cuedetect.cues.detect import model_folder
         from cuedetect.errors import InputError
         from cuedetect.training.dataset import discover, synthetic_clips
-        from cuedetect.training.trainer import cross_validate, fit_final, model_card, save_model
+        from cuedetect.training.trainer import cross_validate, fit_calibrated, model_card, save_model
 
         clips = []
         for folder in data or []:
@@ -132,11 +136,14 @@ def register(app: typer.Typer) -> None:
         from cuedetect.cli._progress import StageProgress, wants_progress
 
         with StageProgress(enabled=wants_progress()) as progress:
-            progress.on_stage(f"fitting the final model on {len(clips)} clips")
-            clf = fit_final(clips, augment, seed, iterations)
+            progress.on_stage(f"fitting the final model on {len(clips)} clips, then calibrating")
+            clf, calibration, validation = fit_calibrated(
+                clips, augment, seed, iterations, validation_fraction, log=typer.echo
+            )
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
-        path = save_model(clf, folder, model_card(clf, clips, cv, command))
+        card = model_card(clf, clips, cv, command, calibration, validation)
+        path = save_model(clf, folder, card)
         typer.echo(f"saved {path} and {folder / 'model_card.md'}")
 
     @app.command()
@@ -162,6 +169,13 @@ def register(app: typer.Typer) -> None:
         json_out: Annotated[
             Path | None, typer.Option("--json", help="Also write the scores as JSON here.")
         ] = None,
+        simulated_heldout: Annotated[
+            int,
+            typer.Option(
+                help="Instead: score N studio-sim clips of the style catalogue's held-out split, made "
+                "(once) into GT_DIR as a cache, seeds 900000 on."
+            ),
+        ] = 0,
         card: Annotated[
             bool,
             typer.Option(
@@ -186,8 +200,19 @@ def register(app: typer.Typer) -> None:
         from cuedetect.training.real_labels import is_real_labels
         from cuedetect.training.trainer import score_clips
 
+        if simulated_heldout:
+            from cuedetect.training.studio_sim import HELDOUT_FIRST_SEED, simulated_clips
+
+            sims = simulated_clips(gt_dir, simulated_heldout, HELDOUT_FIRST_SEED, split="heldout")
+            typer.echo(f"{len(sims)} studio-sim clips of the held-out styles in {gt_dir}")
+            scores, base = score_clips(sims, load_model(model)), score_clips(sims, None)
+            typer.echo(scores.table("model"))
+            typer.echo(base.table("baseline"))
+            if card:
+                _write_heldout_card(scores, base, f"{gt_dir} (simulated)", model, simulated=True)
+            return
         if is_real_labels(gt_dir):
-            _evaluate_real([gt_dir, *(more or [])], model, json_out)
+            _evaluate_real([gt_dir, *(more or [])], model, json_out, card)
             return
         if more:
             raise InputError("only real-clip labels.json files are scored together; give one studio folder")
@@ -222,25 +247,12 @@ def register(app: typer.Typer) -> None:
         if json_out:
             write_json(json_out, scores.to_json())
         if card:
-            import shlex
-            import sys
-
-            from cuedetect.cues.detect import model_folder
-            from cuedetect.io_atomic import atomic_open
-            from cuedetect.training.trainer import heldout_section, put_card_section
-
             base = score_clips(clips, None)
             typer.echo(base.table("baseline"))
-            card_path = (model or model_folder()) / "model_card.md"
-            command = "cuedetect evaluate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
-            section = heldout_section(scores, base, str(gt_dir), command)
-            new_card = put_card_section(card_path.read_text(encoding="utf-8"), section)
-            with atomic_open(card_path, "w", encoding="utf-8") as fh:
-                fh.write(new_card)
-            typer.echo(f"held-out section written into {card_path}")
+            _write_heldout_card(scores, base, str(gt_dir), model)
 
 
-def _evaluate_real(paths: list[Path], model: Path | None, json_out: Path | None) -> None:
+def _evaluate_real(paths: list[Path], model: Path | None, json_out: Path | None, card: bool = False) -> None:
     """`cuedetect evaluate labels.json...`: the model and the baseline on real clips with by-eye labels."""
     from cuedetect.cues.detect import load_model
     from cuedetect.io_atomic import write_json
@@ -259,3 +271,53 @@ def _evaluate_real(paths: list[Path], model: Path | None, json_out: Path | None)
     typer.echo(mistakes_list(b))
     if json_out:
         write_json(json_out, {"model": m.to_json(), "baseline": b.to_json()})
+    if card:
+        import shlex
+        import sys
+
+        from cuedetect.cues.detect import model_folder
+        from cuedetect.io_atomic import atomic_open
+        from cuedetect.training.trainer import REAL_END, REAL_START, put_card_section
+
+        card_path = (model or model_folder()) / "model_card.md"
+        command = "cuedetect evaluate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+        tot = m.total()
+        section = "\n".join([
+            REAL_START,
+            f"## Real dev set ({len(clips)} real clips, by-eye labels)",
+            "",
+            "Poses by the analysis pipeline at its defaults; events matched to labels by cue and time",
+            f"(IoU >= {IOU_MIN_REAL}); a detection of a cue labelled absent is a false alarm. These clips",
+            "were used to tune the rules and settings (they are the dev set), never to fit the classifier.",
+            "",
+            f"    {command}",
+            "",
+            side_by_side(m, b),
+            "",
+            f"All events: precision {tot.precision:.2f}, recall {tot.recall:.2f} ({tot.tp} found of "
+            f"{tot.tp + tot.fn}, {tot.fp} false alarms). Every false alarm and miss is listed and explained "
+            "in `cuedetect/cues/README.md`.",
+            REAL_END,
+        ])  # fmt: skip
+        new_card = put_card_section(card_path.read_text(encoding="utf-8"), section)
+        with atomic_open(card_path, "w", encoding="utf-8") as fh:
+            fh.write(new_card)
+        typer.echo(f"real dev set section written into {card_path}")
+
+
+def _write_heldout_card(scores, base, folder: str, model: Path | None, simulated: bool = False) -> None:
+    """Write the held-out section of the model card (`evaluate --card`)."""
+    import shlex
+    import sys
+
+    from cuedetect.cues.detect import model_folder
+    from cuedetect.io_atomic import atomic_open
+    from cuedetect.training.trainer import heldout_section, put_card_section
+
+    card_path = (model or model_folder()) / "model_card.md"
+    command = "cuedetect evaluate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    section = heldout_section(scores, base, folder, command, simulated)
+    new_card = put_card_section(card_path.read_text(encoding="utf-8"), section)
+    with atomic_open(card_path, "w", encoding="utf-8") as fh:
+        fh.write(new_card)
+    typer.echo(f"held-out section written into {card_path}")

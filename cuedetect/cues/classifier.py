@@ -54,6 +54,10 @@ class CueClassifier:
     max_iter: int = 150
     info: dict = field(default_factory=dict)
     pipeline: object = None
+    calibration: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    """Per cue, an isotonic map fitted on held-out clips: raw score `x` -> probability `y` (knots)."""
+    thresholds: dict[str, float] = field(default_factory=dict)
+    """Per cue, the calibrated probability at which an event switches on (chosen on validation clips)."""
     shipped: bool = False  # loaded from a file whose hash the package lists (model_types.KNOWN_MODELS)
 
     def fit(self, X: pd.DataFrame, Y: np.ndarray, sample_weight: np.ndarray | None = None) -> CueClassifier:
@@ -85,7 +89,9 @@ class CueClassifier:
             probs = self.pipeline.predict_proba(Xa)
         cols = {}
         for cue, p in zip(self.cues, probs, strict=True):
-            cols[cue] = p[:, 1] if p.shape[1] > 1 else np.zeros(len(Xa))
+            raw = p[:, 1] if p.shape[1] > 1 else np.zeros(len(Xa))
+            knots = self.calibration.get(cue)
+            cols[cue] = np.interp(raw, knots["x"], knots["y"]) if knots else raw
         return pd.DataFrame(cols, index=X.index)
 
     # -- files -------------------------------------------------------------------------------------
@@ -108,6 +114,8 @@ class CueClassifier:
                 "max_iter": self.max_iter,
                 "sha256": digest,
                 "info": self.info,
+                "calibration": self.calibration,
+                "thresholds": self.thresholds,
             },
         )
         (folder / f"{name}.skops.sha256").write_text(f"{digest}  {path.name}\n")
@@ -145,6 +153,8 @@ class CueClassifier:
             max_iter=meta.get("max_iter", 150),
             info=meta.get("info", {}),
             pipeline=pipe,
+            calibration=meta.get("calibration", {}),
+            thresholds=meta.get("thresholds", {}),
             shipped=is_known(digest),
         )
 

@@ -99,7 +99,8 @@ def find_events(
     if len(feats):
         probs = hand_gate.gate(_probabilities(feats, clf), feats, hands)
         for _, idx in feats.groupby("person", sort=True).groups.items():
-            events += person_events(feats.loc[idx], probs.loc[idx], settings)
+            events += person_events(feats.loc[idx], probs.loc[idx], settings,
+                                    thresholds=clf.thresholds if clf is not None else None)  # fmt: skip
         for e in events:
             words = hand_gate.hand_words(hands, e.person, e.start, e.end) if e.cue in HAND_CUES else ""
             if words:

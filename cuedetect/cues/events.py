@@ -129,9 +129,19 @@ def evidence_for(cue: str, feats: pd.DataFrame, inside: np.ndarray, duration: fl
 
 
 def person_events(
-    feats: pd.DataFrame, probs: pd.DataFrame, settings: CueSettings, cues: tuple[str, ...] = CLASSIFIER_CUES
+    feats: pd.DataFrame,
+    probs: pd.DataFrame,
+    settings: CueSettings,
+    cues: tuple[str, ...] = CLASSIFIER_CUES,
+    thresholds: dict[str, float] | None = None,
 ) -> list[CueEvent]:
-    """Events of one person from per-frame probabilities (rows aligned with `feats`, sorted by time)."""
+    """Events of one person from per-frame probabilities (rows aligned with `feats`, sorted by time).
+
+    `thresholds`: per-cue switch-on probabilities (a calibrated model's); the switch-off level keeps the
+    settings' hysteresis gap below it. Cues without one use `settings.on_threshold`.
+    """
+    thresholds = thresholds or {}
+    gap = settings.on_threshold - settings.off_threshold
     t = feats["t"].to_numpy(dtype=float)
     person = feats["person"].iloc[0] if len(feats) else 0
     if len(t) < 2:
@@ -146,10 +156,10 @@ def person_events(
         for a, b in hysteresis_spans(
             p,
             t,
-            settings.on_threshold,
-            settings.off_threshold,
+            thresholds.get(cue, settings.on_threshold),
+            thresholds.get(cue, settings.on_threshold) - gap,
             settings.min_duration(cue),
-            settings.merge_gap_s,
+            settings.merge_gap(cue),
         ):
             inside = np.zeros(len(t), bool)
             inside[a : b + 1] = True

@@ -64,6 +64,7 @@ def image_features(
     # Close-ups without hips: the torso is about 1.4 shoulder widths, the hips straight below.
     sh_w = rolling_median(_norm(p[:, I["left_shoulder"]] - p[:, I["right_shoulder"]]), scale_frames)
     torso = np.where(np.isnan(torso), 1.4 * sh_w, torso)
+    hips_seen = np.isfinite(hip).all(axis=1)
     hip = np.where(np.isnan(hip), sh - np.stack([np.zeros_like(torso), torso], axis=1), hip)
     with np.errstate(invalid="ignore", divide="ignore"):
         q = (p - hip[:, None, :]) / torso[:, None, None]
@@ -122,7 +123,23 @@ def image_features(
     f["vis_wrists_max"] = np.fmax(arms["left"]["vis_wrist"], arms["right"]["vis_wrist"])
     f["torso_len"] = torso
     f["hip_x"], f["hip_y"] = hip[:, 0], hip[:, 1]
+    # Close-ups (no hips in view): the stand-in hip above only anchors the shoulder-relative features;
+    # whatever is measured from the hips themselves would be invented, so it is NaN.
+    for key in _FROM_HIPS:
+        f[key] = np.where(hips_seen, f[key], np.nan)
     return f
+
+
+_FROM_HIPS = (
+    "hi_wr_above_hip",
+    "lo_wr_above_hip",
+    "hi_wr_to_hip",
+    "lo_wr_to_hip",
+    "wrists_height",
+    "hip_width",
+    "torso_tilt",
+    "torso_tilt_x",
+)
 
 
 def world_features(world: np.ndarray) -> dict[str, np.ndarray]:

@@ -41,7 +41,11 @@ class CueSettings:
     brief_window_s: float = 0.2
     """Definition rules (`fusion.py`) read the wrists over this short window, so brief raises count."""
     raised_above_shoulder: float = 0.0
-    """`hands_raised` rule: the higher wrist this many torso lengths above its shoulder (0 = level)."""
+    """`hands_raised` rule: the higher wrist this many torso lengths above its shoulder (0 = level) ..."""
+    raised_above_head: float = 0.0
+    """... and this many torso lengths above the nose (up by the head or over it) ..."""
+    raised_wide: float = 0.4
+    """... or this many torso lengths out from the body's midline (out to the side, not at the head)."""
     on_threshold: float = 0.6
     """Hysteresis: a cue switches on when its smoothed probability rises above this ..."""
     off_threshold: float = 0.4
@@ -49,7 +53,10 @@ class CueSettings:
     prob_smooth_s: float = 0.3
     """Probabilities are averaged over this window before the hysteresis."""
     merge_gap_s: float = 0.4
-    """Two events of the same cue and person separated by less than this become one."""
+    """Two events of the same cue and person separated by less than this become one ..."""
+    held_merge_gap_s: float = 1.5
+    """... except for postures held for seconds (`HELD_POSTURES`), where a gap this short is a flicker
+    of the pose (a boxer's jab out of the guard, a hand lost for a moment), not two events."""
     min_duration_s: dict[str, float] = field(
         default_factory=lambda: {
             "pointing": 0.5,
@@ -71,6 +78,12 @@ class CueSettings:
     def min_duration(self, cue: str) -> float:
         return self.min_duration_s.get(cue, 0.5)
 
+    def merge_gap(self, cue: str) -> float:
+        return self.held_merge_gap_s if cue in HELD_POSTURES else self.merge_gap_s
+
+
+HELD_POSTURES = ("arms_crossed", "hands_on_hips", "fists_up", "hands_hidden", "bladed_stance")
+"""Cues that are postures held for seconds (brief cues such as a raise or a point keep the short gap)."""
 
 # The one definition of "safe distance" lives in cuedetect.safe_distance (numpy only, so the store, the
 # exports and the overlay use it without loading the cue detector); re-exported here beside the setting.
@@ -81,4 +94,11 @@ from cuedetect.safe_distance import (  # noqa: E402
     safe_distance_time,
 )
 
-__all__ = ["CueSettings", "SafeDistanceTime", "distance_zone", "safe_distance_rule", "safe_distance_time"]
+__all__ = [
+    "HELD_POSTURES",
+    "CueSettings",
+    "SafeDistanceTime",
+    "distance_zone",
+    "safe_distance_rule",
+    "safe_distance_time",
+]

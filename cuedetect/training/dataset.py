@@ -49,6 +49,7 @@ class Clip:
     ignore: list[dict] = field(
         default_factory=list
     )  # spans (person, cue or None, start, end) not to train on
+    meta: dict = field(default_factory=dict)  # what the clip shows: styles, negatives, framing, split
 
 
 def _ground_axes(gt: dict) -> tuple[np.ndarray, np.ndarray] | None:
@@ -166,7 +167,18 @@ def load_gt_dir(folder: Path, use_poses: bool = True) -> Clip:
         _to_analysis_ids(gt["events"], mapping),
         gt["events"],
         mapping,
+        meta=clip_meta(gt),
     )
+
+
+def clip_meta(gt: dict) -> dict:
+    """What a studio clip shows, for the model card: cue styles, everyday negatives, framing, split."""
+    return {
+        "styles": sorted({f"{e['cue']}:{e['style']}" for e in gt.get("events", []) if e.get("style")}),
+        "negatives": sorted({n.get("action", "?") for n in gt.get("negatives", []) or []}),
+        "framing": gt.get("framing"),
+        "split": gt.get("split"),
+    }
 
 
 def _review_state(e: dict) -> str:

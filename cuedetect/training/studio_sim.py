@@ -118,13 +118,18 @@ def simulate(
     return folder
 
 
-def simulated_clips(cache: Path, count: int, first_seed: int = FIRST_SEED) -> list:
-    """`count` simulated clips (made once, then read from `cache`) as training `Clip`s."""
-    from cuedetect.training.dataset import Clip, _to_analysis_ids
+HELDOUT_FIRST_SEED = 900_000  # the style-held-out simulated clips (`split="heldout"`): never trained on
+
+
+def simulated_clips(cache: Path, count: int, first_seed: int = FIRST_SEED, split: str = "train") -> list:
+    """`count` simulated clips of a style split (made once, then read from `cache`) as `Clip`s."""
+    from cuedetect.training.dataset import Clip, _to_analysis_ids, clip_meta
 
     out = []
     for seed in range(first_seed, first_seed + count):
-        folder = simulate(seed, cache / f"style_sim_{seed}")  # style_: drawn from the style catalogue
+        # style_: drawn from the style catalogue; held-out clips are named by their split
+        name = f"style_sim_{seed}" if split == "train" else f"{split}_sim_{seed}"
+        folder = simulate(seed, cache / name, split=split)
         gt = json.loads((folder / "gt.json").read_text())
         mapping = {k: p["id"] for k, p in enumerate(gt["persons"])}
         from cuedetect.cues.tracks import tracks_from_poses
@@ -140,6 +145,7 @@ def simulated_clips(cache: Path, count: int, first_seed: int = FIRST_SEED) -> li
                 _to_analysis_ids(gt["events"], mapping),
                 gt["events"],
                 mapping,
+                meta=clip_meta(gt),
             )
         )
     return out

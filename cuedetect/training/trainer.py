@@ -96,6 +96,34 @@ def cross_validate(
     return CVResult(model_scores, base_scores, n_splits)
 
 
+def split_validation(clips: list[Clip], fraction: float, seed: int = 0) -> tuple[list[Clip], list[Clip]]:
+    """Whole clips (by group) held out of the fit for calibration: (fit clips, validation clips)."""
+    groups = sorted({c.group for c in clips})
+    if fraction <= 0 or len(groups) < 2:
+        return clips, []
+    rng = np.random.default_rng(seed + 7919)
+    n_val = max(1, round(fraction * len(groups)))
+    val = set(rng.permutation(np.array(groups, dtype=object))[:n_val].tolist())
+    return [c for c in clips if c.group not in val], [c for c in clips if c.group in val]
+
+
+def fit_calibrated(
+    clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, val_fraction: float = 0.2,
+    log=print,
+):  # fmt: skip
+    """Fit on most clips, then calibrate and choose thresholds on the rest (`calibration.calibrate`).
+
+    Returns the classifier, the calibration report (None without validation clips), the validation clips.
+    """
+    from cuedetect.training.calibration import calibrate
+
+    fit, val = split_validation(clips, val_fraction, seed)
+    clf = fit_final(fit, n_aug, seed, max_iter)
+    clf.info["validation_clips"] = len(val)
+    report = calibrate(clf, val, log=log) if val else None
+    return clf, report, val
+
+
 def fit_final(clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150) -> CueClassifier:
     X, Y, _groups, W = dataset(clips, n_aug, seed)
     clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
@@ -111,7 +139,39 @@ def fit_final(clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 
     return clf
 
 
-def model_card(clf: CueClassifier, clips: list[Clip], cv: CVResult | None, command: str) -> str:
+def data_by_style(clips: list[Clip]) -> list[str]:
+    """Model-card lines: clips per source and split, and how many clips show each cue style, negative
+    and framing."""
+    from collections import Counter
+
+    styles, negatives, framings, splits = Counter(), Counter(), Counter(), Counter()
+    for c in clips:
+        splits[f"{c.source} ({c.meta.get('split') or 'no style split'})"] += 1
+        styles.update(c.meta.get("styles", []))
+        negatives.update(c.meta.get("negatives", []))
+        if c.meta.get("framing"):
+            framings[c.meta["framing"]] += 1
+    lines = ["Clips by source and split: " + ", ".join(f"{k} {v}" for k, v in sorted(splits.items())), ""]
+    if styles:
+        by_cue: dict[str, list[str]] = {}
+        for k, v in sorted(styles.items()):
+            cue, name = k.split(":", 1)
+            by_cue.setdefault(cue, []).append(f"{name} {v}")
+        lines += ["| cue | styles (clips showing each) |", "| --- | --- |"]
+        lines += [f"| `{c}` | {', '.join(v)} |" for c, v in by_cue.items()]
+        lines.append("")
+    if negatives:
+        lines += ["Everyday negatives (labelled as no cue; clips showing each): "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(negatives.items())), ""]  # fmt: skip
+    if framings:
+        lines += ["Framings: " + ", ".join(f"{k} {v}" for k, v in sorted(framings.items())), ""]
+    return lines
+
+
+def model_card(
+    clf: CueClassifier, clips: list[Clip], cv: CVResult | None, command: str, calibration=None,
+    validation: list[Clip] | None = None,
+) -> str:  # fmt: skip
     """The model card (Markdown)."""
     import sklearn
 
@@ -146,15 +206,41 @@ def model_card(clf: CueClassifier, clips: list[Clip], cv: CVResult | None, comma
         "",
         "Positive frames per cue: " + ", ".join(f"{c} {n}" for c, n in clf.info.get("positives", {}).items()),
         "",
+        "### By style and negative",
+        "",
+        *data_by_style(clips),
+        "## Splits",
+        "",
+        "- **fit**: the clips above minus the validation clips;",
+        f"- **validation**: {len(validation or [])} whole clips held out of the fit by clip (drawn from the "
+        "same `train` styles), used only for the calibration and the thresholds below;",
+        "- **style-held-out test**: `corpus/style_heldout`, rendered from the catalogue's `heldout` cue",
+        "  styles, negatives, bodies, rooms and camera set-ups, none of them in any training clip; by",
+        "  `cuedetect evaluate` (section below), never used to choose anything;",
+        "- **real dev set**: `../shared/clips` (+ `dev/`), by-eye labels; see its section below.",
+        "",
+        "## Calibration",
+        "",
+        "Per cue, an isotonic map from the trees' score to the frequency observed on the validation clips",
+        "(stored as knots in `cue_classifier.json`), then one switch-on threshold per cue: the one with the",
+        "best validation event F1 of 0.3-0.8 (switch-off 0.2 below it). Brier scores on the same frames",
+        "(the map is fitted on them, so the calibrated score is optimistic; the reliability curve shows",
+        "how well-spread the calibrated probabilities are).",
+        "",
+        calibration.markdown() if calibration is not None else "No calibration (no validation clips).",
+        "",
         f"## Features ({len(clf.features)})",
         "",
         "Per person per frame, normalised by torso length: wrist height relative to shoulder and hip,",
         "distance from the midline, elbow angles, arm elevation and reach, wrist to opposite elbow and hip,",
-        "hand size/spread, landmark visibility; from MediaPipe world landmarks: wrist depth relative to the",
-        "torso, lean relative to the legs, stagger and stance, torso heading relative to the other person",
-        "(blade angle); motion: hip and wrist speed, direction reversals over 4 s; pair: distance, closing",
-        "speed. Each is used as is and as its 1 s centred mean (a few also as 1 s spread). Arms are ordered",
-        "by wrist height, so features do not depend on left/right.",
+        "hand size/spread, landmark visibility; from MediaPipe world landmarks in the person's own torso",
+        "frame: wrist depth, height and reach, lean relative to the legs, stagger and stance, torso heading",
+        "relative to the other person (blade angle); motion: hip and wrist speed, the higher wrist's rising",
+        "speed, direction reversals over 4 s; pair: distance, closing speed. Each is used as is and as its",
+        "1 s centred mean (a few also as 1 s spread); for brief cues a few as their 0.3 s mean and their",
+        "1 s peak. Hip-relative features are NaN in close-ups without hips. Features relative to the",
+        "person's usual posture are computed but not used (dropped by the numbers: cues README). Arms are",
+        "ordered by wrist height, so features do not depend on left/right.",
         "",
     ]
     if cv is not None:
@@ -186,15 +272,34 @@ def model_card(clf: CueClassifier, clips: list[Clip], cv: CVResult | None, comma
 HELDOUT_START, HELDOUT_END = "<!-- held-out scores: start -->", "<!-- held-out scores: end -->"
 
 
-def heldout_section(model: Scores, baseline: Scores, folder: str, command: str) -> str:
+def heldout_section(
+    model: Scores, baseline: Scores, folder: str, command: str, simulated: bool = False
+) -> str:
     """The model card's held-out section: the final model and the baseline on clips it never saw."""
+    if simulated:
+        about = [
+            "Style-held-out clips, simulated: the style catalogue's `heldout` split (cue styles, everyday",
+            "negatives, body types, rooms and camera set-ups no training clip has), posed by the studio",
+            "and seen through the simulated pose model (not rendered: the rendered `corpus/style_heldout`",
+            "was not ready). Nothing was chosen on them. Scored by",
+        ]
+    elif "style" in Path(folder).name:
+        about = [
+            "Style-held-out clips: rendered from the style catalogue's `heldout` split, whose cue styles,",
+            "everyday negatives, body types, clothing, rooms and camera set-ups no training clip has;",
+            "MediaPipe landmarks from the analysis pipeline. Nothing was chosen on them. Scored by",
+        ]
+    else:
+        about = [
+            "Clips rendered from seeds no training clip used: their own bodies, clothes, rooms, lighting",
+            "and camera placements, drawn from the same generator. Scored with the final model by",
+        ]
     return "\n".join(
         [
             HELDOUT_START,
             f"## Held-out scores ({model.clips} clips in `{folder}`)",
             "",
-            "Clips rendered from seeds no training clip used: their own bodies, clothes, rooms, lighting and",
-            "camera placements, drawn from the same generator. Scored with the final model by",
+            *about,
             "",
             f"    {command}",
             "",
@@ -209,11 +314,16 @@ def heldout_section(model: Scores, baseline: Scores, folder: str, command: str) 
     )
 
 
+REAL_START, REAL_END = "<!-- real dev set: start -->", "<!-- real dev set: end -->"
+
+
 def put_card_section(card: str, section: str) -> str:
-    """`card` with its held-out section replaced by `section` (added before the catalogue if absent)."""
-    if HELDOUT_START in card and HELDOUT_END in card:
-        head, rest = card.split(HELDOUT_START, 1)
-        return head + section + rest.split(HELDOUT_END, 1)[1]
+    """`card` with the section of `section`'s kind (held-out, real dev set) replaced by `section`
+    (added before the catalogue if absent)."""
+    start, end = (REAL_START, REAL_END) if section.startswith(REAL_START) else (HELDOUT_START, HELDOUT_END)
+    if start in card and end in card:
+        head, rest = card.split(start, 1)
+        return head + section + rest.split(end, 1)[1]
     anchor = "## Cue catalogue"
     if anchor in card:
         head, rest = card.split(anchor, 1)

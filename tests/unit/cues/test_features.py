@@ -77,7 +77,10 @@ def test_mirror_keeps_the_mirror_invariant_features() -> None:
 
 def test_columns_are_stable() -> None:
     f = build_features([posed_track()], None, ASPECT)
-    assert list(f.columns[3:]) == feature_columns()
+    # The usual-posture features (d_*) are computed but not read by the model (dropped by the numbers).
+    assert [c for c in f.columns[3:] if not c.startswith("d_")] == feature_columns()
+    assert any(c.startswith("d_") for c in f.columns)
+    assert not any(c.startswith("d_") for c in feature_columns())
     assert len(f) == 20
 
 
@@ -128,3 +131,43 @@ def test_rolling_median_is_the_nan_ignoring_median_of_each_centred_window(values
         window = window[np.isfinite(window)]
         expected = np.median(window) if len(window) else np.nan
         assert np.isclose(got[i], expected, equal_nan=True), (i, got[i], expected)
+
+
+def test_close_up_without_hips_gives_nan_for_what_needs_the_hips_not_invented_values() -> None:
+    """Head-and-shoulders framing: shoulder-relative features stay, hip-relative ones are NaN."""
+    import warnings
+
+    import numpy as np
+
+    from cuedetect.cues.geometry import image_features
+    from cuedetect.landmarks import INDEX
+
+    n = 5
+    xy = np.full((n, 33, 2), np.nan)
+    xy[:, INDEX["left_shoulder"]] = (0.6, 0.7)
+    xy[:, INDEX["right_shoulder"]] = (0.4, 0.7)
+    xy[:, INDEX["left_wrist"]] = (0.65, 0.3)  # raised above the shoulder
+    xy[:, INDEX["right_wrist"]] = (0.35, 0.9)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        f = image_features(xy, np.ones((n, 33)), 1.0, 3)
+    assert (f["hi_wr_above_sh"] > 0).all()
+    for key in ("hi_wr_above_hip", "lo_wr_to_hip", "wrists_height", "torso_tilt", "hip_width"):
+        assert np.isnan(f[key]).all(), key
+
+
+def test_brief_and_peak_features_keep_a_half_second_raise() -> None:
+
+    from cuedetect.cues.features import build_features
+    from cuedetect.training.skeleton import posed_track
+
+    tr = posed_track(pos=(0.0, 0.0), yaw=0.0, person=0, n=45)
+    from cuedetect.landmarks import INDEX
+
+    shoulder_y = tr.xy[:, INDEX["left_shoulder"], 1].copy()
+    tr.xy[20:27, INDEX["left_wrist"], 1] = shoulder_y[20:27] - 0.1  # above the shoulder (y down) for 0.5 s
+    f = build_features([tr], None, 16 / 9)
+    peak, brief = f["x_hi_wr_above_sh"].to_numpy(), f["b_hi_wr_above_sh"].to_numpy()
+    mean = f["m_hi_wr_above_sh"].to_numpy()
+    assert brief[23] > 0 and peak[23] > 0
+    assert mean[23] < brief[23]

@@ -8,10 +8,13 @@ from cuedetect.cues.fusion import RULE_CONFIDENCE, combine, definition_rules
 from cuedetect.cues.settings import CueSettings
 
 
-def feats(above: np.ndarray, world: np.ndarray | None = None, fps: float = 15.0) -> pd.DataFrame:
+def feats(
+    above: np.ndarray, world: np.ndarray | None = None, fps: float = 15.0, nose: float = 0.3, out: float = 0.1
+) -> pd.DataFrame:
     n = len(above)
     return pd.DataFrame({"t": np.arange(n) / fps, "person": 0, "hi_wr_above_sh": above,
-                         "hi_w_wr_up": np.full(n, np.nan) if world is None else world})  # fmt: skip
+                         "hi_w_wr_up": np.full(n, np.nan) if world is None else world,
+                         "nose_above_sh": nose, "hi_wr_from_mid": out})  # fmt: skip
 
 
 def test_a_brief_raise_is_found_where_a_1s_average_would_wash_it_out() -> None:
@@ -30,6 +33,20 @@ def test_the_image_wins_and_world_landmarks_stand_in_where_it_is_missing(img, wo
     assert (definition_rules(f)["hands_raised"] == expected).all()
 
 
+@pytest.mark.parametrize(
+    ("above", "nose", "out", "expected"),
+    [
+        (0.6, 0.3, 0.1, 1.0),  # over the head
+        (0.2, 0.4, 0.1, 0.0),  # a hand at the head: scratching it, a phone to the ear
+        (0.2, 0.4, 0.6, 1.0),  # above the shoulder, out to the side
+        (-0.1, 0.3, 0.8, 0.0),  # out to the side but below the shoulder
+    ],
+)
+def test_a_hand_at_the_head_is_not_a_raised_hand(above, nose, out, expected) -> None:
+    r = definition_rules(feats(np.full(10, above), nose=nose, out=out))["hands_raised"]
+    assert (r == expected).all()
+
+
 def test_rules_do_not_cross_between_people() -> None:
     f = pd.concat([feats(np.full(10, 0.5)), feats(np.full(10, -0.5)).assign(person=1)], ignore_index=True)
     r = definition_rules(f, CueSettings(brief_window_s=1.0))["hands_raised"]
@@ -37,7 +54,7 @@ def test_rules_do_not_cross_between_people() -> None:
 
 
 def test_combine_is_an_or_at_the_rule_confidence() -> None:
-    above = np.array([-0.5] * 5 + [0.5] * 5)
+    above = np.array([-0.5] * 5 + [1.5] * 5)
     probs = pd.DataFrame({"hands_raised": np.linspace(0, 0.99, 10), "pointing": 0.3})
     out = combine(probs, feats(above))
     conf = RULE_CONFIDENCE["hands_raised"]

@@ -105,3 +105,26 @@ def test_reviewed_session_states(tmp_path) -> None:
     X, Y, _, _ = dataset([clip], 0)
     dropped = X[(X.person == 1) & (X.t > 5.05) & (X.t < 6.95)]
     assert len(dropped) == 0 and Y[:, CLASSIFIER_CUES.index("pointing")].sum() > 0
+
+
+def test_calibration_and_thresholds_are_saved_and_applied(tmp_path) -> None:
+    """A saved model keeps its isotonic knots and thresholds, and predict_proba applies the knots."""
+    import numpy as np
+    import pandas as pd
+
+    from cuedetect.cues.catalogue import CLASSIFIER_CUES
+    from cuedetect.cues.classifier import CueClassifier
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    Y = np.stack([(X["a"] > 0).astype(int)] * len(CLASSIFIER_CUES), axis=1)
+    clf = CueClassifier(["a", "b"], max_iter=10).fit(X, Y)
+    raw = clf.predict_proba(X)
+    clf.calibration = {"pointing": {"x": [0.0, 0.5, 1.0], "y": [0.0, 0.1, 0.2]}}
+    clf.thresholds = {"pointing": 0.3}
+    clf.save(tmp_path)
+    back = CueClassifier.load(tmp_path)
+    assert back.thresholds == {"pointing": 0.3}
+    got = back.predict_proba(X)
+    assert np.allclose(got["pointing"], np.interp(raw["pointing"], [0, 0.5, 1], [0, 0.1, 0.2]))
+    assert np.allclose(got["arms_crossed"], raw["arms_crossed"])

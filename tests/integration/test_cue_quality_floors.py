@@ -1,0 +1,129 @@
+"""Quality floors of the committed cue model (issue 20): scored on data it was never fitted on.
+
+- the real dev set (`../shared/clips/labels.json` and `dev/labels.json`, by-eye labels): poses by the
+  analysis pipeline at its defaults, cached in `.cache/real_clips/` (git-ignored; a fresh checkout
+  extracts them once, about 2-3 minutes on two cores);
+- the style-held-out studio split, simulated (cue styles, negatives, bodies, rooms and cameras no
+  training clip has); the rendered `corpus/style_heldout` was not ready when these floors were set.
+
+The minimums sit just under what the committed model measured (model card, cues README); a change that
+loses a found event or adds a false alarm beyond that fails here. Where the model beats the geometric
+baseline on a cue, it must keep doing so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cuedetect.cues.detect import load_model
+from cuedetect.cues.evaluate import Counts
+from cuedetect.training.real_eval import score_real_clips
+from cuedetect.training.real_labels import load_real_labels
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE = REPO / ".cache" / "real_clips"
+
+# Measured on the real dev set with the committed model (all events over both labels.json files).
+# Measured: precision 0.64, recall 0.58 (30 of 52 found, 17 false alarms).
+REAL_MIN_PRECISION = 0.60
+REAL_MIN_RECALL = 0.55
+# cue -> minimum event F1 on the real dev set, just under the measurement (cues the model finds at all;
+# hands_on_hips, fists_up and leaning_in measured 0.00: listed as misses in the cues README).
+REAL_MIN_F1: dict[str, float] = {
+    "pointing": 0.15,  # 0.20
+    "hands_raised": 0.85,  # 0.92
+    "bladed_stance": 0.35,  # 0.40
+    "open_hands": 0.30,  # 0.33
+    "rapid_approach": 0.90,  # 1.00
+    "too_close": 0.70,  # 0.74
+}
+# Cues where the model measured at least the baseline's event F1 on the real dev set (the baseline is
+# better on pointing, hands_on_hips, fists_up and leaning_in; see the cues README).
+REAL_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
+    "hands_raised", "bladed_stance", "pacing", "open_hands", "rapid_approach", "too_close",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def real_scores(clips_dir: Path):
+    clips = load_real_labels(clips_dir / "labels.json") + load_real_labels(clips_dir / "dev" / "labels.json")
+    return score_real_clips(clips, {"model": load_model(), "baseline": None}, cache=CACHE)
+
+
+@pytest.mark.slow
+def test_real_dev_set_event_precision_and_recall(real_scores) -> None:
+    m = real_scores["model"].total()
+    print(f"\nreal dev set: precision {m.precision:.2f} recall {m.recall:.2f} ({m.tp}/{m.fp}/{m.fn})")
+    assert m.precision >= REAL_MIN_PRECISION
+    assert m.recall >= REAL_MIN_RECALL
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cue", sorted(REAL_MIN_F1))
+def test_real_dev_set_per_cue_floor(real_scores, cue: str) -> None:
+    assert real_scores["model"].events.get(cue, Counts()).f1 >= REAL_MIN_F1[cue]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cue", REAL_MODEL_AT_LEAST_BASELINE)
+def test_real_dev_set_model_at_least_baseline(real_scores, cue: str) -> None:
+    model, base = (real_scores[k].events.get(cue, Counts()) for k in ("model", "baseline"))
+    assert model.f1 >= base.f1
+
+
+# The style-held-out split, simulated: the first 20 studio-sim clips of the style catalogue's `heldout`
+# split (cue styles, negatives, bodies, rooms, camera set-ups no training clip has; seeds 900000 on),
+# seen through the simulated pose model and cached in .cache/ (about 1-2 minutes on a fresh machine).
+# Floors just under the first measurement; nothing was tuned on these clips. hands_raised measured 0.46:
+# the held-out split's waving and stretching negatives put hands over the head (see the cues README).
+STYLE_SIM_CLIPS = 20
+STYLE_MIN_MACRO_F1 = 0.85  # 0.88 (baseline 0.48)
+STYLE_MIN_F1: dict[str, float] = {
+    "pointing": 0.70,  # 0.77
+    "arms_crossed": 0.95,  # 1.00
+    "hands_on_hips": 0.70,  # 0.77
+    "hands_raised": 0.40,  # 0.46
+    "fists_up": 0.80,  # 0.86
+    "hands_hidden": 0.95,  # 1.00 (one event)
+    "bladed_stance": 0.95,  # 1.00
+    "leaning_in": 0.95,  # 1.00
+    "open_hands": 0.75,  # 0.81
+    "rapid_approach": 0.95,  # 1.00
+    "too_close": 0.95,  # 1.00
+}
+STYLE_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
+    "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "hands_hidden",
+    "bladed_stance", "leaning_in", "open_hands", "rapid_approach", "too_close",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def style_scores():
+    from cuedetect.training.studio_sim import HELDOUT_FIRST_SEED, simulated_clips
+    from cuedetect.training.trainer import score_clips
+
+    clips = simulated_clips(REPO / ".cache" / "style_heldout_sim", STYLE_SIM_CLIPS, HELDOUT_FIRST_SEED,
+                            split="heldout")  # fmt: skip
+    return score_clips(clips, load_model()), score_clips(clips, None)
+
+
+@pytest.mark.slow
+def test_style_heldout_macro_f1(style_scores) -> None:
+    model, base = style_scores
+    print(f"\nstyle-held-out (simulated): model {model.macro_f1():.3f}, baseline {base.macro_f1():.3f}")
+    assert model.macro_f1() >= STYLE_MIN_MACRO_F1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cue", sorted(STYLE_MIN_F1))
+def test_style_heldout_per_cue_floor(style_scores, cue: str) -> None:
+    assert style_scores[0].events[cue].f1 >= STYLE_MIN_F1[cue]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cue", STYLE_MODEL_AT_LEAST_BASELINE)
+def test_style_heldout_model_at_least_baseline(style_scores, cue: str) -> None:
+    model, base = style_scores
+    assert model.events[cue].f1 >= base.events[cue].f1
