@@ -243,3 +243,18 @@ def test_closing_speed_evidence_names_the_setting() -> None:
 def test_closing_speed_setting_moves_the_boundary(threshold: float, rapid: bool) -> None:
     events = pair_rule_events(list(_approach(1.0)), None, CueSettings(closing_speed_mps=threshold))
     assert bool(_cues(events, "rapid_approach")) is rapid
+
+
+def test_each_cue_uses_its_own_minimum_duration() -> None:
+    """A 0.45 s `hands_raised` (minimum 0.4 s) is kept: the fallback minimum of 0.5 s would drop it."""
+    p = np.zeros(40)
+    p[10:20] = 1.0  # rows 10..19 at 20 fps: 0.45 s
+    feats, probs = _person(p, fps=20.0)
+    (ev,) = person_events(feats, probs, CueSettings(prob_smooth_s=0.0))
+    assert (ev.start, ev.end) == pytest.approx((0.5, 0.95))
+
+
+def test_two_frames_are_enough_for_an_event() -> None:
+    feats, probs = _person(np.array([1.0, 1.0]))
+    (ev,) = person_events(feats, probs, CueSettings(min_duration_s={"hands_raised": 0.0}))
+    assert (ev.start, ev.end, ev.person) == (0.0, 0.1, 3)
