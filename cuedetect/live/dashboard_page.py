@@ -142,12 +142,14 @@ def render_live_page(
         import streamlit as st
     from streamlit.components.v1 import html
 
+    from cuedetect.dashboard.text import md_text
     from cuedetect.live.browser import LiveServer, default_options
 
     st.header("Live practice")
     st.caption(
         "Practise in front of the camera: skeletons, distance and cues appear as they happen "
-        "(escalation red, de-escalation blue). Stop to store the session for review."
+        "(escalation red, de-escalation blue, as on the review page). Stop to store the session for "
+        "review; its full analysis then adds the skeleton overlay video."
     )
     server: LiveServer | None = st.session_state.get("cuedetect_live_server")
     if server is None or server.status.get("state") in ("stored", "failed"):
@@ -157,10 +159,22 @@ def render_live_page(
             sid = server.status.get("session_id")
             if sid is not None and open_review is not None:
                 st.button("Open in the review page", on_click=open_review, args=(sid,))
-        if st.button("New live session", type="primary"):
+        if trainee:
+            name = trainee
+            st.caption(f"Practising as {md_text(trainee)}.")
+        else:
+            name = (
+                st.text_input(
+                    "Trainee's name",
+                    key="live_trainee_name",
+                    placeholder="who practises now (the session is stored under this name)",
+                )
+                or ""
+            ).strip()
+        if st.button("New live session", type="primary", disabled=not name):
             options = default_options(record_dir, store_path)
             options.full_analysis = full_analysis
-            options.trainee = trainee
+            options.trainee = trainee or name
             server = LiveServer(options, CAPTURE_SIZE).start()
             st.session_state["cuedetect_live_server"] = server
             st.rerun()

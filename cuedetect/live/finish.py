@@ -118,7 +118,8 @@ def full_analysis(
     out = folder / "full"
     status: dict[str, Any] = {"state": "running", "model": model, "started": time.time()}
     write_json(folder / "full_analysis.json", status)
-    options = AnalyzeOptions(out, fps=fps, model=model, jobs=jobs, overwrite=True)
+    # annotate: the stored session gets the skeleton overlay (annotated.mp4) like any other
+    options = AnalyzeOptions(out, fps=fps, model=model, jobs=jobs, overwrite=True, annotate=True)
     try:
         if store:
             from cuedetect.store import SessionStore, StoreOptions

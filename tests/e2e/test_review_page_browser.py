@@ -291,3 +291,20 @@ def test_hostile_names_are_text_and_nothing_is_fetched(wide_page, server, sessio
     wait_idle(page)
     assert page.locator('img[src*="198.51.100"]').count() == 0
     assert page.locator('a[href*="198.51.100"], a[href*="x.y"]').count() == 0
+
+
+def test_printable_report_with_hostile_names_fetches_nothing(wide_page, sessions, tmp_path):
+    """The HTML report of the hostile session, opened in the browser: names and comments are text and
+    nothing is requested (thumbnails are inline data)."""
+    from cuedetect.dashboard.exports import export_bytes
+
+    data, ids = sessions
+    with SessionStore.open(data / "cuedetect.sqlite") as store:
+        html = export_bytes(store, ids["hostile"], "html", tmp_path).decode()
+    report = tmp_path / "report.html"
+    report.write_text(html)
+    wide_page.goto(report.as_uri())
+    wide_page.get_by_text("![beacon](http").first.wait_for(timeout=15000)
+    assert wide_page.locator('img[src*="198.51.100"], a[href*="198.51.100"]').count() == 0
+    wide_page.wait_for_load_state("networkidle")
+    wide_page.external = [u for u in wide_page.external if u != report.as_uri()]

@@ -73,7 +73,14 @@ def test_live_page_with_a_fake_camera(tmp_path: Path) -> None:
                     break
                 except Exception:
                     time.sleep(0.3)
-            page.get_by_role("button", name="New live session").click(timeout=60000)
+            # the trainee's name comes first: without it there is no session to start
+            assert page.get_by_role("button", name="New live session").is_disabled(timeout=60000)
+            name = page.get_by_label("Trainee's name")
+            name.fill("Robin")
+            name.press("Enter")
+            page.get_by_role("button", name="New live session").and_(page.locator(":enabled")).click(
+                timeout=60000
+            )
             frame = page.frame_locator("iframe").first
             frame.get_by_role("button", name="Start camera").click(timeout=60000)
             frame.locator("#msg").filter(has_text="Live:").wait_for(timeout=90000)  # overlays came back
@@ -93,3 +100,4 @@ def test_live_page_with_a_fake_camera(tmp_path: Path) -> None:
     assert probe_video(folder / "recording.mp4").frame_count >= 10
     with SessionStore.create_from_options(StoreOptions(path=store)) as st:
         assert len(st.sessions()) == 1
+        assert st.sessions()[0].trainee_name == "Robin"
