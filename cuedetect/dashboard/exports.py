@@ -6,6 +6,7 @@ data directory (never elsewhere), and the bytes are read back and the folder rem
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,26 @@ def formats() -> dict[str, str]:
 
     ordered = [f for f in ORDER if f in FORMATS] + [f for f in FORMATS if f not in ORDER]
     return {f: FORMATS[f] for f in ordered}
+
+
+DOWNLOAD_ENDINGS = {
+    "html": "report.html",
+    "eaf": "elan.eaf",
+    "boris": "boris-paste.tsv",
+    "boris-table": "boris-table.tsv",
+    "csv": "events.csv",
+    "json": "data.json",
+    "vtt": "cues.vtt",
+}
+
+
+def download_name(session: Any, fmt: str) -> str:
+    """What the downloaded file is called: who, what, when and what it is
+    (`Sam-standoff-2026-11-28-session-3-report.html`), in safe characters only."""
+    parts = [session.trainee_name or "", session.scenario or "", session.date or "", f"session-{session.id}"]
+    words = [re.sub(r"[^A-Za-z0-9]+", "-", p).strip("-")[:40] for p in parts]
+    ending = DOWNLOAD_ENDINGS.get(fmt, fmt + formats().get(fmt, ""))
+    return "-".join(w for w in words if w) + "-" + ending
 
 
 def file_name(session_id: int, fmt: str) -> str:

@@ -170,9 +170,9 @@ def test_exports_download_from_the_page(page, server, store_dir, tmp_path):
         info.value.save_as(path)
         got[fmt] = path
     assert {p.name for p in got.values()} >= {
-        f"session-{sid}.csv",
-        f"session-{sid}.html",
-        f"session-{sid}.eaf",
+        f"Sam-standoff-2026-11-28-session-{sid}-events.csv",
+        f"Sam-standoff-2026-11-28-session-{sid}-report.html",
+        f"Sam-standoff-2026-11-28-session-{sid}-elan.eaf",
     }
     assert "cue" in got["CSV"].read_text().splitlines()[0]
     assert "<html" in got["HTML"].read_text().lower() and "WEBVTT" in got["VTT"].read_text()

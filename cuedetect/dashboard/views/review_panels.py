@@ -12,7 +12,7 @@ import streamlit as st
 from cuedetect.colours import person_colour
 from cuedetect.cue_ids import cue_label
 from cuedetect.dashboard import actions
-from cuedetect.dashboard.exports import EXPORT_LABELS, export_bytes, file_name, formats, mime
+from cuedetect.dashboard.exports import EXPORT_LABELS, download_name, export_bytes, formats, mime
 from cuedetect.dashboard.review_data import (
     ReviewData,
     agreement_rows,
@@ -323,7 +323,7 @@ def exports(ctx: Any, data: ReviewData) -> None:
             st.download_button(
                 label,
                 data=make,
-                file_name=file_name(sid, fmt),
+                file_name=download_name(data.session, fmt),
                 mime=mime(fmt),
                 key=f"dl_{fmt}",
                 help=help_text,

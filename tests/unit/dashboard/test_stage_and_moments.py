@@ -166,3 +166,18 @@ def test_event_table_plain():
     assert list(table.columns) == ["time", "cue", "who", "status", "confidence", "notes"]
     assert table.loc[0, "cue"] == "fists up" and table.loc[6, "who"] == "trainee–client"
     assert table.loc[2, "status"] == "✖ rejected" and not SNAKE.search(table.to_string())
+
+
+def test_download_names_say_who_what_and_when():
+    from types import SimpleNamespace
+
+    from cuedetect.dashboard.exports import EXPORT_LABELS, download_name, formats
+
+    s = SimpleNamespace(id=3, trainee_name="Sam O'Neil", scenario="bank / ../x", date="2026-11-28")
+    assert download_name(s, "html") == "Sam-O-Neil-bank-x-2026-11-28-session-3-report.html"
+    assert download_name(SimpleNamespace(id=4, trainee_name=None, scenario=None, date=""), "eaf") == (
+        "session-4-elan.eaf"
+    )
+    assert set(EXPORT_LABELS) == set(formats())  # every format has a label an instructor understands
+    codes = {"CSV", "JSON", "EAF", "VTT", "HTML", "BORIS-TABLE"}  # what the buttons used to say
+    assert all("_" not in label and label not in codes for label, _ in EXPORT_LABELS.values())
