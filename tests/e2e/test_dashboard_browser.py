@@ -202,6 +202,8 @@ def test_screenshots_of_every_page(page, server, artifacts_dir, name, path):
         page.locator('svg.cd-svg[data-selected]:not([data-selected=""])').wait_for(timeout=15000)
     if name == "progress":
         page.locator('path[aria-label*="session"]').first.wait_for(state="attached", timeout=30000)
+    if name in ("library", "trainee_mode"):
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30000)
     wait_app(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(artifacts_dir / f"dashboard_{name}.png"), full_page=name != "review")
