@@ -49,12 +49,22 @@ export default function stage(component) {
   let v = null;
   if (data.video) {
     if (!S.video || S.url !== data.video.url) {
+      // the overlay switched on or off (same recording): carry the time and play state over
+      const carry = S.video && S.group === data.video.group
+        ? { t: S.video.currentTime, play: !S.video.paused } : null;
       if (S.video) { S.video.pause(); S.video.remove(); }
       v = document.createElement('video');
       v.controls = true; v.preload = 'auto'; v.playsInline = true; v.muted = false;
       v.src = data.video.url;
       v.dataset.cdPlayer = '1';
-      S.video = v; S.url = data.video.url; S.wantPlay = false; S.seekNonce = null;
+      S.video = v; S.url = data.video.url; S.group = data.video.group; S.wantPlay = false;
+      if (!carry) S.seekNonce = null;
+      if (carry) {
+        v.addEventListener('loadedmetadata', () => {
+          v.currentTime = carry.t;
+          if (carry.play) v.play().catch(() => {});
+        }, { once: true });
+      }
       v.addEventListener('play', () => { S.wantPlay = true; S.runTicker(); });
       // a pause because the element left the page (a rerun moved it) is not the user's pause
       v.addEventListener('pause', () => { if (v.isConnected) S.wantPlay = false; S.detachedAt = Date.now(); });

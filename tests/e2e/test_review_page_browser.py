@@ -213,12 +213,19 @@ def test_actions_keep_the_video_and_the_selection(page, server, sessions):
     choose(page, "P0", "client")
     choose(page, "P1", "trainee")
     page.get_by_role("button", name="Save roles").click()
-    page.locator("text=client (P0)").first.wait_for(timeout=15000)
+    page.locator("svg.cd-svg text.cd-lane", has_text="client (P0)").first.wait_for(timeout=15000)
     wait_idle(page)
     assert_kept(before, player(page), "rejected")
     assert page.get_by_role("tab", name="Roles").get_attribute("aria-selected") == "true"
     with SessionStore.open(data / "cuedetect.sqlite") as store:
         assert store.state(sid).roles == {0: "client", 1: "trainee"}
+    # switching the skeleton overlay off swaps the video file but keeps the moment
+    url = page.evaluate("() => window.__cdStage.url")
+    page.get_by_text("Skeleton overlay").click()
+    swapped = f"() => window.__cdStage.url !== {url!r} && window.__cdStage.video.readyState >= 1"
+    page.wait_for_function(swapped)
+    wait_for(page, lambda s: abs(s["t"] - before["t"]) <= 0.15, "the overlay switch keeps the time")
+    assert_kept(before, player(page), "rejected")
     # a playing video keeps playing through an action
     page.locator("video").evaluate("v => v.play()")
     wait_for(page, lambda s: not s["paused"], "playing")

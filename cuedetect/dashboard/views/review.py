@@ -247,7 +247,8 @@ def _stage(ctx: Ctx, data: ReviewData) -> None:
         stat = path.stat()
         mime = "video/webm" if path.suffix.lower() == ".webm" else "video/mp4"
         url = media_url(_video_bytes(str(path), stat.st_size, stat.st_mtime), mime)
-        video = {"url": url, "fps": _video_fps(str(path), stat.st_mtime)} if url else None
+        fps = _video_fps(str(path), stat.st_mtime)
+        video = {"url": url, "fps": fps, "group": data.session.id} if url else None
     ss = st.session_state
     key = ss.get("event_pick")
     ev = data.by_key.get(key) if key else None
