@@ -198,7 +198,7 @@ def register(app: typer.Typer) -> None:
         from cuedetect.training.dataset import analysis_folder, discover
         from cuedetect.training.labels import match_persons
         from cuedetect.training.real_labels import is_real_labels
-        from cuedetect.training.trainer import score_clips
+        from cuedetect.training.scoring import score_clips
 
         if simulated_heldout:
             from cuedetect.training.studio_sim import HELDOUT_FIRST_SEED, simulated_clips

@@ -85,7 +85,7 @@ class CalibrationReport:
 def calibrate(clf: CueClassifier, val_clips: list, log=print) -> CalibrationReport:
     """Fit `clf.calibration` and `clf.thresholds` on validation clips (training `Clip`s it never saw)."""
     from cuedetect.training.dataset import clip_rows
-    from cuedetect.training.trainer import score_clips
+    from cuedetect.training.scoring import score_clips
 
     rep = CalibrationReport(clips=len(val_clips))
     Xs, Ys = [], []

@@ -11,11 +11,10 @@ import numpy as np
 
 from cuedetect.cues.catalogue import CLASSIFIER_CUES, catalogue_markdown
 from cuedetect.cues.classifier import CueClassifier
-from cuedetect.cues.detect import find_events
-from cuedetect.cues.evaluate import Scores, relabel
-from cuedetect.cues.features import build_features, feature_columns
-from cuedetect.cues.settings import CueSettings
+from cuedetect.cues.evaluate import Scores
+from cuedetect.cues.features import feature_columns
 from cuedetect.training.dataset import Clip, dataset
+from cuedetect.training.scoring import score_clips
 
 MODEL_VERSION = "0.1.0"
 SOURCE_WORDS = {
@@ -25,25 +24,6 @@ SOURCE_WORDS = {
     "gt-joints": "exact projected joints",
     "review": "reviewed sessions",
 }
-
-
-def score_clips(clips: list[Clip], clf: CueClassifier | None, settings: CueSettings | None = None) -> Scores:
-    """Event and frame scores of the classifier (or the baseline, `clf=None`) on clips with ground truth."""
-    settings = settings or CueSettings()
-    scores = Scores()
-    for clip in clips:
-        if not clip.gt_events and clip.source != "gt-joints":
-            continue
-        feats = build_features(clip.tracks, clip.pairs, clip.aspect, settings)
-        events = find_events(clip.tracks, clip.pairs, feats, clf, settings, clip.aspect)
-        pred = relabel([e.to_dict() for e in events], clip.mapping)
-        times = {
-            str(clip.mapping[p]): g["t"].to_numpy(float)
-            for p, g in feats.groupby("person")
-            if p in clip.mapping
-        }
-        scores.add_clip(pred, clip.gt_events, times)
-    return scores
 
 
 @dataclass

@@ -101,8 +101,8 @@ STYLE_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
 
 @pytest.fixture(scope="module")
 def style_scores():
+    from cuedetect.training.scoring import score_clips
     from cuedetect.training.studio_sim import HELDOUT_FIRST_SEED, simulated_clips
-    from cuedetect.training.trainer import score_clips
 
     clips = simulated_clips(REPO / ".cache" / "style_heldout_sim", STYLE_SIM_CLIPS, HELDOUT_FIRST_SEED,
                             split="heldout")  # fmt: skip

@@ -1,0 +1,33 @@
+"""Scoring on clips with ground truth: the classifier (or the geometric baseline) through event detection.
+
+Its own module so that training (`trainer`) and calibration (`calibration`) can both use it without
+importing each other.
+"""
+
+from __future__ import annotations
+
+from cuedetect.cues.classifier import CueClassifier
+from cuedetect.cues.detect import find_events
+from cuedetect.cues.evaluate import Scores, relabel
+from cuedetect.cues.features import build_features
+from cuedetect.cues.settings import CueSettings
+from cuedetect.training.dataset import Clip
+
+
+def score_clips(clips: list[Clip], clf: CueClassifier | None, settings: CueSettings | None = None) -> Scores:
+    """Event and frame scores of the classifier (or the baseline, `clf=None`) on clips with ground truth."""
+    settings = settings or CueSettings()
+    scores = Scores()
+    for clip in clips:
+        if not clip.gt_events and clip.source != "gt-joints":
+            continue
+        feats = build_features(clip.tracks, clip.pairs, clip.aspect, settings)
+        events = find_events(clip.tracks, clip.pairs, feats, clf, settings, clip.aspect)
+        pred = relabel([e.to_dict() for e in events], clip.mapping)
+        times = {
+            str(clip.mapping[p]): g["t"].to_numpy(float)
+            for p, g in feats.groupby("person")
+            if p in clip.mapping
+        }
+        scores.add_clip(pred, clip.gt_events, times)
+    return scores
