@@ -64,6 +64,9 @@ class LiveVoice:
 
     def update(self) -> list[CueEvent]:
         """Run the voice stage on the window; voice events in the recording's time (seconds fed)."""
+        if self._buf.shape[1] == 0:  # no sound fed yet: nothing to hear
+            self.events = []
+            return self.events
         start = self._end_t - self._buf.shape[1] / RATE
         track = track_from_array(self._buf, RATE, start, self.separate_channels)
         res = analyze_voice(track, self.settings, dict(self.channel_persons or {}))

@@ -61,6 +61,8 @@ def loudness_lufs(x: np.ndarray, rate: int, window_s: float = MOMENTARY_S) -> np
     """BS.1770 loudness (LUFS) of each frame over a centred `window_s` window (0.4 s: momentary)."""
     from scipy.signal import sosfilt
 
+    if len(x) == 0:  # sosfilt cannot filter an empty signal (a live window before any sound arrived)
+        return np.empty(0)
     sos, _ = k_weighting(rate)
     y = sosfilt(sos, x.astype(np.float64))
     p = _frame_power(np.square(y), rate, window_s, n_frames(len(x), rate))

@@ -51,3 +51,15 @@ def test_the_live_view_shows_the_microphone_bar_only_with_a_microphone() -> None
     with_mic = compose(frame, ViewState(recording=False, mic_lufs=-20.0, voice_cues=["raised_voice"]))
     corner = (slice(28, 60), slice(190, 320))  # under the status line: the heard cues
     assert not without[corner].any() and with_mic[corner].any()
+
+
+def test_a_window_before_any_sound_arrived_hears_nothing() -> None:
+    """Live mode ticks at t=0, before the feed has produced a sample: no error, no events, the floor level."""
+    from cuedetect.voice import signal
+    from cuedetect.voice.live import LiveVoice
+
+    voice = LiveVoice(channels=2, separate_channels=True)
+    voice.feed(np.zeros((2, 0), np.float32))
+    assert voice.update() == []
+    assert voice.level_lufs() == [signal.FLOOR_DB, signal.FLOOR_DB]
+    assert signal.loudness_lufs(np.zeros(0), 16000).shape == (0,)
