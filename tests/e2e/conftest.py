@@ -1,4 +1,9 @@
-"""One headless Chromium for every browser test of the session (helpers: tests/e2e/helpers.py)."""
+"""One headless Chromium per browser test module (helpers: tests/e2e/helpers.py).
+
+Module scope, not session scope: Playwright's sync API keeps its event loop running while it is open, and
+other test folders (the HTML report, the live page) start their own `sync_playwright()` later in the same
+run, which refuses to start inside a running loop.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import pytest
 from tests.e2e.helpers import ARGS, CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
