@@ -2,7 +2,9 @@
 
 The live run sees the video as a camera would (wall-clock pace, frames dropped when busy, cues from
 trailing windows); the offline run is `cuedetect analyze` + `detect_cues` on the whole file with the
-same pose model (lite), so the comparison measures the live machinery, not a model difference.
+same pose model (lite) and the same stages as live mode (no hand reading, and the body cues only: live
+mode hears the voices through its own monitor), so the comparison measures the live machinery, not a
+model or stage difference.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ def test_live_cues_agree_with_offline_analysis(video: Path, tmp_path: Path, arti
     )
 
     out = tmp_path / "offline"
-    offline = analyze(video, AnalyzeOptions(out, fps=15, model="lite", jobs=2)).events
+    same_stages = AnalyzeOptions(out, fps=15, model="lite", jobs=2, hands=False, voice=False)
+    offline = analyze(video, same_stages).events
     assert offline is not None
     poses = pd.read_parquet(out / "poses.parquet")
     offline_events = [e.to_dict() for e in offline.events]
