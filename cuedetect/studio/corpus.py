@@ -198,11 +198,15 @@ def make_scenario(
     }
 
 
-def write_scenarios(out: Path, seeds: range, **kw) -> list[Path]:
-    """Write one scenario.yaml per seed into out/clip_<seed>/ (kept if already there)."""
+def write_scenarios(out: Path, seeds: range, make=None, **kw) -> list[Path]:
+    """Write one scenario.yaml per seed into out/<its name>/ (kept if already there).
+
+    `make(seed, **kw)` draws a scenario; by default `make_scenario` (folders clip_<seed>).
+    """
+    make = make or make_scenario
     paths = []
     for seed in seeds:
-        sc = make_scenario(seed, **kw)
+        sc = make(seed, **kw)
         folder = out / sc["name"]
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "scenario.yaml"

@@ -14,11 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from cuedetect.cue_ids import ESCALATION_CUES
 from cuedetect.studio import framing as fr
-from cuedetect.studio.corpus import HAIR, SHIRTS, TROUSERS
+from cuedetect.studio.corpus import HAIR, SHIRTS, TROUSERS, write_scenarios
 from cuedetect.studio.cue_poses import POSTURE_CUES
 from cuedetect.studio.scenario import SKIN_TONES
 from cuedetect.studio.styles import SPLITS, Style, draw, negatives_for, styles_for
@@ -259,13 +258,4 @@ def make_style_scenario(
 
 def write_style_scenarios(out: Path, seeds: range, split: str, **kw) -> list[Path]:
     """One scenario.yaml per seed in out/<split>_<seed>/ (kept as it is if already there)."""
-    paths = []
-    for seed in seeds:
-        sc = make_style_scenario(seed, split, **kw)
-        folder = out / sc["name"]
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "scenario.yaml"
-        if not path.exists():
-            path.write_text(yaml.safe_dump(sc, sort_keys=False))
-        paths.append(path)
-    return paths
+    return write_scenarios(out, seeds, make=lambda seed, **k: make_style_scenario(seed, split, **k), **kw)
