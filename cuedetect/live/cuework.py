@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import sys
-import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +20,7 @@ from typing import Any, Literal
 import numpy as np
 
 from cuedetect.pose.tracked import Tracks
+from cuedetect.procs import worker_init
 
 FLOOR_SAMPLES = 4  # Monte Carlo draws for the distance SD (analyze uses 64; the nominal value is the same)
 
@@ -98,29 +96,10 @@ def window_cues(res: Tracks, model: str = "auto") -> WindowCues:
     )
 
 
-def _die_with_parent() -> None:
-    """End this worker when the live process dies, even by SIGKILL (no orphan left holding a core)."""
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
-
-
 def _warm_up(nice: int = 0) -> None:
     """Worker start: lower its priority (the pose loop's latency comes first) and import the stages."""
     os.environ.setdefault("GLOG_minloglevel", "2")
-    _die_with_parent()
+    worker_init(os.getppid())  # end with the live process, even on SIGKILL: no orphan holding a core
     if nice:
         with contextlib.suppress(OSError):
             os.nice(nice)
