@@ -37,9 +37,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @user_errors
     def detect(
-        analysis: Annotated[
-            Path, typer.Argument(help="An analysis folder (with poses.parquet).")
-        ],
+        analysis: Annotated[Path, typer.Argument(help="An analysis folder (with poses.parquet).")],
         role: Annotated[
             list[str] | None, typer.Option(help="Override a role, e.g. --role 0=trainee --role 1=client.")
         ] = None,
@@ -192,10 +190,10 @@ def register(app: typer.Typer) -> None:
         import json
 
         from cuedetect.cues.detect import load_model
-        from cuedetect.cues.evaluate import Scores, relabel
+        from cuedetect.cues.evaluate import Scores, relabel, scoring_times
         from cuedetect.errors import InputError
         from cuedetect.io_atomic import write_json
-        from cuedetect.training.dataset import analysis_folder, discover
+        from cuedetect.training.dataset import analysis_folder, discover, gt_view_times
         from cuedetect.training.labels import match_persons
         from cuedetect.training.real_labels import is_real_labels
         from cuedetect.training.scoring import score_clips
@@ -230,13 +228,9 @@ def register(app: typer.Typer) -> None:
                 gt = json.loads(gt_path.read_text())
                 poses = pd.read_parquet(poses_path, columns=None)
                 mapping = match_persons(poses, gt)
-                pred = relabel(json.loads(ev_path.read_text())["events"], mapping)
-                times = {
-                    str(mapping[p]): g["t"].to_numpy(float)
-                    for p, g in poses.groupby("person")
-                    if p in mapping
-                }
-                scores.add_clip(pred, gt["events"], times)
+                pred = relabel(json.loads(ev_path.read_text())["events"], mapping, keep_unmatched=True)
+                analysed = {p: g["t"].to_numpy(float) for p, g in poses.groupby("person")}
+                scores.add_clip(pred, gt["events"], scoring_times(analysed, mapping, gt_view_times(gt)))
         else:
             clips = [c for c in discover(gt_dir) if c.source in ("corpus", "gt-joints")]
             clf = None if baseline else load_model(model)

@@ -1,5 +1,9 @@
 """Scoring found events against ground truth: event-level P/R/F1 per cue at temporal IoU >= 0.3, and
 frame-level F1. Persons are matched to ground-truth persons through the joints (`labels.match_persons`).
+
+Nothing drops out of the count because the matching failed: a ground-truth person nobody found keeps
+their events (misses) and their frames (`scoring_times`), and a found person matched to nobody keeps
+theirs under an id no ground truth has (`relabel(..., keep_unmatched=True)`: false alarms).
 """
 
 from __future__ import annotations
@@ -161,14 +165,44 @@ class Scores:
         return "\n".join(lines).strip("\n")
 
 
-def relabel(events: Iterable[Mapping], mapping: Mapping) -> list[dict]:
-    """Events with analysis person ids replaced by ground-truth ids (events of unmatched persons dropped)."""
+UNMATCHED = "unmatched:"  # prefix of a found person's id when no ground-truth person matched them
+
+
+def relabel(events: Iterable[Mapping], mapping: Mapping, keep_unmatched: bool = False) -> list[dict]:
+    """Events with analysis person ids replaced by ground-truth ids.
+
+    Events of persons matched to nobody are dropped, or with `keep_unmatched` kept under the id
+    `"unmatched:<id>"`, which no ground-truth event has: a scorer then counts them as false alarms.
+    """
     out = []
     m = {str(k): v for k, v in mapping.items()}
+
+    def gt_id(pid):
+        return m.get(str(pid), f"{UNMATCHED}{pid}" if keep_unmatched else None)
+
     for e in events:
-        p = m.get(str(e["person"]))
-        o = e.get("other")
-        if p is None or (o is not None and m.get(str(o)) is None):
+        p, o = gt_id(e["person"]), e.get("other")
+        if p is None or (o is not None and gt_id(o) is None):
             continue
-        out.append({**e, "person": p, "other": None if o is None else m[str(o)]})
+        out.append({**e, "person": p, "other": None if o is None else gt_id(o)})
     return out
+
+
+def scoring_times(
+    analysed: Mapping, mapping: Mapping, gt_times: Mapping[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """The frame times to score, per ground-truth person (and per found person matched to nobody).
+
+    `analysed`: analysis person id -> analysed times; `gt_times`: ground-truth person id -> the times
+    they are in view. A ground-truth person is scored on their times in view and those of the tracks
+    matched to them, so frames where nobody found them count as missed; a track matched to nobody is
+    scored under `"unmatched:<id>"`, so its frames count as false alarms.
+    """
+    parts: dict[str, list[np.ndarray]] = defaultdict(list)
+    m = {str(k): v for k, v in mapping.items()}
+    for pid, t in analysed.items():
+        gid = m.get(str(pid))
+        parts[str(gid) if gid is not None else f"{UNMATCHED}{pid}"].append(np.asarray(t, float))
+    for gid, t in (gt_times or {}).items():
+        parts[str(gid)].append(np.asarray(t, float))
+    return {k: np.unique(np.concatenate(v)) for k, v in parts.items()}

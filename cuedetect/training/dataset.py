@@ -50,6 +50,7 @@ class Clip:
         default_factory=list
     )  # spans (person, cue or None, start, end) not to train on
     meta: dict = field(default_factory=dict)  # what the clip shows: styles, negatives, framing, split
+    gt_times: dict = field(default_factory=dict)  # ground-truth person -> times in view (for scoring)
 
 
 def _ground_axes(gt: dict) -> tuple[np.ndarray, np.ndarray] | None:
@@ -116,19 +117,31 @@ def gt_pairs(gt: dict) -> pd.DataFrame | None:
     return df
 
 
+def gt_view_times(gt: dict) -> dict[str, np.ndarray]:
+    """Ground-truth person id -> the times they are in view (the frames a scorer must account for)."""
+    out: dict[str, list[float]] = {str(p["id"]): [] for p in gt.get("persons", [])}
+    for fr in gt.get("frames", []):
+        for pid, p in fr.get("persons", {}).items():
+            if p.get("visible", True):
+                out.setdefault(str(pid), []).append(float(fr["t"]))
+    return {k: np.asarray(v, float) for k, v in out.items()}
+
+
 def _aspect(gt: dict, default: float = 16 / 9) -> float:
     size = gt.get("size")
     return size[0] / size[1] if size else default
 
 
 def _to_analysis_ids(events: list[dict], mapping: dict) -> list[dict]:
-    inv = {v: k for k, v in mapping.items()}
+    """Ground-truth events under the analysis ids matched to their person (one copy per track of them)."""
+    tracks: dict = {}
+    for k, v in mapping.items():
+        tracks.setdefault(v, []).append(k)
     out = []
     for e in events:
-        if e["person"] not in inv:
-            continue
         o = e.get("other")
-        out.append({**e, "person": inv[e["person"]], "other": inv.get(o) if o is not None else None})
+        for k in tracks.get(e["person"], []):
+            out.append({**e, "person": k, "other": tracks[o][0] if o in tracks else None})
     return out
 
 
@@ -168,6 +181,7 @@ def load_gt_dir(folder: Path, use_poses: bool = True) -> Clip:
         gt["events"],
         mapping,
         meta=clip_meta(gt),
+        gt_times=gt_view_times(gt),
     )
 
 

@@ -39,6 +39,8 @@ def gt_joint_table(gt: dict) -> dict[str, pd.DataFrame]:
             vals = [fr["frame"]]
             for i in _MATCH_JOINTS:
                 xy = j.get(LANDMARK_NAMES[i], [np.nan, np.nan])
+                if not (0.0 <= xy[0] <= 1.0 and 0.0 <= xy[1] <= 1.0):
+                    xy = [np.nan, np.nan]  # out of the picture (a close-up's hips): nothing to compare
                 vals += [xy[0], xy[1]]
             rows.setdefault(pid, []).append(vals)
     cols = ["frame"] + [f"{a}{i}" for i in _MATCH_JOINTS for a in ("x", "y")]
@@ -48,8 +50,10 @@ def gt_joint_table(gt: dict) -> dict[str, pd.DataFrame]:
 def match_persons(poses: pd.DataFrame, gt: dict, max_cost: float = 0.08) -> dict:
     """Analysed person id -> ground-truth id, by mean joint distance over shared frames (Hungarian).
 
-    Frame indices of the analysis and the ground truth are both indices in the source video.
-    Persons whose mean distance exceeds `max_cost` (normalized image units) stay unmatched.
+    Frame indices of the analysis and the ground truth are both indices in the source video; joints the
+    ground truth has outside the picture are not compared. Persons whose median distance exceeds
+    `max_cost` (normalized image units) stay unmatched. Several tracks can be one ground-truth person
+    when they never share a frame (a track lost and found again).
     """
     gtj = gt_joint_table(gt)
     pids = sorted(poses["person"].unique().tolist())
@@ -72,4 +76,16 @@ def match_persons(poses: pd.DataFrame, gt: dict, max_cost: float = 0.08) -> dict
             if np.isfinite(dist).any():
                 cost[a, b] = float(np.nanmedian(dist))
     r, c = linear_sum_assignment(cost)
-    return {pids[i]: gids[j] for i, j in zip(r, c, strict=True) if cost[i, j] <= max_cost}
+    out = {pids[i]: gids[j] for i, j in zip(r, c, strict=True) if cost[i, j] <= max_cost}
+    # A person the tracker lost and found again is two tracks: a later piece that never overlaps the
+    # tracks already given to its nearest ground-truth person is that person too (else its events
+    # would count as another person's false alarms, and the person's as misses).
+    frames = {pid: set(poses.loc[poses["person"] == pid, "frame"].tolist()) for pid in pids}
+    for a in np.argsort(cost.min(axis=1)):
+        pid, b = pids[a], int(np.argmin(cost[a]))
+        if pid in out or cost[a, b] > max_cost:
+            continue
+        taken = set().union(*(frames[q] for q, g in out.items() if g == gids[b]))
+        if not frames[pid] & taken:
+            out[pid] = gids[b]
+    return out

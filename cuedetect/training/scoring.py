@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cuedetect.cues.classifier import CueClassifier
 from cuedetect.cues.detect import find_events
-from cuedetect.cues.evaluate import Scores, relabel
+from cuedetect.cues.evaluate import Scores, relabel, scoring_times
 from cuedetect.cues.features import build_features
 from cuedetect.cues.settings import CueSettings
 from cuedetect.training.dataset import Clip
@@ -23,11 +23,8 @@ def score_clips(clips: list[Clip], clf: CueClassifier | None, settings: CueSetti
             continue
         feats = build_features(clip.tracks, clip.pairs, clip.aspect, settings)
         events = find_events(clip.tracks, clip.pairs, feats, clf, settings, clip.aspect)
-        pred = relabel([e.to_dict() for e in events], clip.mapping)
-        times = {
-            str(clip.mapping[p]): g["t"].to_numpy(float)
-            for p, g in feats.groupby("person")
-            if p in clip.mapping
-        }
-        scores.add_clip(pred, clip.gt_events, times)
+        # Unmatched found persons' events are false alarms; unmatched ground-truth persons' are misses.
+        pred = relabel([e.to_dict() for e in events], clip.mapping, keep_unmatched=True)
+        analysed = {p: g["t"].to_numpy(float) for p, g in feats.groupby("person")}
+        scores.add_clip(pred, clip.gt_events, scoring_times(analysed, clip.mapping, clip.gt_times))
     return scores
