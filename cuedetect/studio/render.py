@@ -123,7 +123,14 @@ def _visible(
         for other, oxy in norm.items():
             if other == pid or np.median(depth[other][frame]) >= np.median(depth[pid][frame]):
                 continue
-            lo, hi = oxy[frame].min(axis=0) - 0.01, oxy[frame].max(axis=0) + 0.01
+            # Only the nearer person's joints in the picture can cover anything: one standing beside
+            # or behind the camera (a close-up's other person) projects far outside it, and a box
+            # around those points would "cover" the whole frame.
+            front = oxy[frame][(depth[other][frame] > 0) & np.isfinite(oxy[frame]).all(axis=1)]
+            if not ((front >= 0) & (front <= 1)).all(axis=1).any():
+                continue
+            lo = np.clip(front.min(axis=0), 0, 1) - 0.01
+            hi = np.clip(front.max(axis=0), 0, 1) + 0.01
             covered |= ((pts >= lo) & (pts <= hi)).all(axis=1)
         inside = float(np.mean(in_image))
         hidden = float(np.mean(covered & in_image)) / max(inside, 1e-9)
