@@ -93,6 +93,8 @@ def load_cue_model(options: AnalyzeOptions) -> CueClassifier | str:
     """The cue classifier (about 2 s to load: the orchestrator starts it while the poses stage runs)."""
     from cuedetect.cues.detect import resolve_model
 
+    if options.cue_model is not None:
+        return options.cue_model
     return resolve_model("baseline" if options.cue_detector == "baseline" else "auto")
 
 

@@ -57,6 +57,8 @@ class AnalyzeOptions:
         max_side: frames are scaled so their longer side is at most this.
         cues: detect cues into events.json.
         cue_detector: "auto" (the trained model, or the geometric baseline without one) or "baseline".
+        cue_model: a cue classifier already loaded for `cue_detector` (None: load it); a batch worker
+            loads it once for all its recordings.
         cue_settings: cue thresholds (None: the defaults).
         roles: person id -> "trainee" / "client", overriding the guess.
         calibration: known camera/person facts for the floor geometry.
@@ -76,6 +78,7 @@ class AnalyzeOptions:
     max_side: int = 1280
     cues: bool = True
     cue_detector: str = "auto"
+    cue_model: Any = None
     cue_settings: CueSettings | None = None
     roles: dict[int, str] | None = None
     calibration: FloorCalibration | None = None
