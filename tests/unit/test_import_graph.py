@@ -19,7 +19,7 @@ MAX_LINES = 450
 RUNTIME = (
     "cuedetect.pose", "cuedetect.cues", "cuedetect.models", "cuedetect.analysis", "cuedetect.annotate",
     "cuedetect.store", "cuedetect.export", "cuedetect.dashboard", "cuedetect.live", "cuedetect.hands",
-    "cuedetect.overlay", "cuedetect.procs",
+    "cuedetect.overlay", "cuedetect.procs", "cuedetect.batch",
 )  # fmt: skip
 
 
