@@ -131,21 +131,28 @@ def step(title: str, cmd: Sequence[str | os.PathLike[str]], log: Path | None = N
         raise subprocess.CalledProcessError(code, cmd)
 
 
-def ensure_venv() -> None:
-    """Create .venv and install the package with its dev extras when pyproject.toml changed."""
+def ensure_venv(extras: Sequence[str] = ("dev",)) -> None:
+    """Create .venv and install the package with `extras` when pyproject.toml (or the extras) changed.
+
+    The stamp lists the extras installed: asking for fewer later (the demo after the tests) installs
+    nothing, asking for more (the tests after the demo: `ray`) installs what is missing.
+    """
     if sys.version_info < (3, 11):  # noqa: UP036 (dev.py may be started by an older python3)
         sys.exit("cuedetect needs Python 3.11 or newer")
     if not PY.exists():
         say(f"creating the virtual environment in {shown(VENV)}")
         venv.EnvBuilder(with_pip=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text().strip() == digest:
+    stamp = STAMP.read_text().split() if STAMP.exists() else []
+    if stamp[:1] == [digest] and set(extras) <= set(stamp[1:]):
         return
+    wanted = sorted(set(extras) | (set(stamp[1:]) if stamp[:1] == [digest] else set()))
     pip = [PY, "-m", "pip", "install", "--progress-bar", "off", "--disable-pip-version-check"]
     step("updating pip", [*pip, "--upgrade", "pip"])
     say("installing cuedetect and its dependencies into .venv (a minute or two the first time)")
-    step("pip install -e .[dev]", [*pip, "-e", f"{ROOT}[dev]"], log=VENV / "pip-install.log")
-    STAMP.write_text(digest)
+    spec = f"[{','.join(wanted)}]"
+    step(f"pip install -e .{spec}", [*pip, "-e", f"{ROOT}{spec}"], log=VENV / "pip-install.log")
+    STAMP.write_text(" ".join([digest, *wanted]))
 
 
 def apt_install(packages: dict[str, str | None]) -> None:
@@ -213,7 +220,7 @@ def dashboard(session: str | None, open_browser: bool = False) -> None:
 
 
 def test(extra: list[str]) -> None:
-    ensure_venv()
+    ensure_venv(("dev", "ray"))  # the batch tests run a real Ray runtime
     apt_install(TEST_PACKAGES)
     cuedetect("models")
     say("ruff")
