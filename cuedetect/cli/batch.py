@@ -38,6 +38,9 @@ def register(app: typer.Typer) -> None:
         fps: Annotated[float, typer.Option(help="Analysis rate in frames/s (0 = every frame).")] = 15.0,
         model: Annotated[str, typer.Option(help="Pose model: lite, full or heavy.")] = "full",
         max_persons: Annotated[int, typer.Option(help="Most people looked for at once (1-4).")] = 4,
+        cue_detector: Annotated[
+            str, typer.Option(help="Cue detector: auto (the trained model) or baseline (geometric rules).")
+        ] = "auto",
         no_hands: Annotated[
             bool, typer.Option("--no-hands", help="Do not read hand shapes (faster).")
         ] = False,
@@ -77,6 +80,7 @@ def register(app: typer.Typer) -> None:
         from cuedetect.cli._batch_view import BatchProgress
         from cuedetect.cli._progress import wants_progress
         from cuedetect.errors import InputError
+        from cuedetect.procs import Terminated
 
         if not 1 <= max_persons <= 4:
             raise InputError(f"--max-persons must be 1 to 4, not {max_persons}")
@@ -84,8 +88,10 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"--fps must be positive (or 0 for every frame), not {fps}")
         if model not in ("lite", "full", "heavy"):
             raise InputError(f"--model must be lite, full or heavy, not {model!r}")
+        if cue_detector not in ("auto", "baseline"):
+            raise InputError(f"--cue-detector must be auto or baseline, not {cue_detector!r}")
         settings = BatchSettings(fps=fps or None, model=model, max_persons=max_persons, hands=not no_hands,
-                                 voice=not no_voice)  # fmt: skip
+                                 voice=not no_voice, cue_detector=cue_detector)  # fmt: skip
         options = BatchOptions(out=out, settings=settings, redo=redo, scenario=scenario)
         runner = create_engine(engine, workers=workers or None, address=address)
         with contextlib.ExitStack() as stack:
@@ -99,11 +105,13 @@ def register(app: typer.Typer) -> None:
             try:
                 report = run_batch(inputs, options, runner, store=session_store, on_event=view.event,
                                    on_outcome=view.outcome, on_plan=view.plan)  # fmt: skip
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (`Terminated`: exit 143 after this)
                 view.close()
                 done = len(view.report.analysed) if view.report is not None else 0
-                print(f"interrupted: {done} recordings finished and registered; rerun the same command "
-                      "to do the rest", file=sys.stderr)  # fmt: skip
+                print(f"stopped: {done} recordings finished and registered this run; rerun the same "
+                      "command to do the rest", file=sys.stderr)  # fmt: skip
+                if isinstance(exc, Terminated):
+                    raise
                 raise typer.Exit(130) from None
         print_summary(report, out)
         if report.failed:
