@@ -37,6 +37,7 @@ class StateRules:
     thumb_out: float = 0.6  # thumb tip to index knuckle, in palm lengths, above which the thumb is out
     thumb_up: float = 0.55  # cosine of the thumb's direction with the image's up, above which it is up
     thumb_above: float = 0.25  # the thumb tip rises this far above the knuckles (palm lengths)
+    thumb_bent: float = 0.6  # a thumb curled more than this is folded in, not out
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,10 @@ def classify(lm: np.ndarray, side: str, rules: StateRules | None = None,
     out = _sig((thumb_out - r.thumb_out) / 0.1)
     up = _sig((thumb_up - r.thumb_up) / 0.1) * _sig((thumb_above - r.thumb_above) / 0.1)
     four_closed = float(np.prod(closed[1:]))
-    p = {  # four closed fingers with the thumb out but not up is neither a fist nor a thumbs-up
+    # the thumb sticks out when it is away from the index knuckle and straight; a thumb curled over the
+    # fingers is part of the fist even when its tip lies far from the index knuckle (a fist seen low)
+    out *= _sig((r.thumb_bent - curl[0]) / 0.1)
+    p = {  # four closed fingers with a straight thumb out but not up is neither a fist nor a thumbs-up
         "fist": four_closed * (1.0 - out),
         "thumb_up": four_closed * out * up,
         "point": float(straight[1] * np.prod(1.0 - straight[2:])),

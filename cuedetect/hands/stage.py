@@ -1,12 +1,15 @@
 """The hand stage: tracked poses + frames -> what each person's hands are doing, frame by frame.
 
-For each analysed frame and tracked person, each hand's crop comes from the body (`crops.hand_slots`);
-hands out of view or too small are skipped and say so. The hand model reads only crops that need it: a
-hand that has not moved since it was last read (less than `still_frac` of its length, within `hold_s`)
-keeps its reading ("held"). Overlapping crops of one person's two hands are read once. Found hands are
-tied to people and sides by the body (`crops.assign`), and their shape comes from `shape.classify`.
+For each analysed frame and tracked person, each hand's place comes from the body (`crops.hand_slots`);
+hands out of view or too small are skipped and say so. The hand landmark network reads a crop turned
+along the hand (`roi`), without a palm detector, in MediaPipe's tracking manner: a hand read lately is
+looked for where its last landmarks put it (moved with the body's wrist), else where the body says; when
+the landmarks found call for a crop that differs much from the one read, the hand is read once more in
+that crop. A hand that has not moved since it was last read (less than `still_frac` of its length,
+within `hold_s`) keeps its reading ("held"). Found hands are tied to people and sides by the body
+(`crops.assign`), and their shape comes from `shape.classify`.
 
-Statuses: `read`, `held`, `not_found` (the model found no hand in view), `too_small`, `out_of_view`.
+Statuses: `read`, `held`, `not_found` (no hand where the body put it), `too_small`, `out_of_view`.
 State and landmarks are empty (None / NaN) unless the status is `read` or `held`.
 """
 
@@ -18,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from cuedetect.hands.crops import CropOptions, HandSlot, assign, crop, dedupe, hand_slots
+from cuedetect.hands.crops import CropOptions, HandSlot, assign, dedupe, hand_slots
+from cuedetect.hands.roi import HandRoi, roi_change, roi_from_body, roi_from_landmarks
 from cuedetect.hands.shape import FINGER_NAMES, NUM_HAND_LANDMARKS, HandShape, StateRules, classify
 
 STATUSES = ("read", "held", "not_found", "too_small", "out_of_view")
@@ -30,7 +34,10 @@ class HandStageOptions:
     rules: StateRules = field(default_factory=StateRules)
     hold_s: float = 0.35  # a still hand's reading is reused for at most this long
     still_frac: float = 0.12  # "still": wrist and knuckles moved less than this many hand lengths
-    merge_overlap: float = 0.5  # a person's two crops overlapping this much are read as one
+    track_s: float = 0.5  # a hand read this recently is looked for where its landmarks put it
+    body_scale: float = 1.8  # the crop placed from the body, in hand lengths
+    refine_change: float = 0.25  # read again in the landmarks' own crop when it differs this much
+    refine_max: int = 1  # at most this many such reads per hand and frame
 
 
 @dataclass
@@ -55,38 +62,15 @@ class _Last:
     knuckles: np.ndarray
     landmarks: np.ndarray
     shape: HandShape
-
-
-def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    """Intersection over the smaller box."""
-    iw = min(a[2], b[2]) - max(a[0], b[0])
-    ih = min(a[3], b[3]) - max(a[1], b[1])
-    if iw <= 0 or ih <= 0:
-        return 0.0
-    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return iw * ih / max(small, 1)
-
-
-def crop_boxes(slots: list[HandSlot], merge_overlap: float) -> list[tuple[int, int, int, int]]:
-    """The boxes to read for these slots: a person's two boxes that overlap become their union."""
-    boxes = []
-    by_person: dict[int, list[HandSlot]] = {}
-    for s in slots:
-        by_person.setdefault(s.person, []).append(s)
-    for group in by_person.values():
-        if len(group) == 2 and _overlap(group[0].box, group[1].box) >= merge_overlap:
-            a, b = group[0].box, group[1].box
-            x0, y0, x1, y1 = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
-            side = max(x1 - x0, y1 - y0)  # keep it square
-            cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
-            boxes.append((cx - side // 2, cy - side // 2, cx + side - side // 2, cy + side - side // 2))
-        else:
-            boxes.extend(s.box for s in group)
-    return boxes
+    roi: HandRoi
 
 
 class HandStage:
-    """Reads hands frame by frame; holds the last reading of each (person, side) between frames."""
+    """Reads hands frame by frame; tracks and holds each (person, side)'s last reading between frames.
+
+    `reader.read(image, roi)` returns a `HandReading` (landmarks in frame pixels) or None
+    (`landmark_model.HandLandmarkModel`).
+    """
 
     def __init__(self, reader: Any, options: HandStageOptions | None = None) -> None:
         self.reader = reader
@@ -103,6 +87,34 @@ class HandStage:
             return None
         return last
 
+    def _read(self, image: np.ndarray, roi: HandRoi) -> Any:
+        self.crops_read += 1
+        return self.reader.read(image, roi)
+
+    def _look(self, image: np.ndarray, s: HandSlot, t: float) -> Any:
+        """The hand of slot `s`: where its last landmarks put it, else where the body says; refined once."""
+        o = self.options
+        last = self._last.get((s.person, s.side))
+        body = roi_from_body(s.wrist, s.knuckles, s.length_px, scale=o.body_scale)
+        hand = None
+        if last is not None and t - last.t <= o.track_s:
+            roi = HandRoi(last.roi.centre + (s.wrist - last.wrist), last.roi.side, last.roi.up)
+            hand = self._read(image, roi)
+        if hand is None:
+            roi = body
+            hand = self._read(image, roi)
+        for _ in range(o.refine_max):
+            if hand is None:
+                break
+            better = roi_from_landmarks(hand.landmarks)
+            if roi_change(roi, better) <= o.refine_change:
+                break
+            again = self._read(image, better)
+            if again is None:
+                break
+            hand, roi = again, better
+        return hand
+
     def update(
         self, image: np.ndarray, frame: int, t: float, persons: Iterable[tuple[int, np.ndarray, np.ndarray]]
     ) -> list[HandRow]:
@@ -118,15 +130,13 @@ class HandStage:
         slots = [s for pid, xy, vis in persons for s in hand_slots(pid, xy, vis, (w, h), o.crops)]
         ok = [s for s in slots if s.status == "ok"]
         held = {id(s): last for s in ok if (last := self._still(s, t)) is not None}
-        to_read = [s for s in ok if id(s) not in held]
         found, worlds, scores = [], [], []
-        for box in crop_boxes(to_read, o.merge_overlap):
-            for hand in self.reader.read(crop(image, box)):
-                found.append(hand.landmarks + [box[0], box[1], 0.0])
+        for s in ok:
+            if id(s) not in held and (hand := self._look(image, s, t)) is not None:
+                found.append(hand.landmarks)
                 worlds.append(hand.world)
                 scores.append(hand.score)
-            self.crops_read += 1
-        tol = 0.3 * float(np.median([s.length_px for s in to_read])) if to_read else 0.0
+        tol = 0.3 * float(np.median([s.length_px for s in ok])) if ok else 0.0
         keep = dedupe(found, scores, tol)
         found, worlds = [found[k] for k in keep], [worlds[k] for k in keep]
         match = assign(ok, found, o.crops)  # every visible hand competes, held ones too
@@ -138,7 +148,8 @@ class HandStage:
                 lm = found[match[k]]
                 shape = classify(lm, s.side, o.rules, worlds[match[k]])
                 row.status, row.landmarks, row.world, row.shape = "read", lm, worlds[match[k]], shape
-                self._last[(s.person, s.side)] = _Last(t, s.wrist, s.knuckles, lm, shape)
+                roi = roi_from_landmarks(lm)
+                self._last[(s.person, s.side)] = _Last(t, s.wrist, s.knuckles, lm, shape, roi)
             elif id(s) in held:
                 last = held[id(s)]
                 row.status, row.shape = "held", last.shape

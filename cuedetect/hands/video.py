@@ -2,8 +2,8 @@
 
 Tracking runs first (poses are needed to place the crops); the frames are decoded again here, which is
 cheap next to the models (720p H.264 decodes at 300+ frames/s). The frames are split into `jobs` time
-chunks read in parallel processes (every crop is read afresh, so chunks are independent apart from the
-"held" readings, which restart at each chunk's start).
+chunks read in parallel processes (chunks are independent apart from the tracked and "held" readings,
+which restart at each chunk's start).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def read_chunk(info: Any, frames: np.ndarray, person: np.ndarray, frame_of_row: 
 
     `person`, `frame_of_row`, `xy` (rows, 33, 2) and `vis` (rows, 33) are the tracked rows of those frames.
     """
-    from cuedetect.hands.reader import HandReader, HandReaderOptions
+    from cuedetect.hands.landmark_model import HandLandmarkModel, HandLandmarkModelOptions
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
 
     cpu0 = time.process_time()
@@ -46,7 +46,7 @@ def read_chunk(info: Any, frames: np.ndarray, person: np.ndarray, frame_of_row: 
     starts = np.searchsorted(frame_of_row[order], frames, side="left")
     ends = np.searchsorted(frame_of_row[order], frames, side="right")
     pos = {int(f): (int(a), int(b)) for f, a, b in zip(frames, starts, ends, strict=True)}
-    with src, HandReader.create_from_options(HandReaderOptions(model_path)) as reader:
+    with src, HandLandmarkModel.create_from_options(HandLandmarkModelOptions(model_path)) as reader:
         stage = HandStage(reader, options)
         it = iter(src)
         while True:

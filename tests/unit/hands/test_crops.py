@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cuedetect.hands.crops import CropOptions, assign, crop, dedupe, hand_slots
-from cuedetect.hands.stage import HandStage, crop_boxes
+from cuedetect.hands.crops import CropOptions, assign, dedupe, hand_slots
+from cuedetect.hands.stage import HandStage
 from cuedetect.landmarks import INDEX, NUM_LANDMARKS
 
 W, H = 1280, 720
@@ -76,13 +76,6 @@ def test_missing_landmarks_are_out_of_view():
     assert right.status == "out_of_view" and right.length_px == 0.0
 
 
-def test_crop_pads_past_the_edge_and_keeps_its_size():
-    image = np.full((H, W, 3), 200, np.uint8)
-    out = crop(image, (-50, -20, 150, 180))
-    assert out.shape == (200, 200, 3)
-    assert (out[:20] == 0).all() and (out[:, :50] == 0).all() and (out[20:, 50:] == 200).all()
-
-
 def test_hands_crossing_between_two_people_stay_with_their_owners():
     """A's right hand and B's left hand cross in front of them: each found hand goes to the body whose
     wrist and knuckles it matches, not to the nearer person or the hand model's order."""
@@ -113,30 +106,20 @@ def test_one_hand_read_in_two_crops_counts_once():
     assert dedupe([a, other, again], [0.9, 0.8, 0.95], tol_px=20) == [1, 2]
 
 
-def test_a_persons_overlapping_crops_are_read_as_one():
-    xy, vis = body({"left": (600, 400), "right": (660, 400)})  # fists together
-    slots = hand_slots(0, xy, vis, (W, H))
-    boxes = crop_boxes(slots, 0.5)
-    assert len(boxes) == 1
-    x0, y0, x1, y1 = boxes[0]
-    assert all(x0 <= s.box[0] and s.box[2] <= x1 + 1 and y0 <= s.box[1] and s.box[3] <= y1 + 1 for s in slots)
-    apart = hand_slots(0, *body({"left": (300, 400), "right": (900, 400)}), (W, H))
-    assert len(crop_boxes(apart, 0.5)) == 2
-
-
 class FakeReader:
-    """Returns a hand at the crop's centre-top (where the body says the hand is) and counts the calls."""
+    """Finds a hand whose wrist sits where the body's wrist is (below the ROI's centre along its "up") and
+    counts the reads."""
 
     def __init__(self) -> None:
-        self.crops: list[tuple[int, int]] = []
+        self.crops: list = []
 
-    def read(self, image):
-        from cuedetect.hands.reader import HandReading
+    def read(self, image, roi):
+        from cuedetect.hands.landmark_model import HandReading
 
-        h, w = image.shape[:2]
-        self.crops.append((w, h))
-        lm = found_hand((w / 2, h / 2 - 0.45 * 80 * 0.5), size=40.0)
-        return [HandReading(lm, np.zeros((21, 3)), "Right", 0.9)]
+        self.crops.append(roi)
+        wrist = roi.centre - roi.up * 0.25 * roi.side
+        lm = found_hand(tuple(wrist), toward=tuple(roi.up), size=0.5 * roi.side)
+        return HandReading(lm, np.zeros((21, 3)), "Right", 0.9)
 
 
 def test_a_still_hand_is_read_once_then_held_and_read_again_when_it_moves():
@@ -170,3 +153,24 @@ def test_no_hand_in_view_reads_nothing():
 def test_small_hands_follow_the_option():
     xy, vis = body({"left": (400, 400)})
     assert hand_slots(0, xy, vis, (W, H), CropOptions(min_hand_px=200))[0].status == "too_small"
+
+
+def test_a_hand_lost_where_its_landmarks_put_it_is_looked_for_where_the_body_says():
+    """Tracking first (the last landmarks moved with the wrist), the body's crop when that finds nothing."""
+
+    class LosesTrack(FakeReader):
+        def read(self, image, roi):
+            hand = super().read(image, roi)
+            return hand if len(self.crops) == 1 or len(self.crops) % 2 == 1 else None
+
+    reader = LosesTrack()
+    stage = HandStage(reader)
+    image = np.zeros((H, W, 3), np.uint8)
+    xy, vis = body({"left": (300, 400)})
+    assert stage.update(image, 0, 0.0, [(0, xy, vis)])[0].status == "read"
+    moved, _ = body({"left": (380, 400)})
+    rows = stage.update(image, 1, 0.1, [(0, moved, vis)])
+    assert rows[0].status == "read"
+    assert len(reader.crops) == 3  # the tracked crop (lost), then the body's
+    assert reader.crops[1].centre[0] > 300 + 60  # the tracked crop moved with the wrist
+    assert rows[0].landmarks[0, 0] == pytest.approx(380, abs=15)
