@@ -4,8 +4,9 @@
 alone cannot see (a thumbs-up looks like a raised fist, a hand holding a cup like an open hand). Where the
 hand stage read a person's hands (`hands.parquet`) and, over a short window, neither hand shows the
 cue's shape, the cue's probability is set to 0. Where no hand was read (too small, out of view, not
-found) nothing changes: the classifier decides alone. `hand_features` exposes the per-frame hand shape
-as plain columns (NaN where no hand was read) for the classifier's features.
+found), or the hands read are under `MIN_GATE_PX` long, nothing changes: the classifier decides alone.
+`hand_features` exposes the per-frame hand shape as plain columns (NaN where no hand was read) for the
+classifier's features.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ WINDOW_S = 0.6  # the hand states are read over this centred window
 # the window (set on the real dev clips: a thumbs-up reads `fist` in under a fifth of its frames, a hand
 # taking a cup reads `open_palm` in about half)
 MIN_SHARE = {"fists_up": 0.4, "open_hands": 0.6, "pointing": 0.5}
+# hands shorter than this are read too unreliably to overrule the body (the hand issue's accuracy target
+# starts at 40 px; on the standoff sample a 29 px pointing hand read `fist` in most frames)
+MIN_GATE_PX = 40.0
 SIDES = ("left", "right")
 WORDS = {"fist": "closed (fist)", "open_palm": "open", "point": "pointing a finger", "thumb_up": "thumbs-up",
          "other": "neither open nor closed"}  # fmt: skip
@@ -78,6 +82,8 @@ def shape_share(feats: pd.DataFrame, hands: pd.DataFrame | None, states: tuple[s
 
 def gate(probs: pd.DataFrame, feats: pd.DataFrame, hands: pd.DataFrame | None) -> pd.DataFrame:
     """`probs` with each hand cue vetoed where the read hands contradict it."""
+    if hands is not None and "size_px" in hands.columns:
+        hands = hands[hands["size_px"] >= MIN_GATE_PX]
     if hands is None or len(hands) == 0:
         return probs
     out = probs.copy()

@@ -16,12 +16,13 @@ def feats(n: int = N) -> pd.DataFrame:
     return pd.DataFrame({"person": 0, "frame": np.arange(n), "t": np.arange(n) / FPS})
 
 
-def hands(right: list[str | None], left: list[str | None] | None = None) -> pd.DataFrame:
+def hands(right: list[str | None], left: list[str | None] | None = None, size_px: float = 60.0
+          ) -> pd.DataFrame:  # fmt: skip
     rows = []
     for side, states in (("right", right), ("left", left or [None] * len(right))):
         for f, s in enumerate(states):
             rows.append({"frame": f, "time": f / FPS, "person": 0, "side": side,
-                         "status": "read" if s else "not_found", "state": s,
+                         "status": "read" if s else "not_found", "state": s, "size_px": size_px,
                          "curl_index": 0.9 if s == "fist" else np.nan})  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -55,6 +56,12 @@ def test_gate_vetoes_a_hand_cue_only_where_the_read_hands_contradict_it(cue, rig
 def test_pointing_needs_only_one_hand_to_point():
     out = hand_gate.gate(probs("pointing"), feats(), hands(["point"] * N, ["other"] * N))
     assert (out["pointing"] == 0.9).all()
+
+
+@pytest.mark.parametrize(("size_px", "vetoed"), [(39.0, False), (40.0, True), (80.0, True)])
+def test_hands_too_small_to_read_reliably_do_not_veto(size_px, vetoed):
+    out = hand_gate.gate(probs("pointing"), feats(), hands(["fist"] * N, size_px=size_px))
+    assert (out["pointing"].to_numpy()[5:-5] == 0.0).all() == vetoed
 
 
 def test_no_hands_table_changes_nothing():
