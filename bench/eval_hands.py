@@ -107,6 +107,10 @@ def main() -> None:
     print(f"hand-state accuracy: {(ev['pred'] == ev['gt']).mean():.3f} "
           f"(on the {len(read)} hands read: {(read['pred'] == read['gt']).mean():.3f}; "
           f"not read: {1 - len(read) / len(ev):.1%})")  # fmt: skip
+    print("\nper state (share of the hands in that true state read as it; not read counts as wrong):")
+    for state, grp in ev.groupby("gt"):
+        unread = (grp["pred"] == "(none)").mean()
+        print(f"  {state:<10} {(grp['pred'] == state).mean():.3f} of {len(grp)} (not read {unread:.1%})")
     print("\nconfusion (rows: ground truth, columns: read state)")
     print(pd.crosstab(ev["gt"], ev["pred"]).to_string())
 
