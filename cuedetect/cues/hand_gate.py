@@ -4,7 +4,8 @@
 alone cannot see (a thumbs-up looks like a raised fist, a hand holding a cup like an open hand). Where the
 hand stage read a person's hands (`hands.parquet`) and, over a short window, neither hand shows the
 cue's shape, the cue's probability is set to 0. Where no hand was read (too small, out of view, not
-found), or the hands read are under `MIN_GATE_PX` long, nothing changes: the classifier decides alone.
+found), or a hand read in the window is under `MIN_GATE_PX` long, nothing changes: the classifier decides
+alone.
 `hand_features` exposes the per-frame hand shape as plain columns (NaN where no hand was read) for the
 classifier's features.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cuedetect.hands.shape import FINGER_NAMES
+from cuedetect.hands.shape import FINGER_NAMES, HAND_STATES
 
 # the hand states that make each hand cue possible
 CUE_SHAPES: dict[str, tuple[str, ...]] = {
@@ -27,8 +28,9 @@ WINDOW_S = 0.6  # the hand states are read over this centred window
 # the window (set on the real dev clips: a thumbs-up reads `fist` in under a fifth of its frames, a hand
 # taking a cup reads `open_palm` in about half)
 MIN_SHARE = {"fists_up": 0.4, "open_hands": 0.6, "pointing": 0.5}
-# hands shorter than this are read too unreliably to overrule the body (the hand issue's accuracy target
-# starts at 40 px; on the standoff sample a 29 px pointing hand read `fist` in most frames)
+# a hand shorter than this is read too unreliably to overrule the body (the hand issue's accuracy target
+# starts at 40 px; on the standoff sample a 29 px pointing hand read `fist` in most frames): where one
+# was read in the window, there is no veto
 MIN_GATE_PX = 40.0
 SIDES = ("left", "right")
 WORDS = {"fist": "closed (fist)", "open_palm": "open", "point": "pointing a finger", "thumb_up": "thumbs-up",
@@ -82,16 +84,18 @@ def shape_share(feats: pd.DataFrame, hands: pd.DataFrame | None, states: tuple[s
 
 def gate(probs: pd.DataFrame, feats: pd.DataFrame, hands: pd.DataFrame | None) -> pd.DataFrame:
     """`probs` with each hand cue vetoed where the read hands contradict it."""
-    if hands is not None and "size_px" in hands.columns:
-        hands = hands[hands["size_px"] >= MIN_GATE_PX]
     if hands is None or len(hands) == 0:
         return probs
+    small = np.zeros(len(feats), bool)
+    if "size_px" in hands.columns:
+        tiny = hands[hands["size_px"] < MIN_GATE_PX]
+        small = np.isfinite(shape_share(feats, tiny, HAND_STATES)) if len(tiny) else small
     out = probs.copy()
     for cue, states in CUE_SHAPES.items():
         if cue not in out.columns:
             continue
         share = shape_share(feats, hands, states)
-        veto = np.isfinite(share) & (share < MIN_SHARE[cue])
+        veto = np.isfinite(share) & (share < MIN_SHARE[cue]) & ~small
         out.loc[veto, cue] = 0.0
     return out
 

@@ -64,6 +64,17 @@ def test_hands_too_small_to_read_reliably_do_not_veto(size_px, vetoed):
     assert (out["pointing"].to_numpy()[5:-5] == 0.0).all() == vetoed
 
 
+def test_a_small_hand_keeps_the_cue_even_when_the_other_big_hand_contradicts_it():
+    """Standoff: the pointing hand is 29 px and reads fist; the other hand, 45 px, is open. The pointing
+    hand cannot be ruled out, so the body's pointing stays."""
+    h = hands(["fist"] * N, ["open_palm"] * N)
+    h["size_px"] = np.where(h["side"] == "right", 29.0, 45.0)
+    out = hand_gate.gate(probs("pointing"), feats(), h)
+    assert (out["pointing"] == 0.9).all()
+    h["size_px"] = 45.0
+    assert (hand_gate.gate(probs("pointing"), feats(), h)["pointing"].to_numpy()[5:-5] == 0.0).all()
+
+
 def test_no_hands_table_changes_nothing():
     p = probs("fists_up")
     assert hand_gate.gate(p, feats(), None).equals(p)
