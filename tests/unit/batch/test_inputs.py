@@ -76,3 +76,22 @@ def test_url_detection_and_local_hash(tmp_path: Path) -> None:
     f = tmp_path / "v.mp4"
     f.write_bytes(b"abc")
     assert source_sha256(str(f)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_urls_through_fsspec_are_found_hashed_and_copied_for_the_worker() -> None:
+    import hashlib
+
+    import fsspec
+
+    from cuedetect.batch.work import local_copy
+
+    fs = fsspec.filesystem("memory")
+    for name, data in (("a.mp4", b"first"), ("b.mp4", b"second"), ("notes.txt", b"x")):
+        fs.pipe(f"/cohort/{name}", data)
+    found = find_recordings(["memory://cohort/*.mp4"])
+    assert [f.removeprefix("memory://").lstrip("/") for f in found] == ["cohort/a.mp4", "cohort/b.mp4"]
+    assert all(is_url(f) for f in found)
+    assert source_sha256(found[1]) == hashlib.sha256(b"second").hexdigest()
+    with local_copy(found[0]) as path:
+        assert path.read_bytes() == b"first" and path.name == "a.mp4"
+    assert not path.exists() and not path.parent.exists()
