@@ -98,8 +98,12 @@ def create_engine(name: str, *, workers: int | None = None, address: str | None 
 
 
 def plan(sources: list[str], options: BatchOptions, digest: str, manifest: dict[str, Any],
-         report: BatchReport) -> list[BatchJob]:  # fmt: skip
-    """The jobs still to do; what is done (or broken the same way before) goes into `report`."""
+         report: BatchReport, store: Any = None) -> list[BatchJob]:  # fmt: skip
+    """The jobs still to do; what is done (or broken the same way before) goes into `report`.
+
+    A results folder that a session of another recording owns (the store points at it) is not
+    overwritten: that recording fails with the reason, as `cuedetect analyze --overwrite` refuses.
+    """
     names = output_names(sources)
     jobs: list[BatchJob] = []
     for source in sources:
@@ -107,11 +111,16 @@ def plan(sources: list[str], options: BatchOptions, digest: str, manifest: dict[
         try:
             sha = source_sha256(source)
         except OSError as exc:
-            report.failed.append(Outcome(len(jobs), source, str(out), ok=False, input_error=True,
+            report.failed.append(Outcome(-1, source, str(out), ok=False, input_error=True,
                                          error=f"cannot read it: {exc.strerror or exc}"))  # fmt: skip
             continue
         job = BatchJob(len(jobs), source, str(out), sha, options.settings, digest, header_duration(source))
-        if not options.redo and is_done(out, sha, digest):
+        owner = _foreign_owner(store, out, sha)
+        if owner is not None:
+            report.failed.append(Outcome(-1, source, str(out), ok=False, error=(
+                f"{out} holds the result of session {owner.id} ({Path(owner.recording_path).name}), another "
+                "recording: move this one or that session's results")))  # fmt: skip
+        elif not options.redo and is_done(out, sha, digest):
             report.skipped.append(source)
         elif not options.redo and (reason := known_failure(manifest, job)) is not None:
             report.failed_before[source] = reason
@@ -119,6 +128,13 @@ def plan(sources: list[str], options: BatchOptions, digest: str, manifest: dict[
             (out / "batch.json").unlink(missing_ok=True)  # redone: not done until registered again
             jobs.append(job)
     return jobs
+
+
+def _foreign_owner(store: Any, out: Path, sha: str) -> Any:
+    """A session of another recording whose results are in `out` (None: none, or no store)."""
+    if store is None or not (out / "analysis.json").exists():
+        return None
+    return next((s for s in store.sessions_using(out) if s.recording_sha256 != sha), None)
 
 
 def read_manifest(out: Path) -> dict[str, Any]:
@@ -160,7 +176,7 @@ def run_batch(
     report = BatchReport(found=len(sources), engine=engine.name)
     manifest = read_manifest(options.out)
     digest = settings_digest(options.settings, model_hashes(options.settings))
-    jobs = plan(sources, options, digest, manifest, report)
+    jobs = plan(sources, options, digest, manifest, report, store)
     if on_plan is not None:
         on_plan(jobs, report)
     by_index = {job.index: job for job in jobs}

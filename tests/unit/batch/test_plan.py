@@ -96,3 +96,25 @@ def test_plan_skips_done_and_known_broken_and_redo_takes_all(tmp_path: Path) -> 
     assert [Path(j.source).stem for j in redo] == ["done", "todo", "broken"]
     assert not (out / "done" / "batch.json").exists()  # a redone recording is not done until registered
     assert json.loads(json.dumps([j.index for j in redo])) == [0, 1, 2]
+
+
+def test_plan_leaves_another_recordings_session_folder_alone(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from cuedetect.batch.inputs import source_sha256
+
+    video = tmp_path / "take.mp4"
+    video.write_bytes(b"new take")
+    out = tmp_path / "out"
+    (out / "take").mkdir(parents=True)
+    (out / "take" / "analysis.json").write_text("{}")
+    old = SimpleNamespace(id=7, recording_sha256="0" * 64, recording_path="/old/take.mp4")
+    owners = {str(out / "take"): [old]}
+    store = SimpleNamespace(sessions_using=lambda folder: owners.get(str(folder), []))
+    report = BatchReport()
+    assert plan([str(video)], BatchOptions(out=out, redo=True), "d1", {}, report, store) == []
+    [failed] = report.failed
+    assert "session 7 (take.mp4)" in failed.error and failed.index == -1
+    owners[str(out / "take")][0].recording_sha256 = source_sha256(str(video))  # its own session: redo it
+    assert [j.source for j in plan([str(video)], BatchOptions(out=out, redo=True), "d1", {}, BatchReport(),
+                                   store)] == [str(video)]  # fmt: skip
