@@ -173,17 +173,29 @@ CASES = [
 ]
 
 
+# Tolerances below are fixed, about twice the largest error measured over these cases (2026-12-06, seeded
+# scenes: pair-distance MAE <= 0.038 m, pitch <= 0.9 deg, camera height <= 0.06 m, fov <= 2.6 deg where
+# the camera is tilted; positions' median error <= 0.03 m). They are never widened by the estimator's own
+# reported spread: a fit that grows unsure must still be right; separately, its spread must cover its error.
+
+
 @pytest.mark.parametrize(("height", "pitch", "fov", "distance", "depth"), CASES)
 def test_pair_distance_recovered_without_calibration(height, pitch, fov, distance, depth) -> None:
     cam = Cam(height, pitch, fov)
     tracks, _, true_d = scene(cam, distance, depth)
     est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=24))
-    assert mae_distance(est, true_d) < 0.15
-    # the fov prior (65) is up to 10 deg off here, which tilts the fitted floor a little
-    assert est.camera.pitch_deg == pytest.approx(pitch, abs=3.0 + 2 * est.camera.pitch_sd_deg)
-    assert est.camera.height_m == pytest.approx(height, abs=0.1 * height + 2 * est.camera.height_sd_m)
-    # people stepping in depth under a tilted camera reveal the focal length (else the prior stays)
-    assert est.camera.fov_deg == pytest.approx(fov, abs=2.0 + 2 * est.camera.fov_sd_deg)
+    c = est.camera
+    assert mae_distance(est, true_d) < 0.07
+    assert c.pitch_deg == pytest.approx(pitch, abs=1.5)
+    assert c.height_m == pytest.approx(height, abs=0.1)
+    if pitch >= 10.0:  # people stepping in depth under a tilted camera reveal the focal length
+        assert c.fov_deg == pytest.approx(fov, abs=4.0)
+    else:  # a level camera says little about it: the estimate leans on the prior (65) and says so
+        assert c.fov_sd_deg >= 3.0
+    # the reported spread is honest: the error within two of it, and the spread itself small
+    assert abs(c.pitch_deg - pitch) <= 2 * c.pitch_sd_deg and c.pitch_sd_deg < 2.0
+    assert abs(c.height_m - height) <= 2 * c.height_sd_m and c.height_sd_m < 0.15
+    assert abs(c.fov_deg - fov) <= 2 * c.fov_sd_deg and c.fov_sd_deg < 6.0
 
 
 @pytest.mark.parametrize(("height", "pitch", "fov", "distance", "depth"), CASES[:3])
@@ -193,7 +205,8 @@ def test_positions_recovered(height, pitch, fov, distance, depth) -> None:
     est = estimate_floor(tracks, cam.size, FloorCalibration(fov_deg=fov), FloorOptions(n_samples=24))
     for k, true in enumerate(hips):
         err = np.linalg.norm(est.tracks[k].xy_m - true, axis=1)
-        assert np.median(err) < 0.3
+        assert np.median(err) < 0.06  # measured <= 0.028
+        assert err.max() < 0.3  # measured <= 0.16 (the frames where the pair steps deepest)
         pos = est.tracks[k].positions()
         assert len(pos) == len(true) and all(p.sd_m > 0 for p in pos)
 
@@ -224,7 +237,7 @@ def test_calibration_reduces_error() -> None:
     base_sd = np.median([r.distance_sd_m for r in pair_distances(base)])
     for name, cal in cals.items():
         est = estimate_floor(tracks, cam.size, cal, opts)
-        assert mae_distance(est, true_d) < 0.5 * err0, name
+        assert mae_distance(est, true_d) < 0.25 * err0, name  # measured <= 0.12 x
         assert np.median([r.distance_sd_m for r in pair_distances(est)]) < base_sd, name
 
 
@@ -238,7 +251,8 @@ def test_sd_covers_the_error() -> None:
         tracks, _, true_d = scene(cam, rng.uniform(0.8, 2.5), rng.uniform(2.5, 5), statures, seed, walk=False)
         rows = pair_distances(estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=32)))
         z += [(r.distance_m - true_d[r.frame]) / r.distance_sd_m for r in rows[::10]]
-    assert 0.2 < np.sqrt(np.mean(np.square(z))) < 2.5
+    # an honest SD gives an RMS z-score near 1 (measured 1.12 over these six scenes, 0.14-1.78 per scene)
+    assert 0.6 < np.sqrt(np.mean(np.square(z))) < 1.6
 
 
 def test_pairs_only_where_both_are_seen_and_nan_frames_tolerated() -> None:
@@ -279,9 +293,10 @@ def test_both_world_landmark_conventions(along_ray) -> None:
     wrong = estimate_floor(
         [ta, tb], cam.size, options=FloorOptions(n_samples=8, world_along_ray=not along_ray)
     )
-    assert mae_distance(right, true_d) < 0.1
-    assert mae_distance(wrong, true_d) < 0.2
-    assert right.camera.pitch_deg == pytest.approx(10.0, abs=2.0)
+    # measured: right 0.006-0.007 m, wrong 0.017-0.029 m, pitch within 0.2 deg
+    assert mae_distance(right, true_d) < 0.015
+    assert mae_distance(right, true_d) < 0.5 * mae_distance(wrong, true_d)
+    assert right.camera.pitch_deg == pytest.approx(10.0, abs=0.6)
 
 
 def test_no_people_or_nobody_seen_gives_empty_or_missing_results() -> None:
@@ -315,5 +330,5 @@ def test_bodies_stood_upright_when_mediapipe_misses_the_tilt() -> None:
     for upright in (False, True):
         est = estimate_floor([ta, tb], cam.size, options=FloorOptions(n_samples=8, upright_bodies=upright))
         err[upright] = np.median(np.linalg.norm(est.tracks[1].xy_m - hb, axis=1))
-    assert err[True] < 0.1
-    assert err[True] < 0.6 * err[False]
+    assert err[True] < 0.08  # measured 0.050 m (0.36 m without standing them upright)
+    assert err[True] < 0.3 * err[False]
