@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -58,12 +60,94 @@ def test_csv_reads_back_with_csv_and_pandas(store: SessionStore, reviewed: int, 
 
 
 def test_json_has_session_events_notes_and_summary(
-    store: SessionStore, reviewed: int, tmp_path: Path
+    store: SessionStore, reviewed: int, demo_dir: Path, tmp_path: Path
 ) -> None:
-    doc = json.loads(export_session(store, reviewed, "json", tmp_path / "e.json").read_text())
-    assert doc["session"]["trainee"] == "Sam" and len(doc["events"]) == 5
-    assert doc["notes"][0]["text"] == "stepped in"
-    assert doc["summary"]["agreement"]["pairs"][0]["b"] == "ann"
+    """The JSON export's whole schema, and every value the review above put there."""
+    from cuedetect.export.rows import COLUMNS
+
+    path = export_session(store, reviewed, "json", tmp_path / "e.json")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert list(doc) == ["format", "session", "persons", "events", "notes", "summary"]
+    assert doc["format"] == "cuedetect-session/1"
+    s = doc["session"]
+    assert set(s) == {"id", "recording", "recording_sha256", "duration", "date", "scenario", "trainee",
+                      "instructor"}  # fmt: skip
+    recording = Path(s["recording"])
+    assert recording.name == "recording.mp4" and recording.parent == demo_dir
+    assert s["recording_sha256"] == hashlib.sha256(recording.read_bytes()).hexdigest()
+    assert (s["id"], s["duration"], s["scenario"], s["trainee"], s["instructor"]) == (
+        reviewed,
+        4.0,
+        "standoff",
+        "Sam",
+        None,
+    )
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", s["date"])
+    assert doc["persons"] == [{"id": 0, "role": "trainee"}, {"id": 1, "role": "client"}]
+
+    # every event, rejected ones included (with their status), each row with exactly the export columns
+    assert all(list(e) == list(COLUMNS) for e in doc["events"])
+    got = {
+        e["cue"]: (e["person"], e["person_role"], e["other"], e["start"], e["end"], e["duration"],
+                   e["status"], e["origin"], e["model_start"], e["model_end"], e["reviewed_by"])
+        for e in doc["events"]
+    }  # fmt: skip
+    assert got == {
+        "pointing": (1, "client", None, 0.6, 1.6, 1.0, "confirmed", "model", 0.6, 1.6, "ann"),
+        "open_hands": (0, "trainee", None, 1.1, 2.9, 1.8, "confirmed", "model", 1.0, 3.0, "ann"),
+        "hands_on_hips": (1, "client", None, 2.0, 3.5, 1.5, "confirmed", "reviewer", None, None, "ann"),
+        "fists_up": (1, "client", None, 2.2, 3.4, 1.2, "rejected", "model", 2.2, 3.4, "ann"),
+        "too_close": (0, "trainee", 1, 3.0, 3.8, 0.8, "unreviewed", "model", 3.0, 3.8, ""),
+    }
+    ev = {e["cue"]: e for e in doc["events"]}
+    assert [e["start"] for e in doc["events"]] == sorted(e["start"] for e in doc["events"])
+    assert {c: e["category"] for c, e in ev.items()} == {
+        "pointing": "escalation", "open_hands": "de-escalation", "hands_on_hips": "escalation",
+        "fists_up": "escalation", "too_close": "context",
+    }  # fmt: skip
+    assert ev["pointing"]["comments"] == "ann: finger right at the face"
+    assert ev["hands_on_hips"]["confidence"] is None and ev["hands_on_hips"]["evidence"] is None
+    assert 0 < ev["pointing"]["confidence"] <= 1 and ev["pointing"]["key"].startswith("m-")
+    assert ev["hands_on_hips"]["key"].startswith("r-")
+    assert json.loads(ev["too_close"]["evidence"]) == {"distance_m": 0.9}  # evidence is JSON text
+
+    (note,) = doc["notes"]
+    assert {k: note[k] for k in ("kind", "t", "text", "reviewer")} == {
+        "kind": "bookmark", "t": 3.2, "text": "stepped in", "reviewer": "ann"
+    }  # fmt: skip
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", note["at"])
+
+    summary = doc["summary"]
+    assert summary["roles"] == {"0": "trainee", "1": "client"} and summary["reviewers"] == ["ann"]
+    assert summary["review_actions"] == 6 and summary["analyses"] == 1  # confirm, reject, adjust, add, ...
+    assert summary["events_per_cue"] == {
+        "fists_up": {"unreviewed": 0, "confirmed": 0, "rejected": 1},
+        "hands_on_hips": {"unreviewed": 0, "confirmed": 1, "rejected": 0},
+        "open_hands": {"unreviewed": 0, "confirmed": 1, "rejected": 0},
+        "pointing": {"unreviewed": 0, "confirmed": 1, "rejected": 0},
+        "too_close": {"unreviewed": 1, "confirmed": 0, "rejected": 0},
+    }
+    assert summary["metrics"]["confirmed_counts"] == {"hands_on_hips": 1, "open_hands": 1, "pointing": 1}
+    assert summary["metrics"]["open_hands_s"] == 1.8 and summary["metrics"]["events"] == 4
+    # agreement, model vs the reviewer, in 0.5 s bins over 4 s (16 per cue)
+    (pair,) = summary["agreement"]["pairs"]
+    assert (pair["a"], pair["b"], summary["agreement"]["bin_s"]) == ("model", "ann", 0.5)
+    per = pair["per_cue"]
+    assert {c: (r["bins"], r["positive_a"], r["positive_b"]) for c, r in per.items()} == {
+        "fists_up": (16, 3, 0),  # rejected: the model had it, the reviewer not
+        "hands_on_hips": (16, 0, 3),  # added by the reviewer
+        "open_hands": (16, 4, 4),  # 1.0-3.0 adjusted to 1.1-2.9: the same bins
+        "pointing": (16, 2, 2),
+        "too_close": (16, 2, 0),  # unreviewed: not a reviewer's coding
+        "overall": (80, 11, 9),
+    }
+    assert per["open_hands"]["kappa"] == per["pointing"]["kappa"] == 1.0
+    assert per["fists_up"]["kappa"] == per["hands_on_hips"]["kappa"] == 0.0
+    # overall kappa from its own table: agreement p_o and chance p_e from the marginals
+    o = per["overall"]
+    p_o, pa, pb = o["percent"] / 100, o["positive_a"] / o["bins"], o["positive_b"] / o["bins"]
+    p_e = pa * pb + (1 - pa) * (1 - pb)
+    assert o["kappa"] == pytest.approx((p_o - p_e) / (1 - p_e), abs=1e-4)
 
 
 def test_eaf_has_one_tier_per_person_and_cue_linked_to_the_video(
