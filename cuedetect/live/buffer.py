@@ -8,12 +8,13 @@ speed of the machine.
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import numpy as np
+
+from cuedetect.live.clock import SYSTEM_CLOCK, Clock
 
 T = TypeVar("T")
 
@@ -21,7 +22,8 @@ T = TypeVar("T")
 class LatestSlot(Generic[T]):
     """Holds at most one item: `put` replaces an untaken item (a drop), `get` waits for a new one."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
+        self._clock = clock
         self._cond = threading.Condition()
         self._item: T | None = None
         self._closed = False
@@ -49,13 +51,13 @@ class LatestSlot(Generic[T]):
 
     def get(self, timeout: float | None = None) -> T | None:
         """The newest item not yet taken; None after `timeout` seconds or once closed and empty."""
-        deadline = None if timeout is None else time.monotonic() + timeout
+        deadline = None if timeout is None else self._clock.monotonic() + timeout
         with self._cond:
             while self._item is None and not self._closed:
-                remaining = None if deadline is None else deadline - time.monotonic()
+                remaining = None if deadline is None else deadline - self._clock.monotonic()
                 if remaining is not None and remaining <= 0:
                     return None
-                self._cond.wait(remaining)
+                self._clock.wait(self._cond, remaining)
             item, self._item = self._item, None
             if item is not None:
                 self.taken += 1

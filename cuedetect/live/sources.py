@@ -8,13 +8,13 @@ fails with a message a user can act on: `CameraError` when it cannot start (miss
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from cuedetect.errors import CuedetectError, InputError
+from cuedetect.live.clock import SYSTEM_CLOCK, Clock
 from cuedetect.pose.sources import Frame, VideoFileSource, VideoSourceOptions, working_size
 
 
@@ -40,10 +40,11 @@ class LiveSource(Protocol):
 
 @dataclass
 class PacedVideoSource:
-    """A video file yielded at the pace of its own timestamps (wall clock), for tests and demos.
+    """A video file yielded at the pace of its own timestamps (on `clock`), for tests and demos.
 
     Like a camera, it does not wait for the consumer: frames the consumer is too slow to take are
-    dropped by the single-slot buffer downstream, not queued.
+    dropped by the single-slot buffer downstream, not queued. A frame that is already late is
+    yielded at once (no catching up by skipping).
     """
 
     path: Path
@@ -51,6 +52,7 @@ class PacedVideoSource:
     speed: float = 1.0
     name: str = ""
     paced_file: bool = True
+    clock: Clock = field(default=SYSTEM_CLOCK, repr=False)
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
@@ -63,11 +65,11 @@ class PacedVideoSource:
         t0 = 0.0
         for frame in self._source:
             if start is None:
-                start, t0 = time.monotonic(), frame.t
+                start, t0 = self.clock.monotonic(), frame.t
             due = start + (frame.t - t0) / self.speed
-            delay = due - time.monotonic()
+            delay = due - self.clock.monotonic()
             if delay > 0:
-                time.sleep(delay)
+                self.clock.sleep(delay)
             yield Frame(frame.index, frame.t - t0, frame.image)
 
     def close(self) -> None:
@@ -116,7 +118,7 @@ def camera_message(device: int | str, node_exists: bool | None, opened: bool, go
 
 
 class CameraLiveSource:
-    """An OpenCV camera (index) or stream (URL), timed by a monotonic clock from the first frame."""
+    """An OpenCV camera (index) or stream (URL), its frames timed on `clock` from the first frame."""
 
     def __init__(
         self,
@@ -124,9 +126,11 @@ class CameraLiveSource:
         max_side: int | None = 960,
         first_frame_timeout_s: float = 5.0,
         read_timeout_s: float = 2.0,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         import cv2
 
+        self.clock = clock
         self.device = device
         self.max_side = max_side
         self.read_timeout_s = read_timeout_s
@@ -141,10 +145,10 @@ class CameraLiveSource:
         if not self._cap.isOpened():
             self._cap.release()
             raise CameraError(camera_message(device, node, False, False))
-        deadline = time.monotonic() + first_frame_timeout_s
+        deadline = clock.monotonic() + first_frame_timeout_s
         ok, bgr = self._cap.read()
-        while not ok and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while not ok and clock.monotonic() < deadline:
+            clock.sleep(0.05)
             ok, bgr = self._cap.read()
         if not ok:
             self._cap.release()
@@ -156,7 +160,7 @@ class CameraLiveSource:
     def __iter__(self) -> Iterator[Frame]:
         import cv2
 
-        start = time.monotonic()
+        start = self.clock.monotonic()
         i = 0
         bgr = self._first
         while True:
@@ -164,12 +168,12 @@ class CameraLiveSource:
             size = working_size(w, h, self.max_side)
             if size != (w, h):
                 bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_LINEAR)
-            yield Frame(i, time.monotonic() - start, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+            yield Frame(i, self.clock.monotonic() - start, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
             i += 1
             ok, bgr = self._cap.read()
             if not ok:
                 raise SourceLostError(
-                    f"{self.name} stopped delivering frames after {time.monotonic() - start:.1f} s "
+                    f"{self.name} stopped delivering frames after {self.clock.monotonic() - start:.1f} s "
                     "(unplugged, or taken by another program); the recording up to then is kept"
                 )
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cuedetect.live.buffer import LatestSlot, RollingStats
+from cuedetect.live.clock import SYSTEM_CLOCK, ManualClock
 
 
 @given(st.lists(st.sampled_from(["put", "get"]), max_size=60))
@@ -41,33 +41,62 @@ def test_closed_slot_gives_the_last_item_then_none() -> None:
 
 
 def test_get_times_out_when_nothing_comes() -> None:
-    slot: LatestSlot[int] = LatestSlot()
-    t0 = time.monotonic()
+    clock = ManualClock(100.0)
+    slot: LatestSlot[int] = LatestSlot(clock)
     assert slot.get(timeout=0.05) is None
-    assert 0.04 <= time.monotonic() - t0 < 1.0
+    assert clock.now == pytest.approx(100.05)  # waited exactly the timeout, on the injected clock
+    assert slot.get(timeout=0) is None and clock.now == pytest.approx(100.05)  # no wait at all
+    slot.put(7)
+    assert slot.get(timeout=5) == 7 and clock.now == pytest.approx(100.05)  # an item: no wait
 
 
-def test_slow_consumer_drops_frames_and_stays_current() -> None:
-    """A producer at 200/s and a consumer at ~40/s: most items are dropped, the consumer never lags."""
-    slot: LatestSlot[tuple[int, float]] = LatestSlot()
+def test_the_real_clock_is_the_default() -> None:
+    assert LatestSlot()._clock is SYSTEM_CLOCK
+
+
+@pytest.mark.parametrize(("put_every", "get_every"), [(0.005, 0.025), (0.033, 0.1), (0.04, 0.04)])
+def test_slow_consumer_drops_frames_and_stays_current(put_every: float, get_every: float) -> None:
+    """A producer faster than the consumer (on a manual clock): the slot drops what nobody took and the
+    consumer never gets an item older than one producer period; a queue would hand out ever older ones."""
+    clock = ManualClock()
+    slot: LatestSlot[tuple[int, float]] = LatestSlot(clock)
     n = 100
+    puts = [(i * put_every, "put", i) for i in range(n)]
+    gets = [(k * get_every + 1e-9, "get", k) for k in range(int(n * put_every / get_every) + 2)]
+    ages, got = [], []
+    for at, op, i in sorted(puts + gets):
+        clock.advance(at - clock.now)
+        if op == "put":
+            slot.put((i, clock.now))
+        elif (item := slot.get(timeout=0)) is not None:
+            ages.append(clock.now - item[1])
+            got.append(item[0])
+    taken_by_then = len(got)
+    assert slot.taken == taken_by_then and slot.put_count == n
+    assert slot.taken + slot.dropped + (slot.get(timeout=0) is not None) == n
+    assert max(ages) < put_every + 1e-6  # always the newest item
+    assert got == sorted(got) and len(set(got)) == len(got)
+    assert slot.dropped == pytest.approx(n * (1 - put_every / get_every), abs=2)
+
+
+def test_threads_lose_nothing_uncounted() -> None:
+    """A real producer thread and consumer: every item is taken or dropped, in order (no timing asserted)."""
+    slot: LatestSlot[int] = LatestSlot()
+    n = 2000
 
     def produce() -> None:
         for i in range(n):
-            slot.put((i, time.monotonic()))
-            time.sleep(0.005)
+            slot.put(i)
         slot.close()
 
-    threading.Thread(target=produce).start()
-    ages = []
-    while (item := slot.get(timeout=2)) is not None:
-        ages.append(time.monotonic() - item[1])
-        time.sleep(0.025)
-    assert slot.dropped > n / 3
-    assert slot.taken + slot.dropped == n
-    # A queue would hand out items ever older (up to ~2 s here); the slot keeps each within a period or
-    # two (plus scheduling noise on a busy machine).
-    assert max(ages) < 0.1
+    thread = threading.Thread(target=produce)
+    thread.start()
+    got = []
+    while (item := slot.get(timeout=30)) is not None:
+        got.append(item)
+    thread.join()
+    assert got == sorted(got) and got[-1] == n - 1
+    assert slot.taken == len(got) and slot.taken + slot.dropped == n
 
 
 @pytest.mark.parametrize(("period", "fps"), [(0.1, 10.0), (0.04, 25.0), (1 / 30, 30.0)])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from cuedetect.errors import InputError
+from cuedetect.live.clock import SYSTEM_CLOCK, ManualClock
 from cuedetect.live.recorder import FragmentedRecorder
 from cuedetect.live.sources import (
     CameraError,
@@ -63,23 +63,39 @@ def _clip(path: Path, seconds: float, fps: float = 25.0, size: tuple[int, int] =
     return path
 
 
-def test_video_is_played_at_wall_clock_pace(tmp_path: Path) -> None:
-    src = PacedVideoSource(_clip(tmp_path / "c.mp4", 1.2), max_side=None)
-    t0 = time.monotonic()
-    lags = []
-    frames = 0
-    for frame in src:
-        lags.append(time.monotonic() - t0 - frame.t)
-        frames += 1
-    assert frames == 30
-    assert src.size == (160, 96)
-    assert min(lags) > -0.005  # never early
-    assert np.median(lags) < 0.03  # and on time
-    assert time.monotonic() - t0 == pytest.approx(1.16, abs=0.15)
+def test_video_is_played_at_the_pace_of_its_timestamps(tmp_path: Path) -> None:
+    """Each frame comes out exactly when its timestamp is due on the (injected) clock, never early."""
+    clock = ManualClock(50.0)
+    src = PacedVideoSource(_clip(tmp_path / "c.mp4", 1.2), max_side=None, clock=clock)
+    seen = [(frame.index, frame.t, clock.now - 50.0) for frame in src]
+    assert len(seen) == 30 and src.size == (160, 96)
+    assert [i for i, _, _ in seen] == list(range(30))
+    assert [t for _, t, _ in seen] == pytest.approx([i / 25 for i in range(30)], abs=1e-3)
+    assert all(at == pytest.approx(t, abs=1e-9) for _, t, at in seen)  # on time, to the clock's tick
+    assert sum(clock.sleeps) == pytest.approx(29 / 25, abs=1e-3) and min(clock.sleeps) > 0
 
 
 def test_paced_source_at_double_speed(tmp_path: Path) -> None:
-    src = PacedVideoSource(_clip(tmp_path / "c.mp4", 1.0), max_side=None, speed=2.0)
-    t0 = time.monotonic()
-    assert sum(1 for _ in src) == 25
-    assert time.monotonic() - t0 == pytest.approx(0.48, abs=0.12)
+    clock = ManualClock()
+    src = PacedVideoSource(_clip(tmp_path / "c.mp4", 1.0), max_side=None, speed=2.0, clock=clock)
+    times = [(frame.t, clock.now) for frame in src]
+    assert len(times) == 25
+    assert all(at == pytest.approx(t / 2, abs=1e-9) for t, at in times)
+    assert clock.now == pytest.approx(0.48, abs=1e-3)
+
+
+def test_a_slow_consumer_gets_every_frame_late_without_waits(tmp_path: Path) -> None:
+    """Like a camera, the source does not wait for its consumer nor skip to catch up: a consumer taking
+    0.1 s per frame of a 25 fps clip gets every frame at once, ever later; the buffer downstream drops."""
+    clock = ManualClock()
+    src = PacedVideoSource(_clip(tmp_path / "c.mp4", 0.8), max_side=None, clock=clock)
+    lags = []
+    for frame in src:
+        lags.append(clock.now - frame.t)
+        clock.advance(0.1)
+    assert len(lags) == 20 and clock.sleeps == []
+    assert lags == pytest.approx([i * (0.1 - 0.04) for i in range(20)], abs=1e-3)
+
+
+def test_the_real_clock_is_the_default(tmp_path: Path) -> None:
+    assert PacedVideoSource(_clip(tmp_path / "c.mp4", 0.2), max_side=None).clock is SYSTEM_CLOCK
