@@ -112,3 +112,60 @@ def test_identical_codings_agree_fully() -> None:
     a = [Ev("pacing", 0, 1, 2)]
     r = agreement(a, a, 5.0, [0], ["pacing"])["pacing"]
     assert (r.kappa, r.percent) == (1.0, 100.0)
+
+
+# Mutation testing (docs/TESTING.md) found these edges untested.
+
+BIN_COUNTS = [
+    (0.0, 0.5, 1),
+    (0.2, 0.5, 1),
+    (0.5, 0.5, 1),
+    (0.51, 0.5, 2),
+    (3.0, 1.0, 3),
+    (3.0000000001, 1.0, 3),
+]
+
+
+@pytest.mark.parametrize(("duration", "bin_s", "n"), BIN_COUNTS)
+def test_bin_count(duration: float, bin_s: float, n: int) -> None:
+    assert n_bins(duration, bin_s) == n
+
+
+def test_a_bin_size_other_than_the_default_is_used_throughout() -> None:
+    # 1 s bins over 4 s: centres 0.5, 1.5, 2.5, 3.5; A 0.0-1.6 -> bins 0, 1; B 1.4-3.0 -> bins 1, 2
+    assert presence([Ev("pointing", 0, 0.0, 1.6)], "pointing", 0, 4.0, bin_s=1.0).tolist() == [1, 1, 0, 0]
+    a, b = [Ev("pointing", 0, 0.0, 1.6)], [Ev("pointing", 0, 1.4, 3.0)]
+    r = agreement(a, b, 4.0, [0], ["pointing"], bin_s=1.0)["pointing"]
+    assert (r.bins, r.positive_a, r.positive_b) == (4, 2, 2)
+    assert r.percent == pytest.approx(50.0)
+
+
+def test_every_event_of_a_person_marks_its_bins() -> None:
+    events = [Ev("pointing", 0, 0.0, 0.9), Ev("pointing", 0, 2.0, 2.9), Ev("pointing", 1, 1.0, 1.4)]
+    assert presence(events, "pointing", 0, 3.0).astype(int).tolist() == [1, 1, 0, 0, 1, 1]
+
+
+def test_no_persons_gives_no_agreement() -> None:
+    assert agreement([Ev("pointing", 0, 0, 1)], [], 4.0, persons=[], cues=["pointing"]) == {}
+
+
+def test_each_result_is_named_by_its_cue_and_overall() -> None:
+    a, b = [Ev("pointing", 0, 0, 1)], [Ev("fists_up", 0, 0, 1)]
+    result = agreement(a, b, 2.0, [0], ["fists_up", "pointing"])
+    assert list(result) == ["fists_up", "pointing", "overall"]
+    assert [r.cue for r in result.values()] == ["fists_up", "pointing", "overall"]
+
+
+@pytest.mark.parametrize(("a", "b"), [([1, 0], [1]), ([], []), ([[1, 0]], [1, 0])])
+def test_kappa_refuses_sequences_of_other_lengths_or_none(a, b) -> None:
+    with pytest.raises(ValueError, match=r"^kappa needs two non-empty sequences of the same length$"):
+        cohen_kappa(a, b)
+
+
+def test_as_dict_rounds_and_reports_an_undefined_kappa_as_none() -> None:
+    from cuedetect.store.agreement import Agreement
+
+    row = Agreement("pointing", 0.123456, 66.66666, 12, 3, 4).as_dict()
+    assert row == {"cue": "pointing", "kappa": 0.1235, "percent": 66.67, "bins": 12, "positive_a": 3,
+                   "positive_b": 4}  # fmt: skip
+    assert Agreement("overall", math.nan, 100.0, 8, 0, 0).as_dict()["kappa"] is None
