@@ -171,3 +171,18 @@ def test_brief_and_peak_features_keep_a_half_second_raise() -> None:
     mean = f["m_hi_wr_above_sh"].to_numpy()
     assert brief[23] > 0 and peak[23] > 0
     assert mean[23] < brief[23]
+
+
+def test_feature_columns_are_the_committed_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Computed afresh (not from the module's cache), the columns are the ones the committed model was
+    trained on, in its order: a renamed, dropped or reordered feature fails here, not only in a retrain."""
+    import json
+
+    from cuedetect.cues import features
+    from cuedetect.cues.detect import model_folder
+
+    monkeypatch.setattr(features, "_COLUMNS", None)
+    cols = features.feature_columns()
+    assert cols == json.loads((model_folder() / "cue_classifier.json").read_text())["features"]
+    assert features.feature_columns() == cols and features.feature_columns() is not features._COLUMNS
+    assert not {"frame", "t", "person"} & set(cols)
