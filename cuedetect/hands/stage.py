@@ -6,8 +6,10 @@ along the hand (`roi`), without a palm detector, in MediaPipe's tracking manner:
 looked for where its last landmarks put it (moved with the body's wrist), else where the body says; when
 the landmarks found call for a crop that differs much from the one read, the hand is read once more in
 that crop. A hand that has not moved since it was last read (less than `still_frac` of its length,
-within `hold_s`) keeps its reading ("held"). Found hands are tied to people and sides by the body
-(`crops.assign`), and their shape comes from `shape.classify`.
+within `hold_s`) keeps its reading ("held"), and so does any hand read less than `min_interval_s` ago
+(hands are read at most about 7.5 times a second: enough for cues that last half a second or more).
+Found hands are tied to people and sides by the body (`crops.assign`), and their shape comes from
+`shape.classify`.
 
 Statuses: `read`, `held`, `not_found` (no hand where the body put it), `too_small`, `out_of_view`.
 State and landmarks are empty (None / NaN) unless the status is `read` or `held`.
@@ -34,6 +36,7 @@ class HandStageOptions:
     rules: StateRules = field(default_factory=StateRules)
     hold_s: float = 0.35  # a still hand's reading is reused for at most this long
     still_frac: float = 0.12  # "still": wrist and knuckles moved less than this many hand lengths
+    min_interval_s: float = 0.13  # a hand read this recently keeps its reading, moving or not
     track_s: float = 0.5  # a hand read this recently is looked for where its landmarks put it
     body_scale: float = 1.8  # the crop placed from the body, in hand lengths
     refine_change: float = 0.25  # read again in the landmarks' own crop when it differs this much
@@ -82,6 +85,8 @@ class HandStage:
         last = self._last.get((s.person, s.side))
         if last is None or t - last.t > self.options.hold_s:
             return None
+        if t - last.t < self.options.min_interval_s:
+            return last
         tol = self.options.still_frac * s.length_px
         if np.linalg.norm(s.wrist - last.wrist) > tol or np.linalg.norm(s.knuckles - last.knuckles) > tol:
             return None

@@ -134,8 +134,12 @@ def test_a_still_hand_is_read_once_then_held_and_read_again_when_it_moves():
     assert statuses == ["read", "held", "held", "held"]
     rows = stage.update(image, 4, 0.5, [(0, xy, vis)])  # hold time over: read again
     assert rows[0].status == "read"
+    before = rows[0].landmarks.copy()
     moved, _ = body({"left": (360, 400)})
     rows = stage.update(image, 5, 0.6, [(0, moved, vis)])
+    assert rows[0].status == "held"  # moved, but read 0.1 s ago: under min_interval_s
+    assert rows[0].landmarks[:, :2] == pytest.approx(before[:, :2] + [60.0, 0.0])  # moved with the wrist
+    rows = stage.update(image, 6, 0.7, [(0, moved, vis)])
     assert rows[0].status == "read"
     assert len(reader.crops) == 3
     assert rows[1].status == "out_of_view" and rows[1].shape is None
@@ -169,7 +173,7 @@ def test_a_hand_lost_where_its_landmarks_put_it_is_looked_for_where_the_body_say
     xy, vis = body({"left": (300, 400)})
     assert stage.update(image, 0, 0.0, [(0, xy, vis)])[0].status == "read"
     moved, _ = body({"left": (380, 400)})
-    rows = stage.update(image, 1, 0.1, [(0, moved, vis)])
+    rows = stage.update(image, 1, 0.2, [(0, moved, vis)])
     assert rows[0].status == "read"
     assert len(reader.crops) == 3  # the tracked crop (lost), then the body's
     assert reader.crops[1].centre[0] > 300 + 60  # the tracked crop moved with the wrist
