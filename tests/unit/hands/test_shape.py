@@ -37,6 +37,8 @@ def hand(index: float, middle: float, ring: float, pinky: float, thumb: str) -> 
         ip, tip = mcp + [-3.0, -60.0, 0.0], mcp + [-5.0, -120.0, 0.0]
     elif thumb == "out":  # straight out to the side
         ip, tip = mcp + [-30.0, -5.0, 0.0], mcp + [-58.0, -10.0, 0.0]
+    elif thumb == "low":  # bent hard toward the palm, its tip below the knuckles (a fist seen low)
+        ip, tip = mcp + [10.0, 0.0, -25.0], mcp + [30.0, 10.0, -30.0]
     else:  # folded across the closed fingers
         ip, tip = mcp + [15.0, -25.0, -15.0], mcp + [35.0, -30.0, -25.0]
     lm[1:5] = [cmc, mcp, ip, tip]
@@ -56,6 +58,7 @@ FIST = hand(1.3, 1.3, 1.3, 1.3, "in")
         (hand(0.05, 1.2, 1.3, 1.25, "out"), "point"),
         (hand(1.3, 1.3, 1.3, 1.3, "up"), "thumb_up"),
         (hand(1.3, 1.3, 1.3, 1.3, "out"), "other"),  # thumb out sideways: neither fist nor thumbs-up
+        (hand(1.3, 1.3, 1.3, 1.3, "low"), "fist"),  # thumb curled, tip far from the index knuckle
         (hand(0.45, 0.5, 0.5, 0.55, "out"), "other"),  # relaxed, half-curled
         (hand(0.0, 0.0, 1.3, 1.3, "in"), "other"),  # two fingers out
     ],
