@@ -91,8 +91,11 @@ class HandLandmarkModel:
         presence = float(self._it.get_tensor(self._presence).ravel()[0])
         if presence < self.options.min_presence:
             return None
-        lm = to_frame(self._it.get_tensor(self._landmarks).reshape(21, 3), roi, INPUT_PX)
+        screen = self._it.get_tensor(self._landmarks).reshape(21, 3)
         world = self._it.get_tensor(self._world).reshape(21, 3).astype(np.float64)
+        if np.abs(screen).max() < np.abs(world).max():  # a bundle naming its outputs the other way round:
+            screen, world = world, screen.astype(np.float64)  # screen is in crop pixels, world in metres
+        lm = to_frame(screen, roi, INPUT_PX)
         right = float(self._it.get_tensor(self._handedness).ravel()[0])
         return HandReading(lm, world, "Right" if right >= 0.5 else "Left", presence)
 
