@@ -9,8 +9,8 @@ to `max_attempts` times in all; what the dead attempt wrote stays in its `.parti
 and is swept by the next attempt, and nothing of it is registered.
 
 `address`: "auto" (a cluster started on this machine with `ray start`), "HOST:PORT" (the head node's
-GCS address), or None: join the runtime already initialised in this process (as the tests do), else
-start a private one on this machine.
+GCS address), or None: the runtime already initialised in this process (as the tests do), else what
+`ray.init()` finds ($RAY_ADDRESS, a cluster started on this machine), else a private runtime here.
 """
 
 from __future__ import annotations

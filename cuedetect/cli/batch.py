@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         address: Annotated[
             str | None,
             typer.Option(help="Ray cluster: auto (one started on this machine) or HOST:PORT of its head; "
-                         "none: a private Ray runtime on this machine."),
+                         "none: the one RAY_ADDRESS names or one started here, else a private runtime."),
         ] = None,
         workers: Annotated[
             int, typer.Option(help="Recordings analysed at once (0 = one per core / per cluster CPU).")
