@@ -77,6 +77,14 @@ def local_copy(source: str) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _name_source(record: Path, source: str) -> None:
+    import json
+
+    from cuedetect.io_atomic import write_json
+
+    write_json(record, {**json.loads(record.read_text(encoding="utf-8")), "source": source})
+
+
 def analyse_job(job: BatchJob, report: StageReport | None = None) -> Outcome:
     """Analyse one recording of a batch into `job.out`; an `Outcome`, never an exception for bad input.
 
@@ -93,6 +101,8 @@ def analyse_job(job: BatchJob, report: StageReport | None = None) -> Outcome:
         options.cue_model = cue_model(job.settings.cue_detector)
         with local_copy(job.source) as video:
             result = analyze(video, options, progress=report)
+        if is_url(job.source):  # the record names the recording, not the worker's temporary copy
+            _name_source(Path(job.out) / "analysis.json", job.source)
     except CuedetectError as exc:
         return Outcome(**base, ok=False, error=str(exc), input_error=isinstance(exc, InputError),
                        wall_s=time.perf_counter() - t0)  # fmt: skip
