@@ -61,9 +61,11 @@ def found_events(
     pairs_path = folder / "pairs.parquet"
     pairs = pd.read_parquet(pairs_path) if pairs_path.exists() else None
     tracks = tracks_from_poses(poses)
+    hands_path = folder / "hands.parquet"  # the analysis reads hands by default: score what it ships
+    hands = pd.read_parquet(hands_path) if hands_path.exists() else None
     aspect = aspect_from_analysis(meta)
     feats = build_features(tracks, pairs, aspect, settings)
-    return [e.to_dict() for e in find_events(tracks, pairs, feats, detector, settings, aspect)]
+    return [e.to_dict() for e in find_events(tracks, pairs, feats, detector, settings, aspect, hands)]
 
 
 def score_real_clips(

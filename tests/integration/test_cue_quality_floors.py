@@ -3,8 +3,9 @@
 - the real dev set (`../shared/clips/labels.json` and `dev/labels.json`, by-eye labels): poses by the
   analysis pipeline at its defaults, cached in `.cache/real_clips/` (git-ignored; a fresh checkout
   extracts them once, about 2-3 minutes on two cores);
-- the style-held-out studio split, simulated (cue styles, negatives, bodies, rooms and cameras no
-  training clip has); the rendered `corpus/style_heldout` was not ready when these floors were set.
+- the style-held-out studio split, rendered (`corpus/style_heldout`, 36 clips, poses committed: scoring
+  them costs seconds) and simulated (cue styles, negatives, bodies, rooms and cameras no training clip
+  has). The rendered floors are low because the model is: they hold the honest measurement in place.
 
 The minimums sit just under what the committed model measured (model card, cues README); a change that
 loses a found event or adds a false alarm beyond that fails here. Where the model beats the geometric
@@ -25,17 +26,16 @@ from cuedetect.training.real_labels import load_real_labels
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache" / "real_clips"
 
-# Measured on the real dev set with the committed model (all events over both labels.json files).
-# Measured: precision 0.64, recall 0.58 (30 of 52 found, 17 false alarms).
-REAL_MIN_PRECISION = 0.60
-REAL_MIN_RECALL = 0.55
+# Measured on the real dev set with the committed model as the analysis ships it (hand stage gating the
+# hand cues), all events over both labels.json files: precision 0.76, recall 0.54 (28 of 52 found,
+# 9 false alarms). Tuned on: the rules and the hand gate's shares were set looking at these clips.
+REAL_MIN_PRECISION = 0.72
+REAL_MIN_RECALL = 0.50
 # cue -> minimum event F1 on the real dev set, just under the measurement (cues the model finds at all;
-# hands_on_hips, fists_up and leaning_in measured 0.00: listed as misses in the cues README).
+# pointing, open_hands, hands_on_hips, fists_up and leaning_in measured 0.00: misses in the cues README).
 REAL_MIN_F1: dict[str, float] = {
-    "pointing": 0.15,  # 0.20
     "hands_raised": 0.85,  # 0.92
     "bladed_stance": 0.35,  # 0.40
-    "open_hands": 0.30,  # 0.33
     "rapid_approach": 0.90,  # 1.00
     "too_close": 0.70,  # 0.74
 }
@@ -127,3 +127,37 @@ def test_style_heldout_per_cue_floor(style_scores, cue: str) -> None:
 def test_style_heldout_model_at_least_baseline(style_scores, cue: str) -> None:
     model, base = style_scores
     assert model.events[cue].f1 >= base.events[cue].f1
+
+
+# The style-held-out split, rendered: all 36 clips of corpus/style_heldout through the committed poses.
+# Measured: macro event F1 0.17 (baseline 0.14); all events precision 0.43, recall 0.17 (25/33/118);
+# the pose engine finds 37 of the 59 people in view (none of the far ones). Nothing was tuned on them.
+RENDERED_MIN_MACRO_F1 = 0.15
+RENDERED_MIN_PRECISION = 0.38
+RENDERED_MIN_RECALL = 0.15
+RENDERED_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = ("pointing", "hands_on_hips", "hands_raised")
+
+
+@pytest.fixture(scope="module")
+def rendered_scores():
+    from cuedetect.training.dataset import discover
+    from cuedetect.training.scoring import score_clips
+
+    clips = [c for c in discover(REPO / "corpus" / "style_heldout") if c.source == "corpus"]
+    assert len(clips) == 36  # every scenario rendered and posed; none silently missing
+    return score_clips(clips, load_model()), score_clips(clips, None)
+
+
+def test_rendered_style_heldout_floors(rendered_scores) -> None:
+    model, base = rendered_scores
+    tot = Counts()
+    for c in model.events.values():
+        tot.add(c)
+    print(f"\nrendered style-held-out: macro {model.macro_f1():.3f} (baseline {base.macro_f1():.3f}); "
+          f"P {tot.precision:.2f} R {tot.recall:.2f} ({tot.tp}/{tot.fp}/{tot.fn})")  # fmt: skip
+    assert tot.tp + tot.fn == 143  # every ground-truth event counted, found or not
+    assert model.macro_f1() >= RENDERED_MIN_MACRO_F1
+    assert model.macro_f1() >= base.macro_f1()
+    assert tot.precision >= RENDERED_MIN_PRECISION and tot.recall >= RENDERED_MIN_RECALL
+    for cue in RENDERED_MODEL_AT_LEAST_BASELINE:
+        assert model.events[cue].f1 >= base.events[cue].f1, cue

@@ -31,3 +31,15 @@ def test_writing_twice_changes_nothing_more():
     once = put_card_section(card, section("a"))
     assert put_card_section(once, section("a")) == once
     assert put_card_section(once, section("b")).count(HELDOUT_START) == 1
+
+
+def test_rendered_and_simulated_held_out_sections_live_side_by_side():
+    from cuedetect.training.trainer import RENDERED_END, RENDERED_START
+
+    rendered = f"{RENDERED_START}\nrendered\n{RENDERED_END}"
+    card = put_card_section(put_card_section("# Card\n", section("sim")), rendered)
+    again = put_card_section(card, f"{RENDERED_START}\nrendered 2\n{RENDERED_END}")
+    again = put_card_section(again, section("s2"))
+    assert "sim" in card and "rendered" in card
+    assert again.count(RENDERED_START) == 1 and again.count(HELDOUT_START) == 1
+    assert "rendered 2" in again and "s2" in again and "\nsim\n" not in again and "\nrendered\n" not in again
