@@ -97,5 +97,6 @@ class BatchProgress:
         self._frac.pop(outcome.index, None)
         self._closed += self._weight.get(outcome.index, 0.0)
         if not outcome.ok and self._bar is not None:
-            self._bar.console.print(f"failed: {outcome.source}: {outcome.error}")
+            why = (outcome.error or "").removeprefix(outcome.source + " ")
+            self._bar.console.print(f"failed: {outcome.source}: {why}")
         self._draw()

@@ -132,7 +132,7 @@ def print_summary(report: BatchReport, out: Path) -> None:
     skipped = len(report.skipped) + len(report.failed_before)
     table.add_row(
         str(report.found), str(len(report.analysed)), str(skipped), str(len(report.failed)),
-        f"{report.hours:.2f}", str(report.events), clock(report.wall_s),
+        f"{report.hours:.{2 if report.hours >= 0.1 else 3}f}", str(report.events), clock(report.wall_s),
         f"{report.recordings_per_hour:.0f}" if report.analysed else "-",
     )  # fmt: skip
     console.print(table)
