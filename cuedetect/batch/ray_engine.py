@@ -27,10 +27,15 @@ from cuedetect.errors import InputError
 
 
 class AnalysisActor:
-    """One Ray worker process holding its models for many recordings (made a Ray actor in `RayEngine`)."""
+    """One Ray worker process holding its models for many recordings (made a Ray actor in `RayEngine`).
 
-    def __init__(self) -> None:
+    Its progress reports go to the driver through `events` (a `ray.util.queue.Queue`), as a local
+    worker's go through a pipe.
+    """
+
+    def __init__(self, events: Any = None) -> None:
         os.environ.setdefault("GLOG_minloglevel", "2")
+        self.events = events
 
     def pid(self) -> int:
         return os.getpid()
@@ -39,8 +44,14 @@ class AnalysisActor:
         from cuedetect.batch.work import analyse_job
         from cuedetect.pose.detector import quiet_native_logs
 
+        pid = os.getpid()
+
+        def report(stage: str, done: int, total: int) -> None:
+            if self.events is not None:
+                self.events.put_nowait(WorkerEvent(job.index, stage, done, total, pid))
+
         with quiet_native_logs():
-            return analyse_job(job)
+            return analyse_job(job, report)
 
 
 def _ray() -> Any:
@@ -81,8 +92,11 @@ class RayEngine:
         from ray.exceptions import RayActorError
 
         self.workers = max(1, self.requested or int(ray.cluster_resources().get("CPU", 1)))
+        from ray.util.queue import Queue
+
+        events = Queue(actor_options={"num_cpus": 0})  # progress from the actors (no CPU reserved)
         remote = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(AnalysisActor)
-        actors = [remote.remote() for _ in range(min(self.workers, len(jobs)))]
+        actors = [remote.remote(events) for _ in range(min(self.workers, len(jobs)))]
         queue: deque[BatchJob] = deque(jobs)
         attempts: dict[int, int] = {}
         running: dict[Any, tuple[BatchJob, Any, int]] = {}  # result ref -> job, actor, its pid
@@ -96,6 +110,8 @@ class RayEngine:
                     running[actor.analyse.remote(job)] = (job, actor, pid)
                     on_event(WorkerEvent(job.index, "started", pid=pid))  # the job is on its way
                 ready, _ = ray.wait(list(running), num_returns=1, timeout=0.5)
+                for event in events.get_nowait_batch(events.qsize()):
+                    on_event(event)
                 for ref in ready:
                     job, actor, pid = running.pop(ref)
                     try:
@@ -103,7 +119,7 @@ class RayEngine:
                     except RayActorError as exc:
                         why = type(exc).__name__
                         ray.kill(actor, no_restart=True)  # a fresh actor takes its place
-                        actors[actors.index(actor)] = actor = remote.remote()
+                        actors[actors.index(actor)] = actor = remote.remote(events)
                         idle.append(actor)
                         if attempts[job.index] >= self.max_attempts:
                             yield died(job, attempts[job.index], why, pid)
@@ -117,6 +133,7 @@ class RayEngine:
         finally:
             for actor in actors:  # the recordings still running are given up (a rerun redoes them)
                 ray.kill(actor, no_restart=True)
+            events.shutdown()
 
     @staticmethod
     def _pid(ray: Any, actor: Any) -> int:

@@ -42,6 +42,7 @@ class BatchProgress:
         self._frac: dict[int, float] = {}
         self._jobs = 0
         self._closed = 0.0
+        self._finished: set[int] = set()  # late progress reports of these are ignored
 
     def __enter__(self) -> BatchProgress:
         return self
@@ -88,14 +89,16 @@ class BatchProgress:
             self._frac[event.job] = 0.0
             if self._bar is not None:
                 self._bar.console.print(f"worker {event.pid} died ({event.detail}): recording retried")
-        elif event.job in self._weight:
+        elif event.job in self._weight and event.job not in self._finished:
             self._frac[event.job] = stage_fraction(event.stage, event.done, event.total)
         self._draw()
 
     def outcome(self, outcome: Any, report: Any) -> None:
         self.report = report
         self._frac.pop(outcome.index, None)
-        self._closed += self._weight.get(outcome.index, 0.0)
+        if outcome.index not in self._finished:
+            self._finished.add(outcome.index)
+            self._closed += self._weight.get(outcome.index, 0.0)
         if not outcome.ok and self._bar is not None:
             why = (outcome.error or "").removeprefix(outcome.source + " ")
             self._bar.console.print(f"failed: {outcome.source}: {why}")

@@ -4,9 +4,9 @@ samples (3-4 s, 256-320 px, 10 fps) and one broken file.
 - the local engine's run is interrupted (Ctrl-C in the driver) after its first recording; the rerun
   resumes, and one of its workers is SIGKILLed mid-recording: that recording is retried, nothing is
   done twice, nothing half-written is left or registered;
-- a real Ray runtime (started here, 2 CPUs on 127.0.0.1) runs the same batch, one actor SIGKILLed as
-  it starts a recording: the recording is retried, and every event and session equals the local
-  engine's;
+- a real Ray runtime (started here, 2 CPUs on 127.0.0.1) runs the same batch, one actor SIGKILLed
+  mid-recording (in its poses stage): the recording is retried, and every event and session equals
+  the local engine's;
 - the broken clip is reported with its reason, the rest are done;
 - a rerun (the CLI) analyses nothing and changes nothing.
 
@@ -93,14 +93,14 @@ def ray_runtime() -> Any:
 
 @pytest.fixture(scope="module")
 def ray_run(clips: Path, ray_runtime: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The Ray engine on the same batch; the actor given `standoff_3s` is SIGKILLed as it starts it."""
+    """The Ray engine on the same batch; the actor analysing `standoff_3s` is SIGKILLed in its poses."""
     root = tmp_path_factory.mktemp("batch-ray")
     out, store = root / "out", root / "store.db"
     killed: list[WorkerEvent] = []
     jobs: dict[int, str] = {}
 
     def kill_once(event: WorkerEvent) -> None:
-        if event.stage == "started" and not killed and "standoff_3s" in jobs[event.job] and event.pid:
+        if event.stage == "poses" and event.done > 0 and not killed and "standoff_3s" in jobs[event.job]:
             killed.append(event)
             os.kill(event.pid, signal.SIGKILL)
 

@@ -48,3 +48,22 @@ def test_progress_of_a_recording_never_goes_back_and_stays_in_0_1(steps) -> None
     assert all(0.0 <= f <= 1.0 for f in fractions)
     assert fractions == sorted(fractions)
     assert stage_fraction("outputs", 1, 1) == pytest.approx(1.0) and stage_fraction("probe", 0, 1) == 0.0
+
+
+def test_the_bar_counts_a_finished_recording_once_whatever_arrives_late() -> None:
+    from types import SimpleNamespace
+
+    from cuedetect.batch.engine import WorkerEvent
+    from cuedetect.cli._batch_view import BatchProgress
+
+    view = BatchProgress(enabled=False)
+    jobs = [SimpleNamespace(index=0, duration_s=30.0), SimpleNamespace(index=1, duration_s=10.0)]
+    report = SimpleNamespace(analysed=[], failed=[])
+    view.plan(jobs, report)
+    view.event(WorkerEvent(0, "poses", 5, 10))
+    assert view._frac == {0: pytest.approx(0.32)}
+    view.outcome(SimpleNamespace(index=0, ok=True), report)
+    view.event(WorkerEvent(0, "outputs", 1, 1))  # a report that overtook nothing: it came after
+    view.outcome(SimpleNamespace(index=0, ok=True), report)
+    view.event(WorkerEvent(1, "retrying", pid=9, detail="worker died"))
+    assert view._closed == 30.0 and view._frac == {1: 0.0}
