@@ -2,7 +2,9 @@
 
 Seeds 0-99 were used for tuning. Seeds 1000-1029 were scored three times while the thresholds were still
 being changed, so they are no longer clean; the reported figures use seeds 2000-2039 (`HELD_OUT`), scored
-only after the last change. `python -m cuedetect.studio.voice_eval [FIRST LAST]` prints the scores.
+once after the first version and once after the syllable counter was retuned (on sentences of its own,
+`cuedetect.studio.rate_eval`, and `rapid_sps` on seeds 0-99), and seeds 3000-3039 (`FRESH`), scored once
+after that. `python -m cuedetect.studio.voice_eval [FIRST LAST]` prints the scores.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from cuedetect.voice.decode import track_from_array
 from cuedetect.voice.settings import VoiceSettings
 
 HELD_OUT = range(2000, 2040)
+FRESH = range(3000, 3040)
 IDS = {"A": 0, "B": 1}
 
 

@@ -110,10 +110,11 @@ def _channel_table(x: np.ndarray, rate: int, start: float, speech: np.ndarray, l
     r8 = 8000 if rate == 16000 else rate
     n8 = signal.n_frames(len(x8), r8)
     at = np.flatnonzero(speech)
-    f0, _ = signal.yin(x8, r8, at[at < n8], s.pitch_fmin, s.pitch_fmax, s.pitch_threshold)
+    f0, aper = signal.yin(x8, r8, at[at < n8], s.pitch_fmin, s.pitch_fmax, s.pitch_threshold)
     f0 = np.concatenate([f0, np.full(max(0, n - n8), np.nan)])[:n]
     f0[~speech] = np.nan
-    voiced = np.isfinite(f0)
+    aper = np.concatenate([aper, np.ones(max(0, n - n8))])[:n]
+    voiced = speech & (aper < s.nucleus_aperiodicity)
     utter = signal.close_gaps(speech, round(s.utterance_gap_s / HOP_S))
     nucleus = np.zeros(n, bool)
     utterance_id = np.full(n, -1)
@@ -123,7 +124,7 @@ def _channel_table(x: np.ndarray, rate: int, start: float, speech: np.ndarray, l
         if (b - a) * HOP_S < s.pause_min_s:
             pause[a:b] = False
     utts: list[Utterance] = []
-    intensity = signal.level_db(x, rate, s.nucleus_window_s)
+    intensity = signal.band_level_db(x, rate, s.nucleus_band_hz, s.nucleus_window_s)
     for a, b in signal.runs_of(utter):
         frames = np.arange(a, b)
         nuc = _nuclei(intensity, voiced, frames, s)

@@ -57,6 +57,18 @@ def level_db(x: np.ndarray, rate: int, window_s: float = 0.04) -> np.ndarray:
     return 10 * np.log10(np.maximum(p, 10 ** (FLOOR_DB / 10)))
 
 
+def band_level_db(x: np.ndarray, rate: int, band_hz: tuple[float, float] | None,
+                  window_s: float = 0.04) -> np.ndarray:  # fmt: skip
+    """`level_db` of `x` band-passed to `band_hz` (4th-order Butterworth; None: the whole band)."""
+    if band_hz is None or len(x) == 0:
+        return level_db(x, rate, window_s)
+    from scipy.signal import butter, sosfiltfilt
+
+    lo, hi = band_hz
+    sos = butter(4, [lo, min(hi, 0.45 * rate)], btype="bandpass", fs=rate, output="sos")
+    return level_db(sosfiltfilt(sos, x.astype(np.float64)), rate, window_s)
+
+
 def loudness_lufs(x: np.ndarray, rate: int, window_s: float = MOMENTARY_S) -> np.ndarray:
     """BS.1770 loudness (LUFS) of each frame over a centred `window_s` window (0.4 s: momentary)."""
     from scipy.signal import sosfilt

@@ -86,6 +86,15 @@ def test_espeak_sentence_rate_and_pauses(media) -> None:
     assert res.frames["pause"].any()  # the pauses at the full stops
 
 
+@pytest.mark.parametrize("wpm", [280, 320])
+def test_fast_speech_is_not_undercounted(media, wpm: int) -> None:
+    # the same 23 syllables, fast: a whole-band 40 ms intensity with strict voicing counted 20 of them
+    text = "I hear you. Let us sit down and talk about what happened this morning, there is no rush at all."
+    x, r = media.espeak(text, wpm)
+    res = analyze_voice(track_from_array(x, r))
+    assert sum(u.syllables for u in res.utterances) == pytest.approx(23, abs=1)
+
+
 @pytest.mark.parametrize(("runs", "gap", "min_run", "expected"), [
     ([(0, 3), (5, 9)], 2, 1, [(0, 9)]),
     ([(0, 3), (6, 9)], 2, 1, [(0, 3), (6, 9)]),
