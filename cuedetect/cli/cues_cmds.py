@@ -99,6 +99,11 @@ def register(app: typer.Typer) -> None:
             float,
             typer.Option(help="Share of clips held out of the fit for calibration and thresholds (0: none)."),
         ] = 0.2,
+        rendered_weight: Annotated[
+            float,
+            typer.Option(help="Weight of each row of rendered corpus clips (MediaPipe on renders) against "
+                         "simulated ones (1)."),
+        ] = 4.0,
     ) -> None:
         """Train the cue classifier (grouped cross-validation); write it with its card to models/cues/."""
         import shlex
@@ -126,7 +131,9 @@ def register(app: typer.Typer) -> None:
                 "no training clips: give folders with gt.json or reviewed sessions, or --synthetic N"
             )
         typer.echo(f"{len(clips)} clips: " + ", ".join(sorted({f"{c.source}" for c in clips})))
-        cv = cross_validate(clips, folds, augment, seed, iterations, log=typer.echo) if folds else None
+        weights = {"corpus": rendered_weight}
+        cv = (cross_validate(clips, folds, augment, seed, iterations, log=typer.echo, weights=weights)
+              if folds else None)  # fmt: skip
         if cv:
             for src in cv.model:
                 typer.echo(cv.model[src].table(f"trained classifier on {src} clips"))
@@ -136,7 +143,7 @@ def register(app: typer.Typer) -> None:
         with StageProgress(enabled=wants_progress()) as progress:
             progress.on_stage(f"fitting the final model on {len(clips)} clips, then calibrating")
             clf, calibration, validation = fit_calibrated(
-                clips, augment, seed, iterations, validation_fraction, log=typer.echo
+                clips, augment, seed, iterations, validation_fraction, log=typer.echo, weights=weights
             )
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])

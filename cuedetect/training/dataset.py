@@ -298,9 +298,13 @@ def _thin(feats: pd.DataFrame, max_rate: float) -> np.ndarray:
 
 
 def dataset(
-    clips: list[Clip], n_aug: int, seed: int = 0, max_rate: float = 8.0
+    clips: list[Clip], n_aug: int, seed: int = 0, max_rate: float = 8.0, weights: dict | None = None
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Rows of all clips plus `n_aug` augmented copies of each: X, Y, the clip group and a weight per row."""
+    """Rows of all clips plus `n_aug` augmented copies of each: X, Y, the clip group and a weight per row.
+
+    `weights`: per clip source, the weight of its rows (default `SOURCE_WEIGHT`, other sources 1).
+    """
+    weight_of = {**SOURCE_WEIGHT, **(weights or {})}
     rng = np.random.default_rng(seed)
     Xs, Ys, G, W = [], [], [], []
     for clip in clips:
@@ -313,7 +317,7 @@ def dataset(
             Xs.append(f[keep])
             Ys.append(y[keep])
             G.append(np.full(int(keep.sum()), clip.group, dtype=object))
-            W.append(np.full(int(keep.sum()), SOURCE_WEIGHT.get(clip.source, 1.0)))
+            W.append(np.full(int(keep.sum()), weight_of.get(clip.source, 1.0)))
     if not Xs:
         raise InputError("no training data found")
     return pd.concat(Xs, ignore_index=True), np.concatenate(Ys), np.concatenate(G), np.concatenate(W)

@@ -51,8 +51,9 @@ def _merge(target: dict[str, Scores], source: str, s: Scores) -> None:
 
 
 def cross_validate(
-    clips: list[Clip], n_splits: int = 4, n_aug: int = 2, seed: int = 0, max_iter: int = 150, log=print
-) -> CVResult:
+    clips: list[Clip], n_splits: int = 4, n_aug: int = 2, seed: int = 0, max_iter: int = 150, log=print,
+    weights: dict | None = None,
+) -> CVResult:  # fmt: skip
     """Grouped K-fold by clip: each fold trains on the other clips (with augmentation) and scores its own."""
     from sklearn.model_selection import GroupKFold
 
@@ -67,7 +68,7 @@ def cross_validate(
         assert not train_g & test_g
         train = [c for c in clips if c.group in train_g]
         test = [c for c in clips if c.group in test_g]
-        X, Y, _, W = dataset(train, n_aug, seed + k)
+        X, Y, _, W = dataset(train, n_aug, seed + k, weights=weights)
         clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
         for target, scorer in ((model_scores, clf), (base_scores, None)):
             for src in sorted({c.source for c in test}):
@@ -89,7 +90,7 @@ def split_validation(clips: list[Clip], fraction: float, seed: int = 0) -> tuple
 
 def fit_calibrated(
     clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, val_fraction: float = 0.2,
-    log=print,
+    log=print, weights: dict | None = None,
 ):  # fmt: skip
     """Fit on most clips, then calibrate and choose thresholds on the rest (`calibration.calibrate`).
 
@@ -98,14 +99,16 @@ def fit_calibrated(
     from cuedetect.training.calibration import calibrate
 
     fit, val = split_validation(clips, val_fraction, seed)
-    clf = fit_final(fit, n_aug, seed, max_iter)
+    clf = fit_final(fit, n_aug, seed, max_iter, weights)
     clf.info["validation_clips"] = len(val)
     report = calibrate(clf, val, log=log) if val else None
     return clf, report, val
 
 
-def fit_final(clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150) -> CueClassifier:
-    X, Y, _groups, W = dataset(clips, n_aug, seed)
+def fit_final(
+    clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, weights: dict | None = None
+) -> CueClassifier:
+    X, Y, _groups, W = dataset(clips, n_aug, seed, weights=weights)
     clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
     clf.info = {
         "version": MODEL_VERSION,

@@ -29,6 +29,19 @@ def test_dataset_rows_labels_and_groups(small_data) -> None:
     assert set(groups) == {c.group for c in clips}
 
 
+@pytest.mark.parametrize(
+    ("source", "weights", "expected"),
+    [("synthetic", None, 1.0), ("corpus", None, 4.0), ("corpus", {"corpus": 1.0}, 1.0),
+     ("synthetic", {"synthetic": 2.5}, 2.5)],
+)  # fmt: skip
+def test_row_weights_follow_the_source_and_the_override(small_data, source, weights, expected) -> None:
+    from dataclasses import replace
+
+    clip = replace(small_data[0][0], source=source)
+    _, _, _, w = dataset([clip], n_aug=0, weights=weights)
+    assert len(w) and (w == expected).all()
+
+
 def test_fit_returns_self_is_reproducible_and_round_trips(small_data, tmp_path) -> None:
     _, X, Y, _ = small_data
     clf = CueClassifier(feature_columns(), max_iter=10)
