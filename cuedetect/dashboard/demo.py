@@ -25,6 +25,28 @@ SYNTHETIC_EVENTS: tuple[dict[str, Any], ...] = (
 )
 
 
+# What was said in the synthetic session (words.parquet's layout): (person, role, start, words, seconds/word)
+SYNTHETIC_SPEECH: tuple[tuple[int, str, float, str, float], ...] = (
+    (0, "trainee", 6.0, "i hear you that sounds really hard", 0.25),
+    (1, "client", 8.0, "do not tell me to calm down", 0.22),
+    (0, "trainee", 10.0, "what would help right now", 0.24),
+)
+
+
+def synthetic_words(speech: tuple[tuple[int, str, float, str, float], ...] = SYNTHETIC_SPEECH,
+                    ) -> pd.DataFrame:  # fmt: skip
+    """A words table as the speech stage writes it (one row per word, one stretch per line)."""
+    rows = [
+        (start + k * step, start + (k + 0.9) * step, w, 0.9, person, role, person, n)
+        for n, (person, role, start, text, step) in enumerate(speech)
+        for k, w in enumerate(text.split())
+    ]
+    cols = ["start_s", "end_s", "word", "confidence", "person_id", "role", "channel", "stretch"]
+    return pd.DataFrame(rows, columns=cols).astype(
+        {"confidence": "float32", "person_id": "int16", "channel": "int8", "stretch": "int32"}
+    )
+
+
 def _distance_rows(seconds: float, fps: float = 10.0) -> pd.DataFrame:
     t = np.arange(0, seconds, 1 / fps)
     d = 2.0 - 1.3 * np.clip((t - 2.5) / 2.0, 0, 1) + 0.05 * np.sin(t * 3)
@@ -33,8 +55,10 @@ def _distance_rows(seconds: float, fps: float = 10.0) -> pd.DataFrame:
 
 
 def synthetic_analysis(out_dir: Path, seconds: float = 6.0, seed: int = 0,
-                       events: tuple[dict[str, Any], ...] = SYNTHETIC_EVENTS) -> Path:  # fmt: skip
-    """A complete small analysis folder (video, annotated.mp4, pairs.parquet, analysis/events.json)."""
+                       events: tuple[dict[str, Any], ...] = SYNTHETIC_EVENTS, words: bool = False,
+                       ) -> Path:  # fmt: skip
+    """A complete small analysis folder (video, annotated.mp4, pairs.parquet, analysis/events.json; with
+    `words`, a words.parquet of `SYNTHETIC_SPEECH`)."""
     from cuedetect.store.demo import write_demo_analysis, write_video
 
     out = Path(out_dir)
@@ -42,6 +66,8 @@ def synthetic_analysis(out_dir: Path, seconds: float = 6.0, seed: int = 0,
     write_demo_analysis(out, video=video, events=events, seconds=seconds)
     write_video(out / "annotated.mp4", seconds=seconds, seed=seed + 1000)
     _distance_rows(seconds).to_parquet(out / "pairs.parquet", index=False)
+    if words:
+        synthetic_words().to_parquet(out / "words.parquet", index=False)
     return out
 
 

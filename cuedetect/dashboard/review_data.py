@@ -16,6 +16,7 @@ import pandas as pd
 
 from cuedetect.cue_ids import cue_label
 from cuedetect.dashboard.stage import clock, event_lanes, kind_of, lane_label, pair_who, who
+from cuedetect.export.transcript import Utterance, load_words, utterances
 from cuedetect.safe_distance import safe_distance_rule, safe_distance_time
 from cuedetect.store.models import CUES, PAIR_CUES, CurrentEvent, Note, Session
 from cuedetect.store.progress import covered, session_metrics
@@ -202,6 +203,12 @@ class ReviewData:
     # One line when the result folder is missing or no longer this session's (then nothing is read from it)
     output_problem: str | None = None
     voice: pd.DataFrame = field(default_factory=pd.DataFrame)  # cuedetect.voice.lane.voice_lane
+    words: pd.DataFrame | None = None  # words.parquet (`cuedetect.export.transcript.load_words`)
+    transcript_note: str | None = None  # why there is no transcript
+
+    def said(self) -> list[Utterance]:
+        """What was said, per utterance and speaker, with the verbal cues' words marked."""
+        return utterances(self.words, self.roles, self.events)
 
     @property
     def by_key(self) -> dict[str, CurrentEvent]:
@@ -281,6 +288,7 @@ def load_review(store: Any, session_id: int, safe_m: float = 1.2, too_close_m: f
         video = None
     pairs = out_dir / "pairs.parquet" if out_dir else None
     reviewed = any(e.status != "unreviewed" for e in state.events)
+    words, transcript_note = load_words(out_dir / "words.parquet" if out_dir else None)
     return ReviewData(
         session=session,
         events=state.events,
@@ -299,4 +307,6 @@ def load_review(store: Any, session_id: int, safe_m: float = 1.2, too_close_m: f
         agreement=session_agreement(store, session.id) if reviewed else {},
         output_problem=problem,
         voice=voice_lane(out_dir / "voice.parquet" if out_dir else None, state.roles),
+        words=words,
+        transcript_note=transcript_note,
     )

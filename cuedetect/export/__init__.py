@@ -13,6 +13,8 @@ from pathlib import Path
 
 from cuedetect.errors import InputError
 from cuedetect.export.rows import SessionExport
+from cuedetect.export.transcript import load_words
+from cuedetect.store.models import Session
 from cuedetect.store.session_store import SessionStore
 
 FORMATS: dict[str, str] = {
@@ -47,7 +49,21 @@ def load_export(store: SessionStore, session_id: int, safe_m: float | None = Non
 
     session = store.session(session_id)
     summary = session_summary(store, session.id, safe_m=DEFAULT_SAFE_M if safe_m is None else safe_m)
-    return SessionExport(session, store.state(session.id), summary)
+    words, note = load_words(words_path(store, session))
+    return SessionExport(session, store.state(session.id), summary, words, note)
+
+
+def words_path(store: SessionStore, session: Session) -> Path | None:
+    """The session's words.parquet in its latest results folder, when that folder is still the session's."""
+    from cuedetect.store.maintenance import output_status
+
+    analyses = store.analyses(session.id)
+    if not analyses:
+        return None
+    problem = output_status(session, analyses[-1]).problem
+    if problem is not None and "re-analysed" not in problem:
+        return None
+    return Path(analyses[-1].output_dir) / "words.parquet"
 
 
 def default_path(session_id: int, fmt: str) -> Path:

@@ -4,8 +4,9 @@ Tier ids are `P<person> <cue>` (e.g. `P1 pointing`), each tier's participant is 
 An annotation's value is the cue, `with P<other>` for pair cues, and the review status in brackets:
 `too_close with P1 [confirmed]`, then the event's comments (`— ann: steps back`). Events a reviewer
 rejected go on their own tiers, `P<person> <cue> (rejected)`; comments on moments and bookmarks on a
-`comments` tier (one second long each). Reading ignores those tiers. Reading accepts the same tier
-names with `:`, `_`, `-` or `|` between person and cue, or the cue first (`pointing P1`); tiers that
+`comments` tier (one second long each). What was said goes on one tier per speaker, `said by Trainee`,
+one annotation per utterance (the recognised words). Reading ignores those tiers. Reading accepts the
+same tier names with `:`, `_`, `-` or `|` between person and cue, or the cue first (`pointing P1`); tiers that
 name no known cue are ignored.
 """
 
@@ -38,6 +39,7 @@ TIER_RES = (
 OTHER_RE = re.compile(r"with\s+P?(\d+)", re.IGNORECASE)
 TOLERANCE_S = 0.5
 NOTES_TIER = "comments"
+SAID_TIER = "said by {speaker}"
 
 
 def write_eaf(data: SessionExport, path: Path) -> Path:
@@ -78,10 +80,26 @@ def write_eaf(data: SessionExport, path: Path) -> Path:
             end = min(starts[i] + 1000, starts[i + 1] if i + 1 < len(notes) else starts[i] + 1000)
             text = " ".join(str(n.text).split()) or "(no note)"
             eaf.add_annotation(NOTES_TIER, starts[i], end, f"{n.kind} by {n.reviewer}: {text}")
+    _add_transcript(eaf, data)
     with atomic_path(path) as tmp:
         tmp.unlink()  # pympi would keep an existing file as a .bak beside it
         eaf.to_file(str(tmp))
     return path
+
+
+def _add_transcript(eaf: Any, data: SessionExport) -> None:
+    """One tier per speaker, one annotation per utterance (no two overlap on a tier: ELAN's rule)."""
+    from cuedetect.export.transcript import speaker_tiers
+
+    for speaker, said in speaker_tiers(data.said()).items():
+        tier = SAID_TIER.format(speaker=speaker)
+        eaf.add_tier(tier, part=speaker)
+        last_end = -1
+        for u in said:
+            start = max(round(u.start * 1000), last_end)
+            end = max(round(u.end * 1000), start + 1)
+            eaf.add_annotation(tier, start, end, u.text)
+            last_end = end
 
 
 def _parse_tier(tier_id: str) -> tuple[int, str] | None:

@@ -1,5 +1,8 @@
 """A self-contained HTML debrief report: facts, numbers, a timeline, confirmed moments, comments.
 
+When the analysis kept a transcript, each confirmed moment shows what was said around it (`SAID_AROUND_S`
+either side), cue phrases marked, and a "What was said" section lists the whole transcript.
+
 One file with everything inline (CSS, an SVG timeline, JPEG thumbnails as data URIs), no scripts and
 no network: it opens anywhere, and prints to PDF from the browser (print styles included).
 """
@@ -33,6 +36,9 @@ th { background: #f5f5f5; }
 .event img { width: 240px; border-radius: 4px; } .noimg { width: 240px; height: 135px; background: #eee;
          display: flex; align-items: center; justify-content: center; color: #777; font-size: 0.85em; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 4px; color: #fff; font-size: 0.8em; }
+.said { margin: 4px 0 0; padding-left: 0; list-style: none; font-size: 0.92em; }
+.said li { margin: 2px 0; } .said .who { font-weight: 600; } .said .t { color: #666; }
+mark { background: #fde68a; padding: 0 2px; border-radius: 3px; }
 .muted { color: #666; } footer { margin-top: 32px; color: #777; font-size: 0.8em; }
 svg text { font-family: inherit; }
 @page { size: A4; margin: 14mm; }
@@ -184,6 +190,37 @@ def _voice_section(data: SessionExport) -> str:
     return f"<section><h2>Tone of voice</h2><ul>{items}</ul></section>"
 
 
+SAID_AROUND_S = 4.0
+
+
+def said_html(said: list[Any]) -> str:
+    """Utterances as a list: time, speaker, the words; words of a verbal cue in <mark> (cue as title)."""
+    from cuedetect.export.transcript import Utterance
+
+    def words(u: Utterance) -> str:
+        return " ".join(
+            f'<mark title="{escape(cue_label(w.cue))}">{escape(w.text)}</mark>' if w.cue else escape(w.text)
+            for w in u.words
+        )
+
+    items = "".join(
+        f'<li><span class="t">{_fmt_t(u.start)}</span> <span class="who">{escape(u.speaker)}</span>: '
+        f"{words(u)}</li>"
+        for u in said
+    )
+    return f'<ul class="said">{items}</ul>' if items else ""
+
+
+def _transcript_section(data: SessionExport, said: list[Any]) -> str:
+    if not said:
+        note = data.transcript_note or "No transcript."
+        return f'<section><h2>What was said</h2><p class="muted">{escape(note)}</p></section>'
+    return (
+        "<section><h2>What was said</h2><p class=\"muted\">The recogniser's words (they can be wrong); "
+        f"marked: words of a verbal cue.</p>{said_html(said)}</section>"
+    )
+
+
 def render_html(data: SessionExport, thumbnails: bool = True) -> str:
     s = data.session
     confirmed = [e for e in data.state.events if e.status == "confirmed"]
@@ -202,8 +239,13 @@ def render_html(data: SessionExport, thumbnails: bool = True) -> str:
         ("Reviewers", ", ".join(data.summary.get("reviewers", [])) or "none yet"),
     ]
     facts_html = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in facts)
+    from cuedetect.export.transcript import said_between
+
+    said = data.said()
     items = []
     for e in confirmed:
+        around = said_html(said_between(said, e.start - SAID_AROUND_S, e.end + SAID_AROUND_S))
+        around = f"<div class='muted'>Said around then:</div>{around}" if around else ""
         jpeg = jpegs.get(mids[e.key])
         img = (
             f'<img src="{data_uri(jpeg)}" alt="frame at {_fmt_t(mids[e.key])}">'
@@ -221,7 +263,7 @@ def render_html(data: SessionExport, thumbnails: bool = True) -> str:
             f"{' · adjusted' if e.adjusted else ''}"
             f"{' · added by a reviewer' if e.origin == 'reviewer' else ''}"
             f"<br><span class='muted'>confirmed by {escape(', '.join(e.reviewed_by))}</span>"
-            f"{'<ul>' + comments + '</ul>' if comments else ''}</div></div>"
+            f"{'<ul>' + comments + '</ul>' if comments else ''}{around}</div></div>"
         )
     if not items:
         items.append(
@@ -250,6 +292,7 @@ def render_html(data: SessionExport, thumbnails: bool = True) -> str:
 not reviewed yet. Blue marks: comments and bookmarks.</p></section>
 {_voice_section(data)}
 <section><h2>Confirmed moments</h2>{"".join(items)}</section>
+{_transcript_section(data, said)}
 <section><h2>Reviewer comments and bookmarks</h2>
 {
         ("<table><tr><th>time</th><th>by</th><th>note</th></tr>" + notes_html + "</table>")

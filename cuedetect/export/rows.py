@@ -54,6 +54,14 @@ class SessionExport:
     session: Session
     state: SessionState
     summary: dict[str, Any]
+    words: Any = None  # words.parquet as `cuedetect.export.transcript.load_words` reads it, or None
+    transcript_note: str | None = None  # why there is no transcript
+
+    def said(self) -> list[Any]:
+        """The transcript's utterances (`cuedetect.export.transcript.Utterance`), cue phrases marked."""
+        from cuedetect.export.transcript import utterances
+
+        return utterances(self.words, self.state.roles, self.state.events)
 
     @property
     def video_name(self) -> str:

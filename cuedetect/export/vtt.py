@@ -1,4 +1,8 @@
-"""WebVTT captions of the events, to play beside the video in any player or browser."""
+"""WebVTT captions of the events and of what was said, to play beside the video in any player or browser.
+
+Events are captions `P1 (client): pointing [escalation, confirmed]`; the transcript's utterances are
+captions with the speaker's voice tag, `<v Trainee>i hear you that sounds hard`, identified `said-N`.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,11 @@ def vtt_time(t: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
+def vtt_escape(text: str) -> str:
+    """Text safe inside a cue (WebVTT reads `&`, `<` and `>` as markup)."""
+    return " ".join(str(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def write_vtt(data: SessionExport, path: Path) -> Path:
     import webvtt
 
@@ -32,6 +41,13 @@ def write_vtt(data: SessionExport, path: Path) -> Path:
         text += f" [{category(e.cue)}, {e.status}]"
         end = max(e.end, e.start + MIN_CAPTION_S)
         doc.captions.append(webvtt.Caption(vtt_time(e.start), vtt_time(end), text, identifier=e.key))
+    said = data.said()
+    for i, u in enumerate(said, start=1):
+        end = max(u.end, u.start + MIN_CAPTION_S)
+        text = f"<v {vtt_escape(u.speaker)}>{vtt_escape(u.text)}"
+        doc.captions.append(webvtt.Caption(vtt_time(u.start), vtt_time(end), text, identifier=f"said-{i}"))
+    if said:  # players want captions in time order
+        doc.captions.sort(key=lambda c: (c.start_in_seconds, c.end_in_seconds))
     with atomic_open(path, "w", encoding="utf-8") as fh:
         doc.write(fh)
     return path

@@ -39,7 +39,7 @@ def sessions(tmp_path_factory) -> tuple[Path, dict[str, int]]:
             ("main", "Sam", "standoff", "2026-11-28", 2),
             ("hostile", HOSTILE_TRAINEE, HOSTILE_SCENARIO, "2026-11-29", 3),
         ]:
-            out = synthetic_analysis(tmp / name, seconds=12.0, seed=seed)
+            out = synthetic_analysis(tmp / name, seconds=12.0, seed=seed, words=name == "main")
             ids[name] = store.import_analysis(out, trainee=trainee, scenario=scenario, date=date).session_id
         key = store.current_events(ids["hostile"])[0].key
         text = "![c](http://198.51.100.10/c.png) see [here](http://x.y)"
@@ -236,6 +236,33 @@ def test_actions_keep_the_video_and_the_selection(page, server, sessions):
     state = player(page)
     assert not state["paused"] and state["t"] >= t0, state
     page.locator("video").evaluate("v => v.pause()")
+
+
+def test_transcript_beside_the_video_a_word_seeks_and_search_finds(wide_page, server, sessions):
+    """What was said sits beside the video; a click on a word plays from just before it; the search box
+    outlines the words found (issue 18)."""
+    from cuedetect.dashboard.demo import synthetic_words
+    from cuedetect.dashboard.transcript import seek_time
+
+    _, ids = sessions
+    page = wide_page
+    open_review(page, server, ids["main"])
+    words = page.locator(".cd-said .cd-w")
+    words.first.wait_for(timeout=20000)
+    table = synthetic_words()
+    assert words.count() == len(table)
+    assert page.locator(".cd-said .cd-who").all_text_contents() == ["Trainee:", "Client:", "Trainee:"]
+    video, said = page.locator("video").bounding_box(), page.locator(".cd-said").bounding_box()
+    assert said["x"] >= video["x"] + video["width"], (video, said)  # beside the video, not under it
+    set_time(page, 1.0)
+    calm = float(table[table["word"] == "calm"]["start_s"].iloc[0])
+    page.locator(".cd-said .cd-w", has_text=re.compile(r"^calm$")).click()
+    wait_for(page, lambda s: abs(s["t"] - seek_time(calm, 12.0)) < 0.05, "a click on a word seeks")
+    box = page.get_by_placeholder("search what was said, e.g. calm down")
+    box.fill("Calm Down")
+    box.press("Enter")
+    page.get_by_text("1 match for “Calm Down”").wait_for(timeout=15000)
+    assert page.locator(".cd-said .cd-w.hit").all_text_contents() == ["calm", "down"]
 
 
 PAGE_TEXT = """() => {

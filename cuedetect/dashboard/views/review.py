@@ -24,6 +24,7 @@ from cuedetect.dashboard.review_data import ReviewData, event_table, load_review
 from cuedetect.dashboard.seek import Seek, step_event
 from cuedetect.dashboard.stage import StageData, distance_lane, event_lanes, note_markers
 from cuedetect.dashboard.text import md_text
+from cuedetect.dashboard.transcript import panel, transcript_data
 from cuedetect.dashboard.views import review_panels
 from cuedetect.dashboard.views.context import Ctx, flash, go
 from cuedetect.dashboard.voice_lanes import voice_series
@@ -144,6 +145,29 @@ def _on_stage_mark() -> None:
         flash(f"moment {t:.2f} s taken: a comment or a new event will use it", "info")
 
 
+def _on_transcript_seek() -> None:
+    t = parse_time(trigger_value(st.session_state.get("transcript"), "seek"))
+    if t is not None:
+        _seek_moment(t)
+
+
+def _transcript(data: ReviewData) -> None:
+    """What was said, beside the video: a search box and the words, each a jump to its moment."""
+    said = data.said()
+    with st.container(key="transcript_box"):
+        query = st.text_input(
+            "Search what was said",
+            key="transcript_query",
+            placeholder="search what was said, e.g. calm down",
+            label_visibility="collapsed",
+            disabled=not said,
+        )
+        panel(
+            transcript_data(said, data.session.duration, query or "", data.transcript_note),
+            on_seek=_on_transcript_seek,
+        )
+
+
 def _pick_session(ctx: Ctx) -> int | None:
     with ctx.store() as store:
         sessions = store.sessions(ctx.me) if ctx.trainee_mode and ctx.me else store.sessions()
@@ -187,7 +211,7 @@ def render(ctx: Ctx) -> None:
             st.info("Choose your name in the sidebar.")
         return
     if st.session_state.get("review_sid") != sid:  # a new session: forget the old one's selection
-        for k in ("seek", "event_pick", "moment", "comment_on"):
+        for k in ("seek", "event_pick", "moment", "comment_on", "transcript_query"):
             st.session_state.pop(k, None)
         st.session_state["review_sid"] = sid
     with ctx.store() as store:
@@ -203,6 +227,7 @@ def render(ctx: Ctx) -> None:
     with right:
         review_panels.selected_event(ctx, data, _do, _step)
         _event_list(data)
+        _transcript(data)
         review_panels.adjust_and_add(ctx, data, _do)
     review_panels.tabs(ctx, data, _do, _seek_moment)
 

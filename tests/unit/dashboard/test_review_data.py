@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cuedetect.dashboard.demo import synthetic_words
 from cuedetect.dashboard.review_data import (
     downsample,
     events_frame,
@@ -96,6 +97,10 @@ def test_load_review(demo_store):
         assert data.distance_stats["min_m"] < 1.0 < data.distance_stats["median_m"] + 1
         assert 0 < data.distance_stats["below_safe_pct"] < 100
         assert data.agreement == {}  # nothing reviewed yet
+        assert data.words is None and data.said() == [] and data.transcript_note.startswith("No transcript")
+        synthetic_words().to_parquet(out / "words.parquet", index=False)  # the speech stage's file
         store.confirm(sid, data.events[0].key, "ann")
         again = load_review(store, sid)
     assert again.agreement["pairs"] and again.log_length == 1
+    assert [u.speaker for u in again.said()] == ["Trainee", "Client", "Trainee"]
+    assert again.transcript_note is None

@@ -1,0 +1,146 @@
+"""The transcript (words.parquet): loading, utterances per speaker, search, cue highlights, time windows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from cuedetect.export.transcript import (
+    NO_TRANSCRIPT,
+    cue_of,
+    load_words,
+    said_between,
+    search,
+    speaker_label,
+    speaker_tiers,
+    utterances,
+)
+
+COLS = ["start_s", "end_s", "word", "confidence", "person_id", "role", "channel", "stretch"]
+ROWS = [  # two speakers, three stretches; the client's stretch overlaps the trainee's second one
+    (0.50, 0.70, "i", 0.9, 0, "trainee", 0, 0),
+    (0.70, 0.95, "hear", 0.8, 0, "trainee", 0, 0),
+    (0.95, 1.20, "you", 0.9, 0, "trainee", 0, 0),
+    (2.00, 2.30, "calm", 0.6, 0, "trainee", 0, 1),
+    (2.30, 2.60, "down", 0.7, 0, "trainee", 0, 1),
+    (2.10, 2.40, "you", 0.9, 1, "client", 1, 2),
+    (2.40, 2.80, "calmly", 0.9, 1, "client", 1, 2),
+    (2.80, 3.20, "useless", 0.5, 1, "client", 1, 2),
+]
+
+
+def words_df(rows: list[tuple] = ROWS) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLS).astype(
+        {"confidence": "float32", "person_id": "int16", "channel": "int8", "stretch": "int32"}
+    )
+
+
+def ev(cue: str, person: int, start: float, end: float, status: str = "unreviewed") -> SimpleNamespace:
+    return SimpleNamespace(cue=cue, person=person, start=start, end=end, status=status)
+
+
+def test_load_words_missing_corrupt_and_unsorted(tmp_path: Path) -> None:
+    assert load_words(None) == (None, NO_TRANSCRIPT)
+    assert load_words(tmp_path / "words.parquet") == (None, NO_TRANSCRIPT)
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"PAR1 not really")
+    words, note = load_words(bad)
+    assert words is None and note.startswith("The transcript file bad.parquet cannot be read")
+    shuffled = words_df().sample(frac=1.0, random_state=3)
+    shuffled.to_parquet(tmp_path / "w.parquet", index=False)
+    words, note = load_words(tmp_path / "w.parquet")
+    assert note is None and list(words["start_s"]) == sorted(r[0] for r in ROWS)
+    words_df([]).to_parquet(tmp_path / "empty.parquet", index=False)
+    assert load_words(tmp_path / "empty.parquet")[0] is None
+
+
+@pytest.mark.parametrize(
+    ("person", "role", "label"),
+    [
+        (0, "trainee", "Trainee"),
+        (1, "client", "Client"),
+        (2, "unknown", "P2"),
+        (-1, "unknown", "Unknown speaker"),
+    ],
+)
+def test_speaker_label(person: int, role: str, label: str) -> None:
+    assert speaker_label(person, role) == label
+
+
+def test_utterances_group_by_stretch_and_speaker_in_time_order() -> None:
+    said = utterances(words_df())
+    assert [(u.speaker, u.text) for u in said] == [
+        ("Trainee", "i hear you"),
+        ("Trainee", "calm down"),
+        ("Client", "you calmly useless"),
+    ]
+    assert (said[0].start, said[0].end) == (0.5, 1.2)
+    assert utterances(None) == [] and utterances(words_df([])) == []
+
+
+def test_the_reviews_roles_name_the_speakers() -> None:
+    """Roles swapped in the review: the transcript follows them, not the roles stored at analysis time."""
+    said = utterances(words_df(), roles={0: "client", 1: "trainee"})
+    assert [u.speaker for u in said] == ["Client", "Client", "Trainee"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("calm", [(1, 0, 0, 2.0), (2, 1, 1, 2.4)]),  # "calmly" holds "calm"
+        ("CALM DOWN", [(1, 0, 1, 2.0)]),
+        ("you", [(0, 2, 2, 0.95), (2, 0, 0, 2.1)]),
+        ("hear you", [(0, 1, 2, 0.7)]),
+        ("down you", []),  # words of two utterances are not one phrase
+        ("  ", []),
+        ("shout", []),
+    ],
+)
+def test_search(query: str, expected: list[tuple]) -> None:
+    hits = search(utterances(words_df()), query)
+    assert [(h.utterance, h.first, h.last, h.t) for h in hits] == expected
+
+
+@pytest.mark.parametrize(
+    ("events", "marked"),
+    [
+        ([ev("command", 0, 2.0, 2.6)], {"calm": "command", "down": "command"}),
+        ([ev("command", 0, 2.0, 2.6, status="rejected")], {}),  # a rejected cue marks nothing
+        ([ev("pointing", 0, 0.0, 4.0)], {}),  # body cues mark no words
+        ([ev("insult", 1, 2.85, 3.2)], {"useless": "insult"}),
+        ([ev("insult", -1, 2.85, 3.2)], {"useless": "insult"}),  # one microphone: anyone's words
+        ([ev("validating", 1, 0.5, 1.2)], {}),  # the client did not say "i hear you"
+        ([ev("validating", 0, 0.6, 0.9)], {"i": "validating", "hear": "validating"}),
+    ],
+)
+def test_verbal_cue_words_are_marked(events: list, marked: dict[str, str]) -> None:
+    said = utterances(words_df(), events=events)
+    got = {w.text: w.cue for u in said for w in u.words if w.cue}
+    assert got == marked
+
+
+def test_cue_of_tolerance() -> None:
+    spans = [(1.0, 2.0, 0, "threat")]
+    assert cue_of(2.0, 2.3, 0, spans) == "threat"  # middle 2.15: within 0.15 s of the end
+    assert cue_of(2.1, 2.5, 0, spans) is None
+    assert cue_of(0.5, 0.8, 0, spans) is None
+
+
+def test_said_between_cuts_to_the_window_and_tiers_per_speaker() -> None:
+    said = utterances(words_df())
+    cut = said_between(said, 0.9, 2.5)
+    assert [(u.speaker, u.text) for u in cut] == [
+        ("Trainee", "you"),
+        ("Trainee", "calm down"),
+        ("Client", "you"),
+    ]
+    assert cut[0].start == 0.95
+    assert said_between(said, 5.0, 6.0) == []
+    tiers = speaker_tiers(said)
+    assert {k: [u.text for u in v] for k, v in tiers.items()} == {
+        "Trainee": ["i hear you", "calm down"],
+        "Client": ["you calmly useless"],
+    }
