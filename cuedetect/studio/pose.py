@@ -78,6 +78,7 @@ class PoseParams:
     twist: float = 0.0  # spine twist (shoulders vs pelvis)
     head_yaw: float = 0.0  # where the head looks, relative to the pelvis
     head_pitch: float = 0.0
+    jaw_open: float = 0.0  # jaw rotation below the head's (speech; studio.speech.mouth_opening)
     wrist: np.ndarray = field(default_factory=lambda: np.array([[-0.24, 0.05, 0.85], [0.24, 0.05, 0.85]]))
     elbow_pole: np.ndarray = field(default_factory=lambda: np.array([[-0.3, -1.0, 0.0], [0.3, -1.0, 0.0]]))
     forearm_twist: np.ndarray = field(default_factory=lambda: np.zeros(2))
@@ -119,6 +120,7 @@ class Poser:
         self.spine = [b(n) for n in ("spine05", "spine04", "spine03", "spine02", "spine01")]
         self.neck = [b(n) for n in ("neck01", "neck02", "neck03")]
         self.head = b("head")
+        self.jaw = b("jaw")
         h = body.heads
         self.arm = []
         for s in SIDES:
@@ -182,6 +184,8 @@ class Poser:
         head_rot = rot_z(-p.head_yaw) @ rot_axis([1.0, 0.0, 0.0], -p.head_pitch)
         for j in [*self.neck, self.head]:
             local_override[j] = head_rot
+        if p.jaw_open:
+            local_override[self.jaw] = head_rot @ rot_axis([1.0, 0.0, 0.0], -p.jaw_open)  # chin down
         # pelvis height so that both ankle targets are reachable
         drop = p.pelvis_drop
         for leg, target in zip(self.leg, p.ankle, strict=True):

@@ -35,7 +35,7 @@ from cuedetect.studio.cue_poses import Proportions
 from cuedetect.studio.pose import Poser, place
 from cuedetect.studio.scenario import Scenario
 from cuedetect.studio.skinning import transform_points
-from cuedetect.studio.speech import add_speech
+from cuedetect.studio.speech import add_speech, mouth_opening
 
 BLENDER_SCRIPT = Path(__file__).with_name("blender_scene.py")
 
@@ -66,6 +66,7 @@ def compile_scenario(sc: Scenario, frames: list[int] | None = None) -> Compiled:
     loco = locomotion(actors, times)
     heights = {p.id: p.shape.height_m for p in sc.persons}
     rng = np.random.default_rng(sc.seed)
+    jaw = mouth_opening(sc.resolved, sc.persons, times)
     bodies, rots, heads, joints, fingers, hidden = {}, {}, {}, {}, {}, {}
     for spec in sc.persons:
         body = build_body(spec.shape)
@@ -77,6 +78,9 @@ def compile_scenario(sc: Scenario, frames: list[int] | None = None) -> Compiled:
         J = np.empty((len(select), len(LANDMARK_NAMES), 3))
         for i, frame in enumerate(select):
             p = params[frame]
+            if jaw[spec.id][frame]:
+                p = p.copy()
+                p.jaw_open = float(jaw[spec.id][frame])
             g, h = place(*poser.pose(p), p)
             G[i], P[i] = g, h
             J[i] = transform_points(body.anchors, body.anchor_bones, body.heads, g, h)

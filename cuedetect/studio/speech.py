@@ -162,6 +162,31 @@ def speech_ground_truth(spoken: Sequence[Spoken], roles: dict[str, str]) -> dict
     return {"speech": segs, "voice_events": sorted(events, key=lambda e: (e["start"], e["cue"]))}
 
 
+JAW_MAX_RAD = 0.3  # the jaw's opening on a line's loudest syllable (about 17 degrees)
+
+
+def mouth_opening(resolved: dict, persons: Sequence[Any], times: np.ndarray) -> dict[str, np.ndarray]:
+    """Per person, the jaw opening (radians) at `times` while they speak their `say` lines: it follows the
+    line's amplitude envelope (RMS over 50 ms, relative to the line's loudest moment), so the mouth moves
+    with the sound that `add_speech` mixes in. Only for scenarios with `audio: {lip_sync: true}`."""
+    out = {p.id: np.zeros(len(times)) for p in persons}
+    if not (resolved.get("audio", {}) or {}).get("lip_sync"):
+        return out
+    voices = {p.id: default_voice(p.shape.sex) for p in persons}
+    half = round(0.025 * RATE)
+    for s in speak(lines_from_scenario(resolved), voices):
+        c = np.concatenate([[0.0], np.cumsum(np.square(s.samples, dtype=np.float64))])
+        at = np.flatnonzero((times >= s.line.start) & (times < s.end))
+        k = np.round((times[at] - s.line.start) * RATE).astype(int)
+        lo, hi = np.clip(k - half, 0, len(s.samples)), np.clip(k + half, 0, len(s.samples))
+        rms = np.sqrt((c[hi] - c[lo]) / np.maximum(hi - lo, 1))
+        grid = np.arange(0, len(s.samples), half)
+        g_lo, g_hi = np.clip(grid - half, 0, None), np.clip(grid + half, 0, len(s.samples))
+        peak = max(float(np.sqrt(np.max((c[g_hi] - c[g_lo]) / (g_hi - g_lo)))), 1e-9)
+        out[s.line.person][at] = np.maximum(out[s.line.person][at], JAW_MAX_RAD * np.clip(rms / peak, 0, 1))
+    return out
+
+
 def mux_audio(video: Path, audio: np.ndarray, out: Path, rate: int = RATE, bitrate: int = 24000) -> None:
     """Write `out`: `video`'s video stream copied packet for packet (pixels unchanged) plus `audio`
     ((channels, n) float) as AAC. Any audio stream `video` had is replaced."""

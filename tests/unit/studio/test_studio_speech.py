@@ -89,3 +89,50 @@ def test_muxing_copies_the_video_stream_unchanged(tmp_path: Path) -> None:
     assert video_digest(src) == before
     with av.open(str(src)) as c:
         assert c.streams.audio[0].channels == 2
+
+
+def _persons() -> list:
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(id=p, shape=SimpleNamespace(sex=s)) for p, s in (("A", 0.2), ("B", 0.9))]
+
+
+@pytest.mark.parametrize("lip_sync", [True, False])
+def test_jaws_move_only_while_their_own_lines_sound(lip_sync: bool) -> None:
+    from cuedetect.studio.speech import JAW_MAX_RAD, mouth_opening
+
+    resolved = {"audio": {"lip_sync": lip_sync}, "persons": [
+        {"id": "A", "timeline": [{"at": 0.5, "say": "Hello, how are you today?"}]},
+        {"id": "B", "timeline": [{"at": 3.5, "say": "Fine, thank you."}]},
+    ]}  # fmt: skip
+    times = np.arange(0, 6, 0.04)
+    jaw = mouth_opening(resolved, _persons(), times)
+    if not lip_sync:
+        assert not jaw["A"].any() and not jaw["B"].any()
+        return
+    a_line = (times >= 0.5) & (times < 2.5)
+    assert jaw["A"][a_line].max() > 0.6 * JAW_MAX_RAD and jaw["A"].max() <= JAW_MAX_RAD + 1e-9
+    assert not jaw["A"][(times < 0.5) | (times > 3.3)].any()  # shut before and after A's line
+    assert not jaw["B"][times < 3.5].any() and jaw["B"][times >= 3.5].max() > 0.6 * JAW_MAX_RAD
+    assert (np.diff(jaw["A"][a_line]) != 0).mean() > 0.5  # it follows the syllables, not a held-open mouth
+
+
+def test_an_open_jaw_lowers_the_chin_and_leaves_the_head_where_it_was() -> None:
+    from cuedetect.studio.body import BodyShape, build_body
+    from cuedetect.studio.pose import PoseParams, Poser
+    from cuedetect.studio.skinning import transform_points
+
+    body = build_body(BodyShape(sex=0.5))
+    poser = Poser(body)
+    jaw = body.bone("jaw")
+    chin = np.flatnonzero((body.weight_bones == jaw).any(axis=1) & (body.weight_values.max(axis=1) > 0))
+    shut, open_ = PoseParams(), PoseParams(jaw_open=0.3)
+    moved = []
+    for p in (shut, open_):
+        G, P = poser.pose(p)
+        moved.append(transform_points(body.verts[chin], np.full(len(chin), jaw), body.heads, G, P))
+    drop = moved[0][:, 2] - moved[1][:, 2]
+    assert drop.max() > 0.01  # the chin drops by centimetres
+    G0, _ = poser.pose(shut)
+    G1, _ = poser.pose(open_)
+    assert np.allclose(G0[body.bone("head")], G1[body.bone("head")])
