@@ -105,7 +105,9 @@ def analyze(
                 )  # fmt: skip
         if options.voice:
             with _stage(analysis, "voice", report):
-                analysis.voice, analysis.audio = stages.voice(analysis.info, options, analysis.events)
+                analysis.voice, analysis.audio = stages.voice(
+                    analysis.info, options, analysis.events, analysis.tracks
+                )
         else:
             analysis.audio = {"present": None, "notes": ["voice analysis not run (--no-voice)"]}
         with _stage(analysis, "outputs", report):

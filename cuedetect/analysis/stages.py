@@ -6,7 +6,7 @@
     floor(tracks, calibration)                 -> (Tracks with floor positions, pairs table, camera)
     hands(info, tracks, options)               -> (hands table, the hand run's timings and calls)
     cues(tracks, pairs, aspect, duration, ...) -> EventsResult
-    voice(info, options, events)               -> (VoiceResult | None, audio section); adds voice events
+    voice(info, options, events, tracks)       -> (VoiceResult | None, audio section); adds voice events
     write_outputs(analysis, folder, options)   -> files written into a folder (see `outputs`)
     register(folder, store, options)           -> session id
 
@@ -127,10 +127,12 @@ def register(folder: Path, store: Any, options: AnalyzeOptions) -> int:
 
 
 def voice(
-    info: VideoInfo, options: AnalyzeOptions, events: EventsResult | None
+    info: VideoInfo, options: AnalyzeOptions, events: EventsResult | None, tracks: Tracks | None = None
 ) -> tuple[Any, dict[str, Any]]:
     """The audio stage (`cuedetect.voice`): (VoiceResult or None without sound, analysis.json's `audio`
-    section). With cue `events`, the voice cues join them (channels mapped to roles by their roles)."""
+    section). With cue `events`, the voice cues join them (channels mapped to roles by their roles); with
+    `tracks`, speech on one mixed channel goes to the person whose mouth moves with it, where it can."""
     from cuedetect.voice.hook import add_voice
 
-    return add_voice(info.path, events, options.voice_channels, (info.start, info.start + info.duration))
+    span = (info.start, info.start + info.duration)
+    return add_voice(info.path, events, options.voice_channels, span, tracks=tracks)

@@ -37,6 +37,10 @@ class Utterance:
     loudness_lufs: float  # median momentary loudness over its speech frames
     f0_hz: float  # median pitch (NaN when unvoiced)
     pauses: int
+    attribution: str = ""
+    """How `person` was told: "channel" (that person's own microphone), "mouth" (their mouth moved with the
+    voice, `cuedetect.voice.mouths`), or, when unattributed, why not ("" when nobody tried)."""
+    attribution_score: float = float("nan")  # the mouth-voice correlation behind a mouth attribution
 
 
 @dataclass
@@ -140,7 +144,8 @@ def _channel_table(x: np.ndarray, rate: int, start: float, speech: np.ndarray, l
                               rate_sps,
                               float(np.median(loud[a:b][sp])),
                               float(np.nanmedian(f)) if np.isfinite(f).any() else float("nan"),
-                              len(signal.runs_of(pause[a:b]))))  # fmt: skip
+                              len(signal.runs_of(pause[a:b])),
+                              "channel" if person != UNATTRIBUTED else ""))  # fmt: skip
     df = pd.DataFrame({
         "t": start + np.arange(n) * HOP_S, "channel": np.int8(channel), "person": np.int16(person),
         "speech": speech, "level_db": level.astype(np.float32), "loudness_lufs": loud.astype(np.float32),

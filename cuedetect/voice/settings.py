@@ -72,3 +72,14 @@ class VoiceSettings:
     pitch_threshold: float = 0.3
     """YIN's threshold on the normalised difference: frames with a clearer period than this are voiced
     (0.3 keeps the voicing of fast speech, whose periods are short-lived)."""
+    mouth_context_s: float = 0.5
+    """One microphone for everyone: an utterance's voice envelope is compared with each visible person's
+    mouth motion over the utterance and this long before and after it (a listener's mouth is still)."""
+    mouth_min_r: float = 0.3
+    """... it goes to the person whose mouth motion correlates with the envelope at least this well ..."""
+    mouth_margin: float = 0.15
+    """... and by this much better than anyone else's; otherwise it stays unattributed."""
+    mouth_min_visible: float = 0.6
+    """A person's mouth counts only when it is visible on at least this share of the utterance's frames."""
+    mouth_min_visibility: float = 0.5
+    """Pose-landmark visibility (nose, mouth corners) below which a mouth counts as not visible."""

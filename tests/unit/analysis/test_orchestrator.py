@@ -62,7 +62,7 @@ def fake_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(orch.stages, "hands", lambda info, t, options: calls.append("hands") or (
         pd.DataFrame({"frame": [0], "person": [0], "status": ["none"]}), hand_run))
     monkeypatch.setattr(orch.stages, "cues", cues)
-    monkeypatch.setattr(orch.stages, "voice", lambda info, options, events: calls.append("voice") or (
+    monkeypatch.setattr(orch.stages, "voice", lambda info, options, events, tracks: calls.append("voice") or (
         None, {"present": False, "notes": ["the recording has no audio track: no voice cues"]}))
     monkeypatch.setattr(orch.stages, "load_cue_model", lambda options: "baseline")
     monkeypatch.setattr(orch.stages, "register", lambda folder, store, options: calls.append("register") or 7)
