@@ -25,17 +25,18 @@ MIME_BY_SUFFIX = {
 EXPORT_LABELS: dict[str, tuple[str, str]] = {
     "html": (
         "Printable report",
-        "A report to print or keep: numbers, events, comments (opens in a browser).",
+        "A report to print or keep: numbers, events, comments, what was said (opens in a browser).",
     ),
     "eaf": (
         "ELAN file",
-        "For ELAN: one tier per person and cue, rejected events on their own tier, comments.",
+        "For ELAN: one tier per person and cue, rejected events on their own tier, comments, and "
+        "what was said on a tier per speaker.",
     ),
     "boris": ("BORIS", "Events to paste into a BORIS observation (status and comments included)."),
     "boris-table": ("BORIS table", "BORIS's own tabular layout, one row per start and stop."),
     "csv": ("Spreadsheet (CSV)", "Every event with its review status and comments, for Excel or R."),
     "json": ("Data (JSON)", "Everything, for scripts."),
-    "vtt": ("Subtitles (VTT)", "The cues as subtitles, for any video player."),
+    "vtt": ("Subtitles (VTT)", "The cues and what was said as subtitles, for any video player."),
 }
 ORDER = ("html", "eaf", "boris", "boris-table", "csv", "json", "vtt")
 

@@ -29,6 +29,8 @@ export default function transcript(component) {
       s.className = 'cd-w' + (w.cue ? ' cue' : '') + (w.hit ? ' hit' : '');
       s.textContent = w.w;
       s.dataset.t = String(w.t);
+      s.dataset.s = String(w.s);
+      s.dataset.e = String(w.e);
       s.title = w.cue ? `${w.cue} · play from here` : 'play from here';
       s.onclick = () => seek(w.t);
       if (data.first_hit && data.first_hit[0] === i && data.first_hit[1] === j) first = s;
@@ -36,6 +38,20 @@ export default function transcript(component) {
     });
     list.append(p);
   });
+  // the word being spoken, underlined as the stage's video plays (one timer for the page)
+  const spans = [...list.querySelectorAll('.cd-w')];
+  let current = null;
+  if (window.__cdSaidTimer) clearInterval(window.__cdSaidTimer);
+  window.__cdSaidTimer = setInterval(() => {
+    const v = window.__cdStage && window.__cdStage.video;
+    if (!v || !list.isConnected) return;
+    const t = v.currentTime;
+    const now = spans.find((s) => t >= Number(s.dataset.s) && t <= Number(s.dataset.e)) || null;
+    if (now === current) return;
+    if (current) current.classList.remove('now');
+    if (now) now.classList.add('now');
+    current = now;
+  }, 200);
   // a new search shows its first match; any other rerun (a review action) keeps the reader's place
   if (first && newQuery) list.scrollTop = Math.max(first.offsetTop - list.offsetTop - 20, 0);
   else list.scrollTop = kept;

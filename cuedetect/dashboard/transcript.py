@@ -1,10 +1,12 @@
 """The transcript beside the review video: what was said, each word a jump to its moment.
 
-`transcript_data` (pure) turns the utterances (`cuedetect.export.transcript`) into what the panel shows:
-per utterance the speaker and its words, each word with its seek time (a little before the word, so it is
-heard whole), the cue it belongs to (marked) and whether the search found it. `panel` mounts it as an
-in-page `st.components.v2` component (no iframe, nothing fetched); a click reports `{"t": ...}` as the
-`seek` trigger and the page sends the video there through the stage's seek request, as the timeline does.
+`transcript_data` (pure) turns the utterances (`cuedetect.export.transcript`) into what the panel
+shows: per utterance the speaker and its words, each word with its times, its seek time (a little
+before the word, so it is heard whole), the cue it belongs to (marked) and whether the search found
+it. `panel` mounts it as an in-page `st.components.v2` component (no iframe, nothing fetched); a click
+reports `{"t": ...}` as the `seek` trigger and the page sends the video there through the stage's
+seek request, as the timeline does. The word being spoken is underlined as the video plays (read
+from the stage's video in the browser, no rerun).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ CSS = """
 .cd-w:hover { background: rgba(29,78,216,.15); }
 .cd-w.cue { background: #fde68a; color: #222; }
 .cd-w.hit { outline: 2px solid #1d4ed8; }
+.cd-w.now { text-decoration: underline 2px #1d4ed8; text-underline-offset: 3px; }
 """
 
 
@@ -63,6 +66,8 @@ def transcript_data(
                     {
                         "w": w.text,
                         "t": seek_time(w.start, duration),
+                        "s": round(w.start, 3),
+                        "e": round(w.end, 3),
                         "cue": cue_label(w.cue) if w.cue else None,
                         "hit": (i, j) in found,
                     }

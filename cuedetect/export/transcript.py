@@ -186,6 +186,17 @@ def said_between(said: Sequence[Utterance], t0: float, t1: float) -> list[Uttera
     return out
 
 
+def caption_chunks(u: Utterance, max_words: int = 12, max_s: float = 6.0) -> list[Utterance]:
+    """An utterance cut into pieces a viewer can read in a caption (at most `max_words` words and
+    `max_s` seconds each), in order."""
+    pieces: list[list[Word]] = []
+    for w in u.words:
+        if not pieces or len(pieces[-1]) >= max_words or w.end - pieces[-1][0].start > max_s:
+            pieces.append([])
+        pieces[-1].append(w)
+    return [Utterance(u.speaker, u.person, p[0].start, max(x.end for x in p), tuple(p)) for p in pieces]
+
+
 def speaker_tiers(said: Sequence[Utterance]) -> dict[str, list[Utterance]]:
     """Utterances per speaker label, in time order (one ELAN tier or caption voice per speaker)."""
     out: dict[str, list[Utterance]] = {}

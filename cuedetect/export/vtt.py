@@ -1,7 +1,8 @@
 """WebVTT captions of the events and of what was said, to play beside the video in any player or browser.
 
 Events are captions `P1 (client): pointing [escalation, confirmed]`; the transcript's utterances are
-captions with the speaker's voice tag, `<v Trainee>i hear you that sounds hard`, identified `said-N`.
+captions with the speaker's voice tag, `<v Trainee>i hear you that sounds hard`, identified `said-N` (a
+long utterance in readable pieces: `transcript.caption_chunks`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from cuedetect.cue_ids import cue_label
 from cuedetect.export.rows import SessionExport, category, person_label
+from cuedetect.export.transcript import caption_chunks
 from cuedetect.io_atomic import atomic_open
 
 MIN_CAPTION_S = 0.2
@@ -41,7 +43,7 @@ def write_vtt(data: SessionExport, path: Path) -> Path:
         text += f" [{category(e.cue)}, {e.status}]"
         end = max(e.end, e.start + MIN_CAPTION_S)
         doc.captions.append(webvtt.Caption(vtt_time(e.start), vtt_time(end), text, identifier=e.key))
-    said = data.said()
+    said = [piece for u in data.said() for piece in caption_chunks(u)]
     for i, u in enumerate(said, start=1):
         end = max(u.end, u.start + MIN_CAPTION_S)
         text = f"<v {vtt_escape(u.speaker)}>{vtt_escape(u.text)}"

@@ -238,7 +238,9 @@ def test_actions_keep_the_video_and_the_selection(page, server, sessions):
     page.locator("video").evaluate("v => v.pause()")
 
 
-def test_transcript_beside_the_video_a_word_seeks_and_search_finds(wide_page, server, sessions):
+def test_transcript_beside_the_video_a_word_seeks_and_search_finds(
+    wide_page, server, sessions, artifacts_dir
+):
     """What was said sits beside the video; a click on a word plays from just before it; the search box
     outlines the words found (issue 18)."""
     from cuedetect.dashboard.demo import synthetic_words
@@ -258,11 +260,14 @@ def test_transcript_beside_the_video_a_word_seeks_and_search_finds(wide_page, se
     calm = float(table[table["word"] == "calm"]["start_s"].iloc[0])
     page.locator(".cd-said .cd-w", has_text=re.compile(r"^calm$")).click()
     wait_for(page, lambda s: abs(s["t"] - seek_time(calm, 12.0)) < 0.05, "a click on a word seeks")
+    # the word at 8.9 s is underlined as the one being spoken
+    page.locator(".cd-said .cd-w.now", has_text=re.compile(r"^to$")).wait_for(timeout=5000)
     box = page.get_by_placeholder("search what was said, e.g. calm down")
     box.fill("Calm Down")
     box.press("Enter")
     page.get_by_text("1 match for “Calm Down”").wait_for(timeout=15000)
     assert page.locator(".cd-said .cd-w.hit").all_text_contents() == ["calm", "down"]
+    page.screenshot(path=str(artifacts_dir / "review_transcript.png"))
 
 
 PAGE_TEXT = """() => {

@@ -154,7 +154,8 @@ def _on_transcript_seek() -> None:
 def _transcript(data: ReviewData) -> None:
     """What was said, beside the video: a search box and the words, each a jump to its moment."""
     said = data.said()
-    with st.container(key="transcript_box"):
+    with st.container(key="transcript_box", gap="small"):
+        st.markdown("**What was said**")
         query = st.text_input(
             "Search what was said",
             key="transcript_query",

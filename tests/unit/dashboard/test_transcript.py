@@ -31,7 +31,8 @@ def test_panel_data_words_seek_and_cues_read_as_instructor_words() -> None:
         ("Trainee", "trainee", "0:10.0"),
     ]
     assert [w["w"] for w in rows[1]["words"]] == SYNTHETIC_SPEECH[1][3].split()
-    assert rows[1]["words"][0]["t"] == pytest.approx(8.0 - WORD_LEAD_S)
+    first = rows[1]["words"][0]
+    assert (first["t"], first["s"], first["e"]) == pytest.approx((8.0 - WORD_LEAD_S, 8.0, 8.198))
     marked = [(w["w"], w["cue"]) for r in rows for w in r["words"] if w["cue"]]
     # words whose middle is in the cue's span (0.15 s tolerance): "to" ends the span's lead-in
     label = cue_label("command")  # the catalogue's instructor words ("giving orders")

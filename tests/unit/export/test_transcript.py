@@ -10,6 +10,7 @@ import pytest
 
 from cuedetect.export.transcript import (
     NO_TRANSCRIPT,
+    caption_chunks,
     cue_of,
     load_words,
     said_between,
@@ -144,3 +145,21 @@ def test_said_between_cuts_to_the_window_and_tiers_per_speaker() -> None:
         "Trainee": ["i hear you", "calm down"],
         "Client": ["you calmly useless"],
     }
+
+
+@pytest.mark.parametrize(
+    ("n_words", "step", "max_words", "max_s", "sizes"),
+    [
+        (5, 0.3, 12, 6.0, [5]),
+        (30, 0.3, 12, 6.0, [12, 12, 6]),
+        (10, 1.0, 12, 4.0, [4, 4, 2]),  # slow speech: cut by time (a word ending past 4 s starts anew)
+        (1, 0.3, 12, 6.0, [1]),
+    ],
+)
+def test_caption_chunks_are_readable_pieces_in_order(n_words, step, max_words, max_s, sizes) -> None:
+    rows = [(k * step, k * step + 0.8 * step, f"w{k}", 0.9, 0, "trainee", 0, 0) for k in range(n_words)]
+    (u,) = utterances(words_df(rows))
+    pieces = caption_chunks(u, max_words, max_s)
+    assert [len(p.words) for p in pieces] == sizes
+    assert [w for p in pieces for w in p.words] == list(u.words)  # every word once, in order
+    assert all(p.speaker == "Trainee" and p.end - p.start <= max_s for p in pieces)
