@@ -18,6 +18,7 @@ from cuedetect.analysis import STAGES, AnalyzeOptions, analyze
 from cuedetect.analysis import orchestrator as orch
 from cuedetect.cues.detect import EventsResult
 from cuedetect.errors import InputError
+from cuedetect.pose.floor import FloorCalibration
 from cuedetect.pose.tracked import Tracks
 
 
@@ -115,3 +116,59 @@ def test_a_full_output_folder_is_refused_before_any_work(fake_stages: list[str],
     with pytest.raises(InputError, match="not empty"):
         analyze("v.mp4", AnalyzeOptions(tmp_path / "out"))
     assert fake_stages == []  # not even the probe
+
+
+def test_each_stage_gets_what_the_one_before_made(
+    fake_stages: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wiring: every stage is called with the video's info, the options and the previous stage's
+    output (the very objects), the cue model loaded in the background, and each stage's time recorded."""
+    got: dict[str, tuple] = {}
+
+    def spy(name: str, fn: Any) -> Any:
+        def call(*args: Any, **kw: Any) -> Any:
+            out = fn(*args, **kw)
+            got[name] = (args, kw, out)
+            return out
+
+        return call
+
+    for name in ("probe", "poses", "clean", "floor", "hands", "cues", "voice", "register"):
+        monkeypatch.setattr(orch.stages, name, spy(name, getattr(orch.stages, name)))
+    model = object()
+    monkeypatch.setattr(orch.stages, "load_cue_model", spy("load_cue_model", lambda options: model))
+    store = object()
+    opts = AnalyzeOptions(tmp_path / "out", calibration=FloorCalibration(fov_deg=70.0))
+    result = analyze(str(tmp_path / "v.mp4"), opts, store=store)
+
+    info = got["probe"][2]
+    assert got["probe"][0] == (tmp_path / "v.mp4",)
+    assert got["load_cue_model"][0] == (opts,)
+    assert got["poses"][0][:2] == (info, opts)
+    cleaned_from = got["poses"][2][1]
+    assert got["clean"][0][0] is cleaned_from
+    assert got["floor"][0] == (got["clean"][2][0], opts.calibration)
+    placed, pairs, _camera = got["floor"][2]
+    assert got["hands"][0] == (info, placed, opts)
+    args, kw, events = got["cues"]
+    assert args[0] is placed and args[1] is pairs
+    assert kw["model"] is model and kw["options"] is opts and kw["hands"] is got["hands"][2][0]
+    assert kw["duration"] == pytest.approx(0.4) and kw["aspect"] == pytest.approx(640 / 360)
+    assert got["voice"][0] == (info, opts, events, placed)
+    assert got["register"][0] == (tmp_path / "out", store, opts)
+    for stage in ("probe", "poses", "clean", "floor", "hands", "cues", "voice", "outputs", "register"):
+        assert 0 <= result.timings[f"{stage}_s"] < 60, stage
+    assert 0 <= result.timings["cue_model_load_s"] < 60
+
+
+def test_without_voice_the_record_says_so(fake_stages: list[str], tmp_path: Path) -> None:
+    result = analyze("v.mp4", AnalyzeOptions(tmp_path / "out", voice=False))
+    assert "voice" not in fake_stages
+    assert result.record["audio"] == {"present": None, "notes": ["voice analysis not run (--no-voice)"]}
+
+
+def test_an_existing_result_is_replaced_only_with_overwrite(fake_stages: list[str], tmp_path: Path) -> None:
+    analyze("v.mp4", AnalyzeOptions(tmp_path / "out"))
+    with pytest.raises(InputError, match="not empty"):
+        analyze("v.mp4", AnalyzeOptions(tmp_path / "out"))
+    assert analyze("v.mp4", AnalyzeOptions(tmp_path / "out", overwrite=True)).info is not None
