@@ -61,3 +61,71 @@ def test_combine_is_an_or_at_the_rule_confidence() -> None:
     assert (out["hands_raised"][:5] == probs["hands_raised"][:5]).all()
     assert (out["hands_raised"][5:] >= conf).all() and out["hands_raised"].iloc[-1] == pytest.approx(0.99)
     assert (out["pointing"] == 0.3).all()
+
+
+# Boundaries of the rule (mutation testing found them untested); defaults: above the shoulder means > 0,
+# over the head > nose height + 0, out to the side > 0.4 torso-lengths from the midline.
+@pytest.mark.parametrize(
+    ("above", "nose", "out", "expected"),
+    [
+        (0.0, -0.5, 0.1, 0.0),  # exactly at shoulder height: not above it
+        (0.01, -0.5, 0.1, 1.0),  # just above it (and over a low head)
+        (0.3, 0.3, 0.1, 0.0),  # level with the nose: not over the head
+        (0.31, 0.3, 0.1, 1.0),
+        (0.2, 0.4, 0.4, 0.0),  # exactly 0.4 out: not out to the side
+        (0.2, 0.4, 0.41, 1.0),
+    ],
+)
+def test_rule_boundaries(above: float, nose: float, out: float, expected: float) -> None:
+    r = definition_rules(feats(np.full(6, above), nose=nose, out=out))["hands_raised"]
+    assert (r == expected).all()
+
+
+def test_over_the_head_is_measured_from_the_nose_plus_the_setting() -> None:
+    f = feats(np.full(6, 0.5), nose=0.3, out=0.0)
+    assert definition_rules(f, CueSettings(raised_above_head=0.1))["hands_raised"].all()  # 0.5 > 0.4
+    assert not definition_rules(f, CueSettings(raised_above_head=0.3))["hands_raised"].any()  # 0.5 < 0.6
+
+
+def test_missing_everything_is_no_raise_and_rows_keep_their_index() -> None:
+    f = feats(np.full(4, np.nan)).drop(columns=["nose_above_sh"]).set_axis([10, 11, 12, 13])
+    r = definition_rules(f)
+    assert list(r.index) == [10, 11, 12, 13] and r["hands_raised"].dtype == float
+    assert (r["hands_raised"] == 0.0).all()
+    empty = definition_rules(feats(np.zeros(0)))
+    assert len(empty) == 0 and list(empty.columns) == ["hands_raised"]
+
+
+@pytest.mark.parametrize(
+    ("t", "window_s", "expected"),
+    [
+        # 10 frames/s, 0.3 s -> 3 frames, centred (the ends average what they have)
+        ([0.0, 0.1, 0.2, 0.3, 0.4], 0.3, [0.5, 2 / 3, 1 / 3, 2 / 3, 0.5]),
+        # a repeated timestamp does not change the rate read from the others
+        ([0.0, 0.1, 0.1, 0.2, 0.3], 0.3, [0.5, 2 / 3, 1 / 3, 2 / 3, 0.5]),
+        # a window shorter than a frame: each frame alone
+        ([0.0, 0.1, 0.2, 0.3, 0.4], 0.01, [1.0, 0.0, 1.0, 0.0, 1.0]),
+        # 2 frames/s, 1 s -> 2 frames
+        ([0.0, 0.5, 1.0, 1.5, 2.0], 1.0, [1.0, 0.5, 0.5, 0.5, 0.5]),
+    ],
+)
+def test_the_short_window_follows_the_frame_rate(t: list, window_s: float, expected: list) -> None:
+    from cuedetect.cues.fusion import _short_mean
+
+    f = pd.DataFrame({"t": t, "person": 0, "x": [1.0, 0.0, 1.0, 0.0, 1.0]})
+    assert _short_mean(f, "x", window_s) == pytest.approx(expected)
+
+
+def test_one_frame_uses_15_fps_and_a_missing_column_is_nan() -> None:
+    from cuedetect.cues.fusion import _short_mean
+
+    one = pd.DataFrame({"t": [0.0], "person": 0, "x": [0.7]})
+    assert _short_mean(one, "x", 1.0) == pytest.approx([0.7])
+    assert np.isnan(_short_mean(one, "y", 1.0)).all() and _short_mean(one, "y", 1.0).shape == (1,)
+
+
+def test_combine_uses_the_settings_it_is_given() -> None:
+    probs = pd.DataFrame({"hands_raised": np.zeros(6)})
+    f = feats(np.full(6, 0.2), nose=0.1, out=0.0)  # 0.2 over a nose at 0.1: raised by default
+    assert (combine(probs, f)["hands_raised"] == RULE_CONFIDENCE["hands_raised"]).all()
+    assert (combine(probs, f, CueSettings(raised_above_shoulder=0.3))["hands_raised"] == 0.0).all()
