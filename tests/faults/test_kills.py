@@ -1,9 +1,18 @@
 """Killing `cuedetect analyze` and `cuedetect import` at random moments loses nothing and leaves nothing.
 
-After SIGTERM or SIGKILL at a random moment of an analysis (20 times, moments spread over a whole run):
-within 5 s no process of it remains (pose workers included), the result folder holds a whole result
-(the previous one, or the new one if the kill came after its commit), the session store passes its
-integrity check with its reviews, and a rerun completes. The same for imports into the store.
+After SIGTERM or SIGKILL at a random moment of an analysis: within 5 s no process of it remains (pose
+workers included), the result folder holds a whole result (the previous one, or the new one if the kill
+came after its commit), the session store passes its integrity check with its reviews, and a rerun
+completes. The same for imports into the store.
+
+Where the kills land: each phase of a run gets both signals, at a random moment inside it: start-up
+(imports, before the pose workers), the first and second half of the pose workers' run, and the first
+and second half of what follows (cleaning, floor, cues, writing the .partial folder, the commit and the
+store's transaction, which end the run). Each kill waits for its phase's start as seen in /proc, then a
+random share of that phase's length in a first whole run watched the same way. That is 10 kills. It
+used to be 20 moments spread evenly over a run; the phases after the workers are 10-20% of a run, so 20
+even kills put 2-4 there on average (none in the last tenth in about one run of seven); 10 by phase
+always aim 4 there, 2 at the last stretch, and 4 while the workers run.
 """
 
 from __future__ import annotations
@@ -22,8 +31,7 @@ import pytest
 
 from tests.faults.conftest import CLI, group_processes, kill_group, wait_gone
 
-KILLS = 20
-FLAGS = ("--fps", "1", "--model", "lite", "--jobs", "2", "--no-hands")  # short: the cost is 20 half-runs
+FLAGS = ("--fps", "1", "--model", "lite", "--jobs", "2", "--no-hands")  # short: the cost is 10 part-runs
 SEED = int(os.environ.get("CUEDETECT_FAULT_SEED", time.time_ns() % 100_000))
 
 
@@ -49,6 +57,50 @@ def result_state(out: Path) -> dict[str, str]:
     return files
 
 
+def watched_run(clip: Path, out: Path, store: Path) -> tuple[float, float, float]:
+    """A whole analysis, watched: (seconds until its pose workers started, until they ended, until it
+    ended), as seen in /proc every 20 ms."""
+    t0 = time.monotonic()
+    proc = analyze(clip, out, store)
+    workers: list[float] = []
+    while proc.poll() is None:
+        if len(group_processes(proc.pid)) >= 4:  # the CLI, multiprocessing's tracker, two pose workers
+            workers.append(time.monotonic() - t0)
+        time.sleep(0.02)
+    run_s = time.monotonic() - t0
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    assert workers, "the pose workers were never seen"
+    return workers[0], workers[-1], run_s
+
+
+# Each phase's kill waits for the phase's start as seen in /proc (launch, the workers appearing, the
+# workers gone), then a random share of that phase's length in the watched run: robust to runs that go
+# faster or slower than the watched one.
+PHASES = (  # (name, anchor, from, to): shares of the phase measured from its anchor
+    ("start-up", "launch", 0.0, 1.0),
+    ("pose workers, first half", "workers", 0.0, 0.5),
+    ("pose workers, second half", "workers", 0.5, 1.0),
+    ("after the workers, first half", "workers gone", 0.0, 0.5),
+    ("after the workers: outputs, commit, store", "workers gone", 0.5, 1.0),
+)
+
+
+def wait_for(anchor: str, proc: subprocess.Popen[str]) -> bool:
+    """Wait until the run reaches `anchor`; False if it ended first."""
+    seen = False
+    while proc.poll() is None:
+        n = len(group_processes(proc.pid))
+        if (
+            anchor == "launch"
+            or (anchor == "workers" and n >= 4)
+            or (anchor == "workers gone" and seen and n < 4)
+        ):
+            return True
+        seen = seen or n >= 4
+        time.sleep(0.02)
+    return False
+
+
 def store_state(store: Path) -> dict[str, int]:
     conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     try:
@@ -72,10 +124,12 @@ def store_state(store: Path) -> dict[str, int]:
 def test_killing_analyze_at_random_moments(tiny_clip: Path, tmp_path: Path) -> None:
     rng = random.Random(SEED)
     out, store = tmp_path / "out", tmp_path / "cuedetect.sqlite"
-    t0 = time.monotonic()
-    first = analyze(tiny_clip, out, store)
-    assert first.wait(600) == 0, first.stderr.read()
-    run_s = time.monotonic() - t0
+    workers_from, workers_to, run_s = watched_run(tiny_clip, out, store)
+    length = {
+        "launch": workers_from,
+        "workers": workers_to - workers_from,
+        "workers gone": run_s - workers_to,
+    }
     with sqlite3.connect(store) as conn:  # a reviewer's work that must survive every kill
         key = conn.execute("SELECT event_key FROM events LIMIT 1").fetchone()[0]
         conn.execute(
@@ -84,13 +138,17 @@ def test_killing_analyze_at_random_moments(tiny_clip: Path, tmp_path: Path) -> N
             (key,),
         )
     result, stored = result_state(out), store_state(store)
-    moments = [(i + rng.random()) / KILLS * run_s for i in range(KILLS)]  # one per twentieth of a run
-    rng.shuffle(moments)
+    kills = [
+        (phase, anchor, (lo + rng.random() * (hi - lo)) * length[anchor], sig)
+        for phase, anchor, lo, hi in PHASES
+        for sig in (signal.SIGTERM, signal.SIGKILL)
+    ]
+    rng.shuffle(kills)
     log, with_workers = [], 0
-    for i, moment in enumerate(moments):
-        sig = (signal.SIGTERM, signal.SIGKILL)[i % 2]
+    for i, (phase, anchor, moment, sig) in enumerate(kills):
         proc = analyze(tiny_clip, out, store, "--overwrite")
         try:
+            wait_for(anchor, proc)
             time.sleep(moment)
             alive = group_processes(proc.pid)
             with_workers += len(alive) >= 4  # the CLI, multiprocessing's tracker, two pose workers
@@ -100,7 +158,7 @@ def test_killing_analyze_at_random_moments(tiny_clip: Path, tmp_path: Path) -> N
             err = proc.stderr.read()
         finally:
             kill_group(proc.pid)
-        what = f"seed {SEED} kill {i} ({sig.name} at {moment:.1f} s, exit {code}, {len(alive)} processes)"
+        what = f"seed {SEED} kill {i} ({sig.name} {phase} +{moment:.1f} s: exit {code}, {len(alive)} procs)"
         log.append(f"{what}: gone in {gone_s:.2f} s")
         assert not left, f"{what}: processes {left} still there after 5 s"
         if sig == signal.SIGTERM and code == 143:
