@@ -121,15 +121,32 @@ def simulate(
 HELDOUT_FIRST_SEED = 900_000  # the style-held-out simulated clips (`split="heldout"`): never trained on
 
 
-def simulated_clips(cache: Path, count: int, first_seed: int = FIRST_SEED, split: str = "train") -> list:
-    """`count` simulated clips of a style split (made once, then read from `cache`) as `Clip`s."""
+def simulated_clips(
+    cache: Path, count: int, first_seed: int = FIRST_SEED, split: str = "train", processes: int = 1
+) -> list:
+    """`count` simulated clips of a style split (made once, then read from `cache`) as `Clip`s.
+
+    Clips not in `cache` yet are made `processes` at a time (each from its own seed: the same files
+    whatever the number).
+    """
     from cuedetect.training.dataset import Clip, _to_analysis_ids, clip_meta
 
+    # style_: drawn from the style catalogue; held-out clips are named by their split
+    folders = {
+        seed: cache / (f"style_sim_{seed}" if split == "train" else f"{split}_sim_{seed}")
+        for seed in range(first_seed, first_seed + count)
+    }
+    todo = [s for s, f in folders.items() if not all((f / n).exists() for n in ("poses.parquet", "gt.json"))]
+    if processes > 1 and len(todo) > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(processes, len(todo)), mp_context=mp.get_context("spawn")) as pool:
+            list(pool.map(simulate, todo, [folders[s] for s in todo], [None] * len(todo), [True] * len(todo),
+                          [split] * len(todo)))  # fmt: skip
     out = []
-    for seed in range(first_seed, first_seed + count):
-        # style_: drawn from the style catalogue; held-out clips are named by their split
-        name = f"style_sim_{seed}" if split == "train" else f"{split}_sim_{seed}"
-        folder = simulate(seed, cache / name, split=split)
+    for seed, folder in folders.items():
+        folder = simulate(seed, folder, split=split)
         gt = json.loads((folder / "gt.json").read_text())
         mapping = {k: p["id"] for k, p in enumerate(gt["persons"])}
         from cuedetect.cues.tracks import tracks_from_poses

@@ -2,7 +2,7 @@
 
 - the real dev set (`../shared/clips/labels.json` and `dev/labels.json`, by-eye labels): poses by the
   analysis pipeline at its defaults, cached in `.cache/real_clips/` (git-ignored; a fresh checkout
-  extracts them once, about 2-3 minutes on two cores);
+  extracts them once, two clips at a time, about 1-2 minutes on two cores);
 - the style-held-out studio split, rendered (`corpus/style_heldout`, 36 clips, poses committed: scoring
   them costs seconds) and simulated (cue styles, negatives, bodies, rooms and cameras no training clip
   has). The rendered floors are low because the model is: they hold the honest measurement in place.
@@ -52,7 +52,8 @@ REAL_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
 @pytest.fixture(scope="module")
 def real_scores(clips_dir: Path):
     clips = load_real_labels(clips_dir / "labels.json") + load_real_labels(clips_dir / "dev" / "labels.json")
-    return score_real_clips(clips, {"model": load_model(), "baseline": None}, cache=CACHE)
+    # a fresh checkout analyses the clips two at a time (one per core: the same poses as one by one)
+    return score_real_clips(clips, {"model": load_model(), "baseline": None}, cache=CACHE, processes=2)
 
 
 @pytest.mark.slow
@@ -108,7 +109,7 @@ def style_scores():
     from cuedetect.training.studio_sim import HELDOUT_FIRST_SEED, simulated_clips
 
     clips = simulated_clips(REPO / ".cache" / "style_heldout_sim", STYLE_SIM_CLIPS, HELDOUT_FIRST_SEED,
-                            split="heldout")  # fmt: skip
+                            split="heldout", processes=2)  # fmt: skip
     return score_clips(clips, load_model()), score_clips(clips, None)
 
 
