@@ -105,9 +105,52 @@ def test_a_cue_without_evidence_features_says_the_pose_matched() -> None:
 
 
 def test_to_dict_rounds_times_and_confidence_to_milliseconds() -> None:
-    e = CueEvent("pointing", 1, None, 1.23456, 2.00049, 0.876543, "arm reaching 1.3 torso-lengths")
+    e = CueEvent("pointing", 1, None, 1.23456, 2.45678, 0.876543, "arm reaching 1.3 torso-lengths")
     assert e.to_dict() == {
-        "cue": "pointing", "person": 1, "other": None, "start": 1.235, "end": 2.0, "confidence": 0.877,
+        "cue": "pointing", "person": 1, "other": None, "start": 1.235, "end": 2.457, "confidence": 0.877,
         "evidence": "arm reaching 1.3 torso-lengths",
     }  # fmt: skip
     assert CueEvent("too_close", 0, 1, 0.0, 0.5, 1.0, "").to_dict()["other"] == 1
+
+
+def test_a_feature_unseen_in_the_span_is_skipped_and_the_next_still_named() -> None:
+    inside = np.array([True, True, False, False, False, False])
+    feats = _frames(
+        m_hi_wr_to_hip=[np.nan, np.nan, 1.0, 1.0, 1.0, 1.0],  # the first in the catalogue: not seen
+        m_lo_wr_to_hip=[0.1, 0.1, 1.0, 1.1, 0.9, 1.0],
+    )
+    words = evidence_for("hands_on_hips", feats, inside, 0.1)
+    assert words == "other wrist 0.10 torso-lengths from the hip for 0.1 s"
+
+
+def test_ranking_is_by_distance_from_the_outside_median_in_its_spread() -> None:
+    """Four frames outside (enough to rank). hi: inside 0.5, outside median -0.5 with a small spread
+    (z ~ 10); lo: inside 0.3 vs 0.1 outside, larger spread (z ~ 1): hi is named first, although lo
+    would win on |inside + median| and the catalogue puts hi first anyway; then the other way round."""
+    inside = np.array([True, True, False, False, False, False])
+    hi = [0.5, 0.5, -0.6, -0.4, -0.5, -0.5]
+    lo = [0.3, 0.3, 0.3, -0.1, 0.1, 0.1]
+    words = evidence_for("hands_raised", _frames(m_hi_wr_above_sh=hi, m_lo_wr_above_sh=lo), inside, 0.1)
+    assert words.startswith("higher wrist 0.5")
+    # swap the columns' roles: now the lower wrist stands out (z ~ 10) and is named first
+    words = evidence_for("hands_raised", _frames(m_hi_wr_above_sh=lo, m_lo_wr_above_sh=hi), inside, 0.1)
+    assert words.startswith("lower wrist 0.5 torso-lengths above the shoulder, higher wrist 0.3")
+
+
+def test_a_constant_outside_makes_a_difference_stand_out_most() -> None:
+    inside = np.array([True, True, False, False, False, False])
+    flat = [0.4, 0.4, -0.2, -0.2, -0.2, -0.2]  # no spread outside: any difference is decisive
+    noisy = [0.9, 0.9, -1.0, 0.5, -0.5, 1.0]
+    words = evidence_for("hands_raised", _frames(m_hi_wr_above_sh=noisy, m_lo_wr_above_sh=flat), inside, 0.1)
+    assert words.startswith("lower wrist 0.4")
+
+
+def test_a_feature_with_three_frames_outside_is_not_ranked_above_one_that_is() -> None:
+    """lo has only 3 finite frames outside: z 0, below hi's small but real z (~0.7)."""
+    inside = np.array([True, True, False, False, False, False, False])
+    hi = [0.1, 0.1, 0.3, -0.3, 0.0, -0.2, 0.2]
+    lo = [0.9, 0.9, np.nan, np.nan, -2.0, -2.0, -2.0]
+    words = evidence_for("hands_raised", _frames(m_hi_wr_above_sh=hi, m_lo_wr_above_sh=lo), inside, 0.1)
+    assert words.startswith("higher wrist 0.1")
+    words = evidence_for("hands_raised", _frames(m_hi_wr_above_sh=lo, m_lo_wr_above_sh=hi), inside, 0.1)
+    assert words.startswith("lower wrist 0.1")

@@ -105,6 +105,10 @@ def test_missing_everything_is_no_raise_and_rows_keep_their_index() -> None:
         ([0.0, 0.1, 0.1, 0.2, 0.3], 0.3, [0.5, 2 / 3, 1 / 3, 2 / 3, 0.5]),
         # a window shorter than a frame: each frame alone
         ([0.0, 0.1, 0.2, 0.3, 0.4], 0.01, [1.0, 0.0, 1.0, 0.0, 1.0]),
+        # repeated timestamps do not count as frame steps: 10 frames/s from the real steps
+        ([0.0, 0.0, 0.0, 0.1, 0.2], 0.3, [0.5, 2 / 3, 1 / 3, 2 / 3, 0.5]),
+        # no step at all (every timestamp the same): 15 frames/s assumed, 0.3 s -> 4-5 frames
+        ([0.0, 0.0, 0.0, 0.0, 0.0], 0.3, [0.5, 2 / 3, 0.5, 0.5, 2 / 3]),
         # 2 frames/s, 1 s -> 2 frames
         ([0.0, 0.5, 1.0, 1.5, 2.0], 1.0, [1.0, 0.5, 0.5, 0.5, 0.5]),
     ],

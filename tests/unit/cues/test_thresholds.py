@@ -258,3 +258,29 @@ def test_two_frames_are_enough_for_an_event() -> None:
     feats, probs = _person(np.array([1.0, 1.0]))
     (ev,) = person_events(feats, probs, CueSettings(min_duration_s={"hands_raised": 0.0}))
     assert (ev.start, ev.end, ev.person) == (0.0, 0.1, 3)
+
+
+def test_a_calibrated_threshold_switches_its_own_cue_only() -> None:
+    """A model's per-cue switch-on level replaces the settings' one for that cue (off keeps the gap)."""
+    s = CueSettings(prob_smooth_s=0.0)
+    p = np.zeros(30)
+    p[5:25] = s.on_threshold - 0.05  # under the default "on", over a calibrated 0.3
+    feats, probs = _person(p)
+    assert person_events(feats, probs, s) == []
+    (ev,) = person_events(feats, probs, s, thresholds={"hands_raised": s.on_threshold - 0.1})
+    assert (ev.start, ev.end) == pytest.approx((0.5, 2.4))
+    assert person_events(feats, probs, s, thresholds={"pointing": 0.01}) == []
+
+
+def test_held_postures_merge_across_their_longer_gap() -> None:
+    s = CueSettings(prob_smooth_s=0.0)
+    assert s.merge_gap("arms_crossed") == s.held_merge_gap_s > s.merge_gap("pointing") == s.merge_gap_s
+    p = np.zeros(60)
+    p[5:20] = p[30:45] = 1.0  # 1.0 s apart: longer than the default gap, shorter than the held one
+    feats = pd.DataFrame({"frame": np.arange(60), "t": np.arange(60) / 10, "person": 3})
+    probs = pd.DataFrame({"arms_crossed": p, "pointing": p})
+    events = person_events(feats, probs, s, cues=("arms_crossed", "pointing"))
+    assert sorted((e.cue, e.start, e.end) for e in events) == [
+        ("arms_crossed", 0.5, 4.4), ("pointing", 0.5, 1.9), ("pointing", 3.0, 4.4)
+    ]  # fmt: skip
+    assert all(type(e.person) is int and e.person == 3 for e in events)  # a plain int, not numpy's
