@@ -205,10 +205,14 @@ class ReviewData:
     voice: pd.DataFrame = field(default_factory=pd.DataFrame)  # cuedetect.voice.lane.voice_lane
     words: pd.DataFrame | None = None  # words.parquet (`cuedetect.export.transcript.load_words`)
     transcript_note: str | None = None  # why there is no transcript
+    _said: list[Utterance] | None = field(default=None, repr=False, compare=False)
 
     def said(self) -> list[Utterance]:
-        """What was said, per utterance and speaker, with the verbal cues' words marked."""
-        return utterances(self.words, self.roles, self.events)
+        """What was said, per utterance and speaker, with the verbal cues' words marked (worked out once:
+        the page caches this object per review-log version)."""
+        if self._said is None:
+            self._said = utterances(self.words, self.roles, self.events)
+        return self._said
 
     @property
     def by_key(self) -> dict[str, CurrentEvent]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cuedetect import cue_ids
@@ -124,15 +125,28 @@ def _spans(events: Iterable[Any]) -> list[Span]:
     )
 
 
-def cue_of(start: float, end: float, person: int, spans: Sequence[Span]) -> str | None:
-    """The verbal cue whose span holds the word (its middle, within the tolerance) and whose speaker is the
-    word's (or either is unattributed), else None. The first such span wins."""
-    mid = (start + end) / 2
+def word_cues(
+    starts: np.ndarray, ends: np.ndarray, persons: np.ndarray, spans: Sequence[Span]
+) -> list[str | None]:
+    """Per word, the verbal cue whose span holds it (its middle, within the tolerance) and whose speaker is
+    the word's (or either is unattributed), else None. The first such span (by start) wins."""
+    mid = (np.asarray(starts, float) + np.asarray(ends, float)) / 2
+    persons = np.asarray(persons)
+    out: list[str | None] = [None] * len(mid)
+    free = np.ones(len(mid), bool)
     for s, e, p, cue in spans:
-        same = p == person or cue_ids.UNATTRIBUTED in (p, person)
-        if same and s - HIGHLIGHT_TOLERANCE_S <= mid <= e + HIGHLIGHT_TOLERANCE_S:
-            return cue
-    return None
+        hit = free & (mid >= s - HIGHLIGHT_TOLERANCE_S) & (mid <= e + HIGHLIGHT_TOLERANCE_S)
+        if p != cue_ids.UNATTRIBUTED:
+            hit &= (persons == p) | (persons == cue_ids.UNATTRIBUTED)
+        for k in np.flatnonzero(hit):
+            out[k] = cue
+        free &= ~hit
+    return out
+
+
+def cue_of(start: float, end: float, person: int, spans: Sequence[Span]) -> str | None:
+    """`word_cues` of one word."""
+    return word_cues(np.array([start]), np.array([end]), np.array([person]), spans)[0]
 
 
 def utterances(
@@ -142,16 +156,18 @@ def utterances(
     marked with the verbal cue event (not rejected) whose span holds it."""
     if words is None or words.empty:
         return []
-    spans = _spans(events)
+    starts, ends = words["start_s"].to_numpy(float), words["end_s"].to_numpy(float)
+    persons = words["person_id"].to_numpy().astype(int)
+    cues = word_cues(starts, ends, persons, _spans(events))
+    texts, confs = words["word"].astype(str).tolist(), words["confidence"].to_numpy(float)
+    role_col = words["role"].tolist()
     out = []
-    for (_, person), g in words.groupby(["stretch", "person_id"], sort=False):
-        person = int(person)
+    for rows in words.groupby(["stretch", "person_id"], sort=False).indices.values():
         items = tuple(
-            Word(float(r.start_s), float(r.end_s), str(r.word), float(r.confidence),
-                 cue_of(float(r.start_s), float(r.end_s), person, spans))
-            for r in g.itertuples(index=False)
-        )  # fmt: skip
-        speaker = speaker_label(person, _role(person, g["role"].iloc[0], roles))
+            Word(float(starts[k]), float(ends[k]), texts[k], float(confs[k]), cues[k]) for k in rows
+        )
+        person = int(persons[rows[0]])
+        speaker = speaker_label(person, _role(person, role_col[rows[0]], roles))
         out.append(Utterance(speaker, person, items[0].start, max(w.end for w in items), items))
     return sorted(out, key=lambda u: (u.start, u.end))
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cuedetect.export.transcript import (
+    HIGHLIGHT_TOLERANCE_S,
     NO_TRANSCRIPT,
     caption_chunks,
     cue_of,
@@ -18,6 +22,7 @@ from cuedetect.export.transcript import (
     speaker_label,
     speaker_tiers,
     utterances,
+    word_cues,
 )
 
 COLS = ["start_s", "end_s", "word", "confidence", "person_id", "role", "channel", "stretch"]
@@ -163,3 +168,42 @@ def test_caption_chunks_are_readable_pieces_in_order(n_words, step, max_words, m
     assert [len(p.words) for p in pieces] == sizes
     assert [w for p in pieces for w in p.words] == list(u.words)  # every word once, in order
     assert all(p.speaker == "Trainee" and p.end - p.start <= max_s for p in pieces)
+
+
+def _reference_cue(mid: float, person: int, spans: list) -> str | None:
+    """The rule, word by word: the first span (by start) holding the middle, same speaker or either -1."""
+    for s, e, p, cue in sorted(spans):
+        if (
+            p == person or -1 in (p, person)
+        ) and s - HIGHLIGHT_TOLERANCE_S <= mid <= e + HIGHLIGHT_TOLERANCE_S:
+            return cue
+    return None
+
+
+times = st.floats(0, 20, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(st.tuples(times, st.floats(0.05, 1.0), st.sampled_from([-1, 0, 1])), max_size=30),
+    spans=st.lists(
+        st.tuples(times, st.floats(0, 3), st.sampled_from([-1, 0, 1]), st.sampled_from(["threat", "insult"])),
+        max_size=6,
+    ),
+)
+def test_word_cues_follow_the_rule_and_utterances_keep_every_word(words, spans) -> None:
+    spans = sorted((s, s + d, p, c) for s, d, p, c in spans)
+    starts = np.array([w[0] for w in words])
+    ends = starts + np.array([w[1] for w in words])
+    persons = np.array([w[2] for w in words])
+    got = word_cues(starts, ends, persons, spans)
+    assert got == [
+        _reference_cue((a + b) / 2, p, spans) for a, b, p in zip(starts, ends, persons, strict=True)
+    ]
+    rows = [
+        (a, b, f"w{k}", 0.9, p, "unknown", 0, k // 4)
+        for k, (a, b, p) in enumerate(zip(starts, ends, persons, strict=True))
+    ]
+    said = utterances(words_df(sorted(rows)) if rows else None)
+    assert sorted(w.text for u in said for w in u.words) == sorted(r[2] for r in rows)
+    assert all(list(u.words) == sorted(u.words, key=lambda w: (w.start, w.end)) for u in said)
