@@ -23,15 +23,33 @@ CUES: tuple[str, ...] = (
     "raised_voice",
     "rapid_speech",
     "calm_voice",
+    "validating",
+    "open_question",
+    "offering_choice",
+    "command",
+    "dismissing",
+    "insult",
+    "threat",
+    "demand",
+    "interruption",
 )
 PAIR_CUES: frozenset[str] = frozenset({"rapid_approach", "too_close"})
 # Cues heard in the audio track, not seen (a person's voice; `UNATTRIBUTED` when it cannot be told whose).
 VOICE_CUES: frozenset[str] = frozenset({"raised_voice", "rapid_speech", "calm_voice"})
-DEESCALATION_CUES: frozenset[str] = frozenset({"open_hands", "calm_voice"})
+# Cues in what was said (the words; `cuedetect.speech`): phrases spotted, and who talks over whom.
+VERBAL_CUES: frozenset[str] = frozenset(
+    {"validating", "open_question", "offering_choice", "command", "dismissing", "insult", "threat", "demand",
+     "interruption"}
+)  # fmt: skip
+DEESCALATION_CUES: frozenset[str] = frozenset(
+    {"open_hands", "calm_voice", "validating", "open_question", "offering_choice"}
+)
 # `too_close` is context: a state of the pair, not something one person does.
 ESCALATION_CUES: frozenset[str] = frozenset(CUES) - DEESCALATION_CUES - {"too_close"}
 # Cues a person shows by holding a posture (pacing is movement; pair cues come from distance).
-POSTURE_CUES: tuple[str, ...] = tuple(c for c in CUES if c not in PAIR_CUES | VOICE_CUES and c != "pacing")
+POSTURE_CUES: tuple[str, ...] = tuple(
+    c for c in CUES if c not in PAIR_CUES | VOICE_CUES | VERBAL_CUES and c != "pacing"
+)
 # The person of a voice event whose speaker cannot be told (one microphone, no mapping to a person).
 UNATTRIBUTED: int = -1
 
@@ -52,6 +70,15 @@ CUE_LABELS: dict[str, str] = {
     "raised_voice": "voice raised",
     "rapid_speech": "talking fast",
     "calm_voice": "calm, low voice",
+    "validating": "validating feelings",
+    "open_question": "open question",
+    "offering_choice": "offering a choice",
+    "command": "giving orders",
+    "dismissing": "arguing or dismissing",
+    "insult": "insult",
+    "threat": "threat",
+    "demand": "demand",
+    "interruption": "interrupting",
 }
 
 

@@ -1,6 +1,6 @@
 """`analyze`: one video in, a results folder (and a session) out. Every entry point calls this.
 
-    probe -> poses -> clean -> floor -> hands -> cues -> outputs (atomic) -> register
+    probe -> poses -> clean -> floor -> hands -> cues -> voice -> speech -> outputs (atomic) -> register
 
 Each stage is a plain function in `stages` (or `outputs`) from typed data to typed data; this module
 only runs them in order, times them, reports progress and keeps the results folder atomic. The stages
@@ -110,6 +110,12 @@ def analyze(
                 )
         else:
             analysis.audio = {"present": None, "notes": ["voice analysis not run (--no-voice)"]}
+        if options.voice and options.speech:
+            with _stage(analysis, "speech", report) as step:
+                analysis.speech, analysis.speech_section = stages.speech(
+                    analysis.info, options, analysis.voice, analysis.events, step)
+        else:
+            analysis.speech_section = {"present": None, "notes": ["speech not transcribed (--no-speech)"]}
         with _stage(analysis, "outputs", report):
             write_outputs(analysis, tmp, options, started=started)
             commit(tmp, analysis.out)

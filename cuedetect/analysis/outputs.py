@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
 RESULT_FILES = (
-    "poses.parquet", "pairs.parquet", "hands.parquet", "voice.parquet", "events.json", "annotated.mp4",
-    "analysis.json",
+    "poses.parquet", "pairs.parquet", "hands.parquet", "voice.parquet", "words.parquet", "events.json",
+    "annotated.mp4", "analysis.json",
 )  # fmt: skip
 
 
@@ -144,6 +144,9 @@ def write_outputs(analysis: Analysis, folder: Path, options: AnalyzeOptions, sta
         analysis.hands.to_parquet(folder / "hands.parquet", index=False)
     if analysis.voice is not None:
         analysis.voice.frames.to_parquet(folder / "voice.parquet", index=False)
+    stored = options.speech_settings is None or options.speech_settings.store_transcript
+    if analysis.speech is not None and stored:  # off: cues only, no transcript on disk
+        analysis.speech.words.to_parquet(folder / "words.parquet", index=False)
     if analysis.events is not None:
         from cuedetect.cues.detect import write_events_json
 
@@ -193,6 +196,7 @@ def analysis_record(analysis: Analysis, options: AnalyzeOptions, fps: float) -> 
         "floor_calibration": _calibration_json(options.calibration),
         "cleaning": {str(k): v for k, v in analysis.cleaning_log.items()},
         "audio": analysis.audio,
+        "speech": analysis.speech_section,
         "analysed_frame_index": [int(i) for i in tracks.analysed],
         "files": analysis.files,
     }

@@ -7,6 +7,7 @@
     hands(info, tracks, options)               -> (hands table, the hand run's timings and calls)
     cues(tracks, pairs, aspect, duration, ...) -> EventsResult
     voice(info, options, events, tracks)       -> (VoiceResult | None, audio section); adds voice events
+    speech(info, options, voice, events)       -> (SpeechResult | None, speech section); adds verbal events
     write_outputs(analysis, folder, options)   -> files written into a folder (see `outputs`)
     register(folder, store, options)           -> session id
 
@@ -136,3 +137,12 @@ def voice(
 
     span = (info.start, info.start + info.duration)
     return add_voice(info.path, events, options.voice_channels, span, tracks=tracks)
+
+
+def speech(info: VideoInfo, options: AnalyzeOptions, voice: Any, events: EventsResult | None,
+           step: Callable[[int, int], None] | None = None) -> tuple[Any, dict[str, Any]]:  # fmt: skip
+    """The speech stage (`cuedetect.speech`) on the voice stage's speech stretches: (SpeechResult or None
+    without sound, analysis.json's `speech` section). With cue `events`, the verbal cues join them."""
+    from cuedetect.speech.hook import add_speech
+
+    return add_speech(info.path, voice, events, options.speech_settings, step)

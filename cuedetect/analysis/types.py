@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from cuedetect.pose.floor import FloorCalibration, PairDistance
     from cuedetect.pose.sources import VideoInfo
     from cuedetect.pose.tracked import Tracks
+    from cuedetect.speech.settings import SpeechSettings
+    from cuedetect.speech.stage import SpeechResult
     from cuedetect.voice.analysis import VoiceResult
 
 # Stage names, in the order the orchestrator runs them, and how a screen may call them.
@@ -26,6 +28,7 @@ STAGES: dict[str, str] = {
     "hands": "reading hands",
     "cues": "detecting cues",
     "voice": "listening to the voices",
+    "speech": "transcribing what was said",
     "outputs": "writing the results",
     "register": "registering the session",
 }
@@ -65,6 +68,10 @@ class AnalyzeOptions:
         hands: read each person's hands (hands.parquet; hand states gate the hand cues).
         voice: analyse the audio track (voice.parquet, voice cues; a note when there is none).
         voice_channels: one microphone per person: audio channel -> person id or role ("trainee").
+        speech: transcribe the speech the voice stage found and spot the phrase list (words.parquet,
+            verbal cues); needs `voice`.
+        speech_settings: the speech stage's settings (None: defaults), e.g. `store_transcript=False` for
+            cues only, or a user's `phrases_path`.
         trainee, scenario, instructor, date: what the session store records with the session.
     """
 
@@ -85,6 +92,8 @@ class AnalyzeOptions:
     hands: bool = True
     voice: bool = True
     voice_channels: dict[int, int | str] | None = None
+    speech: bool = True
+    speech_settings: SpeechSettings | None = None
     trainee: str | None = None
     scenario: str | None = None
     instructor: str | None = None
@@ -110,6 +119,9 @@ class Analysis:
         events: cues -> cue events, roles and summary (None with `cues=False`); voice adds its events.
         voice: voice -> the audio stage's frames and utterances (None without sound or with `voice=False`).
         audio: voice -> analysis.json's `audio` section (what was decoded, notes such as "no audio track").
+        speech: speech -> words, spotted phrases and notes (None without sound or with `speech=False`);
+            its verbal cues join `events`.
+        speech_section: speech -> analysis.json's `speech` section.
         record: outputs -> the content of analysis.json.
         files: outputs -> the files written into `out`.
         session_id: register -> the session in the store (None without a store).
@@ -129,6 +141,8 @@ class Analysis:
     events: EventsResult | None = None
     voice: VoiceResult | None = None
     audio: dict[str, Any] = field(default_factory=dict)
+    speech: SpeechResult | None = None
+    speech_section: dict[str, Any] = field(default_factory=dict)
     record: dict[str, Any] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     session_id: int | None = None

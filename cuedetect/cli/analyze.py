@@ -77,12 +77,29 @@ def register(app: typer.Typer) -> None:
                 "role, e.g. 0=trainee,1=client or 0=1,1=0. Without it such voices are unattributed."
             ),
         ] = "",
+        no_speech: Annotated[
+            bool, typer.Option("--no-speech", help="Do not transcribe: no words.parquet, no verbal cues.")
+        ] = False,
+        no_transcript: Annotated[
+            bool,
+            typer.Option(
+                "--no-transcript", help="Spot the verbal cues but store no transcript (no words.parquet)."
+            ),
+        ] = False,
+        phrases: Annotated[
+            Path | None,
+            typer.Option(
+                help="Your own phrase list for the verbal cues (a TOML file laid out like the shipped "
+                "phrases.toml)."
+            ),
+        ] = None,
     ) -> None:
         """Track everyone in VIDEO, detect cues, write DIR/ and register a session.
 
         Writes DIR/poses.parquet (every person, every analysed frame, a stable id), pairs.parquet (floor
         distances), hands.parquet (each hand's shape: fist, open palm, pointing, thumbs-up), events.json
-        (cues), analysis.json (what ran, timings, versions) and, with --annotate, annotated.mp4. All
+        (cues), words.parquet (the transcript: words, times, speakers; not with --no-transcript),
+        analysis.json (what ran, timings, versions) and, with --annotate, annotated.mp4. All
         appear at once at the end: an interrupted run leaves DIR as it was. The session store then gets
         the session (the same recording twice is one session): open it with `cuedetect
         dashboard`.
@@ -103,6 +120,7 @@ def register(app: typer.Typer) -> None:
         from cuedetect.cli._progress import StageProgress, wants_progress
         from cuedetect.errors import InputError
         from cuedetect.pose.detector import quiet_native_logs
+        from cuedetect.speech.settings import SpeechSettings
 
         if not 1 <= max_persons <= 4:
             raise InputError(f"--max-persons must be 1 to 4, not {max_persons}")
@@ -122,6 +140,8 @@ def register(app: typer.Typer) -> None:
             calibration=parse_calibration(camera_height, fov, person_height, known_distance),
             trainee=trainee, scenario=scenario,
             voice=not no_voice, voice_channels=parse_voice_channels(voice_channels),
+            speech=not no_speech, speech_settings=SpeechSettings(store_transcript=not no_transcript,
+                                                                 phrases_path=phrases),
         )  # fmt: skip
         # MediaPipe/LiteRT write chatter straight to file descriptor 2: send that to /dev/null while
         # the progress bar (and any error, printed after the block) goes to the real stderr.

@@ -9,7 +9,7 @@ from cuedetect.cue_ids import cue_label
 
 Kind = Literal["escalation", "de-escalation", "context"]
 Scope = Literal["person", "pair"]
-Detector = Literal["classifier", "rule", "voice"]
+Detector = Literal["classifier", "rule", "voice", "speech"]
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,82 @@ CATALOGUE: tuple[Cue, ...] = (
         "person",
         "voice",
     ),
+    # What was said (`cuedetect.speech`): phrases of the phrase list (`cuedetect/speech/phrases.toml`, data a
+    # programme can extend) spotted in the recogniser's keyword search or found in its transcript.
+    Cue(
+        "validating",
+        "The trainee names or acknowledges the other's feeling (\"I hear you\", \"that sounds hard\").",
+        "Validation is the first verbal de-escalation skill: a person who feels heard has less to fight for.",
+        "de-escalation",
+        "person",
+        "speech",
+    ),
+    Cue(
+        "open_question",
+        "The trainee asks a question that cannot be answered yes or no (\"what would help?\", \"tell me\").",
+        "Open questions invite the client to explain instead of defend, and give the trainee information.",
+        "de-escalation",
+        "person",
+        "speech",
+    ),
+    Cue(
+        "offering_choice",
+        "The trainee offers options or a way forward together (\"would you like...\", \"we can...\").",
+        "Choices give back a sense of control, the thing an agitated person most feels they have lost.",
+        "de-escalation",
+        "person",
+        "speech",
+    ),
+    Cue(
+        "command",
+        "The trainee gives an order (\"calm down\", \"you need to...\", \"stop...\").",
+        "Orders to an aroused person read as control and disrespect; \"calm down\" is the classic escalator.",
+        "escalation",
+        "person",
+        "speech",
+    ),
+    Cue(
+        "dismissing",
+        "The trainee argues or dismisses (\"that's not true\", \"not my problem\", \"rules are rules\").",
+        "Arguing the facts or brushing the concern off tells the client they are not heard: escalation.",
+        "escalation",
+        "person",
+        "speech",
+    ),
+    Cue(
+        "insult",
+        "The client insults (\"you are useless\", \"you people\", \"idiot\").",
+        "Personal attacks show rising hostility; trainers watch whether the trainee takes the bait.",
+        "escalation",
+        "person",
+        "speech",
+    ),
+    Cue(
+        "threat",
+        "The client threatens (\"I will hurt you\", \"you'll regret this\", \"or else\").",
+        "A verbal threat is a direct risk indicator: the moment to think about safety and exits.",
+        "escalation",
+        "person",
+        "speech",
+    ),
+    Cue(
+        "demand",
+        "The client demands (\"I want...\", \"give me...\", \"right now\", \"your manager\").",
+        "Demands mark what the client is fighting for: what the trainee can acknowledge or offer choices on.",
+        "escalation",
+        "person",
+        "speech",
+    ),
+    Cue(
+        "interruption",
+        "One speaker starts while another is still speaking, and both go on talking (setting "
+        "`interruption_overlap_s`, 0.4 s); needs one microphone per person.",
+        "Talking over someone signals that their words do not count; trainees are taught to let the client "
+        "finish.",
+        "escalation",
+        "person",
+        "speech",
+    ),
 )
 
 BY_ID: dict[str, Cue] = {c.id: c for c in CATALOGUE}
@@ -164,6 +240,7 @@ CLASSIFIER_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.detector =
 RULE_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.detector == "rule")
 PAIR_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.scope == "pair")
 VOICE_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.detector == "voice")
+VERBAL_CUES: tuple[str, ...] = tuple(c.id for c in CATALOGUE if c.detector == "speech")
 
 
 def cue_name(cue: str) -> str:

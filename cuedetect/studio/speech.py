@@ -3,6 +3,7 @@
 A scenario person's timeline may hold `say` actions:
 
     - {at: 9.5, say: "This is ridiculous!", level: 10, pitch: 70, rate: 190}
+    - {at: 14.0, say: "Calm down!", cues: [command]}
 
 `level` is dB relative to that person's normal speaking level (default 0), `pitch` espeak-ng's 0-99
 (default per voice 40 or 55), `rate` words per minute (default 150), `voice` an espeak-ng voice (default
@@ -13,6 +14,8 @@ Ground truth (`speech_ground_truth`): the speech segments, and voice events by t
 definitions applied to the script: a line 6 dB or more above the speaker's normal voice is
 `raised_voice`; a line of 2 s or more at 1.4x the clip's median words/min is `rapid_speech`; a trainee
 line at their usual level and pace while, or up to 6 s after, the client's voice is raised is `calm_voice`.
+`verbal_events`: each line's `cues` over the line's time, and `interruption` for a line that starts while
+another person's line still has `INTERRUPT_OVERLAP_S` or more to run.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from cuedetect.errors import InputError
 RATE = 22050  # espeak-ng's own rate
 NORMAL_DBFS = -20.0  # a normal line's peak level on its own microphone
 RAISED_DB = 6.0  # a line this much above the speaker's normal voice is a raised voice
+INTERRUPT_OVERLAP_S = 0.4  # a line started this long or longer before another's end interrupts it
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class SayLine:
     pitch: int | None = None
     rate_wpm: int = 150
     voice: str | None = None
+    cues: tuple[str, ...] = ()  # the verbal cues the line carries (its words), e.g. ("command",)
 
 
 def lines_from_scenario(resolved: dict) -> list[SayLine]:
@@ -54,7 +59,7 @@ def lines_from_scenario(resolved: dict) -> list[SayLine]:
             if "say" in a:
                 out.append(SayLine(str(p["id"]), float(a.get("at", 0.0)), str(a["say"]),
                                    float(a.get("level", 0)), a.get("pitch"), int(a.get("rate", 150)),
-                                   a.get("voice")))  # fmt: skip
+                                   a.get("voice"), tuple(a.get("cues", ()))))  # fmt: skip
     return sorted(out, key=lambda x: x.start)
 
 
@@ -159,7 +164,23 @@ def speech_ground_truth(spoken: Sequence[Spoken], roles: dict[str, str]) -> dict
                 events.append({"cue": "calm_voice", "person": who, "start": s.line.start, "end": s.end})
     for e in events:
         e["start"], e["end"] = round(e["start"], 3), round(e["end"], 3)
-    return {"speech": segs, "voice_events": sorted(events, key=lambda e: (e["start"], e["cue"]))}
+    return {"speech": segs, "voice_events": sorted(events, key=lambda e: (e["start"], e["cue"])),
+            "verbal_events": verbal_ground_truth(spoken)}
+
+
+def verbal_ground_truth(spoken: Sequence[Spoken]) -> list[dict[str, Any]]:
+    """Each line's labelled verbal cues over the line, and the interruptions the timing makes."""
+    out: list[dict[str, Any]] = []
+    for s in spoken:
+        for cue in s.line.cues:
+            out.append({"cue": cue, "person": s.line.person, "start": round(s.line.start, 3),
+                        "end": round(s.end, 3), "text": s.line.text})  # fmt: skip
+        cut = [o for o in spoken if o.line.person != s.line.person and o.line.start < s.line.start
+               and min(o.end, s.end) - s.line.start >= INTERRUPT_OVERLAP_S]  # fmt: skip
+        if cut:
+            out.append({"cue": "interruption", "person": s.line.person, "start": round(s.line.start, 3),
+                        "end": round(min(cut[0].end, s.end), 3), "text": s.line.text})  # fmt: skip
+    return sorted(out, key=lambda e: (e["start"], e["cue"]))
 
 
 JAW_MAX_RAD = 0.3  # the jaw's opening on a line's loudest syllable (about 17 degrees)

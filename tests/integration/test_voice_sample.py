@@ -68,3 +68,31 @@ def test_voice_events_reach_the_store_and_every_export(analysed, tmp_path: Path,
     assert "raised_voice" in text or "voice raised" in text
     if fmt == "html":
         assert "the client raised their voice; the trainee answered in a calm, low voice" in text
+
+
+def test_what_was_said_is_transcribed_per_speaker_into_words_parquet(analysed) -> None:
+    """The speech stage on the same run: words with times on each line's speaker, verbal cues with the
+    words as evidence, the talk-time share, and the cues reach the store."""
+    out, analysis, gt = analysed
+    words = pd.read_parquet(out / "words.parquet")
+    assert list(words.columns)[:6] == ["start_s", "end_s", "word", "confidence", "person_id", "role"]
+    roles = {p["id"]: p["role"] for p in json.loads((out / "events.json").read_text())["persons"]}
+    gt_role = {p["id"]: p["role"] for p in gt["persons"]}
+    for line in gt["speech"]:
+        mine = words[((words.start_s + words.end_s) / 2).between(line["start"], line["end"])]
+        assert len(mine) >= 3, line["text"]
+        assert set(mine.role) == {gt_role[line["person"]]}, (line["text"], mine)
+        assert all(roles[p] == r for p, r in zip(mine.person_id, mine.role, strict=True))
+    speech = analysis["speech"]
+    assert speech["present"] and speech["words"] == len(words) and not speech["notes"]
+    assert speech["realtime_factor_of_speech"] < 1.0 and abs(sum(speech["talk_share"].values()) - 1) < 0.01
+    doc = json.loads((out / "events.json").read_text())
+    from cuedetect.cue_ids import VERBAL_CUES
+
+    verbal = [e for e in doc["events"] if e["cue"] in VERBAL_CUES]
+    assert len(verbal) == speech["events"]
+    trainee_cues = {"validating", "offering_choice", "open_question", "command", "dismissing"}
+    for e in verbal:  # the script's trainee says no client cue and vice versa
+        assert (roles[e["person"]] == "trainee") == (e["cue"] in trainee_cues), e
+        assert e["evidence"].startswith("said") or e["cue"] == "interruption", e
+    assert set(doc["summary"]["talk_share"]) == {str(p) for p in roles}

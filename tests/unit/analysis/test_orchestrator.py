@@ -88,6 +88,9 @@ def test_stages_run_in_order_once_and_report_progress(fake_stages: list[str], tm
     # a recording without sound: analysed as before, with a note in analysis.json, and no voice.parquet
     assert result.record["audio"]["notes"] == ["the recording has no audio track: no voice cues"]
     assert not (tmp_path / "out" / "voice.parquet").exists()
+    # ... and so nothing to transcribe: a note, no words.parquet
+    assert result.record["speech"]["present"] is False and result.record["speech"]["notes"]
+    assert not (tmp_path / "out" / "words.parquet").exists()
 
 
 def test_no_store_no_register_and_no_cues_no_events(fake_stages: list[str], tmp_path: Path) -> None:

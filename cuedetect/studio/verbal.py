@@ -1,0 +1,66 @@
+"""Scripted dialogues with labelled verbal cues, for tuning and scoring the speech stage (audio only).
+
+`verbal_script(seed, bank)` draws a trainee/client exchange from a bank of labelled lines
+(`verbal_lines.DEV` or `HELD_OUT`): voices, pace, levels, room noise, one room microphone or one lapel per
+person vary by seed, and now and then a speaker cuts in before the other has finished (an
+`interruption`). `verbal_dialogue` speaks it with espeak-ng and returns the audio with its ground truth.
+Seeds and banks: `DEV_SEEDS` tuned the phrase thresholds; `HELD_OUT_SEEDS` on the held-out bank are only
+scored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cuedetect.studio.dialogue import VOICES, Dialogue
+from cuedetect.studio.speech import SayLine, mix, speak, speech_ground_truth
+from cuedetect.studio.verbal_lines import DEV, HELD_OUT, Bank
+
+DEV_SEEDS = range(0, 12)
+HELD_OUT_SEEDS = range(5000, 5008)
+BANKS: dict[str, Bank] = {"dev": DEV, "held_out": HELD_OUT}
+
+
+def verbal_script(seed: int, bank: Bank, n_turns: int | None = None,
+                  ) -> tuple[list[SayLine], str, dict[str, tuple[str, int]], float]:  # fmt: skip
+    """The lines of dialogue `seed` drawn from `bank`, its microphone layout, voices and duration."""
+    rng = np.random.default_rng(seed)
+    channels = "per_person" if rng.random() < 0.5 else "mix"
+    va, vb = rng.choice(len(VOICES), 2, replace=False)
+    voices = {"A": VOICES[va], "B": VOICES[vb]}
+    base = {"A": int(rng.integers(130, 155)), "B": int(rng.integers(135, 160))}
+    pools = {"A": list(bank["trainee"]), "B": list(bank["client"])}
+    for pool in pools.values():
+        rng.shuffle(pool)  # type: ignore[arg-type]
+    t = float(rng.uniform(0.5, 1.2))
+    prev_end = 0.0
+    lines: list[SayLine] = []
+    for k in range(n_turns or int(rng.integers(10, 14))):
+        who = "B" if k % 2 else "A"
+        text, cues = pools[who][(k // 2) % len(pools[who])]
+        hot = who == "B" and any(c in ("insult", "threat", "demand") for c in cues) and rng.random() < 0.6
+        level = float(rng.uniform(6, 10)) if hot else float(rng.uniform(-1.5, 1.5))
+        pitch = voices[who][1] + int(rng.integers(-4, 5)) + (12 if hot else 0)
+        wpm = int(base[who] * rng.uniform(0.93, 1.07))
+        start = t
+        if k and prev_end - t > 1.6 and rng.random() < 0.3:  # cut in before the other has finished
+            start = prev_end - float(rng.uniform(0.8, 1.4))
+        lines.append(SayLine(who, round(start, 2), text, round(level, 1), pitch, wpm, None, tuple(cues)))
+        est = len(text.split()) / wpm * 60 * 1.1 + 0.3
+        prev_end = start + est
+        t = prev_end + float(rng.uniform(0.5, 1.4))
+    return lines, channels, voices, t + 1.0
+
+
+def verbal_dialogue(seed: int, bank: str = "dev", n_turns: int | None = None) -> Dialogue:
+    """Synthesise dialogue `seed` from bank "dev" or "held_out": audio at speech.RATE plus its truth
+    (`speech`, `voice_events`, `verbal_events`)."""
+    lines, channels, voices, duration = verbal_script(seed, BANKS[bank], n_turns)
+    gains = np.random.default_rng(seed + 2)
+    spoken = speak(lines, voices, {"A": float(gains.uniform(-3, 0)), "B": float(gains.uniform(-3, 3))})
+    duration = max(duration, max(s.end for s in spoken) + 1.0)
+    rng = np.random.default_rng(seed + 1)
+    crosstalk_db, noise_db = float(rng.uniform(-22, -14)), float(rng.uniform(-66, -55))
+    audio = mix(spoken, ["A", "B"], duration, channels, crosstalk_db, noise_db, seed)
+    roles = {"A": "trainee", "B": "client"}
+    return Dialogue(seed, False, channels, roles, spoken, audio, speech_ground_truth(spoken, roles))
