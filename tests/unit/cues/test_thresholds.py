@@ -284,3 +284,14 @@ def test_held_postures_merge_across_their_longer_gap() -> None:
         ("arms_crossed", 0.5, 4.4), ("pointing", 0.5, 1.9), ("pointing", 3.0, 4.4)
     ]  # fmt: skip
     assert all(type(e.person) is int and e.person == 3 for e in events)  # a plain int, not numpy's
+
+
+def test_a_calibrated_threshold_keeps_the_hysteresis_gap_below_it() -> None:
+    """Calibrated on 0.35 with the default gap (0.6 - 0.4): off at 0.15, so 0.2 keeps the event on;
+    the default off (0.4) would end it there."""
+    s = CueSettings(prob_smooth_s=0.0)
+    p = np.zeros(30)
+    p[5:10], p[10:20] = 0.4, 0.2
+    feats, probs = _person(p)
+    (ev,) = person_events(feats, probs, s, thresholds={"hands_raised": 0.35})
+    assert (ev.start, ev.end) == pytest.approx((0.5, 1.9))
