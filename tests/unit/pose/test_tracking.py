@@ -122,8 +122,11 @@ def test_deduplicate_keeps_one_of_two_landmarkers_on_the_same_person() -> None:
 
 @pytest.mark.parametrize(
     "a, b, iou",
-    [((0, 0, 1, 1), (0, 0, 1, 1), 1.0), ((0, 0, 1, 1), (1, 1, 2, 2), 0.0),
-     ((0, 0, 2, 1), (1, 0, 3, 1), 1 / 3)],
+    [
+        ((0, 0, 1, 1), (0, 0, 1, 1), 1.0),
+        ((0, 0, 1, 1), (1, 1, 2, 2), 0.0),
+        ((0, 0, 2, 1), (1, 0, 3, 1), 1 / 3),
+    ],
 )
 def test_box_iou(a: tuple, b: tuple, iou: float) -> None:
     assert box_iou(np.asarray(a, float), np.asarray(b, float)) == pytest.approx(iou)
@@ -140,3 +143,36 @@ def test_appearance_distance_bounds() -> None:
 def test_hungarian_refuses_infinite_pairs() -> None:
     cost = np.asarray([[0.1, INF_COST], [INF_COST, INF_COST]])
     assert hungarian(cost) == [(0, 0)]
+
+
+# Geometry helpers of the tracker, pinned by tables (mutation testing found them untested).
+def test_anchor_is_the_hip_midpoint_else_the_box_centre() -> None:
+    from cuedetect.pose.tracking import anchor
+
+    xy = np.full((33, 2), 0.9)
+    xy[23], xy[24], xy[25] = (0.2, 0.6), (0.4, 0.8), (0.0, 0.0)
+    box = np.array([0.1, 0.2, 0.5, 0.9])
+    assert anchor(xy, box) == pytest.approx([0.3, 0.7])
+    xy[24] = np.nan  # one hip unseen: the box centre
+    assert anchor(xy, box) == pytest.approx([0.3, 0.55])
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "inside"),
+    [
+        (
+            (0.1, 0.2, 0.5, 0.9),
+            (0.3, 0.4, 0.6, 0.7),
+            0.06 / 0.09,
+        ),  # overlap 0.2 x 0.3 over the smaller 0.3 x 0.3
+        ((0.3, 0.4, 0.6, 0.7), (0.1, 0.2, 0.5, 0.9), 0.06 / 0.09),  # either order
+        ((0.1, 0.1, 0.9, 0.9), (0.2, 0.3, 0.4, 0.7), 1.0),  # one holds the other
+        ((0.1, 0.1, 0.3, 0.3), (0.5, 0.5, 0.7, 0.9), 0.0),  # apart
+        ((0.1, 0.2, 0.4, 0.8), (0.4, 0.2, 0.6, 0.8), 0.0),  # touching edges
+        ((0.2, 0.2, 0.2, 0.6), (0.1, 0.1, 0.5, 0.9), 0.0),  # a box of no area
+    ],
+)
+def test_box_inside(a: tuple, b: tuple, inside: float) -> None:
+    from cuedetect.pose.tracking import box_inside
+
+    assert box_inside(np.array(a), np.array(b)) == pytest.approx(inside)
