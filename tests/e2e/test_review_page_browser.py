@@ -246,14 +246,17 @@ def test_transcript_beside_the_video_a_word_seeks_and_search_finds(
     from cuedetect.dashboard.demo import synthetic_words
     from cuedetect.dashboard.transcript import seek_time
 
-    _, ids = sessions
+    data, ids = sessions
     page = wide_page
+    with SessionStore.open(data / "cuedetect.sqlite") as store:
+        roles = store.state(ids["main"]).roles  # the review's roles (a test above swaps them)
     open_review(page, server, ids["main"])
     words = page.locator(".cd-said .cd-w")
     words.first.wait_for(timeout=20000)
     table = synthetic_words()
     assert words.count() == len(table)
-    assert page.locator(".cd-said .cd-who").all_text_contents() == ["Trainee:", "Client:", "Trainee:"]
+    speakers = [f"{roles[p].capitalize()}:" for p in (0, 1, 0)]  # P0 said lines 1 and 3
+    assert page.locator(".cd-said .cd-who").all_text_contents() == speakers
     video, said = page.locator("video").bounding_box(), page.locator(".cd-said").bounding_box()
     assert said["x"] >= video["x"] + video["width"], (video, said)  # beside the video, not under it
     set_time(page, 1.0)
