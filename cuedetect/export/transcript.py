@@ -22,14 +22,9 @@ import numpy as np
 import pandas as pd
 
 from cuedetect import cue_ids
+from cuedetect.cue_ids import VERBAL_CUES
 
 WORD_COLUMNS = ("start_s", "end_s", "word", "confidence", "person_id", "role", "channel", "stretch")
-VERBAL_CUES: frozenset[str] = getattr(
-    cue_ids,
-    "VERBAL_CUES",
-    frozenset({"validating", "open_question", "offering_choice", "command", "dismissing", "insult", "threat",
-               "demand", "interruption"}),
-)  # fmt: skip
 NO_TRANSCRIPT = "No transcript: nothing was heard, or this analysis kept no words (cues only)."
 HIGHLIGHT_TOLERANCE_S = 0.15  # a word ending this close to a cue's span still belongs to it
 _TOKEN = re.compile(r"[\w']+")

@@ -96,3 +96,37 @@ def test_what_was_said_is_transcribed_per_speaker_into_words_parquet(analysed) -
         assert (roles[e["person"]] == "trainee") == (e["cue"] in trainee_cues), e
         assert e["evidence"].startswith("said") or e["cue"] == "interruption", e
     assert set(doc["summary"]["talk_share"]) == {str(p) for p in roles}
+
+
+def test_the_transcript_reaches_the_review_and_every_export(analysed, tmp_path: Path) -> None:
+    """What pocketsphinx heard on the sample: utterances per speaker on the review page's data, its verbal
+    cues' words marked, voice captions in the VTT, a tier per speaker in the ELAN file, the report's words."""
+    import pympi
+    import webvtt
+
+    from cuedetect.dashboard.review_data import load_review
+    from cuedetect.export import export_session, load_export
+    from cuedetect.store.session_store import SessionStore
+
+    out, _, _ = analysed
+    words = pd.read_parquet(out / "words.parquet")
+    with SessionStore.open(tmp_path / "store.sqlite") as store:
+        sid = store.import_analysis(out).session_id
+        said = load_review(store, sid).said()
+        assert said == load_export(store, sid).said()
+        vtt = webvtt.read(str(export_session(store, sid, "vtt", tmp_path / "s.vtt")))
+        eaf = pympi.Elan.Eaf(str(export_session(store, sid, "eaf", tmp_path / "s.eaf")))
+        html = export_session(store, sid, "html", tmp_path / "s.html").read_text()
+    assert sum(len(u.words) for u in said) == len(words)
+    assert {u.speaker for u in said} == {"Trainee", "Client"}
+    verbal = [e for e in json.loads((out / "events.json").read_text())["events"] if e["cue"] != "interruption"
+              and e["evidence"].startswith("said")]  # fmt: skip
+    marked = {w.cue for u in said for w in u.words if w.cue}
+    assert {e["cue"] for e in verbal} <= marked  # every spotted phrase's words are marked
+    voices = [c.voice for c in vtt if (c.identifier or "").startswith("said-")]
+    assert set(voices) == {"Trainee", "Client"} and len(voices) >= len(said)
+    for speaker in ("Trainee", "Client"):
+        spoken = [u.text for u in said if u.speaker == speaker]
+        tier = eaf.get_annotation_data_for_tier(f"said by {speaker}")
+        assert " ".join(a[2] for a in tier) == " ".join(spoken)
+    assert "<h2>What was said</h2>" in html and html.count('<span class="who">') >= len(said)
