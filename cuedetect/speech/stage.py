@@ -149,9 +149,9 @@ def speech_stage(video: Path, voice: Any, roles: Mapping[int, str], settings: Sp
     stretches = plan_stretches(voice.utterances, voice.frames, s.max_segment_s)
     pieces, cutter = stream_stretches(video, stretches, voice.separate_channels, s.margin_s)
     keyphrases = phrases.keyphrases() if s.recogniser == "pocketsphinx" else ()
-    load_s = 0.0
+    load_s = load_cpu = 0.0
     with create_recogniser(s.recogniser, keyphrases, s.model_path, s.nbest) as recogniser:  # type: ignore[attr-defined]
-        load_s = time.perf_counter() - t0
+        load_s, load_cpu = time.perf_counter() - t0, time.process_time() - c0
         total = len(stretches)
         result = transcribe(pieces, recogniser, phrases, roles, s,
                             (lambda k: step(k, total)) if step else None)  # fmt: skip
@@ -173,6 +173,7 @@ def speech_stage(video: Path, voice: Any, roles: Mapping[int, str], settings: Sp
         "notes": result.notes,
         "timings_s": {"load_s": load_s, "total_s": wall},
         "cpu_s": cpu,
+        "load_cpu_s": load_cpu,  # of `cpu_s`: loading the recogniser (once per recording)
         "realtime_factor_of_speech": cpu / result.speech_s if result.speech_s else None,
     }
     return result, section

@@ -33,7 +33,7 @@ def verbal_script(seed: int, bank: Bank, n_turns: int | None = None,
     for pool in pools.values():
         rng.shuffle(pool)  # type: ignore[arg-type]
     t = float(rng.uniform(0.5, 1.2))
-    prev_end = 0.0
+    prev_start = prev_end = 0.0
     lines: list[SayLine] = []
     for k in range(n_turns or int(rng.integers(10, 14))):
         who = "B" if k % 2 else "A"
@@ -43,11 +43,12 @@ def verbal_script(seed: int, bank: Bank, n_turns: int | None = None,
         pitch = voices[who][1] + int(rng.integers(-4, 5)) + (12 if hot else 0)
         wpm = int(base[who] * rng.uniform(0.93, 1.07))
         start = t
-        if k and prev_end - t > 1.6 and rng.random() < 0.3:  # cut in before the other has finished
+        cut_in = rng.random() < 0.3
+        if k and cut_in and prev_end - prev_start > 1.6:  # cut in before the other has finished
             start = prev_end - float(rng.uniform(0.8, 1.4))
         lines.append(SayLine(who, round(start, 2), text, round(level, 1), pitch, wpm, None, tuple(cues)))
         est = len(text.split()) / wpm * 60 * 1.1 + 0.3
-        prev_end = start + est
+        prev_start, prev_end = start, start + est
         t = prev_end + float(rng.uniform(0.5, 1.4))
     return lines, channels, voices, t + 1.0
 
