@@ -175,3 +175,30 @@ def test_an_existing_result_is_replaced_only_with_overwrite(fake_stages: list[st
     with pytest.raises(InputError, match="not empty"):
         analyze("v.mp4", AnalyzeOptions(tmp_path / "out"))
     assert analyze("v.mp4", AnalyzeOptions(tmp_path / "out", overwrite=True)).info is not None
+
+
+@pytest.mark.parametrize("store_transcript", [True, False])
+def test_the_transcript_is_written_unless_switched_off(
+    fake_stages: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_transcript: bool
+) -> None:
+    from cuedetect.speech.settings import SpeechSettings
+    from cuedetect.speech.stage import WORD_COLUMNS, SpeechResult
+
+    words = pd.DataFrame([(1.0, 1.4, "calm", 0.9, 0, "trainee", 0, 0)], columns=list(WORD_COLUMNS))
+    seen = []
+
+    def speech(info: Any, options: AnalyzeOptions, voice: Any, events: Any, step: Any) -> tuple:
+        seen.append((voice, events is not None))
+        return SpeechResult(words, [], 1, 0.4, False, []), {"present": True, "words": 1}
+
+    monkeypatch.setattr(orch.stages, "speech", speech)
+    out = tmp_path / "out"
+    settings = SpeechSettings(store_transcript=store_transcript)
+    result = analyze("v.mp4", AnalyzeOptions(out, speech_settings=settings))
+    assert seen == [(None, True)]  # the voice stage's result and the cue events are handed on
+    assert (out / "words.parquet").exists() == store_transcript
+    if store_transcript:
+        assert pd.read_parquet(out / "words.parquet")["word"].tolist() == ["calm"]
+    assert result.record["speech"] == {"present": True, "words": 1}
+    analyze("v.mp4", AnalyzeOptions(tmp_path / "off", speech=False))
+    assert len(seen) == 1 and not (tmp_path / "off" / "words.parquet").exists()
