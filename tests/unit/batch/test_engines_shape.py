@@ -61,7 +61,7 @@ def test_the_bar_counts_a_finished_recording_once_whatever_arrives_late() -> Non
     report = SimpleNamespace(analysed=[], failed=[])
     view.plan(jobs, report)
     view.event(WorkerEvent(0, "poses", 5, 10))
-    assert view._frac == {0: pytest.approx(0.32)}
+    assert view._frac == {0: pytest.approx(STAGE_SHARE["probe"] + STAGE_SHARE["poses"] / 2)}  # half of poses
     view.outcome(SimpleNamespace(index=0, ok=True), report)
     view.event(WorkerEvent(0, "outputs", 1, 1))  # a report that overtook nothing: it came after
     view.outcome(SimpleNamespace(index=0, ok=True), report)
