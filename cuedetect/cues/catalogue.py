@@ -139,7 +139,7 @@ CATALOGUE: tuple[Cue, ...] = (
     ),
     Cue(
         "rapid_speech",
-        "An utterance of at least 2 s at 1.4x the recording's median articulation rate or faster than 5.5 "
+        "An utterance of at least 2 s at 1.4x the recording's median articulation rate or faster than 6.5 "
         "syllables/s (syllable nuclei, de Jong & Wempe 2009; settings `rapid_ratio`, `rapid_sps`).",
         "Pressured, fast speech signals rising arousal and leaves the other person no room to answer.",
         "escalation",
