@@ -9,7 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 
-from cuedetect.errors import CuedetectError
+from cuedetect.errors import CuedetectError, InputError
 from cuedetect.procs import TERMINATED_EXIT_CODE, Terminated, exit_now, sigterm_unwinds
 
 P = ParamSpec("P")
@@ -21,6 +21,16 @@ def os_error_line(exc: OSError) -> str:
     what = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
     paths = [str(p) for p in (exc.filename, exc.filename2) if p]
     return f"{' -> '.join(paths)}: {what[0].lower() + what[1:]}" if paths else what
+
+
+def check_analysis_flags(max_persons: int, fps: float, model: str) -> None:
+    """One-line errors for the analysis flags `analyze` and `batch` share."""
+    if not 1 <= max_persons <= 4:
+        raise InputError(f"--max-persons must be 1 to 4, not {max_persons}")
+    if fps < 0:
+        raise InputError(f"--fps must be positive (or 0 for every frame), not {fps}")
+    if model not in ("lite", "full", "heavy"):
+        raise InputError(f"--model must be lite, full or heavy, not {model!r}")
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:

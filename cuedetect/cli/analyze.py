@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cuedetect.cli._common import user_errors
+from cuedetect.cli._common import check_analysis_flags, user_errors
 
 if TYPE_CHECKING:
     from cuedetect.pose.floor import FloorCalibration
@@ -118,16 +118,10 @@ def register(app: typer.Typer) -> None:
         from cuedetect.analysis import STAGES, AnalyzeOptions
         from cuedetect.analysis import analyze as run
         from cuedetect.cli._progress import StageProgress, wants_progress
-        from cuedetect.errors import InputError
         from cuedetect.pose.detector import quiet_native_logs
         from cuedetect.speech.settings import SpeechSettings
 
-        if not 1 <= max_persons <= 4:
-            raise InputError(f"--max-persons must be 1 to 4, not {max_persons}")
-        if fps < 0:
-            raise InputError(f"--fps must be positive (or 0 for every frame), not {fps}")
-        if model not in ("lite", "full", "heavy"):
-            raise InputError(f"--model must be lite, full or heavy, not {model!r}")
+        check_analysis_flags(max_persons, fps, model)
         cues, register = not no_cues, not no_register
         if overwrite and video.is_file():  # sessions own their results (cuedetect.store.maintenance)
             from cuedetect.store.db import default_store_path

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cuedetect.cli._common import user_errors
+from cuedetect.cli._common import check_analysis_flags, user_errors
 
 if TYPE_CHECKING:
     from cuedetect.batch.runner import BatchReport
@@ -82,12 +82,7 @@ def register(app: typer.Typer) -> None:
         from cuedetect.errors import InputError
         from cuedetect.procs import Terminated
 
-        if not 1 <= max_persons <= 4:
-            raise InputError(f"--max-persons must be 1 to 4, not {max_persons}")
-        if fps < 0:
-            raise InputError(f"--fps must be positive (or 0 for every frame), not {fps}")
-        if model not in ("lite", "full", "heavy"):
-            raise InputError(f"--model must be lite, full or heavy, not {model!r}")
+        check_analysis_flags(max_persons, fps, model)
         if cue_detector not in ("auto", "baseline"):
             raise InputError(f"--cue-detector must be auto or baseline, not {cue_detector!r}")
         settings = BatchSettings(fps=fps or None, model=model, max_persons=max_persons, hands=not no_hands,

@@ -18,6 +18,7 @@ import itertools
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -77,7 +78,8 @@ class Recogniser(Protocol):
     def close(self) -> None: ...
 
 
-def _edit_distance(a: list[str], b: list[str]) -> int:
+def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
+    """Word-level Levenshtein distance (substitutions, insertions, deletions)."""
     d = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         prev, d[0] = d[:], i
@@ -195,7 +197,7 @@ class PocketsphinxRecogniser:
         said = " ".join(self._words.lookup_word(w.word) or "" for w in words).split()
         self._decode(self._phones, samples)
         heard = [s.word for s in self._phones.seg() or [] if s.word not in ("SIL", "<s>", "</s>", "<sil>")]
-        return _edit_distance(said, heard), max(len(said), 1)
+        return edit_distance(said, heard), max(len(said), 1)
 
     def close(self) -> None:
         if self._kws_file is not None:

@@ -101,11 +101,26 @@ def script(seed: int) -> tuple[list[SayLine], bool, str, dict[str, tuple[str, in
 def dialogue(seed: int) -> Dialogue:
     """Synthesise dialogue `seed`: audio at speech.RATE plus gt (`speech`, `voice_events`)."""
     lines, calm, channels, voices, duration = script(seed)
+    return voice_dialogue(seed, lines, voices, channels, duration, calm=calm, crosstalk_db=(-20, -12))
+
+
+def voice_dialogue(
+    seed: int,
+    lines: list[SayLine],
+    voices: dict[str, tuple[str, int]],
+    channels: str,
+    duration: float,
+    *,
+    calm: bool,
+    crosstalk_db: tuple[float, float],
+) -> Dialogue:
+    """Speak `lines` (A the trainee, B the client) at seeded levels and mix them into `channels` with
+    seeded crosstalk (dB range `crosstalk_db`) and room noise."""
     gains = np.random.default_rng(seed + 2)
     spoken = speak(lines, voices, {"A": float(gains.uniform(-3, 0)), "B": float(gains.uniform(-3, 3))})
     duration = max(duration, max(s.end for s in spoken) + 1.0)
     rng = np.random.default_rng(seed + 1)
-    crosstalk_db, noise_db = float(rng.uniform(-20, -12)), float(rng.uniform(-66, -55))
-    audio = mix(spoken, ["A", "B"], duration, channels, crosstalk_db, noise_db, seed)
+    crosstalk, noise_db = float(rng.uniform(*crosstalk_db)), float(rng.uniform(-66, -55))
+    audio = mix(spoken, ["A", "B"], duration, channels, crosstalk, noise_db, seed)
     roles = {"A": "trainee", "B": "client"}
     return Dialogue(seed, calm, channels, roles, spoken, audio, speech_ground_truth(spoken, roles))

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cuedetect.studio.dialogue import VOICES, Dialogue
-from cuedetect.studio.speech import SayLine, mix, speak, speech_ground_truth
+from cuedetect.studio.dialogue import VOICES, Dialogue, voice_dialogue
+from cuedetect.studio.speech import SayLine
 from cuedetect.studio.verbal_lines import DEV, HELD_OUT, Bank
 
 DEV_SEEDS = range(0, 12)
@@ -57,11 +57,4 @@ def verbal_dialogue(seed: int, bank: str = "dev", n_turns: int | None = None) ->
     """Synthesise dialogue `seed` from bank "dev" or "held_out": audio at speech.RATE plus its truth
     (`speech`, `voice_events`, `verbal_events`)."""
     lines, channels, voices, duration = verbal_script(seed, BANKS[bank], n_turns)
-    gains = np.random.default_rng(seed + 2)
-    spoken = speak(lines, voices, {"A": float(gains.uniform(-3, 0)), "B": float(gains.uniform(-3, 3))})
-    duration = max(duration, max(s.end for s in spoken) + 1.0)
-    rng = np.random.default_rng(seed + 1)
-    crosstalk_db, noise_db = float(rng.uniform(-22, -14)), float(rng.uniform(-66, -55))
-    audio = mix(spoken, ["A", "B"], duration, channels, crosstalk_db, noise_db, seed)
-    roles = {"A": "trainee", "B": "client"}
-    return Dialogue(seed, False, channels, roles, spoken, audio, speech_ground_truth(spoken, roles))
+    return voice_dialogue(seed, lines, voices, channels, duration, calm=False, crosstalk_db=(-22, -14))

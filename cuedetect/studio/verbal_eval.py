@@ -23,6 +23,7 @@ from cuedetect.cue_ids import UNATTRIBUTED, VERBAL_CUES
 from cuedetect.cues.evaluate import Counts
 from cuedetect.speech.cues import verbal_events
 from cuedetect.speech.phrases import load_phrases
+from cuedetect.speech.recognisers import edit_distance
 from cuedetect.speech.settings import SpeechSettings
 from cuedetect.speech.stage import speech_stage
 from cuedetect.studio.dialogue import Dialogue
@@ -55,15 +56,6 @@ class VerbalScore:
 
 def words_of(text: str) -> list[str]:
     return re.sub(r"[^a-z' ]", " ", text.lower()).split()
-
-
-def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
-    d = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        prev, d[0] = d[:], i
-        for j in range(1, len(b) + 1):
-            d[j] = min(prev[j] + 1, d[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
-    return d[-1]
 
 
 def match_overlap(found: Sequence[dict], truth: Sequence[dict], cue: str) -> Counts:
