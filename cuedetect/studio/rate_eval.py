@@ -3,21 +3,19 @@
 The syllable-nucleus settings (`VoiceSettings.nucleus_*`) were chosen on `TUNING_SENTENCES` only (6 voices x
 130-280 words/min). `python -m cuedetect.studio.rate_eval` scores the dialogue lines of
 `cuedetect.studio.dialogue` instead, which the choice never saw (`--tuning` scores the tuning sentences).
-True syllables are the vowel groups of espeak-ng's own IPA transcription of the sentence.
+True syllables are the vowel groups of espeak-ng's own IPA transcription (`speech.true_syllables`).
 """
 
 from __future__ import annotations
 
 import functools
-import re
-import subprocess
 import sys
 from collections.abc import Iterable
 
 import numpy as np
 
 from cuedetect.studio.dialogue import ANGRY_LINES, CLIENT_LINES, FAST_LINES, TRAINEE_LINES
-from cuedetect.studio.speech import RATE, espeak
+from cuedetect.studio.speech import RATE, espeak, true_syllables
 from cuedetect.voice.analysis import analyze_voice
 from cuedetect.voice.decode import track_from_array
 from cuedetect.voice.settings import VoiceSettings
@@ -36,15 +34,6 @@ VOICES = (("en+m3", 40), ("en+f3", 55), ("en-us+m2", 45), ("en-us+f4", 60), ("en
 RATES_WPM = (130, 150, 200, 250, 280)
 # the counter before the nucleus settings were tuned: whole-band 40 ms intensity, strict voicing
 PREVIOUS = VoiceSettings(nucleus_band_hz=None, nucleus_window_s=0.04, nucleus_aperiodicity=0.3)
-_VOWELS = "aeiouæɑɒɔəɛɜɪʊʌʏøœɐɘɵɤɯyɨʉɚɝ"
-
-
-@functools.cache
-def true_syllables(text: str) -> int:
-    """Syllables of `text` as espeak-ng says it: vowel groups of its IPA transcription."""
-    cmd = ["espeak-ng", "-q", "--ipa", text]
-    ipa = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return len(re.findall(f"[{_VOWELS}]+", ipa.replace("ː", "")))
 
 
 @functools.cache

@@ -12,19 +12,24 @@ room microphone or one lapel microphone per person (each also hears the others `
 
 Ground truth (`speech_ground_truth`): the speech segments, and voice events by the catalogue's
 definitions applied to the script: a line 6 dB or more above the speaker's normal voice is
-`raised_voice`; a line of 2 s or more at 1.4x the clip's median words/min is `rapid_speech`; a trainee
-line at their usual level and pace while, or up to 6 s after, the client's voice is raised is `calm_voice`.
+`raised_voice`; a line of 2 s or more at 1.4x the clip's median articulation rate or faster than 6.5
+syllables/s is `rapid_speech`; a trainee line at their usual level and pace while, or up to 6 s after,
+the client's voice is raised is `calm_voice`. Pace is the unit the voice stage measures: syllables per
+second of phonation (`line_rate`: espeak-ng's own syllables of the text over the clean line's phonation
+time), not the words/min the line was asked for, since lines differ in syllables per word.
 `verbal_events`: each line's `cues` over the line's time, and `interruption` for a line that starts while
 another person's line still has `INTERRUPT_OVERLAP_S` or more to run.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 import shutil
 import subprocess
 import wave
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from cuedetect.errors import InputError
+from cuedetect.voice.settings import VoiceSettings
 
 RATE = 22050  # espeak-ng's own rate
 NORMAL_DBFS = -20.0  # a normal line's peak level on its own microphone
@@ -123,21 +129,50 @@ def mix(spoken: Sequence[Spoken], persons: Sequence[str], duration: float, chann
     return np.clip(out, -1, 1)
 
 
-def _median(values: Iterable[float]) -> float:
-    v = list(values)
-    return float(np.median(v)) if v else float("nan")
+_VOWELS = "aeiouæɑɒɔəɛɜɪʊʌʏøœɐɘɵɤɯyɨʉɚɝ"
 
 
-def speech_ground_truth(spoken: Sequence[Spoken], roles: dict[str, str]) -> dict[str, Any]:
-    """gt.json's `speech` segments and `voice_events`, from the script by the catalogue's definitions."""
+@functools.cache
+def true_syllables(text: str) -> int:
+    """Syllables of `text` as espeak-ng says it: the vowel groups of its own IPA transcription."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise InputError("the studio speaks with espeak-ng: install it (python3 dev.py studio-setup)")
+    ipa = subprocess.run([exe, "-q", "--ipa", text], capture_output=True, text=True, check=True).stdout
+    return len(re.findall(f"[{_VOWELS}]+", ipa.replace("ː", "")))
+
+
+def line_rate(s: Spoken, settings: VoiceSettings | None = None) -> tuple[float, float]:
+    """(articulation rate in syllables/s, phonation time in s) of one line as spoken: its true syllables
+    over its phonation time, measured on the clean line (no room, no other voice) by the rule the voice
+    stage applies (`cuedetect.voice.analysis.phonation`)."""
+    from cuedetect.voice.analysis import phonation
+    from cuedetect.voice.signal import HOP_S, level_db
+
+    phon_s = float(phonation(level_db(s.samples, RATE), settings or VoiceSettings()).sum() * HOP_S)
+    return (true_syllables(s.line.text) / phon_s if phon_s > 0 else 0.0), phon_s
+
+
+def _weighted_median(values: Sequence[tuple[float, float]]) -> float:
+    order = sorted(values)
+    if not order:
+        return float("nan")
+    cum = np.cumsum([w for _, w in order])
+    return float(order[int(np.searchsorted(cum, cum[-1] / 2))][0])
+
+
+def speech_ground_truth(spoken: Sequence[Spoken], roles: dict[str, str],
+                        settings: VoiceSettings | None = None) -> dict[str, Any]:  # fmt: skip
+    """gt.json's `speech` segments and `voice_events`, from the script by the catalogue's definitions
+    (the thresholds of `settings`, default `VoiceSettings()`: the catalogue's)."""
+    v = settings or VoiceSettings()
+    rates = {id(s): line_rate(s, v) for s in spoken}
     segs = [{"person": s.line.person, "start": round(s.line.start, 3), "end": round(s.end, 3),
              "text": s.line.text, "level_db": s.line.level_db, "rate_wpm": s.line.rate_wpm,
-             "pitch": s.line.pitch} for s in spoken]  # fmt: skip
+             "rate_sps": round(rates[id(s)][0], 2), "pitch": s.line.pitch} for s in spoken]  # fmt: skip
     events: list[dict[str, Any]] = []
-    weights = [(s.line.rate_wpm, s.end - s.line.start) for s in spoken]
-    order = sorted(weights)
-    cum = np.cumsum([w for _, w in order]) if order else np.zeros(0)
-    median_wpm = order[int(np.searchsorted(cum, cum[-1] / 2))][0] if order else 0
+    median_sps = _weighted_median(list(rates.values()))
+    rapid_limit = min(v.rapid_ratio * median_sps, v.rapid_sps) if np.isfinite(median_sps) else v.rapid_sps
     by_person: dict[str, list[Spoken]] = {}
     for s in spoken:
         by_person.setdefault(s.line.person, []).append(s)
@@ -149,18 +184,20 @@ def speech_ground_truth(spoken: Sequence[Spoken], roles: dict[str, str]) -> dict
                 {"cue": "raised_voice", "person": s.line.person, "start": s.line.start, "end": s.end}
             )
     for s in spoken:
-        if s.end - s.line.start >= 2.0 and s.line.rate_wpm >= 1.4 * median_wpm:
+        if s.end - s.line.start >= v.rapid_min_s and rates[id(s)][0] >= rapid_limit:
             events.append({"cue": "rapid_speech", "person": s.line.person, "start": s.line.start,
                            "end": s.end})  # fmt: skip
     hot = [s for s in raised if roles.get(s.line.person) == "client"]
     for who, mine in by_person.items():
         if roles.get(who) != "trainee":
             continue
-        ref_wpm = _median(s.line.rate_wpm for s in mine)
+        ref_sps = _weighted_median([rates[id(s)] for s in mine])
         for s in mine:
-            calm = s.line.level_db <= 2 and s.line.rate_wpm <= 1.15 * ref_wpm
-            near = any(s.line.start < h.end + 6.0 and s.end > h.line.start for h in hot)
-            if calm and near and s.end - s.line.start >= 1.0:
+            sps = rates[id(s)][0]
+            steady = sps <= v.calm_max_ratio * ref_sps and sps < v.rapid_sps
+            calm = s.line.level_db <= v.calm_max_db and steady
+            near = any(s.line.start < h.end + v.calm_window_s and s.end > h.line.start for h in hot)
+            if calm and near and rates[id(s)][1] >= v.calm_min_s:
                 events.append({"cue": "calm_voice", "person": who, "start": s.line.start, "end": s.end})
     for e in events:
         e["start"], e["end"] = round(e["start"], 3), round(e["end"], 3)

@@ -1,10 +1,14 @@
 """Score the voice stage on scripted studio dialogues: event F1 per voice cue and speaker attribution.
 
-Seeds 0-99 were used for tuning. Seeds 1000-1029 were scored three times while the thresholds were still
-being changed, so they are no longer clean; the reported figures use seeds 2000-2039 (`HELD_OUT`), scored
-once after the first version and once after the syllable counter was retuned (on sentences of its own,
-`cuedetect.studio.rate_eval`, and `rapid_sps` on seeds 0-99), and seeds 3000-3039 (`FRESH`), scored once
-after that. `python -m cuedetect.studio.voice_eval [FIRST LAST]` prints the scores.
+Seeds 0-99 (`TUNING`) were used for tuning. Seeds 1000-1029 were scored three times while the thresholds
+were still being changed, so they are no longer clean. Seeds 2000-2039 (`HELD_OUT`) were scored after the
+first version and after the syllable counter was retuned (on sentences of its own,
+`cuedetect.studio.rate_eval`); seeds 3000-3039 (`FRESH`) once after that. Then the studio's truth moved
+from words/min to the unit the detector measures (a line's true syllables over its phonation time,
+`studio.speech.line_rate`) and the detector's phonation time from voice activity to de Jong & Wempe's
+silence rule (`voice.analysis.phonation`, its noise-floor margin chosen on `TUNING`); seeds 4000-4039
+(`FRESH_SYLLABLE_TRUTH`) were scored once after that, and 2000-2039 and 3000-3039 again.
+`python -m cuedetect.studio.voice_eval [FIRST LAST]` prints the scores.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from cuedetect.voice.cues import voice_events
 from cuedetect.voice.decode import track_from_array
 from cuedetect.voice.settings import VoiceSettings
 
+TUNING = range(0, 100)
 HELD_OUT = range(2000, 2040)
 FRESH = range(3000, 3040)
+FRESH_SYLLABLE_TRUTH = range(4000, 4040)
 IDS = {"A": 0, "B": 1}
 
 

@@ -31,7 +31,7 @@ class Utterance:
     channel: int
     start: float
     end: float
-    speech_s: float  # phonation time (speech frames)
+    speech_s: float  # phonation time: the utterance less its silent pauses (`phonation`)
     syllables: int
     rate_sps: float  # articulation rate: syllables per second of speech
     loudness_lufs: float  # median momentary loudness over its speech frames
@@ -102,6 +102,19 @@ def _nuclei(level: np.ndarray, voiced: np.ndarray, frames: np.ndarray, s: VoiceS
     return np.asarray(out, int) + lo
 
 
+def phonation(level: np.ndarray, s: VoiceSettings, floor_db: float = signal.FLOOR_DB) -> np.ndarray:
+    """Per frame of one utterance's `level` (dB): phonation (True) or silence, by de Jong & Wempe's rule:
+    silence is more than `silence_db` below the utterance's 99th-percentile level (and, in a noisy room,
+    less than `silence_above_floor_db` above the channel's noise floor `floor_db`); silences shorter than
+    `pause_min_s` are phonation (the closure of a stop, a dip between syllables). Measured on the level,
+    not on voice activity, because a quiet speaker's weak syllables drop out of voice activity and would
+    make the articulation rate look fast."""
+    if not len(level):
+        return np.zeros(0, bool)
+    thr = max(float(np.percentile(level, 99)) - s.silence_db, floor_db + s.silence_above_floor_db)
+    return signal.close_gaps(level > thr, round(s.pause_min_s / HOP_S) - 1)
+
+
 def _channel_table(x: np.ndarray, rate: int, start: float, speech: np.ndarray, level: np.ndarray,
                    loud: np.ndarray, person: int, channel: int, s: VoiceSettings,
                    ) -> tuple[pd.DataFrame, list[Utterance]]:  # fmt: skip
@@ -129,13 +142,14 @@ def _channel_table(x: np.ndarray, rate: int, start: float, speech: np.ndarray, l
             pause[a:b] = False
     utts: list[Utterance] = []
     intensity = signal.band_level_db(x, rate, s.nucleus_band_hz, s.nucleus_window_s)
+    floor = float(np.percentile(level, 10)) if n else signal.FLOOR_DB
     for a, b in signal.runs_of(utter):
         frames = np.arange(a, b)
         nuc = _nuclei(intensity, voiced, frames, s)
         nuc = nuc[speech[nuc]]
         nucleus[nuc] = True
         sp = speech[a:b]
-        speech_s = float(sp.sum() * HOP_S)
+        speech_s = float(phonation(level[a:b], s, floor).sum() * HOP_S)
         rate_sps = len(nuc) / speech_s if speech_s > 0 else 0.0
         utterance_id[a:b] = len(utts)
         rate_col[a:b] = rate_sps

@@ -20,8 +20,13 @@ from cuedetect.studio.speech import (
 )
 
 
-def _spoken(person: str, start: float, end: float, level: float = 0.0, wpm: int = 150) -> Spoken:
-    return Spoken(SayLine(person, start, "x", level, None, wpm), end, np.zeros(1, np.float32))
+def _spoken(person: str, start: float, end: float, level: float = 0.0, wpm: int = 150, syllables: int = 1,
+            silent: tuple[float, float] | None = None) -> Spoken:  # fmt: skip
+    """A line of `syllables` ("la la ..."), sounding (steady noise) from start to end but for `silent`."""
+    x = np.random.default_rng(0).normal(0, 0.05, round((end - start) * RATE)).astype(np.float32)
+    if silent:
+        x[round(silent[0] * RATE) : round(silent[1] * RATE)] = 0
+    return Spoken(SayLine(person, start, " ".join(["la"] * syllables), level, None, wpm), end, x)
 
 
 def test_say_actions_are_read_from_the_scenario_in_time_order() -> None:
@@ -36,16 +41,40 @@ def test_say_actions_are_read_from_the_scenario_in_time_order() -> None:
 
 def test_ground_truth_follows_the_catalogue_definitions() -> None:
     spoken = [
-        _spoken("A", 0, 3), _spoken("B", 3.5, 6), _spoken("B", 6.5, 9, level=10),  # raised
-        _spoken("A", 9.5, 12),  # calm answer within 6 s of the raised voice
-        _spoken("B", 13, 16, wpm=240),  # rapid: 1.6x the median 150
-        _spoken("A", 16.5, 17.2, wpm=150), _spoken("A", 30, 33, level=8),  # too short; the trainee shouts
+        _spoken("A", 0, 3, syllables=12), _spoken("B", 3.5, 6, syllables=10),  # 4 syllables/s: the median
+        _spoken("B", 6.5, 9, level=10, syllables=10),  # raised
+        _spoken("A", 9.5, 12, syllables=10),  # calm answer within 6 s of the raised voice
+        _spoken("B", 13, 16, syllables=18),  # rapid: 6/s, 1.5x the median
+        _spoken("A", 16.5, 17.2, syllables=3),  # too short
+        _spoken("A", 30, 33, level=8, syllables=12),  # the trainee shouts
+        _spoken("B", 40, 43, syllables=15, wpm=100),  # 5/s (1.25x) is not rapid, whatever words/min it asked
+        _spoken("B", 50, 53, syllables=13, silent=(1.0, 2.0)),  # 13 in 2 s of phonation: rapid
     ]  # fmt: skip
     truth = speech_ground_truth(spoken, {"A": "trainee", "B": "client"})
     got = [(e["cue"], e["person"], e["start"]) for e in truth["voice_events"]]
     assert got == [("raised_voice", "B", 6.5), ("calm_voice", "A", 9.5), ("rapid_speech", "B", 13),
-                   ("raised_voice", "A", 30)]  # fmt: skip
+                   ("raised_voice", "A", 30), ("rapid_speech", "B", 50)]  # fmt: skip
     assert len(truth["speech"]) == len(spoken)
+    assert [seg["rate_sps"] for seg in truth["speech"]][-2:] == pytest.approx([5.0, 6.5], rel=0.03)
+
+
+def test_a_trainee_line_faster_than_their_own_pace_is_not_calm() -> None:
+    spoken = [_spoken("A", 0, 3, syllables=12), _spoken("B", 3.5, 6, level=10, syllables=10),
+              _spoken("A", 6.5, 9.5, syllables=16), _spoken("A", 11, 14, syllables=12)]  # fmt: skip
+    cues = [(e["cue"], e["start"]) for e in speech_ground_truth(spoken, {"A": "trainee", "B": "client"})
+            ["voice_events"]]  # fmt: skip
+    assert cues == [("raised_voice", 3.5), ("calm_voice", 11)]  # 5.3/s is 1.33x the trainee's 4/s
+
+
+def test_a_lines_syllable_rate_is_counted_over_its_phonation() -> None:
+    from cuedetect.studio.speech import line_rate, true_syllables
+
+    assert true_syllables("la la la la la") == 5
+    assert true_syllables("I came in this morning.") == 6
+    rate, phon = line_rate(_spoken("A", 0, 3, syllables=10, silent=(1.0, 1.2)))
+    assert phon == pytest.approx(3.0, abs=0.05) and rate == pytest.approx(10 / 3, rel=0.02)  # 0.2 s: a dip
+    rate, phon = line_rate(_spoken("A", 0, 3, syllables=10, silent=(1.0, 1.6)))
+    assert phon == pytest.approx(2.4, abs=0.06) and rate == pytest.approx(10 / 2.4, rel=0.03)  # a pause
 
 
 def test_lapel_mix_gives_each_person_a_channel_with_crosstalk() -> None:

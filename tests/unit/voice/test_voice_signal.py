@@ -105,3 +105,32 @@ def test_close_gaps(runs, gap, min_run, expected) -> None:
     for a, b in runs:
         m[a:b] = True
     assert signal.runs_of(signal.close_gaps(m, gap, min_run)) == expected
+
+
+def _levels(*parts: tuple[float, float]) -> np.ndarray:
+    """A level track (dB per 10 ms frame) from (seconds, dB) parts."""
+    return np.concatenate([np.full(round(s * 100), db) for s, db in parts])
+
+
+@pytest.mark.parametrize(("levels", "floor", "expected_s"), [
+    (_levels((1, -30), (0.2, -60), (1, -30)), -100, 2.2),  # a 0.2 s dip is inside the phonation
+    (_levels((1, -30), (0.3, -60), (1, -30)), -100, 2.0),  # a 0.3 s silence is a pause
+    (_levels((1, -30), (0.3, -50), (1, -30)), -100, 2.3),  # 20 dB down is a weak syllable, not silence
+    (_levels((1, -30), (0.3, -50), (1, -30)), -55, 2.0),  # ... unless it is the room's noise floor
+])  # fmt: skip
+def test_phonation_leaves_out_silent_pauses_only(levels, floor, expected_s) -> None:
+    from cuedetect.voice.analysis import phonation
+    from cuedetect.voice.settings import VoiceSettings
+
+    assert phonation(levels, VoiceSettings(), floor).sum() * signal.HOP_S == pytest.approx(expected_s)
+
+
+def test_a_quiet_speaker_in_a_noisy_room_is_not_read_as_fast(media) -> None:
+    # 16 syllables at 140 words/min; this quiet in this much noise, voice activity misses the weak
+    # syllables, and counting only its frames read 5.2 syllables/s instead of about 4
+    x, r = media.espeak("I understand. Let us take a moment and go through it together.", 140)
+    x = np.concatenate([np.zeros(r // 2), 0.07 * x / np.abs(x).max(), np.zeros(r // 2)])
+    x = x + np.random.default_rng(0).normal(0, 0.0013, len(x)).astype(np.float32)
+    res = analyze_voice(track_from_array(x, r))
+    syl = sum(u.syllables for u in res.utterances)
+    assert syl / sum(u.speech_s for u in res.utterances) == pytest.approx(4.2, abs=0.6)
