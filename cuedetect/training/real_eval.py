@@ -32,19 +32,20 @@ def cached_analysis(
     """
     from cuedetect.analysis import AnalyzeOptions, analyze
 
-    out = _cache_folder(video, cache)
+    out = cache_folder(video, cache)
     meta_path = out / "analysis.json"
     if not redo and _is_cached(out, fps, model):
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
+    # no voice or speech: cues are scored from poses, pairs and hands (`found_events`)
     record = analyze(Path(video), AnalyzeOptions(out, fps=fps, model=model, jobs=jobs, overwrite=True,
-                                                 cues=False)).record  # fmt: skip
+                                                 cues=False, voice=False)).record  # fmt: skip
     record["requested_fps"] = fps
     meta_path.write_text(json.dumps(record, indent=1))
     return out
 
 
-def _cache_folder(video: Path, cache: Path) -> Path:
+def cache_folder(video: Path, cache: Path) -> Path:
     return Path(cache) / f"{Path(video).stem}-{file_sha256(video)[:12]}"
 
 
@@ -63,7 +64,7 @@ def cache_analyses(videos: Iterable[Path], cache: Path = DEFAULT_CACHE, processe
     the cache holds the same results however many run at once; on a fresh machine this fills it about
     `processes` times faster.
     """
-    todo = [v for v in videos if not _is_cached(_cache_folder(v, cache), 15.0, "full")]
+    todo = [v for v in videos if not _is_cached(cache_folder(v, cache), 15.0, "full")]
     if processes <= 1 or len(todo) < 2:
         for video in todo:
             cached_analysis(video, cache)

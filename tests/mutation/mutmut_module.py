@@ -4,8 +4,9 @@
     .venv/bin/python tests/mutation/mutmut_module.py cues       # events, fusion, settings
     .venv/bin/python tests/mutation/mutmut_module.py --list     # the groups
 
-Copies the committed tree (`git archive HEAD`, plus the pose bundles) to `/tmp/cuedetect-mutmut/GROUP/`,
-with a `[tool.mutmut]` naming only the group's modules and tests, runs `mutmut run --max-children 1`
+Copies the checkout (`git archive` of HEAD with the uncommitted edits of tracked files: `git add` a new
+test file first; plus the pose bundles) to `/tmp/cuedetect-mutmut/GROUP/`, with a `[tool.mutmut]` naming
+only the group's modules and tests, runs `mutmut run --max-children 1`
 niced there and prints the per-module counts (killed, survived, no tests, not checked). Scoping a run
 this way keeps it to minutes on a shared 2-core machine; `mutmut results` / `mutmut show NAME` inside
 the copy list and show the survivors. Not collected by pytest and not in CI (slow).
@@ -29,6 +30,8 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
              ("tests/unit/cues/",)),
     "cue-features": (("cuedetect/cues/rules.py", "cuedetect/cues/features.py", "cuedetect/cues/geometry.py"),
                      ("tests/unit/cues/",)),
+    "rules": (("cuedetect/cues/rules.py",), ("tests/unit/cues/",)),
+    "features": (("cuedetect/cues/features.py",), ("tests/unit/cues/",)),
     "tracking": (("cuedetect/pose/tracking.py",), ("tests/unit/pose/",)),
     "floor": (("cuedetect/pose/floor.py", "cuedetect/pose/floor_fit.py"), ("tests/unit/pose/test_floor.py",)),
 }  # fmt: skip
@@ -64,7 +67,10 @@ def main(argv: list[str]) -> int:
     work = Path("/tmp/cuedetect-mutmut") / argv[0]
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", "HEAD"], cwd=REPO, capture_output=True, check=True).stdout
+    # HEAD plus uncommitted edits of tracked files (a new test is measured before it is committed)
+    stash = subprocess.run(["git", "stash", "create"], cwd=REPO, capture_output=True, text=True, check=True)
+    tree = stash.stdout.strip() or "HEAD"
+    archive = subprocess.run(["git", "archive", tree], cwd=REPO, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
     for bundle in (REPO / "models").glob("*.task"):
         shutil.copy2(bundle, work / "models")
