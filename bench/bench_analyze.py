@@ -207,6 +207,12 @@ def voice_report(video: Path, res: dict, cpu: float = 0.0) -> None:
     naive = time.perf_counter() - t
     print(f"  naive baseline, pitch alone on every frame at 16 kHz: {naive:.2f} s "
           f"({100 * naive / total:.1f}% of the analysis)")  # fmt: skip
+    speech = res.get("speech") or {}
+    if speech.get("present"):  # the transcript (pocketsphinx) is a stage of its own, after the audio stage
+        took = res["timings_s"].get("speech_s", 0.0)
+        print(f"speech stage (transcript, verbal cues; not part of the audio stage): {took:.2f} s = "
+              f"{100 * took / total:.1f}% of the analysis, CPU {speech.get('cpu_s', 0.0):.2f} s = "
+              f"{100 * speech.get('cpu_s', 0.0) / max(cpu, 1e-9):.1f}%")  # fmt: skip
 
 
 def main() -> None:
@@ -273,7 +279,7 @@ def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None
           f"{calls.get('backfill', 0) / n:.3f} backfills")  # fmt: skip
     loops = sum(w.get(k, 0.0) for k in ("decode_s", "pose_s", "track_s", "backfill_s")) / max(jobs, 1)
     poses = t.get("poses_s", 0.0)
-    stages = ("clean_s", "floor_s", "hands_s", "cues_s", "voice_s")
+    stages = ("clean_s", "floor_s", "hands_s", "cues_s", "voice_s", "speech_s")
     after = {k.removesuffix("_s"): t.get(k, 0.0) for k in stages}
     writing = wall - t.get("probe_s", 0.0) - poses - sum(after.values())
     print(f"per run: pose stage {poses:.1f} s, ~{poses - loops:.1f} s of it outside the frame loops (worker "

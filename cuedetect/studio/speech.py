@@ -14,9 +14,11 @@ Ground truth (`speech_ground_truth`): the speech segments, and voice events by t
 definitions applied to the script: a line 6 dB or more above the speaker's normal voice is
 `raised_voice`; a line of 2 s or more at 1.4x the clip's median articulation rate or faster than 6.5
 syllables/s is `rapid_speech`; a trainee line at their usual level and pace while, or up to 6 s after,
-the client's voice is raised is `calm_voice`. Pace is the unit the voice stage measures: syllables per
-second of phonation (`line_rate`: espeak-ng's own syllables of the text over the clean line's phonation
-time), not the words/min the line was asked for, since lines differ in syllables per word.
+the client's voice is raised is `calm_voice`. Pace and the trainee's loudness are in the units the voice
+stage measures: syllables per second of phonation (`line_rate`: espeak-ng's own syllables of the text over
+the clean line's phonation time), not the words/min the line was asked for, since lines differ in
+syllables per word; loudness relative to the trainee's median line (`line_loudness`), not the script's
+`level`, since lines placed by peak differ in loudness by text.
 `verbal_events`: each line's `cues` over the line's time, and `interruption` for a line that starts while
 another person's line still has `INTERRUPT_OVERLAP_S` or more to run.
 """
@@ -153,6 +155,19 @@ def line_rate(s: Spoken, settings: VoiceSettings | None = None) -> tuple[float, 
     return (true_syllables(s.line.text) / phon_s if phon_s > 0 else 0.0), phon_s
 
 
+def line_loudness(s: Spoken, settings: VoiceSettings | None = None) -> float:
+    """A line's loudness as the voice stage reads an utterance's: the median BS.1770 momentary loudness
+    (LUFS) over its phonation frames, measured on the clean line. Lines are placed by peak, so their
+    loudness differs by text and voice (about 1 dB sd, 3.5 dB range for one voice): `calm_voice`'s
+    2 dB is judged on this, not on the script's `level`."""
+    from cuedetect.voice.analysis import phonation
+    from cuedetect.voice.signal import level_db, loudness_lufs
+
+    phon = phonation(level_db(s.samples, RATE), settings or VoiceSettings())
+    loud = loudness_lufs(s.samples, RATE)
+    return float(np.median(loud[phon])) if phon.any() else float("nan")
+
+
 def _weighted_median(values: Sequence[tuple[float, float]]) -> float:
     order = sorted(values)
     if not order:
@@ -192,10 +207,12 @@ def speech_ground_truth(spoken: Sequence[Spoken], roles: dict[str, str],
         if roles.get(who) != "trainee":
             continue
         ref_sps = _weighted_median([rates[id(s)] for s in mine])
+        loud = {id(s): line_loudness(s, v) for s in mine}
+        ref_loud = float(np.nanmedian(list(loud.values())))
         for s in mine:
             sps = rates[id(s)][0]
             steady = sps <= v.calm_max_ratio * ref_sps and sps < v.rapid_sps
-            calm = s.line.level_db <= v.calm_max_db and steady
+            calm = loud[id(s)] - ref_loud <= v.calm_max_db and steady
             near = any(s.line.start < h.end + v.calm_window_s and s.end > h.line.start for h in hot)
             if calm and near and rates[id(s)][1] >= v.calm_min_s:
                 events.append({"cue": "calm_voice", "person": who, "start": s.line.start, "end": s.end})

@@ -7,7 +7,9 @@ first version and after the syllable counter was retuned (on sentences of its ow
 from words/min to the unit the detector measures (a line's true syllables over its phonation time,
 `studio.speech.line_rate`) and the detector's phonation time from voice activity to de Jong & Wempe's
 silence rule (`voice.analysis.phonation`, its noise-floor margin chosen on `TUNING`); seeds 4000-4039
-(`FRESH_SYLLABLE_TRUTH`) were scored once after that, and 2000-2039 and 3000-3039 again.
+(`FRESH_SYLLABLE_TRUTH`) were scored once after that. Then `calm_voice`'s truth moved from the script's
+level to the clean line's loudness (`studio.speech.line_loudness`); seeds 5000-5039 (`FRESH_LOUDNESS_TRUTH`)
+were scored once after that, and 2000-2039, 3000-3039 and 4000-4039 again.
 `python -m cuedetect.studio.voice_eval [FIRST LAST]` prints the scores.
 """
 
@@ -30,6 +32,7 @@ TUNING = range(0, 100)
 HELD_OUT = range(2000, 2040)
 FRESH = range(3000, 3040)
 FRESH_SYLLABLE_TRUTH = range(4000, 4040)
+FRESH_LOUDNESS_TRUTH = range(5000, 5040)
 IDS = {"A": 0, "B": 1}
 
 

@@ -23,7 +23,8 @@ from cuedetect.studio.speech import (
 def _spoken(person: str, start: float, end: float, level: float = 0.0, wpm: int = 150, syllables: int = 1,
             silent: tuple[float, float] | None = None) -> Spoken:  # fmt: skip
     """A line of `syllables` ("la la ..."), sounding (steady noise) from start to end but for `silent`."""
-    x = np.random.default_rng(0).normal(0, 0.05, round((end - start) * RATE)).astype(np.float32)
+    x = np.random.default_rng(0).normal(0, 0.05 * 10 ** (level / 20), round((end - start) * RATE))
+    x = x.astype(np.float32)
     if silent:
         x[round(silent[0] * RATE) : round(silent[1] * RATE)] = 0
     return Spoken(SayLine(person, start, " ".join(["la"] * syllables), level, None, wpm), end, x)
@@ -64,6 +65,16 @@ def test_a_trainee_line_faster_than_their_own_pace_is_not_calm() -> None:
     cues = [(e["cue"], e["start"]) for e in speech_ground_truth(spoken, {"A": "trainee", "B": "client"})
             ["voice_events"]]  # fmt: skip
     assert cues == [("raised_voice", 3.5), ("calm_voice", 11)]  # 5.3/s is 1.33x the trainee's 4/s
+
+
+@pytest.mark.parametrize(("louder_db", "calm"), [(1.0, True), (3.0, False)])
+def test_calm_is_judged_on_the_lines_loudness_not_its_scripted_level(louder_db: float, calm: bool) -> None:
+    answer = _spoken("A", 6.5, 9.5, syllables=12)  # scripted at the usual level, sounding louder
+    answer = Spoken(answer.line, answer.end, answer.samples * np.float32(10 ** (louder_db / 20)))
+    spoken = [_spoken("A", 0, 3, syllables=12), _spoken("B", 3.5, 6, level=10, syllables=10), answer,
+              _spoken("A", 20, 23, syllables=12)]  # fmt: skip
+    truth = speech_ground_truth(spoken, {"A": "trainee", "B": "client"})
+    assert any(e["cue"] == "calm_voice" for e in truth["voice_events"]) == calm
 
 
 def test_a_lines_syllable_rate_is_counted_over_its_phonation() -> None:
