@@ -16,7 +16,9 @@ MediaPipe alone keeps one person in VIDEO mode and merges or misses people stand
   found nobody new), with the already tracked people painted out so the detector finds the others
   instead of finding the same person again or merging two; when the whole frame gives nobody new, half
   of the frame is searched too. Poses the model completes from what is left of a known person (mostly
-  on the painted area) are dropped. `backfill` traces a person found late back through the frames
+  on the painted area) are dropped. While fewer people are tracked than a role-play has, tiles of the
+  frame are searched too, a few per frame (`cuedetect.pose.tile_search`): far people, too small for
+  the whole-frame detector, are found there. `backfill` traces a person found late back through the frames
   before (the pipeline keeps them).
 
 The detector proposes; `cuedetect.pose.tracking.Tracker` decides who is who. After each update, call
@@ -46,6 +48,7 @@ from cuedetect.pose.proposals import (
     torso_histogram,
 )
 from cuedetect.pose.sources import Frame
+from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, View
 
 __all__ = [
     "Detection",
@@ -96,6 +99,7 @@ class PoseDetectorOptions:
     min_presence: float = 0.5
     min_search_presence: float = 0.9
     margin: float = 0.35
+    tiles: TileSearchOptions | None = None  # small people: see `cuedetect.pose.tile_search`
 
 
 def search_interval(options: PoseDetectorOptions, someone_missing: bool, fruitless: int) -> int:
@@ -135,6 +139,7 @@ class MultiPersonPoseDetector:
         self.model_s = 0.0  # seconds inside the landmarker (the rest of `detect` is crops, bookkeeping)
         self._tile = 1  # the half of the frame searched last (see `_search_new`)
         self._searchers: dict[int, Any] = {}  # num_poses -> IMAGE-mode landmarker, made when first needed
+        self._tiles = TileSearch(options.tiles)
 
     @classmethod
     def create_from_options(cls, options: PoseDetectorOptions) -> MultiPersonPoseDetector:
@@ -224,8 +229,9 @@ class MultiPersonPoseDetector:
         m = self.options.margin
         bw, bh = (box[2] - box[0]) * w, (box[3] - box[1]) * h
         cx, cy = (box[0] + box[2]) / 2 * w, (box[1] + box[3]) / 2 * h
-        side_w = min(max(bw * (1 + 2 * m), 0.7 * bh, 16), w)
-        side_h = min(max(bh * (1 + 2 * m), 0.5 * bw, 16), h)
+        least = 16 if bh >= 0.3 * h else 0.45 * min(w, h)  # a small person: a tile's worth of context
+        side_w = min(max(bw * (1 + 2 * m), 0.7 * bh, least), w)
+        side_h = min(max(bh * (1 + 2 * m), 0.5 * bw, least), h)
         old = slot.window
         if old is not None:
             ox, oy, ow, oh = old
@@ -285,6 +291,11 @@ class MultiPersonPoseDetector:
             new = self._search_new(image, [d.box for d in out])
             self._fruitless = 0 if new else self._fruitless + 1
             out.extend(new)
+        for view in self._tiles.views(image, len(out), [d.box for d in out]):
+            new = self._search_view(image, [d.box for d in out], view, "search_tile")
+            if new:
+                self._tiles.found()
+                out.extend(new)
         return out
 
     def _search_new(self, image: np.ndarray, known: list[np.ndarray]) -> list[Detection]:
@@ -322,7 +333,7 @@ class MultiPersonPoseDetector:
         return 1 - self._tile
 
     def _search_view(
-        self, image: np.ndarray, boxes: list[np.ndarray], view: tuple[int, int, int, int] | None
+        self, image: np.ndarray, boxes: list[np.ndarray], view: View | None, key: str = ""
     ) -> list[Detection]:
         """People in `view` (pixels x0, y0, x1, y1; None: the whole frame) not among `boxes`."""
         if len(boxes) >= self.options.max_persons:
@@ -341,7 +352,7 @@ class MultiPersonPoseDetector:
             painted = np.ascontiguousarray(painted[y0:y1, x0:x1])
             crop = CropBox(x0, y0, x1 - x0, y1 - y0, w, h)
         kp = self._run(self._searcher(self.options.max_persons), painted, None, crop)
-        key = "search" if view is None else "search_half"
+        key = key or ("search" if view is None else "search_half")
         self.calls[key] = self.calls.get(key, 0) + 1
         new: list[Detection] = []
         heights = kp.boxes(0.3)[:, 3] - kp.boxes(0.3)[:, 1]

@@ -1,0 +1,110 @@
+"""`cuedetect.pose.tile_search`: the tile grid covers the frame, sweeps run only while someone is missing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, tile_grid
+
+BLANK = np.zeros((360, 640, 3), np.uint8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(64, 2000), st.integers(64, 2000), st.floats(0.2, 0.9), st.floats(0.0, 0.7))
+def test_grid_covers_the_frame_with_square_tiles_inside_it(w, h, tile, overlap):
+    tiles = tile_grid((w, h), tile, overlap)
+    cover = np.zeros((h, w), bool)
+    for x0, y0, x1, y1 in tiles:
+        assert 0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h
+        cover[y0:y1, x0:x1] = True
+    assert cover.all()
+    side = max(16, round(min(w, h) * tile))
+    assert all(x1 - x0 == min(side, w) and y1 - y0 == min(side, h) for x0, y0, x1, y1 in tiles)
+
+
+def test_a_person_of_a_third_of_the_tile_is_whole_in_some_tile():
+    """With half-overlapping tiles, a person up to half a tile tall lies wholly inside one."""
+    w, h = 640, 360
+    tiles = tile_grid((w, h), 0.45, 0.5)
+    side = tiles[0][2] - tiles[0][0]
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        bh, bw = side / 2, side / 6
+        x, y = rng.uniform(0, w - bw), rng.uniform(0, h - bh)
+        assert any(x0 <= x and x + bw <= x1 and y0 <= y and y + bh <= y1 for x0, y0, x1, y1 in tiles)
+
+
+def _sweep(search: TileSearch, tracked: int, known=()) -> list:
+    seen = []
+    for _ in range(100):
+        views = search.views(BLANK, tracked, list(known))
+        if not views:
+            break
+        seen.extend(views)
+    return seen
+
+
+def test_one_whole_sweep_while_someone_is_missing_then_a_rest():
+    o = TileSearchOptions(per_frame=3, rest=5)
+    search = TileSearch(o)
+    grid = tile_grid((640, 360), o.tile, o.overlap)
+    seen = _sweep(search, tracked=1)
+    assert sorted(seen) == sorted(grid)  # every tile once
+    assert [search.views(BLANK, 1, []) for _ in range(4)] == [[]] * 4  # resting (one frame went above)
+    assert search.views(BLANK, 1, [])  # and sweeping again
+
+
+@pytest.mark.parametrize("tracked, expected, sweeps", [(2, 2, False), (3, 2, False), (1, 2, True),
+                                                       (0, 1, True), (0, 0, False)])  # fmt: skip
+def test_sweeps_only_while_fewer_than_expected_are_tracked(tracked, expected, sweeps):
+    search = TileSearch(TileSearchOptions(expected=expected))
+    assert bool(search.views(BLANK, tracked, [])) is sweeps
+
+
+def test_sweep_stops_when_everyone_is_tracked_and_restarts_when_someone_is_lost():
+    search = TileSearch(TileSearchOptions(per_frame=2, rest=50))
+    assert len(search.views(BLANK, 1, [])) == 2
+    assert search.views(BLANK, 2, []) == []  # both tracked: the sweep ends
+    assert len(search.views(BLANK, 1, [])) == 2  # someone lost: a new sweep at once, no rest
+    assert search.sweeps == 2
+
+
+def test_tiles_a_tracked_person_fills_are_skipped():
+    o = TileSearchOptions(per_frame=100)
+    grid = tile_grid((640, 360), o.tile, o.overlap)
+    x0, y0, x1, y1 = grid[0]
+    big = np.array([x0 / 640, y0 / 360, x1 / 640, y1 / 360])  # fills tile 0 exactly
+    views = TileSearch(o).views(BLANK, 1, [big])
+    assert grid[0] not in views and len(views) < len(grid)
+
+
+def test_tiles_with_motion_come_first():
+    search = TileSearch(TileSearchOptions(per_frame=1, rest=1))
+    _sweep(search, tracked=1)  # the first sweep remembers this frame
+    moved = BLANK.copy()
+    moved[300:360, 0:60] = 255  # something moves in the bottom-left corner
+    first = search.views(moved, 1, [])[0]
+    assert first[0] == 0 and first[3] == 360
+
+
+def test_fruitless_sweeps_rest_longer_and_longer_up_to_a_limit():
+    search = TileSearch(TileSearchOptions(rest=10, max_rest=35))
+    assert [search.rest_after(k) for k in (1, 2, 3, 4)] == [10, 20, 35, 35]
+    lengths = []
+    for _ in range(3):  # three fruitless sweeps with one person tracked: the rests between them grow
+        _sweep(search, tracked=1)
+        n = 1
+        while not search.views(BLANK, 1, []):
+            n += 1
+        lengths.append(n)
+    assert lengths == [10, 20, 35]
+
+
+def test_a_sweep_that_finds_someone_is_followed_by_another_at_once():
+    search = TileSearch(TileSearchOptions(per_frame=100, rest=10))
+    assert search.views(BLANK, 0, [])
+    search.found()
+    assert search.views(BLANK, 1, [])  # still one missing: the next sweep starts right away
