@@ -48,7 +48,7 @@ from cuedetect.pose.proposals import (
     torso_histogram,
 )
 from cuedetect.pose.sources import Frame
-from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, View
+from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, View, same_pose
 
 __all__ = [
     "Detection",
@@ -292,10 +292,13 @@ class MultiPersonPoseDetector:
             self._fruitless = 0 if new else self._fruitless + 1
             out.extend(new)
         for view in self._tiles.views(image, len(out), [d.box for d in out]):
-            new = self._search_view(image, [d.box for d in out], view, "search_tile")
-            if new:
-                self._tiles.found()
-                out.extend(new)
+            known = [d.box for d in out]
+            for cand in self._search_view(image, known, view, "search_tile"):
+                look = self._tiles.second_look(cand.box, (w, h))
+                again = self._search_view(image, known, look, "search_tile")
+                if any(same_pose(cand.keypoints, d.keypoints) for d in again):  # found twice: no phantom
+                    self._tiles.found()
+                    out.append(cand)
         return out
 
     def _search_new(self, image: np.ndarray, known: list[np.ndarray]) -> list[Detection]:

@@ -3,7 +3,8 @@
 The frame: `tests/data/side_on_pair.png` (a studio render, two people about 2 m apart, see
 tests/data/README.md) shrunk to a third and pasted into a blurred 640x360 copy of itself, so the two
 stand about 14% of the frame's height tall, as in a far camera set-up. MediaPipe's person detector sees
-nobody in the whole frame or its halves; in tiles it finds both.
+nobody in the whole frame or its halves; in tiles it finds both (each found twice, in two different
+tiles, before they count: the model's phantoms in textures are found in one).
 """
 
 from __future__ import annotations
@@ -64,10 +65,14 @@ def test_without_tiles_nobody_is_found(far_pair):
 
 def test_tiles_find_both_and_their_landmarkers_keep_them(far_pair):
     frame, centres = far_pair
-    per_frame, calls = _run(frame, TileSearchOptions())
-    assert len(per_frame[1]) == 2, per_frame[:3]  # found in the first frame's sweep
-    for seen in per_frame[1:]:
-        assert [i for _, i in seen] == [i for _, i in per_frame[1]]  # the same ids throughout
+    per_frame, calls = _run(frame, TileSearchOptions(), frames=15)
+    assert len(per_frame[0]) >= 1  # the first frame's tiles find someone at once
+    first = per_frame[0][0][1]
+    assert all(first in [i for _, i in seen] for seen in per_frame)  # and keep them under one id
+    # The side-on one is found (twice, as a new person must be) within one sweep of the tiles, then
+    # tracked by their own landmarker.
+    for seen in per_frame[-4:]:
+        assert [i for _, i in seen] == [i for _, i in per_frame[-1]] and len(seen) == 2, per_frame
         assert np.allclose([x for x, _ in seen], centres, atol=0.02), (seen, centres)
-    # Once both are tracked the sweep stops: a handful of tiles, not one sweep per frame.
-    assert 1 <= calls["search_tile"] <= 8, calls
+    # Once both are tracked the sweep stops: about one sweep of tiles (28 here) and the second looks.
+    assert 1 <= calls["search_tile"] <= 40, calls

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, tile_grid
+from cuedetect.pose.keypoints import KeyPoints
+from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, same_pose, tile_grid
 
 BLANK = np.zeros((360, 640, 3), np.uint8)
 
@@ -108,3 +109,23 @@ def test_a_sweep_that_finds_someone_is_followed_by_another_at_once():
     assert search.views(BLANK, 0, [])
     search.found()
     assert search.views(BLANK, 1, [])  # still one missing: the next sweep starts right away
+
+
+def _standing(x: float, y: float, height: float) -> KeyPoints:
+    xy = np.full((1, 33, 2), np.nan, np.float32)
+    xy[0, :, 0] = x + np.linspace(-0.1, 0.1, 33) * height
+    xy[0, :, 1] = y + np.linspace(0, 1, 33) * height
+    return KeyPoints(xy, np.ones((1, 33), np.float32))
+
+
+@pytest.mark.parametrize("dx, dy, same", [(0, 0, True), (0.005, 0.01, True), (0.0, 0.03, False),
+                                          (0.05, 0.0, False)])  # fmt: skip
+def test_same_pose_agrees_within_a_tenth_of_the_body_height(dx, dy, same):
+    a = _standing(0.5, 0.4, 0.2)
+    assert same_pose(a, _standing(0.5 + dx, 0.4 + dy, 0.2)) is same
+
+
+def test_same_pose_needs_enough_joints_in_both():
+    a, b = _standing(0.5, 0.4, 0.2), _standing(0.5, 0.4, 0.2)
+    b.xy[0, [11, 12, 23, 24, 25]] = np.nan
+    assert not same_pose(a, b)
