@@ -48,7 +48,7 @@ from cuedetect.pose.proposals import (
     torso_histogram,
 )
 from cuedetect.pose.sources import Frame
-from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, View, same_pose
+from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, View, same_pose, whole_inside
 
 __all__ = [
     "Detection",
@@ -294,6 +294,8 @@ class MultiPersonPoseDetector:
         for view in self._tiles.views(image, len(out), [d.box for d in out]):
             known = [d.box for d in out]
             for cand in self._search_view(image, known, view, "search_tile"):
+                if not whole_inside(cand.keypoints, view, (w, h)):
+                    continue  # not a small person: a face or a limb read as one
                 look = self._tiles.second_look(cand.box, (w, h))
                 again = self._search_view(image, known, look, "search_tile")
                 if any(same_pose(cand.keypoints, d.keypoints) for d in again):  # found twice: no phantom

@@ -22,7 +22,7 @@ import numpy as np
 
 from cuedetect.pose.keypoints import KeyPoints
 
-__all__ = ["TileSearch", "TileSearchOptions", "View", "same_pose", "tile_grid"]
+__all__ = ["TileSearch", "TileSearchOptions", "View", "same_pose", "tile_grid", "whole_inside"]
 
 View = tuple[int, int, int, int]  # a part of the frame: pixels x0, y0, x1, y1
 _BODY = [0, 11, 12, 23, 24, 25, 26, 27, 28]  # nose, shoulders, hips, knees, ankles
@@ -77,6 +77,19 @@ def same_pose(a: KeyPoints, b: KeyPoints, tolerance: float = 0.1) -> bool:
         return False
     height = max(float(np.ptp(pa[ok, 1])), 1e-3)
     return float(np.linalg.norm(pa[ok] - pb[ok], axis=1).mean()) <= tolerance * height
+
+
+def whole_inside(kp: KeyPoints, view: View, size: tuple[int, int]) -> bool:
+    """Whether a single-person reading stands wholly inside the tile `view` (all body joints found, inside
+    it) and at most 3/4 of its height: what a far person found in a tile looks like. A face of a big
+    person seen in a tile reads as a small person whose legs the model draws out of the tile or frame."""
+    w, h = size
+    x0, y0, x1, y1 = view
+    pts = kp.xy[0, _BODY] * (w, h)
+    if not np.isfinite(pts).all():
+        return False
+    inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+    return bool(inside.all()) and float(np.ptp(pts[:, 1])) <= 0.75 * (y1 - y0)
 
 
 def _covered(view: View, boxes: list[np.ndarray], size: tuple[int, int]) -> bool:

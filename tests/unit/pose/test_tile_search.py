@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cuedetect.pose.keypoints import KeyPoints
-from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, same_pose, tile_grid
+from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, same_pose, tile_grid, whole_inside
 
 BLANK = np.zeros((360, 640, 3), np.uint8)
 
@@ -129,3 +129,14 @@ def test_same_pose_needs_enough_joints_in_both():
     a, b = _standing(0.5, 0.4, 0.2), _standing(0.5, 0.4, 0.2)
     b.xy[0, [11, 12, 23, 24, 25]] = np.nan
     assert not same_pose(a, b)
+
+
+@pytest.mark.parametrize("x, y, height, inside", [
+    (0.5, 0.4, 0.2, True),     # a far person wholly in the tile
+    (0.5, 0.27, 0.45, False),  # too tall for a person found in a tile: a face read as a body
+    (0.5, 0.7, 0.2, False),    # legs drawn below the tile
+    (0.75, 0.4, 0.2, False),   # beside the tile
+])  # fmt: skip
+def test_a_tile_finds_only_people_standing_wholly_inside_it(x, y, height, inside):
+    view = (160, 90, 480, 270)  # the middle half of a 640x360 frame
+    assert whole_inside(_standing(x, y, height), view, (640, 360)) is inside
