@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cuedetect.cues.rules import _approacher, _how, pair_distance_sds, pair_series
+from cuedetect.cues.rules import _approacher, _how, pair_distance_sds, pair_rule_events, pair_series
+from cuedetect.cues.settings import CueSettings
 from cuedetect.pose.tracked import PersonTrack
 
 
@@ -106,3 +107,123 @@ PICTURE = " (estimated from the picture: the floor distance is uncertain in this
 )
 def test_evidence_says_when_the_distance_came_from_the_picture(from_image, i0, i1, words) -> None:
     assert _how(pd.DataFrame({"from_image": from_image}), i0, i1) == words
+
+
+def _standing_at(person: int, frames, x: float, floor_x: float, torso: float = 0.2) -> PersonTrack:
+    """Standing still: hip midpoint at picture x `x` (torso `torso` tall), on the floor at (floor_x, 1)."""
+    from cuedetect.landmarks import INDEX
+
+    tr = _track(person, frames, np.full(len(frames), floor_x))
+    for side, dx in (("left", 0.05), ("right", -0.05)):
+        tr.xy[:, INDEX[f"{side}_shoulder"]] = (x + dx, 0.6 - torso)
+        tr.xy[:, INDEX[f"{side}_hip"]] = (x + dx * 0.8, 0.6)
+    return tr
+
+
+def test_pair_series_reads_the_uncertainty_by_frame_and_trusts_it_up_to_the_setting() -> None:
+    trust = CueSettings().floor_sd_trust_m
+    a, b = _standing_at(0, range(2, 8), 0.3, 0.0), _standing_at(1, range(2, 8), 0.54, 3.0)  # 1.2 torsos
+    sds = {(0, 1): pd.Series([9.0, 9.0, trust, trust + 0.01, np.nan, 0.0, 9.0, 9.0], index=range(8))}
+    s = pair_series(a, b, {}, sds, aspect=1.0)
+    assert list(s.columns[:5]) == ["frame", "t", "d", "d_floor", "d_image"]
+    assert s["frame"].tolist() == [2, 3, 4, 5, 6, 7]
+    assert s["d_floor"].tolist() == pytest.approx([3.0] * 6)
+    assert s["d_image"].to_numpy() == pytest.approx(np.full(6, 0.6))  # 1.2 torso lengths of 0.5 m
+    # sd at the setting: trusted; above it or unknown: the picture's distance
+    assert s["from_image"].tolist() == [False, True, True, False, True, True]
+    assert s["d"].to_numpy() == pytest.approx([3.0, 0.6, 0.6, 3.0, 0.6, 0.6])
+
+
+def test_pair_series_uses_its_settings() -> None:
+    a, b = _standing_at(0, range(6), 0.3, 0.0), _standing_at(1, range(6), 0.54, 3.0)
+    sds = {(0, 1): pd.Series(0.3, index=range(6))}
+    assert pair_series(a, b, {}, sds, 1.0, CueSettings(floor_sd_trust_m=0.5))["d"].tolist() == [3.0] * 6
+    assert pair_series(a, b, {}, sds, 1.0)["d"].to_numpy() == pytest.approx(np.full(6, 0.6))
+
+
+def _close_pairs(frames, d: float, sd: float = 0.05, who=(0, 1)) -> pd.DataFrame:
+    frames = list(frames)
+    return pd.DataFrame({"frame": frames, "person": who[0], "other": who[1], "distance_m": d,
+                         "distance_sd_m": sd})  # fmt: skip
+
+
+def test_pair_rules_read_the_trust_setting() -> None:
+    a, b = _standing_at(0, range(20), 0.3, np.nan), _standing_at(1, range(20), 0.9, np.nan)  # 3 torsos
+    pairs = _close_pairs(range(20), 0.5, sd=0.3)
+    assert pair_rule_events([a, b], pairs, CueSettings()) == []  # untrusted: the picture says 1.5 m
+    trusting = pair_rule_events([a, b], pairs, CueSettings(floor_sd_trust_m=0.5))
+    assert [e.cue for e in trusting] == ["too_close"]
+
+
+def test_pair_rules_name_the_pair_in_id_order_whatever_order_the_tracks_come_in() -> None:
+    # no floor positions: who approached is unknown, so the lower id is named first
+    a, b = _track(0, range(20), np.full(20, np.nan)), _track(1, range(20), np.full(20, np.nan))
+    for tracks in ([a, b], [b, a]):
+        (event,) = pair_rule_events(tracks, _close_pairs(range(20), 0.5, who=(1, 0)), CueSettings())
+        assert (event.cue, event.person, event.other) == ("too_close", 0, 1)
+
+
+def _spread(person: int, times) -> PersonTrack:
+    """Seen at `times` (seconds), frame numbers 0, 1, ...: a few frames far apart in time."""
+    n = len(times)
+    tr = _track(person, np.arange(n), np.zeros(n))
+    tr.t = np.asarray(times, float)
+    return tr
+
+
+@pytest.mark.parametrize(("times", "found"), [([0.0, 2.0], False), ([0.0, 1.0, 2.0], True)])
+def test_a_pair_needs_three_shared_frames(times, found) -> None:
+    a, b = _spread(0, times), _spread(1, times)
+    events = pair_rule_events([a, b], _close_pairs(range(len(times)), 0.5), CueSettings())
+    assert [e.cue for e in events] == (["too_close"] if found else [])
+
+
+def test_a_pair_without_shared_frames_does_not_stop_the_others() -> None:
+    a, c = _track(0, range(20), np.zeros(20)), _track(2, range(20), np.zeros(20))
+    b = _track(1, range(30, 50), np.zeros(20))  # never seen with a
+    events = pair_rule_events([a, b, c], _close_pairs(range(20), 0.5, who=(0, 2)), CueSettings())
+    assert [(e.cue, e.person, e.other) for e in events] == [("too_close", 0, 2)]
+
+
+def _too_close(distance: dict[int, float], n: int = 40, sd: float = 0.05):
+    """The too_close events of two people without floor positions, the pairs table giving `distance`
+    (frame -> metres; frames not in it have no distance), 10 frames a second."""
+    a, b = _track(0, range(n), np.full(n, np.nan)), _track(1, range(n), np.full(n, np.nan))
+    pairs = pd.DataFrame({"frame": list(distance), "person": 1, "other": 0,
+                          "distance_m": list(distance.values()), "distance_sd_m": sd})  # fmt: skip
+    return [e for e in pair_rule_events([a, b], pairs, CueSettings()) if e.cue == "too_close"]
+
+
+def _steps(*parts: tuple[int, int, float]) -> dict[int, float]:
+    return {f: d for start, end, d in parts for f in range(start, end)}
+
+
+@pytest.mark.parametrize(
+    ("near", "confidence", "closest"),
+    [
+        (((10, 30, 0.9),), 0.75, 0.90),  # 0.5 + (1.0 - 0.9) / 0.4
+        (((10, 30, 0.5),), 1.0, 0.50),  # 1.75, capped
+        (((10, 13, 0.95), (13, 30, 1.03)), 0.5, 0.95),  # held on at 1.03 m (off below -0.05): 0.425, floored
+    ],
+)
+def test_a_too_close_event_in_full(near, confidence, closest) -> None:
+    (event,) = _too_close(_steps((0, 10, 2.0), *near, (30, 40, 2.0)))
+    assert (event.person, event.other, event.start, event.end) == (0, 1, 1.0, 2.9)
+    assert event.confidence == pytest.approx(confidence)
+    assert event.evidence == f"distance {closest:.2f} m at closest (below 1.0 m) for 1.9 s"
+
+
+def test_no_distance_is_not_too_close() -> None:
+    events = _too_close(_steps((0, 10, 0.5), (30, 40, 0.5)))  # frames 10-29: nobody knows
+    # the NaN-ignoring median over 3 frames reaches one frame into the gap from each side
+    assert [(e.start, e.end) for e in events] == [(0.0, 1.0), (2.9, 3.9)]
+
+
+def test_the_picture_is_named_when_the_event_itself_was_measured_on_it() -> None:
+    # the floor is trusted (3 m) for frames 0-19, then uncertain: the picture says 0.6 m for frames 20-39
+    a, b = _standing_at(0, range(40), 0.3, np.nan), _standing_at(1, range(40), 0.54, np.nan)
+    pairs = pd.DataFrame({"frame": range(40), "person": 0, "other": 1, "distance_m": 3.0,
+                          "distance_sd_m": [0.05] * 20 + [0.6] * 20})  # fmt: skip
+    (event,) = [e for e in pair_rule_events([a, b], pairs, CueSettings(), aspect=1.0) if e.cue == "too_close"]
+    assert (event.start, event.end) == (2.0, 3.9)
+    assert event.evidence.endswith(PICTURE)
