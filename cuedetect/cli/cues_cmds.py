@@ -97,7 +97,8 @@ def register(app: typer.Typer) -> None:
         ] = False,
         validation_fraction: Annotated[
             float,
-            typer.Option(help="Share of clips held out of the fit for calibration and thresholds (0: none)."),
+            typer.Option(help="Share of clips held out of the fit for calibration and thresholds (0: none): "
+                         "of the rendered style-catalogue `train` clips when there are any, else of all."),
         ] = 0.2,
         rendered_weight: Annotated[
             float,

@@ -177,6 +177,7 @@ def world_features(world: np.ndarray) -> dict[str, np.ndarray]:
                 "w_elbow_angle": _angle(s - e, wr - e),
                 "w_el_out": sgn * ((e - centre) * right).sum(-1) / torso,
                 "w_wr_to_opp_el": _norm(wr - w[:, I[f"{other}_elbow"]]) / torso,
+                "w_wr_to_hip": _norm(wr - w[:, I[f"{side}_hip"]]) / torso,
             }
     left_hi = _left_is_higher(per["left"]["w_wr_up"], per["right"]["w_wr_up"])
     for key in per["left"]:
@@ -192,6 +193,11 @@ def world_features(world: np.ndarray) -> dict[str, np.ndarray]:
         f["w_stagger"] = np.abs((feet * fwd).sum(-1)) / torso
         f["w_stance"] = _norm(feet) / torso
         f["w_twist"] = _angle(right * [1, 0, 1], hip_right * [1, 0, 1])
+        # Lean that needs neither the legs nor the other person: the torso's forward tilt against the
+        # world landmarks' vertical (close-ups, where MediaPipe guesses the legs), and the head ahead of
+        # the shoulders (a lean from the neck).
+        f["w_lean_cam"] = np.degrees(np.arcsin(np.clip(-fwd[:, 1], -1, 1)))
+        f["w_head_fwd"] = ((w[:, I["nose"]] - sh) * fwd).sum(-1) / torso
     # heading of the torso in the camera's floor plane (x right, z away), as a unit vector
     f["w_fwd_x"], f["w_fwd_z"] = fwd[:, 0], fwd[:, 2]
     f["w_right_x"], f["w_right_z"] = right[:, 0], right[:, 2]

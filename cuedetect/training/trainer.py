@@ -78,8 +78,15 @@ def cross_validate(
 
 
 def split_validation(clips: list[Clip], fraction: float, seed: int = 0) -> tuple[list[Clip], list[Clip]]:
-    """Whole clips (by group) held out of the fit for calibration: (fit clips, validation clips)."""
-    groups = sorted({c.group for c in clips})
+    """Whole clips (by group) held out of the fit for calibration: (fit clips, validation clips).
+
+    `fraction` of the rendered clips of the style catalogue's `train` split (MediaPipe on renders of
+    many cue styles, negatives and cameras: what inference sees) when there are at least two, else of
+    all clips. Simulated clips then all go into the fit: thresholds chosen on simulated poses did not
+    carry over to renders.
+    """
+    styled = sorted({c.group for c in clips if c.source == "corpus" and c.meta.get("split") == "train"})
+    groups = styled if len(styled) >= 2 else sorted({c.group for c in clips})
     if fraction <= 0 or len(groups) < 2:
         return clips, []
     rng = np.random.default_rng(seed + 7919)
@@ -120,6 +127,14 @@ def fit_final(
         "augmented_copies": n_aug,
     }
     return clf
+
+
+def _validation_words(validation: list[Clip]) -> str:
+    """What the validation clips are, for the card: rendered style clips, or drawn from all sources."""
+    if validation and all(c.source == "corpus" and c.meta.get("split") == "train" for c in validation):
+        return ("rendered clips of the style catalogue's `train` split, MediaPipe-seen; held out by clip, "
+                "not by style: other clips of the same styles are in the fit")
+    return "drawn from the same `train` styles"
 
 
 def data_by_style(clips: list[Clip]) -> list[str]:
@@ -195,8 +210,8 @@ def model_card(
         "## Splits",
         "",
         "- **fit**: the clips above minus the validation clips;",
-        f"- **validation**: {len(validation or [])} whole clips held out of the fit by clip (drawn from the "
-        "same `train` styles), used only for the calibration and the thresholds below;",
+        f"- **validation**: {len(validation or [])} whole clips held out of the fit by clip ("
+        + _validation_words(validation or []) + "), used only for the calibration and the thresholds below;",
         "- **style-held-out test**: `corpus/style_heldout`, rendered from the catalogue's `heldout` cue",
         "  styles, negatives, bodies, rooms and camera set-ups, none of them in any training clip; by",
         "  `cuedetect evaluate` (section below), never used to choose anything;",

@@ -36,25 +36,25 @@ def scored_model():
 
 
 # Measured on the real dev set with the committed model as the analysis ships it (hand stage gating the
-# hand cues, only hands of 40 px or more), all events over both labels.json files: precision 0.71,
-# recall 0.58 (30 of 52 found, 12 false alarms). Tuned on: the rules and the hand gate's shares were
-# set looking at these clips.
-REAL_MIN_PRECISION = 0.67
-REAL_MIN_RECALL = 0.55
+# hand cues, only hands of 40 px or more), all events over both labels.json files: precision 0.69,
+# recall 0.65 (34 of 52 found, 15 false alarms). Tuned on: the rules and the hand gate's shares were
+# set looking at these clips (the classifier and its thresholds were not).
+REAL_MIN_PRECISION = 0.65
+REAL_MIN_RECALL = 0.62
 # cue -> minimum event F1 on the real dev set, just under the measurement (cues the model finds at all;
-# hands_on_hips, fists_up and leaning_in measured 0.00: misses in the cues README).
+# hands_on_hips, leaning_in and open_hands measured 0.00: misses in the cues README).
 REAL_MIN_F1: dict[str, float] = {
-    "pointing": 0.25,  # 0.29
-    "hands_raised": 0.85,  # 0.92
-    "bladed_stance": 0.35,  # 0.40
-    "open_hands": 0.35,  # 0.40
+    "pointing": 0.45,  # 0.50
+    "hands_raised": 0.85,  # 0.90
+    "fists_up": 0.30,  # 0.36
+    "bladed_stance": 0.75,  # 0.80
     "rapid_approach": 0.90,  # 1.00
     "too_close": 0.70,  # 0.74
 }
 # Cues where the model measured at least the baseline's event F1 on the real dev set (the baseline is
-# better on pointing, hands_on_hips, fists_up and leaning_in; see the cues README).
+# better on hands_on_hips, fists_up and leaning_in; see the cues README).
 REAL_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
-    "hands_raised", "bladed_stance", "pacing", "open_hands", "rapid_approach", "too_close",
+    "pointing", "hands_raised", "bladed_stance", "pacing", "open_hands", "rapid_approach", "too_close",
 )  # fmt: skip
 
 
@@ -89,26 +89,30 @@ def test_real_dev_set_model_at_least_baseline(real_scores, cue: str) -> None:
 # The style-held-out split, simulated: the first 20 studio-sim clips of the style catalogue's `heldout`
 # split (cue styles, negatives, bodies, rooms, camera set-ups no training clip has; seeds 900000 on),
 # seen through the simulated pose model and cached in .cache/ (about 1-2 minutes on a fresh machine).
-# Floors just under the first measurement; nothing was tuned on these clips. hands_raised measured 0.46:
+# Floors just under the measurement; nothing was tuned on these clips. hands_raised measured 0.45:
 # the held-out split's waving and stretching negatives put hands over the head (see the cues README).
+# The model's calibration and thresholds come from rendered (MediaPipe-seen) validation clips, which
+# made pointing and open_hands more cautious on these simulated poses (cues README, "Scores").
 STYLE_SIM_CLIPS = 20
-STYLE_MIN_MACRO_F1 = 0.85  # 0.88 (baseline 0.48)
+STYLE_MIN_MACRO_F1 = 0.75  # 0.79 (baseline 0.48)
 STYLE_MIN_F1: dict[str, float] = {
-    "pointing": 0.70,  # 0.77
-    "arms_crossed": 0.95,  # 1.00
-    "hands_on_hips": 0.70,  # 0.77
-    "hands_raised": 0.40,  # 0.46
-    "fists_up": 0.80,  # 0.86
-    "hands_hidden": 0.95,  # 1.00 (one event)
+    "pointing": 0.40,  # 0.44
+    "arms_crossed": 0.85,  # 0.91
+    "hands_on_hips": 0.80,  # 0.86
+    "hands_raised": 0.40,  # 0.45
+    "fists_up": 0.90,  # 0.93
+    "hands_hidden": 0.95,  # 1.00
     "bladed_stance": 0.95,  # 1.00
-    "leaning_in": 0.95,  # 1.00
-    "open_hands": 0.75,  # 0.81
+    "leaning_in": 0.70,  # 0.75
+    "pacing": 0.95,  # 1.00
+    "open_hands": 0.30,  # 0.35
     "rapid_approach": 0.95,  # 1.00
     "too_close": 0.95,  # 1.00
 }
+# open_hands: the baseline (0.53) beats the model (0.35) here; see the cues README.
 STYLE_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
     "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "hands_hidden",
-    "bladed_stance", "leaning_in", "open_hands", "rapid_approach", "too_close",
+    "bladed_stance", "leaning_in", "pacing", "rapid_approach", "too_close",
 )  # fmt: skip
 
 
@@ -143,12 +147,26 @@ def test_style_heldout_model_at_least_baseline(style_scores, cue: str) -> None:
 
 
 # The style-held-out split, rendered: all 36 clips of corpus/style_heldout through the committed poses.
-# Measured: macro event F1 0.17 (baseline 0.14); all events precision 0.43, recall 0.17 (25/33/118);
+# Measured: macro event F1 0.23 (baseline 0.14); all events precision 0.45, recall 0.21 (30/37/113);
 # the pose engine finds 37 of the 59 people in view (none of the far ones). Nothing was tuned on them.
-RENDERED_MIN_MACRO_F1 = 0.15
-RENDERED_MIN_PRECISION = 0.38
-RENDERED_MIN_RECALL = 0.15
-RENDERED_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = ("pointing", "hands_on_hips", "hands_raised")
+RENDERED_MIN_MACRO_F1 = 0.20
+RENDERED_MIN_PRECISION = 0.42
+RENDERED_MIN_RECALL = 0.19
+# cue -> minimum event F1, just under the measurement (pacing and the two pair rules measured 0.00).
+RENDERED_MIN_F1: dict[str, float] = {
+    "pointing": 0.40,  # 0.46
+    "arms_crossed": 0.25,  # 0.29
+    "hands_on_hips": 0.28,  # 0.31
+    "hands_raised": 0.30,  # 0.32
+    "fists_up": 0.60,  # 0.64
+    "hands_hidden": 0.15,  # 0.17
+    "bladed_stance": 0.20,  # 0.22
+    "leaning_in": 0.18,  # 0.20
+    "open_hands": 0.12,  # 0.14
+}
+RENDERED_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
+    "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "bladed_stance", "leaning_in",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +192,5 @@ def test_rendered_style_heldout_floors(rendered_scores) -> None:
     assert tot.precision >= RENDERED_MIN_PRECISION and tot.recall >= RENDERED_MIN_RECALL
     for cue in RENDERED_MODEL_AT_LEAST_BASELINE:
         assert model.events[cue].f1 >= base.events[cue].f1, cue
+    for cue, floor in RENDERED_MIN_F1.items():
+        assert model.events[cue].f1 >= floor, cue

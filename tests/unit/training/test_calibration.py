@@ -39,3 +39,24 @@ def test_a_cue_threshold_replaces_the_default_switch_on(threshold, found) -> Non
     probs = pd.DataFrame({"pointing": p})
     ev = person_events(feats, probs, CueSettings(), cues=("pointing",), thresholds={"pointing": threshold})
     assert bool(ev) is found
+
+
+def _clip(name: str, source: str, split: str | None):
+    from cuedetect.training.dataset import Clip
+
+    return Clip(name, name, source, [], None, 16 / 9, [], meta={"split": split})
+
+
+def test_validation_clips_are_rendered_style_clips_when_there_are_any() -> None:
+    from cuedetect.training.trainer import split_validation
+
+    styled = [_clip(f"train_{k:05d}", "corpus", "train") for k in range(20)]
+    others = [_clip(f"clip_{k:05d}", "corpus", None) for k in range(10)]
+    sims = [_clip(f"style_sim_{k}", "studio-sim", "train") for k in range(30)]
+    fit, val = split_validation(styled + others + sims, 0.25, seed=0)
+    assert len(val) == 5 and {c.name for c in val} <= {c.name for c in styled}
+    assert {c.name for c in fit} == {c.name for c in styled + others + sims} - {c.name for c in val}
+    # without rendered style clips: a share of all clips, as before
+    fit, val = split_validation(others + sims, 0.25, seed=0)
+    assert len(val) == 10 and not {c.name for c in fit} & {c.name for c in val}
+    assert split_validation(styled, 0.0) == (styled, [])
