@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cuedetect.cues.features import _reversals, build_features, feature_columns
+from cuedetect.cues.features import _pair_context, _reversals, build_features, feature_columns
+from cuedetect.cues.settings import CueSettings
+from cuedetect.pose.tracked import PersonTrack
 from cuedetect.training.skeleton import TEST_ASPECT as ASPECT
 from cuedetect.training.skeleton import posed_track
 
@@ -47,3 +49,52 @@ def test_the_pairs_table_distance_is_the_feature_not_the_floor_positions() -> No
 )
 def test_reversals_count_each_change_of_direction_above_the_threshold(v, flips) -> None:
     assert _reversals(np.array(v), 0.2).tolist() == flips
+
+
+def _person(person: int, frames, hips_x: tuple[float, float], floor) -> PersonTrack:
+    """Hips at picture x `hips_x` (left, right), on the floor at `floor` (one (x, z) or one per frame)."""
+    frames = np.asarray(frames)
+    n = len(frames)
+    xy = np.full((n, 33, 2), np.nan)
+    xy[:, 23], xy[:, 24] = (hips_x[0], 0.6), (hips_x[1], 0.6)
+    fl = np.broadcast_to(np.asarray(floor, float), (n, 2)).copy()
+    return PersonTrack(person, frames, frames / 10.0, xy, np.ones((n, 33)), np.full((n, 33, 3), np.nan), fl)
+
+
+def _context(tr, others, dists=None):
+    return _pair_context(tr, others, dists or {}, CueSettings(), 10.0)
+
+
+def test_the_other_side_is_where_the_other_persons_hip_midpoint_is_in_the_picture() -> None:
+    # a's hips are wide apart (0.40 and 0.60: midpoint 0.50), b's midpoint is 0.54: b is on a's right
+    a, b = _person(0, range(10), (0.40, 0.60), (0, 0)), _person(1, range(10), (0.52, 0.56), (1, 0))
+    assert _context(a, [b])["other_side"].tolist() == [1.0] * 10
+    assert _context(b, [a])["other_side"].tolist() == [-1.0] * 10
+
+
+def test_the_other_person_is_matched_by_frame_number() -> None:
+    # b is seen from frame 5 on, walking away along x; a stands at the origin
+    a = _person(0, range(20), (0.3, 0.4), (0.0, 0.0))
+    fb = np.arange(5, 25)
+    b = _person(1, fb, (0.6, 0.7), np.stack([1.0 + 0.1 * fb, np.zeros(20)], axis=1))
+    ctx = _context(a, [b])
+    seen = np.arange(5, 20)
+    assert np.isnan(ctx["to_other_x"][:5]).all() and np.isnan(ctx["other_side"][:5]).all()
+    assert ctx["to_other_x"][5:] == pytest.approx(1.0 + 0.1 * seen)
+    assert ctx["other_side"][5:].tolist() == [1.0] * 15
+    dists = {(0, 1): pd.Series(2.0 + 0.01 * fb, index=fb)}
+    assert _context(a, [b], dists)["distance"][5:] == pytest.approx(2.0 + 0.01 * seen, abs=0.011)
+
+
+def test_the_nearest_known_other_is_the_context_and_unknown_distance_is_nan() -> None:
+    a = _person(0, range(10), (0.3, 0.4), (0.0, 0.0))
+    b = _person(1, range(10), (0.6, 0.7), (0.0, 2.0))  # 2 m ahead
+    c = _person(2, range(10), (0.1, 0.2), (np.nan, np.nan))  # somewhere: no floor position
+    far = _person(3, range(10), (0.8, 0.9), (3.0, 0.0))
+    ctx = _context(a, [b, c, far])
+    assert ctx["distance"] == pytest.approx(np.full(10, 2.0))
+    assert ctx["to_other_x"] == pytest.approx(np.zeros(10))
+    assert ctx["to_other_z"] == pytest.approx(np.full(10, 2.0))
+    alone = _context(a, [c])
+    assert np.isnan(alone["distance"]).all() and alone["closing_speed"].dtype == float
+    assert np.isnan(alone["closing_speed"]).all()
