@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from cuedetect.hands.crops import CropOptions, assign, dedupe, hand_slots
-from cuedetect.hands.stage import HandStage
+from cuedetect.hands.roi import HandRoi
+from cuedetect.hands.stage import HandStage, HandStageOptions
 from cuedetect.landmarks import INDEX, NUM_LANDMARKS
 
 W, H = 1280, 720
@@ -168,7 +169,7 @@ def test_a_hand_lost_where_its_landmarks_put_it_is_looked_for_where_the_body_say
             return hand if len(self.crops) == 1 or len(self.crops) % 2 == 1 else None
 
     reader = LosesTrack()
-    stage = HandStage(reader)
+    stage = HandStage(reader, HandStageOptions(reread_scales=()))  # no re-reads at other scales here
     image = np.zeros((H, W, 3), np.uint8)
     xy, vis = body({"left": (300, 400)})
     assert stage.update(image, 0, 0.0, [(0, xy, vis)])[0].status == "read"
@@ -178,3 +179,31 @@ def test_a_hand_lost_where_its_landmarks_put_it_is_looked_for_where_the_body_say
     assert len(reader.crops) == 3  # the tracked crop (lost), then the body's
     assert reader.crops[1].centre[0] > 300 + 60  # the tracked crop moved with the wrist
     assert rows[0].landmarks[0, 0] == pytest.approx(380, abs=15)
+
+
+@pytest.mark.parametrize(
+    ("presences", "reads", "kept"),
+    [
+        ((0.9,), 1, 0.9),  # present enough: read once
+        ((0.6, 0.8, 0.7), 3, 0.8),  # barely present: read narrower and wider, the most present kept
+        ((None, None, 0.55), 3, 0.55),  # not found in the first crop, found in the wider one
+        ((None, None, None), 3, None),  # nowhere: no hand
+    ],
+)
+def test_a_crop_with_a_faint_or_no_hand_is_read_again_at_other_scales(presences, reads, kept):
+    from cuedetect.hands.landmark_model import HandReading
+
+    class Scripted(FakeReader):
+        def read(self, image, roi):
+            hand = super().read(image, roi)
+            p = presences[len(self.crops) - 1]
+            return None if p is None else HandReading(hand.landmarks, hand.world, "Right", p)
+
+    reader = Scripted()
+    stage = HandStage(reader, HandStageOptions(reread_below=0.7, reread_scales=(0.85, 1.2)))
+    roi = HandRoi(np.array([300.0, 400.0]), 100.0, np.array([0.0, -1.0]))
+    hand = stage._read(np.zeros((H, W, 3), np.uint8), roi)
+    assert len(reader.crops) == reads == stage.crops_read
+    assert [c.side for c in reader.crops] == pytest.approx([100.0, 85.0, 120.0][:reads])
+    assert all(np.allclose(c.centre, roi.centre) and np.allclose(c.up, roi.up) for c in reader.crops)
+    assert (hand is None) if kept is None else hand.score == kept
