@@ -40,6 +40,7 @@ def test_pair_series_averages_a_frame_seen_twice_and_reads_the_pairs_table_by_fr
     a = _track(0, [0, 1, 1, 2, 3], [0.0, 0.2, 0.4, 0.6, 0.8])
     b = _track(1, [1, 2, 3, 4], [2.0, 2.0, 2.0, 2.0])
     s = pair_series(a, b, {})
+    assert s["t"].tolist() == pytest.approx([0.1, 0.2, 0.3])  # a's time of each shared frame
     assert s["ax"].tolist() == pytest.approx([0.3, 0.6, 0.8])
     dists = {(0, 1): pd.Series([9.0, 1.1, 1.2, 1.3, 9.0], index=[0, 1, 2, 3, 4])}
     assert pair_series(a, b, dists)["d"].tolist() == pytest.approx([1.1, 1.2, 1.3])
@@ -227,3 +228,30 @@ def test_the_picture_is_named_when_the_event_itself_was_measured_on_it() -> None
     (event,) = [e for e in pair_rule_events([a, b], pairs, CueSettings(), aspect=1.0) if e.cue == "too_close"]
     assert (event.start, event.end) == (2.0, 3.9)
     assert event.evidence.endswith(PICTURE)
+
+
+def test_the_closest_distance_includes_the_spans_last_frames() -> None:
+    (event,) = _too_close(_steps((0, 10, 2.0), (10, 28, 0.9), (28, 30, 0.8), (30, 40, 2.0)))
+    assert (event.start, event.end) == (1.0, 2.9)
+    assert event.evidence.startswith("distance 0.80 m at closest")
+
+
+def test_too_close_keeps_its_own_minimum_duration() -> None:
+    a, b = _track(0, range(40), np.full(40, np.nan)), _track(1, range(40), np.full(40, np.nan))
+    pairs = pd.DataFrame({"frame": range(40), "person": 0, "other": 1, "distance_sd_m": 0.05,
+                          "distance_m": [2.0] * 10 + [0.9] * 20 + [2.0] * 10})  # 1.9 s close
+    for shortest, found in ((1.8, True), (2.0, False)):
+        settings = CueSettings(min_duration_s={**CueSettings().min_duration_s, "too_close": shortest})
+        assert any(e.cue == "too_close" for e in pair_rule_events([a, b], pairs, settings)) is found
+
+
+def test_who_came_too_close_is_read_over_the_last_three_seconds() -> None:
+    # a dashes 2 m forward at 2.2-3.0 s and stops; b walks in from 3.2 s: too close from about 6.2 s.
+    # Over the three seconds before that only b moved: b came too close, not a.
+    t = np.arange(80) / 10.0
+    ax = np.clip((t - 2.2) / 0.8, 0, 1) * 2.0
+    bx = 4.0 - np.clip((t - 3.2) / 3.3, 0, 1) * 1.1
+    a, b = _track(0, range(80), ax), _track(1, range(80), bx)
+    (event,) = [e for e in pair_rule_events([a, b], None, CueSettings()) if e.cue == "too_close"]
+    assert 5.9 < event.start < 6.4
+    assert (event.person, event.other) == (1, 0)
