@@ -26,12 +26,12 @@ export default function transcript(component) {
     p.append(at, who);
     u.words.forEach((w, j) => {
       const s = document.createElement('span');
-      s.className = 'cd-w' + (w.cue ? ' cue' : '') + (w.hit ? ' hit' : '');
+      s.className = 'cd-w' + (w.cue ? ' cue' : '') + (w.hit ? ' hit' : '') + (w.unsure ? ' unsure' : '');
       s.textContent = w.w;
       s.dataset.t = String(w.t);
       s.dataset.s = String(w.s);
       s.dataset.e = String(w.e);
-      s.title = w.cue ? `${w.cue} · play from here` : 'play from here';
+      s.title = (w.cue ? `${w.cue} · ` : '') + (w.unsure ? 'not sure of this word · ' : '') + 'play from here';
       s.onclick = () => seek(w.t);
       if (data.first_hit && data.first_hit[0] === i && data.first_hit[1] === j) first = s;
       p.append(s, document.createTextNode(' '));

@@ -34,6 +34,7 @@ CSS = """
 .cd-w:hover { background: rgba(29,78,216,.15); }
 .cd-w.cue { background: #fde68a; color: #222; }
 .cd-w.hit { outline: 2px solid #1d4ed8; }
+.cd-w.unsure { font-style: italic; opacity: .75; }
 .cd-w.now { text-decoration: underline 2px #1d4ed8; text-underline-offset: 3px; }
 """
 
@@ -64,7 +65,8 @@ def transcript_data(
                 "t": seek_time(u.start, duration),
                 "words": [
                     {
-                        "w": w.text,
+                        "w": w.marked,
+                        "unsure": w.uncertain,
                         "t": seek_time(w.start, duration),
                         "s": round(w.start, 3),
                         "e": round(w.end, 3),

@@ -98,7 +98,7 @@ def _add_transcript(eaf: Any, data: SessionExport) -> None:
         for u in said:
             start = max(round(u.start * 1000), last_end)
             end = max(round(u.end * 1000), start + 1)
-            eaf.add_annotation(tier, start, end, u.text)
+            eaf.add_annotation(tier, start, end, u.marked_text)
             last_end = end
 
 

@@ -39,6 +39,7 @@ th { background: #f5f5f5; }
 .said { margin: 4px 0 0; padding-left: 0; list-style: none; font-size: 0.92em; }
 .said li { margin: 2px 0; } .said .who { font-weight: 600; } .said .t { color: #666; }
 mark { background: #fde68a; padding: 0 2px; border-radius: 3px; }
+.unsure { color: #666; font-style: italic; }
 .muted { color: #666; } footer { margin-top: 32px; color: #777; font-size: 0.8em; }
 svg text { font-family: inherit; }
 @page { size: A4; margin: 14mm; }
@@ -191,17 +192,21 @@ def _voice_section(data: SessionExport) -> str:
 
 
 SAID_AROUND_S = 4.0
+UNSURE = "the recogniser was unsure of this word"
 
 
 def said_html(said: list[Any]) -> str:
     """Utterances as a list: time, speaker, the words; words of a verbal cue in <mark> (cue as title)."""
     from cuedetect.export.transcript import Utterance
 
+    def word(w: Any) -> str:
+        text = escape(w.text)
+        if w.uncertain:
+            text = f'<span class="unsure" title="{UNSURE}">{escape(w.marked)}</span>'
+        return f'<mark title="{escape(cue_label(w.cue))}">{text}</mark>' if w.cue else text
+
     def words(u: Utterance) -> str:
-        return " ".join(
-            f'<mark title="{escape(cue_label(w.cue))}">{escape(w.text)}</mark>' if w.cue else escape(w.text)
-            for w in u.words
-        )
+        return " ".join(word(w) for w in u.words)
 
     items = "".join(
         f'<li><span class="t">{_fmt_t(u.start)}</span> <span class="who">{escape(u.speaker)}</span>: '

@@ -27,6 +27,11 @@ from cuedetect.cue_ids import VERBAL_CUES
 WORD_COLUMNS = ("start_s", "end_s", "word", "confidence", "person_id", "role", "channel", "stretch")
 NO_TRANSCRIPT = "No transcript: nothing was heard, or this analysis kept no words (cues only)."
 HIGHLIGHT_TOLERANCE_S = 0.15  # a word ending this close to a cue's span still belongs to it
+UNCERTAIN_BELOW = 0.5
+"""A word whose confidence is below this is shown as uncertain: "(word)", the transcribers' mark for a
+best guess at what was said. pocketsphinx's confidence is the share of its 20 best hypotheses holding the
+word; on the studio's tuning dialogues the words under 0.5 were wrong far more often than the rest
+(`bench/tune_verbal.py` prints both rates)."""
 _TOKEN = re.compile(r"[\w']+")
 
 
@@ -39,6 +44,15 @@ class Word:
     text: str
     confidence: float
     cue: str | None = None
+
+    @property
+    def uncertain(self) -> bool:
+        return bool(self.confidence < UNCERTAIN_BELOW)
+
+    @property
+    def marked(self) -> str:
+        """The word as a transcript shows it: "(word)" when the recogniser was unsure of it."""
+        return f"({self.text})" if self.uncertain else self.text
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,11 @@ class Utterance:
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
+
+    @property
+    def marked_text(self) -> str:
+        """The words with the uncertain ones in parentheses (captions, ELAN, the report)."""
+        return " ".join(w.marked for w in self.words)
 
     @property
     def cues(self) -> tuple[str, ...]:

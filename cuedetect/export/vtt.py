@@ -46,7 +46,7 @@ def write_vtt(data: SessionExport, path: Path) -> Path:
     said = [piece for u in data.said() for piece in caption_chunks(u)]
     for i, u in enumerate(said, start=1):
         end = max(u.end, u.start + MIN_CAPTION_S)
-        text = f"<v {vtt_escape(u.speaker)}>{vtt_escape(u.text)}"
+        text = f"<v {vtt_escape(u.speaker)}>{vtt_escape(u.marked_text)}"
         doc.captions.append(webvtt.Caption(vtt_time(u.start), vtt_time(end), text, identifier=f"said-{i}"))
     if said:  # players want captions in time order
         doc.captions.sort(key=lambda c: (c.start_in_seconds, c.end_in_seconds))

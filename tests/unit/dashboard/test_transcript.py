@@ -67,3 +67,11 @@ def test_no_transcript_shows_the_note() -> None:
         "query": "",
         "first_hit": None,
     }
+
+
+def test_a_word_the_recogniser_was_unsure_of_shows_in_parentheses() -> None:
+    words = synthetic_words()
+    words.loc[words["word"] == "calm", "confidence"] = 0.2
+    rows = transcript_data(utterances(words), 12.0, "calm down")["utterances"]
+    got = [(w["w"], w["unsure"], w["hit"]) for r in rows for w in r["words"] if w["w"] in ("(calm)", "down")]
+    assert got == [("(calm)", True, True), ("down", False, True)]  # search still finds it

@@ -24,10 +24,11 @@ LINES = [
 
 @pytest.fixture(scope="module")
 def spoken_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 4 s demo analysis with a words.parquet of three lines (two speakers)."""
+    """The 4 s demo analysis with a words.parquet of three lines (two speakers); the recogniser was unsure
+    of "rude" (confidence 0.3)."""
     out = write_demo_analysis(tmp_path_factory.mktemp("spoken") / "out")
     rows = [
-        (start + 0.25 * k, start + 0.25 * k + 0.22, w, 0.9, person, role, person, n)
+        (start + 0.25 * k, start + 0.25 * k + 0.22, w, 0.3 if w == "rude" else 0.9, person, role, person, n)
         for n, (person, role, start, text) in enumerate(LINES)
         for k, w in enumerate(text.split())
     ]
@@ -50,11 +51,11 @@ def test_vtt_has_one_voice_caption_per_utterance(store: SessionStore, spoken: in
     said = [c for c in captions if c.identifier and c.identifier.startswith("said-")]
     assert [(c.voice, unescape(c.text)) for c in said] == [
         ("Trainee", "i hear you"),
-        ("Client", "you are <useless> & rude"),  # escaped in the file (webvtt-py keeps the entities)
+        ("Client", "you are <useless> & (rude)"),  # escaped in the file (webvtt-py keeps the entities)
         ("Trainee", "what would help"),
     ]
     assert (said[1].start, said[1].end) == ("00:00:01.200", "00:00:02.420")
-    assert "<v Client>you are &lt;useless&gt; &amp; rude" in (tmp_path / "s.vtt").read_text()
+    assert "<v Client>you are &lt;useless&gt; &amp; (rude)" in (tmp_path / "s.vtt").read_text()
     starts = [c.start_in_seconds for c in captions]
     assert starts == sorted(starts) and len(captions) == 4 + 3  # the events are still there
 
@@ -68,7 +69,7 @@ def test_eaf_has_a_tier_per_speaker_and_still_reads_back(
     eaf = pympi.Elan.Eaf(str(path))
     trainee = [(200, 920, "i hear you"), (2500, 3220, "what would help")]
     assert eaf.get_annotation_data_for_tier("said by Trainee") == trainee
-    assert eaf.get_annotation_data_for_tier("said by Client") == [(1200, 2420, "you are <useless> & rude")]
+    assert eaf.get_annotation_data_for_tier("said by Client") == [(1200, 2420, "you are <useless> & (rude)")]
     assert eaf.get_parameters_for_tier("said by Client")["PARTICIPANT"] == "Client"
     # reading the file back as a coding ignores the transcript tiers
     keys = import_coding(store, spoken, path, reviewer="elan-coder")
@@ -86,6 +87,7 @@ def test_html_report_shows_what_was_said_around_each_confirmed_moment(
     )
     whole = html.split("<h2>What was said</h2>")[1]
     assert whole.count("<li>") >= 3 and "what would help" in whole
+    assert '&amp; <span class="unsure" title="the recogniser was unsure of this word">(rude)</span>' in whole
     assert "<useless>" not in html  # the recogniser's words are text, never markup
 
 
