@@ -29,10 +29,15 @@ class Phrase:
     threshold: float
     by: str  # "trainee", "client" or "anyone"
     spot: bool = True  # searched for in the audio; False: only found in the transcript
+    heard_as: tuple[str, ...] = ()  # what the recogniser's transcript holds when the phrase is said
 
     @property
     def words(self) -> tuple[str, ...]:
         return tuple(self.text.split())
+
+    def forms(self) -> tuple[tuple[str, ...], ...]:
+        """The phrase's words and each `heard_as` variant's, as looked for in a transcript."""
+        return (self.words, *(tuple(v.split()) for v in self.heard_as))
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,14 @@ def parse_phrases(data: dict, source: str) -> PhraseList:
             seen[text] = cue
             if not isinstance(spot, bool):
                 raise InputError(f"{source}: phrase {text!r}: spot = {spot!r} is not true or false")
-            out.append(Phrase(text, cue, float(threshold), by, spot))
+            heard = item.get("heard_as", [])
+            if not isinstance(heard, list) or not all(isinstance(v, str) and v.strip() for v in heard):
+                raise InputError(f"{source}: phrase {text!r}: heard_as is not a list of texts")
+            variants = tuple(dict.fromkeys(_normalise(v) for v in heard))
+            bad = [w for v in variants for w in v.split() if not _WORD.match(w)]
+            if bad:
+                raise InputError(f"{source}: phrase {text!r}: heard_as words are lower case ({bad[0]!r})")
+            out.append(Phrase(text, cue, float(threshold), by, spot, variants))
     if not out:
         raise InputError(f"{source}: the phrase list is empty")
     return PhraseList(tuple(out), source)
@@ -106,13 +118,17 @@ def load_phrases(path: Path | None = None) -> PhraseList:
 
 
 def match_in_words(words: Sequence[Word], phrases: PhraseList) -> list[Hit]:
-    """Every phrase whose words occur in a row in `words` (one stretch of speech, in order)."""
+    """Every phrase whose words, or one of its `heard_as` variants, occur in a row in `words` (one stretch
+    of speech, in order). A variant's hit is the phrase's, and is as confident as its words."""
     seq = [w.word for w in words]
     hits = []
     for p in phrases.phrases:
-        n = len(p.words)
-        for i in range(len(seq) - n + 1):
-            if tuple(seq[i : i + n]) == p.words:
-                conf = sum(w.confidence for w in words[i : i + n]) / n
-                hits.append(Hit(words[i].start, words[i + n - 1].end, p.text, conf))
-    return hits
+        taken: set[int] = set()
+        for form in p.forms():
+            n = len(form)
+            for i in range(len(seq) - n + 1):
+                if tuple(seq[i : i + n]) == form and not taken & set(range(i, i + n)):
+                    taken.update(range(i, i + n))
+                    conf = sum(w.confidence for w in words[i : i + n]) / n
+                    hits.append(Hit(words[i].start, words[i + n - 1].end, p.text, conf))
+    return sorted(hits, key=lambda h: (h.start, h.phrase))

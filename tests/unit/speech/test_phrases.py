@@ -50,6 +50,8 @@ def test_a_users_file_replaces_the_shipped_list(tmp_path: Path) -> None:
         ("[cues.command]\nphrases = [{ threshold = 1e-5 }]", "without text"),
         ("[cues.command]\nphrases = [{ text = 'hey', spot = 'yes' }]", "not true or false"),
         ("[cues.command]\nphrases = []", "empty"),
+        ("[cues.command]\nphrases = [{ text = 'hey', heard_as = 'hay' }]", "not a list of texts"),
+        ("[cues.command]\nphrases = [{ text = 'hey', heard_as = ['h.a.y'] }]", "heard_as words are lower case"),
         ("version = 1", "no [cues."),
         ("[cues.command\nphrases = ['hey']", "not valid TOML"),
     ],
@@ -82,3 +84,22 @@ def test_phrases_are_found_in_a_row_in_the_transcript() -> None:
     assert [(h.start, h.end, round(h.confidence, 2)) for h in hits] == [(1, 2.5, 0.7)]
     apart = [words[1], words[4], words[2]]  # "calm now down": not in a row
     assert not [h for h in match_in_words(apart, phrases) if h.phrase == "calm down"]
+
+
+def test_a_phrase_heard_as_its_variant_is_that_phrase_once() -> None:
+    from cuedetect.speech.phrases import parse_phrases
+
+    phrases = parse_phrases({"cues": {"command": {"phrases": [
+        {"text": "calm down", "heard_as": ["Come On", "calm on"]}]}}}, "ours")  # fmt: skip
+    assert phrases.phrases[0].heard_as == ("come on", "calm on")
+    said = ["well", "come", "on", "please", "calm", "down", "calm", "on"]
+    words = [Word(i, i + 0.5, w, 0.5 + i / 20) for i, w in enumerate(said)]
+    hits = match_in_words(words, phrases)
+    assert [(h.phrase, h.start, h.end) for h in hits] == [("calm down", 1, 2.5), ("calm down", 4, 5.5),
+                                                          ("calm down", 6, 7.5)]  # fmt: skip
+    assert hits[0].confidence == pytest.approx((0.55 + 0.6) / 2)
+    # one word run is one hit, even when two forms of the phrase cover it
+    overlapping = parse_phrases({"cues": {"command": {"phrases": [
+        {"text": "stop it", "heard_as": ["stop it now", "it now"]}]}}}, "ours")  # fmt: skip
+    got = match_in_words([Word(i, i + 0.5, w, 1.0) for i, w in enumerate(["stop", "it", "now"])], overlapping)
+    assert [(h.start, h.end) for h in got] == [(0, 1.5)]
