@@ -6,7 +6,7 @@ thresholds were tuned on the DEV bank (seeds 0-11) only; the report uses the HEL
 sentences, written before any tuning) with seeds 5000-5007, so neither the sentences nor the voices'
 draws were seen while tuning. Each dialogue runs through the analysis's own voice and speech stages.
 
-    .venv/bin/python bench/eval_verbal.py [--bank held_out|dev] [--seeds 5000-5007]
+    .venv/bin/python bench/eval_verbal.py [--bank held_out|dev] [--seeds 5000-5007] [--phrases FILE]
 
 Target (issue 18): precision and recall >= 0.80 each over all verbal cues.
 """
@@ -14,7 +14,9 @@ Target (issue 18): precision and recall >= 0.80 each over all verbal cues.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from cuedetect.speech.settings import SpeechSettings
 from cuedetect.studio.verbal import DEV_SEEDS, HELD_OUT_SEEDS, verbal_dialogue
 from cuedetect.studio.verbal_eval import VerbalScore, report, score_dialogue
 
@@ -30,11 +32,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bank", choices=("held_out", "dev"), default="held_out")
     ap.add_argument("--seeds", help="first-last (default: the bank's own seeds)")
+    ap.add_argument("--phrases", type=Path, help="a phrase list other than the shipped one")
     args = ap.parse_args()
+    settings = SpeechSettings(phrases_path=args.phrases)
     score = VerbalScore()
     for seed in _seeds(args.seeds, args.bank):
         d = verbal_dialogue(seed, args.bank)
-        score_dialogue(d, score)
+        score_dialogue(d, score, settings)
         t = score.total()
         print(f"dialogue {seed} ({d.channels}): running precision {t.precision:.2f} recall {t.recall:.2f}",
               flush=True)  # fmt: skip

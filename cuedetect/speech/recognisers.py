@@ -14,10 +14,8 @@ Both follow MediaPipe Tasks' idiom: an options dataclass, `create_from_options`,
 
 from __future__ import annotations
 
-import itertools
 import re
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,14 +107,16 @@ class PocketsphinxOptions:
     Attributes:
         keyphrases: (phrase, threshold) pairs to spot; thresholds are pocketsphinx's `-kws_threshold`
             (smaller finds more: 1e-30 is lax, 1e-5 strict).
-        nbest: how many hypotheses the word confidences are counted over.
         decoder_config: extra pocketsphinx decoder settings. The defaults (no flat-lexicon pass, at most 3000
             HMMs per frame, phonetic lookahead 5) cost 0.17x real time of CPU against pocketsphinx's own
             defaults' 0.55x, at a word error rate 0.825 against 0.797 on espeak-ng lines (measured here).
+            The lattice's best path (pocketsphinx's `bestpath`, on) stays: it gives the word posteriors
+            (the confidences) and cut the word error rate from 0.65 to 0.55 on 4 tuning dialogues for
+            0.01x real time; fewer HMMs per frame (2000: 0.578, 1500: 0.660) or `ds` 2 (0.653) cost more
+            words than they save time.
     """
 
     keyphrases: tuple[tuple[str, float], ...] = ()
-    nbest: int = 20
     decoder_config: tuple[tuple[str, Any], ...] = (("fwdflat", False), ("maxhmmpf", 3000), ("pl_window", 5))
 
 
@@ -163,17 +163,11 @@ class PocketsphinxRecogniser:
         self._decode(d, samples)
         if d.hyp() is None:
             return []
-        segs = [(w, s.start_frame, s.end_frame) for s in d.seg() or [] if (w := _plain(s.word))]
-        # word confidence: the share of the n best hypotheses that hold the word (as often as here)
-        hyps = [h.hypstr.split() for h in itertools.islice(d.nbest(), self.options.nbest) if h.hypstr]
-        counts = [Counter(h) for h in hyps] or [Counter(w for w, _, _ in segs)]
-        seen: Counter[str] = Counter()
-        out = []
-        for w, a, b in segs:
-            seen[w] += 1
-            conf = sum(c[w] >= seen[w] for c in counts) / len(counts)
-            out.append(Word(offset + a * FRAME_S, offset + (b + 1) * FRAME_S, w, conf))
-        return out
+        # word confidence: the word's posterior probability in the lattice (pocketsphinx's own measure). On
+        # 4 tuning dialogues 74% of the words at 0.5 or above were said there, 37% of those below it.
+        return [Word(offset + s.start_frame * FRAME_S, offset + (s.end_frame + 1) * FRAME_S, w,
+                     float(np.clip(s.prob, 0.0, 1.0)))
+                for s in d.seg() or [] if (w := _plain(s.word))]  # fmt: skip
 
     def spot(self, samples: np.ndarray, offset: float) -> list[Hit]:
         if self._kws is None:
@@ -280,10 +274,10 @@ class FasterWhisperRecogniser:
 
 
 def create_recogniser(kind: str, keyphrases: tuple[tuple[str, float], ...] = (),
-                      model_path: Path | None = None, nbest: int = 20) -> Recogniser:  # fmt: skip
+                      model_path: Path | None = None) -> Recogniser:  # fmt: skip
     """The recogniser a `SpeechSettings.recogniser` names."""
     if kind == "pocketsphinx":
-        return PocketsphinxRecogniser.create_from_options(PocketsphinxOptions(keyphrases, nbest))
+        return PocketsphinxRecogniser.create_from_options(PocketsphinxOptions(keyphrases))
     if kind == "faster-whisper":
         if model_path is None:
             raise InputError("faster-whisper needs its model folder (speech setting model_path)")

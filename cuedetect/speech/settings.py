@@ -31,15 +31,19 @@ class SpeechSettings:
     """Spotted phrases of one cue by one speaker less than this apart are one event."""
     interruption_overlap_s: float = 0.4
     """`interruption`: one speaker starts while another is speaking and both go on for at least this."""
+    foreign_confidence: float = 0.36
+    """Language check, first test: when the recogniser's mean word confidence over the first
+    `language_check_s` of speech is at least this, the speech is English (no further check). English
+    espeak-ng dialogues of the tuning bank: 0.33-0.52 (mean lattice posterior), French, Polish, German,
+    Spanish and Dutch lines 0.22-0.35."""
     foreign_mismatch: float = 0.69
-    """Language check: the recognised words' pronunciations are compared with the phones a free phone
-    loop hears, over the first `language_check_s` of speech. English espeak-ng dialogues differed by
-    0.55-0.68 edits per phone (12 dialogues), German, Dutch, Spanish, French and Polish by 0.70-0.88:
-    above this, the speech does not sound like English: a note, the transcript kept, no phrase cues.
-    A weak check (thin margin, synthetic voices only): a programme working in another language should
-    switch the stage off or bring its own recogniser."""
-    language_check_s: float = 60.0
-    """How much speech (the first stretches) the language check listens to (it costs about 0.05x real
-    time of what it listens to)."""
-    nbest: int = 20
-    """Word confidence is the share of the recogniser's n best hypotheses that hold the word."""
+    """Language check, second test (only when the words are unsure): the recognised words' pronunciations
+    are compared with the phones a free phone loop hears; above this many edits per phone the speech does
+    not sound like English: a note, the transcript kept, no phrase cues. English espeak-ng dialogues
+    differed by 0.62-0.76 edits per phone (12 tuning dialogues), French, Polish, German, Spanish and Dutch
+    lines by 0.70-0.77: alone it called half the English tuning dialogues foreign, hence the first test.
+    Both together are still a weak check (thin margins, synthetic voices only): a programme working in
+    another language should switch the stage off or bring its own recogniser."""
+    language_check_s: float = 20.0
+    """How much speech (the first stretches) the language check listens to; the phone loop costs about
+    0.05x real time of that, and runs only when the first test is unsure."""

@@ -56,6 +56,7 @@ class SpeechResult:
     notes: list[str]
     max_held_s: float = 0.0
     phone_mismatch: float = float("nan")  # the language check: phone edits per phone (NaN: not checked)
+    checked_confidence: float = float("nan")  # the language check: mean word confidence it listened to
 
     @property
     def transcript(self) -> str:
@@ -95,6 +96,7 @@ def transcribe(pieces: Iterable[tuple[Stretch, np.ndarray, float]], recogniser: 
     n = 0
     speech_s = checked_s = 0.0
     edits = phones = 0
+    check: list[tuple[np.ndarray, list]] = []  # the first stretches, for the language check
     for n, (s, x, t0) in enumerate(pieces, start=1):
         speech_s += s.end - s.start
         y = _pad(x, settings.pad_s)
@@ -104,10 +106,8 @@ def transcribe(pieces: Iterable[tuple[Stretch, np.ndarray, float]], recogniser: 
         for w in words:
             rows.append((w.start, w.end, w.word, w.confidence, s.person, role, s.channel, n - 1))
         if checked_s < settings.language_check_s and words:
-            got = recogniser.phone_mismatch(y, words)
-            if got is not None:
-                edits, phones = edits + got[0], phones + got[1]
-                checked_s += s.end - s.start
+            check.append((y, words))
+            checked_s += s.end - s.start
         kws = [h for h in recogniser.spot(y, offset) if s.start <= (h.start + h.end) / 2 <= s.end]
         heard = " ".join(w.word for w in words)
         for h, by_search in _merge_hits(kws, match_in_words(words, phrases)):
@@ -122,6 +122,13 @@ def transcribe(pieces: Iterable[tuple[Stretch, np.ndarray, float]], recogniser: 
         {"start_s": float, "end_s": float, "word": str, "confidence": "float32", "person_id": "int16",
          "role": str, "channel": "int8", "stretch": "int32"})  # fmt: skip
     notes = []
+    confs = [w.confidence for _, ws in check for w in ws]
+    sure = float(np.mean(confs)) if confs else float("nan")
+    if sure < settings.foreign_confidence:  # unsure of its words: does it sound like English at all?
+        for y, ws in check:
+            got = recogniser.phone_mismatch(y, ws)
+            if got is not None:
+                edits, phones = edits + got[0], phones + got[1]
     mismatch = edits / phones if phones >= 30 else float("nan")  # too little speech to tell: English
     foreign = bool(mismatch > settings.foreign_mismatch)
     if n == 0 or not len(words_df):
@@ -130,7 +137,7 @@ def transcribe(pieces: Iterable[tuple[Stretch, np.ndarray, float]], recogniser: 
         notes.append(FOREIGN_NOTE.format(mismatch=mismatch))
         found = []
     return SpeechResult(words_df, sorted(found, key=lambda p: (p.start, p.cue)), n, speech_s, foreign, notes,
-                        phone_mismatch=mismatch)  # fmt: skip
+                        phone_mismatch=mismatch, checked_confidence=sure)  # fmt: skip
 
 
 def speech_stage(video: Path, voice: Any, roles: Mapping[int, str], settings: SpeechSettings | None = None,
@@ -150,7 +157,7 @@ def speech_stage(video: Path, voice: Any, roles: Mapping[int, str], settings: Sp
     pieces, cutter = stream_stretches(video, stretches, voice.separate_channels, s.margin_s)
     keyphrases = phrases.keyphrases() if s.recogniser == "pocketsphinx" else ()
     load_s = load_cpu = 0.0
-    with create_recogniser(s.recogniser, keyphrases, s.model_path, s.nbest) as recogniser:  # type: ignore[attr-defined]
+    with create_recogniser(s.recogniser, keyphrases, s.model_path) as recogniser:  # type: ignore[attr-defined]
         load_s, load_cpu = time.perf_counter() - t0, time.process_time() - c0
         total = len(stretches)
         result = transcribe(pieces, recogniser, phrases, roles, s,
@@ -169,6 +176,7 @@ def speech_stage(video: Path, voice: Any, roles: Mapping[int, str], settings: Sp
         "spotted": len(result.phrases),
         "foreign": result.foreign,
         "phone_mismatch": None if np.isnan(result.phone_mismatch) else round(result.phone_mismatch, 3),
+        "checked_confidence": None if np.isnan(sure := result.checked_confidence) else round(sure, 3),
         "max_held_audio_s": round(result.max_held_s, 2),
         "notes": result.notes,
         "timings_s": {"load_s": load_s, "total_s": wall},

@@ -126,7 +126,7 @@ def test_the_transcript_reaches_the_review_and_every_export(analysed, tmp_path: 
     voices = [c.voice for c in vtt if (c.identifier or "").startswith("said-")]
     assert set(voices) == {"Trainee", "Client"} and len(voices) >= len(said)
     for speaker in ("Trainee", "Client"):
-        spoken = [u.text for u in said if u.speaker == speaker]
+        spoken = [u.marked_text for u in said if u.speaker == speaker]
         tier = eaf.get_annotation_data_for_tier(f"said by {speaker}")
         assert " ".join(a[2] for a in tier) == " ".join(spoken)
     assert "<h2>What was said</h2>" in html and html.count('<span class="who">') >= len(said)

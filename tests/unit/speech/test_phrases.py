@@ -51,7 +51,7 @@ def test_a_users_file_replaces_the_shipped_list(tmp_path: Path) -> None:
         ("[cues.command]\nphrases = [{ text = 'hey', spot = 'yes' }]", "not true or false"),
         ("[cues.command]\nphrases = []", "empty"),
         ("[cues.command]\nphrases = [{ text = 'hey', heard_as = 'hay' }]", "not a list of texts"),
-        ("[cues.command]\nphrases = [{ text = 'hey', heard_as = ['h.a.y'] }]", "heard_as words are lower case"),
+        ("[cues.command]\nphrases = [{ text = 'hey', heard_as = ['h.a.y'] }]", "are lower case"),
         ("version = 1", "no [cues."),
         ("[cues.command\nphrases = ['hey']", "not valid TOML"),
     ],
