@@ -273,9 +273,8 @@ def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None
           f"{crops:.1f} ms, matching {per.get('track_s', 0.0):.1f} ms, "
           f"decode {per.get('decode_s', 0.0):.1f} ms")
     print(f"  model calls: {calls.get('track', 0) / n:.2f} per-person crops, "
-          f"{calls.get('search', 0) / n:.3f} whole-frame and {calls.get('search_half', 0) / n:.3f}"
-          " half-frame"
-          " searches, "
+          f"{calls.get('search', 0) / n:.3f} whole-frame, {calls.get('search_half', 0) / n:.3f} half-frame"
+          f" and {calls.get('search_tile', 0) / n:.3f} tile searches, "
           f"{calls.get('backfill', 0) / n:.3f} backfills")  # fmt: skip
     loops = sum(w.get(k, 0.0) for k in ("decode_s", "pose_s", "track_s", "backfill_s")) / max(jobs, 1)
     poses = t.get("poses_s", 0.0)

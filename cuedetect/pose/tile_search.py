@@ -47,8 +47,8 @@ class TileSearchOptions:
     overlap: float = 0.5
     expected: int = 2
     per_frame: int = 3
-    rest: int = 45
-    max_rest: int = 360
+    rest: int = 90
+    max_rest: int = 720
     motion_side: int = 96
 
 
