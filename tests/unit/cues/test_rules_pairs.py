@@ -255,3 +255,49 @@ def test_who_came_too_close_is_read_over_the_last_three_seconds() -> None:
     (event,) = [e for e in pair_rule_events([a, b], None, CueSettings()) if e.cue == "too_close"]
     assert 5.9 < event.start < 6.4
     assert (event.person, event.other) == (1, 0)
+
+
+def _rapid(distance, settings: CueSettings | None = None):
+    """The rapid_approach events of two people without floor positions, the pairs table giving
+    `distance` per frame (NaN: unknown), 10 frames a second."""
+    n = len(distance)
+    a, b = _track(0, range(n), np.full(n, np.nan)), _track(1, range(n), np.full(n, np.nan))
+    pairs = pd.DataFrame({"frame": range(n), "person": 1, "other": 0, "distance_m": distance,
+                          "distance_sd_m": 0.05})  # fmt: skip
+    events = pair_rule_events([a, b], pairs, settings or CueSettings())
+    return [e for e in events if e.cue == "rapid_approach"]
+
+
+def _closing(*parts: tuple[int, float]) -> np.ndarray:
+    """Distances from 6 m, each part (frames, closing speed m/s) at 10 frames a second."""
+    speeds = np.concatenate([np.full(n, v) for n, v in parts])
+    return 6.0 - np.concatenate([[0.0], np.cumsum(speeds[:-1]) / 10.0])
+
+
+def test_a_rapid_approach_event_in_full() -> None:
+    (event,) = _rapid(_closing((20, 0.0), (20, 1.2), (20, 0.0)))
+    assert (event.person, event.other) == (0, 1)  # nobody's floor position known: in id order
+    assert 1.9 <= event.start <= 2.1 and 3.7 <= event.end <= 4.0
+    assert event.confidence == pytest.approx(0.5 + (1.2 - 0.8) / 1.0)
+    assert event.evidence.startswith("closing at up to 1.2 m/s (above 0.8 m/s) from ")
+
+
+def test_rapid_approach_holds_on_just_under_the_threshold_and_off_below_its_gap() -> None:
+    # 1.2 m/s for 1 s, then 0.75 m/s (0.05 under the threshold: still on), then 0.65 (0.15 under: off)
+    (held,) = _rapid(_closing((20, 0.0), (10, 1.2), (15, 0.75), (15, 0.0)))
+    (dropped,) = _rapid(_closing((20, 0.0), (10, 1.2), (15, 0.65), (15, 0.0)))
+    assert held.end - dropped.end > 1.0
+
+
+def test_unknown_distance_is_no_approach_and_bursts_close_together_merge() -> None:
+    assert _rapid(np.full(40, np.nan)) == []
+    assert _rapid(np.r_[np.full(20, 3.0), np.full(20, np.nan), np.full(20, 3.0)]) == []  # 2 s unknown
+    d = _closing((20, 0.0), (6, 1.5), (3, 0.0), (6, 1.5), (20, 0.0))  # 0.3 s apart: one event
+    assert len(_rapid(d)) == 1
+
+
+def test_rapid_approach_keeps_its_own_minimum_duration() -> None:
+    d = _closing((20, 0.0), (10, 1.2), (20, 0.0))
+    for shortest, found in ((0.5, True), (2.0, False)):
+        settings = CueSettings(min_duration_s={**CueSettings().min_duration_s, "rapid_approach": shortest})
+        assert bool(_rapid(d, settings)) is found
