@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cuedetect.cues.features import _pair_context, _reversals, build_features, feature_columns
+from cuedetect.cues.features import _facing, _pair_context, _reversals, build_features, feature_columns
 from cuedetect.cues.settings import CueSettings
 from cuedetect.pose.tracked import PersonTrack
 from cuedetect.training.skeleton import TEST_ASPECT as ASPECT
@@ -98,3 +98,17 @@ def test_the_nearest_known_other_is_the_context_and_unknown_distance_is_nan() ->
     alone = _context(a, [c])
     assert np.isnan(alone["distance"]).all() and alone["closing_speed"].dtype == float
     assert np.isnan(alone["closing_speed"]).all()
+
+
+def test_facing_falls_back_to_the_side_the_other_appears_on_without_their_floor_position() -> None:
+    # facing along +x; the other is: unknown on the floor but on the right in the picture; at (1, 0) on the
+    # floor (the picture's side, wrongly -1 here, is not used); half unknown (z only) and on the left
+    one = np.ones(3)
+    w = {"w_fwd_x": one, "w_fwd_z": 0 * one, "w_right_x": 0 * one, "w_right_z": -one,
+         "w_feet_x": 0 * one, "w_feet_z": 0.2 * one, "w_torso_m": 0.5 * one}  # fmt: skip
+    ctx = {"to_other_x": np.array([np.nan, 1.0, np.nan]), "to_other_z": np.array([np.nan, 0.0, 1.0]),
+           "other_side": np.array([1.0, -1.0, -1.0])}  # fmt: skip
+    f = _facing(w, ctx)
+    assert f["face_angle"] == pytest.approx([0.0, 0.0, 180.0])
+    assert f["blade_angle"] == pytest.approx([0.0, 0.0, 0.0])
+    assert f["feet_along_other"] == pytest.approx([0.0, 0.0, 0.0])
