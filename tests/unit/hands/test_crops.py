@@ -207,3 +207,6 @@ def test_a_crop_with_a_faint_or_no_hand_is_read_again_at_other_scales(presences,
     assert [c.side for c in reader.crops] == pytest.approx([100.0, 85.0, 120.0][:reads])
     assert all(np.allclose(c.centre, roi.centre) and np.allclose(c.up, roi.up) for c in reader.crops)
     assert (hand is None) if kept is None else hand.score == kept
+    reader.crops.clear()
+    stage._read(np.zeros((H, W, 3), np.uint8), roi, size_px=30.0)  # a small hand is read once
+    assert len(reader.crops) == 1
