@@ -112,3 +112,15 @@ def test_facing_falls_back_to_the_side_the_other_appears_on_without_their_floor_
     assert f["face_angle"] == pytest.approx([0.0, 0.0, 180.0])
     assert f["blade_angle"] == pytest.approx([0.0, 0.0, 0.0])
     assert f["feet_along_other"] == pytest.approx([0.0, 0.0, 0.0])
+
+
+def test_facing_angles_of_a_turned_person() -> None:
+    # forward (0.6, 0.8) and right (0.8, -0.6), not unit length; the other at (4, 3): direction (0.8, 0.6)
+    w = {"w_fwd_x": np.array([1.2]), "w_fwd_z": np.array([1.6]), "w_right_x": np.array([2.4]),
+         "w_right_z": np.array([-1.8]), "w_feet_x": np.array([0.3]), "w_feet_z": np.array([0.1]),
+         "w_torso_m": np.array([0.5])}  # fmt: skip
+    ctx = {"to_other_x": np.array([4.0]), "to_other_z": np.array([3.0]), "other_side": np.array([1.0])}
+    f = _facing(w, ctx)
+    assert f["face_angle"] == pytest.approx([np.degrees(np.arccos(0.96))])  # 16.3 degrees off square
+    assert f["blade_angle"] == pytest.approx([np.degrees(np.arcsin(0.28))])
+    assert f["feet_along_other"] == pytest.approx([0.6])  # (0.3 * 0.8 + 0.1 * 0.6) / 0.5

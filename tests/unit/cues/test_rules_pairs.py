@@ -221,13 +221,13 @@ def test_no_distance_is_not_too_close() -> None:
 
 
 def test_the_picture_is_named_when_the_event_itself_was_measured_on_it() -> None:
-    # the floor is trusted (3 m) for frames 0-19, then uncertain: the picture says 0.6 m for frames 20-39
+    # the floor is trusted (3 m) for frames 0-29, then uncertain: the picture says 0.6 m for frames 30-39
     a, b = _standing_at(0, range(40), 0.3, np.nan), _standing_at(1, range(40), 0.54, np.nan)
     pairs = pd.DataFrame({"frame": range(40), "person": 0, "other": 1, "distance_m": 3.0,
-                          "distance_sd_m": [0.05] * 20 + [0.6] * 20})  # fmt: skip
+                          "distance_sd_m": [0.05] * 30 + [0.6] * 10})  # fmt: skip
     (event,) = [e for e in pair_rule_events([a, b], pairs, CueSettings(), aspect=1.0) if e.cue == "too_close"]
-    assert (event.start, event.end) == (2.0, 3.9)
-    assert event.evidence.endswith(PICTURE)
+    assert (event.start, event.end) == (3.0, 3.9)
+    assert event.evidence.endswith(PICTURE)  # all of the event's rows (a quarter of all rows)
 
 
 def test_the_closest_distance_includes_the_spans_last_frames() -> None:
@@ -280,6 +280,7 @@ def test_a_rapid_approach_event_in_full() -> None:
     assert 1.9 <= event.start <= 2.1 and 3.7 <= event.end <= 4.0
     assert event.confidence == pytest.approx(0.5 + (1.2 - 0.8) / 1.0)
     assert event.evidence.startswith("closing at up to 1.2 m/s (above 0.8 m/s) from ")
+    assert event.evidence.endswith(f" in {event.end - event.start:.1f} s")
 
 
 def test_rapid_approach_holds_on_just_under_the_threshold_and_off_below_its_gap() -> None:
