@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cuedetect.cues.rules import _approacher, _how, pair_distance_sds, pair_rule_events, pair_series
+from cuedetect.cues.rules import (
+    _approacher,
+    _how,
+    image_distance,
+    pair_distance_sds,
+    pair_rule_events,
+    pair_series,
+)
 from cuedetect.cues.settings import CueSettings
 from cuedetect.pose.tracked import PersonTrack
 
@@ -302,3 +309,18 @@ def test_rapid_approach_keeps_its_own_minimum_duration() -> None:
     for shortest, found in ((0.5, True), (2.0, False)):
         settings = CueSettings(min_duration_s={**CueSettings().min_duration_s, "rapid_approach": shortest})
         assert bool(_rapid(d, settings)) is found
+
+
+def test_image_distance_of_close_ups_without_hips_uses_the_shoulders() -> None:
+    # shoulders only, 0.1 apart: torso 1.4 shoulder widths (0.14); shoulder midpoints 0.28 apart: 2 torsos
+    from cuedetect.landmarks import INDEX
+
+    def shoulders_only(person: int, x: float) -> PersonTrack:
+        tr = _track(person, range(6), np.full(6, np.nan))
+        tr.xy[:, INDEX["left_shoulder"]] = (x + 0.05, 0.4)
+        tr.xy[:, INDEX["right_shoulder"]] = (x - 0.05, 0.4)
+        return tr
+
+    a, b = shoulders_only(0, 0.3), shoulders_only(1, 0.58)
+    d = image_distance(a, b, np.arange(6), 1.0, CueSettings(torso_m=0.5))
+    assert d == pytest.approx(np.full(6, 1.0))
