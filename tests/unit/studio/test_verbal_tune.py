@@ -19,7 +19,8 @@ from cuedetect.studio.verbal_tune import (
     phrase_said,
 )
 
-PHRASES = parse_phrases({"cues": {"command": {"phrases": ["calm down", "stop it", "be quiet"]},
+PHRASES = parse_phrases({"cues": {"command": {"phrases": ["calm down", "stop it",
+                                                          {"text": "be quiet", "threshold": 1e-25}]},
                                   "insult": {"phrases": ["useless"]}}}, "t")  # fmt: skip
 
 
@@ -37,7 +38,7 @@ def test_each_phrase_gets_the_laxest_level_before_false_alarms_pass_the_limit() 
     ]  # fmt: skip
     got = choose_thresholds(swept, PHRASES)
     assert got == {"calm down": 1e-15, "stop it": None, "useless": 1e-30,
-                   "be quiet": 1e-15}  # never said: as strict as the strictest of its cue  # fmt: skip
+                   "be quiet": 1e-25}  # never said: keeps its own setting  # fmt: skip
     assert LEVELS[0] > LEVELS[-1]
 
 
