@@ -148,22 +148,23 @@ def test_style_heldout_model_at_least_baseline(style_scores, cue: str) -> None:
 
 
 # The style-held-out split, rendered: all 36 clips of corpus/style_heldout through the committed poses.
-# Measured: macro event F1 0.23 (baseline 0.14); all events precision 0.45, recall 0.21 (30/37/113);
-# the pose engine finds 37 of the 59 people in view (none of the far ones). Nothing was tuned on them.
-RENDERED_MIN_MACRO_F1 = 0.20
-RENDERED_MIN_PRECISION = 0.42
-RENDERED_MIN_RECALL = 0.19
-# cue -> minimum event F1, just under the measurement (pacing and the two pair rules measured 0.00).
+# Measured on the poses re-made with the tile search: macro event F1 0.26 (baseline 0.17); all events
+# precision 0.42, recall 0.22 (32/45/111). Nothing was tuned on them.
+RENDERED_MIN_MACRO_F1 = 0.22
+RENDERED_MIN_PRECISION = 0.38
+RENDERED_MIN_RECALL = 0.20
+# cue -> minimum event F1, just under the measurement (pacing and rapid_approach measured 0.00).
 RENDERED_MIN_F1: dict[str, float] = {
     "pointing": 0.40,  # 0.46
-    "arms_crossed": 0.25,  # 0.29
-    "hands_on_hips": 0.28,  # 0.31
+    "arms_crossed": 0.24,  # 0.27
+    "hands_on_hips": 0.30,  # 0.33
     "hands_raised": 0.30,  # 0.32
-    "fists_up": 0.60,  # 0.64
+    "fists_up": 0.50,  # 0.55
     "hands_hidden": 0.15,  # 0.17
-    "bladed_stance": 0.20,  # 0.22
+    "bladed_stance": 0.35,  # 0.40
     "leaning_in": 0.18,  # 0.20
-    "open_hands": 0.12,  # 0.14
+    "open_hands": 0.15,  # 0.18
+    "too_close": 0.20,  # 0.22
 }
 RENDERED_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
     "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "bladed_stance", "leaning_in",
