@@ -46,9 +46,10 @@ from cuedetect.pose.proposals import (
     quiet_native_logs,
     share_inside,
     torso_histogram,
+    track_window,
 )
 from cuedetect.pose.sources import Frame
-from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, View, same_pose, whole_inside
+from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, View
 
 __all__ = [
     "Detection",
@@ -218,30 +219,11 @@ class MultiPersonPoseDetector:
     def _window(
         self, slot: _Slot, box: np.ndarray, size: tuple[int, int]
     ) -> tuple[int, int, int, int] | None:
-        """A crop around a predicted box, kept still while the person stays well inside it.
-
-        Moving the crop shifts the landmarker's own tracking ROI (it lives in crop coordinates), so the
-        crop moves only when the person nears its edge or changes size a lot.
-        """
-        w, h = size
+        """The crop (pixels) for a track's predicted box; see `proposals.track_window`."""
         if not np.isfinite(box).all():
             return None
-        m = self.options.margin
-        bw, bh = (box[2] - box[0]) * w, (box[3] - box[1]) * h
-        cx, cy = (box[0] + box[2]) / 2 * w, (box[1] + box[3]) / 2 * h
-        least = 16 if bh >= 0.3 * h else 0.45 * min(w, h)  # a small person: a tile's worth of context
-        side_w = min(max(bw * (1 + 2 * m), 0.7 * bh, least), w)
-        side_h = min(max(bh * (1 + 2 * m), 0.5 * bw, least), h)
-        old = slot.window
-        if old is not None:
-            ox, oy, ow, oh = old
-            if abs(cx - ox) < 0.15 * ow and abs(cy - oy) < 0.15 * oh and 0.8 < side_h / oh < 1.25:
-                cx, cy, side_w, side_h = ox, oy, max(ow, min(side_w, w)), oh
-        slot.window = (cx, cy, side_w, side_h)
-        x0 = int(np.clip(cx - side_w / 2, 0, max(w - side_w, 0)))
-        y0 = int(np.clip(cy - side_h / 2, 0, max(h - side_h, 0)))
-        x1, y1 = min(w, int(x0 + side_w)), min(h, int(y0 + side_h))
-        return (x0, y0, x1, y1) if x1 - x0 >= 16 and y1 - y0 >= 16 else None
+        slot.window, pixels = track_window(box, slot.window, size, self.options.margin)
+        return pixels
 
     def _detection(self, image: np.ndarray, kp: KeyPoints, source: int | None) -> Detection:
         return Detection(kp, kp.boxes(0.3)[0], torso_histogram(image, kp), source)
@@ -291,16 +273,11 @@ class MultiPersonPoseDetector:
             new = self._search_new(image, [d.box for d in out])
             self._fruitless = 0 if new else self._fruitless + 1
             out.extend(new)
-        for view in self._tiles.views(image, len(out), [d.box for d in out]):
-            known = [d.box for d in out]
-            for cand in self._search_view(image, known, view, "search_tile"):
-                if not whole_inside(cand.keypoints, view, (w, h)):
-                    continue  # not a small person: a face or a limb read as one
-                look = self._tiles.second_look(cand.box, (w, h))
-                again = self._search_view(image, known, look, "search_tile")
-                if any(same_pose(cand.keypoints, d.keypoints) for d in again):  # found twice: no phantom
-                    self._tiles.found()
-                    out.append(cand)
+
+        def look(view: View, known: list[np.ndarray]) -> list[Detection]:
+            return self._search_view(image, known, view, "search_tile")
+
+        out.extend(self._tiles.search(image, out, look))  # far people, while someone is missing
         return out
 
     def _search_new(self, image: np.ndarray, known: list[np.ndarray]) -> list[Detection]:

@@ -155,3 +155,35 @@ def isolate_crop(
         crop[max(by0 - y0, 0) : max(by1 - y0, 0), max(bx0 - x0, 0) : max(bx1 - x0, 0)] = 127
     crop[max(oy0 - y0, 0) : max(oy1 - y0, 0), max(ox0 - x0, 0) : max(ox1 - x0, 0)] = keep
     return crop
+
+
+def track_window(
+    box: np.ndarray,
+    old: tuple[float, float, float, float] | None,
+    size: tuple[int, int],
+    margin: float,
+) -> tuple[tuple[float, float, float, float], tuple[int, int, int, int] | None]:
+    """A crop around a track's predicted `box` (normalized, finite), kept still while the person stays
+    well inside it.
+
+    Moving the crop shifts the landmarker's own tracking ROI (it lives in crop coordinates), so the crop
+    moves only when the person nears its edge or changes size a lot.
+
+    Returns:
+        The window to keep for the next frame (centre x, y and sides, pixels), and the crop (pixels
+        x0, y0, x1, y1), or None when it would be under 16 px.
+    """
+    w, h = size
+    bw, bh = (box[2] - box[0]) * w, (box[3] - box[1]) * h
+    cx, cy = (box[0] + box[2]) / 2 * w, (box[1] + box[3]) / 2 * h
+    least = 16 if bh >= 0.3 * h else 0.45 * min(w, h)  # a small person: a tile's worth of context
+    side_w = min(max(bw * (1 + 2 * margin), 0.7 * bh, least), w)
+    side_h = min(max(bh * (1 + 2 * margin), 0.5 * bw, least), h)
+    if old is not None:
+        ox, oy, ow, oh = old
+        if abs(cx - ox) < 0.15 * ow and abs(cy - oy) < 0.15 * oh and 0.8 < side_h / oh < 1.25:
+            cx, cy, side_w, side_h = ox, oy, max(ow, min(side_w, w)), oh
+    x0 = int(np.clip(cx - side_w / 2, 0, max(w - side_w, 0)))
+    y0 = int(np.clip(cy - side_h / 2, 0, max(h - side_h, 0)))
+    x1, y1 = min(w, int(x0 + side_w)), min(h, int(y0 + side_h))
+    return (cx, cy, side_w, side_h), ((x0, y0, x1, y1) if x1 - x0 >= 16 and y1 - y0 >= 16 else None)

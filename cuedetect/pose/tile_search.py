@@ -16,11 +16,13 @@ skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from cuedetect.pose.keypoints import KeyPoints
+from cuedetect.pose.proposals import Detection
 
 __all__ = ["TileSearch", "TileSearchOptions", "View", "same_pose", "tile_grid", "whole_inside"]
 
@@ -146,6 +148,32 @@ class TileSearch:
             if not _covered(view, known, (w, h)):
                 out.append(view)
         return out
+
+    def search(
+        self,
+        image: np.ndarray,
+        found: list[Detection],
+        look: Callable[[View, list[np.ndarray]], list[Detection]],
+    ) -> list[Detection]:
+        """New people in this frame's tiles, each confirmed by a second look centred on them.
+
+        Args:
+            image: the frame.
+            found: the people the detector already has in this frame.
+            look: the detector's search of a view (pixels) for people not among the given boxes.
+        """
+        size = image.shape[1], image.shape[0]
+        known, new = [d.box for d in found], []
+        for view in self.views(image, len(found), known):
+            boxes = known + [d.box for d in new]
+            for cand in look(view, boxes):
+                if not whole_inside(cand.keypoints, view, size):
+                    continue  # not a small person: a face or a limb read as one
+                again = look(self.second_look(cand.box, size), boxes)
+                if any(same_pose(cand.keypoints, d.keypoints) for d in again):  # found twice: no phantom
+                    self.found()
+                    new.append(cand)
+        return new
 
     def second_look(self, box: np.ndarray, size: tuple[int, int]) -> View:
         """A tile centred on a person found in a tile (normalized `box`), to look again: a real person is

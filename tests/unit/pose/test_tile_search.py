@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cuedetect.pose.keypoints import KeyPoints
+from cuedetect.pose.proposals import Detection
 from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, same_pose, tile_grid, whole_inside
 
 BLANK = np.zeros((360, 640, 3), np.uint8)
@@ -140,3 +141,32 @@ def test_same_pose_needs_enough_joints_in_both():
 def test_a_tile_finds_only_people_standing_wholly_inside_it(x, y, height, inside):
     view = (160, 90, 480, 270)  # the middle half of a 640x360 frame
     assert whole_inside(_standing(x, y, height), view, (640, 360)) is inside
+
+
+def _detection(kp: KeyPoints) -> Detection:
+    return Detection(kp, kp.boxes(0.3)[0], None, None)
+
+
+@pytest.mark.parametrize("second, kept", [
+    ("same", True),      # found again by the tile centred on them: a person
+    ("moved", False),    # the second look sees someone elsewhere: a phantom of the first crop
+    ("nobody", False),   # the second look sees nobody: a phantom
+])  # fmt: skip
+def test_a_person_found_in_a_tile_counts_only_when_a_second_look_finds_the_same_pose(second, kept):
+    person = _standing(0.5, 0.4, 0.2)
+    again = {"same": [_detection(person)], "moved": [_detection(_standing(0.5, 0.45, 0.2))], "nobody": []}
+    looks: list[tuple[tuple[int, int, int, int], int]] = []
+
+    def look(view, known):
+        looks.append((view, len(known)))
+        if len(looks) % 2:  # a tile of the sweep: the person, whole inside only the middle tile
+            return [_detection(person)] if view == (160, 90, 480, 270) else []
+        return again[second]
+
+    search = TileSearch(TileSearchOptions(per_frame=100))
+    search._queue = [(160, 90, 480, 270)]  # one tile, the middle of the frame
+    search._running = True
+    new = search.search(BLANK, [_detection(_standing(0.1, 0.1, 0.5))], look)
+    assert [d.keypoints is person for d in new] == ([True] if kept else [])
+    assert [n for _, n in looks] == [1, 1]  # the tracked person is left out of both looks
+    assert looks[1][0] == search.second_look(new[0].box if kept else _detection(person).box, (640, 360))
