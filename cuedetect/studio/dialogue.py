@@ -43,6 +43,9 @@ FAST_LINES = (
     "Every single week it is the same story, another form, another queue, another person who knows nothing "
     "about my case at all.",
 )
+# The scripted speakers A and B are analysed as persons 0 and 1 (the trainee and the client).
+PERSON_IDS = {"A": 0, "B": 1}
+
 VOICES = (("en+m3", 40), ("en+m1", 35), ("en+f3", 55), ("en+f2", 60), ("en-us+m2", 45), ("en-us+f4", 60))
 
 

@@ -26,11 +26,10 @@ from cuedetect.speech.phrases import load_phrases
 from cuedetect.speech.recognisers import edit_distance
 from cuedetect.speech.settings import SpeechSettings
 from cuedetect.speech.stage import speech_stage
-from cuedetect.studio.dialogue import Dialogue
+from cuedetect.studio.dialogue import PERSON_IDS, Dialogue
 from cuedetect.studio.speech import RATE
 from cuedetect.voice.stage import voice_stage
 
-IDS = {"A": 0, "B": 1}
 ROLES = {0: "trainee", 1: "client"}
 
 
@@ -91,7 +90,7 @@ def score_dialogue(d: Dialogue, score: VerbalScore, settings: SpeechSettings | N
     s = settings or SpeechSettings()
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         wav = write_wav(Path(tmp) / f"dialogue-{d.seed}.wav", d.audio)
-        mapping = {c: IDS[p] for c, p in d.channel_persons.items()}
+        mapping = {c: PERSON_IDS[p] for c, p in d.channel_persons.items()}
         voice, _ = voice_stage(wav, None, mapping)
         c0 = time.process_time()
         result, _ = speech_stage(wav, voice, ROLES if mapping else {}, s)
@@ -99,7 +98,7 @@ def score_dialogue(d: Dialogue, score: VerbalScore, settings: SpeechSettings | N
     assert result is not None and voice is not None
     score.speech_s += result.speech_s
     found = [e.to_dict() for e in verbal_events(result, voice.utterances, load_phrases(s.phrases_path), s)]
-    truth = [{**e, "person": IDS[e["person"]]} for e in d.truth["verbal_events"]]
+    truth = [{**e, "person": PERSON_IDS[e["person"]]} for e in d.truth["verbal_events"]]
     if not mapping:  # one room microphone: the speaker is unknown, so match on time alone
         truth = [{**e, "person": UNATTRIBUTED} for e in truth if e["cue"] != "interruption"]
     for cue in score.counts:

@@ -22,7 +22,7 @@ import numpy as np
 
 from cuedetect.cue_ids import UNATTRIBUTED, VOICE_CUES
 from cuedetect.cues.evaluate import Counts, match_events
-from cuedetect.studio.dialogue import Dialogue, dialogue
+from cuedetect.studio.dialogue import PERSON_IDS, Dialogue, dialogue
 from cuedetect.voice.analysis import analyze_voice
 from cuedetect.voice.cues import voice_events
 from cuedetect.voice.decode import track_from_array
@@ -33,7 +33,6 @@ HELD_OUT = range(2000, 2040)
 FRESH = range(3000, 3040)
 FRESH_SYLLABLE_TRUTH = range(4000, 4040)
 FRESH_LOUDNESS_TRUTH = range(5000, 5040)
-IDS = {"A": 0, "B": 1}
 
 
 @dataclass
@@ -52,14 +51,14 @@ class VoiceScore:
 
 def score_dialogue(d: Dialogue, score: VoiceScore, settings: VoiceSettings | None = None) -> list[dict]:
     """Analyse one dialogue as the pipeline would and add its counts to `score`; returns the events."""
-    mapping = {c: IDS[p] for c, p in d.channel_persons.items()}
+    mapping = {c: PERSON_IDS[p] for c, p in d.channel_persons.items()}
     from cuedetect.studio.speech import RATE
 
     res = analyze_voice(track_from_array(d.audio, RATE, separate_channels=d.channels == "per_person"),
                         settings, mapping)  # fmt: skip
-    roles = {IDS[k]: v for k, v in d.roles.items()} if mapping else {}
+    roles = {PERSON_IDS[k]: v for k, v in d.roles.items()} if mapping else {}
     found = [e.to_dict() for e in voice_events(res, roles, settings)]
-    truth = [{**e, "person": IDS[e["person"]]} for e in d.truth["voice_events"]]
+    truth = [{**e, "person": PERSON_IDS[e["person"]]} for e in d.truth["voice_events"]]
     if not mapping:  # one room microphone: voices are unattributed, so match on time alone
         truth = [{**e, "person": UNATTRIBUTED} for e in truth if e["cue"] != "calm_voice"]
     for cue in score.counts:
@@ -67,7 +66,7 @@ def score_dialogue(d: Dialogue, score: VoiceScore, settings: VoiceSettings | Non
             continue
         score.counts[cue].add(match_events(found, truth, cue))
     if mapping:
-        segs = [(IDS[s["person"]], s["start"], s["end"]) for s in d.truth["speech"]]
+        segs = [(PERSON_IDS[s["person"]], s["start"], s["end"]) for s in d.truth["speech"]]
         for u in res.utterances:
             overlap = [(min(u.end, e) - max(u.start, s), p) for p, s, e in segs]
             best, who = max(overlap)
