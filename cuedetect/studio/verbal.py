@@ -4,7 +4,8 @@
 (`verbal_lines.DEV` or `HELD_OUT`): voices, pace, levels, room noise, one room microphone or one lapel per
 person vary by seed, and now and then a speaker cuts in before the other has finished (an
 `interruption`). `verbal_dialogue` speaks it with espeak-ng and returns the audio with its ground truth.
-Seeds and banks: `DEV_SEEDS` tuned the phrase thresholds; `HELD_OUT_SEEDS` on the held-out bank are only
+Seeds and banks: `DEV_SEEDS` tuned the phrase thresholds; `HELD_OUT_SEEDS` on the held-out bank and
+`REWORDED_SEEDS` on the reworded bank (the same intents in wording the phrase list mostly lacks) are only
 scored.
 """
 
@@ -14,11 +15,13 @@ import numpy as np
 
 from cuedetect.studio.dialogue import VOICES, Dialogue, voice_dialogue
 from cuedetect.studio.speech import SayLine
-from cuedetect.studio.verbal_lines import DEV, HELD_OUT, Bank
+from cuedetect.studio.verbal_lines import DEV, HELD_OUT, REWORDED, Bank
 
 DEV_SEEDS = range(0, 12)
 HELD_OUT_SEEDS = range(5000, 5008)
-BANKS: dict[str, Bank] = {"dev": DEV, "held_out": HELD_OUT}
+REWORDED_SEEDS = range(6000, 6008)
+BANKS: dict[str, Bank] = {"dev": DEV, "held_out": HELD_OUT, "reworded": REWORDED}
+BANK_SEEDS: dict[str, range] = {"dev": DEV_SEEDS, "held_out": HELD_OUT_SEEDS, "reworded": REWORDED_SEEDS}
 
 
 def verbal_script(seed: int, bank: Bank, n_turns: int | None = None,
@@ -54,7 +57,7 @@ def verbal_script(seed: int, bank: Bank, n_turns: int | None = None,
 
 
 def verbal_dialogue(seed: int, bank: str = "dev", n_turns: int | None = None) -> Dialogue:
-    """Synthesise dialogue `seed` from bank "dev" or "held_out": audio at speech.RATE plus its truth
-    (`speech`, `voice_events`, `verbal_events`)."""
+    """Synthesise dialogue `seed` from bank "dev", "held_out" or "reworded": audio at speech.RATE plus its
+    truth (`speech`, `voice_events`, `verbal_events`)."""
     lines, channels, voices, duration = verbal_script(seed, BANKS[bank], n_turns)
     return voice_dialogue(seed, lines, voices, channels, duration, calm=False, crosstalk_db=(-22, -14))

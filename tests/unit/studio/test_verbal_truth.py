@@ -6,7 +6,7 @@ import numpy as np
 
 from cuedetect.studio.speech import RATE, SayLine, Spoken, lines_from_scenario, verbal_ground_truth
 from cuedetect.studio.verbal import verbal_script
-from cuedetect.studio.verbal_lines import DEV, HELD_OUT
+from cuedetect.studio.verbal_lines import DEV, HELD_OUT, REWORDED
 
 
 def _spoken(person: str, start: float, end: float, cues: tuple[str, ...] = ()) -> Spoken:
@@ -32,9 +32,10 @@ def test_say_actions_carry_their_cue_labels() -> None:
 
 
 def test_the_banks_do_not_share_sentences_and_scripts_alternate_speakers() -> None:
-    banks = (("dev", DEV), ("held", HELD_OUT))
+    banks = (("dev", DEV), ("held", HELD_OUT), ("reworded", REWORDED))
     texts = {b: {t for role in bank.values() for t, _ in role} for b, bank in banks}
     assert not texts["dev"] & texts["held"]
+    assert not texts["reworded"] & (texts["dev"] | texts["held"])
     lines, channels, _, _ = verbal_script(5000, HELD_OUT)
     assert [ln.person for ln in lines[:4]] == ["A", "B", "A", "B"] and channels in ("mix", "per_person")
     assert all(ln.text in texts["held"] for ln in lines)
