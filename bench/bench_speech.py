@@ -19,8 +19,9 @@ from pathlib import Path
 from cuedetect.speech.phrases import load_phrases
 from cuedetect.speech.recognisers import create_recogniser
 from cuedetect.speech.stage import speech_stage
+from cuedetect.studio.dialogue import PERSON_IDS as IDS
 from cuedetect.studio.verbal import verbal_dialogue
-from cuedetect.studio.verbal_eval import IDS, write_wav
+from cuedetect.studio.verbal_eval import write_wav
 from cuedetect.voice.decode import decode_audio
 from cuedetect.voice.stage import voice_stage
 

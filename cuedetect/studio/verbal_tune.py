@@ -35,8 +35,9 @@ from cuedetect.speech.phrases import PhraseList
 from cuedetect.speech.recognisers import Word
 from cuedetect.speech.settings import SpeechSettings
 from cuedetect.speech.stretches import Stretch, plan_stretches, stream_stretches
+from cuedetect.studio.dialogue import PERSON_IDS as IDS
 from cuedetect.studio.verbal import verbal_dialogue
-from cuedetect.studio.verbal_eval import IDS, words_of, write_wav
+from cuedetect.studio.verbal_eval import words_of, write_wav
 from cuedetect.voice.analysis import Utterance
 from cuedetect.voice.stage import voice_stage
 
