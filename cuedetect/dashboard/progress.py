@@ -65,9 +65,10 @@ def progress_chart(df: pd.DataFrame, width: int | str = "container") -> alt.Conc
     point to select its session."""
     long = long_frame(df)
     pick = alt.selection_point(name=SESSION_PARAM, fields=["session"], on="click")
+    views: list[str] = []
     order = long["label"].drop_duplicates().tolist()
     charts = []
-    for measure, title in MEASURES.items():
+    for k, (measure, title) in enumerate(MEASURES.items()):
         unit, fmt, domain = UNITS[measure]
         rows = long[long["measure"] == title]
         top = float(rows["value"].max()) if len(rows) else 0.0
@@ -83,10 +84,11 @@ def progress_chart(df: pd.DataFrame, width: int | str = "container") -> alt.Conc
             tooltip=["label:N", alt.Tooltip("value:Q", title=unit, format=".1f")],
         )
         line = base.mark_line(color="#3b6fd6")
+        views.append(f"points_{k}")
         points = (
             base.mark_point(filled=True, size=90, color="#3b6fd6")
             .encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)))
-            .add_params(pick)
+            .properties(name=views[-1])
         )
         charts.append(
             alt.layer(line, points).properties(
@@ -95,7 +97,14 @@ def progress_chart(df: pd.DataFrame, width: int | str = "container") -> alt.Conc
                 height=140,
             )
         )
-    return alt.concat(*charts, columns=2)
+    # One click selection shared by every measure's points, declared once at the top (adding it to each
+    # chart makes Altair deduplicate it with a warning).
+    shared = alt.TopLevelSelectionParameter(
+        name=SESSION_PARAM,
+        select=alt.PointSelectionConfig(type="point", fields=["session"], on="click"),
+        views=views,
+    )
+    return alt.concat(*charts, columns=2, params=[shared])
 
 
 def picked_session(state: Any) -> int | None:

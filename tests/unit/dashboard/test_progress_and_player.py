@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import pytest
 from typer.testing import CliRunner
@@ -57,11 +58,15 @@ def test_progress_frame_links_each_session():
 
 
 def test_progress_chart_spec_has_units_and_plain_titles():
-    d = progress_chart(progress_frame(ROWS)).to_dict()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one selection declared once: no deduplication warning
+        d = progress_chart(progress_frame(ROWS)).to_dict()
     text = json.dumps(d)
     assert '"session"' in text and d["params"][0]["select"]["fields"] == ["session"]
     charts = d["concat"]
     assert [c["title"]["text"] for c in charts] == list(MEASURES.values())
+    # a click on any measure's points selects the session in all of them
+    assert len(d["params"]) == 1 and d["params"][0]["views"] == [c["layer"][1]["name"] for c in charts]
     for chart, (unit, fmt, domain) in zip(charts, UNITS.values(), strict=True):
         y = chart["layer"][0]["encoding"]["y"]
         assert y["title"] == unit and y["axis"]["format"] == fmt
