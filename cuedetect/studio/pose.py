@@ -157,6 +157,8 @@ class Poser:
             axis = index_mcp - pinky_mcp
             wrist = h[arm["hand"]]
             palm = np.cross(index_mcp - wrist, pinky_mcp - wrist)
+            if s == "L":  # a cross product flips in the mirror: the left palm is the other side
+                palm = -palm
             tip = h[b(f"finger3-3.{s}")] - h[b(f"finger3-1.{s}")]
             if np.dot(np.cross(axis, tip), palm) < 0:  # curl so fingertips move toward the palm
                 axis = -axis

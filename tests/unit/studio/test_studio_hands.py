@@ -12,7 +12,9 @@ import pytest
 
 from cuedetect.errors import InputError
 from cuedetect.studio import hand_shapes as hs
+from cuedetect.studio.body import BodyShape, build_body
 from cuedetect.studio.corpus import make_scenario
+from cuedetect.studio.pose import PoseParams, Poser
 from cuedetect.studio.render import compile_scenario, ground_truth
 from cuedetect.studio.scenario import parse
 
@@ -174,3 +176,26 @@ def test_corpus_clips_carry_gestures_in_free_time_only():
             assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
             found += sum(g for *_, g in spans)
     assert found >= 15
+
+
+@pytest.mark.parametrize("name", ["fist", "point", "thumb_up", "relaxed"])
+def test_the_left_hand_bends_as_the_mirror_of_the_right(name):
+    """Both hands curl their fingers toward their own palm: a left fist is the right fist mirrored.
+
+    (The left hand once curled backward, so its 'fist' was a claw bent over the back of the hand and its
+    relaxed fingers were over-straightened: the ground truth said fist where the render showed none.)
+    """
+    body = build_body(BodyShape())
+    p = PoseParams()
+    p.fingers[:] = hs.shape(name)
+    G, P = Poser(body).pose(p)
+    tips = {}
+    for s in ("L", "R"):
+        w = P[body.bone(f"wrist.{s}")]
+        ends = []
+        for f in range(1, 6):
+            j = body.bone(f"finger{f}-3.{s}")
+            ends.append(P[j] + G[j] @ (body.tails[j] - body.heads[j]) - w)
+        tips[s] = np.array(ends)
+    mirrored = tips["L"] * [-1.0, 1.0, 1.0]  # x < 0 is the person's left
+    np.testing.assert_allclose(mirrored, tips["R"], atol=0.004)
