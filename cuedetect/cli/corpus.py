@@ -95,6 +95,9 @@ def _write_nobody(out: Path, message: str) -> None:
     from cuedetect.pose.tracked import Tracks
 
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.iterdir():  # an earlier run's events, hands, voice... belong to poses now gone
+        if stale.is_file() and stale.name not in {"poses.parquet", "pairs.parquet", "analysis.json"}:
+            stale.unlink()
     poses = Tracks.empty().to_table()
     with atomic_path(out / "poses.parquet") as tmp:
         poses.to_parquet(tmp)

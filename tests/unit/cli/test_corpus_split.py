@@ -26,8 +26,14 @@ def test_a_clip_where_nobody_is_found_scores_as_missed_not_as_ground_truth(tmp_p
     gt = {"fps": 6, "size": [640, 360], "persons": [{"id": "A", "role": "client"}], "frames": frames,
           "events": [{"cue": "pointing", "person": "A", "start": 0.2, "end": 0.8}]}  # fmt: skip
     (tmp_path / "gt.json").write_text(json.dumps(gt))
+    (tmp_path / "analysis").mkdir()  # an earlier run (before --redo-poses) found someone
+    for name in ("events.json", "hands.parquet", "poses.parquet"):
+        (tmp_path / "analysis" / name).write_text("from the earlier poses")
     _write_nobody(tmp_path / "analysis", "no person found in x.mp4 (6 frames analysed)")
     scores = evaluate_dir(tmp_path / "analysis", tmp_path / "gt.json")
     assert scores.gt_person_frames == 6 and scores.matched == 0
     clip = load_gt_dir(tmp_path)
     assert clip.source == "corpus" and not clip.tracks  # not the ground-truth joints
+    # nothing of the earlier poses is left to be read with the new ones
+    assert sorted(p.name for p in (tmp_path / "analysis").iterdir()) == [
+        "analysis.json", "pairs.parquet", "poses.parquet"]  # fmt: skip
