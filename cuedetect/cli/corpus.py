@@ -110,6 +110,18 @@ def _write_nobody(out: Path, message: str) -> None:
         tmp.write_text(json.dumps(doc, indent=1))
 
 
+def _relative_source(meta_path: Path) -> None:
+    """Record the clip's video by its name, not this machine's absolute path: the corpus is committed."""
+    import json
+
+    from cuedetect.io_atomic import atomic_path
+
+    meta = json.loads(meta_path.read_text())
+    meta["source"] = Path(meta["source"]).name
+    with atomic_path(meta_path) as tmp:
+        tmp.write_text(json.dumps(meta, indent=1))
+
+
 def _extract_poses(clip: Path, keep_video: bool, redo: bool = False) -> None:
     """CLIP/<name>.mp4 -> CLIP/analysis/ (poses.parquet, pairs.parquet, analysis.json), once unless `redo`.
 
@@ -128,6 +140,7 @@ def _extract_poses(clip: Path, keep_video: bool, redo: bool = False) -> None:
         if "no person found" in str(exc):
             _write_nobody(clip / "analysis", str(exc))
         return
+    _relative_source(clip / "analysis" / "analysis.json")
     typer.echo(f"{clip.name}: poses extracted")
     if not keep_video:
         video.unlink()

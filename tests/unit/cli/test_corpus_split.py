@@ -37,3 +37,14 @@ def test_a_clip_where_nobody_is_found_scores_as_missed_not_as_ground_truth(tmp_p
     # nothing of the earlier poses is left to be read with the new ones
     assert sorted(p.name for p in (tmp_path / "analysis").iterdir()) == [
         "analysis.json", "pairs.parquet", "poses.parquet"]  # fmt: skip
+
+
+def test_a_committed_corpus_analysis_names_its_video_without_this_machines_path(tmp_path):
+    import json
+
+    from cuedetect.cli.corpus import _relative_source
+
+    meta = tmp_path / "analysis.json"
+    meta.write_text(json.dumps({"source": "/work/x/corpus/train/clip_00007/clip_00007.mp4", "persons": 2}))
+    _relative_source(meta)
+    assert json.loads(meta.read_text()) == {"source": "clip_00007.mp4", "persons": 2}
