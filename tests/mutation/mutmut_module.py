@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/mutation/mutmut_module.py store      # cuedetect/store/agreement.py
     .venv/bin/python tests/mutation/mutmut_module.py cues       # events, fusion, settings
+    .venv/bin/python tests/mutation/mutmut_module.py floor --sample 300 --seed 20  # a seeded sample
     .venv/bin/python tests/mutation/mutmut_module.py --list     # the groups
 
 Copies the checkout (`git archive` of HEAD with the uncommitted edits of tracked files: `git add` a new
@@ -9,12 +10,16 @@ test file first; plus the pose bundles) to `/tmp/cuedetect-mutmut/GROUP/`, with 
 only the group's modules and tests, runs `mutmut run --max-children 1`
 niced there and prints the per-module counts (killed, survived, no tests, not checked). Scoping a run
 this way keeps it to minutes on a shared 2-core machine; `mutmut results` / `mutmut show NAME` inside
-the copy list and show the survivors. Not collected by pytest and not in CI (slow).
+the copy list and show the survivors. `--sample N` runs a seeded random sample of N of the group's
+mutants instead of all (for modules too large to finish; the score is then the sample's, printed as
+such). Not collected by pytest and not in CI (slow).
 """
 
 from __future__ import annotations
 
+import argparse
 import collections
+import random
 import shutil
 import subprocess
 import sys
@@ -32,8 +37,12 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                      ("tests/unit/cues/",)),
     "rules": (("cuedetect/cues/rules.py",), ("tests/unit/cues/",)),
     "features": (("cuedetect/cues/features.py",), ("tests/unit/cues/",)),
-    "tracking": (("cuedetect/pose/tracking.py",), ("tests/unit/pose/",)),
-    "floor": (("cuedetect/pose/floor.py", "cuedetect/pose/floor_fit.py"), ("tests/unit/pose/test_floor.py",)),
+    "tracking": (("cuedetect/pose/tracking.py",),
+                 ("tests/unit/pose/test_tracking.py", "tests/unit/pose/test_tracking_identical.py")),
+    "floor": (("cuedetect/pose/floor.py",), ("tests/unit/pose/test_floor.py",)),
+    "floor_fit": (("cuedetect/pose/floor_fit.py",), ("tests/unit/pose/test_floor.py",)),
+    "geometry": (("cuedetect/cues/geometry.py",),
+                 ("tests/unit/cues/test_features.py", "tests/unit/cues/test_features_table.py")),
 }  # fmt: skip
 
 
@@ -47,24 +56,30 @@ def config(sources: tuple[str, ...], tests: tuple[str, ...]) -> str:
     )
 
 
-def counts(work: Path) -> dict[str, collections.Counter]:
+def names_by_status(work: Path) -> dict[str, list[str]]:
+    """Every mutant of the copy by its status (killed, survived, no tests, not checked, ...)."""
     out = subprocess.run(
         [BIN / "mutmut", "results", "--all", "true"], cwd=work, capture_output=True, text=True
     )
-    per: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    by: dict[str, list[str]] = collections.defaultdict(list)
     for line in out.stdout.splitlines():
         if ": " in line and ".x" in line:
             name, status = line.strip().rsplit(": ", 1)
-            per[name[: name.index(".x")]][status] += 1
-    return per
+            by[status].append(name)
+    return by
 
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in GROUPS:
         print("groups:", ", ".join(GROUPS))
         return 0 if argv[:1] == ["--list"] else 2
-    sources, tests = GROUPS[argv[0]]
-    work = Path("/tmp/cuedetect-mutmut") / argv[0]
+    parser = argparse.ArgumentParser(prog="mutmut_module.py")
+    parser.add_argument("group", choices=sorted(GROUPS))
+    parser.add_argument("--sample", type=int, default=0, help="run a random sample of this many mutants")
+    parser.add_argument("--seed", type=int, default=20)
+    args = parser.parse_args(argv)
+    sources, tests = GROUPS[args.group]
+    work = Path("/tmp/cuedetect-mutmut") / args.group
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     # HEAD plus uncommitted edits of tracked files (a new test is measured before it is committed)
@@ -76,10 +91,25 @@ def main(argv: list[str]) -> int:
         shutil.copy2(bundle, work / "models")
     text = (work / "pyproject.toml").read_text()
     (work / "pyproject.toml").write_text(text[: text.index("[tool.mutmut]")] + config(sources, tests))
-    subprocess.run(["nice", "-n", "10", BIN / "mutmut", "run", "--max-children", "1"], cwd=work)
-    for module, c in sorted(counts(work).items()):
-        total = sum(c.values())
-        print(f"{module}: {c['killed']} of {total} killed ({100 * c['killed'] / total:.1f}%), {dict(c)}")
+    run = ["nice", "-n", "10", BIN / "mutmut", "run", "--max-children", "1"]
+    names: list[str] = []
+    if args.sample:
+        # Generate the mutants (and the test stats) with a filter that matches none, then sample by name.
+        subprocess.run([*run, "no-such-mutant"], cwd=work, capture_output=True)
+        every = sorted(n for c in names_by_status(work).values() for n in c)
+        names = sorted(random.Random(args.seed).sample(every, min(args.sample, len(every))))
+        print(f"sampled {len(names)} of {len(every)} mutants (random.Random({args.seed}).sample)")
+    subprocess.run([*run, *names], cwd=work)
+    status = names_by_status(work)
+    per: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for st, ns in status.items():
+        for n in ns:
+            if not names or n in names:
+                per[n[: n.index(".x")]][st] += 1
+    what = "of the sample " if names else ""
+    for module, c in sorted(per.items()):
+        total, killed = sum(c.values()), c["killed"]
+        print(f"{module}: {killed} of {total} {what}killed ({100 * killed / total:.1f}%), {dict(c)}")
     return 0
 
 

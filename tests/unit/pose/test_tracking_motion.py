@@ -1,0 +1,242 @@
+"""Tracker internals a user sees through ids and predicted boxes: the motion model (velocity, its speed
+limit, forgetting it after a gap), the body height that scales every gate, the colour memory, the
+active / lost time windows and the same-person test behind de-duplication.
+
+Mutation testing (`tests/mutation/mutmut_module.py tracking`) found these untested; each case is small
+and direct (no rendering, a handful of `Tracker.update` calls).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cuedetect.pose.keypoints import KeyPoints
+from cuedetect.pose.proposals import Detection
+from cuedetect.pose.tracking import (
+    INF_COST,
+    TrackedObject,
+    Tracker,
+    TrackerOptions,
+    box_inside,
+    box_iou,
+    keypoint_distance,
+    reid_distance,
+    same_person,
+)
+
+ASPECT = 16 / 9
+_TEMPLATE = np.random.default_rng(0).uniform([-0.12, -0.5], [0.12, 0.5], size=(33, 2))
+RED, BLUE = np.zeros(4), np.zeros(4)
+RED[0], BLUE[3] = 1.0, 1.0
+
+
+def person(cx: float, cy: float = 0.5, height: float = 0.5, colour: np.ndarray | None = RED,
+           box: tuple | None = None, hips: bool = True) -> Detection:  # fmt: skip
+    """A synthetic reading: 33 landmarks around (cx, cy); its box the landmarks' unless given."""
+    xy = np.asarray([cx, cy]) + _TEMPLATE * height
+    if not hips:
+        xy[[23, 24]] = np.nan
+    kp = KeyPoints(xy[None], np.ones((1, 33)), None, np.ones(1))
+    b = kp.boxes()[0].astype(float) if box is None else np.asarray(box, float)
+    return Detection(kp, b, None if colour is None else colour.copy())
+
+
+def _walk(tracker: Tracker, vx: float, frames: int, fps: float = 16.0, hips: bool = True) -> TrackedObject:
+    (tr,) = [tracker.update([person(0.3 + vx * k / fps, hips=hips)], k / fps) for k in range(frames)][-1]
+    return tr
+
+
+# --- prediction -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("ahead_s", "used_s"), [(0.125, 0.125), (0.5, 0.5), (2.0, 0.5)])
+def test_prediction_follows_the_velocity_for_at_most_half_a_second(ahead_s: float, used_s: float) -> None:
+    box = np.array([0.2, 0.1, 0.4, 0.9])
+    xy = np.tile([0.3, 0.5], (33, 1))
+    tr = TrackedObject(0, xy, box, last_t=1.0, first_t=0.0, velocity=np.array([0.2, -0.1]))
+    shift = np.array([0.2, -0.1]) * used_s
+    np.testing.assert_allclose(tr.predicted_box(1.0 + ahead_s), box + np.r_[shift, shift])
+    np.testing.assert_allclose(tr.predicted_xy(1.0 + ahead_s), xy + shift)
+
+
+@pytest.mark.parametrize(
+    ("gone_s", "active", "lost"),
+    [(0.0, True, False), (0.25, True, False), (0.375, False, True), (1.75, False, True), (2.0, False, True),
+     (2.125, False, False)],
+)  # fmt: skip
+def test_active_within_coast_then_lost_until_the_reid_window_ends(
+    gone_s: float, active: bool, lost: bool
+) -> None:
+    """`predict` (boxes the landmarkers follow) holds tracks seen within `coast_s` (boundary included);
+    `lost` says someone is out of view but may come back, up to `reid_window_s` (boundary included)."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT, coast_s=0.25, reid_window_s=2.0))
+    (tr,) = tracker.update([person(0.4)], 0.5)
+    boxes = tracker.predict(0.5 + gone_s)
+    assert (tr.id in boxes) is active
+    if active:
+        np.testing.assert_allclose(boxes[tr.id], tr.box)  # one sighting: no velocity yet
+    assert tracker.lost(0.5 + gone_s) is lost
+
+
+# --- velocity -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hips", [True, False])
+def test_velocity_is_the_walking_speed(hips: bool) -> None:
+    """A steady walk of 0.15 frame widths per second is read as that (from the hips, or the box centre
+    when the hips are not seen), and the predicted box moves on with it."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT))
+    tr = _walk(tracker, 0.15, 24, hips=hips)
+    np.testing.assert_allclose(tr.velocity, [0.15, 0.0], atol=1e-4)
+    ahead = tracker.predict(tr.last_t + 0.25)[tr.id]
+    np.testing.assert_allclose(ahead - tr.box, [0.0375, 0, 0.0375, 0], atol=1e-4)
+
+
+@pytest.mark.parametrize("gap_s", [0.5, 1.0])
+def test_velocity_is_forgotten_after_a_gap(gap_s: float) -> None:
+    """Back after half a second or more (same person, same place): the old velocity says little, so
+    the predicted box stays where they reappeared."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT))
+    tr = _walk(tracker, 0.15, 10)
+    assert tr.velocity[0] > 0.1
+    (back,) = tracker.update([person(0.3 + 0.15 * 9 / 16)], tr.last_t + gap_s)
+    assert back.id == tr.id
+    np.testing.assert_array_equal(back.velocity, [0.0, 0.0])
+
+
+def test_a_repeated_timestamp_leaves_the_velocity_alone() -> None:
+    tracker = Tracker(TrackerOptions(aspect=ASPECT))
+    tr = _walk(tracker, 0.15, 10)
+    before = tr.velocity.copy()
+    (again,) = tracker.update([person(0.32)], tr.last_t)
+    np.testing.assert_array_equal(again.velocity, before)
+
+
+def test_a_jump_is_capped_at_the_fastest_believed_speed() -> None:
+    """A bad frame that throws the person 0.15 widths in 1/16 s: the velocity keeps its direction but is
+    capped at `max_speed` body heights per second (measured with the frame's aspect)."""
+    o = TrackerOptions(aspect=ASPECT)
+    tracker = Tracker(o)
+    for k in range(3):
+        (tr,) = tracker.update([person(0.3)], k / 16)
+    (tr,) = tracker.update([person(0.45)], 3 / 16)
+    assert tr.id == 0
+    speed = np.hypot(tr.velocity[0] * ASPECT, tr.velocity[1])
+    assert speed == pytest.approx(o.max_speed * tr.height)
+    assert tr.velocity[0] > 0 and tr.velocity[1] == pytest.approx(0.0, abs=1e-12)
+
+
+# --- body height, hits, colour ------------------------------------------------------------------------
+
+
+def test_body_height_decays_slowly_when_a_person_crouches() -> None:
+    """Crouching halves the box: the height that scales the gates shrinks 3% a frame, not at once."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT))
+    (tr,) = tracker.update([person(0.4, box=(0.3, 0.25, 0.5, 0.75))], 0.0)
+    assert tr.height == pytest.approx(0.5)
+    (tr,) = tracker.update([person(0.4, box=(0.3, 0.5, 0.5, 0.75))], 1 / 16)
+    assert tr.height == pytest.approx(0.5 * 0.97)
+    for k in range(2, 40):
+        (tr,) = tracker.update([person(0.4, box=(0.3, 0.5, 0.5, 0.75))], k / 16)
+    assert tr.height == pytest.approx(0.25)  # 0.5 * 0.97**38 is below: the box itself
+    assert tr.hits == 40
+
+
+def test_colour_memory_follows_slowly_and_not_from_overlapping_people() -> None:
+    a = TrackerOptions(aspect=ASPECT).appearance_alpha
+    tracker = Tracker(TrackerOptions(aspect=ASPECT))
+    (tr,) = tracker.update([person(0.3, colour=None)], 0.0)  # first seen without a colour
+    assert tr.appearance is None
+    (tr,) = tracker.update([person(0.3, colour=RED)], 1 / 16)
+    np.testing.assert_allclose(tr.appearance, RED)  # the first colour is taken as it is
+    (tr,) = tracker.update([person(0.3, colour=BLUE)], 2 / 16)  # lighting changes
+    np.testing.assert_allclose(tr.appearance, (1 - a) * RED + a * BLUE)
+    learnt = tr.appearance.copy()
+    (tr,) = tracker.update([person(0.3, colour=None)], 3 / 16)  # no colour read: memory kept
+    np.testing.assert_allclose(tr.appearance, learnt)
+    # someone stands in front (boxes overlap): their colours must not leak into this person's memory
+    seen = tracker.update([person(0.3, colour=BLUE), person(0.36, colour=BLUE)], 4 / 16)
+    mine = next(t for t in seen if t.id == tr.id)
+    np.testing.assert_allclose(mine.appearance, learnt)
+
+
+# --- gates at their boundaries ------------------------------------------------------------------------
+
+
+def test_reid_gate_includes_its_boundary() -> None:
+    """A lost person re-appearing exactly at the gate's reach is still a candidate (finite cost)."""
+    track = TrackedObject(0, person(0.3).keypoints.xy[0].copy(), np.array([0.25, 0.25, 0.5, 0.75]), 1.0, 0.0)
+    det = person(0.3, cy=0.625)
+    kp = keypoint_distance(track.xy, det.keypoints.xy[0], ASPECT) / track.height
+    at = TrackerOptions(aspect=ASPECT, gate=kp, gate_growth=0.0)
+    assert reid_distance(track, det, 1.5, at) < INF_COST
+    below = TrackerOptions(aspect=ASPECT, gate=kp * 0.99, gate_growth=0.0)
+    assert reid_distance(track, det, 1.5, below) == INF_COST
+
+
+def _pair(dy: float, box_a: tuple, box_b: tuple) -> tuple[Detection, Detection]:
+    """Two readings whose landmarks differ by `dy` (frame heights) straight down, with given boxes."""
+    return person(0.5, 0.375, box=box_a), person(0.5, 0.375 + dy, box=box_b)
+
+
+SQUARE = (0.25, 0.25, 0.75, 0.75)  # height 0.5
+
+
+@pytest.mark.parametrize(
+    ("dy", "box_b", "same"),
+    [
+        (0.05, (0.0, 0.0, 1.0, 1.0), True),  # landmarks 0.1 heights apart: one person whatever the boxes
+        (0.25, SQUARE, True),  # half a body height apart with the same box: two readings of one person
+        (0.255, SQUARE, False),  # just beyond half a height
+        (0.375, SQUARE, False),  # 0.75 heights
+        (0.15, (0.33, 0.25, 0.83, 0.75), True),  # same-size boxes shifted: IoU 0.72, inside 0.84
+        (0.15, (0.25, 0.25, 0.25 + 0.5 * 0.86, 0.75), True),  # a box inside: IoU 0.86 (and inside 1)
+        (0.15, (0.45, 0.25, 0.95, 0.75), False),  # IoU 0.43, inside 0.6: two people
+    ],
+)
+def test_same_person_table(dy: float, box_b: tuple, same: bool) -> None:
+    a, b = _pair(dy, SQUARE, box_b)
+    assert same_person(a, b, ASPECT) is same
+    assert same_person(b, a, ASPECT) is same
+
+
+def test_same_person_at_the_landmark_threshold_exactly() -> None:
+    a, b = _pair(0.1, SQUARE, (0.0, 0.6, 0.1, 0.9))
+    d = keypoint_distance(a.keypoints.xy[0], b.keypoints.xy[0], ASPECT) / 0.5
+    assert same_person(a, b, ASPECT, same=d)
+    assert not same_person(a, b, ASPECT, same=d * 0.99)
+
+
+@pytest.mark.parametrize("taller", ["a", "b"])
+def test_same_person_scales_by_the_taller_reading(taller: str) -> None:
+    """Landmarks 0.06 apart: within 0.15 of the taller reading's height (0.5) though not of the shorter
+    one's (0.2), so one person, whichever reading comes first."""
+    tall, short = (0.3, 0.25, 0.6, 0.75), (0.65, 0.55, 0.8, 0.75)
+    a, b = _pair(0.06, tall, short) if taller == "a" else _pair(0.06, short, tall)
+    assert same_person(a, b, ASPECT)
+
+
+def test_same_person_of_tiny_far_readings_uses_a_minimum_height() -> None:
+    """Two readings of a far person with a degenerate box height (0.01): their landmarks 0.005 apart are
+    one person (scaled by the 0.05 floor), not ten body heights apart."""
+    a = person(0.5, 0.5, height=0.01, box=(0.5, 0.5, 0.505, 0.51))
+    b = person(0.5, 0.505, height=0.01, box=(0.6, 0.2, 0.605, 0.21))
+    assert same_person(a, b, ASPECT)
+
+
+@pytest.mark.parametrize(
+    ("box_b", "iou", "inside"),
+    [
+        ((0.0, 0.0625, 0.4375, 0.875), 0.7, 0.846),  # IoU exactly at its threshold (inside below its own)
+        ((0.0, 0.21875, 0.03125, 0.84375), 0.044, 0.85),  # inside exactly at its threshold
+    ],
+)  # boxes on a 1/32 grid, found by search, whose IoU or inside share is exactly the threshold's float
+def test_same_person_box_thresholds_include_their_boundary(box_b: tuple, iou: float, inside: float) -> None:
+    """Landmarks 0.25 frame heights apart (about 0.3 body heights, beyond 0.15): one person only by the
+    boxes; an overlap exactly at its threshold (IoU 0.7 or inside 0.85) counts."""
+    box_a = (0.0, 0.0, 0.5, 0.75)
+    assert box_iou(np.array(box_a), np.array(box_b)) == pytest.approx(iou, abs=1e-3)
+    assert box_inside(np.array(box_a), np.array(box_b)) == pytest.approx(inside, abs=1e-3)
+    a, b = _pair(0.25, box_a, box_b)
+    assert same_person(a, b, ASPECT)
