@@ -38,11 +38,13 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rules": (("cuedetect/cues/rules.py",), ("tests/unit/cues/",)),
     "features": (("cuedetect/cues/features.py",), ("tests/unit/cues/",)),
     "tracking": (("cuedetect/pose/tracking.py",),
-                 ("tests/unit/pose/test_tracking.py", "tests/unit/pose/test_tracking_identical.py")),
+                 ("tests/unit/pose/test_tracking.py", "tests/unit/pose/test_tracking_identical.py",
+                  "tests/unit/pose/test_tracking_motion.py")),
     "floor": (("cuedetect/pose/floor.py",), ("tests/unit/pose/test_floor.py",)),
     "floor_fit": (("cuedetect/pose/floor_fit.py",), ("tests/unit/pose/test_floor.py",)),
     "geometry": (("cuedetect/cues/geometry.py",),
-                 ("tests/unit/cues/test_features.py", "tests/unit/cues/test_features_table.py")),
+                 ("tests/unit/cues/test_features.py", "tests/unit/cues/test_features_table.py",
+                  "tests/unit/cues/test_geometry.py")),
 }  # fmt: skip
 
 
