@@ -332,3 +332,21 @@ def test_bodies_stood_upright_when_mediapipe_misses_the_tilt() -> None:
         err[upright] = np.median(np.linalg.norm(est.tracks[1].xy_m - hb, axis=1))
     assert err[True] < 0.08  # measured 0.050 m (0.36 m without standing them upright)
     assert err[True] < 0.3 * err[False]
+
+
+def test_known_distance_scales_the_frame_at_its_time_and_ignores_absent_people() -> None:
+    """People swaying (their distance changes): a tape-measured distance at 2.0 s fixes the scale so
+    that the frame at 2.0 s reads it; one naming someone not in the video changes nothing."""
+    cam = Cam(1.6, 12.0, 65.0)
+    tracks, _, true_d = scene(cam, 1.5, 3.0, n=60)
+    opts = FloorOptions(n_samples=4)
+    assert abs(true_d[30] - true_d[0]) > 0.05  # the time matters
+    est = estimate_floor(
+        tracks, cam.size, FloorCalibration(known_distance=KnownDistance(0, 1, 2.0, 1.9)), opts
+    )
+    at = {r.frame: r.distance_m for r in pair_distances(est)}
+    assert at[30] == pytest.approx(1.9, abs=0.02)
+    base = pair_distances(estimate_floor(tracks, cam.size, options=opts))
+    absent = FloorCalibration(known_distance=KnownDistance(0, 7, 2.0, 1.9))
+    same = pair_distances(estimate_floor(tracks, cam.size, absent, opts))
+    assert [r.distance_m for r in same] == [r.distance_m for r in base]

@@ -1,0 +1,70 @@
+"""Pair distances and their SD from hand-made floor tracks (no fitting): which frames pair up, who is
+`person` and who `other`, and each term of the distance's uncertainty.
+
+The SD of a pair distance adds, in quadrature: the spread of the distance over the posterior draws, each
+person's frame-to-frame jitter, and each person's body-size depth error (a share of their range) along
+their own viewing ray, projected on the line to the other person.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from cuedetect.pose.floor import (
+    CameraEstimate,
+    FloorEstimate,
+    FloorPosition,
+    FloorTrack,
+    pair_distances,
+)
+
+CAMERA = CameraEstimate(65.0, 1.0, 10.0, 0.5, 0.0, 1.6, 0.05)
+
+
+def track(
+    person: int, frames: list[int], xy: tuple, draws: list[tuple], jitter: float, rel: float
+) -> FloorTrack:
+    n = len(frames)
+    xy_m = np.tile(np.asarray(xy, float), (n, 1))
+    samples = np.stack([np.tile(np.asarray(d, float), (n, 1)) for d in draws])
+    return FloorTrack(
+        person, np.asarray(frames), np.asarray(frames) / 10.0, xy_m, np.full(n, 0.1), jitter, samples, rel
+    )
+
+
+def test_pair_distance_and_each_term_of_its_sd() -> None:
+    # person 5 straight ahead at 2 m, person 2 1.5 m to the right: 2.5 m from the camera
+    a = track(5, [0, 1, 2, 3], (0.0, 2.0), [(0.0, 2.0), (0.0, 2.0)], jitter=0.01, rel=0.02)
+    b = track(2, [2, 3, 4], (1.5, 2.0), [(1.6, 2.0), (1.4, 2.0)], jitter=0.02, rel=0.02)
+    a.xy_m[3] = np.nan  # person 5 not placed in frame 3
+    rows = pair_distances(FloorEstimate({5: a, 2: b}, CAMERA, {}))
+    assert [(r.frame, r.person, r.other) for r in rows] == [(2, 2, 5)]  # common frames, person < other
+    (r,) = rows
+    assert r.t == pytest.approx(0.2)
+    assert r.distance_m == pytest.approx(1.5)
+    draws = 0.1**2  # the draws put them 1.6 and 1.4 m apart
+    jitter = 0.01**2 + 0.02**2
+    # person 5's depth error runs along y, across the line to person 2: nothing; person 2's runs along
+    # its ray (0.6, 0.8), 0.6 of it along the line to person 5: 0.02 x 2.5 m x 0.6
+    depth = (0.02 * 2.5 * 0.6) ** 2
+    assert r.distance_sd_m == pytest.approx(math.sqrt(draws + jitter + depth))
+
+
+def test_depth_error_counts_fully_when_the_other_is_straight_behind() -> None:
+    a = track(0, [0], (0.0, 2.0), [(0.0, 2.0)], jitter=0.0, rel=0.02)
+    b = track(1, [0], (0.0, 3.0), [(0.0, 3.0)], jitter=0.0, rel=0.05)
+    (r,) = pair_distances(FloorEstimate({0: a, 1: b}, CAMERA, {}))
+    assert r.distance_m == pytest.approx(1.0)
+    assert r.distance_sd_m == pytest.approx(math.hypot(0.02 * 2.0, 0.05 * 3.0))
+
+
+def test_no_common_frames_no_rows_and_positions_per_frame() -> None:
+    a = track(0, [0, 1], (0.5, 2.0), [(0.5, 2.0)], jitter=0.0, rel=0.0)
+    b = track(1, [5, 6], (1.0, 2.0), [(1.0, 2.0)], jitter=0.0, rel=0.0)
+    assert pair_distances(FloorEstimate({0: a, 1: b}, CAMERA, {})) == []
+    a.xy_m[1] = (0.7, 2.5)
+    a.sd_m[1] = 0.3
+    assert a.positions() == [FloorPosition(0.5, 2.0, 0.1), FloorPosition(0.7, 2.5, 0.3)]
