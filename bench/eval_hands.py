@@ -96,10 +96,13 @@ def prepare(folder: Path, name: str) -> Path:
     return d
 
 
-def score(d: Path) -> pd.DataFrame:
-    """One row per analysed hand with its ground truth: pred, gt, size, occluded, in view."""
+def score(d: Path, hands: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per analysed hand with its ground truth: pred, gt, size, occluded, in view.
+
+    `hands` defaults to the clip's `an/hands.parquet`.
+    """
     gt = json.loads((d / "gt.json").read_text())
-    hands = pd.read_parquet(d / "an" / "hands.parquet")
+    hands = pd.read_parquet(d / "an" / "hands.parquet") if hands is None else hands
     poses = pd.read_parquet(d / "an" / "poses.parquet").set_index(["frame", "person"])
     rows = []
     for r in hands.itertuples():
@@ -114,6 +117,11 @@ def score(d: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def scorable(df: pd.DataFrame, min_px: float = 40.0) -> pd.DataFrame:
+    """The rows scored: a defined ground-truth state, in view, not tucked away, at least `min_px` tall."""
+    return df[df["gt"].notna() & ~df["occluded"] & df["in_view"] & (df["size"] >= min_px)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=REPO / ".cache" / "eval_hands")
@@ -122,7 +130,7 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.setdefault("GLOG_minloglevel", "2")
     df = pd.concat([score(prepare(args.out, n)) for n in args.clips.split(",")])
-    ev = df[df["gt"].notna() & ~df["occluded"] & df["in_view"] & (df["size"] >= args.min_px)]
+    ev = scorable(df, args.min_px)
     read = ev[ev["pred"] != "(none)"]
     print(f"clips: {args.clips}; hands scored (>= {args.min_px:g} px, in view, not tucked away): {len(ev)}")
     print(f"hand-state accuracy: {(ev['pred'] == ev['gt']).mean():.3f} "

@@ -16,6 +16,12 @@ from cuedetect.studio.body import Body
 
 SIDES = ("L", "R")  # index 0 = the person's left (x < 0), 1 = right
 FIST_ANGLES = (1.5, 3.1, 4.2)  # radians: each phalanx (base to tip) against the palm in a fist
+# the thumb closes across the front of the fingers, not along them: its three bones turn about
+# THUMB_AXIS (in the hand's own axes: toward the fingers, toward the index side, out of the palm) by these
+# angles in a fist, so its tip lies over the index and middle fingers' middle bones (fitted on the rig;
+# turned about the fingers' axis the thumb swung back past the wrist and a fist showed a thumb out)
+THUMB_ANGLES = (0.26, 0.51, 1.12)
+THUMB_AXIS = (-0.161, -0.213, 0.964)
 
 
 def rot_axis(axis: np.ndarray, angle: float) -> np.ndarray:
@@ -151,7 +157,7 @@ class Poser:
                     "s0": (h[an] - h[kn]) / np.linalg.norm(h[an] - h[kn]),
                 }
             )
-        self.curl_axis = []
+        self.curl_axis, self.thumb_axis = [], []
         for s, arm in zip(SIDES, self.arm, strict=True):
             index_mcp, pinky_mcp = h[b(f"finger2-1.{s}")], h[b(f"finger5-1.{s}")]
             axis = index_mcp - pinky_mcp
@@ -163,6 +169,13 @@ class Poser:
             if np.dot(np.cross(axis, tip), palm) < 0:  # curl so fingertips move toward the palm
                 axis = -axis
             self.curl_axis.append(axis / np.linalg.norm(axis))
+            # the hand's own axes: toward the fingers, toward the index side, out of the palm
+            along = (index_mcp + pinky_mcp) / 2 - wrist
+            along /= np.linalg.norm(along)
+            out = palm / np.linalg.norm(palm)
+            across = np.cross(along, out) if s == "R" else np.cross(out, along)
+            thumb = np.array(THUMB_AXIS) @ np.stack([along, across, out])
+            self.thumb_axis.append(thumb if s == "R" else -thumb)  # a turn's axis flips in the mirror
 
     def _fk(self, G: np.ndarray, root_offset: np.ndarray) -> np.ndarray:
         body = self.body
@@ -211,9 +224,11 @@ class Poser:
             G[arm["fore"][1]] = G[arm["hand"]] = rot_axis(f, tw) @ Gf0
             Gh = G[arm["hand"]]
             for fi, finger in enumerate(arm["fingers"]):
-                amount = p.fingers[side, fi] * (0.6 if fi == 0 else 1.0)
+                axis, angles = self.curl_axis[side], FIST_ANGLES
+                if fi == 0:
+                    axis, angles = self.thumb_axis[side], THUMB_ANGLES
                 for k, j in enumerate(finger):  # angle of each phalanx to the palm, curled: a tight fist
-                    G[j] = Gh @ rot_axis(self.curl_axis[side], amount * FIST_ANGLES[k])
+                    G[j] = Gh @ rot_axis(axis, p.fingers[side, fi] * angles[k])
         for side, leg in enumerate(self.leg):
             hip = P[leg["thigh"][0]]
             t, s = two_bone_ik(hip, p.ankle[side], leg["l1"], leg["l2"], np.array([0.0, 1.0, 0.0]))
