@@ -105,6 +105,17 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Weight of each row of rendered corpus clips (MediaPipe on renders) against "
                          "simulated ones (1)."),
         ] = 4.0,
+        calibration_folds: Annotated[
+            int,
+            typer.Option(help="Cross-fitted calibration: maps and thresholds from this many models, each "
+                         "fitted without one fold of the rendered style clips, then the final model fitted "
+                         "on all clips (0: hold --validation-fraction out of the fit instead)."),
+        ] = 0,
+        sim_noise: Annotated[
+            str,
+            typer.Option(help="How simulated clips are degraded: measured (the pose engine's errors "
+                         "measured on rendered training clips, training/pose_noise.json) or simple."),
+        ] = "simple",
     ) -> None:
         """Train the cue classifier (grouped cross-validation); write it with its card to models/cues/."""
         import shlex
@@ -133,8 +144,8 @@ def register(app: typer.Typer) -> None:
             )
         typer.echo(f"{len(clips)} clips: " + ", ".join(sorted({f"{c.source}" for c in clips})))
         weights = {"corpus": rendered_weight}
-        cv = (cross_validate(clips, folds, augment, seed, iterations, log=typer.echo, weights=weights)
-              if folds else None)  # fmt: skip
+        cv = (cross_validate(clips, folds, augment, seed, iterations, log=typer.echo, weights=weights,
+                             sim_noise=sim_noise) if folds else None)  # fmt: skip
         if cv:
             for src in cv.model:
                 typer.echo(cv.model[src].table(f"trained classifier on {src} clips"))
@@ -144,7 +155,8 @@ def register(app: typer.Typer) -> None:
         with StageProgress(enabled=wants_progress()) as progress:
             progress.on_stage(f"fitting the final model on {len(clips)} clips, then calibrating")
             clf, calibration, validation = fit_calibrated(
-                clips, augment, seed, iterations, validation_fraction, log=typer.echo, weights=weights
+                clips, augment, seed, iterations, validation_fraction, log=typer.echo, weights=weights,
+                calibration_folds=calibration_folds, sim_noise=sim_noise,
             )
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])

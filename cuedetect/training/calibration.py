@@ -52,6 +52,7 @@ class CalibrationReport:
 
     rows: int = 0
     clips: int = 0
+    folds: int = 0  # cross-fitted: the number of fold models that scored the validation clips
     brier_raw: dict[str, float] = field(default_factory=dict)
     brier_calibrated: dict[str, float] = field(default_factory=dict)
     curves: dict[str, list[tuple[float, float, int]]] = field(default_factory=dict)
@@ -61,7 +62,9 @@ class CalibrationReport:
 
     def markdown(self) -> str:
         lines = [
-            f"Validation: {self.clips} clips ({self.rows} frames) held out of the fit by clip.",
+            f"Validation: {self.clips} clips ({self.rows} frames) "
+            + (f"scored out of fold (cross-fitted, {self.folds} folds by clip)." if self.folds
+               else "held out of the fit by clip."),
             "",
             "| cue | Brier raw | Brier calibrated | threshold | validation event F1 "
             "| reliability (predicted -> observed, frames) |",
@@ -82,20 +85,33 @@ class CalibrationReport:
         return "\n".join(lines)
 
 
-def calibrate(clf: CueClassifier, val_clips: list, log=print) -> CalibrationReport:
-    """Fit `clf.calibration` and `clf.thresholds` on validation clips (training `Clip`s it never saw)."""
+def calibrate(
+    clf: CueClassifier, val_clips: list, log=print, fold_models: dict | None = None
+) -> CalibrationReport:
+    """Fit `clf.calibration` and `clf.thresholds` on validation clips (training `Clip`s it never saw).
+
+    `fold_models` (cross-fitted calibration): clip name -> a model fitted without that clip. Each
+    validation clip is then scored by its own fold model (out of fold), the maps and thresholds are
+    chosen on all of them together, and written into `clf` (fitted on every clip) and the fold models.
+    """
     from cuedetect.training.dataset import clip_rows
-    from cuedetect.training.scoring import score_clips
 
     rep = CalibrationReport(clips=len(val_clips))
-    Xs, Ys = [], []
+    model_of = (lambda c: fold_models[c.name]) if fold_models else (lambda c: clf)
+    models = list({id(m): m for m in map(model_of, val_clips)}.values())
+    rep.folds = len(models) if fold_models else 0
+    for m in models:
+        m.calibration, m.thresholds = {}, {}
+    Xs, Ys, raws = [], [], []
     for clip in val_clips:
         f, y, keep = clip_rows(clip)
         Xs.append(f[keep])
         Ys.append(y[keep])
+        raws.append(model_of(clip).predict_proba(f[keep]))
     if not Xs:
         return rep
     X, Y = pd.concat(Xs, ignore_index=True), np.concatenate(Ys)
+    raw = pd.concat(raws, ignore_index=True)
     rep.rows = len(X)
     rules = definition_rules(X)
     for cue in rules.columns:
@@ -103,7 +119,6 @@ def calibrate(clf: CueClassifier, val_clips: list, log=print) -> CalibrationRepo
         if fired.any():
             rep.rule_precision[cue] = (float(Y[fired, list(clf.cues).index(cue)].mean()), int(fired.sum()))
     clf.calibration, clf.thresholds = {}, {}
-    raw = clf.predict_proba(X)
     for i, cue in enumerate(clf.cues):
         y = Y[:, i].astype(float)
         if y.sum() < 5 or y.sum() == len(y):
@@ -116,8 +131,9 @@ def calibrate(clf: CueClassifier, val_clips: list, log=print) -> CalibrationRepo
     best: dict[str, tuple[float, float]] = {}
     f1_at: dict[str, dict[float, float]] = {c: {} for c in clf.cues}
     for thr in THRESHOLD_GRID:
-        clf.thresholds = dict.fromkeys(clf.cues, thr)
-        s = score_clips(val_clips, clf)
+        for m in models:
+            m.calibration, m.thresholds = clf.calibration, dict.fromkeys(clf.cues, thr)
+        s = _score_out_of_fold(val_clips, models, model_of)
         for cue in clf.cues:
             if cue in s.events and s.events[cue].tp + s.events[cue].fn:
                 f1 = s.events[cue].f1
@@ -131,6 +147,23 @@ def calibrate(clf: CueClassifier, val_clips: list, log=print) -> CalibrationRepo
         c: min((t for t in THRESHOLD_GRID if f1_at[c].get(t, -1.0) >= f1 - 0.01), key=lambda t: abs(t - 0.5))
         for c, (_, f1) in best.items()
     }
+    for m in models:
+        m.calibration, m.thresholds = clf.calibration, clf.thresholds
     rep.thresholds = dict(clf.thresholds)
     rep.threshold_f1 = {c: f1_at[c][t] for c, t in clf.thresholds.items()}
     return rep
+
+
+def _score_out_of_fold(clips: list, models: list, model_of):
+    """Scores of every clip by its own model, summed."""
+    from cuedetect.cues.evaluate import Scores
+    from cuedetect.training.scoring import score_clips
+
+    total = Scores()
+    for m in models:
+        s = score_clips([c for c in clips if model_of(c) is m], m)
+        for cue in s.events:
+            total.events[cue].add(s.events[cue])
+            total.frames[cue].add(s.frames[cue])
+        total.clips += s.clips
+    return total

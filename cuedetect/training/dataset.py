@@ -297,20 +297,40 @@ def _thin(feats: pd.DataFrame, max_rate: float) -> np.ndarray:
     return (feats.groupby("person").cumcount().to_numpy() % stride) == 0
 
 
+SIM_NOISE = ("measured", "simple")
+
+
+def simulated_pose_model(clip: Clip, tracks: list[PersonTrack], rng: np.random.Generator, sim_noise: str):
+    """Exact simulated tracks as a pose engine would see them.
+
+    "measured": the pose engine's errors measured on rendered training clips (`pose_noise`), for
+    studio-sim clips (they know their camera set-up); "simple": `augment.mediapipe_like`.
+    """
+    if sim_noise == "measured" and clip.source == "studio-sim":
+        from cuedetect.training.pose_noise import apply_pose_noise, load_profile
+
+        return apply_pose_noise(tracks, rng, load_profile(), clip.aspect, clip.meta.get("framing"))
+    return mediapipe_like(tracks, rng)
+
+
 def dataset(
-    clips: list[Clip], n_aug: int, seed: int = 0, max_rate: float = 8.0, weights: dict | None = None
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    clips: list[Clip], n_aug: int, seed: int = 0, max_rate: float = 8.0, weights: dict | None = None,
+    sim_noise: str = "simple",
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:  # fmt: skip
     """Rows of all clips plus `n_aug` augmented copies of each: X, Y, the clip group and a weight per row.
 
     `weights`: per clip source, the weight of its rows (default `SOURCE_WEIGHT`, other sources 1).
+    `sim_noise`: how simulated clips are degraded (`simulated_pose_model`).
     """
+    if sim_noise not in SIM_NOISE:
+        raise InputError(f"sim_noise must be one of {SIM_NOISE}, got {sim_noise!r}")
     weight_of = {**SOURCE_WEIGHT, **(weights or {})}
     rng = np.random.default_rng(seed)
     Xs, Ys, G, W = [], [], [], []
     for clip in clips:
         versions = [clip.tracks] + [augment(clip.tracks, rng, clip.aspect) for _ in range(n_aug)]
         if clip.source in SIMULATED:
-            versions = [mediapipe_like(v, rng) for v in versions]
+            versions = [simulated_pose_model(clip, v, rng, sim_noise) for v in versions]
         for tr in versions:
             f, y, keep = clip_rows(clip, tr)
             keep &= _thin(f, max_rate)

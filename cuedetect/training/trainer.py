@@ -52,7 +52,7 @@ def _merge(target: dict[str, Scores], source: str, s: Scores) -> None:
 
 def cross_validate(
     clips: list[Clip], n_splits: int = 4, n_aug: int = 2, seed: int = 0, max_iter: int = 150, log=print,
-    weights: dict | None = None,
+    weights: dict | None = None, sim_noise: str = "simple",
 ) -> CVResult:  # fmt: skip
     """Grouped K-fold by clip: each fold trains on the other clips (with augmentation) and scores its own."""
     from sklearn.model_selection import GroupKFold
@@ -68,7 +68,7 @@ def cross_validate(
         assert not train_g & test_g
         train = [c for c in clips if c.group in train_g]
         test = [c for c in clips if c.group in test_g]
-        X, Y, _, W = dataset(train, n_aug, seed + k, weights=weights)
+        X, Y, _, W = dataset(train, n_aug, seed + k, weights=weights, sim_noise=sim_noise)
         clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
         for target, scorer in ((model_scores, clf), (base_scores, None)):
             for src in sorted({c.source for c in test}):
@@ -97,25 +97,58 @@ def split_validation(clips: list[Clip], fraction: float, seed: int = 0) -> tuple
 
 def fit_calibrated(
     clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, val_fraction: float = 0.2,
-    log=print, weights: dict | None = None,
+    log=print, weights: dict | None = None, calibration_folds: int = 0, sim_noise: str = "simple",
 ):  # fmt: skip
-    """Fit on most clips, then calibrate and choose thresholds on the rest (`calibration.calibrate`).
+    """Fit, then calibrate and choose thresholds on clips the fit did not see (`calibration.calibrate`).
 
-    Returns the classifier, the calibration report (None without validation clips), the validation clips.
+    With `calibration_folds` >= 2 (cross-fitted): the rendered style clips (or all clips) are split
+    into that many folds by clip; a model fitted without each fold scores it, the maps and thresholds
+    are chosen on all of those out-of-fold scores, and the final model is fitted on every clip. Else
+    `val_fraction` of them is held out of the fit. Returns the classifier, the calibration report (None
+    without validation clips), the validation clips.
     """
     from cuedetect.training.calibration import calibrate
 
+    if calibration_folds >= 2:
+        return _fit_cross_calibrated(clips, n_aug, seed, max_iter, log, weights, calibration_folds, sim_noise)
     fit, val = split_validation(clips, val_fraction, seed)
-    clf = fit_final(fit, n_aug, seed, max_iter, weights)
+    clf = fit_final(fit, n_aug, seed, max_iter, weights, sim_noise)
     clf.info["validation_clips"] = len(val)
     report = calibrate(clf, val, log=log) if val else None
     return clf, report, val
 
 
+def _fit_cross_calibrated(clips, n_aug, seed, max_iter, log, weights, folds, sim_noise):
+    from sklearn.model_selection import GroupKFold
+
+    from cuedetect.training.calibration import calibrate
+
+    _fit, styled = split_validation(clips, 1.0, seed)
+    groups = np.array(sorted({c.group for c in styled}), dtype=object)
+    X, Y, G, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise)
+    fold_models = {}
+    for k, (_tr, te) in enumerate(GroupKFold(n_splits=min(folds, len(groups)), shuffle=True,
+                                             random_state=seed).split(groups, groups=groups)):  # fmt: skip
+        out = set(groups[te])
+        rows = ~np.isin(G, list(out))
+        model = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X[rows], Y[rows], W[rows])
+        fold_models.update({c.name: model for c in styled if c.group in out})
+        log(f"calibration fold {k + 1}/{folds}: fitted without {len(out)} clips")
+    clf = _fit_rows(X, Y, W, clips, n_aug, seed, max_iter)
+    clf.info["validation_clips"] = len(styled)
+    clf.info["calibration_folds"] = folds
+    return clf, calibrate(clf, styled, log=log, fold_models=fold_models), styled
+
+
 def fit_final(
-    clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, weights: dict | None = None
-) -> CueClassifier:
-    X, Y, _groups, W = dataset(clips, n_aug, seed, weights=weights)
+    clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, weights: dict | None = None,
+    sim_noise: str = "simple",
+) -> CueClassifier:  # fmt: skip
+    X, Y, _groups, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise)
+    return _fit_rows(X, Y, W, clips, n_aug, seed, max_iter)
+
+
+def _fit_rows(X, Y, W, clips: list[Clip], n_aug: int, seed: int, max_iter: int) -> CueClassifier:
     clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
     clf.info = {
         "version": MODEL_VERSION,
@@ -129,12 +162,14 @@ def fit_final(
     return clf
 
 
-def _validation_words(validation: list[Clip]) -> str:
+def _validation_words(validation: list[Clip], folds: int = 0) -> str:
     """What the validation clips are, for the card: rendered style clips, or drawn from all sources."""
+    how = (f"cross-fitted: each scored by one of {folds} models fitted without its fold of clips, the final "
+           "model then fitted on all clips" if folds else "held out of the fit by clip")  # fmt: skip
     if validation and all(c.source == "corpus" and c.meta.get("split") == "train" for c in validation):
-        return ("rendered clips of the style catalogue's `train` split, MediaPipe-seen; held out by clip, "
-                "not by style: other clips of the same styles are in the fit")
-    return "drawn from the same `train` styles"
+        return (f"rendered clips of the style catalogue's `train` split, MediaPipe-seen; {how}; by clip, "
+                "not by style: other clips of the same styles are in each fit")
+    return f"drawn from the same `train` styles; {how}"
 
 
 def data_by_style(clips: list[Clip]) -> list[str]:
@@ -210,8 +245,9 @@ def model_card(
         "## Splits",
         "",
         "- **fit**: the clips above minus the validation clips;",
-        f"- **validation**: {len(validation or [])} whole clips held out of the fit by clip ("
-        + _validation_words(validation or []) + "), used only for the calibration and the thresholds below;",
+        f"- **validation**: {len(validation or [])} whole clips ("
+        + _validation_words(validation or [], clf.info.get("calibration_folds", 0))
+        + "), used only for the calibration and the thresholds below;",
         "- **style-held-out test**: `corpus/style_heldout`, rendered from the catalogue's `heldout` cue",
         "  styles, negatives, bodies, rooms and camera set-ups, none of them in any training clip; by",
         "  `cuedetect evaluate` (section below), never used to choose anything;",

@@ -60,3 +60,22 @@ def test_validation_clips_are_rendered_style_clips_when_there_are_any() -> None:
     fit, val = split_validation(others + sims, 0.25, seed=0)
     assert len(val) == 10 and not {c.name for c in fit} & {c.name for c in val}
     assert split_validation(styled, 0.0) == (styled, [])
+
+
+def test_cross_fitted_calibration_scores_each_clip_out_of_fold() -> None:
+    """Maps come from models that never saw the clip they score; the final model is fitted on all."""
+    from cuedetect.training.dataset import clip_rows, synthetic_clips
+    from cuedetect.training.trainer import fit_calibrated
+
+    clips = synthetic_clips(2, seed=77)
+    clf, rep, val = fit_calibrated(clips, n_aug=0, max_iter=8, calibration_folds=2, log=lambda *_: None)
+    assert rep.folds == 2 and len(val) == 2 and clf.info["calibration_folds"] == 2
+    assert clf.calibration and set(clf.thresholds) <= set(clf.cues)
+    assert "scored out of fold (cross-fitted, 2 folds" in rep.markdown()
+    # out-of-fold raw scores are worse than the final model's on the clips it was fitted on
+    X = pd.concat([clip_rows(c)[0] for c in clips], ignore_index=True)
+    Y = np.concatenate([clip_rows(c)[1] for c in clips])
+    knots, clf.calibration = clf.calibration, {}
+    in_sample = clf.predict_proba(X)
+    cue = next(iter(knots))
+    assert rep.brier_raw[cue] > brier(in_sample[cue].to_numpy(), Y[:, clf.cues.index(cue)])
