@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cuedetect.dashboard.demo import real_analysis, synthetic_analysis
+from cuedetect.analysis import AnalyzeOptions, analyze
+from cuedetect.dashboard.demo import synthetic_analysis
 from cuedetect.store import SessionStore
 from tests.e2e.helpers import dashboard_server, open_page
 
@@ -25,7 +26,10 @@ def store_dir(tmp_path_factory, samples_dir) -> tuple[Path, int]:
     tmp = tmp_path_factory.mktemp("dash")
     video = samples_dir / "standoff" / "standoff.mp4"
     assert video.is_file(), f"committed sample missing: {video}"
-    out = real_analysis(video, tmp / "analysis", fps=5.0)  # enough for cues; keeps the suite fast
+    # 5 fps: enough for cues. No speech-to-text: nothing here reads words (the review page's transcript
+    # is test_review_page_browser.py's), and here it is about a fifth of the analysis' CPU time.
+    out = tmp / "analysis"
+    analyze(video, AnalyzeOptions(out, 5.0, "full", annotate=True, overwrite=True, speech=False))
     data = tmp / "data"
     data.mkdir()
     with SessionStore.open(data / "cuedetect.sqlite") as store:

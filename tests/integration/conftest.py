@@ -11,7 +11,11 @@ from typing import Any
 
 import pytest
 
+from cuedetect.training.real_eval import cache_folder
+
 CLI = str(Path(sys.executable).with_name("cuedetect"))
+# the real dev set's analysis cache, as `cuedetect.training.real_eval.cached_analysis` names it
+REAL_CLIPS_CACHE = Path(__file__).resolve().parents[2] / ".cache" / "real_clips"
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +31,26 @@ def analyze_cli() -> Callable[..., dict[str, Any]]:
         return json.loads((out / "analysis.json").read_text())
 
     return run
+
+
+@pytest.fixture(scope="session")
+def dev_set_analysis(analyze_cli, clips_dir: Path) -> Callable[[str], tuple[Path, dict[str, Any]]]:
+    """`dev_set_analysis(name)`: the real clip `name` analysed by `cuedetect analyze` at the real dev set's
+    settings (15 fps, full model, one pose worker, no voice) into the dev set's cache folder; the folder
+    and its analysis.json.
+
+    Analysed afresh once per test session (whatever an earlier run left there) and shared: the tests that
+    read one clip at these settings (`test_analyze_clips.py`, `test_hands_analyze.py`) and the quality
+    floors (`test_cue_quality_floors.py`, which then find it cached) analyse it once between them.
+    """
+    done: dict[str, tuple[Path, dict[str, Any]]] = {}
+
+    def get(name: str) -> tuple[Path, dict[str, Any]]:
+        if name not in done:
+            clip = clips_dir / name
+            out = cache_folder(clip, REAL_CLIPS_CACHE)
+            flags = ("--fps", "15", "--jobs", "1", "--overwrite", "--no-voice")
+            done[name] = out, analyze_cli(clip, out, *flags)
+        return done[name]
+
+    return get

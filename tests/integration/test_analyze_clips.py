@@ -4,10 +4,10 @@ The clips have no labels, so the measure is: of the analysed frames, in how many
 most often both present (the two people, found and not renamed). The numbers are printed (run with
 -s to see them) and the thresholds below are what the engine achieves, with a little margin.
 
-A run at the real dev set's settings (15 fps, full model, one pose worker) writes into the dev set's
-analysis cache (`.cache/real_clips/`, as `cuedetect.training.real_eval.cached_analysis` names it): it
-is always analysed afresh here, and the quality floors (`test_cue_quality_floors.py`, later in the run)
-then score these poses instead of analysing the same clip a second time.
+A run at the real dev set's settings (15 fps, full model, one pose worker) is the `dev_set_analysis`
+fixture's: analysed afresh once per run into the dev set's analysis cache (`.cache/real_clips/`), where
+the hand test and the quality floors (`test_cue_quality_floors.py`, later in the run) read the same
+analysis instead of analysing the clip again.
 """
 
 from __future__ import annotations
@@ -17,18 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from cuedetect.training.real_eval import cache_folder
-
-REAL_CLIPS_CACHE = Path(__file__).resolve().parents[2] / ".cache" / "real_clips"
-
-
-def out_folder(clip: Path, fps: int, tmp_path: Path) -> tuple[Path, tuple[str, ...]]:
-    """Where to analyse `clip`: the dev set's cache at its settings (replaced), else a scratch folder."""
-    if fps == 15:
-        return cache_folder(clip, REAL_CLIPS_CACHE), ("--overwrite", "--no-voice")
-    return tmp_path / "out", ()
-
 
 # clip, analysis fps, min share of frames with both main ids, most distinct ids allowed
 CASES = [
@@ -50,10 +38,14 @@ def two_main_ids_share(poses: pd.DataFrame, analysed: int) -> tuple[float, list[
 @pytest.mark.slow
 @pytest.mark.parametrize("clip, fps, min_share, max_ids", CASES)
 def test_both_people_found_under_two_stable_ids(
-    analyze_cli, clips_dir: Path, tmp_path: Path, clip: str, fps: int, min_share: float, max_ids: int
-) -> None:
-    out, flags = out_folder(clips_dir / clip, fps, tmp_path)
-    analysis = analyze_cli(clips_dir / clip, out, "--fps", str(fps), "--jobs", "1", *flags)
+    analyze_cli, dev_set_analysis, clips_dir: Path, tmp_path: Path, clip: str, fps: int, min_share: float,
+    max_ids: int,
+) -> None:  # fmt: skip
+    if fps == 15:  # the dev set's settings: its shared analysis
+        out, analysis = dev_set_analysis(clip)
+    else:
+        out = tmp_path / "out"
+        analysis = analyze_cli(clips_dir / clip, out, "--fps", str(fps), "--jobs", "1")
     poses = pd.read_parquet(out / "poses.parquet")
     detected = poses[~poses["interpolated"]]
     share, main, n_ids = two_main_ids_share(detected, analysis["analysed_frames"])
@@ -71,7 +63,7 @@ def test_both_people_found_under_two_stable_ids(
 
 @pytest.mark.slow
 def test_the_fist_raised_overhead_in_a_close_up_is_a_raised_hand_and_no_phantom_joins_her(
-    analyze_cli, clips_dir: Path, tmp_path: Path
+    dev_set_analysis,
 ) -> None:
     """one_person_gestures.mp4: a head-and-shoulders close-up; she raises a fist above her head at 1.1-2.2 s.
 
@@ -83,8 +75,7 @@ def test_the_fist_raised_overhead_in_a_close_up_is_a_raised_hand_and_no_phantom_
     whole-frame search used to propose phantoms here (a body imagined above her face, a figure in the
     dark background) that then stood "too close" to her.
     """
-    out, flags = out_folder(clips_dir / "one_person_gestures.mp4", 15, tmp_path)
-    analysis = analyze_cli(clips_dir / "one_person_gestures.mp4", out, "--jobs", "1", *flags)
+    out, analysis = dev_set_analysis("one_person_gestures.mp4")
     assert [p["id"] for p in analysis["persons"]] == [0]
     assert analysis["persons"][0]["frames_detected"] >= 0.9 * analysis["analysed_frames"]
     events = json.loads((out / "events.json").read_text())["events"]

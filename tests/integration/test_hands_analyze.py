@@ -65,10 +65,12 @@ def test_hands_parquet_has_the_issue_columns(no_hands):
 
 
 @pytest.mark.slow
-def test_a_thumbs_up_reads_thumb_up_and_is_no_guard(analyze_cli, clips_dir, tmp_path):
-    """one_person_gestures.mp4: a fist above her head (1.2-2.0 s), then a thumbs-up (3.0-7.0 s)."""
-    out = tmp_path / "gestures"
-    analyze_cli(clips_dir / "one_person_gestures.mp4", out, "--no-register", "--no-voice", "--quiet")
+def test_a_thumbs_up_reads_thumb_up_and_is_no_guard(dev_set_analysis):
+    """one_person_gestures.mp4: a fist above her head (1.2-2.0 s), then a thumbs-up (3.0-7.0 s).
+
+    The analysis at the defaults (15 fps, full model) that `test_analyze_clips.py` reads too (one pose
+    worker: the same poses as two)."""
+    out, _ = dev_set_analysis("one_person_gestures.mp4")
     hands = pd.read_parquet(out / "hands.parquet")
     right = hands[hands["side"] == "right"]
     fist = right[right["time"].between(1.2, 2.0) & right["state"].notna()]
