@@ -20,6 +20,7 @@ from cuedetect.pose.tracking import (
     TrackerOptions,
     box_inside,
     box_iou,
+    default_distance,
     keypoint_distance,
     reid_distance,
     same_person,
@@ -240,3 +241,74 @@ def test_same_person_box_thresholds_include_their_boundary(box_b: tuple, iou: fl
     assert box_inside(np.array(box_a), np.array(box_b)) == pytest.approx(inside, abs=1e-3)
     a, b = _pair(0.25, box_a, box_b)
     assert same_person(a, b, ASPECT)
+
+
+# --- the continuity cost and its gate -----------------------------------------------------------------
+
+
+def _still_track() -> TrackedObject:
+    """A track seen last at t = 1.0, standing still, its colour RED, its box 0.5 frame heights tall."""
+    xy = person(0.4).keypoints.xy[0].copy()
+    return TrackedObject(0, xy, np.array([0.3, 0.25, 0.5, 0.75]), 1.0, 0.0, appearance=RED.copy())
+
+
+@pytest.mark.parametrize(
+    ("dy", "colour", "box_shift", "want"),
+    [
+        (0.05, RED, 0.0, 0.05 / 0.5),  # landmarks 0.1 body heights away, same box, same colour
+        (0.1, RED, 0.0, 0.1 / 0.5),
+        (0.05, BLUE, 0.0, 0.05 / 0.5 + 0.8 * 1.0),  # other colours: + w_appearance x Hellinger 1
+        (0.05, None, 0.0, 0.05 / 0.5 + 0.8 * 0.5),  # colour unknown: half way
+        (0.05, RED, 10.0, 0.05 / 0.5 + 0.5 * 1.0),  # boxes apart: + w_box x (1 - IoU 0)
+    ],
+)
+def test_continuity_cost_is_body_heights_plus_box_and_colour_terms(dy, colour, box_shift, want) -> None:
+    track = _still_track()
+    det = person(0.4, 0.5 + dy, colour=colour)
+    det.box = track.box + np.array([box_shift, 0.0, box_shift, 0.0])
+    o = TrackerOptions(aspect=ASPECT)
+    assert track.height == 0.5
+    assert default_distance(track, det, 1.0, o) == pytest.approx(want, rel=1e-6)
+
+
+def test_continuity_gate_widens_with_the_time_unseen() -> None:
+    """Landmarks 0.9 body heights away: beyond the 0.8 gate for a track seen this instant, inside it
+    1/16 s later (0.8 + 3.0/s x 1/16 s = 0.9875)."""
+    track = _still_track()
+    det = person(0.4, 0.5 + 0.9 * track.height)
+    det.box = track.box.copy()
+    o = TrackerOptions(aspect=ASPECT)
+    assert default_distance(track, det, 1.0, o) == INF_COST
+    assert default_distance(track, det, 1.0 + 1 / 16, o) == pytest.approx(0.9, rel=1e-6)
+
+
+def test_continuity_gate_includes_its_boundary() -> None:
+    track = _still_track()
+    det = person(0.4, 0.6)
+    kp = keypoint_distance(track.xy, det.keypoints.xy[0], ASPECT) / track.height
+    assert default_distance(track, det, 1.0, TrackerOptions(aspect=ASPECT, gate=kp)) < INF_COST
+    assert default_distance(track, det, 1.0, TrackerOptions(aspect=ASPECT, gate=0.99 * kp)) == INF_COST
+
+
+def test_boxes_of_no_area_do_not_overlap() -> None:
+    flat = np.array([0.2, 0.5, 0.4, 0.5])
+    assert box_iou(flat, flat) == 0.0
+
+
+# --- options and the re-identification window ------------------------------------------------------------
+
+
+def test_back_exactly_at_the_end_of_the_reid_window_keeps_the_id() -> None:
+    tracker = Tracker(TrackerOptions(aspect=ASPECT))
+    assert tracker.moves == {}
+    (tr,) = tracker.update([person(0.4)], 0.5)
+    (back,) = tracker.update([person(0.4)], 2.5)  # 2.0 s later: the window's end, included
+    assert back.id == tr.id
+
+
+def test_the_options_given_are_the_ones_used() -> None:
+    """A longer re-identification window (3 s) keeps the id of someone back after 2.5 s."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT, reid_window_s=3.0))
+    (tr,) = tracker.update([person(0.4)], 0.0)
+    (back,) = tracker.update([person(0.4)], 2.5)
+    assert back.id == tr.id
