@@ -136,10 +136,10 @@ def test_body_height_decays_slowly_when_a_person_crouches() -> None:
     tracker = Tracker(TrackerOptions(aspect=ASPECT))
     (tr,) = tracker.update([person(0.4, box=(0.3, 0.25, 0.5, 0.75))], 0.0)
     assert tr.height == pytest.approx(0.5)
-    (tr,) = tracker.update([person(0.4, box=(0.3, 0.5, 0.5, 0.75))], 1 / 16)
+    (tr,) = tracker.update([person(0.4, box=(0.35, 0.5, 0.45, 0.75))], 1 / 16)
     assert tr.height == pytest.approx(0.5 * 0.97)
     for k in range(2, 40):
-        (tr,) = tracker.update([person(0.4, box=(0.3, 0.5, 0.5, 0.75))], k / 16)
+        (tr,) = tracker.update([person(0.4, box=(0.35, 0.5, 0.45, 0.75))], k / 16)
     assert tr.height == pytest.approx(0.25)  # 0.5 * 0.97**38 is below: the box itself
     assert tr.hits == 40
 
@@ -312,3 +312,23 @@ def test_the_options_given_are_the_ones_used() -> None:
     (tr,) = tracker.update([person(0.4)], 0.0)
     (back,) = tracker.update([person(0.4)], 2.5)
     assert back.id == tr.id
+
+
+def test_no_landmark_seen_by_both_is_infinitely_far() -> None:
+    a = person(0.4).keypoints.xy[0]
+    b = np.full((33, 2), np.nan)
+    b[0] = (0.4, 0.5)
+    a_without_nose = a.copy()
+    a_without_nose[0] = np.nan
+    assert keypoint_distance(a_without_nose, b, ASPECT) == float("inf")
+    assert keypoint_distance(a, b, ASPECT) < float("inf")
+
+
+def test_continuity_keeps_a_person_whose_colour_reading_changes_up_to_coast_s() -> None:
+    """The light changes the colour read (red to blue) as the person steps down 0.2 frame heights, seen
+    again exactly `coast_s` later: still active, continuity (not colour-led re-identification) keeps
+    the id."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT, coast_s=0.25))
+    (tr,) = tracker.update([person(0.4, colour=RED)], 0.5)
+    (again,) = tracker.update([person(0.4, 0.7, colour=BLUE)], 0.75)
+    assert again.id == tr.id
