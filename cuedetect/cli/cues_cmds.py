@@ -116,6 +116,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="How simulated clips are degraded: measured (the pose engine's errors "
                          "measured on rendered training clips, training/pose_noise.json) or simple."),
         ] = "simple",
+        jobs: Annotated[int, typer.Option(help="Cross-fitted calibration: models fitted at once.")] = 2,
     ) -> None:
         """Train the cue classifier (grouped cross-validation); write it with its card to models/cues/."""
         import shlex
@@ -156,7 +157,7 @@ def register(app: typer.Typer) -> None:
             progress.on_stage(f"fitting the final model on {len(clips)} clips, then calibrating")
             clf, calibration, validation = fit_calibrated(
                 clips, augment, seed, iterations, validation_fraction, log=typer.echo, weights=weights,
-                calibration_folds=calibration_folds, sim_noise=sim_noise,
+                calibration_folds=calibration_folds, sim_noise=sim_noise, processes=jobs,
             )
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])

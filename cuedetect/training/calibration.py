@@ -130,10 +130,11 @@ def calibrate(
         rep.curves[cue] = reliability(cal, y)
     best: dict[str, tuple[float, float]] = {}
     f1_at: dict[str, dict[float, float]] = {c: {} for c in clf.cues}
+    cache: dict = {}  # each clip's features, built once for all thresholds
     for thr in THRESHOLD_GRID:
         for m in models:
             m.calibration, m.thresholds = clf.calibration, dict.fromkeys(clf.cues, thr)
-        s = _score_out_of_fold(val_clips, models, model_of)
+        s = _score_out_of_fold(val_clips, models, model_of, cache)
         for cue in clf.cues:
             if cue in s.events and s.events[cue].tp + s.events[cue].fn:
                 f1 = s.events[cue].f1
@@ -154,14 +155,14 @@ def calibrate(
     return rep
 
 
-def _score_out_of_fold(clips: list, models: list, model_of):
+def _score_out_of_fold(clips: list, models: list, model_of, cache: dict):
     """Scores of every clip by its own model, summed."""
     from cuedetect.cues.evaluate import Scores
     from cuedetect.training.scoring import score_clips
 
     total = Scores()
     for m in models:
-        s = score_clips([c for c in clips if model_of(c) is m], m)
+        s = score_clips([c for c in clips if model_of(c) is m], m, feature_cache=cache)
         for cue in s.events:
             total.events[cue].add(s.events[cue])
             total.frames[cue].add(s.frames[cue])

@@ -14,14 +14,26 @@ from cuedetect.cues.settings import CueSettings
 from cuedetect.training.dataset import Clip
 
 
-def score_clips(clips: list[Clip], clf: CueClassifier | None, settings: CueSettings | None = None) -> Scores:
-    """Event and frame scores of the classifier (or the baseline, `clf=None`) on clips with ground truth."""
+def score_clips(
+    clips: list[Clip], clf: CueClassifier | None, settings: CueSettings | None = None,
+    feature_cache: dict | None = None,
+) -> Scores:  # fmt: skip
+    """Event and frame scores of the classifier (or the baseline, `clf=None`) on clips with ground truth.
+
+    `feature_cache` (clip name -> feature table), filled and reused when given: scoring the same
+    clips again (one threshold after another) need not rebuild their features.
+    """
     settings = settings or CueSettings()
     scores = Scores()
     for clip in clips:
         if not clip.gt_events and clip.source != "gt-joints":
             continue
-        feats = build_features(clip.tracks, clip.pairs, clip.aspect, settings)
+        if feature_cache is not None and clip.name in feature_cache:
+            feats = feature_cache[clip.name]
+        else:
+            feats = build_features(clip.tracks, clip.pairs, clip.aspect, settings)
+            if feature_cache is not None:
+                feature_cache[clip.name] = feats
         events = find_events(clip.tracks, clip.pairs, feats, clf, settings, clip.aspect)
         # Unmatched found persons' events are false alarms; unmatched ground-truth persons' are misses.
         pred = relabel([e.to_dict() for e in events], clip.mapping, keep_unmatched=True)

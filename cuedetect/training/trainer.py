@@ -98,6 +98,7 @@ def split_validation(clips: list[Clip], fraction: float, seed: int = 0) -> tuple
 def fit_calibrated(
     clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, val_fraction: float = 0.2,
     log=print, weights: dict | None = None, calibration_folds: int = 0, sim_noise: str = "simple",
+    processes: int = 2,
 ):  # fmt: skip
     """Fit, then calibrate and choose thresholds on clips the fit did not see (`calibration.calibrate`).
 
@@ -110,7 +111,15 @@ def fit_calibrated(
     from cuedetect.training.calibration import calibrate
 
     if calibration_folds >= 2:
-        return _fit_cross_calibrated(clips, n_aug, seed, max_iter, log, weights, calibration_folds, sim_noise)
+        from cuedetect.training.crossfit import cross_fitted
+
+        _fit, styled = split_validation(clips, 1.0, seed)  # every rendered style clip (or every clip)
+        X, Y, G, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise)
+        final, fold_models = cross_fitted(X, Y, W, G, styled, calibration_folds, seed, max_iter, processes)
+        log(f"calibration: {calibration_folds} fold models, each without a fold of {len(styled)} clips")
+        clf = _with_info(final, X, Y, clips, n_aug, sim_noise)
+        clf.info.update(validation_clips=len(styled), calibration_folds=calibration_folds)
+        return clf, calibrate(clf, styled, log=log, fold_models=fold_models), styled
     fit, val = split_validation(clips, val_fraction, seed)
     clf = fit_final(fit, n_aug, seed, max_iter, weights, sim_noise)
     clf.info["validation_clips"] = len(val)
@@ -118,38 +127,16 @@ def fit_calibrated(
     return clf, report, val
 
 
-def _fit_cross_calibrated(clips, n_aug, seed, max_iter, log, weights, folds, sim_noise):
-    from sklearn.model_selection import GroupKFold
-
-    from cuedetect.training.calibration import calibrate
-
-    _fit, styled = split_validation(clips, 1.0, seed)
-    groups = np.array(sorted({c.group for c in styled}), dtype=object)
-    X, Y, G, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise)
-    fold_models = {}
-    for k, (_tr, te) in enumerate(GroupKFold(n_splits=min(folds, len(groups)), shuffle=True,
-                                             random_state=seed).split(groups, groups=groups)):  # fmt: skip
-        out = set(groups[te])
-        rows = ~np.isin(G, list(out))
-        model = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X[rows], Y[rows], W[rows])
-        fold_models.update({c.name: model for c in styled if c.group in out})
-        log(f"calibration fold {k + 1}/{folds}: fitted without {len(out)} clips")
-    clf = _fit_rows(X, Y, W, clips, n_aug, seed, max_iter)
-    clf.info["validation_clips"] = len(styled)
-    clf.info["calibration_folds"] = folds
-    return clf, calibrate(clf, styled, log=log, fold_models=fold_models), styled
-
-
 def fit_final(
     clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, weights: dict | None = None,
     sim_noise: str = "simple",
 ) -> CueClassifier:  # fmt: skip
     X, Y, _groups, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise)
-    return _fit_rows(X, Y, W, clips, n_aug, seed, max_iter)
-
-
-def _fit_rows(X, Y, W, clips: list[Clip], n_aug: int, seed: int, max_iter: int) -> CueClassifier:
     clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
+    return _with_info(clf, X, Y, clips, n_aug, sim_noise)
+
+
+def _with_info(clf: CueClassifier, X, Y, clips: list[Clip], n_aug: int, sim_noise: str) -> CueClassifier:
     clf.info = {
         "version": MODEL_VERSION,
         "trained_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -158,8 +145,19 @@ def _fit_rows(X, Y, W, clips: list[Clip], n_aug: int, seed: int, max_iter: int) 
         "positives": {c: int(Y[:, i].sum()) for i, c in enumerate(CLASSIFIER_CUES)},
         "sources": sorted({c.source for c in clips}),
         "augmented_copies": n_aug,
+        "sim_noise": sim_noise,
     }
     return clf
+
+
+def _sim_noise_words(sim_noise: str) -> str:
+    """How the card says the simulated clips were made to look like the pose engine's output."""
+    if sim_noise == "measured":
+        return ("Simulated clips carry the pose engine's errors measured on rendered `corpus/style_train` "
+                "clips against the studio's joints (`training/pose_noise.py`, `pose_noise.json`, "
+                "`bench/measure_pose_noise.py`): visibility and lost points per framing, joint group and "
+                "state, offsets, error sizes, swaps, flattened world depth.")  # fmt: skip
+    return "Simulated clips are degraded by `augment.mediapipe_like` (a hand-set pose-engine model)."
 
 
 def _validation_words(validation: list[Clip], folds: int = 0) -> str:
@@ -237,6 +235,8 @@ def model_card(
         "role-plays (`cuedetect.training.synthetic`), which stand in for renders until the corpus exists;",
         "`review` = sessions whose events a person reviewed.",
         "",
+        _sim_noise_words(clf.info.get("sim_noise", "simple")),
+        "",
         "Positive frames per cue: " + ", ".join(f"{c} {n}" for c, n in clf.info.get("positives", {}).items()),
         "",
         "### By style and negative",
@@ -244,7 +244,9 @@ def model_card(
         *data_by_style(clips),
         "## Splits",
         "",
-        "- **fit**: the clips above minus the validation clips;",
+        ("- **fit**: all the clips above (the final model); the fold models each without one fold of the "
+         "validation clips;" if clf.info.get("calibration_folds") else
+         "- **fit**: the clips above minus the validation clips;"),
         f"- **validation**: {len(validation or [])} whole clips ("
         + _validation_words(validation or [], clf.info.get("calibration_folds", 0))
         + "), used only for the calibration and the thresholds below;",
