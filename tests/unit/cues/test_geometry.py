@@ -72,7 +72,7 @@ BOTH = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test (microseconds): mutation testing maps each test to the code it runs
 def image() -> dict[str, np.ndarray]:
     return image_features(*_image(BODY), ASPECT, 3)
 
@@ -186,7 +186,7 @@ def _world(body: dict, pitch_deg: float = 0.0, n: int = 2) -> np.ndarray:
     return np.repeat((w * [1.0, -1.0, 1.0])[None], n, 0)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test (microseconds): mutation testing maps each test to the code it runs
 def world() -> dict[str, np.ndarray]:
     return world_features(_world(WORLD))
 
