@@ -350,3 +350,26 @@ def test_known_distance_scales_the_frame_at_its_time_and_ignores_absent_people()
     absent = FloorCalibration(known_distance=KnownDistance(0, 7, 2.0, 1.9))
     same = pair_distances(estimate_floor(tracks, cam.size, absent, opts))
     assert [r.distance_m for r in same] == [r.distance_m for r in base]
+
+
+@pytest.mark.parametrize(("frames", "placed"), [(2, False), (3, True)])
+def test_three_frames_of_feet_are_enough_to_find_the_camera_height(frames: int, placed: bool) -> None:
+    cam = Cam()
+    tracks, _, _ = scene(cam, 1.5, n=frames)
+    est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4))
+    if placed:
+        assert est.camera.height_m == pytest.approx(cam.height, abs=0.1)
+    else:  # nothing informs the height: unknown, not a guess
+        assert math.isnan(est.camera.height_m)
+
+
+def test_hips_hidden_for_a_while_still_places_everyone() -> None:
+    """A table hides both people's hips for 10 of 60 frames: those frames are placed from the other
+    landmarks and the upright-body evidence skips them (no NaN into the fit)."""
+    cam = Cam()
+    tracks, _, true_d = scene(cam, 1.5, n=60)
+    for tr in tracks:
+        tr.vis[10:20, HIPS] = 0.0
+    est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4))
+    assert all(np.isfinite(t.xy_m).all() for t in est.tracks.values())
+    assert mae_distance(est, true_d) < 0.05  # measured 0.013 m

@@ -1,5 +1,6 @@
 """Pair distances and their SD from hand-made floor tracks (no fitting): which frames pair up, who is
-`person` and who `other`, and each term of the distance's uncertainty.
+`person` and who `other`, and each term of the distance's uncertainty; and the positions' smoothing
+over time (running median, then mean).
 
 The SD of a pair distance adds, in quadrature: the spread of the distance over the posterior draws, each
 person's frame-to-frame jitter, and each person's body-size depth error (a share of their range) along
@@ -18,6 +19,8 @@ from cuedetect.pose.floor import (
     FloorEstimate,
     FloorPosition,
     FloorTrack,
+    _nanmedian_last,
+    _smooth,
     pair_distances,
 )
 
@@ -68,3 +71,24 @@ def test_no_common_frames_no_rows_and_positions_per_frame() -> None:
     a.xy_m[1] = (0.7, 2.5)
     a.sd_m[1] = 0.3
     assert a.positions() == [FloorPosition(0.5, 2.0, 0.1), FloorPosition(0.7, 2.5, 0.3)]
+
+
+@pytest.mark.parametrize(
+    ("window", "median"),
+    [([4.0, 1.0, 3.0], 3.0), ([4.0, 1.0, 3.0, 2.0], 2.5), ([1.0, np.nan, 5.0, 3.0], 3.0),
+     ([np.nan, 7.0, np.nan], 7.0), ([np.nan, np.nan], np.nan)],
+)  # fmt: skip
+def test_window_median_ignores_missing_positions(window: list, median: float) -> None:
+    np.testing.assert_equal(_nanmedian_last(np.array([window])), [median])
+
+
+def test_smoothing_drops_a_one_frame_jump_keeps_a_walk_and_the_gaps() -> None:
+    jump = np.zeros((1, 7, 1))
+    jump[0, 3] = 9.0  # one bad frame 9 m away
+    np.testing.assert_allclose(_smooth(jump, 3), 0.0)
+    walk = np.arange(7.0).reshape(1, 7, 1)
+    walk[0, 5] = np.nan  # not placed in one frame
+    out = _smooth(walk, 3)[0, :, 0]
+    np.testing.assert_allclose(out[1:4], [1.0, 2.0, 3.0], atol=0.2)
+    assert np.isnan(out[5]) and np.isfinite(out[[0, 1, 2, 3, 4, 6]]).all()
+    np.testing.assert_array_equal(_smooth(walk, 1), walk)  # a window of one frame: as it is
