@@ -20,6 +20,7 @@ from cuedetect.pose.tracking import (
     TrackerOptions,
     box_inside,
     box_iou,
+    deduplicate,
     default_distance,
     keypoint_distance,
     reid_distance,
@@ -169,7 +170,7 @@ def test_reid_gate_includes_its_boundary() -> None:
     """A lost person re-appearing exactly at the gate's reach is still a candidate (finite cost)."""
     track = TrackedObject(0, person(0.3).keypoints.xy[0].copy(), np.array([0.25, 0.25, 0.5, 0.75]), 1.0, 0.0)
     det = person(0.3, cy=0.625)
-    kp = keypoint_distance(track.xy, det.keypoints.xy[0], ASPECT) / track.height
+    kp = keypoint_distance(track.predicted_xy(1.5), det.keypoints.xy[0], ASPECT) / track.height
     at = TrackerOptions(aspect=ASPECT, gate=kp, gate_growth=0.0)
     assert reid_distance(track, det, 1.5, at) < INF_COST
     below = TrackerOptions(aspect=ASPECT, gate=kp * 0.99, gate_growth=0.0)
@@ -285,7 +286,7 @@ def test_continuity_gate_widens_with_the_time_unseen() -> None:
 def test_continuity_gate_includes_its_boundary() -> None:
     track = _still_track()
     det = person(0.4, 0.6)
-    kp = keypoint_distance(track.xy, det.keypoints.xy[0], ASPECT) / track.height
+    kp = keypoint_distance(track.predicted_xy(1.0), det.keypoints.xy[0], ASPECT) / track.height
     assert default_distance(track, det, 1.0, TrackerOptions(aspect=ASPECT, gate=kp)) < INF_COST
     assert default_distance(track, det, 1.0, TrackerOptions(aspect=ASPECT, gate=0.99 * kp)) == INF_COST
 
@@ -332,3 +333,67 @@ def test_continuity_keeps_a_person_whose_colour_reading_changes_up_to_coast_s() 
     (tr,) = tracker.update([person(0.4, colour=RED)], 0.5)
     (again,) = tracker.update([person(0.4, 0.7, colour=BLUE)], 0.75)
     assert again.id == tr.id
+
+
+def test_overlap_of_exactly_five_percent_is_not_crowded() -> None:
+    """Colours are not learnt from a reading whose box overlaps another's by more than 5% IoU; at 5%
+    exactly they are."""
+    a = TrackerOptions(aspect=ASPECT).appearance_alpha
+    box_a, box_b = (0.25, 0.25, 0.5, 0.75), (0.1875, 0.25, 0.265625, 0.75)  # IoU exactly 0.05
+    assert box_iou(np.array(box_a), np.array(box_b)) == 0.05
+    tracker = Tracker(TrackerOptions(aspect=ASPECT))
+    first = tracker.update([person(0.375, box=box_a, colour=RED), person(0.8, box=box_b, colour=BLUE)], 0.0)
+    mine = next(t.id for t in first if t.detection.box[0] == 0.25)
+    seen = tracker.update(
+        [person(0.375, box=box_a, colour=BLUE), person(0.8, box=box_b, colour=BLUE)], 1 / 16
+    )
+    np.testing.assert_allclose(next(t for t in seen if t.id == mine).appearance, (1 - a) * RED + a * BLUE)
+
+
+@pytest.mark.parametrize(("cost", "kept"), [(2.0, True), (2.001, False)])
+def test_a_match_costing_exactly_max_cost_is_accepted(cost: float, kept: bool) -> None:
+    """The continuity distance is injected: a match at `max_cost` (2.0) keeps the id, above it a new one."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT), distance_function=lambda *_: cost)
+    (tr,) = tracker.update([person(0.4)], 0.0)
+    (again,) = tracker.update([person(0.4)], 1 / 16)
+    assert (again.id == tr.id) is kept
+
+
+def test_a_track_at_exactly_coast_s_is_matched_once() -> None:
+    """At exactly `coast_s` a track is active, not also lost: a second person in the same clothes nearby
+    gets a new id instead of the same one twice."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT, coast_s=0.25))
+    (tr,) = tracker.update([person(0.4)], 0.5)
+    seen = tracker.update([person(0.4), person(0.6)], 0.75)
+    assert sorted(t.id for t in seen) == [tr.id, tr.id + 1]
+
+
+def _reading(cx: float, conf: float, hidden: int = 0) -> Detection:
+    """A reading with a given confidence and `hidden` landmarks not visible."""
+    det = person(cx)
+    vis = np.ones((1, 33))
+    vis[0, :hidden] = 0.0
+    kp = KeyPoints(det.keypoints.xy, vis, None, np.array([conf], np.float32))
+    return Detection(kp, det.box, det.appearance)
+
+
+@pytest.mark.parametrize("order", [0, 1])
+def test_of_two_readings_of_one_person_the_fuller_then_the_surer_stays(order: int) -> None:
+    fuller, partial = _reading(0.5, 0.5), _reading(0.501, 0.9, hidden=10)
+    sure, unsure = _reading(0.7, 0.9), _reading(0.701, 0.5)
+    dets = [fuller, partial, sure, unsure] if order == 0 else [unsure, sure, partial, fuller]
+    kept = deduplicate(dets, ASPECT)
+    assert {id(d) for d in kept} == {id(fuller), id(sure)}
+
+
+def test_a_new_track_remembers_its_time_colour_and_who_found_it() -> None:
+    """A landmarker (following track 0) drifts onto someone new far away while track 0's person is not
+    seen: the new person gets a new id, their first colour, and the landmarker is handed to them."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT))
+    tracker.update([person(0.2, colour=RED)], 0.5)
+    stray = person(0.9, colour=BLUE)
+    stray.source = 0
+    (new,) = tracker.update([stray], 0.5 + 1 / 16)
+    assert new.id == 1 and new.first_t == 0.5 + 1 / 16
+    np.testing.assert_allclose(new.appearance, BLUE)
+    assert tracker.moves == {0: 1}
