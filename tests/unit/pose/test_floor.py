@@ -373,3 +373,22 @@ def test_hips_hidden_for_a_while_still_places_everyone() -> None:
     est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4))
     assert all(np.isfinite(t.xy_m).all() for t in est.tracks.values())
     assert mae_distance(est, true_d) < 0.05  # measured 0.013 m
+
+
+def test_hip_translation_skips_a_landmark_missing_from_the_body_only() -> None:
+    """One 3D landmark unknown (NaN in the body, seen in the image): the others still place the hips
+    exactly; with fewer than three usable landmarks there is no answer."""
+    cam = Cam(pitch_deg=10.0)
+    skel = standing_skeleton(1.75)
+    hip = skel[HIPS].mean(axis=0) + np.array([0.4, 3.0, 0])
+    pts = skel + np.array([0.4, 3.0, 0])
+    xy = cam.project(pts)
+    w, h = cam.size
+    ab = np.stack([(xy[:, 0] - 0.5) * w, (xy[:, 1] - 0.5) * h], -1) / cam.f
+    body = (pts - hip) @ cam.R.T
+    body[0] = np.nan
+    T = hip_translation(ab[None], body[None], np.ones((1, 33)))[0]
+    np.testing.assert_allclose(T, cam.R @ (hip - np.array([0, 0, cam.height])), atol=1e-9)
+    two = np.zeros((1, 33))
+    two[0, [1, 2]] = 1.0
+    assert np.isnan(hip_translation(ab[None], body[None], two)).all()
