@@ -225,8 +225,39 @@ def test(extra: list[str]) -> None:
     cuedetect("models")
     say("ruff")
     run([BIN / "ruff", "check", "cuedetect", "tests", "bench", "dashboard.py", "dev.py"], cwd=ROOT)
-    say("pytest")
-    run([PY, "-m", "pytest", *extra], cwd=ROOT)
+    runs = pytest_runs(extra)
+    failed = 0
+    for args in runs:
+        say(f"pytest {' '.join(args)}".strip())
+        code = subprocess.run([str(PY), "-m", "pytest", *args], cwd=ROOT, check=False).returncode
+        if code and not (code == NO_TESTS_COLLECTED and len(runs) > 1):
+            failed = failed or code
+    if failed:
+        sys.exit(failed)
+
+
+NO_TESTS_COLLECTED = 5  # pytest's exit code when a selection holds no test
+
+
+def pytest_runs(extra: Sequence[str]) -> list[list[str]]:
+    """The pytest runs of `python3 dev.py test`, each given `extra`.
+
+    Two pytest-xdist workers share the suite, each running whole test files (`tests/scheduling.py` says
+    which go together and in what order); then the tests marked `realtime` (live mode paced at wall-clock
+    speed: what they measure depends on having the machine to themselves) run alone. One run on two
+    workers when the caller selects tests (`-m`, `-k`, a test path); one plain run when the caller chose
+    the workers (`-n`, `-p no:xdist`) or the machine has one core.
+    """
+    extra = list(extra)
+    chosen = any(
+        a.startswith(("-n", "--numprocesses", "--dist")) or a in ("no:xdist", "-pno:xdist") for a in extra
+    )
+    if chosen or (os.cpu_count() or 1) < 2:
+        return [extra]
+    parallel = ["-n", "2", "--dist", "loadfile"]
+    if any(a.startswith(("-m", "-k")) or (ROOT / a.split("::")[0]).exists() for a in extra):
+        return [[*parallel, *extra]]
+    return [[*parallel, "-m", "not realtime", *extra], ["-m", "realtime", *extra]]
 
 
 def studio_setup() -> None:

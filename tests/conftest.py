@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.scheduling import is_realtime, make_scheduler
 
 # Timing is not what these properties are about: a shared 2-core machine can stall any example.
 settings.register_profile("cuedetect", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -43,3 +46,19 @@ def private_data_dir(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CUEDETECT_DATA_DIR", str(path))
         yield path
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Live mode paced at wall-clock speed is marked `realtime` (`tests/scheduling.py` says why)."""
+    for item in items:
+        if is_realtime(item.nodeid):
+            item.add_marker(pytest.mark.realtime)
+
+
+if importlib.util.find_spec("xdist") is not None:  # a hook pytest only knows with pytest-xdist installed
+
+    def pytest_xdist_make_scheduler(config, log):
+        """`--dist loadfile` (what `python3 dev.py test` asks for): test files kept whole, the files that
+        share a cache kept together and in order, the longest started first (`tests/scheduling.py`)."""
+        return make_scheduler(config, log)
