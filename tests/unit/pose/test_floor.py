@@ -314,6 +314,7 @@ def test_no_people_or_nobody_seen_gives_empty_or_missing_results() -> None:
     )
     est = estimate_floor([ghost], (640, 480), options=FloorOptions(n_samples=4))
     assert np.isnan(est.tracks[3].xy_m).all() and pair_distances(est) == []
+    assert est.tracks[3].jitter_m == 0.0  # never placed: no jitter measured
     assert est.camera.fov_deg == pytest.approx(65.0)
 
 
@@ -346,7 +347,11 @@ def test_known_distance_scales_the_frame_at_its_time_and_ignores_absent_people()
     )
     at = {r.frame: r.distance_m for r in pair_distances(est)}
     assert at[30] == pytest.approx(1.9, abs=0.02)
-    base = pair_distances(estimate_floor(tracks, cam.size, options=opts))
+    base_est = estimate_floor(tracks, cam.size, options=opts)
+    base = pair_distances(base_est)
+    # the whole scene is rescaled: the camera height by the same factor as the distances
+    ratio = 1.9 / {r.frame: r.distance_m for r in base}[30]
+    assert est.camera.height_m == pytest.approx(base_est.camera.height_m * ratio, rel=0.03)
     absent = FloorCalibration(known_distance=KnownDistance(0, 7, 2.0, 1.9))
     same = pair_distances(estimate_floor(tracks, cam.size, absent, opts))
     assert [r.distance_m for r in same] == [r.distance_m for r in base]
@@ -373,6 +378,29 @@ def test_hips_hidden_for_a_while_still_places_everyone() -> None:
     est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4))
     assert all(np.isfinite(t.xy_m).all() for t in est.tracks.values())
     assert mae_distance(est, true_d) < 0.05  # measured 0.013 m
+    # statures found (true 1.64 and 1.78 m; measured 1.633 and 1.770)
+    assert est.stature_m == pytest.approx({0: 1.64, 1: 1.78}, abs=0.05)
+    for k, t in est.tracks.items():
+        assert t.person == k
+        # each position's SD: the posterior draws' spread, the jitter, the depth error at its range
+        draws = np.sqrt(np.mean(np.sum((t.samples - t.xy_m) ** 2, axis=-1), axis=0))
+        depth = t.depth_rel_sd * np.linalg.norm(t.xy_m, axis=1)
+        np.testing.assert_allclose(t.sd_m, np.sqrt(draws**2 + t.jitter_m**2 + depth**2), rtol=1e-9)
+    # a video at 2 frames per second (an analysis of every 7th frame) is placed as well
+    slow = [PersonTrack(t.person, t.frame, t.t * 7.5, t.xy, t.vis, t.world) for t in tracks]
+    assert mae_distance(estimate_floor(slow, cam.size, options=FloorOptions(n_samples=4)), true_d) < 0.05
+
+
+def test_portrait_video_with_a_known_horizontal_fov() -> None:
+    """A phone held upright (720 x 1280): the known fov is the horizontal one, the short side's."""
+    cam = Cam(1.6, 10.0, 72.0, (720, 1280))
+    tracks, _, true_d = scene(cam, 1.5, n=30)
+    horizontal = 2 * math.degrees(math.atan(math.tan(math.radians(72.0) / 2) * 720 / 1280))
+    est = estimate_floor(tracks, cam.size, FloorCalibration(fov_deg=horizontal), FloorOptions(n_samples=4))
+    assert est.camera.fov_deg == pytest.approx(72.0, abs=0.01)  # reported on the long side
+    assert mae_distance(est, true_d) < 0.03  # measured 0.007 m
+    one = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=1))
+    assert one.tracks[0].samples.shape == (1, 30, 2)  # as many posterior draws as asked
 
 
 def test_hip_translation_skips_a_landmark_missing_from_the_body_only() -> None:
