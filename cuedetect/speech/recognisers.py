@@ -113,11 +113,15 @@ class PocketsphinxOptions:
             The lattice's best path (pocketsphinx's `bestpath`, on) stays: it gives the word posteriors
             (the confidences) and cut the word error rate from 0.65 to 0.55 on 4 tuning dialogues for
             0.01x real time; fewer HMMs per frame (2000: 0.578, 1500: 0.660) or `ds` 2 (0.653) cost more
-            words than they save time.
+            words than they save time. `topn` 2 (Gaussians scored per frame; pocketsphinx's default 4):
+            0.198x against 0.209x real time and a word error rate 0.633 against 0.647 on 6 tuning
+            dialogues (2026-12-07 at load 30-40, so the times are rough); fewer HMMs per frame
+            (`maxhmmpf` 2000: 0.182x, 0.654) or a narrower beam (1e-40: 0.169x, 0.703) cost words.
     """
 
     keyphrases: tuple[tuple[str, float], ...] = ()
-    decoder_config: tuple[tuple[str, Any], ...] = (("fwdflat", False), ("maxhmmpf", 3000), ("pl_window", 5))
+    decoder_config: tuple[tuple[str, Any], ...] = (("fwdflat", False), ("maxhmmpf", 3000), ("pl_window", 5),
+                                                   ("topn", 2))  # fmt: skip
 
 
 class PocketsphinxRecogniser:
