@@ -211,3 +211,44 @@ def test_world_lean_towards_the_camera_needs_no_legs(pitch: float) -> None:
     np.testing.assert_allclose(f["w_lean_cam"], pitch, atol=1e-6)
     np.testing.assert_allclose(f["w_lean"], WORLD_BODY["w_lean"], atol=1e-6)
     np.testing.assert_allclose(f["hi_w_reach"], WORLD_ARMS["w_reach"][0], atol=1e-6)
+
+
+def test_wrists_at_the_same_height_make_the_left_arm_hi() -> None:
+    body = dict(BODY, left_wrist=(1.3, 1.8))  # the left wrist as high as the raised right one
+    f = image_features(*_image(body), ASPECT, 3)
+    np.testing.assert_allclose(f["hi_elbow_angle"], 90.0, atol=1e-6)  # the left arm's
+    np.testing.assert_allclose(f["lo_elbow_angle"], 180.0, atol=1e-6)
+
+
+def test_hand_features_are_per_frame() -> None:
+    """The hands open wider in the middle frame only: hand length and visibility change there alone."""
+    xy, vis = _image(BODY)
+    w = INDEX["right_wrist"]
+    for part in ("right_index", "right_pinky", "right_thumb"):
+        xy[1, INDEX[part]] = xy[1, w] + 2 * (xy[1, INDEX[part]] - xy[1, w])
+        vis[1, INDEX[part]] = 0.1
+    f = image_features(xy, vis, ASPECT, 3)
+    np.testing.assert_allclose(f["hi_hand_len"], [0.1739, 2 * 0.1739, 0.1739], atol=1e-4)
+    hand = [INDEX["right_index"], INDEX["right_pinky"], INDEX["right_thumb"]]
+    np.testing.assert_allclose(f["hi_vis_hand"][[0, 2]], vis[0, hand].mean())
+    np.testing.assert_allclose(f["hi_vis_hand"][1], 0.1)
+
+
+@pytest.mark.parametrize(
+    ("x", "k", "want"), [([5.0, 6.0, 7.0], 3, [5.5, 6.0, 6.5]), ([1.0, 9.0], 1, [1.0, 9.0])]
+)
+def test_rolling_median_edges_use_only_the_samples_there(x: list, k: int, want: list) -> None:
+    from cuedetect.cues.geometry import rolling_median
+
+    np.testing.assert_allclose(rolling_median(np.array(x), k), want)
+
+
+def test_turning_round_keeps_the_twist_and_turns_the_heading() -> None:
+    """The whole body turned 30 deg about the vertical: the hips' twist against the shoulders is the same,
+    the heading (forward in the camera's floor plane) turns by 30 deg."""
+    c, s = math.cos(math.radians(30)), math.sin(math.radians(30))
+    body = {k: (c * x + s * z, y, -s * x + c * z) for k, (x, y, z) in WORLD.items()}
+    f = world_features(_world(body))
+    np.testing.assert_allclose(f["w_twist"], WORLD_BODY["w_twist"], atol=1e-6)
+    np.testing.assert_allclose(f["w_fwd_x"], -s, atol=1e-9)
+    np.testing.assert_allclose(f["w_fwd_z"], -c, atol=1e-9)
