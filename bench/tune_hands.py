@@ -49,13 +49,28 @@ def main() -> None:
     ap.add_argument("--clips", default=",".join(TUNING))
     ap.add_argument("--min-px", type=float, default=40.0)
     ap.add_argument("--save", action="store_true", help="write each clip's an/hands.parquet")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a HandStageOptions field (a Python literal; crops.NAME for CropOptions)")
     args = ap.parse_args()
+    import ast
+    import dataclasses
+
+    from cuedetect.hands.stage import HandStageOptions
+
+    options = HandStageOptions()
+    for item in args.set:
+        key, value = item.split("=", 1)
+        if key.startswith("crops."):  # a CropOptions field
+            crops = dataclasses.replace(options.crops, **{key[6:]: ast.literal_eval(value)})
+            options = dataclasses.replace(options, crops=crops)
+        else:
+            options = dataclasses.replace(options, **{key: ast.literal_eval(value)})
     os.environ.setdefault("GLOG_minloglevel", "2")
     scored, cpu, crops, frames = [], 0.0, 0, 0
     for name in args.clips.split(","):
         d = args.out / name
         t0 = time.process_time()
-        hands, run = reread(d)
+        hands, run = reread(d, options)
         cpu += time.process_time() - t0
         crops, frames = crops + run["hand_crops"], frames + run["frames"]
         if args.save:

@@ -18,6 +18,7 @@ import numpy as np
 HAND_STATES = ("fist", "open_palm", "point", "thumb_up", "other")
 FINGER_NAMES = ("thumb", "index", "middle", "ring", "pinky")
 NUM_HAND_LANDMARKS = 21
+TUCK = [6, 7, 10, 11]  # the index and middle fingers' middle bones: a fist's thumb lies over them
 WRIST = 0
 FINGER_CHAINS = ((1, 2, 3, 4), (5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), (17, 18, 19, 20))
 HAND_EDGES: tuple[tuple[int, int], ...] = (
@@ -32,12 +33,19 @@ class StateRules:
     """Thresholds of the state rules, from a grid search on the studio tuning clip `hands_tune` only."""
 
     straight: float = 0.25  # a finger curled less than this is straight
-    closed: float = 0.35  # a finger curled more than this is closed
+    closed: float = 0.62  # fingers curled more than this (on average over the four) are closed
     softness: float = 0.06  # width of both boundaries (for the confidence)
     thumb_out: float = 0.6  # thumb tip to index knuckle, in palm lengths, above which the thumb is out
     thumb_up: float = 0.55  # cosine of the thumb's direction with the image's up, above which it is up
     thumb_above: float = 0.25  # the thumb tip rises this far above the knuckles (palm lengths)
     thumb_bent: float = 0.6  # a thumb curled more than this is folded in, not out
+    # four fingers count as closed by their mean curl (0) or every one of them (1): one finger the
+    # network reads half-open no longer opens a whole fist
+    closed_by_mean: float = 1.0
+    # a fist wants the thumb's tip over the index or middle finger (within `thumb_tuck` palm lengths of
+    # their middle joints); `tuck_weight` 0 ignores it, 1 requires it
+    thumb_tuck: float = 0.3
+    tuck_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -141,11 +149,16 @@ def classify(lm: np.ndarray, side: str, rules: StateRules | None = None,
     out = _sig((thumb_out - r.thumb_out) / 0.1)
     up = _sig((thumb_up - r.thumb_up) / 0.1) * _sig((thumb_above - r.thumb_above) / 0.1)
     four_closed = float(np.prod(closed[1:]))
+    if r.closed_by_mean:
+        by_mean = _sig((float(np.mean(curl[1:])) - r.closed) / k)
+        four_closed = (1.0 - r.closed_by_mean) * four_closed + r.closed_by_mean * by_mean
+    tuck = float(np.linalg.norm(lm[TUCK] - lm[4], axis=1).min()) / palm
+    tucked = 1.0 - r.tuck_weight * (1.0 - _sig((r.thumb_tuck - tuck) / 0.08))
     # the thumb sticks out when it is away from the index knuckle and straight; a thumb curled over the
     # fingers is part of the fist even when its tip lies far from the index knuckle (a fist seen low)
     out *= _sig((r.thumb_bent - curl[0]) / 0.1)
     p = {  # four closed fingers with a straight thumb out but not up is neither a fist nor a thumbs-up
-        "fist": four_closed * (1.0 - out),
+        "fist": four_closed * (1.0 - out) * tucked,
         "thumb_up": four_closed * out * up,
         "point": float(straight[1] * np.prod(1.0 - straight[2:])),
         "open_palm": float(np.prod(straight[1:])),

@@ -46,7 +46,9 @@ def read_chunk(info: Any, frames: np.ndarray, person: np.ndarray, frame_of_row: 
     starts = np.searchsorted(frame_of_row[order], frames, side="left")
     ends = np.searchsorted(frame_of_row[order], frames, side="right")
     pos = {int(f): (int(a), int(b)) for f, a, b in zip(frames, starts, ends, strict=True)}
-    with src, HandLandmarkModel.create_from_options(HandLandmarkModelOptions(model_path)) as reader:
+    presence = (options or HandStageOptions()).min_presence
+    model_options = HandLandmarkModelOptions(model_path, min_presence=presence)
+    with src, HandLandmarkModel.create_from_options(model_options) as reader:
         stage = HandStage(reader, options)
         it = iter(src)
         while True:

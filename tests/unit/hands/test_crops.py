@@ -210,3 +210,38 @@ def test_a_crop_with_a_faint_or_no_hand_is_read_again_at_other_scales(presences,
     reader.crops.clear()
     stage._read(np.zeros((H, W, 3), np.uint8), roi, size_px=30.0)  # a small hand is read once
     assert len(reader.crops) == 1
+
+
+@pytest.mark.parametrize(
+    ("wrist_shift", "toward", "kept"),
+    [
+        ((0.0, 0.0), (0.0, 1.0), "tracked"),  # where the body's hand is, pointing its way: kept
+        ((0.0, 0.0), (0.0, -1.0), "body"),  # read up the forearm (pointing back at the elbow)
+        ((0.0, -80.0), (0.0, 1.0), "tracked"),  # away from the body's wrist (the body's may be off)
+        ((0.0, 0.0), (1.0, 0.5), "tracked"),  # well off to the body's hand: not contradicted
+    ],
+)
+def test_a_tracked_reading_that_contradicts_the_body_is_replaced_by_the_bodys_crop(wrist_shift, toward, kept):
+    from cuedetect.hands.landmark_model import HandReading
+
+    class Tracked(FakeReader):
+        def read(self, image, roi):
+            hand = super().read(image, roi)
+            if len(self.crops) == 2:  # the tracked crop of the second frame
+                wrist = hand.landmarks[0, :2] + wrist_shift
+                lm = found_hand(tuple(wrist), toward=toward, size=80.0)
+                return HandReading(lm, hand.world, "Right", 0.9)
+            return hand
+
+    reader = Tracked()
+    stage = HandStage(reader, HandStageOptions(reread_scales=()))
+    image = np.zeros((H, W, 3), np.uint8)
+    xy, vis = body({"left": (300, 400)}, reach={"left": (0.0, 40.0)})  # the body's hand points down
+    stage.update(image, 0, 0.0, [(0, xy, vis)])
+    moved, _ = body({"left": (340, 400)}, reach={"left": (0.0, 40.0)})
+    rows = stage.update(image, 1, 0.2, [(0, moved, vis)])
+    assert rows[0].status == "read"
+    body_crop = [np.allclose(c.centre, [340.0, 400.0 + 0.45 * 90.0]) for c in reader.crops[1:]]
+    assert body_crop[0] is False and any(body_crop) == (kept == "body")
+    down = rows[0].landmarks[9, 1] > rows[0].landmarks[0, 1]
+    assert down == (toward[1] >= 0 or kept == "body")
