@@ -10,6 +10,12 @@ people, dim rooms and close framings), rendered again from their committed scena
 when its ground-truth state is defined (not between shapes), it is in view, not tucked away, and at
 least 40 px tall (`gt.json` `size_px`); a hand the stage did not read counts as wrong ("(none)").
 
+2026-12-07: the studio's left hand curled its fingers backward and every thumb closed back past the wrist,
+so earlier renders did not show the states gt.json claimed; every clip here was rendered again after the
+fix. The state rules were then set on `hands_tune`, `hands_tune_b`, `hands_eval_a` and two fist-heavy
+clips of the style-train corpus (`train_00050`, `train_00025`; `bench/tune_hands.py`); nothing was chosen on
+`HELD_OUT` (one of its clips was scored once under the old rules, before tuning).
+
     .venv/bin/python bench/eval_hands.py [--out .cache/eval_hands] [--clips hands_eval_a,...]
 
 Needs Blender for the first run (`python3 dev.py studio-setup`); renders are cached in `--out`.
