@@ -114,8 +114,8 @@ class PocketsphinxOptions:
             (the confidences) and cut the word error rate from 0.65 to 0.55 on 4 tuning dialogues for
             0.01x real time; fewer HMMs per frame (2000: 0.578, 1500: 0.660) or `ds` 2 (0.653) cost more
             words than they save time. `topn` 2 (Gaussians scored per frame; pocketsphinx's default 4):
-            0.198x against 0.209x real time and a word error rate 0.633 against 0.647 on 6 tuning
-            dialogues (2026-12-07 at load 30-40, so the times are rough); fewer HMMs per frame
+            0.223x and 0.210x against 0.275x and 0.228x real time (alternating runs) and a word error
+            rate 0.633 against 0.647 on 6 tuning dialogues (2026-12-07, load 27-40); fewer HMMs per frame
             (`maxhmmpf` 2000: 0.182x, 0.654) or a narrower beam (1e-40: 0.169x, 0.703) cost words.
     """
 
