@@ -31,8 +31,9 @@ def framing_of(clip: Path) -> str:
     return json.loads((clip / "gt.json").read_text()).get("framing", "classic")
 
 
-def found_rate(clip: Path) -> tuple[int, int]:
-    """(person-frames in view, of them found): a detection whose joints inside the image lie on the person.
+def found_rate(clip: Path) -> tuple[int, int, int, int]:
+    """(person-frames in view, of them found, people in view, of them found in at least one frame): a
+    detection whose joints inside the image lie on the person.
 
     Joints outside the image are not judged (a detector only guesses them), so a head-and-shoulders
     close-up counts as found when its head, shoulders and arms are where they are. Distances are in the
@@ -48,14 +49,16 @@ def found_rate(clip: Path) -> tuple[int, int]:
         for f, g in poses.groupby("frame")
     }
     seen = found = 0
+    people: dict[str, bool] = {}  # person in view at least once -> found at least once
     for row in gt["frames"]:
         if row["frame"] not in analysed:
             continue
         det = by_frame.get(row["frame"], np.zeros((0, NUM_LANDMARKS, 2)))
-        for person in row["persons"].values():
+        for pid, person in row["persons"].items():
             if not person.get("visible", True):
                 continue
             seen += 1
+            people.setdefault(pid, False)
             xy = np.array([person["joints"][n] for n in LANDMARK_NAMES], dtype=float)
             height = max(float(xy[:, 1].max() - xy[:, 1].min()), 0.02)
             inside = [j for j in BODY_JOINTS if (xy[j] >= 0).all() and (xy[j] <= 1).all()]
@@ -64,8 +67,9 @@ def found_rate(clip: Path) -> tuple[int, int]:
                 err = err[np.isfinite(err)]
                 if len(err) >= 3 and err.mean() / height <= 0.25:
                     found += 1
+                    people[pid] = True
                     break
-    return seen, found
+    return seen, found, len(people), sum(people.values())
 
 
 def score_clips(clip_dirs: list[Path]) -> dict[str, float]:
@@ -115,10 +119,11 @@ def main() -> None:
             for name in framings:
                 group = [c for c in clips if framing_of(c) == name]
                 f = score_clips(group)
-                seen, found = np.sum([found_rate(c) for c in group], axis=0)
+                seen, found, people, people_found = np.sum([found_rate(c) for c in group], axis=0)
                 print(
                     f"  {name}: {f['clips']} clips, found {found / seen:.1%} of {seen} person-frames "
-                    f"in view, person recall {f['recall']:.1%}, precision {f['precision']:.1%}, "
+                    f"in view, people found in any frame {people_found} of {people}, person recall "
+                    f"{f['recall']:.1%}, precision {f['precision']:.1%}, "
                     f"floor distance MAE {f['floor_mae_m']:.3f} m"
                 )
 

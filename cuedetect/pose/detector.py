@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from cuedetect.pose.detector_options import PoseDetectorOptions, search_interval
 from cuedetect.pose.keypoints import CropBox, KeyPoints
 from cuedetect.pose.proposals import (
     Detection,
@@ -49,7 +50,7 @@ from cuedetect.pose.proposals import (
     track_window,
 )
 from cuedetect.pose.sources import Frame
-from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, View
+from cuedetect.pose.tile_search import TileSearch, View
 
 __all__ = [
     "Detection",
@@ -59,56 +60,13 @@ __all__ = [
     "completeness",
     "half_view",
     "quiet_native_logs",
+    "search_interval",
     "torso_histogram",
 ]
 
 
-@dataclass
-class PoseDetectorOptions:
-    """Options of `MultiPersonPoseDetector`.
-
-    Attributes:
-        model_path: a PoseLandmarker `.task` bundle.
-        max_persons: most people looked for at once.
-        detect_every: analysed frames between full-frame searches for new people while all are tracked.
-        detect_every_lost: the same while a recently seen person is lost.
-        detect_every_calm: the same once `calm_after` searches in a row found nobody new while nobody
-            was lost (a role-play's two people, tracked throughout). The pipeline traces a person found
-            late back over this many frames, so a late find loses nothing.
-        min_detection_confidence: person-detector threshold for the full-frame search (low finds more).
-        min_presence: a pose whose body landmarks have a lower mean presence is dropped.
-        min_search_presence: the same for a new person proposed by the search, which has no track
-            behind it yet. People found there score 0.97-1.0 on the samples, the corpus and the real
-            clips; the model's phantoms (a body imagined above a close-up face, a figure in a dark
-            background) 0.55-0.85.
-        margin: how far around a person's predicted box (in box widths/heights) their landmarker sees.
-        max_misses: after this many frames in a row without its person, a landmarker tries only every
-            third frame (until `seen` reports the track found again, or the track ends).
-        min_height: poses whose landmarks span less of the frame's height are dropped (far-away
-            passers-by and the detector's small phantoms; a role-play's people fill much more).
-    """
-
-    model_path: Path
-    max_persons: int = 4
-    detect_every: int = 15
-    detect_every_lost: int = 6
-    detect_every_calm: int = 30
-    calm_after: int = 3
-    max_misses: int = 2
-    min_height: float = 0.12
-    min_detection_confidence: float = 0.3
-    min_presence: float = 0.5
-    min_search_presence: float = 0.9
-    margin: float = 0.35
-    tiles: TileSearchOptions | None = None  # small people: see `cuedetect.pose.tile_search`
-
-
-def search_interval(options: PoseDetectorOptions, someone_missing: bool, fruitless: int) -> int:
-    """Analysed frames between searches: often while someone is missing (or nobody is tracked yet),
-    normally once a second, and half as often after `calm_after` searches in a row found nobody new."""
-    if someone_missing:
-        return options.detect_every_lost
-    return options.detect_every_calm if fruitless >= options.calm_after else options.detect_every
+# Crop sizes (in body heights) a small person's landmarker tries in turn after a miss.
+_SMALL_CONTEXT = (3.0, 2.4, 3.6)
 
 
 @dataclass
@@ -183,7 +141,12 @@ class MultiPersonPoseDetector:
         return vision.PoseLandmarker.create_from_options(opts)
 
     def _run(
-        self, landmarker: Any, image: np.ndarray, ms: int | None, crop: CropBox | None = None
+        self,
+        landmarker: Any,
+        image: np.ndarray,
+        ms: int | None,
+        crop: CropBox | None = None,
+        min_height: float | None = None,
     ) -> KeyPoints:
         import mediapipe as mp
 
@@ -193,7 +156,7 @@ class MultiPersonPoseDetector:
         self.model_s += time.perf_counter() - t
         kp = KeyPoints.from_mediapipe(result, crop)
         boxes = kp.boxes(0.3)
-        tall = boxes[:, 3] - boxes[:, 1] >= self.options.min_height
+        tall = boxes[:, 3] - boxes[:, 1] >= (self.options.min_height if min_height is None else min_height)
         keep = (kp.confidence >= self.options.min_presence) & tall
         return kp[np.flatnonzero(keep)]
 
@@ -222,8 +185,27 @@ class MultiPersonPoseDetector:
         """The crop (pixels) for a track's predicted box; see `proposals.track_window`."""
         if not np.isfinite(box).all():
             return None
-        slot.window, pixels = track_window(box, slot.window, size, self.options.margin)
+        context = 3.0
+        if slot.misses and (box[3] - box[1]) < 0.3:
+            # The detector finds a small person in some crop sizes and not in others: vary it.
+            slot.window, context = None, _SMALL_CONTEXT[slot.misses % len(_SMALL_CONTEXT)]
+        slot.window, pixels = track_window(box, slot.window, size, self.options.margin, context)
         return pixels
+
+    def _follow(
+        self, slot: _Slot, image: np.ndarray, box: np.ndarray, others: list[np.ndarray], ms: int
+    ) -> KeyPoints | None:
+        """A track's landmarker on the crop around its predicted `box`, `others` painted out (None: no
+        crop fits)."""
+        h, w = image.shape[:2]
+        win = self._window(slot, box, (w, h))
+        if win is None:
+            return None
+        x0, y0, x1, y1 = win
+        crop = isolate_crop(image, win, box, others)
+        self.calls["track"] += 1
+        return self._run(slot.landmarker, crop, slot.stamp(ms), CropBox(x0, y0, x1 - x0, y1 - y0, w, h),
+                         self._least_height(box))  # fmt: skip
 
     def _detection(self, image: np.ndarray, kp: KeyPoints, source: int | None) -> Detection:
         return Detection(kp, kp.boxes(0.3)[0], torso_histogram(image, kp), source)
@@ -240,7 +222,6 @@ class MultiPersonPoseDetector:
             lost: whether someone seen recently is missing (search for people more often).
         """
         image = frame.image
-        h, w = image.shape[:2]
         ms = round(frame.t * 1000)
         out: list[Detection] = []
         for tid in list(self._slots):
@@ -254,13 +235,14 @@ class MultiPersonPoseDetector:
                 slot.misses += 1
                 if (slot.misses - self.options.max_misses) % 3:
                     continue
-            win = self._window(slot, box, (w, h))
-            if win is None:
+            others = [b for o, b in predicted.items() if o != tid]
+            kp = self._follow(slot, image, box, others, ms)
+            if kp is not None and not len(kp) and box[3] - box[1] < 0.3:  # small: another crop size at once
+                slot.misses += 1
+                kp = self._follow(slot, image, box, others, ms)
+                slot.misses -= 1
+            if kp is None:
                 continue
-            x0, y0, x1, y1 = win
-            crop = isolate_crop(image, (x0, y0, x1, y1), box, [b for o, b in predicted.items() if o != tid])
-            kp = self._run(slot.landmarker, crop, slot.stamp(ms), CropBox(x0, y0, x1 - x0, y1 - y0, w, h))
-            self.calls["track"] += 1
             slot.misses = 0 if len(kp) else slot.misses + 1
             out.extend(self._detection(image, kp[i], tid) for i in range(len(kp)))
         self._frames_since_search += 1
@@ -275,7 +257,7 @@ class MultiPersonPoseDetector:
             out.extend(new)
 
         def look(view: View, known: list[np.ndarray]) -> list[Detection]:
-            return self._search_view(image, known, view, "search_tile")
+            return self._search_view(image, known, view, "search_tile", o.min_height_small)
 
         out.extend(self._tiles.search(image, out, look))  # far people, while someone is missing
         return out
@@ -314,8 +296,19 @@ class MultiPersonPoseDetector:
             return 0 if first < second else 1
         return 1 - self._tile
 
+    def _least_height(self, box: np.ndarray) -> float:
+        """The smallest pose kept for a track whose person is expected in `box`: `min_height`, lower
+        (down to `min_height_small`) for a person already that small."""
+        o = self.options
+        return max(o.min_height_small, min(o.min_height, 0.7 * float(box[3] - box[1])))
+
     def _search_view(
-        self, image: np.ndarray, boxes: list[np.ndarray], view: View | None, key: str = ""
+        self,
+        image: np.ndarray,
+        boxes: list[np.ndarray],
+        view: View | None,
+        key: str = "",
+        min_height: float | None = None,
     ) -> list[Detection]:
         """People in `view` (pixels x0, y0, x1, y1; None: the whole frame) not among `boxes`."""
         if len(boxes) >= self.options.max_persons:
@@ -333,7 +326,7 @@ class MultiPersonPoseDetector:
             x0, y0, x1, y1 = view
             painted = np.ascontiguousarray(painted[y0:y1, x0:x1])
             crop = CropBox(x0, y0, x1 - x0, y1 - y0, w, h)
-        kp = self._run(self._searcher(self.options.max_persons), painted, None, crop)
+        kp = self._run(self._searcher(self.options.max_persons), painted, None, crop, min_height)
         key = key or ("search" if view is None else "search_half")
         self.calls[key] = self.calls.get(key, 0) + 1
         new: list[Detection] = []
@@ -376,7 +369,7 @@ class MultiPersonPoseDetector:
                 x0, y0, x1, y1 = win
                 crop = isolate_crop(frame.image, win, box, [*seen_here, *others])
                 kp = self._run(slot.landmarker, crop, slot.stamp(slot.last_ms + 40),
-                               CropBox(x0, y0, x1 - x0, y1 - y0, w, h))  # fmt: skip
+                               CropBox(x0, y0, x1 - x0, y1 - y0, w, h), self._least_height(box))  # fmt: skip
                 self.calls["backfill"] = self.calls.get("backfill", 0) + 1
                 if not len(kp):
                     break

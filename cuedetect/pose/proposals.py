@@ -162,9 +162,13 @@ def track_window(
     old: tuple[float, float, float, float] | None,
     size: tuple[int, int],
     margin: float,
+    context: float = 3.0,
 ) -> tuple[tuple[float, float, float, float], tuple[int, int, int, int] | None]:
     """A crop around a track's predicted `box` (normalized, finite), kept still while the person stays
     well inside it.
+
+    A small person (under 30% of the frame's height) gets a crop `context` times their height (at most
+    45% of the frame's shorter side).
 
     Moving the crop shifts the landmarker's own tracking ROI (it lives in crop coordinates), so the crop
     moves only when the person nears its edge or changes size a lot.
@@ -176,7 +180,9 @@ def track_window(
     w, h = size
     bw, bh = (box[2] - box[0]) * w, (box[3] - box[1]) * h
     cx, cy = (box[0] + box[2]) / 2 * w, (box[1] + box[3]) / 2 * h
-    least = 16 if bh >= 0.3 * h else 0.45 * min(w, h)  # a small person: a tile's worth of context
+    # A small person: a tile's worth of context (the landmarker's own detector misses a 10%-tall person
+    # in a crop of 45% of the frame).
+    least = 16 if bh >= 0.3 * h else min(0.45 * min(w, h), max(context * bh, 16))
     side_w = min(max(bw * (1 + 2 * margin), 0.7 * bh, least), w)
     side_h = min(max(bh * (1 + 2 * margin), 0.5 * bw, least), h)
     if old is not None:

@@ -50,13 +50,33 @@ def _sweep(search: TileSearch, tracked: int, known=()) -> list:
 
 
 def test_one_whole_sweep_while_someone_is_missing_then_a_rest():
-    o = TileSearchOptions(per_frame=3, rest=5)
+    o = TileSearchOptions(per_frame=3, rest=5, fine_tile=None)
     search = TileSearch(o)
     grid = tile_grid((640, 360), o.tile, o.overlap)
     seen = _sweep(search, tracked=1)
     assert sorted(seen) == sorted(grid)  # every tile once
     assert [search.views(BLANK, 1, []) for _ in range(4)] == [[]] * 4  # resting (one frame went above)
     assert search.views(BLANK, 1, [])  # and sweeping again
+
+
+def test_a_fruitless_sweep_is_followed_at_once_by_one_over_finer_tiles_then_a_rest():
+    o = TileSearchOptions(per_frame=3, rest=5, tile=0.45, fine_tile=0.3)
+    search = TileSearch(o)
+    coarse, fine = tile_grid((640, 360), 0.45, o.overlap), tile_grid((640, 360), 0.3, o.overlap)
+    seen = _sweep(search, tracked=1)
+    assert len(fine) > len(coarse) and sorted(seen) == sorted(coarse + fine)  # both levels, each tile once
+    assert seen[: len(coarse)] != seen[len(coarse) :] and set(seen[len(coarse) :]) == set(fine)
+    assert [search.views(BLANK, 1, []) for _ in range(4)] == [[]] * 4  # then resting
+    assert search.tile == 0.45 and sorted(_sweep(search, tracked=1)[: len(coarse)]) == sorted(coarse)
+
+
+def test_a_sweep_that_finds_someone_is_not_followed_by_the_finer_level():
+    o = TileSearchOptions(per_frame=100, tile=0.45, fine_tile=0.3)
+    search = TileSearch(o)
+    assert len(search.views(BLANK, 1, [])) == len(tile_grid((640, 360), 0.45, o.overlap))
+    search.found()
+    assert search.tile == 0.45
+    assert len(search.views(BLANK, 1, [])) == len(tile_grid((640, 360), 0.45, o.overlap))  # coarse again
 
 
 @pytest.mark.parametrize("tracked, expected, sweeps", [(2, 2, False), (3, 2, False), (1, 2, True),
@@ -93,7 +113,7 @@ def test_tiles_with_motion_come_first():
 
 
 def test_fruitless_sweeps_rest_longer_and_longer_up_to_a_limit():
-    search = TileSearch(TileSearchOptions(rest=10, max_rest=35))
+    search = TileSearch(TileSearchOptions(rest=10, max_rest=35, fine_tile=None))
     assert [search.rest_after(k) for k in (1, 2, 3, 4)] == [10, 20, 35, 35]
     lengths = []
     for _ in range(3):  # three fruitless sweeps with one person tracked: the rests between them grow
@@ -147,14 +167,15 @@ def _detection(kp: KeyPoints) -> Detection:
     return Detection(kp, kp.boxes(0.3)[0], None, None)
 
 
-@pytest.mark.parametrize("second, kept", [
-    ("same", True),      # found again by the tile centred on them: a person
-    ("moved", False),    # the second look sees someone elsewhere: a phantom of the first crop
-    ("nobody", False),   # the second look sees nobody: a phantom
+@pytest.mark.parametrize("second, kept, height", [
+    ("same", True, 0.2),      # found again by the tile centred on them: a person
+    ("moved", False, 0.2),    # the second look sees someone elsewhere: a phantom of the first crop
+    ("nobody", False, 0.2),   # the second look sees nobody: a phantom
+    ("nobody", False, 0.1),   # the same for a small person (looked at twice, in two crop sizes)
 ])  # fmt: skip
-def test_a_person_found_in_a_tile_counts_only_when_a_second_look_finds_the_same_pose(second, kept):
-    person = _standing(0.5, 0.4, 0.2)
-    again = {"same": [_detection(person)], "moved": [_detection(_standing(0.5, 0.45, 0.2))], "nobody": []}
+def test_a_person_found_in_a_tile_counts_only_when_a_second_look_finds_the_same_pose(second, kept, height):
+    person = _standing(0.5, 0.4, height)
+    again = {"same": [_detection(person)], "moved": [_detection(_standing(0.5, 0.45, height))], "nobody": []}
     looks: list[tuple[tuple[int, int, int, int], int]] = []
 
     def look(view, known):
@@ -168,5 +189,22 @@ def test_a_person_found_in_a_tile_counts_only_when_a_second_look_finds_the_same_
     search._running = True
     new = search.search(BLANK, [_detection(_standing(0.1, 0.1, 0.5))], look)
     assert [d.keypoints is person for d in new] == ([True] if kept else [])
-    assert [n for _, n in looks] == [1, 1]  # the tracked person is left out of both looks
-    assert looks[1][0] == search.second_look(new[0].box if kept else _detection(person).box, (640, 360))
+    # The tracked person is left out of every look; a failed second look is tried once more, at another
+    # crop size (a small person is found in some sizes and not in others).
+    # A person up to a sixth of the frame's height is looked at in two sizes (taller ones: both capped at
+    # the tile's side, one look).
+    twice = not kept and height * 360 * 3 < 162
+    assert [n for _, n in looks] == [1, 1, 1] if twice else [1, 1]
+    box = _detection(person).box
+    assert looks[1][0] == search.second_look(box, (640, 360), 3.0)
+    if twice:
+        assert looks[2][0] == search.second_look(box, (640, 360), 2.4) != looks[1][0]
+
+
+def test_the_second_look_is_about_three_body_heights_at_most_the_sweep_tile():
+    search = TileSearch(TileSearchOptions(tile=0.45))
+    small = np.array([0.5, 0.4, 0.52, 0.5])  # 36 px tall in a 640x360 frame
+    x0, y0, x1, y1 = search.second_look(small, (640, 360))
+    assert x1 - x0 == y1 - y0 == 108 and abs((x0 + x1) / 2 - 326) <= 1 and abs((y0 + y1) / 2 - 162) <= 1
+    x0, _, x1, _ = search.second_look(np.array([0.4, 0.1, 0.5, 0.6]), (640, 360))  # tall: the tile's side
+    assert x1 - x0 == 162
