@@ -10,7 +10,7 @@ People of 10-13% of the frame's height are too small even there (detector faces 
 sweep that finds nobody is followed at once by one over finer tiles (`fine_tile`, 30% of the frame's
 shorter side: three times their height), where they are found with presence 0.92-1.0 (`style_train` far
 clips re-rendered with the camera 1.5x farther back). The finer level runs only when the first found
-nobody, and its people must pass the same checks.
+nobody and nobody tracked is tall (`fine_beside`), and its people must pass the same checks.
 
 A sweep over all tiles costs one detector run per tile (about 11 ms each, 15-25 tiles; 66 at the finer
 level), so it runs only while fewer people are tracked than a role-play has (`expected`), a few tiles
@@ -45,6 +45,9 @@ class TileSearchOptions:
         tile: side of a (square) tile as a share of the frame's shorter side; people up to about half
             of it tall are whole in some tile.
         fine_tile: the same for the finer sweep that follows a fruitless one (None: no finer level).
+        fine_beside: the finer sweep runs only while nobody taller than this share of the frame's
+            height is tracked: a role-play's other person is not a third of the found one's size (and
+            a one-person recording of a near person does not pay for it).
         overlap: share of a tile its neighbours overlap.
         expected: sweep while fewer people than this are tracked (a role-play's two).
         per_frame: tiles searched per analysed frame during a sweep.
@@ -55,6 +58,7 @@ class TileSearchOptions:
 
     tile: float = 0.45
     fine_tile: float | None = 0.3
+    fine_beside: float = 0.35
     overlap: float = 0.5
     expected: int = 2
     per_frame: int = 3
@@ -148,7 +152,8 @@ class TileSearch:
         if not self._queue:
             if self._running:  # the sweep ended with the last frame's tiles
                 self._running = False
-                if not self._found and not self._fine and o.fine_tile is not None:
+                tall = any(np.isfinite(b).all() and b[3] - b[1] > o.fine_beside for b in known)
+                if not self._found and not self._fine and o.fine_tile is not None and not tall:
                     self._fine = True  # nobody at this scale: the finer tiles next, right away
                 else:
                     self._fine = False

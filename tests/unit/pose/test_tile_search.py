@@ -70,6 +70,20 @@ def test_a_fruitless_sweep_is_followed_at_once_by_one_over_finer_tiles_then_a_re
     assert search.tile == 0.45 and sorted(_sweep(search, tracked=1)[: len(coarse)]) == sorted(coarse)
 
 
+@pytest.mark.parametrize("height, fine", [(0.12, True), (0.3, True), (0.5, False)])
+def test_the_finer_level_runs_only_beside_small_tracked_people(height, fine):
+    o = TileSearchOptions(per_frame=100, tile=0.45, fine_tile=0.3, fine_beside=0.35)
+    search = TileSearch(o)
+    tracked = [np.array([0.1, 0.2, 0.15, 0.2 + height])]
+    coarse = search.views(BLANK, 1, tracked)
+    then = search.views(BLANK, 1, tracked)
+    assert len(coarse) == len(tile_grid((640, 360), 0.45, o.overlap))
+    if fine:
+        assert search.tile == 0.3 and len(then) > len(coarse)
+    else:
+        assert then == [] and search.tile == 0.45  # resting after the coarse sweep alone
+
+
 def test_a_sweep_that_finds_someone_is_not_followed_by_the_finer_level():
     o = TileSearchOptions(per_frame=100, tile=0.45, fine_tile=0.3)
     search = TileSearch(o)
