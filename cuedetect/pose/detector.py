@@ -18,8 +18,10 @@ MediaPipe alone keeps one person in VIDEO mode and merges or misses people stand
   of the frame is searched too. Poses the model completes from what is left of a known person (mostly
   on the painted area) are dropped. While fewer people are tracked than a role-play has, tiles of the
   frame are searched too, a few per frame (`cuedetect.pose.tile_search`): far people, too small for
-  the whole-frame detector, are found there. `backfill` traces a person found late back through the frames
-  before (the pipeline keeps them).
+  the whole-frame detector, are found there. While fewer people are found in a frame than a role-play
+  has, the crop around each found person is searched again with only their skeleton painted out
+  (`cuedetect.pose.hidden_search`): someone standing behind them is found there. `backfill` traces a
+  person found late back through the frames before (the pipeline keeps them).
 
 The detector proposes; `cuedetect.pose.tracking.Tracker` decides who is who. After each update, call
 `assign` so each landmarker follows the track its person was matched to, and `seen` with the ids found.
@@ -35,7 +37,8 @@ from typing import Any
 
 import numpy as np
 
-from cuedetect.pose.detector_options import PoseDetectorOptions, search_interval
+from cuedetect.pose.detector_options import PoseDetectorOptions, least_height, search_interval
+from cuedetect.pose.hidden_search import HiddenSearch
 from cuedetect.pose.keypoints import CropBox, KeyPoints
 from cuedetect.pose.proposals import (
     Detection,
@@ -44,6 +47,7 @@ from cuedetect.pose.proposals import (
     half_view,
     isolate_crop,
     paint_box,
+    pick_half,
     quiet_native_logs,
     share_inside,
     torso_histogram,
@@ -99,6 +103,7 @@ class MultiPersonPoseDetector:
         self._tile = 1  # the half of the frame searched last (see `_search_new`)
         self._searchers: dict[int, Any] = {}  # num_poses -> IMAGE-mode landmarker, made when first needed
         self._tiles = TileSearch(options.tiles)
+        self._hidden = HiddenSearch(options.hidden)
 
     @classmethod
     def create_from_options(cls, options: PoseDetectorOptions) -> MultiPersonPoseDetector:
@@ -205,7 +210,7 @@ class MultiPersonPoseDetector:
         crop = isolate_crop(image, win, box, others)
         self.calls["track"] += 1
         return self._run(slot.landmarker, crop, slot.stamp(ms), CropBox(x0, y0, x1 - x0, y1 - y0, w, h),
-                         self._least_height(box))  # fmt: skip
+                         least_height(self.options, box))  # fmt: skip
 
     def _detection(self, image: np.ndarray, kp: KeyPoints, source: int | None) -> Detection:
         return Detection(kp, kp.boxes(0.3)[0], torso_histogram(image, kp), source)
@@ -260,13 +265,27 @@ class MultiPersonPoseDetector:
             return self._search_view(image, known, view, "search_tile", o.min_height_small)
 
         out.extend(self._tiles.search(image, out, look))  # far people, while someone is missing
+        known = [d.keypoints.xy[0] for d in out]
+        hidden = self._hidden.search(image, known, lambda img, view: self._read(img, view, "search_hidden"))
+        out.extend(self._detection(image, kp, None) for kp in hidden)  # people behind the found ones
         return out
+
+    def _read(self, image: np.ndarray, view: View | None, key: str, min_height: float | None = None
+              ) -> KeyPoints:  # fmt: skip
+        """Every pose the search landmarker finds in the `view` (pixels; None: all) of `image`."""
+        h, w = image.shape[:2]
+        self.calls[key] = self.calls.get(key, 0) + 1
+        searcher, crop = self._searcher(self.options.max_persons), None
+        if view is not None:
+            x0, y0, x1, y1 = view
+            image, crop = np.ascontiguousarray(image[y0:y1, x0:x1]), CropBox(x0, y0, x1 - x0, y1 - y0, w, h)
+        return self._run(searcher, image, None, crop, min_height)
 
     def _search_new(self, image: np.ndarray, known: list[np.ndarray]) -> list[Detection]:
         """Full-frame search with known people painted out; returns only people not already known.
 
         When the full frame gives nobody new, one half of the frame (left or right, top or bottom for a
-        portrait video: the half with fewer known people, see `_pick_half`) is searched as well. The
+        portrait video: the half with fewer known people, see `proposals.pick_half`) is searched as well. The
         person detector sees the whole frame at its small input size; a low-contrast or side-on person
         it misses there is found at twice the scale.
 
@@ -281,26 +300,9 @@ class MultiPersonPoseDetector:
                 break
             found.extend(new)
         if not found and len(known) < self.options.max_persons:
-            self._tile = self._pick_half(known, (w, h))
+            self._tile = pick_half(known, (w, h), self._tile)
             found = self._search_view(image, known, half_view((w, h), self._tile))
         return found
-
-    def _pick_half(self, known: list[np.ndarray], size: tuple[int, int]) -> int:
-        """The half of the frame with fewer known people in it (where someone may be missing); the other
-        half than last time when both hold as many."""
-        axis = 0 if size[0] >= size[1] else 1
-        centres = [(b[axis] + b[axis + 2]) / 2 for b in known]
-        first = sum(c < 0.5 for c in centres)
-        second = len(centres) - first
-        if first != second:
-            return 0 if first < second else 1
-        return 1 - self._tile
-
-    def _least_height(self, box: np.ndarray) -> float:
-        """The smallest pose kept for a track whose person is expected in `box`: `min_height`, lower
-        (down to `min_height_small`) for a person already that small."""
-        o = self.options
-        return max(o.min_height_small, min(o.min_height, 0.7 * float(box[3] - box[1])))
 
     def _search_view(
         self,
@@ -321,14 +323,7 @@ class MultiPersonPoseDetector:
             for c in covers:
                 x0, y0, x1, y1 = (np.clip(c, 0, 1) * (w, h, w, h)).astype(int)
                 painted[y0:y1, x0:x1] = 127
-        crop = None
-        if view is not None:
-            x0, y0, x1, y1 = view
-            painted = np.ascontiguousarray(painted[y0:y1, x0:x1])
-            crop = CropBox(x0, y0, x1 - x0, y1 - y0, w, h)
-        kp = self._run(self._searcher(self.options.max_persons), painted, None, crop, min_height)
-        key = key or ("search" if view is None else "search_half")
-        self.calls[key] = self.calls.get(key, 0) + 1
+        kp = self._read(painted, view, key or ("search" if view is None else "search_half"), min_height)
         new: list[Detection] = []
         heights = kp.boxes(0.3)[:, 3] - kp.boxes(0.3)[:, 1]
         for i in sorted(range(len(kp)), key=lambda i: -np.nan_to_num(heights[i])):  # tallest first
@@ -368,8 +363,9 @@ class MultiPersonPoseDetector:
                     break
                 x0, y0, x1, y1 = win
                 crop = isolate_crop(frame.image, win, box, [*seen_here, *others])
+                floor = least_height(self.options, box)
                 kp = self._run(slot.landmarker, crop, slot.stamp(slot.last_ms + 40),
-                               CropBox(x0, y0, x1 - x0, y1 - y0, w, h), self._least_height(box))  # fmt: skip
+                               CropBox(x0, y0, x1 - x0, y1 - y0, w, h), floor)  # fmt: skip
                 self.calls["backfill"] = self.calls.get("backfill", 0) + 1
                 if not len(kp):
                     break

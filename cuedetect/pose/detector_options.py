@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from cuedetect.pose.hidden_search import HiddenSearchOptions
 from cuedetect.pose.tile_search import TileSearchOptions
 
-__all__ = ["PoseDetectorOptions", "search_interval"]
+__all__ = ["PoseDetectorOptions", "least_height", "search_interval"]
 
 
 @dataclass
@@ -51,6 +54,7 @@ class PoseDetectorOptions:
     min_search_presence: float = 0.9
     margin: float = 0.35
     tiles: TileSearchOptions | None = None  # small people: see `cuedetect.pose.tile_search`
+    hidden: HiddenSearchOptions | None = None  # people behind others: `cuedetect.pose.hidden_search`
 
 
 def search_interval(options: PoseDetectorOptions, someone_missing: bool, fruitless: int) -> int:
@@ -59,3 +63,9 @@ def search_interval(options: PoseDetectorOptions, someone_missing: bool, fruitle
     if someone_missing:
         return options.detect_every_lost
     return options.detect_every_calm if fruitless >= options.calm_after else options.detect_every
+
+
+def least_height(options: PoseDetectorOptions, box: np.ndarray) -> float:
+    """The smallest pose kept for a track whose person is expected in `box`: `min_height`, lower (down
+    to `min_height_small`) for a person already that small."""
+    return max(options.min_height_small, min(options.min_height, 0.7 * float(box[3] - box[1])))

@@ -138,6 +138,18 @@ def half_view(size: tuple[int, int], which: int, share: float = 0.6) -> tuple[in
     return 0, y0, w, y0 + round(h * share)
 
 
+def pick_half(known: list[np.ndarray], size: tuple[int, int], last: int) -> int:
+    """The half of the frame (see `half_view`) with fewer `known` people in it (where someone may be
+    missing); the other half than `last` when both hold as many."""
+    axis = 0 if size[0] >= size[1] else 1
+    centres = [(b[axis] + b[axis + 2]) / 2 for b in known]
+    first = sum(c < 0.5 for c in centres)
+    second = len(centres) - first
+    if first != second:
+        return 0 if first < second else 1
+    return 1 - last
+
+
 def isolate_crop(
     image: np.ndarray, win: tuple[int, int, int, int], own: np.ndarray, others: list[np.ndarray]
 ) -> np.ndarray:

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions, half_view, search_interval
+from cuedetect.pose.proposals import pick_half
 
 
 @pytest.mark.parametrize(
@@ -48,17 +49,16 @@ def box(cx: float) -> np.ndarray:
     ("centres", "expected"),
     [([0.3], 1), ([0.8], 0), ([0.2, 0.3], 1), ([0.7, 0.9, 0.1], 0)],
 )
-def test_the_half_with_fewer_known_people_is_searched(detector, centres, expected):
-    assert detector._pick_half([box(c) for c in centres], (1280, 720)) == expected
+def test_the_half_with_fewer_known_people_is_searched(centres, expected):
+    assert pick_half([box(c) for c in centres], (1280, 720), 1) == expected
 
 
-def test_halves_alternate_when_both_hold_as_many(detector):
+def test_halves_alternate_when_both_hold_as_many():
     known = [box(0.3), box(0.7)]
-    picks = []
+    picks = [1]
     for _ in range(4):
-        detector._tile = detector._pick_half(known, (1280, 720))
-        picks.append(detector._tile)
-    assert picks in ([0, 1, 0, 1], [1, 0, 1, 0])
+        picks.append(pick_half(known, (1280, 720), picks[-1]))
+    assert picks[1:] == [0, 1, 0, 1]
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,12 @@ a pose is lower only for people already that small."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions
+from cuedetect.pose.detector_options import PoseDetectorOptions, least_height
 from cuedetect.pose.proposals import track_window
 
 SIZE = (640, 360)
@@ -30,9 +32,6 @@ def test_a_small_persons_crop_is_a_few_body_heights(height, context, side):
 
 
 @pytest.mark.parametrize("height, floor", [(0.6, 0.12), (0.15, 0.105), (0.1, 0.07), (0.05, 0.07)])
-def test_the_height_floor_follows_a_small_track_down_to_the_small_floor(tmp_path, height, floor):
-    model = tmp_path / "model.task"
-    model.write_bytes(b"not used: no landmarker is made")
-    detector = MultiPersonPoseDetector(PoseDetectorOptions(model))
+def test_the_height_floor_follows_a_small_track_down_to_the_small_floor(height, floor):
     box = np.array([0.4, 0.2, 0.45, 0.2 + height])
-    assert detector._least_height(box) == pytest.approx(floor)
+    assert least_height(PoseDetectorOptions(Path("unused.task")), box) == pytest.approx(floor)
