@@ -148,23 +148,25 @@ def test_style_heldout_model_at_least_baseline(style_scores, cue: str) -> None:
 
 
 # The style-held-out split, rendered: all 36 clips of corpus/style_heldout through the committed poses.
-# Measured on the poses re-made with the tile search: macro event F1 0.26 (baseline 0.17); all events
-# precision 0.42, recall 0.22 (32/45/111). Nothing was tuned on them.
-RENDERED_MIN_MACRO_F1 = 0.22
+# Measured on the poses re-made with the pose engine's finer tiles and hidden-person search (18 far_small,
+# eye_level_side and cctv_steep clips re-posed): macro event F1 0.30 (baseline 0.17); all events
+# precision 0.39, recall 0.24 (35/54/108). Nothing was tuned on them.
+RENDERED_MIN_MACRO_F1 = 0.27
 RENDERED_MIN_PRECISION = 0.38
 RENDERED_MIN_RECALL = 0.20
-# cue -> minimum event F1, just under the measurement (pacing and rapid_approach measured 0.00).
+# cue -> minimum event F1, just under the measurement (rapid_approach measured 0.00).
 RENDERED_MIN_F1: dict[str, float] = {
     "pointing": 0.40,  # 0.46
-    "arms_crossed": 0.24,  # 0.27
+    "arms_crossed": 0.20,  # 0.22
     "hands_on_hips": 0.30,  # 0.33
-    "hands_raised": 0.30,  # 0.32
-    "fists_up": 0.50,  # 0.55
+    "hands_raised": 0.30,  # 0.33
+    "fists_up": 0.48,  # 0.52
     "hands_hidden": 0.15,  # 0.17
     "bladed_stance": 0.35,  # 0.40
-    "leaning_in": 0.18,  # 0.20
-    "open_hands": 0.15,  # 0.18
-    "too_close": 0.20,  # 0.22
+    "leaning_in": 0.18,  # 0.22
+    "pacing": 0.45,  # 0.50
+    "open_hands": 0.20,  # 0.23
+    "too_close": 0.15,  # 0.18
 }
 RENDERED_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
     "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "bladed_stance", "leaning_in",
