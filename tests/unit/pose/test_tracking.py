@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cuedetect.pose.detector import Detection
-from cuedetect.pose.keypoints import KeyPoints
 from cuedetect.pose.tracking import (
     INF_COST,
     Tracker,
@@ -18,19 +17,12 @@ from cuedetect.pose.tracking import (
     deduplicate,
     hungarian,
 )
-
-_TEMPLATE = np.random.default_rng(0).uniform([-0.12, -0.5], [0.12, 0.5], size=(33, 2))
+from tests.unit.pose.synthetic_people import clothing, synthetic_detection
 
 
 def person(cx: float, cy: float, height: float = 0.5, colour: int | None = 0) -> Detection:
     """A synthetic detection: 33 landmarks spread over a box centred at (cx, cy)."""
-    xy = np.asarray([cx, cy]) + _TEMPLATE * height
-    kp = KeyPoints(xy[None], np.ones((1, 33)), None, np.ones(1))
-    hist = None
-    if colour is not None:
-        hist = np.full(64, 0.2 / 63, np.float32)
-        hist[colour] = 0.8
-    return Detection(kp, kp.boxes()[0], hist)
+    return synthetic_detection(cx, cy, height, None if colour is None else clothing(colour))
 
 
 @settings(max_examples=60, deadline=None)

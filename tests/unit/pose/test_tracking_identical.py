@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from cuedetect.pose.detector import Detection
-from cuedetect.pose.keypoints import KeyPoints
 from cuedetect.pose.tracking import (
     INF_COST,
     Tracker,
@@ -18,19 +17,16 @@ from cuedetect.pose.tracking import (
     default_distance,
     reid_distance,
 )
+from tests.unit.pose.synthetic_people import clothing, synthetic_detection
 
 ASPECT = 16 / 9
-_TEMPLATE = np.random.default_rng(0).uniform([-0.12, -0.5], [0.12, 0.5], size=(33, 2))
-SAME_CLOTHES = np.full(64, 0.2 / 63, np.float32)
-SAME_CLOTHES[7] = 0.8
+SAME_CLOTHES = clothing(7)
 
 
 def person(cx: float, cy: float = 0.5, height: float = 0.5, box: np.ndarray | None = None,
            source: int | None = None) -> Detection:  # fmt: skip
     """A detection in the shared clothing: 33 landmarks around (cx, cy); its box (default: the landmarks')."""
-    xy = np.asarray([cx, cy]) + _TEMPLATE * height
-    kp = KeyPoints(xy[None], np.ones((1, 33)), None, np.ones(1))
-    det = Detection(kp, kp.boxes()[0] if box is None else np.asarray(box, float), SAME_CLOTHES.copy())
+    det = synthetic_detection(cx, cy, height, SAME_CLOTHES, box)
     det.source = source
     return det
 

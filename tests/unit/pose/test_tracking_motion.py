@@ -26,9 +26,9 @@ from cuedetect.pose.tracking import (
     reid_distance,
     same_person,
 )
+from tests.unit.pose.synthetic_people import synthetic_detection
 
 ASPECT = 16 / 9
-_TEMPLATE = np.random.default_rng(0).uniform([-0.12, -0.5], [0.12, 0.5], size=(33, 2))
 RED, BLUE = np.zeros(4), np.zeros(4)
 RED[0], BLUE[3] = 1.0, 1.0
 
@@ -36,12 +36,9 @@ RED[0], BLUE[3] = 1.0, 1.0
 def person(cx: float, cy: float = 0.5, height: float = 0.5, colour: np.ndarray | None = RED,
            box: tuple | None = None, hips: bool = True) -> Detection:  # fmt: skip
     """A synthetic reading: 33 landmarks around (cx, cy); its box the landmarks' unless given."""
-    xy = np.asarray([cx, cy]) + _TEMPLATE * height
-    if not hips:
-        xy[[23, 24]] = np.nan
-    kp = KeyPoints(xy[None], np.ones((1, 33)), None, np.ones(1))
-    b = kp.boxes()[0].astype(float) if box is None else np.asarray(box, float)
-    return Detection(kp, b, None if colour is None else colour.copy())
+    det = synthetic_detection(cx, cy, height, colour, box, hips)
+    det.box = det.box.astype(float)
+    return det
 
 
 def _walk(tracker: Tracker, vx: float, frames: int, fps: float = 16.0, hips: bool = True) -> TrackedObject:
