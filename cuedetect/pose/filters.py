@@ -11,6 +11,7 @@ coordinates of a point either all finite or all NaN.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -283,3 +284,25 @@ def clean_tracks(tracks: Tracks) -> tuple[Tracks, dict[int, list[dict[str, Any]]
                  cols[4], cols[5], tracks.appearance, tracks.size, tracks.timings, tracks.calls,
                  interpolated=cols[6])  # fmt: skip
     return out, logs
+
+
+def nanmedian_last(a: np.ndarray) -> np.ndarray:
+    """Median over the last axis ignoring NaN (much faster than np.nanmedian on many small windows)."""
+    srt = np.sort(a, axis=-1)  # NaN sorts last
+    k = np.isfinite(a).sum(axis=-1)
+    lo = np.take_along_axis(srt, np.maximum((k - 1) // 2, 0)[..., None], -1)[..., 0]
+    hi = np.take_along_axis(srt, np.minimum(k // 2, a.shape[-1] - 1)[..., None], -1)[..., 0]
+    return np.where(k > 0, (lo + hi) / 2, np.nan)
+
+
+def running_median_mean(a: np.ndarray, window: int) -> np.ndarray:
+    """Centred running median then mean along axis 1 of (S, n, d), NaN-aware; window is odd."""
+    if window <= 1 or a.shape[1] < 2:
+        return a
+    h = window // 2
+    view = np.lib.stride_tricks.sliding_window_view
+    med = nanmedian_last(view(np.pad(a, ((0, 0), (h, h), (0, 0)), constant_values=np.nan), window, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = np.nanmean(view(np.pad(med, ((0, 0), (h, h), (0, 0)), constant_values=np.nan), window, 1), -1)
+    return np.where(np.isfinite(a), out, np.nan)

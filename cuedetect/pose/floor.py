@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from cuedetect.pose.filters import running_median_mean
 from cuedetect.pose.floor_fit import (
     ANKLES,
     CORE,
@@ -160,28 +161,6 @@ class PairDistance:
 
 def _focal(width: int, height: int, fov_deg: float) -> float:
     return 0.5 * max(width, height) / math.tan(math.radians(fov_deg) / 2)
-
-
-def _nanmedian_last(a: np.ndarray) -> np.ndarray:
-    """Median over the last axis ignoring NaN (much faster than np.nanmedian on many small windows)."""
-    srt = np.sort(a, axis=-1)  # NaN sorts last
-    k = np.isfinite(a).sum(axis=-1)
-    lo = np.take_along_axis(srt, np.maximum((k - 1) // 2, 0)[..., None], -1)[..., 0]
-    hi = np.take_along_axis(srt, np.minimum(k // 2, a.shape[-1] - 1)[..., None], -1)[..., 0]
-    return np.where(k > 0, (lo + hi) / 2, np.nan)
-
-
-def _smooth(a: np.ndarray, window: int) -> np.ndarray:
-    """Centred running median then mean along axis 1 of (S, n, d), NaN-aware; window is odd."""
-    if window <= 1 or a.shape[1] < 2:
-        return a
-    h = window // 2
-    view = np.lib.stride_tricks.sliding_window_view
-    med = _nanmedian_last(view(np.pad(a, ((0, 0), (h, h), (0, 0)), constant_values=np.nan), window, 1))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        out = np.nanmean(view(np.pad(med, ((0, 0), (h, h), (0, 0)), constant_values=np.nan), window, 1), -1)
-    return np.where(np.isfinite(a), out, np.nan)
 
 
 @dataclass
@@ -353,7 +332,7 @@ def _finish(
         k, tr = p.track.person, p.track
         dt = float(np.median(np.diff(tr.t))) if len(tr.t) > 1 else 1.0
         win = max(1, round(opt.smooth_s / dt) | 1)
-        sm = _smooth(out_xy[k], win)
+        sm = running_median_mean(out_xy[k], win)
         resid = out_xy[k][0] - sm[0]
         resid = np.linalg.norm(resid[np.isfinite(resid).all(axis=1)], axis=1)
         jitter = float(1.4826 * np.median(resid) / math.sqrt(win)) if len(resid) else 0.0

@@ -14,13 +14,12 @@ import math
 import numpy as np
 import pytest
 
+from cuedetect.pose.filters import nanmedian_last, running_median_mean
 from cuedetect.pose.floor import (
     CameraEstimate,
     FloorEstimate,
     FloorPosition,
     FloorTrack,
-    _nanmedian_last,
-    _smooth,
     pair_distances,
 )
 
@@ -79,16 +78,16 @@ def test_no_common_frames_no_rows_and_positions_per_frame() -> None:
      ([np.nan, 7.0, np.nan], 7.0), ([np.nan, np.nan], np.nan)],
 )  # fmt: skip
 def test_window_median_ignores_missing_positions(window: list, median: float) -> None:
-    np.testing.assert_equal(_nanmedian_last(np.array([window])), [median])
+    np.testing.assert_equal(nanmedian_last(np.array([window])), [median])
 
 
 def test_smoothing_drops_a_one_frame_jump_keeps_a_walk_and_the_gaps() -> None:
     jump = np.zeros((1, 7, 1))
     jump[0, 3] = 9.0  # one bad frame 9 m away
-    np.testing.assert_allclose(_smooth(jump, 3), 0.0)
+    np.testing.assert_allclose(running_median_mean(jump, 3), 0.0)
     walk = np.arange(7.0).reshape(1, 7, 1)
     walk[0, 5] = np.nan  # not placed in one frame
-    out = _smooth(walk, 3)[0, :, 0]
+    out = running_median_mean(walk, 3)[0, :, 0]
     np.testing.assert_allclose(out[1:4], [1.0, 2.0, 3.0], atol=0.2)
     assert np.isnan(out[5]) and np.isfinite(out[[0, 1, 2, 3, 4, 6]]).all()
-    np.testing.assert_array_equal(_smooth(walk, 1), walk)  # a window of one frame: as it is
+    np.testing.assert_array_equal(running_median_mean(walk, 1), walk)  # a window of one frame: as it is
