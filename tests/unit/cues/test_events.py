@@ -71,3 +71,21 @@ def test_events_have_evidence_with_numbers_and_duration() -> None:
 def test_evidence_without_features_still_says_something() -> None:
     f = pd.DataFrame({"t": [0.0, 0.1]})
     assert evidence_for("pacing", f, np.array([True, True]), 0.1) == "pose matched the cue for 0.1 s"
+
+
+def test_the_evidence_reads_exactly_the_events_frames_first_and_last_included() -> None:
+    """Probability 1 on frames 20-25 only (no smoothing): the event spans them, and the evidence's median
+    is over those six frames (0.6). One frame fewer at the end would give 0.4, one more (frame 26 reads
+    3.0) 0.7: the boundary frames of the span are neither dropped nor leaked into."""
+    n = 40
+    t = np.arange(n) / 10.0
+    wr = np.full(n, -1.0)
+    wr[20:26] = [0.1, 0.3, 0.5, 0.7, 0.9, 1.1]
+    wr[26] = 3.0
+    feats = pd.DataFrame({"t": t, "person": 2, "m_hi_wr_above_sh": wr})
+    p = np.zeros(n)
+    p[20:26] = 1.0
+    (ev,) = person_events(feats, pd.DataFrame({"hands_raised": p}), CueSettings(prob_smooth_s=0.0))
+    assert (ev.start, ev.end) == pytest.approx((2.0, 2.5))
+    assert ev.confidence == pytest.approx(1.0)
+    assert ev.evidence == "higher wrist 0.6 torso-lengths above the shoulder for 0.5 s"
