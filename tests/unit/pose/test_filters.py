@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -12,11 +13,14 @@ from hypothesis.extra import numpy as hnp
 
 from cuedetect.pose.filters import (
     CleanParams,
+    StepRecord,
     clean_track,
+    clean_tracks,
     interpolate_gaps,
     mask_low_visibility,
     one_euro,
 )
+from cuedetect.pose.tracked import Tracks
 
 FLOATS = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False, width=32)
 
@@ -190,3 +194,221 @@ def test_clean_track_log_counts() -> None:
     assert interp.n_filled == 1
     assert smooth.n_marked_missing == 0 and smooth.n_changed > 0
     assert np.isnan(out[0, 1]).all() and np.isfinite(out[4, 0]).all()
+
+
+# Each step's defaults, errors and log, value by value (from mutation testing: docs/mutation/floor.md)
+
+
+@pytest.mark.parametrize(("v", "masked"), [(0.49, True), (0.5, False), (0.51, False), (np.nan, True)])
+def test_mask_default_threshold_and_unknown_visibility(v: float, masked: bool) -> None:
+    """The default threshold is 0.5 (a point at exactly 0.5 is kept); a NaN visibility is unknown: masked."""
+    xy = np.array([[[0.3, 0.4], [0.6, 0.7]]])
+    out = mask_low_visibility(xy, np.array([[1.0, v]]))
+    assert np.isnan(out[0, 1]).all() == masked and np.isfinite(out[0, 1]).all() != masked
+    np.testing.assert_array_equal(out[0, 0], [0.3, 0.4])
+
+
+def test_mask_nan_visibility_is_masked_even_at_threshold_zero() -> None:
+    out = mask_low_visibility(np.ones((1, 2, 2)), np.array([[np.nan, 0.0]]), threshold=0.0)
+    assert np.isnan(out[0, 0]).all() and np.isfinite(out[0, 1]).all()
+
+
+def test_mask_log_names_its_threshold_and_rejects_a_wrong_vis_shape() -> None:
+    log: list = []
+    mask_low_visibility(np.ones((2, 3, 2)), np.ones((2, 3)), 0.7, log)
+    assert log[0].params == {"threshold": 0.7} and log[0].n_points == 6
+    with pytest.raises(ValueError, match=r"^vis must have shape \(2, 3\), got \(2, 2\)$"):
+        mask_low_visibility(np.ones((2, 3, 2)), np.ones((2, 2)))
+
+
+@pytest.mark.parametrize(
+    ("values", "t", "expected"),
+    [
+        # t starting at 1 s and values away from 0: weights are the share of the gap's time elapsed
+        ([2.0, np.nan, 4.0], [1.0, 1.1, 1.2], [2.0, 3.0, 4.0]),
+        ([2.0, np.nan, np.nan, 8.0], [1.0, 1.1, 1.3, 1.4], [2.0, 3.5, 6.5, 8.0]),
+        ([-1.0, np.nan, 1.0], [5.0, 5.05, 5.2], [-1.0, -0.5, 1.0]),
+    ],
+)
+def test_interpolation_away_from_zero(values, t, expected) -> None:
+    out = interpolate_gaps(np.array(values).reshape(-1, 1, 1), np.array(t), 0.5)
+    np.testing.assert_allclose(out[:, 0, 0], expected)
+
+
+@pytest.mark.parametrize(("gap_s", "filled"), [(0.39, True), (0.4, True), (0.41, False), (1.2, False)])
+def test_interpolation_default_max_gap_is_0_4_s(gap_s: float, filled: bool) -> None:
+    xy = np.array([1.0, np.nan, 3.0]).reshape(-1, 1, 1)
+    out = interpolate_gaps(xy, np.array([0.0, gap_s / 2, gap_s]))
+    assert np.isfinite(out[1, 0, 0]) == filled
+    if filled:
+        assert out[1, 0, 0] == pytest.approx(2.0)
+
+
+def test_interpolation_goes_on_past_a_long_gap_and_a_landmark_seen_once() -> None:
+    """Landmark 0 is seen once (nothing to fill between); landmark 1 has a long gap, then a short one."""
+    t = np.arange(8) * 0.1
+    xy = np.full((8, 2, 1), np.nan)
+    xy[3, 0] = 5.0
+    xy[[0, 6, 7], 1, 0] = [0.0, 6.0, 7.0]  # 0 -> 6: 0.6 s, too long
+    xy[5, 1, 0] = np.nan
+    xy[4, 1, 0] = 4.0
+    log: list = []
+    out = interpolate_gaps(xy, t, 0.3, log)
+    np.testing.assert_array_equal(out[:, 0, 0], xy[:, 0, 0])
+    np.testing.assert_allclose(out[:, 1, 0], [0.0, *[np.nan] * 3, 4.0, 5.0, 6.0, 7.0])
+    assert log[0].params == {"max_gap_s": 0.3} and log[0].n_filled == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(tracks(), st.floats(0.0, 2.0))
+def test_interpolation_fills_every_short_gap(track, max_gap) -> None:
+    """The converse of `test_interpolation_only_fills_short_gaps`: no short inner gap is left open."""
+    xy, t, _ = track
+    out = interpolate_gaps(xy, t, max_gap)
+    miss = _missing(xy)
+    for j in range(xy.shape[1]):
+        seen = np.flatnonzero(~miss[:, j])
+        for i0, i1 in itertools.pairwise(seen):
+            if i1 > i0 + 1 and t[i1] - t[i0] <= max_gap:
+                assert not _missing(out)[i0 + 1 : i1, j].any()
+
+
+def _alpha_ref(cutoff: float, dt: float) -> float:
+    return 1.0 / (1.0 + 1.0 / (2.0 * math.pi * cutoff) / dt)
+
+
+def test_one_euro_first_step_by_hand_with_the_defaults() -> None:
+    """One step from rest with the documented defaults (min_cutoff 0.5 Hz, beta 20, d_cutoff 1 Hz):
+    the speed is low-passed from 0, the cutoff rises with it, the output moves that share of the way."""
+    xy = np.array([[[0.0]], [[1.0]], [[1.0]]])
+    t = np.array([0.0, 0.1, 0.2])
+    speed = _alpha_ref(1.0, 0.1) * 10.0  # from a speed of 0 towards (1 - 0) / 0.1
+    x1 = _alpha_ref(0.5 + 20.0 * speed, 0.1) * 1.0
+    speed2 = speed + _alpha_ref(1.0, 0.1) * ((1.0 - x1) / 0.1 - speed)
+    x2 = x1 + _alpha_ref(0.5 + 20.0 * abs(speed2), 0.1) * (1.0 - x1)
+    np.testing.assert_allclose(one_euro(xy, t)[:, 0, 0], [0.0, x1, x2], rtol=1e-12)
+
+
+def test_one_euro_speed_is_the_norm_of_the_velocity() -> None:
+    """A point moving diagonally (3, 4) stays on its line: both coordinates get the same smoothing."""
+    t = np.arange(6) / 15.0
+    xy = (np.arange(6.0)[:, None] * [0.03, 0.04])[:, None, :]
+    out = one_euro(xy, t, min_cutoff=0.5, beta=5.0)
+    np.testing.assert_allclose(out[:, 0, 1] * 3.0, out[:, 0, 0] * 4.0, rtol=1e-12)
+    speed = _alpha_ref(1.0, t[1]) * 0.05 / t[1]  # |(0.03, 0.04)| per frame
+    np.testing.assert_allclose(out[1, 0], _alpha_ref(0.5 + 5.0 * speed, t[1]) * np.array([0.03, 0.04]))
+
+
+@pytest.mark.parametrize(
+    "bad", [{"min_cutoff": 0.0}, {"d_cutoff": 0.0}, {"beta": -1.0}, {"min_cutoff": -1.0, "d_cutoff": 1.0}]
+)
+def test_one_euro_rejects_each_bad_parameter_alone(bad: dict) -> None:
+    with pytest.raises(ValueError, match=r"^min_cutoff and d_cutoff must be > 0 and beta >= 0$"):
+        one_euro(np.zeros((2, 1, 1)), np.array([0.0, 0.1]), **bad)
+
+
+def test_clean_track_extends_the_log_it_is_given() -> None:
+    log: list = [StepRecord("earlier")]
+    out, back = clean_track(np.zeros((3, 1, 2)), None, np.arange(3) / 15.0, log=log)
+    assert back is log
+    assert [r.step for r in log] == ["earlier", "interpolate_gaps", "one_euro"]  # no vis: no mask step
+    np.testing.assert_array_equal(out, 0.0)
+
+
+def _rows(frames: list[int], person: int, xy: np.ndarray, vis: np.ndarray) -> tuple:
+    n = len(frames)
+    world = np.tile(np.arange(33.0)[None, :, None] * [0.01, 0.02, 0.03], (n, 1, 1)) + person
+    return np.array(frames), np.full(n, person), xy, vis, world
+
+
+def test_clean_tracks_on_the_analysis_grid() -> None:
+    """Person 7 seen at frames 2, 4, 8 of the grid 0, 2, ..., 12 (15 fps): frame 6 is a short gap
+    (0.27 s), filled and marked interpolated; person 3 at 0, 6 and 12, invisible at 6 (kept, all NaN), the
+    0.8 s between 0 and 12 too long to fill. Rows come out sorted by frame, then person."""
+    grid = np.arange(0, 13, 2)
+    xy7 = np.zeros((3, 33, 2), np.float32)
+    xy7[..., 0] = np.array([0.3, 0.4, 0.6])[:, None] + 0.001 * np.arange(33)
+    xy7[..., 1] = 0.5
+    xy3 = np.tile(np.stack([np.linspace(0.1, 0.9, 33), np.full(33, 0.2)], -1), (3, 1, 1)).astype(np.float32)
+    vis3 = np.ones((3, 33), np.float32)
+    vis3[1] = 0.0  # frame 6: nothing visible
+    vis3[2, 5] = 0.2  # frame 12: one landmark hidden
+    parts = [_rows([2, 4, 8], 7, xy7, np.ones((3, 33), np.float32)), _rows([0, 6, 12], 3, xy3, vis3)]
+    frame, person, xy, vis, world = (np.concatenate(c) for c in zip(*parts, strict=True))
+    world = world.astype(np.float32)
+    video = {
+        "appearance": {7: np.ones(4)},
+        "size": (640, 480),
+        "timings": {"pose": 1.0},
+        "calls": {"full": 6},
+    }
+    tracks = Tracks(grid, grid / 15.0, frame, frame / 15.0, person, xy, vis, world, **video)
+    out, logs = clean_tracks(tracks)
+
+    assert list(zip(out.frame.tolist(), out.person.tolist(), strict=True)) == [
+        (0, 3), (2, 7), (4, 7), (6, 3), (6, 7), (8, 7), (12, 3)
+    ]  # fmt: skip
+    np.testing.assert_allclose(out.t, out.frame / 15.0)
+    assert out.interpolated.tolist() == [False, False, False, False, True, False, False]
+    assert out.person.dtype == np.int64
+    assert out.xy.dtype == out.vis.dtype == out.world.dtype == np.float32  # as the container holds them
+    # person 7: clean_track on its own stretch of the grid (frames 2..8), the missing frame 6 as NaN
+    dense = np.full((4, 33, 2), np.nan)
+    dense[[0, 1, 3]] = xy7
+    dense_vis = np.full((4, 33), np.nan)
+    dense_vis[[0, 1, 3]] = 1.0
+    want7, _ = clean_track(dense, dense_vis, np.array([2.0, 4.0, 6.0, 8.0]) / 15.0)
+    np.testing.assert_allclose(out.xy[out.person == 7], want7.astype(np.float32))
+    assert 0.4 < want7[2, 0, 0] < 0.6  # the filled frame lies between its neighbours
+    # vis and world pass through; a filled row has none
+    np.testing.assert_array_equal(out.vis[[1, 2, 5]], 1.0)
+    assert np.isnan(out.vis[4]).all() and np.isnan(out.world[4]).all()
+    np.testing.assert_array_equal(out.world[[1, 2, 5]], world[:3])
+    # person 3: two lone frames (a restarted filter outputs its input), the invisible frame all NaN
+    np.testing.assert_array_equal(out.xy[0], xy3[0])
+    assert np.isnan(out.xy[3]).all() and np.isnan(out.xy[6, 5]).all()
+    np.testing.assert_array_equal(np.delete(out.xy[6], 5, axis=0), np.delete(xy3[2], 5, axis=0))
+    np.testing.assert_array_equal(out.vis[[0, 3, 6]], vis3)
+    # what belongs to the video is kept
+    np.testing.assert_array_equal(out.analysed, grid)
+    np.testing.assert_array_equal(out.analysed_t, grid / 15.0)
+    assert (out.size, out.timings, out.calls) == ((640, 480), {"pose": 1.0}, {"full": 6})
+    assert list(out.appearance) == [7]
+    # each person's log: the stretch of grid it spans (3: 7 frames, 7: 4 frames), 33 landmarks each
+    assert sorted(logs) == [3, 7]
+    assert [r["step"] for r in logs[3]] == ["mask_low_visibility", "interpolate_gaps", "one_euro"]
+    assert [r["n_points"] for r in logs[3]] == [7 * 33] * 3 and logs[7][0]["n_points"] == 4 * 33
+    assert logs[3][0]["n_marked_missing"] == 33 + 1 and logs[3][1]["n_filled"] == 0
+    assert logs[7][1]["n_filled"] == 33 and logs[7][0]["params"] == {"threshold": 0.5}
+
+
+def test_clean_tracks_of_nobody_returns_them_as_they_are() -> None:
+    empty = Tracks.empty((320, 240))
+    out, logs = clean_tracks(empty)
+    assert out is empty and logs == {}
+
+
+def test_times_are_checked_with_their_own_messages_even_two_of_them() -> None:
+    with pytest.raises(ValueError, match=r"^t must be strictly increasing$"):
+        one_euro(np.zeros((2, 1, 1)), np.array([0.5, 0.2]))
+    with pytest.raises(ValueError, match=r"^t must be strictly increasing$"):
+        interpolate_gaps(np.zeros((2, 1, 1)), np.array([0.5, 0.5]))
+    with pytest.raises(ValueError, match=r"^t must have shape \(3,\), got \(2,\)$"):
+        interpolate_gaps(np.zeros((3, 1, 1)), np.array([0.0, 0.1]))
+
+
+def test_times_are_read_at_full_precision_whatever_their_dtype() -> None:
+    """float32 times mean the same seconds as in float64: a float32 gap of 0.4 (0.40000000596 s) is
+    longer than 0.4 s and stays open, as the same times in float64 do."""
+    t32 = np.array([0.0, 0.2, 0.4], np.float32)
+    xy = np.array([1.0, np.nan, 3.0]).reshape(-1, 1, 1)
+    same = interpolate_gaps(xy, t32.astype(np.float64), 0.4)
+    np.testing.assert_array_equal(interpolate_gaps(xy, t32, 0.4), same)
+    assert np.isnan(same[1]).all()
+
+
+def test_one_euro_log_names_its_parameters() -> None:
+    log: list = []
+    one_euro(np.zeros((3, 2, 2)), np.arange(3) / 15.0, 0.7, 3.0, 1.5, log)
+    assert log[0].step == "one_euro" and log[0].params == {"min_cutoff": 0.7, "beta": 3.0, "d_cutoff": 1.5}
+    assert log[0].n_points == 6 and log[0].n_changed == 0

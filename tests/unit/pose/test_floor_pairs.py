@@ -91,3 +91,14 @@ def test_smoothing_drops_a_one_frame_jump_keeps_a_walk_and_the_gaps() -> None:
     np.testing.assert_allclose(out[1:4], [1.0, 2.0, 3.0], atol=0.2)
     assert np.isnan(out[5]) and np.isfinite(out[[0, 1, 2, 3, 4, 6]]).all()
     np.testing.assert_array_equal(running_median_mean(walk, 1), walk)  # a window of one frame: as it is
+
+
+def test_a_frame_where_one_is_unplaced_leaves_the_other_frames_sd_alone() -> None:
+    """Person 1 straight behind person 0, unplaced in frame 1: frame 0's SD still has both depth terms
+    (each person's range is their own, frame by frame)."""
+    a = track(0, [0, 1], (0.0, 2.0), [(0.0, 2.0)], jitter=0.0, rel=0.02)
+    b = track(1, [0, 1], (0.0, 3.0), [(0.0, 3.0)], jitter=0.0, rel=0.05)
+    b.xy_m[1] = np.nan
+    (r,) = pair_distances(FloorEstimate({0: a, 1: b}, CAMERA, {}))
+    assert (r.frame, r.distance_m) == (0, pytest.approx(1.0))
+    assert r.distance_sd_m == pytest.approx(math.hypot(0.02 * 2.0, 0.05 * 3.0))
