@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from cuedetect.cues.geometry import image_features, world_features
 from cuedetect.landmarks import INDEX
@@ -186,6 +188,14 @@ def _world(body: dict, pitch_deg: float = 0.0, n: int = 2) -> np.ndarray:
     return np.repeat((w * [1.0, -1.0, 1.0])[None], n, 0)
 
 
+def _turned(body: dict, axis: str, deg: float) -> dict:
+    """`body` (x right, y up, z away) turned `deg` about the vertical ("y") or the camera's axis ("z")."""
+    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+    if axis == "y":
+        return {k: (c * x + s * z, y, -s * x + c * z) for k, (x, y, z) in body.items()}
+    return {k: (c * x - s * y, s * x + c * y, z) for k, (x, y, z) in body.items()}
+
+
 @pytest.fixture  # per test (microseconds): mutation testing maps each test to the code it runs
 def world() -> dict[str, np.ndarray]:
     return world_features(_world(WORLD))
@@ -235,7 +245,13 @@ def test_hand_features_are_per_frame() -> None:
 
 
 @pytest.mark.parametrize(
-    ("x", "k", "want"), [([5.0, 6.0, 7.0], 3, [5.5, 6.0, 6.5]), ([1.0, 9.0], 1, [1.0, 9.0])]
+    ("x", "k", "want"),
+    [
+        ([5.0, 6.0, 7.0], 3, [5.5, 6.0, 6.5]),
+        ([5, 6, 7], 3, [5.5, 6.0, 6.5]),  # integer samples: the edges are padded with NaN all the same
+        ([1.0, 9.0], 1, [1.0, 9.0]),
+        ([1.0, 9.0], 0, [1.0, 9.0]),  # a window of no sample smooths nothing either
+    ],
 )
 def test_rolling_median_edges_use_only_the_samples_there(x: list, k: int, want: list) -> None:
     from cuedetect.cues.geometry import rolling_median
@@ -247,8 +263,139 @@ def test_turning_round_keeps_the_twist_and_turns_the_heading() -> None:
     """The whole body turned 30 deg about the vertical: the hips' twist against the shoulders is the same,
     the heading (forward in the camera's floor plane) turns by 30 deg."""
     c, s = math.cos(math.radians(30)), math.sin(math.radians(30))
-    body = {k: (c * x + s * z, y, -s * x + c * z) for k, (x, y, z) in WORLD.items()}
-    f = world_features(_world(body))
+    f = world_features(_world(_turned(WORLD, "y", 30.0)))
     np.testing.assert_allclose(f["w_twist"], WORLD_BODY["w_twist"], atol=1e-6)
     np.testing.assert_allclose(f["w_fwd_x"], -s, atol=1e-9)
     np.testing.assert_allclose(f["w_fwd_z"], -c, atol=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore:Mean of empty slice")  # the missing hand's length: no point to average
+@pytest.mark.parametrize("missing", ["left", "right"])
+def test_a_missing_wrist_is_never_the_higher_arm(missing: str) -> None:
+    """One wrist out of view, the other hanging below its shoulder (elbow out at shoulder height, forearm
+    down): the seen arm is "hi" although its wrist is low, and the missing one's numbers are "lo" (NaN)."""
+    seen = "right" if missing == "left" else "left"
+    sx = BODY[f"{seen}_shoulder"][0]
+    out = 0.5 if seen == "left" else -0.5  # the elbow half a torso out to its own side
+    body = dict(BODY, **{f"{seen}_elbow": (sx + out, 0.8), f"{seen}_wrist": (sx + out, 0.3)})
+    xy, vis = _image(body)
+    xy[:, INDEX[f"{missing}_wrist"]] = np.nan
+    f = image_features(xy, vis, ASPECT, 3)
+    np.testing.assert_allclose(f["hi_wr_above_sh"], -0.5, atol=1e-9)
+    np.testing.assert_allclose(f["hi_elbow_angle"], 90.0, atol=1e-6)
+    assert np.isnan(f["lo_wr_above_sh"]).all()
+    assert np.isnan(f["lo_elbow_angle"]).all()
+
+
+def test_hips_out_of_view_in_one_frame_blank_only_that_frames_hip_features() -> None:
+    """Hips hidden in the middle frame only: the torso length comes from the frames around it, the arms
+    are measured there as usual, and what needs the real hips is NaN in that frame alone."""
+    xy, vis = _image(BODY)
+    xy[1, [INDEX["left_hip"], INDEX["right_hip"]]] = np.nan
+    f = image_features(xy, vis, ASPECT, 3)
+    np.testing.assert_allclose(f["torso_len"], SCALE, atol=1e-9)
+    np.testing.assert_allclose(f["hi_wr_above_sh"], ARMS["wr_above_sh"][0], atol=1e-9)
+    for key, want in (("hi_wr_above_hip", ARMS["wr_above_hip"][0]), ("wrists_height", BOTH["wrists_height"]),
+                      ("hip_width", BOTH["hip_width"]), ("torso_tilt", BOTH["torso_tilt"])):  # fmt: skip
+        np.testing.assert_allclose(f[key][[0, 2]], want, atol=1e-6, err_msg=key)
+        assert np.isnan(f[key][1]), key
+
+
+def test_hands_in_front_of_an_upright_body() -> None:
+    """Upright (shoulder midpoint straight above the hips), the left hand at chest height just across the
+    midline, the right hand low and out: the wrists' numbers from their x and y separately."""
+    body = {
+        "left_hip": (0.15, 0.0), "right_hip": (-0.15, 0.0), "left_shoulder": (0.25, 1.0),
+        "right_shoulder": (-0.25, 1.0), "left_elbow": (0.3, 0.6), "right_elbow": (-0.35, 0.5),
+        "left_wrist": (0.1, 0.6), "right_wrist": (-0.3, 0.2), "nose": (0.0, 1.3),
+    }  # fmt: skip
+    f = image_features(*_image(body), ASPECT, 3)
+    np.testing.assert_allclose(f["wrists_mid_x"], 0.1, atol=1e-9)  # |(0.1 - 0.3) / 2 - 0|
+    np.testing.assert_allclose(f["wrists_height"], 0.4, atol=1e-9)
+    np.testing.assert_allclose(f["wrists_apart"], math.hypot(0.4, 0.4), atol=1e-9)
+    np.testing.assert_allclose(f["hi_wr_from_mid"], 0.1, atol=1e-9)  # the left wrist is the higher
+    np.testing.assert_allclose(f["hi_wr_own_side"], 0.1 * 0.25, atol=1e-9)
+    np.testing.assert_allclose(f["lo_wr_own_side"], -0.3 * -0.25, atol=1e-9)
+    np.testing.assert_allclose(f["torso_tilt"], 0.0, atol=1e-6)
+
+
+@pytest.mark.parametrize(("dx", "dy"), [(-0.1, -0.1), (0.3, 0.2), (-0.2, 0.15), (0.1, -0.3)])
+def test_a_straight_arm_is_180_degrees_in_any_direction(dx: float, dy: float) -> None:
+    """Shoulder, elbow and wrist on one line: 180 deg, never NaN (a cosine that rounds to just below -1 is
+    clipped). The right wrist stays below the raised left one, so the right arm is "lo"."""
+    sx, sy = BODY["right_shoulder"]
+    body = dict(BODY, right_elbow=(sx + dx, sy + dy), right_wrist=(sx + 2 * dx, sy + 2 * dy))
+    f = image_features(*_image(body), ASPECT, 3)
+    np.testing.assert_allclose(f["lo_elbow_angle"], 180.0, atol=1e-5)
+
+
+@pytest.mark.parametrize(("dx", "dy"), [(-0.3, -0.1), (-0.2, 0.2), (0.1, -0.1), (-0.1, 0.15)])
+def test_an_arm_folded_flat_is_0_degrees_in_any_direction(dx: float, dy: float) -> None:
+    """The wrist back on the upper arm halfway to the shoulder (an arm folded flat in the picture): 0 deg,
+    never NaN (a cosine that rounds to just above +1 is clipped)."""
+    sx, sy = BODY["right_shoulder"]
+    body = dict(BODY, right_elbow=(sx + 2 * dx, sy + 2 * dy), right_wrist=(sx + dx, sy + dy))
+    f = image_features(*_image(body), ASPECT, 3)
+    np.testing.assert_allclose(f["lo_elbow_angle"], 0.0, atol=1e-5)
+
+
+@given(st.tuples(*[st.floats(-3.0, 3.0)] * 3))
+@example((0.3, -0.2, 1.5))
+def test_world_geometry_does_not_depend_on_where_the_origin_is(shift: tuple) -> None:
+    """MediaPipe centres its world landmarks on the hips, but nothing here may rely on that: the whole body
+    moved anywhere gives the same numbers (every feature is a difference of points, or a direction)."""
+    moved = {k: tuple(np.add(p, shift)) for k, p in WORLD.items()}
+    ref, f = world_features(_world(WORLD)), world_features(_world(moved))
+    for key, want in ref.items():  # 1e-4: a straight arm's 180 deg is the square root of rounding away
+        np.testing.assert_allclose(f[key], want, atol=1e-4, err_msg=key)
+
+
+def test_mirrored_world_pose_gives_the_same_hi_and_lo() -> None:
+    """The pose mirrored left to right (the left arm now points at the camera): the same arm numbers."""
+    mirrored = {}
+    for name, (x, y, z) in WORLD.items():
+        side, _, part = name.partition("_")
+        flip = {"left": "right", "right": "left"}.get(side)
+        mirrored[f"{flip}_{part}" if flip else name] = (-x, y, z)
+    f = world_features(_world(mirrored))
+    for key, (hi, lo) in WORLD_ARMS.items():
+        np.testing.assert_allclose(f[f"hi_{key}"], hi, atol=1e-5, err_msg=key)
+        np.testing.assert_allclose(f[f"lo_{key}"], lo, atol=1e-5, err_msg=key)
+
+
+def test_one_shoulder_raised_leaves_the_body_frame_square() -> None:
+    """The left shoulder 0.05 m up, the right 0.05 m down (same midpoint): the shoulder line is no longer
+    square to the spine, but "right" is taken square to it, so heading, leans, stance and twist stay."""
+    body = dict(WORLD, left_shoulder=(0.2, 0.55, 0.0), right_shoulder=(-0.2, 0.45, 0.0))
+    f = world_features(_world(body))
+    for key, want in WORLD_BODY.items():
+        np.testing.assert_allclose(f[key], want, atol=1e-6, err_msg=key)
+
+
+def test_twist_is_measured_seen_from_above() -> None:
+    """The whole body tipped 30 deg sideways (about the camera's axis): shoulders and hips are no longer
+    level, and the twist is the angle between their horizontal parts: the shoulders' line (-1, 0) against
+    the hips' (-0.2 cos 30, -0.1), atan(0.1 / (0.2 cos 30)) = 30 deg. Leans and arms do not change."""
+    f = world_features(_world(_turned(WORLD, "z", 30.0)))
+    np.testing.assert_allclose(f["w_twist"], 30.0, atol=1e-6)
+    np.testing.assert_allclose(f["w_right_x"], -math.cos(math.radians(30)), atol=1e-9)
+    for key in ("w_lean", "w_lean_abs", "w_lean_cam", "w_fwd_z", "w_stagger", "w_head_fwd"):
+        np.testing.assert_allclose(f[key], WORLD_BODY[key], atol=1e-6, err_msg=key)
+    np.testing.assert_allclose(f["hi_w_wr_out"], WORLD_ARMS["w_wr_out"][0], atol=1e-6)
+
+
+@pytest.mark.parametrize(("bend", "yaw"), [(b, y) for b in (1, -1) for y in (30.0, -30.0, 20.0)])
+def test_a_torso_bent_level_leans_exactly_90_degrees(bend: int, yaw: float) -> None:
+    """Bent at the hips until the torso is level, towards the camera (bend 1) or away (-1), legs straight
+    down, the body turned `yaw` about the vertical: the torso's forward points straight down (up), so both
+    leans are +-90 deg and the lean's size against the legs 90, never NaN (sines and cosines that round past
+    +-1 are clipped)."""
+    body = {
+        "left_hip": (0.1, 0.0, 0.0), "right_hip": (-0.1, 0.0, 0.0), "left_shoulder": (0.2, 0.0, -0.5 * bend),
+        "right_shoulder": (-0.2, 0.0, -0.5 * bend), "left_ankle": (0.1, -0.8, 0.0),
+        "right_ankle": (-0.1, -0.8, 0.0), "nose": (0.0, 0.0, -0.7 * bend),
+    }  # fmt: skip
+    f = world_features(_world(_turned(body, "y", yaw)))
+    np.testing.assert_allclose(f["w_lean_cam"], 90.0 * bend, atol=1e-5)
+    np.testing.assert_allclose(f["w_lean"], 90.0 * bend, atol=1e-5)
+    np.testing.assert_allclose(f["w_lean_abs"], 90.0, atol=1e-5)
