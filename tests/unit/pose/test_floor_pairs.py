@@ -102,3 +102,28 @@ def test_a_frame_where_one_is_unplaced_leaves_the_other_frames_sd_alone() -> Non
     (r,) = pair_distances(FloorEstimate({0: a, 1: b}, CAMERA, {}))
     assert (r.frame, r.distance_m) == (0, pytest.approx(1.0))
     assert r.distance_sd_m == pytest.approx(math.hypot(0.02 * 2.0, 0.05 * 3.0))
+
+
+def test_every_pair_with_common_frames_even_after_a_pair_without() -> None:
+    """Persons 0 and 1 never share a frame; 0 and 2, and 1 and 2, do: both of those pairs are listed."""
+    a = track(0, [0, 1], (0.0, 2.0), [(0.0, 2.0)], jitter=0.0, rel=0.0)
+    b = track(1, [5, 6], (1.0, 2.0), [(1.0, 2.0)], jitter=0.0, rel=0.0)
+    c = track(2, [1, 5], (0.0, 4.0), [(0.0, 4.0)], jitter=0.0, rel=0.0)
+    rows = pair_distances(FloorEstimate({0: a, 1: b, 2: c}, CAMERA, {}))
+    assert [(r.person, r.other, r.frame) for r in rows] == [(0, 2, 1), (1, 2, 5)]
+    assert [r.distance_m for r in rows] == pytest.approx([2.0, math.sqrt(5.0)])
+
+
+def test_tracks_without_posterior_draws_keep_the_other_terms_of_the_sd() -> None:
+    a = track(0, [0], (0.0, 2.0), [(0.0, 2.0)], jitter=0.03, rel=0.0)
+    b = track(1, [0], (0.0, 3.0), [(0.0, 3.0)], jitter=0.04, rel=0.0)
+    a.samples, b.samples = a.samples[:0], b.samples[:0]  # (0, n, 2): no draws
+    (r,) = pair_distances(FloorEstimate({0: a, 1: b}, CAMERA, {}))
+    assert r.distance_sd_m == pytest.approx(0.05)
+
+
+def test_positions_refuse_a_track_whose_sds_do_not_match_its_positions() -> None:
+    a = track(0, [0, 1], (0.5, 2.0), [(0.5, 2.0)], jitter=0.0, rel=0.0)
+    a.sd_m = a.sd_m[:1]
+    with pytest.raises(ValueError):
+        a.positions()
