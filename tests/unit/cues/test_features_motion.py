@@ -14,7 +14,8 @@ import warnings
 import numpy as np
 import pytest
 
-from cuedetect.cues.features import build_features, person_features
+from cuedetect.cues.features import _slope, build_features, person_features
+from cuedetect.cues.geometry import rolling_median
 from cuedetect.cues.settings import CueSettings
 from cuedetect.landmarks import INDEX
 from cuedetect.pose.tracked import PersonTrack
@@ -176,3 +177,19 @@ def test_a_floor_position_known_on_one_axis_only_is_an_unknown_speed() -> None:
     tr.floor[:, 1] = np.nan
     f = _features(tr)
     assert f["hip_speed"].isna().all() and len(f) == 40
+
+
+def test_pacing_along_two_floor_axes_that_move_equally_is_read_along_x() -> None:
+    # x: out for 1 s, back for 1 s, out for 3 s, back (turns at frames 8, 16, 40); z: the same walk
+    # backwards in time (turns at 23, 47, 55). At 8 fps with 1/8 m steps the smoothed velocities are
+    # exact and the two axes' variances exactly equal: the tie goes to x.
+    n = 64
+    tr = posed_track(n=n, fps=8.0)
+    out = (np.arange(n) < 8) | ((np.arange(n) >= 16) & (np.arange(n) < 40))
+    x = np.concatenate([[0.0], np.cumsum(np.where(out, 0.125, -0.125)[:-1])])
+    tr.floor = np.stack([x, x[::-1]], axis=1)
+    vx, vz = (_slope(rolling_median(tr.floor[:, i], 3), tr.t, 3) for i in (0, 1))
+    assert np.nanvar(vx) == np.nanvar(vz) and not np.array_equal(np.abs(vx), np.abs(vz))
+    rev = _features(tr)["reversals"].to_numpy()
+    # each turn counts one frame after it (x: 9, 17, 41); the centred 4 s window spans frames i-16..i+15
+    assert rev[12] == 2 and rev[40] == 1 and rev[58] == 0
