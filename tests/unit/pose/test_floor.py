@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from cuedetect.landmarks import INDEX
+from cuedetect.pose.filters import running_median_mean
 from cuedetect.pose.floor import (
     FloorCalibration,
     FloorOptions,
@@ -549,6 +550,14 @@ def test_same_seed_same_estimate_and_draw_zero_is_the_estimate() -> None:
     first = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4))
     _same_estimate(first, estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4)))
     other = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4, seed=1))
+    c, d = first.camera, other.camera
+    assert (c.fov_deg, c.pitch_deg, c.roll_deg, c.height_m) == (
+        d.fov_deg,
+        d.pitch_deg,
+        d.roll_deg,
+        d.height_m,
+    )
+    assert c.pitch_sd_deg != d.pitch_sd_deg
     for k in first.tracks:
         np.testing.assert_array_equal(other.tracks[k].xy_m, first.tracks[k].xy_m)
         assert not np.array_equal(other.tracks[k].sd_m, first.tracks[k].sd_m)
@@ -576,6 +585,7 @@ def test_a_known_pitch_wins_over_bodies_that_under_read_it() -> None:
     ]
     est = estimate_floor(tracks, cam.size, FloorCalibration(pitch_deg=30.0), FloorOptions(n_samples=4))
     assert est.camera.pitch_deg == pytest.approx(30.0, abs=0.3)  # measured 30.005 (28.3 when not known)
+    assert est.camera.pitch_sd_deg < 0.25  # its prior's 0.2 deg and the data (measured 0.11)
 
 
 def test_errors_that_decorrelate_sooner_make_the_evidence_count_more() -> None:
@@ -588,3 +598,82 @@ def test_errors_that_decorrelate_sooner_make_the_evidence_count_more() -> None:
         for c in (0.2, 3.0)
     )
     assert short.pitch_sd_deg < 0.7 * long.pitch_sd_deg
+
+
+def test_the_floor_frame_of_a_rolled_camera_is_orthonormal() -> None:
+    """Noise-free people under a camera rolled 10 deg, its roll prior loosened (SD 20 deg) so the fit
+    finds it (9.9): positions within a few cm in the frame of the camera's right made level. A frame
+    whose x axis leaves the floor plane or is not of unit length misplaces them by 6-13 cm."""
+    cam = Cam(1.6, 10.0, 65.0, roll_deg=10.0)
+    rng = np.random.default_rng(0)
+    t = np.arange(60) / 15.0
+    walks = [(0, 1.64, -0.75, 1.0, 90.0), (1, 1.78, 0.75, -1.0, -90.0)]
+    out = [
+        person(cam, k, s, np.stack([x + 0 * t, 3.5 + sign * 0.5 * np.sin(t)], 1), yaw, rng, 0.0, 0.0)
+        for k, s, x, sign, yaw in walks
+    ]
+    opts = FloorOptions(n_samples=4, roll_sd_deg=20.0)
+    est = estimate_floor([tr for tr, _ in out], cam.size, FloorCalibration(fov_deg=65.0), opts)
+    assert est.camera.roll_deg == pytest.approx(10.0, abs=0.3)
+    r, p = math.radians(10.0), math.radians(10.0)
+    th = math.atan2(math.sin(r) * math.sin(p), math.cos(r))
+    turn = np.array([[math.cos(th), -math.sin(th)], [math.sin(th), math.cos(th)]])
+    for k, (_, true) in enumerate(out):
+        err = np.linalg.norm(est.tracks[k].xy_m - true @ turn, axis=1)
+        assert np.median(err) < 0.045  # measured 0.016 and 0.020 m
+
+
+def test_positions_are_the_fit_smoothed_over_smooth_s() -> None:
+    """At 15 fps, smooth_s = 0.6 s is a window of round(0.6 * 15) | 1 = 9 frames: the positions are the
+    unsmoothed fit's (smooth_s = 0) under a 9-frame running median then mean, and the jitter is the
+    robust spread of what smoothing took away, per sqrt(9) frames."""
+    cam = Cam()
+    tracks, _, _ = scene(cam, 1.5, n=30)
+    raw = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4, smooth_s=0.0))
+    est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4))
+    for k, tr in est.tracks.items():
+        r = raw.tracks[k].xy_m
+        assert raw.tracks[k].jitter_m == 0.0  # nothing smoothed away
+        np.testing.assert_array_equal(tr.xy_m, running_median_mean(r[None], 9)[0])
+        resid = np.linalg.norm(r - tr.xy_m, axis=1)
+        assert tr.jitter_m == pytest.approx(1.4826 * np.median(resid) / 3.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("frames", [1, 2])
+def test_one_or_two_frames_are_placed(frames: int) -> None:
+    """Too few frames to smooth over: one frame is placed as fitted; two (under a 9-frame window)
+    both become the mean of the two fitted positions."""
+    cam = Cam()
+    tracks, _, _ = scene(cam, 1.5, n=frames)
+    raw = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4, smooth_s=0.0))
+    est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=4))
+    for k, tr in est.tracks.items():
+        assert np.isfinite(tr.xy_m).all() and tr.xy_m.shape == (frames, 2)
+        np.testing.assert_allclose(tr.xy_m, np.broadcast_to(raw.tracks[k].xy_m.mean(axis=0), (frames, 2)))
+
+
+def test_a_known_distance_of_zero_or_less_is_no_scale_and_is_ignored() -> None:
+    cam = Cam()
+    tracks, _, _ = scene(cam, 1.5, n=20)
+    opts = FloorOptions(n_samples=4)
+    base = estimate_floor(tracks, cam.size, options=opts)
+    for d in (0.0, -1.5):
+        cal = FloorCalibration(known_distance=KnownDistance(0, 1, 0.5, d))
+        _same_estimate(base, estimate_floor(tracks, cam.size, cal, opts))
+
+
+@pytest.mark.parametrize(("frames", "height_known"), [(20, True), (2, False)])
+def test_one_posterior_draw_has_no_spread_and_an_unknown_height_no_sd(frames, height_known) -> None:
+    """n_samples = 1: every camera SD is that of one draw, 0, except the height's when nothing gives
+    the height (two frames of feet): unknown, so its SD is unknown too. Times come out as float seconds."""
+    cam = Cam()
+    tracks, _, _ = scene(cam, 1.5, n=frames)
+    tracks = [
+        PersonTrack(t.person, t.frame, np.arange(frames), t.xy, t.vis, t.world) for t in tracks
+    ]  # 1 fps
+    est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=1))
+    c = est.camera
+    assert (c.fov_sd_deg, c.pitch_sd_deg) == (0.0, 0.0)
+    assert math.isnan(c.height_m) != height_known and math.isnan(c.height_sd_m) != height_known
+    assert c.height_sd_m == 0.0 or not height_known
+    assert all(t.t.dtype == np.float64 for t in est.tracks.values())
