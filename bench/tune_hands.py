@@ -6,6 +6,11 @@ accuracy per clip and pooled, as `eval_hands.py` scores it. The split stays `eva
 `TUNING`, report on `eval_hands.HELD_OUT`.
 
     .venv/bin/python bench/tune_hands.py [--clips hands_tune,...] [--save]
+    .venv/bin/python bench/tune_hands.py --real [--set NAME=VALUE ...]
+
+`--real` re-reads the hands of the real dev set's cached analyses (`.cache/real_clips`, filled by the
+floors test or `cuedetect evaluate`) and scores their cue events with the committed model, beside the
+events of the cached hands.parquet: a change to the stage must not make the real clips' events worse.
 """
 
 from __future__ import annotations
@@ -25,22 +30,99 @@ import eval_hands
 TUNING = ("hands_tune", "hands_tune_b", "hands_eval_a", "hands_eval_b", "hands_eval_c")
 
 
-def reread(d: Path, options=None) -> tuple[pd.DataFrame, dict]:
-    """hands.parquet of clip folder `d` read again from its poses with the current stage."""
+def reread(d: Path, options=None, video: Path | None = None, analysis: Path | None = None
+           ) -> tuple[pd.DataFrame, dict]:  # fmt: skip
+    """hands.parquet of clip folder `d` read again from its poses with the current stage.
+
+    `video` and `analysis` default to a rendered clip's `d/<name>.mp4` and `d/an`.
+    """
+    from cuedetect.hands.crops import with_faint_arms
     from cuedetect.hands.stage import hands_table
     from cuedetect.hands.video import read_chunk
     from cuedetect.models.hand_provision import ensure_hand_model
     from cuedetect.pose.sources import probe_video
 
-    poses = pd.read_parquet(d / "an" / "poses.parquet").sort_values(["frame", "person"])
-    info = probe_video(d / f"{d.name}.mp4")
+    analysis = analysis or d / "an"
+    poses = pd.read_parquet(analysis / "poses.parquet").sort_values(["frame", "person"])
+    info = probe_video(video or d / f"{d.name}.mp4")
     xy = np.stack([poses[[f"x{j}" for j in range(33)]].to_numpy(float),
                    poses[[f"y{j}" for j in range(33)]].to_numpy(float)], axis=-1)  # fmt: skip
     vis = poses[[f"v{j}" for j in range(33)]].to_numpy(float)
+    if (d / "raw_tracks.npz").exists():  # the poses before cleaning (`save_raw_tracks`): faint wrists kept
+        raw = np.load(d / "raw_tracks.npz")
+        xy = with_faint_arms(poses["frame"].to_numpy(), poses["person"].to_numpy(), xy, raw["frame"],
+                             raw["person"], raw["xy"])  # fmt: skip
     frames = np.unique(poses["frame"].to_numpy(np.int64))
     res = read_chunk(info, frames, poses["person"].to_numpy(np.int64), poses["frame"].to_numpy(np.int64),
                      xy, vis, ensure_hand_model(), 1280, options)  # fmt: skip
     return hands_table(res.rows, res.size), {**res.timings, **res.calls, "frames": len(frames)}
+
+
+def real(options, log=print) -> None:
+    """The real dev set's cue events with the cached hands and with hands re-read by `options`."""
+    import json
+    import shutil
+    import tempfile
+
+    from cuedetect.cues.detect import load_model
+    from cuedetect.training.real_eval import DEFAULT_CACHE, cache_folder, found_events
+    from cuedetect.training.real_labels import RealScores, load_real_labels, match_clip
+
+    clips_dir = eval_hands.REPO.parent / "shared" / "clips"
+    if not clips_dir.is_dir():
+        clips_dir = Path("/work/shared/clips")
+    clips = load_real_labels(clips_dir / "labels.json") + load_real_labels(clips_dir / "dev" / "labels.json")
+    model = load_model(None)
+    before, after = RealScores(), RealScores()
+    reads = {"cached": 0, "now": 0}
+    with tempfile.TemporaryDirectory() as tmp:
+        for clip in clips:
+            folder = cache_folder(clip.video, eval_hands.REPO / DEFAULT_CACHE)
+            if not (folder / "hands.parquet").exists():
+                log(f"{clip.name}: not in the cache, skipped")
+                continue
+            work = Path(tmp) / folder.name
+            work.mkdir()
+            for f in ("poses.parquet", "pairs.parquet", "analysis.json", "raw_tracks.npz"):
+                if (folder / f).exists():
+                    shutil.copy(folder / f, work / f)
+            hands, _ = reread(work, options, video=clip.video, analysis=work)
+            hands.to_parquet(work / "hands.parquet")
+            old = pd.read_parquet(folder / "hands.parquet")
+            reads["cached"] += int(old["state"].notna().sum())
+            reads["now"] += int(hands["state"].notna().sum())
+            a = match_clip(found_events(folder, model), clip)
+            b = match_clip(found_events(work, model), clip)
+            before.add(a)
+            after.add(b)
+            fa, fb = [e["cue"] for e in a.false_alarms], [e["cue"] for e in b.false_alarms]
+            if fa != fb or len(a.misses) != len(b.misses):
+                log(f"{clip.name}: false alarms {[e['cue'] for e in a.false_alarms]} -> "
+                    f"{[e['cue'] for e in b.false_alarms]}, misses {len(a.misses)} -> {len(b.misses)}")
+    for name, s in (("cached hands", before), ("re-read hands", after)):
+        t = s.total()
+        per = {c: round(s.events[c].f1, 2) for c in s.cues()}
+        log(f"{name}: P {t.precision:.2f} R {t.recall:.2f} ({t.tp}/{t.fp}/{t.fn}); F1 {json.dumps(per)}")
+    log(f"hand rows with a state: cached {reads['cached']}, re-read {reads['now']}")
+
+
+def save_raw_tracks(d: Path, video: Path, analysis: Path, fps: float = 15.0) -> None:
+    """Track the poses of `video` again and keep them before cleaning (`d/raw_tracks.npz`), as
+    `cuedetect analyze` hands them to the hand stage; checked against `analysis/poses.parquet`."""
+    import json
+
+    from cuedetect.analysis import stages
+    from cuedetect.analysis.types import AnalyzeOptions
+
+    meta = json.loads((analysis / "analysis.json").read_text())
+    info = stages.probe(video)
+    _, tracks, _ = stages.poses(info, AnalyzeOptions(d / "unused", fps=meta.get("requested_fps", fps),
+                                                     jobs=meta.get("jobs", 1)))  # fmt: skip
+    clean, _ = stages.clean(tracks)
+    poses = pd.read_parquet(analysis / "poses.parquet").sort_values(["frame", "person"])
+    if not (np.array_equal(clean.frame, poses["frame"]) and np.array_equal(clean.person, poses["person"])):
+        raise SystemExit(f"{d.name}: the poses tracked again differ from the analysis's")
+    np.savez(d / "raw_tracks.npz", frame=tracks.frame, person=tracks.person, xy=tracks.xy, vis=tracks.vis)
 
 
 def main() -> None:
@@ -49,8 +131,11 @@ def main() -> None:
     ap.add_argument("--clips", default=",".join(TUNING))
     ap.add_argument("--min-px", type=float, default=40.0)
     ap.add_argument("--save", action="store_true", help="write each clip's an/hands.parquet")
+    ap.add_argument("--real", action="store_true", help="score the real dev set's events instead")
+    ap.add_argument("--raw", action="store_true", help="first track each clip's poses again, kept uncleaned")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a HandStageOptions field (a Python literal; crops.NAME for CropOptions)")
+                    help="override a HandStageOptions field (a Python literal; crops.NAME, rules.NAME: "
+                         "a CropOptions or StateRules field)")
     args = ap.parse_args()
     import ast
     import dataclasses
@@ -63,12 +148,20 @@ def main() -> None:
         if key.startswith("crops."):  # a CropOptions field
             crops = dataclasses.replace(options.crops, **{key[6:]: ast.literal_eval(value)})
             options = dataclasses.replace(options, crops=crops)
+        elif key.startswith("rules."):  # a StateRules field
+            rules = dataclasses.replace(options.rules, **{key[6:]: ast.literal_eval(value)})
+            options = dataclasses.replace(options, rules=rules)
         else:
             options = dataclasses.replace(options, **{key: ast.literal_eval(value)})
     os.environ.setdefault("GLOG_minloglevel", "2")
+    if args.real:
+        real(options)
+        return
     scored, cpu, crops, frames = [], 0.0, 0, 0
     for name in args.clips.split(","):
         d = args.out / name
+        if args.raw and not (d / "raw_tracks.npz").exists():
+            save_raw_tracks(d, d / f"{name}.mp4", d / "an")
         t0 = time.process_time()
         hands, run = reread(d, options)
         cpu += time.process_time() - t0

@@ -17,6 +17,9 @@ from scipy.optimize import linear_sum_assignment
 from cuedetect.landmarks import INDEX
 
 SIDES = ("left", "right")
+# the body points a hand's crop is placed from: elbows, wrists and the rough index, pinky and thumb points
+ARM_POINTS = tuple(INDEX[f"{side}_{part}"] for side in SIDES for part in ("elbow", "wrist", "index", "pinky",
+                                                                          "thumb"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,39 @@ def hand_slots(person: int, xy: np.ndarray, vis: np.ndarray, size: tuple[int, in
         elif length < o.min_hand_px:
             status = "too_small"
         out.append(HandSlot(person, side, wrist, knuckles, length, box, status))
+    return out
+
+
+def with_faint_arms(frame: np.ndarray, person: np.ndarray, xy: np.ndarray, raw_frame: np.ndarray,
+                    raw_person: np.ndarray, raw_xy: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Cleaned poses whose missing arm points are filled from the raw (uncleaned) poses of the same row.
+
+    Cleaning drops every point the pose model sees with a visibility under 0.5 (`pose.filters`), but a
+    wrist held against the body or the face is often seen faintly and still placed within a few pixels of
+    the hand. For placing hand crops those points are worth keeping; `CropOptions.min_visibility` then
+    decides which are read. Rows are matched by (frame, person); the cues keep the cleaned poses.
+    (`bench/tune_hands.py` scores this on the tuning renders before the stage uses it.)
+
+    Args:
+        frame, person: (n,) the cleaned rows; xy: (n, 33, 2) their landmarks (NaN where missing).
+        raw_frame, raw_person, raw_xy: the same for the raw rows (no interpolated rows).
+
+    Returns:
+        A copy of `xy` with NaN arm points (`ARM_POINTS`) taken from the raw row where it has them.
+    """
+    out = np.array(xy, dtype=float, copy=True)
+    if not len(raw_frame) or not len(frame):
+        return out
+    where = {(int(f), int(p)): k for k, (f, p) in enumerate(zip(raw_frame, raw_person, strict=True))}
+    rows = np.array([where.get((int(f), int(p)), -1) for f, p in zip(frame, person, strict=True)])
+    has = rows >= 0
+    pts = list(ARM_POINTS)
+    mine = out[has][:, pts]
+    theirs = np.asarray(raw_xy, dtype=float)[rows[has]][:, pts]
+    mine = np.where(np.isnan(mine), theirs, mine)
+    sub = out[has]
+    sub[:, pts] = mine
+    out[has] = sub
     return out
 
 
