@@ -86,6 +86,7 @@ def analyze(
         with _stage(analysis, "poses", report) as step:
             found = stages.poses(analysis.info, options, step)
             analysis.pose_model, analysis.tracks, analysis.tracking = found
+        raw_tracks = analysis.tracks  # the hand stage places crops from faint wrists cleaning drops
         with _stage(analysis, "clean", report):
             analysis.tracks, analysis.cleaning_log = stages.clean(analysis.tracks)
         with _stage(analysis, "floor", report):
@@ -93,7 +94,7 @@ def analyze(
             analysis.tracks, analysis.pairs, analysis.camera = placed
         if options.hands:
             with _stage(analysis, "hands", report):
-                analysis.hands, hand_run = stages.hands(analysis.info, analysis.tracks, options)
+                analysis.hands, hand_run = stages.hands(analysis.info, analysis.tracks, options, raw_tracks)
                 hand_timings = {f"hands_{k}": v for k, v in hand_run.timings.items()}
                 analysis.tracking["worker_timings_s"].update(hand_timings)
                 analysis.tracking["model_calls"].update(hand_run.calls)

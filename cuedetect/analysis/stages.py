@@ -4,7 +4,7 @@
     poses(info, options, step)                 -> (Provisioned, Tracks, tracking run)
     clean(tracks)                              -> (Tracks with gaps filled and smoothed, log)
     floor(tracks, calibration)                 -> (Tracks with floor positions, pairs table, camera)
-    hands(info, tracks, options)               -> (hands table, the hand run's timings and calls)
+    hands(info, tracks, options, raw)          -> (hands table, the hand run's timings and calls)
     cues(tracks, pairs, aspect, duration, ...) -> EventsResult
     voice(info, options, events, tracks)       -> (VoiceResult | None, audio section); adds voice events
     speech(info, options, voice, events)       -> (SpeechResult | None, speech section); adds verbal events
@@ -78,15 +78,17 @@ def floor(tracks: Tracks, calibration: FloorCalibration | None = None) -> tuple[
     return placed, pairs_table(pairs), camera
 
 
-def hands(info: VideoInfo, tracks: Tracks, options: AnalyzeOptions) -> tuple[pd.DataFrame, Any]:
+def hands(info: VideoInfo, tracks: Tracks, options: AnalyzeOptions, raw: Tracks | None = None
+          ) -> tuple[pd.DataFrame, Any]:  # fmt: skip
     """Each tracked person's hands in every analysed frame (`cuedetect.hands`): the hands.parquet table
-    and the run (timings, model calls)."""
+    and the run (timings, model calls). `raw`, the tracks before cleaning, places crops where cleaning
+    dropped a faint wrist."""
     from cuedetect.hands.stage import hands_table
     from cuedetect.hands.video import read_hands
     from cuedetect.models.hand_provision import ensure_hand_model
 
     jobs = options.jobs or os.cpu_count() or 1
-    run = read_hands(info, tracks, ensure_hand_model(), options.max_side, jobs=jobs)
+    run = read_hands(info, tracks, ensure_hand_model(), options.max_side, jobs=jobs, raw=raw)
     return hands_table(run.rows, run.size), run
 
 

@@ -28,7 +28,11 @@ class CropOptions:
 
     scale: float = 2.6  # crop side in hand lengths
     min_hand_px: float = 18.0  # a smaller hand is skipped as too small to read
-    min_visibility: float = 0.3  # the wrist's pose visibility below which the hand counts as out of view
+    # the wrist's pose visibility below which the hand counts as out of view. Cleaning drops points under
+    # 0.5, but the hand stage is given the faint ones back (`with_faint_arms`): a wrist held against the
+    # face or body is often seen at 0.1-0.5 and still lies within a few pixels of the hand (tuning
+    # renders: 0.1 reads 0.763 -> 0.782 of the hands right, not read 15.4% -> 11.0%; 0.3: 0.770; 0: 0.782)
+    min_visibility: float = 0.1
     max_match: float = 0.9  # a found hand farther than this (in hand lengths) from the body's hand is not it
 
 
@@ -43,6 +47,8 @@ class HandSlot:
         length_px: estimated hand length (wrist to middle fingertip).
         box: (x0, y0, x1, y1) the square crop, in frame pixels (may reach past the frame's edge).
         status: "ok", "out_of_view" or "too_small".
+        tracked: placed from the hand's own last landmarks, not the body's (the body lost the wrist; see
+            `stage.HandStage`).
     """
 
     person: int
@@ -52,6 +58,7 @@ class HandSlot:
     length_px: float
     box: tuple[int, int, int, int]
     status: str
+    tracked: bool = False
 
 
 def hand_slots(person: int, xy: np.ndarray, vis: np.ndarray, size: tuple[int, int],
@@ -102,7 +109,6 @@ def with_faint_arms(frame: np.ndarray, person: np.ndarray, xy: np.ndarray, raw_f
     wrist held against the body or the face is often seen faintly and still placed within a few pixels of
     the hand. For placing hand crops those points are worth keeping; `CropOptions.min_visibility` then
     decides which are read. Rows are matched by (frame, person); the cues keep the cleaned poses.
-    (`bench/tune_hands.py` scores this on the tuning renders before the stage uses it.)
 
     Args:
         frame, person: (n,) the cleaned rows; xy: (n, 33, 2) their landmarks (NaN where missing).

@@ -10,6 +10,11 @@ little narrower and wider, and the most present reading kept. A hand that has no
 last read (less than `still_frac` of its length, within `hold_s`) keeps its reading ("held"), and so
 does any hand read less than `min_interval_s` ago (hands are read at most about 7.5 times a second:
 enough for cues that last half a second or more).
+A hand whose wrist the body loses (out of view: missing even from the raw poses, or too faint) is
+followed on its own landmarks, as MediaPipe tracks a hand between palm detections: looked for where its
+last reading puts it, while that reading is recent (`lost_gap_s`) and the body placed it lately
+(`lost_max_s`); found there, it is tied to its person and side like any other hand, else it stays
+`out_of_view`.
 Found hands are tied to people and sides by the body (`crops.assign`), and their shape comes from
 `shape.classify`.
 
@@ -59,6 +64,11 @@ class HandStageOptions:
     # thumbs-up of one_person_gestures it lies over half a hand away, and thumb_up fell from 70% to 39%.)
     min_along: float = 0.0
     min_presence: float = 0.5  # the hand network's presence under which no hand is reported
+    # a hand whose wrist the body loses (missing or faint in the cleaned poses) is followed on its own
+    # landmarks, MediaPipe's way: looked for where its last reading puts it, if that reading is at most
+    # `lost_gap_s` old and the body last placed it at most `lost_max_s` ago
+    lost_gap_s: float = 0.5
+    lost_max_s: float = 1.0
 
 
 @dataclass
@@ -79,11 +89,14 @@ class HandRow:
 @dataclass
 class _Last:
     t: float
-    wrist: np.ndarray
+    wrist: np.ndarray  # the slot's wrist and knuckles when read (the body's, or the hand's own if tracked)
     knuckles: np.ndarray
     landmarks: np.ndarray
     shape: HandShape
     roi: HandRoi
+    length: float = 0.0
+    body_t: float = 0.0  # when the body last placed this hand
+    tracked: bool = False  # read from a slot placed by its own landmarks (`wrist` is the hand's)
 
 
 class HandStage:
@@ -99,12 +112,25 @@ class HandStage:
         self._last: dict[tuple[int, str], _Last] = {}
         self.crops_read = 0
 
+    def _lost_slot(self, s: HandSlot, t: float) -> HandSlot:
+        """A slot the body lost (`out_of_view`), placed from the hand's last landmarks when it was read
+        lately; else `s` itself."""
+        o = self.options
+        last = self._last.get((s.person, s.side))
+        if last is None or t - last.t > o.lost_gap_s or t - last.body_t > o.lost_max_s:
+            return s
+        lm = last.landmarks
+        wrist, knuckles = lm[0, :2].copy(), (lm[5, :2] + lm[17, :2]) / 2
+        return HandSlot(s.person, s.side, wrist, knuckles, last.length, last.roi.box(), "ok", tracked=True)
+
     def _still(self, s: HandSlot, t: float) -> _Last | None:
         last = self._last.get((s.person, s.side))
         if last is None or t - last.t > self.options.hold_s:
             return None
         if t - last.t < self.options.min_interval_s:
             return last
+        if s.tracked or last.tracked:  # no body wrist to tell whether it moved
+            return None
         tol = self.options.still_frac * s.length_px
         if np.linalg.norm(s.wrist - last.wrist) > tol or np.linalg.norm(s.knuckles - last.knuckles) > tol:
             return None
@@ -140,16 +166,25 @@ class HandStage:
         """The hand of slot `s`: where its last landmarks put it, else where the body says; refined once."""
         o = self.options
         last = self._last.get((s.person, s.side))
+        if s.tracked:  # the body lost this hand: only where its last landmarks put it
+            roi = last.roi
+            return self._refine(image, roi, self._read(image, roi, s.length_px), s)
         body = roi_from_body(s.wrist, s.knuckles, s.length_px, scale=o.body_scale)
         hand = None
         if last is not None and t - last.t <= o.track_s:
-            roi = HandRoi(last.roi.centre + (s.wrist - last.wrist), last.roi.side, last.roi.up)
+            shift = 0.0 if last.tracked else s.wrist - last.wrist
+            roi = HandRoi(last.roi.centre + shift, last.roi.side, last.roi.up)
             hand = self._read(image, roi, s.length_px)
             if hand is not None and not self._agrees(hand, s):
                 hand = None
         if hand is None:
             roi = body
             hand = self._read(image, roi, s.length_px)
+        return self._refine(image, roi, hand, s)
+
+    def _refine(self, image: np.ndarray, roi: HandRoi, hand: Any, s: HandSlot) -> Any:
+        """Read once more in the crop the landmarks found call for, when it differs much from `roi`."""
+        o = self.options
         for _ in range(o.refine_max):
             if hand is None:
                 break
@@ -175,6 +210,7 @@ class HandStage:
         o = self.options
         h, w = image.shape[:2]
         slots = [s for pid, xy, vis in persons for s in hand_slots(pid, xy, vis, (w, h), o.crops)]
+        slots = [self._lost_slot(s, t) if s.status == "out_of_view" else s for s in slots]
         ok = [s for s in slots if s.status == "ok"]
         held = {id(s): last for s in ok if (last := self._still(s, t)) is not None}
         found, worlds, scores = [], [], []
@@ -196,13 +232,17 @@ class HandStage:
                 shape = classify(lm, s.side, o.rules, worlds[match[k]])
                 row.status, row.landmarks, row.world, row.shape = "read", lm, worlds[match[k]], shape
                 roi = roi_from_landmarks(lm)
-                self._last[(s.person, s.side)] = _Last(t, s.wrist, s.knuckles, lm, shape, roi)
+                prev = self._last.get((s.person, s.side))
+                body_t = prev.body_t if s.tracked and prev is not None else t
+                self._last[(s.person, s.side)] = _Last(t, s.wrist, s.knuckles, lm, shape, roi, s.length_px,
+                                                       body_t, s.tracked)  # fmt: skip
             elif id(s) in held:
                 last = held[id(s)]
                 row.status, row.shape = "held", last.shape
-                row.landmarks = last.landmarks + [*(s.wrist - last.wrist), 0.0]
-            else:
-                row.status = "not_found"
+                shift = 0.0 if s.tracked or last.tracked else s.wrist - last.wrist
+                row.landmarks = last.landmarks + [*(np.zeros(2) + shift), 0.0]
+            else:  # a hand followed on its own landmarks and lost again: the body still has it out of view
+                row.status = "out_of_view" if s.tracked else "not_found"
                 self._last.pop((s.person, s.side), None)
         return rows
 

@@ -77,7 +77,7 @@ def _worker(args: tuple) -> HandVideoResult:
 
 
 def read_hands(info: Any, tracked: Any, model_path: Path, max_side: int, jobs: int = 1,
-               options: HandStageOptions | None = None) -> HandVideoResult:  # fmt: skip
+               options: HandStageOptions | None = None, raw: Any = None) -> HandVideoResult:  # fmt: skip
     """Every tracked person's hands in every analysed frame that has a person.
 
     Args:
@@ -86,15 +86,22 @@ def read_hands(info: Any, tracked: Any, model_path: Path, max_side: int, jobs: i
         model_path: the verified `hand_landmarker.task`.
         max_side: the working size the poses were found at (frames are decoded at the same size).
         jobs: processes.
+        raw: the `Tracks` before cleaning: arm points cleaning dropped as faint are taken from it to place
+            the crops (`crops.with_faint_arms`).
     """
     frames = np.unique(tracked.frame)
     if len(frames) == 0:
         return HandVideoResult([], tracked.size)
+    xy = tracked.xy
+    if raw is not None:
+        from cuedetect.hands.crops import with_faint_arms
+
+        xy = with_faint_arms(tracked.frame, tracked.person, xy, raw.frame, raw.person, raw.xy)
     chunks = [c for c in np.array_split(frames, max(1, min(jobs, len(frames) // 30 or 1))) if len(c)]
     args = []
     for c in chunks:
         sel = np.isin(tracked.frame, c)
-        args.append((info, c, tracked.person[sel], tracked.frame[sel], tracked.xy[sel], tracked.vis[sel],
+        args.append((info, c, tracked.person[sel], tracked.frame[sel], xy[sel], tracked.vis[sel],
                      model_path, max_side, options))  # fmt: skip
     if len(args) == 1:
         results = [read_chunk(*args[0])]

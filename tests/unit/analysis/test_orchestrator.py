@@ -60,7 +60,7 @@ def fake_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
                           "distance_sd_m": [0.1]})  # fmt: skip
     monkeypatch.setattr(orch.stages, "floor", lambda t, cal: calls.append("floor") or (t, pairs, {}))
     hand_run = SimpleNamespace(timings={"cpu_s": 0.1}, calls={"hand_crops": 3})
-    monkeypatch.setattr(orch.stages, "hands", lambda info, t, options: calls.append("hands") or (
+    monkeypatch.setattr(orch.stages, "hands", lambda info, t, options, raw: calls.append("hands") or (
         pd.DataFrame({"frame": [0], "person": [0], "status": ["none"]}), hand_run))
     monkeypatch.setattr(orch.stages, "cues", cues)
     monkeypatch.setattr(orch.stages, "voice", lambda info, options, events, tracks: calls.append("voice") or (
@@ -152,7 +152,7 @@ def test_each_stage_gets_what_the_one_before_made(
     assert got["clean"][0][0] is cleaned_from
     assert got["floor"][0] == (got["clean"][2][0], opts.calibration)
     placed, pairs, _camera = got["floor"][2]
-    assert got["hands"][0] == (info, placed, opts)
+    assert got["hands"][0] == (info, placed, opts, cleaned_from)  # faint wrists come from the raw poses
     args, kw, events = got["cues"]
     assert args[0] is placed and args[1] is pairs
     assert kw["model"] is model and kw["options"] is opts and kw["hands"] is got["hands"][2][0]

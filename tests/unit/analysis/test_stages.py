@@ -94,10 +94,10 @@ def test_hands_read_with_the_hand_model_size_and_jobs(monkeypatch: pytest.Monkey
     monkeypatch.setattr("cuedetect.hands.stage.hands_table", table)
     monkeypatch.setattr("cuedetect.models.hand_provision.ensure_hand_model", lambda: Path("hand.task"))
     assert stages.hands(INFO, "tracks", OPTS) == ("hands table", run)
-    assert read.calls == [((INFO, "tracks", Path("hand.task"), 640), {"jobs": 3})]
+    assert read.calls == [((INFO, "tracks", Path("hand.task"), 640), {"jobs": 3, "raw": None})]
     assert table.calls == [((["r"], (640, 360)), {})]
-    stages.hands(INFO, "tracks", AnalyzeOptions(Path("out"), jobs=None))
-    assert read.calls[-1][1] == {"jobs": os.cpu_count() or 1}
+    stages.hands(INFO, "tracks", AnalyzeOptions(Path("out"), jobs=None), "raw tracks")
+    assert read.calls[-1][1] == {"jobs": os.cpu_count() or 1, "raw": "raw tracks"}
 
 
 @pytest.mark.parametrize(("detector", "name"), [("auto", "auto"), ("baseline", "baseline")])
