@@ -215,8 +215,11 @@ def test_mask_nan_visibility_is_masked_even_at_threshold_zero() -> None:
 
 def test_mask_log_names_its_threshold_and_rejects_a_wrong_vis_shape() -> None:
     log: list = []
-    mask_low_visibility(np.ones((2, 3, 2)), np.ones((2, 3)), 0.7, log)
+    vis = np.ones((2, 3))
+    vis[1, 2] = 0.2
+    mask_low_visibility(np.ones((2, 3, 2)), vis, 0.7, log)
     assert log[0].params == {"threshold": 0.7} and log[0].n_points == 6
+    assert (log[0].n_marked_missing, log[0].n_changed, log[0].n_filled) == (1, 0, 0)  # masked is not changed
     with pytest.raises(ValueError, match=r"^vis must have shape \(2, 3\), got \(2, 2\)$"):
         mask_low_visibility(np.ones((2, 3, 2)), np.ones((2, 2)))
 
@@ -256,7 +259,8 @@ def test_interpolation_goes_on_past_a_long_gap_and_a_landmark_seen_once() -> Non
     out = interpolate_gaps(xy, t, 0.3, log)
     np.testing.assert_array_equal(out[:, 0, 0], xy[:, 0, 0])
     np.testing.assert_allclose(out[:, 1, 0], [0.0, *[np.nan] * 3, 4.0, 5.0, 6.0, 7.0])
-    assert log[0].params == {"max_gap_s": 0.3} and log[0].n_filled == 1
+    assert log[0].params == {"max_gap_s": 0.3} and log[0].n_filled == 1 and log[0].n_changed == 1
+    assert log[0].n_marked_missing == 0 and log[0].n_points == 16
 
 
 @settings(max_examples=60, deadline=None)
@@ -412,3 +416,29 @@ def test_one_euro_log_names_its_parameters() -> None:
     one_euro(np.zeros((3, 2, 2)), np.arange(3) / 15.0, 0.7, 3.0, 1.5, log)
     assert log[0].step == "one_euro" and log[0].params == {"min_cutoff": 0.7, "beta": 3.0, "d_cutoff": 1.5}
     assert log[0].n_points == 6 and log[0].n_changed == 0
+
+
+def test_one_euro_log_counts_only_the_points_it_moved() -> None:
+    """Landmark 0 stands still, landmark 1 moves: the filter changes landmark 1 after its first frame
+    (lag), nothing else."""
+    xy = np.zeros((3, 2, 2))
+    xy[:, 1, 0] = [0.0, 1.0, 2.0]
+    log: list = []
+    one_euro(xy, np.arange(3) / 15.0, log=log)
+    assert (log[0].n_changed, log[0].n_marked_missing, log[0].n_filled) == (2, 0, 0)
+
+
+def test_integer_coordinates_are_cleaned_as_floats() -> None:
+    """Pixel coordinates as integers: masked and filled like floats (NaN needs a float array)."""
+    xy = np.array([[[10, 20]], [[30, 40]], [[50, 60]]])
+    masked = mask_low_visibility(xy, np.array([[1.0], [0.1], [1.0]]))
+    assert masked.dtype == np.float64 and np.isnan(masked[1]).all()
+    np.testing.assert_array_equal(interpolate_gaps(masked, np.arange(3) / 15.0)[1, 0], [30.0, 40.0])
+    np.testing.assert_array_equal(one_euro(xy, np.arange(3) / 15.0)[0, 0], [10.0, 20.0])
+
+
+def test_a_track_of_the_wrong_shape_is_named_in_the_error() -> None:
+    with pytest.raises(
+        ValueError, match=r"^expected an array of shape \(time, landmarks, dims\), got \(3, 2\)$"
+    ):
+        mask_low_visibility(np.zeros((3, 2)), np.ones((3, 2)))

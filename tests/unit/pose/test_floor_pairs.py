@@ -75,7 +75,7 @@ def test_no_common_frames_no_rows_and_positions_per_frame() -> None:
 @pytest.mark.parametrize(
     ("window", "median"),
     [([4.0, 1.0, 3.0], 3.0), ([4.0, 1.0, 3.0, 2.0], 2.5), ([1.0, np.nan, 5.0, 3.0], 3.0),
-     ([np.nan, 7.0, np.nan], 7.0), ([np.nan, np.nan], np.nan)],
+     ([np.nan, 7.0, np.nan], 7.0), ([np.nan, np.nan], np.nan), ([1.0, 3.0], 2.0), ([5.0], 5.0)],
 )  # fmt: skip
 def test_window_median_ignores_missing_positions(window: list, median: float) -> None:
     np.testing.assert_equal(nanmedian_last(np.array([window])), [median])
@@ -127,3 +127,26 @@ def test_positions_refuse_a_track_whose_sds_do_not_match_its_positions() -> None
     a.sd_m = a.sd_m[:1]
     with pytest.raises(ValueError):
         a.positions()
+
+
+def test_window_median_is_over_the_last_axis_of_any_shape() -> None:
+    windows = np.array([[[4.0, 1.0, 3.0, 2.0], [np.nan, 9.0, 1.0, np.nan]]])  # (1, 2, 4)
+    np.testing.assert_array_equal(nanmedian_last(windows), [[2.5, 5.0]])
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # medians over 3 (NaN padding ignored): 0.5, 1, 2, 3, 3.5, 5, 6; then means over 3 of those
+        ([0.0, 1.0, 2.0, 3.0, 4.0, np.nan, 6.0], [0.75, 3.5 / 3, 2.0, 8.5 / 3, 11.5 / 3, np.nan, 5.5]),
+        ([1.0, 3.0], [2.0, 2.0]),  # two frames: each window holds both
+        ([4.0], [4.0]),
+    ],
+)
+def test_smoothing_by_hand_at_the_edges(values: list, expected: list) -> None:
+    a = np.array(values).reshape(1, -1, 1)
+    two = np.concatenate([a, 10 * a], axis=2)  # a second coordinate, ten times the first
+    out = running_median_mean(np.concatenate([two, two + 1]), 3)  # and a second draw, shifted by 1
+    np.testing.assert_allclose(out[0, :, 0], expected, rtol=1e-12)
+    np.testing.assert_allclose(out[0, :, 1], 10 * np.array(expected), rtol=1e-12)
+    np.testing.assert_allclose(out[1, :, 0], np.array(expected) + 1, rtol=1e-12)
