@@ -160,6 +160,7 @@ def world_features(world: np.ndarray) -> dict[str, np.ndarray]:
         # The flip of y made the frame left-handed, so forward is right x up (not up x right).
         fwd = np.cross(right, up)
         torso = _norm(sh - hip)
+        torso = np.where(torso > 0, torso, np.nan)  # shoulders on the hips: no scale (NaN, not inf)
         centre = 0.5 * (sh + hip)
         hip_right = w[:, I["right_hip"]] - w[:, I["left_hip"]]
     f: dict[str, np.ndarray] = {}

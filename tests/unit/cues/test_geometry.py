@@ -399,3 +399,17 @@ def test_a_torso_bent_level_leans_exactly_90_degrees(bend: int, yaw: float) -> N
     np.testing.assert_allclose(f["w_lean_cam"], 90.0 * bend, atol=1e-5)
     np.testing.assert_allclose(f["w_lean"], 90.0 * bend, atol=1e-5)
     np.testing.assert_allclose(f["w_lean_abs"], 90.0, atol=1e-5)
+
+
+def test_a_world_torso_of_zero_length_gives_nan_not_infinity() -> None:
+    """Shoulders on the hips in frame 0 (a degenerate reading): nothing can be scaled there, so every
+    torso-scaled world feature is missing (NaN, the package's word for it) instead of infinite, and
+    frame 1 is measured as usual."""
+    w = _world(WORLD)
+    for side in ("left", "right"):
+        w[0, INDEX[f"{side}_shoulder"]] = w[0, INDEX[f"{side}_hip"]]
+    f = world_features(w)
+    assert not any(np.isinf(np.asarray(v, dtype=float)).any() for v in f.values())
+    for key in ("hi_w_reach", "lo_w_reach", "hi_w_wr_to_opp_el", "lo_w_wr_to_hip", "w_stance", "w_torso_m"):
+        assert np.isnan(f[key][0]), key
+        assert np.isfinite(f[key][1]), key
