@@ -126,6 +126,21 @@ def test_a_jump_is_capped_at_the_fastest_believed_speed() -> None:
     assert tr.velocity[0] > 0 and tr.velocity[1] == pytest.approx(0.0, abs=1e-12)
 
 
+def test_max_speed_zero_turns_the_motion_model_off() -> None:
+    """`max_speed=0` believes no motion: a person standing still (velocity exactly 0, so speed and limit
+    both 0) is tracked without a division by zero, and a walker's velocity is capped to 0, so the
+    predicted box stays where they were last seen."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT, max_speed=0.0))
+    for k in range(3):
+        (tr,) = tracker.update([person(0.3)], k / 16)
+    np.testing.assert_array_equal(tr.velocity, [0.0, 0.0])
+    for k in range(3, 6):
+        (tr,) = tracker.update([person(0.3 + 0.01 * (k - 2))], k / 16)
+    assert tr.id == 0
+    np.testing.assert_array_equal(tr.velocity, [0.0, 0.0])
+    np.testing.assert_array_equal(tracker.predict(tr.last_t + 0.25)[0], tr.box)
+
+
 # --- body height, hits, colour ------------------------------------------------------------------------
 
 
@@ -394,3 +409,15 @@ def test_a_new_track_remembers_its_time_colour_and_who_found_it() -> None:
     assert new.id == 1 and new.first_t == 0.5 + 1 / 16
     np.testing.assert_allclose(new.appearance, BLUE)
     assert tracker.moves == {0: 1}
+
+
+def test_new_people_get_the_next_id_and_ids_are_never_reused() -> None:
+    """Three people arrive one per frame: ids 0, 1, 2. All leave; someone arriving after the
+    re-identification window (2 s) is new: id 3, not a reused 0, 1 or 2."""
+    tracker = Tracker(TrackerOptions(aspect=ASPECT))
+    people = [person(0.2, colour=RED), person(0.5, colour=BLUE), person(0.8, colour=None)]
+    for k in range(3):
+        seen = tracker.update(people[: k + 1], k / 16)
+        assert sorted(tr.id for tr in seen) == list(range(k + 1))
+    (late,) = tracker.update([person(0.5, colour=BLUE)], 2 / 16 + 2.5)
+    assert late.id == 3 and tracker.next_id == 4
