@@ -442,3 +442,9 @@ def test_a_track_of_the_wrong_shape_is_named_in_the_error() -> None:
         ValueError, match=r"^expected an array of shape \(time, landmarks, dims\), got \(3, 2\)$"
     ):
         mask_low_visibility(np.zeros((3, 2)), np.ones((3, 2)))
+
+
+def test_float32_visibilities_are_compared_at_full_precision() -> None:
+    """float32(0.7) is 0.69999999: under a threshold of 0.7 in any dtype, so masked."""
+    out = mask_low_visibility(np.ones((1, 2, 2)), np.array([[0.7, 1.0]], np.float32), 0.7)
+    assert np.isnan(out[0, 0]).all() and np.isfinite(out[0, 1]).all()
