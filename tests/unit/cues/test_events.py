@@ -89,3 +89,12 @@ def test_the_evidence_reads_exactly_the_events_frames_first_and_last_included() 
     assert (ev.start, ev.end) == pytest.approx((2.0, 2.5))
     assert ev.confidence == pytest.approx(1.0)
     assert ev.evidence == "higher wrist 0.6 torso-lengths above the shoulder for 0.5 s"
+
+
+@pytest.mark.parametrize("rows", [0, 1])
+def test_a_person_seen_in_one_frame_or_none_has_no_events_and_no_error(rows: int) -> None:
+    """Fewer than two frames give no frame rate and no span: no events, whatever the probabilities say
+    (reading the person's id must not index a row that is not there)."""
+    feats = pd.DataFrame({"t": np.arange(rows) / 10.0, "person": np.full(rows, 4)})
+    probs = pd.DataFrame({"hands_raised": np.ones(rows)})
+    assert person_events(feats, probs, CueSettings(min_duration_s={"hands_raised": 0.0})) == []

@@ -154,3 +154,13 @@ def test_a_feature_with_three_frames_outside_is_not_ranked_above_one_that_is() -
     assert words.startswith("higher wrist 0.1")
     words = evidence_for("hands_raised", _frames(m_hi_wr_above_sh=lo, m_lo_wr_above_sh=hi), inside, 0.1)
     assert words.startswith("lower wrist 0.1")
+
+
+def test_a_feature_missing_for_the_whole_person_is_skipped_even_as_a_column_of_none() -> None:
+    """A column built from None values only is object dtype, not float: it reads as NaN (never seen in the
+    span, so skipped), not as an error; the next feature is still named."""
+    inside = np.array([True, True, True, False, False, False, False, False])
+    feats = pd.DataFrame({"m_hi_wr_to_hip": [None] * 8, "m_lo_wr_to_hip": [0.3, 0.3, 0.3] + [1.0] * 5})
+    assert feats["m_hi_wr_to_hip"].dtype == object
+    words = evidence_for("hands_on_hips", feats, inside, 0.2)
+    assert words == "other wrist 0.30 torso-lengths from the hip for 0.2 s"

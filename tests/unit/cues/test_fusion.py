@@ -133,3 +133,14 @@ def test_combine_uses_the_settings_it_is_given() -> None:
     f = feats(np.full(6, 0.2), nose=0.1, out=0.0)  # 0.2 over a nose at 0.1: raised by default
     assert (combine(probs, f)["hands_raised"] == RULE_CONFIDENCE["hands_raised"]).all()
     assert (combine(probs, f, CueSettings(raised_above_shoulder=0.3))["hands_raised"] == 0.0).all()
+
+
+def test_an_unknown_probability_given_as_none_takes_the_rule_or_zero() -> None:
+    """None in an object-dtype probability column is read as NaN: the rule's value where it holds (0.9),
+    0 where it does not; known probabilities keep the larger of the two."""
+    probs = pd.DataFrame({"hands_raised": pd.Series([None, 0.2, None, 0.95, None, 0.1], dtype=object)})
+    f = feats(np.full(6, 0.2), nose=0.1, out=0.0)  # the rule holds in every frame by default
+    held = combine(probs, f)["hands_raised"].to_numpy()
+    assert held == pytest.approx([0.9, 0.9, 0.9, 0.95, 0.9, 0.9])
+    off = combine(probs, f, CueSettings(raised_above_shoulder=0.3))["hands_raised"].to_numpy()
+    assert off == pytest.approx([0.0, 0.2, 0.0, 0.95, 0.0, 0.1])
