@@ -30,11 +30,13 @@ import eval_hands
 TUNING = ("hands_tune", "hands_tune_b", "hands_eval_a", "hands_eval_b", "hands_eval_c")
 
 
-def reread(d: Path, options=None, video: Path | None = None, analysis: Path | None = None
-           ) -> tuple[pd.DataFrame, dict]:  # fmt: skip
+def reread(d: Path, options=None, video: Path | None = None, analysis: Path | None = None,
+           raw_poses: bool = True) -> tuple[pd.DataFrame, dict]:  # fmt: skip
     """hands.parquet of clip folder `d` read again from its poses with the current stage.
 
-    `video` and `analysis` default to a rendered clip's `d/<name>.mp4` and `d/an`.
+    `video` and `analysis` default to a rendered clip's `d/<name>.mp4` and `d/an`. With `raw_poses` the
+    arm points cleaning dropped come from `d/raw_tracks.npz` when it exists, as `cuedetect analyze` gives
+    them to the stage; without, the stage sees only the cleaned poses (as before 2026-12-07 08:30).
     """
     from cuedetect.hands.crops import with_faint_arms
     from cuedetect.hands.stage import hands_table
@@ -48,7 +50,7 @@ def reread(d: Path, options=None, video: Path | None = None, analysis: Path | No
     xy = np.stack([poses[[f"x{j}" for j in range(33)]].to_numpy(float),
                    poses[[f"y{j}" for j in range(33)]].to_numpy(float)], axis=-1)  # fmt: skip
     vis = poses[[f"v{j}" for j in range(33)]].to_numpy(float)
-    if (d / "raw_tracks.npz").exists():  # the poses before cleaning (`save_raw_tracks`): faint wrists kept
+    if raw_poses and (d / "raw_tracks.npz").exists():  # poses before cleaning (`save_raw_tracks`)
         raw = np.load(d / "raw_tracks.npz")
         xy = with_faint_arms(poses["frame"].to_numpy(), poses["person"].to_numpy(), xy, raw["frame"],
                              raw["person"], raw["xy"])  # fmt: skip
@@ -133,6 +135,7 @@ def main() -> None:
     ap.add_argument("--save", action="store_true", help="write each clip's an/hands.parquet")
     ap.add_argument("--real", action="store_true", help="score the real dev set's events instead")
     ap.add_argument("--raw", action="store_true", help="first track each clip's poses again, kept uncleaned")
+    ap.add_argument("--no-raw", action="store_true", help="ignore the raw poses (the cleaned ones only)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="override a HandStageOptions field (a Python literal; crops.NAME, rules.NAME: "
                          "a CropOptions or StateRules field)")
@@ -163,7 +166,7 @@ def main() -> None:
         if args.raw and not (d / "raw_tracks.npz").exists():
             save_raw_tracks(d, d / f"{name}.mp4", d / "an")
         t0 = time.process_time()
-        hands, run = reread(d, options)
+        hands, run = reread(d, options, raw_poses=not args.no_raw)
         cpu += time.process_time() - t0
         crops, frames = crops + run["hand_crops"], frames + run["frames"]
         if args.save:

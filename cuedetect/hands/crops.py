@@ -30,9 +30,9 @@ class CropOptions:
     min_hand_px: float = 18.0  # a smaller hand is skipped as too small to read
     # the wrist's pose visibility below which the hand counts as out of view. Cleaning drops points under
     # 0.5, but the hand stage is given the faint ones back (`with_faint_arms`): a wrist held against the
-    # face or body is often seen at 0.1-0.5 and still lies within a few pixels of the hand (tuning
-    # renders: 0.1 reads 0.763 -> 0.782 of the hands right, not read 15.4% -> 11.0%; 0.3: 0.770; 0: 0.782)
-    min_visibility: float = 0.1
+    # face or body is often seen at 0.1-0.5 and still lies within a few pixels of the hand (seven tuning
+    # renders, hands right: 0.2 0.781, 0.1 0.769, 0.3 0.770; cleaned poses only 0.767)
+    min_visibility: float = 0.2
     max_match: float = 0.9  # a found hand farther than this (in hand lengths) from the body's hand is not it
 
 

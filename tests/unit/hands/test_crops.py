@@ -59,8 +59,8 @@ def test_slots_are_placed_beyond_the_wrist_and_sized_by_the_forearm():
     [
         ((400, 400), 0.9, 1.0, "ok"),
         ((1400, 400), 0.9, 1.0, "out_of_view"),  # past the right edge
-        ((400, 400), 0.05, 1.0, "out_of_view"),  # the pose model says it is not visible
-        ((400, 400), 0.12, 1.0, "ok"),  # seen faintly (against the body): still read
+        ((400, 400), 0.15, 1.0, "out_of_view"),  # the pose model says it is not visible
+        ((400, 400), 0.25, 1.0, "ok"),  # seen faintly (against the body): still read
         ((400, 400), 0.9, 0.1, "too_small"),  # a far-away person
     ],
 )
