@@ -65,6 +65,8 @@ def test_agreement_counts_every_person_and_pools_cues() -> None:
         (0.25, 0.75, [0, 1]),  # centres on both ends count
         (0.3, 0.7, [1]),  # no centre inside: the bin of the midpoint 0.5, i.e. [0.5, 1.0)
         (3.9, 4.0, [7]),  # at the very end
+        (4.2, 4.3, [7]),  # after the end (a coding that runs past the video): the last bin
+        (-0.3, -0.1, [0]),  # before the start: the first bin
     ],
 )
 def test_presence_bins(start: float, end: float, expected: list[int]) -> None:
