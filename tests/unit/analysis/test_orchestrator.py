@@ -202,3 +202,38 @@ def test_the_transcript_is_written_unless_switched_off(
     assert result.record["speech"] == {"present": True, "words": 1}
     analyze("v.mp4", AnalyzeOptions(tmp_path / "off", speech=False))
     assert len(seen) == 1 and not (tmp_path / "off" / "words.parquet").exists()
+
+
+def test_speech_gets_the_voice_stages_result_and_reports_its_progress(
+    fake_stages: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    voice_result = SimpleNamespace(frames=pd.DataFrame({"t": [0.0]}))  # what outputs writes of it
+    seen, loaded_in = [], []
+    monkeypatch.setattr(orch.stages, "voice", lambda info, options, events, tracks: (voice_result, {}))
+
+    def speech(info: Any, options: AnalyzeOptions, voice: Any, events: Any, step: Any) -> tuple:
+        seen.append(voice)
+        step(1, 3)
+        return None, {"present": False, "notes": ["no speech"]}
+
+    def load(options: AnalyzeOptions) -> str:
+        loaded_in.append(threading.current_thread())
+        return "baseline"
+
+    monkeypatch.setattr(orch.stages, "speech", speech)
+    monkeypatch.setattr(orch.stages, "load_cue_model", load)
+    progress: list[tuple[str, int, int]] = []
+    analyze("v.mp4", AnalyzeOptions(tmp_path / "out"), progress=lambda s, d, t: progress.append((s, d, t)))
+    assert seen == [voice_result]
+    assert [p for p in progress if p[0] == "speech"] == [("speech", 0, 1), ("speech", 1, 3), ("speech", 3, 3)]
+    # the cue model loads in its own named thread while the poses run, not in the caller's
+    (thread,) = loaded_in
+    assert thread is not threading.current_thread() and thread.name.startswith("cue-model_")
+
+
+def test_without_speech_the_record_says_so(fake_stages: list[str], tmp_path: Path) -> None:
+    result = analyze("v.mp4", AnalyzeOptions(tmp_path / "out", speech=False))
+    assert result.record["speech"] == {"present": None, "notes": ["speech not transcribed (--no-speech)"]}
+    assert not (tmp_path / "out" / "words.parquet").exists()

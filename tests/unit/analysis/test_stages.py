@@ -136,3 +136,37 @@ def test_voice_reads_the_recordings_own_span(monkeypatch: pytest.MonkeyPatch) ->
     assert add.calls == [((Path("v.mp4"), "events", {0: "trainee"}, (1.5, 5.5)), {"tracks": "tracks"})]
     stages.voice(INFO, OPTS, None)
     assert add.calls[-1][1] == {"tracks": None}
+
+
+def test_speech_transcribes_the_voice_stages_result_with_the_speech_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cuedetect.speech.settings import SpeechSettings
+
+    add = Recorder(("speech", {"present": True}))
+    monkeypatch.setattr("cuedetect.speech.hook.add_speech", add)
+    opts = AnalyzeOptions(Path("out"), speech_settings=SpeechSettings(store_transcript=False))
+    step = Recorder()
+    assert stages.speech(INFO, opts, "voice", "events", step) == ("speech", {"present": True})
+    assert add.calls == [((Path("v.mp4"), "voice", "events", opts.speech_settings, step), {})]
+
+
+@pytest.mark.parametrize("stage", ["poses", "hands"])
+def test_an_unknown_cpu_count_runs_one_job(monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
+    """`os.cpu_count()` is None where the count cannot be read: one process then, not a guess."""
+    monkeypatch.setattr(stages.os, "cpu_count", lambda: None)
+    tracks = SimpleNamespace(person=np.array([0]), analysed=np.arange(2))
+    track = Recorder((tracks, {}))
+    monkeypatch.setattr("cuedetect.models.provision.provision", Recorder(SimpleNamespace(path=Path("m"))))
+    monkeypatch.setattr("cuedetect.pose.pipeline.run_tracking", track)
+    read = Recorder(SimpleNamespace(rows=[], size=(640, 360)))
+    monkeypatch.setattr("cuedetect.hands.video.read_hands", read)
+    monkeypatch.setattr("cuedetect.hands.stage.hands_table", Recorder("table"))
+    monkeypatch.setattr("cuedetect.models.hand_provision.ensure_hand_model", lambda: Path("hand.task"))
+    opts = AnalyzeOptions(Path("out"), jobs=None)
+    if stage == "poses":
+        stages.poses(INFO, opts)
+        assert track.calls[0][1]["jobs"] == 1
+    else:
+        stages.hands(INFO, "tracks", opts)
+        assert read.calls[0][1]["jobs"] == 1
