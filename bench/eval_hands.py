@@ -14,7 +14,9 @@ least 40 px tall (`gt.json` `size_px`); a hand the stage did not read counts as 
 so earlier renders did not show the states gt.json claimed; every clip here was rendered again after the
 fix. The state rules were then set on `hands_tune`, `hands_tune_b`, `hands_eval_a` and two fist-heavy
 clips of the style-train corpus (`train_00050`, `train_00025`; `bench/tune_hands.py`); nothing was chosen on
-`HELD_OUT` (one of its clips was scored once under the old rules, before tuning).
+`HELD_OUT` (one of its clips was scored once under the old rules, before tuning). Later the same day the
+faint-wrist crops, lost-hand following and the open-palm mean were set on those and `train_00002` and
+`train_00038` (`tune_hands.TUNING`), and `HELD_OUT` scored once after.
 
     .venv/bin/python bench/eval_hands.py [--out .cache/eval_hands] [--clips hands_eval_a,...]
 

@@ -27,7 +27,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import eval_hands
 
-TUNING = ("hands_tune", "hands_tune_b", "hands_eval_a", "hands_eval_b", "hands_eval_c")
+TUNING = ("hands_tune", "hands_tune_b", "hands_eval_a", "train_00050", "train_00002", "train_00025",
+          "train_00038")  # fmt: skip
 
 
 def reread(d: Path, options=None, video: Path | None = None, analysis: Path | None = None,
