@@ -61,7 +61,7 @@ ALLOWED_TYPES: tuple[str, ...] = tuple(sorted({t for _, t in ALLOWED_NODES}))
 
 # SHA-256 of the cue model files this release ships in models/cues/ (see the module docstring).
 KNOWN_MODELS: dict[str, str] = {
-    "25be9dc165b0c33359ce005b30645c22baf53e6e27a7402fc7852d8dfb5410f9": "cue_classifier (committed)",
+    "93ec02f4224aa855ce4bf3df6efc64a85511aa90706d20e0fc2d730de1b5094f": "cue_classifier (committed)",
 }
 _MAX_SCHEMA_BYTES = 64 * 1024 * 1024
 

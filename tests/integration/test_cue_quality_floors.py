@@ -35,27 +35,29 @@ def scored_model():
     return load_model(Path(folder) if folder else None)
 
 
-# Measured on the real dev set with the committed model as the analysis ships it (hand stage gating the
-# hand cues, only hands of 40 px or more), all events over both labels.json files: precision 0.63,
-# recall 0.65 (34 of 52 found, 20 false alarms; poses with the pose engine's tile search for small
-# people). Tuned on: the rules and the hand gate's shares were set looking at these clips (the
-# classifier and its thresholds were not).
+# Measured on the real dev set with the committed model (cross-fitted calibration) as the analysis ships
+# it (hand stage gating the hand cues, only hands of 40 px or more), all events over both labels.json
+# files: precision 0.63, recall 0.71 (37 of 52 found, 22 false alarms). Tuned on: the rules and the hand
+# gate's shares were set looking at these clips (the classifier and its thresholds were not).
 REAL_MIN_PRECISION = 0.60
-REAL_MIN_RECALL = 0.62
+REAL_MIN_RECALL = 0.68
 # cue -> minimum event F1 on the real dev set, just under the measurement (cues the model finds at all;
-# hands_on_hips, leaning_in and open_hands measured 0.00: misses in the cues README).
+# leaning_in measured 0.00: misses in the cues README).
 REAL_MIN_F1: dict[str, float] = {
     "pointing": 0.45,  # 0.50
+    "hands_on_hips": 0.75,  # 0.80
     "hands_raised": 0.85,  # 0.90
-    "fists_up": 0.30,  # 0.36
-    "bladed_stance": 0.75,  # 0.80
+    "fists_up": 0.45,  # 0.50
+    "bladed_stance": 0.45,  # 0.50
+    "open_hands": 0.30,  # 0.33
     "rapid_approach": 0.75,  # 0.80
-    "too_close": 0.65,  # 0.70
+    "too_close": 0.70,  # 0.74
 }
 # Cues where the model measured at least the baseline's event F1 on the real dev set (the baseline is
-# better on hands_on_hips, fists_up, leaning_in and open_hands; see the cues README).
+# better on leaning_in; see the cues README).
 REAL_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
-    "pointing", "hands_raised", "bladed_stance", "pacing", "rapid_approach", "too_close",
+    "pointing", "hands_on_hips", "hands_raised", "fists_up", "bladed_stance", "pacing", "open_hands",
+    "rapid_approach", "too_close",
 )  # fmt: skip
 
 
@@ -90,27 +92,27 @@ def test_real_dev_set_model_at_least_baseline(real_scores, cue: str) -> None:
 # The style-held-out split, simulated: the first 20 studio-sim clips of the style catalogue's `heldout`
 # split (cue styles, negatives, bodies, rooms, camera set-ups no training clip has; seeds 900000 on),
 # seen through the simulated pose model and cached in .cache/ (about 1-2 minutes on a fresh machine).
-# Floors just under the measurement; nothing was tuned on these clips. hands_raised measured 0.45:
+# Floors just under the measurement; nothing was tuned on these clips. hands_raised measured 0.51:
 # the held-out split's waving and stretching negatives put hands over the head (see the cues README).
-# The model's calibration and thresholds come from rendered (MediaPipe-seen) validation clips, which
-# made pointing and open_hands more cautious on these simulated poses (cues README, "Scores").
+# The model's calibration and thresholds come from rendered (MediaPipe-seen) style clips scored out of
+# fold, which keeps pointing cautious on these simulated poses (0.25 on these 20, 0.61 on all 40).
 STYLE_SIM_CLIPS = 20
-STYLE_MIN_MACRO_F1 = 0.75  # 0.79 (baseline 0.48)
+STYLE_MIN_MACRO_F1 = 0.75  # 0.80 (baseline 0.48)
 STYLE_MIN_F1: dict[str, float] = {
-    "pointing": 0.40,  # 0.44
+    "pointing": 0.20,  # 0.25
     "arms_crossed": 0.85,  # 0.91
-    "hands_on_hips": 0.80,  # 0.86
-    "hands_raised": 0.40,  # 0.45
-    "fists_up": 0.90,  # 0.93
+    "hands_on_hips": 0.70,  # 0.77
+    "hands_raised": 0.45,  # 0.51
+    "fists_up": 0.95,  # 1.00
     "hands_hidden": 0.95,  # 1.00
     "bladed_stance": 0.95,  # 1.00
-    "leaning_in": 0.70,  # 0.75
+    "leaning_in": 0.80,  # 0.86
     "pacing": 0.95,  # 1.00
-    "open_hands": 0.30,  # 0.35
+    "open_hands": 0.40,  # 0.48
     "rapid_approach": 0.95,  # 1.00
     "too_close": 0.95,  # 1.00
 }
-# open_hands: the baseline (0.53) beats the model (0.35) here; see the cues README.
+# open_hands: the baseline (0.53) beats the model (0.48) here; see the cues README.
 STYLE_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
     "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "hands_hidden",
     "bladed_stance", "leaning_in", "pacing", "rapid_approach", "too_close",
@@ -148,28 +150,29 @@ def test_style_heldout_model_at_least_baseline(style_scores, cue: str) -> None:
 
 
 # The style-held-out split, rendered: all 36 clips of corpus/style_heldout through the committed poses.
-# Measured on the poses re-made with the pose engine's finer tiles and hidden-person search (18 far_small,
-# eye_level_side and cctv_steep clips re-posed): macro event F1 0.30 (baseline 0.17); all events
-# precision 0.39, recall 0.24 (35/54/108). Nothing was tuned on them.
-RENDERED_MIN_MACRO_F1 = 0.27
-RENDERED_MIN_PRECISION = 0.38
-RENDERED_MIN_RECALL = 0.20
+# Measured once, after the recipe was chosen (cues README), on the poses re-made with the pose engine's
+# finer tiles and hidden-person search: macro event F1 0.35 (baseline 0.17); all events precision 0.46,
+# recall 0.32 (46/53/97). Nothing was tuned on them.
+RENDERED_MIN_MACRO_F1 = 0.32
+RENDERED_MIN_PRECISION = 0.43
+RENDERED_MIN_RECALL = 0.29
 # cue -> minimum event F1, just under the measurement (rapid_approach measured 0.00).
 RENDERED_MIN_F1: dict[str, float] = {
-    "pointing": 0.40,  # 0.46
-    "arms_crossed": 0.20,  # 0.22
+    "pointing": 0.52,  # 0.57
+    "arms_crossed": 0.24,  # 0.27
     "hands_on_hips": 0.30,  # 0.33
-    "hands_raised": 0.30,  # 0.33
-    "fists_up": 0.48,  # 0.52
-    "hands_hidden": 0.15,  # 0.17
-    "bladed_stance": 0.35,  # 0.40
+    "hands_raised": 0.35,  # 0.38
+    "fists_up": 0.70,  # 0.75
+    "hands_hidden": 0.40,  # 0.43
+    "bladed_stance": 0.22,  # 0.25
     "leaning_in": 0.18,  # 0.22
     "pacing": 0.45,  # 0.50
-    "open_hands": 0.20,  # 0.23
+    "open_hands": 0.30,  # 0.35
     "too_close": 0.15,  # 0.18
 }
 RENDERED_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
-    "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "bladed_stance", "leaning_in",
+    "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "hands_hidden", "bladed_stance",
+    "leaning_in", "pacing", "open_hands",
 )  # fmt: skip
 
 
