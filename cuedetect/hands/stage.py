@@ -110,7 +110,6 @@ class HandStage:
         self.reader = reader
         self.options = options or HandStageOptions()
         self._last: dict[tuple[int, str], _Last] = {}
-        self._missed: dict[tuple[int, str], float] = {}  # when a hand in view was last looked for in vain
         self.crops_read = 0
 
     def _lost_slot(self, s: HandSlot, t: float) -> HandSlot:
@@ -215,13 +214,8 @@ class HandStage:
         ok = [s for s in slots if s.status == "ok"]
         held = {id(s): last for s in ok if (last := self._still(s, t)) is not None}
         found, worlds, scores = [], [], []
-        # a hand looked for in vain less than `min_interval_s` ago is not looked for again yet (at 15 fps
-        # a hand the network does not find was otherwise read, at up to three scales, every frame)
-        recent = {id(s) for s in ok if t - self._missed.get((s.person, s.side), -np.inf) < o.min_interval_s}
         for s in ok:
-            if id(s) in held or id(s) in recent:
-                continue
-            if (hand := self._look(image, s, t)) is not None:
+            if id(s) not in held and (hand := self._look(image, s, t)) is not None:
                 found.append(hand.landmarks)
                 worlds.append(hand.world)
                 scores.append(hand.score)
@@ -242,7 +236,6 @@ class HandStage:
                 body_t = prev.body_t if s.tracked and prev is not None else t
                 self._last[(s.person, s.side)] = _Last(t, s.wrist, s.knuckles, lm, shape, roi, s.length_px,
                                                        body_t, s.tracked)  # fmt: skip
-                self._missed.pop((s.person, s.side), None)
             elif id(s) in held:
                 last = held[id(s)]
                 row.status, row.shape = "held", last.shape
@@ -251,8 +244,6 @@ class HandStage:
             else:  # a hand followed on its own landmarks and lost again: the body still has it out of view
                 row.status = "out_of_view" if s.tracked else "not_found"
                 self._last.pop((s.person, s.side), None)
-                if id(s) not in recent:
-                    self._missed[(s.person, s.side)] = t
         return rows
 
 

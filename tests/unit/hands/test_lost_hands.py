@@ -118,18 +118,3 @@ def test_a_lost_hand_stays_with_its_owner_when_another_persons_hand_is_near():
     before = next(f for f in first if (f.person, f.side) == (0, "left"))
     assert np.linalg.norm(mine[(0, "left")].landmarks[0, :2] - before.landmarks[0, :2]) < 30  # not the other
     assert mine[(1, "right")].landmarks[0, 0] == pytest.approx(380, abs=10)
-
-
-def test_a_hand_looked_for_in_vain_is_looked_for_again_only_after_min_interval_s():
-    class Nothing(FakeReader):
-        def read(self, image, roi):
-            self.crops.append(roi)
-
-    reader = Nothing()
-    stage = HandStage(reader, NO_REREADS)
-    xy, vis = body({"left": (300, 400)})
-    reads = []
-    for k, t in enumerate((0.0, 1 / 15, 2 / 15, 3 / 15, 4 / 15)):  # 15 fps
-        assert stage.update(IMAGE, k, t, [(0, xy, vis)])[0].status == "not_found"
-        reads.append(len(reader.crops))
-    assert reads == [1, 1, 2, 2, 3]  # every other frame, not every frame
