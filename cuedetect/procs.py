@@ -8,6 +8,8 @@
 - `sigterm_unwinds()` makes SIGTERM raise `Terminated` (a `KeyboardInterrupt`) in the main thread, so
   every `finally` runs (`.partial-<pid>` folders removed, transactions rolled back) and the CLI exits
   with 143 after one line.
+- `signals_deferred()` holds SIGTERM and Ctrl-C back for a few microseconds of work that must not be
+  cut in half (a commit's renames), then delivers them.
 - `stop_pool(pool)` kills a `ProcessPoolExecutor`'s workers instead of waiting for their chunks.
 """
 
@@ -50,6 +52,30 @@ def sigterm_unwinds() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def signals_deferred(*signums: int) -> Iterator[None]:
+    """Within the block, SIGTERM and SIGINT (or `signums`) wait; one that came is raised when it ends.
+
+    For short steps that must not be cut in half (the renames of a commit): the signal then reaches the
+    handler in force before the block (`Terminated`, `KeyboardInterrupt`, or the default action) right
+    after it. SIGKILL cannot wait: keep such blocks to microseconds. Elsewhere than the main thread the
+    block runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    signums = signums or (signal.SIGTERM, signal.SIGINT)
+    previous = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in signums}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(pending):
+            signal.raise_signal(s)
 
 
 def exit_now(code: int) -> NoReturn:

@@ -1,8 +1,10 @@
 """The outputs stage: the results folder of an analysis, written atomically.
 
-Files are first written into `DIR/.partial-<pid>/`; `commit` then removes the old `analysis.json` (the
-marker of a whole result), moves the new data files into place and moves `analysis.json` in last. So a
-run that dies at any point leaves either the earlier complete result or no `analysis.json` at all.
+Files are first written into `DIR/.partial-<pid>/` and flushed to disk; `commit` then removes the old
+`analysis.json` (the marker of a whole result), moves the new data files into place and moves
+`analysis.json` in last, with SIGTERM and Ctrl-C held back for those renames. So a run stopped at any
+point leaves the earlier whole result or the new one; only a SIGKILL within the renames' microseconds
+can leave no `analysis.json` at all.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 from cuedetect.errors import InputError
 from cuedetect.hashing import file_sha256
 from cuedetect.io_atomic import write_json
+from cuedetect.procs import signals_deferred
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,20 +120,30 @@ def _pid_alive(pid: str) -> bool:
 
 
 def commit(tmp: Path, out: Path) -> None:
-    """Move finished files from `tmp` into `out`, analysis.json last; stale files of the old result go."""
-    marker = out / "analysis.json"
-    marker.unlink(missing_ok=True)
-    for name in RESULT_FILES[:-1]:
+    """Move finished files from `tmp` into `out`, analysis.json last; stale files of the old result go.
+
+    Everything slow comes first, while the old result is still whole: each new file is flushed to disk
+    (fsync) and made readable. Only then does the old `analysis.json` go, and the files are renamed into
+    place with SIGTERM and Ctrl-C held back (`signals_deferred`): a stop by either lands before or after
+    the renames, never between them, so `out` holds the old whole result or the new one. Only a SIGKILL
+    inside those few microseconds of renames can leave no `analysis.json` (a rerun redoes it).
+    """
+    for name in RESULT_FILES:
         new = tmp / name
         if new.exists():
             with open(new, "rb") as fh:
                 os.fsync(fh.fileno())
             new.chmod(0o644)
-            os.replace(new, out / name)
-        else:
-            (out / name).unlink(missing_ok=True)
-    (tmp / "analysis.json").chmod(0o644)
-    os.replace(tmp / "analysis.json", marker)
+    marker = out / "analysis.json"
+    with signals_deferred():
+        marker.unlink(missing_ok=True)
+        for name in RESULT_FILES[:-1]:
+            new = tmp / name
+            if new.exists():
+                os.replace(new, out / name)
+            else:
+                (out / name).unlink(missing_ok=True)
+        os.replace(tmp / "analysis.json", marker)
 
 
 def write_outputs(analysis: Analysis, folder: Path, options: AnalyzeOptions, started: float) -> None:

@@ -60,3 +60,33 @@ def test_sigterm_raises_terminated_only_inside_the_block() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(1)
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+@pytest.mark.parametrize(
+    ("sig", "raised"), [(signal.SIGTERM, "Terminated"), (signal.SIGINT, "KeyboardInterrupt")]
+)
+def test_a_signal_inside_signals_deferred_waits_for_the_block_to_end(
+    sig: signal.Signals, raised: str
+) -> None:
+    from cuedetect import procs
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    done = []
+    with pytest.raises(KeyboardInterrupt) as caught, procs.sigterm_unwinds():
+        with procs.signals_deferred():
+            os.kill(os.getpid(), sig)
+            time.sleep(0.05)  # a handler would have run by now
+            done.append("rest of the block")
+        done.append("after the block")  # not reached: the held signal is raised as the block ends
+    assert done == ["rest of the block"]
+    assert type(caught.value).__name__ == raised
+    assert {s: signal.getsignal(s) for s in before} == before
+
+
+def test_signals_deferred_without_a_signal_changes_nothing() -> None:
+    from cuedetect.procs import signals_deferred
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    with signals_deferred():
+        assert signal.getsignal(signal.SIGTERM) != before[signal.SIGTERM]  # held back inside
+    assert {s: signal.getsignal(s) for s in before} == before
