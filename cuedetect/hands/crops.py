@@ -122,14 +122,9 @@ def with_faint_arms(frame: np.ndarray, person: np.ndarray, xy: np.ndarray, raw_f
         return out
     where = {(int(f), int(p)): k for k, (f, p) in enumerate(zip(raw_frame, raw_person, strict=True))}
     rows = np.array([where.get((int(f), int(p)), -1) for f, p in zip(frame, person, strict=True)])
-    has = rows >= 0
-    pts = list(ARM_POINTS)
-    mine = out[has][:, pts]
-    theirs = np.asarray(raw_xy, dtype=float)[rows[has]][:, pts]
-    mine = np.where(np.isnan(mine), theirs, mine)
-    sub = out[has]
-    sub[:, pts] = mine
-    out[has] = sub
+    at = np.ix_(np.flatnonzero(rows >= 0), ARM_POINTS)
+    theirs = np.asarray(raw_xy, dtype=float)[rows[rows >= 0]][:, ARM_POINTS]
+    out[at] = np.where(np.isnan(out[at]), theirs, out[at])
     return out
 
 

@@ -43,7 +43,6 @@ from cuedetect.pose.keypoints import CropBox, KeyPoints
 from cuedetect.pose.proposals import (
     Detection,
     box_overlap,
-    completeness,
     half_view,
     isolate_crop,
     paint_box,
@@ -60,12 +59,9 @@ __all__ = [
     "Detection",
     "MultiPersonPoseDetector",
     "PoseDetectorOptions",
-    "box_overlap",
-    "completeness",
     "half_view",
     "quiet_native_logs",
     "search_interval",
-    "torso_histogram",
 ]
 
 

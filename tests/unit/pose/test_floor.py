@@ -326,15 +326,22 @@ def test_no_people_or_nobody_seen_gives_empty_or_missing_results() -> None:
         assert nobody.camera.roll_deg == pytest.approx(0.0, abs=1e-9)
 
 
-def test_bodies_stood_upright_when_mediapipe_misses_the_tilt() -> None:
-    """A camera 30 deg down; the 3D bodies show a third of that tilt. Standing them upright fixes depth."""
+def _tilt_missed_scene(n: int) -> tuple[Cam, PersonTrack, PersonTrack, np.ndarray]:
+    """A camera 30 deg down and two people walking for `n` frames at 15 fps whose 3D bodies show a third
+    of that tilt: (camera, track A, track B, B's true floor positions)."""
     cam = Cam(2.4, 30.0, 65.0)
     rng = np.random.default_rng(5)
-    t = np.arange(150) / 15.0
+    t = np.arange(n) / 15.0
     a = np.stack([-0.8 + 0.2 * np.sin(t), 3.0 + 0.6 * np.sin(t / 2)], 1)
     b = np.stack([0.9 + 0 * t, 4.0 - 0.6 * np.sin(t / 3)], 1)
     ta, _ = person(cam, 0, 1.70, a, 90.0, rng, tilt_seen=0.3)
     tb, hb = person(cam, 1, 1.70, b, -90.0, rng, tilt_seen=0.3)
+    return cam, ta, tb, hb
+
+
+def test_bodies_stood_upright_when_mediapipe_misses_the_tilt() -> None:
+    """A camera 30 deg down; the 3D bodies show a third of that tilt. Standing them upright fixes depth."""
+    cam, ta, tb, hb = _tilt_missed_scene(150)
     err = {}
     for upright in (False, True):
         est = estimate_floor([ta, tb], cam.size, options=FloorOptions(n_samples=8, upright_bodies=upright))
@@ -501,13 +508,7 @@ def test_the_size_and_dtype_of_mediapipes_world_landmarks_do_not_matter() -> Non
 def test_bodies_stood_upright_even_with_their_ankles_hidden_in_some_frames() -> None:
     """As above, with both people's ankles hidden in 10 of 60 frames: the median body axis comes from
     the other frames, and standing the bodies upright still fixes the depth."""
-    cam = Cam(2.4, 30.0, 65.0)
-    rng = np.random.default_rng(5)
-    t = np.arange(60) / 15.0
-    a = np.stack([-0.8 + 0.2 * np.sin(t), 3.0 + 0.6 * np.sin(t / 2)], 1)
-    b = np.stack([0.9 + 0 * t, 4.0 - 0.6 * np.sin(t / 3)], 1)
-    ta, _ = person(cam, 0, 1.70, a, 90.0, rng, tilt_seen=0.3)
-    tb, hb = person(cam, 1, 1.70, b, -90.0, rng, tilt_seen=0.3)
+    cam, ta, tb, hb = _tilt_missed_scene(60)
     for tr in (ta, tb):
         tr.vis[20:30, [INDEX["left_ankle"], INDEX["right_ankle"]]] = 0.0
     est = estimate_floor([ta, tb], cam.size, options=FloorOptions(n_samples=4))
