@@ -132,12 +132,34 @@ def ray_rotation(ab: np.ndarray) -> np.ndarray:
 
 
 def rotation_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The smallest rotation taking unit vector a onto unit vector b."""
+    """The smallest rotation taking unit vector a onto unit vector b.
+
+    Opposite vectors have no single smallest rotation: every half turn about an axis perpendicular to
+    a takes a onto b; this one turns about a x e, e the coordinate axis least aligned with a.
+    """
     v, c = np.cross(a, b), float(a @ b)
-    if np.linalg.norm(v) < 1e-12:
-        return np.eye(3)
-    K = np.array([[0, -v[2], v[1]], [v[2], 0, -v[0]], [-v[1], v[0], 0]])
-    return np.eye(3) + K + K @ K / (1 + c)
+    s = float(np.linalg.norm(v))  # sin of the angle; c its cos
+    if s < 1e-12:
+        if c > 0:
+            return np.eye(3)
+        u = np.cross(a, np.eye(3)[np.argmin(np.abs(a))])
+        u /= np.linalg.norm(u)
+        return 2 * np.outer(u, u) - np.eye(3)
+    if c >= 0:
+        K = _skew(v)
+        return np.eye(3) + K + K @ K / (1 + c)
+    # Obtuse: 1 + c is mostly rounding error, and so is v's direction along a when a and b are nearly
+    # opposite; the half turn would carry that tilt onto b. Rodrigues about the axis made exactly
+    # perpendicular to a: R a = c a + s (k x a).
+    k = v / s
+    k -= (k @ a) * a
+    K = _skew(k / np.linalg.norm(k))
+    return np.eye(3) + s * K + (1 - c) * (K @ K)
+
+
+def _skew(v: np.ndarray) -> np.ndarray:
+    """The matrix of v x (the cross product with v)."""
+    return np.array([[0, -v[2], v[1]], [v[2], 0, -v[0]], [-v[1], v[0], 0]])
 
 
 def up_vector(pitch: float, roll: float) -> np.ndarray:

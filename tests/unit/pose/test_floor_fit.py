@@ -214,13 +214,39 @@ unit3 = st.tuples(*[st.floats(-1, 1)] * 3).map(np.array).filter(lambda v: np.lin
 @given(unit3, unit3)
 def test_rotation_between_takes_a_onto_b_about_their_common_normal(a, b) -> None:
     a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
-    assume(a @ b > -0.99)  # (nearly opposite vectors: no single smallest rotation, and 1 + a.b ~ 0)
+    assume(np.linalg.norm(np.cross(a, b)) > 1e-6)  # a common normal to turn about
     R = rotation_between(a, b)
     np.testing.assert_allclose(R @ R.T, np.eye(3), atol=1e-9)
     np.testing.assert_allclose(R @ a, b, atol=1e-9)
     axis = np.cross(a, b)
     np.testing.assert_allclose(R @ axis, axis, atol=1e-9)
     assert np.linalg.det(R) == pytest.approx(1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(unit3, st.sampled_from([0.0, 1e-15, 1e-13, 1e-11, 1e-9, 1e-6, 1e-3]), unit3)
+def test_rotation_between_nearly_opposite_vectors_is_still_a_rotation_onto_b(a, eps, d) -> None:
+    """b = -a nudged by eps: 1 + a.b is then rounding error, yet R is orthonormal and takes a onto b."""
+    a = a / np.linalg.norm(a)
+    b = -a + eps * d
+    b /= np.linalg.norm(b)
+    R = rotation_between(a, b)
+    np.testing.assert_allclose(R @ R.T, np.eye(3), atol=1e-9)
+    np.testing.assert_allclose(R @ a, b, atol=1e-9)
+    assert np.linalg.det(R) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "a", [(1.0, 0.0, 0.0), (0.0, -1.0, 0.0), (0.0, 0.0, 1.0), (0.0, 0.6, 0.8), (-0.48, 0.6, 0.64)]
+)
+def test_rotation_between_opposite_vectors_is_a_half_turn_onto_b(a) -> None:
+    """a = -b: a half turn about an axis perpendicular to a (R R = I, trace -1) takes a onto -a."""
+    a = np.array(a)
+    R = rotation_between(a, -a)
+    np.testing.assert_allclose(R @ a, -a, atol=1e-12)
+    np.testing.assert_allclose(R @ R.T, np.eye(3), atol=1e-12)
+    np.testing.assert_allclose(R @ R, np.eye(3), atol=1e-12)
+    assert np.trace(R) == pytest.approx(-1.0) and np.linalg.det(R) == pytest.approx(1.0)
 
 
 def test_rotation_between_a_vector_and_itself_is_none() -> None:
