@@ -296,13 +296,20 @@ def nanmedian_last(a: np.ndarray) -> np.ndarray:
 
 
 def running_median_mean(a: np.ndarray, window: int) -> np.ndarray:
-    """Centred running median then mean along axis 1 of (S, n, d), NaN-aware; window is odd."""
+    """Running median then mean over `window` frames along axis 1 of (S, n, d), NaN-aware, centred.
+
+    An odd window is centred on each frame. An even one cannot be: the median's window then reaches
+    one frame further ahead and the mean's one further back, so the two half-frame shifts cancel
+    (a steady walk comes out where it was, not half a frame late).
+    """
     if window <= 1 or a.shape[1] < 2:
         return a
-    h = window // 2
+    back, ahead = (window - 1) // 2, window // 2
     view = np.lib.stride_tricks.sliding_window_view
-    med = nanmedian_last(view(np.pad(a, ((0, 0), (h, h), (0, 0)), constant_values=np.nan), window, 1))
+    padded = np.pad(a, ((0, 0), (back, ahead), (0, 0)), constant_values=np.nan)
+    med = nanmedian_last(view(padded, window, 1))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        out = np.nanmean(view(np.pad(med, ((0, 0), (h, h), (0, 0)), constant_values=np.nan), window, 1), -1)
+        padded = np.pad(med, ((0, 0), (ahead, back), (0, 0)), constant_values=np.nan)
+        out = np.nanmean(view(padded, window, 1), -1)
     return np.where(np.isfinite(a), out, np.nan)

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cuedetect.pose.filters import nanmedian_last, running_median_mean
 from cuedetect.pose.floor import (
@@ -150,3 +152,39 @@ def test_smoothing_by_hand_at_the_edges(values: list, expected: list) -> None:
     np.testing.assert_allclose(out[0, :, 0], expected, rtol=1e-12)
     np.testing.assert_allclose(out[0, :, 1], 10 * np.array(expected), rtol=1e-12)
     np.testing.assert_allclose(out[1, :, 0], np.array(expected) + 1, rtol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    window=st.integers(2, 9),
+    n=st.integers(2, 30),
+    start=st.floats(-5, 5),
+    speed=st.floats(-2, 2),
+    gap=st.one_of(st.none(), st.integers(0, 29)),
+)
+def test_smoothing_keeps_a_steady_walk_where_it_is_for_odd_and_even_windows(window, n, start, speed, gap):
+    """A steady walk comes out unchanged wherever both windows are full (an even window shifts neither
+    late nor early), the shape is kept, and an unplaced frame stays unplaced."""
+    walk = (start + speed * np.arange(n, dtype=float)).reshape(1, n, 1)
+    if gap is not None and gap < n:
+        walk[0, gap] = np.nan
+    out = running_median_mean(walk, window)
+    assert out.shape == walk.shape
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(walk))
+    reach = window - 1  # how far the median and the mean together look back and ahead
+    full = [i for i in range(reach, n - reach) if gap is None or abs(i - gap) > reach]
+    np.testing.assert_allclose(out[0, full, 0], walk[0, full, 0], atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("window", "values", "expected"),
+    [
+        # medians over this frame and the next: 0.5 1.5 2.5 6.5 10; means over the frame before and this
+        (2, [0.0, 1.0, 2.0, 3.0, 10.0], [0.5, 1.0, 2.0, 4.5, 8.25]),
+        # medians over 1 back, 2 ahead: 1 1.5 2.5 3.5 4.5 5 5.5; means over 2 back, 1 ahead
+        (4, [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [1.25, 5.0 / 3, 2.125, 3.0, 3.875, 4.625, 5.0]),
+    ],
+)
+def test_smoothing_over_an_even_window_by_hand(window: int, values: list, expected: list) -> None:
+    out = running_median_mean(np.array(values).reshape(1, -1, 1), window)
+    np.testing.assert_allclose(out[0, :, 0], expected, rtol=1e-12)
