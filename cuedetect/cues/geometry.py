@@ -36,11 +36,17 @@ def _left_is_higher(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 def rolling_median(x: np.ndarray, k: int) -> np.ndarray:
-    """Centred running median over k samples, ignoring NaN (NaN only where the whole window is)."""
+    """Centred running median over k samples, ignoring missing ones (NaN only where the whole window is).
+
+    Missing is NaN or +-inf (a ratio over a zero length is no measurement), for every k: pandas'
+    rolling median skips inf like NaN, and a window of one sample (k <= 1) gives NaN there too.
+    """
+    x = np.asarray(x, float)
+    x = np.where(np.isfinite(x), x, np.nan)
     if k <= 1 or len(x) == 0:
-        return x.copy()
+        return x
     pad = k // 2
-    xp = np.pad(np.asarray(x, float), (pad, k - 1 - pad), constant_values=np.nan)
+    xp = np.pad(x, (pad, k - 1 - pad), constant_values=np.nan)
     # pandas' rolling median skips NaN in C: several times faster than nanmedian over window views
     return pd.Series(xp).rolling(k, min_periods=1).median().to_numpy()[k - 1 :]
 

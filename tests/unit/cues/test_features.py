@@ -117,10 +117,12 @@ def test_close_up_without_hips_still_measures_the_arms() -> None:
 
 
 @given(
-    st.lists(st.one_of(st.floats(-5, 5), st.just(float("nan"))), max_size=40),
+    st.lists(st.one_of(st.floats(-5, 5), st.sampled_from([float("nan"), float("inf"), -float("inf")])),
+             max_size=40),
     st.integers(1, 12),
-)
+)  # fmt: skip
 def test_rolling_median_is_the_nan_ignoring_median_of_each_centred_window(values, k):
+    """NaN and +-inf are both missing, whatever the window (a window of 1 included)."""
     from cuedetect.cues.geometry import rolling_median
 
     x = np.asarray(values, float)

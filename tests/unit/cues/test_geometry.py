@@ -251,6 +251,12 @@ def test_hand_features_are_per_frame() -> None:
         ([5, 6, 7], 3, [5.5, 6.0, 6.5]),  # integer samples: the edges are padded with NaN all the same
         ([1.0, 9.0], 1, [1.0, 9.0]),
         ([1.0, 9.0], 0, [1.0, 9.0]),  # a window of no sample smooths nothing either
+        # +-inf (a ratio over a zero length) is missing like NaN, in a window of one sample as in more
+        ([1.0, np.inf, 3.0], 1, [1.0, np.nan, 3.0]),
+        ([1.0, -np.inf, 3.0], 0, [1.0, np.nan, 3.0]),
+        ([1.0, np.inf, 3.0], 3, [1.0, 2.0, 3.0]),
+        ([np.inf, -np.inf], 3, [np.nan, np.nan]),
+        ([np.inf], 3, [np.nan]),
     ],
 )
 def test_rolling_median_edges_use_only_the_samples_there(x: list, k: int, want: list) -> None:
