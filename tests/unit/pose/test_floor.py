@@ -670,11 +670,14 @@ def test_one_posterior_draw_has_no_spread_and_an_unknown_height_no_sd(frames, he
     cam = Cam()
     tracks, _, _ = scene(cam, 1.5, n=frames)
     tracks = [
-        PersonTrack(t.person, t.frame, np.arange(frames), t.xy, t.vis, t.world) for t in tracks
-    ]  # 1 fps
+        PersonTrack(t.person, t.frame, np.arange(frames) + 0.1, t.xy, t.vis, t.world) for t in tracks
+    ]  # 1 fps, from 0.1 s (not a float32 number)
     est = estimate_floor(tracks, cam.size, options=FloorOptions(n_samples=1))
     c = est.camera
     assert (c.fov_sd_deg, c.pitch_sd_deg) == (0.0, 0.0)
     assert math.isnan(c.height_m) != height_known and math.isnan(c.height_sd_m) != height_known
     assert c.height_sd_m == 0.0 or not height_known
     assert all(t.t.dtype == np.float64 for t in est.tracks.values())
+    for k, tr in enumerate(tracks):  # and exactly the times given (no trip through float32)
+        np.testing.assert_array_equal(est.tracks[k].t, tr.t)
+    assert [r.t for r in pair_distances(est)] == [float(t) for t in tracks[0].t]
