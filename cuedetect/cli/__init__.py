@@ -25,13 +25,16 @@ app = typer.Typer(
 )
 
 
-# typer prints every parameter's type (`<bool>` on each flag, `<str>` on most options) and has no
-# setting for it: wrap its one method that does. tests/unit/cli/test_help_80_columns.py notices if a
-# typer release changes this.
+# typer prints every parameter's type (`<bool>` on each flag, `<str>` on most options, Python's
+# `<list[str]>` on arguments) and has no setting for it: wrap its one method that does.
+# tests/unit/cli/test_help_80_columns.py notices if a typer release changes this.
 def _type_where_it_helps(display_type_rich: Callable[..., str | None]) -> Callable[..., str | None]:
     def shown(self: TyperOption | TyperArgument, ctx: object) -> str | None:
         """A parameter's type in help, unless it says nothing: a flag takes no value (`<bool>`, even
-        beside --help), and `<str>` is what everything is on a command line (its help says what)."""
+        beside --help), `<str>` is what everything is on a command line (its help says what), and an
+        argument's name (VIDEO, FOLDER...) already says what it takes."""
+        if isinstance(self, TyperArgument):
+            return None
         text = display_type_rich(self, ctx)
         return None if getattr(self, "is_flag", False) or text == "<str>" else text
 

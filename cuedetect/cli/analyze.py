@@ -17,7 +17,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @user_errors
     def analyze(
-        video: Annotated[Path, typer.Argument(help="Video file (mp4, avi, mov, mkv, webm).")],
+        video: Annotated[
+            Path, typer.Argument(metavar="VIDEO", help="Video file (mp4, avi, mov, mkv, webm).")
+        ],
         out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")],
         fps: Annotated[float, typer.Option(help="Analysis rate in frames/s (0 = every frame).")] = 15.0,
         model: Annotated[str, typer.Option(help="Pose model: lite, full or heavy.")] = "full",

@@ -1,4 +1,4 @@
-"""`cuedetect batch INPUT... --out DIR`: many recordings with the one pipeline, on this machine or Ray."""
+"""`cuedetect batch VIDEO_OR_FOLDER... --out DIR`: many recordings with the one pipeline, here or on Ray."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         inputs: Annotated[
             list[str],
             typer.Argument(help="Folders, globs ('archive/**/*.mp4'), list files (.txt, one path or URL a "
-                           "line), videos or URLs.", metavar="INPUT..."),
+                           "line), videos or URLs.", metavar="VIDEO_OR_FOLDER"),
         ],
         out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")],
         engine: Annotated[str, typer.Option(help="Where to run: local (this machine) or ray.")] = "local",

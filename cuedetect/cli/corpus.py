@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @user_errors
     def corpus(
-        out: Path = typer.Argument(..., help="Corpus folder; one sub-folder per clip."),
+        out: Path = typer.Argument(..., metavar="OUT", help="Corpus folder; one sub-folder per clip."),
         count: int = typer.Option(40, help="Number of clips."),
         first_seed: int = typer.Option(0, help="Seed of the first clip; clip i uses first_seed + i."),
         split: str = typer.Option(

@@ -37,9 +37,12 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @user_errors
     def detect(
-        analysis: Annotated[Path, typer.Argument(help="An analysis folder (with poses.parquet).")],
+        analysis: Annotated[
+            Path, typer.Argument(metavar="ANALYSIS", help="An analysis folder (with poses.parquet).")
+        ],
         role: Annotated[
-            list[str] | None, typer.Option(help="Override a role, e.g. --role 0=trainee --role 1=client.")
+            list[str] | None,
+            typer.Option(metavar="ID=ROLE", help="Override a role, e.g. --role 0=trainee --role 1=client."),
         ] = None,
         baseline: Annotated[
             bool, typer.Option("--baseline", help="Use the geometric baseline instead of the model.")
@@ -74,7 +77,8 @@ def register(app: typer.Typer) -> None:
         data: Annotated[
             list[Path] | None,
             typer.Argument(
-                help="Folders with studio clips (gt.json [+ poses.parquet]) or reviewed sessions."
+                metavar="FOLDER",
+                help="Folders with studio clips (gt.json [+ poses.parquet]) or reviewed sessions.",
             ),
         ] = None,
         synthetic: Annotated[int, typer.Option(help="Add this many stick-figure synthetic clips.")] = 0,
@@ -171,12 +175,14 @@ def register(app: typer.Typer) -> None:
         gt_dir: Annotated[
             Path,
             typer.Argument(
+                metavar="CLIPS_OR_LABELS",
                 help="Folder of studio clips with gt.json (and poses.parquet or events.json), or a real-clip "
-                "labels.json (or its folder)."
+                "labels.json (or its folder).",
             ),
         ],
         more: Annotated[
-            list[Path] | None, typer.Argument(help="More labels.json files (or folders) scored together.")
+            list[Path] | None,
+            typer.Argument(metavar="LABELS", help="More labels.json files (or folders) scored together."),
         ] = None,
         baseline: Annotated[
             bool, typer.Option("--baseline", help="Score the geometric baseline instead of the model.")
@@ -192,7 +198,7 @@ def register(app: typer.Typer) -> None:
             int,
             typer.Option(
                 help="Instead: score N studio-sim clips of the style catalogue's held-out split, made "
-                "(once) into GT_DIR as a cache, seeds 900000 on."
+                "(once) into CLIPS_OR_LABELS as a cache, seeds 900000 on."
             ),
         ] = 0,
         card: Annotated[

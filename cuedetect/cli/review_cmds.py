@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def comment(
         session: str = SessionArg,
-        text: str = typer.Argument(..., help="The comment."),
+        text: str = typer.Argument(..., metavar="TEXT", help="The comment."),
         event: str | None = typer.Option(None, metavar="KEY", help="The event it is about."),
         at: float | None = typer.Option(None, metavar="SECONDS", help="The moment it is about."),
         by: str | None = ByOpt,
@@ -147,7 +147,7 @@ def register(app: typer.Typer) -> None:
     def bookmark(
         session: str = SessionArg,
         at: float = typer.Option(..., metavar="SECONDS", help="The moment to mark."),
-        note: str = typer.Argument("", help="A note."),
+        note: str = typer.Argument("", metavar="NOTE", help="A note."),
         by: str | None = ByOpt,
         store: Path | None = StoreOpt,
     ) -> None:

@@ -33,7 +33,9 @@ def register(app: typer.Typer) -> None:
     @store_app.command("backup")
     @user_errors
     def backup_cmd(
-        dest: Annotated[Path, typer.Argument(help="Backup file, or a folder for a dated copy.")],
+        dest: Annotated[
+            Path, typer.Argument(metavar="DEST", help="Backup file, or a folder for a dated copy.")
+        ],
         store: Path | None = StoreOpt,
     ) -> None:
         """Copy the live session store to DEST (SQLite online backup; whole or not at all)."""

@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def import_cmd(
         out_dir: Annotated[
-            Path, typer.Argument(help="An analysis folder: the DIR of analyze --out DIR.")
+            Path, typer.Argument(metavar="ANALYSIS", help="An analysis folder: the DIR of analyze --out DIR.")
         ],
         trainee: str | None = typer.Option(None, help="Trainee's name (created if new)."),
         scenario: str | None = typer.Option(None, help="Scenario of the role-play."),
@@ -213,7 +213,8 @@ def register(app: typer.Typer) -> None:
     @trainees_app.command("add")
     @user_errors
     def trainees_add(
-        name: str = typer.Argument(..., help="The trainee's name."), store: Path | None = StoreOpt
+        name: str = typer.Argument(..., metavar="NAME", help="The trainee's name."),
+        store: Path | None = StoreOpt,
     ) -> None:
         """Add a trainee (nothing changes if the name exists)."""
         with open_store(store) as st:
@@ -223,7 +224,7 @@ def register(app: typer.Typer) -> None:
     @trainees_app.command("progress")
     @user_errors
     def trainees_progress(
-        trainee: str = typer.Argument(..., help="The trainee's name or number."),
+        trainee: str = typer.Argument(..., metavar="TRAINEE", help="The trainee's name or number."),
         as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
         store: Path | None = StoreOpt,
     ) -> None:

@@ -13,7 +13,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @user_errors
     def synth(
-        scenario: Path = typer.Argument(None, help="Scenario YAML (see sample_videos/*/scenario.yaml)."),
+        scenario: Path = typer.Argument(
+            None, metavar="SCENARIO", help="Scenario YAML (see sample_videos/*/scenario.yaml)."
+        ),
         out: Path = typer.Option(None, "--out", "-o", help="Folder for <name>.mp4, gt.json, scenario.yaml."),
         seed: int = typer.Option(None, help="Draw the scenario's ranges with this seed (default: its own)."),
         jobs: int = typer.Option(2, help="Blender processes rendering at once."),

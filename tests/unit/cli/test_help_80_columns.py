@@ -73,6 +73,31 @@ def test_paragraphs_flow_instead_of_breaking_where_the_source_did(path: tuple[st
         assert any(paragraph in line for line in wide), f"paragraph broken up: {paragraph!r}"
 
 
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "cuedetect")
+def test_help_speaks_the_users_words_not_pythons(path: tuple[str, ...]) -> None:
+    """Arguments are named in capitals for what they are (VIDEO, VIDEO_OR_FOLDER, ANALYSIS), never by a
+    parameter's Python name or type (`{video}`, `<list[str]>`), and a repeated one is `{NAME}...`."""
+    wide = _help(path, 400)
+    assert "list[" not in wide, wide
+    usage = next(line for line in wide.splitlines() if "Usage:" in line)
+    tokens = usage.split("[OPTIONS]", 1)[1].split()
+    for token in tokens:
+        name = re.fullmatch(r"[{\[]([^{}\[\]]+)[}\]](\.\.\.)?|(COMMAND)", token)
+        assert name, f"{token!r} in {usage!r}"
+        word = name.group(1) or name.group(3)
+        assert re.fullmatch(r"[A-Z][A-Z_=]*", word), f"{word!r} is not a name in capitals: {usage!r}"
+    arguments = [p for p in _command(path).params if p.param_type_name == "argument"]
+    group = hasattr(_command(path), "commands")  # a group's usage ends in COMMAND [ARGS]...
+    assert len(tokens) == len(arguments) + (2 if group else 0), usage
+
+
+def _command(path: tuple[str, ...]):
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]
+    return command
+
+
 def _paragraphs(path: tuple[str, ...]) -> list[str]:
     command = typer.main.get_command(app)
     for name in path:
