@@ -36,10 +36,19 @@ def _smooth(p: np.ndarray, k: int) -> np.ndarray:
 
 
 def hysteresis_spans(
-    p: np.ndarray, t: np.ndarray, on: float, off: float, min_dur: float, merge_gap: float
+    p: np.ndarray,
+    t: np.ndarray,
+    on: float,
+    off: float,
+    min_dur: float,
+    merge_gap: float,
+    merge_gap_max: float | None = None,
 ) -> list[tuple[int, int]]:
     """Index spans [i0, i1] where p rises above `on` and stays above `off`; short gaps merged, short dropped.
 
+    A gap shorter than `merge_gap` joins the spans on either side. With `merge_gap_max` (held postures),
+    the allowed gap grows with the hold before it: a gap shorter than the merged span so far joins too,
+    up to `merge_gap_max` (a 4 s hold broken for 3 s is one hold; a 1 s one is not).
     NaN probabilities count as "no change of state".
     """
     spans: list[list[int]] = []
@@ -54,11 +63,18 @@ def hysteresis_spans(
         spans.append([start, len(p) - 1])
     merged: list[list[int]] = []
     for s in spans:
-        if merged and t[s[0]] - t[merged[-1][1]] < merge_gap:
+        if merged and t[s[0]] - t[merged[-1][1]] < _allowed_gap(t, merged[-1], merge_gap, merge_gap_max):
             merged[-1][1] = s[1]
         else:
             merged.append(s)
     return [(a, b) for a, b in merged if t[b] - t[a] >= min_dur]
+
+
+def _allowed_gap(t: np.ndarray, held: list[int], merge_gap: float, merge_gap_max: float | None) -> float:
+    """The gap that still joins a span to `held` (the merged span before it)."""
+    if merge_gap_max is None:
+        return merge_gap
+    return min(max(merge_gap, float(t[held[1]] - t[held[0]])), merge_gap_max)
 
 
 # Evidence phrases: feature -> (template, unit phrase). {v} is the median over the event.
@@ -160,6 +176,7 @@ def person_events(
             thresholds.get(cue, settings.on_threshold) - gap,
             settings.min_duration(cue),
             settings.merge_gap(cue),
+            settings.merge_gap_max(cue),
         ):
             inside = np.zeros(len(t), bool)
             inside[a : b + 1] = True

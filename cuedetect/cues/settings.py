@@ -54,9 +54,13 @@ class CueSettings:
     """Probabilities are averaged over this window before the hysteresis."""
     merge_gap_s: float = 0.4
     """Two events of the same cue and person separated by less than this become one ..."""
-    held_merge_gap_s: float = 1.5
+    held_merge_gap_s: float = 2.0
     """... except for postures held for seconds (`HELD_POSTURES`), where a gap this short is a flicker
-    of the pose (a boxer's jab out of the guard, a hand lost for a moment), not two events."""
+    of the pose (a boxer's jab out of the guard, a hand lost for a moment), not two events ..."""
+    held_merge_gap_max_s: float = 4.0
+    """... and a longer gap too if it is shorter than the posture held before it, up to this: a break
+    shorter than the hold is an interruption of one held posture (hands taken off the hips for 2.4 s
+    in a 9 s hold), not a second event."""
     min_duration_s: dict[str, float] = field(
         default_factory=lambda: {
             "pointing": 0.5,
@@ -80,6 +84,10 @@ class CueSettings:
 
     def merge_gap(self, cue: str) -> float:
         return self.held_merge_gap_s if cue in HELD_POSTURES else self.merge_gap_s
+
+    def merge_gap_max(self, cue: str) -> float | None:
+        """The longest gap a held posture's earlier hold can bridge (None: the gap does not grow)."""
+        return max(self.held_merge_gap_max_s, self.held_merge_gap_s) if cue in HELD_POSTURES else None
 
 
 HELD_POSTURES = ("arms_crossed", "hands_on_hips", "fists_up", "hands_hidden", "bladed_stance")

@@ -275,6 +275,7 @@ def test_a_calibrated_threshold_switches_its_own_cue_only() -> None:
 def test_held_postures_merge_across_their_longer_gap() -> None:
     s = CueSettings(prob_smooth_s=0.0)
     assert s.merge_gap("arms_crossed") == s.held_merge_gap_s > s.merge_gap("pointing") == s.merge_gap_s
+    assert s.merge_gap_max("arms_crossed") == s.held_merge_gap_max_s and s.merge_gap_max("pointing") is None
     p = np.zeros(60)
     p[5:20] = p[30:45] = 1.0  # 1.0 s apart: longer than the default gap, shorter than the held one
     feats = pd.DataFrame({"frame": np.arange(60), "t": np.arange(60) / 10, "person": 3})
@@ -284,6 +285,58 @@ def test_held_postures_merge_across_their_longer_gap() -> None:
         ("arms_crossed", 0.5, 4.4), ("pointing", 0.5, 1.9), ("pointing", 3.0, 4.4)
     ]  # fmt: skip
     assert all(type(e.person) is int and e.person == 3 for e in events)  # a plain int, not numpy's
+
+
+# A held posture (on for `hold` s), off for `gap` s, on again for 1 s; at the defaults (2.0 s, growing
+# with the hold up to 4.0 s) the break joins when shorter than max(2.0, hold) capped at 4.0, strictly.
+@pytest.mark.parametrize(
+    ("hold", "gap", "merged"),
+    [
+        (1.0, 1.875, True),  # a short hold: the fixed gap
+        (1.0, 2.0, False),  # at the fixed gap: two events
+        (1.0, 2.5, False),  # longer than the fixed gap and than the hold
+        (3.0, 2.5, True),  # longer than the fixed gap, shorter than the hold (the hands-on-hips take)
+        (3.0, 3.0, False),  # as long as the hold
+        (6.0, 3.875, True),  # a long hold: up to the cap
+        (6.0, 4.0, False),  # at the cap
+        (10.0, 5.0, False),  # a long hold does not bridge a break beyond the cap
+    ],
+)
+def test_held_posture_merge_gap_grows_with_the_hold(hold: float, gap: float, merged: bool) -> None:
+    s = CueSettings(prob_smooth_s=0.0)
+    dt = 0.125
+    t = np.arange(0, hold + gap + 3.0, dt)
+    p = np.where((t >= 0.5) & (t <= 0.5 + hold), 1.0, 0.0)
+    p[(t >= 0.5 + hold + gap) & (t <= 1.5 + hold + gap)] = 1.0
+    feats = pd.DataFrame({"frame": np.arange(len(t)), "t": t, "person": 1})
+    probs = pd.DataFrame({"hands_on_hips": p, "pointing": p})
+    held = [(e.start, e.end) for e in person_events(feats, probs, s, cues=("hands_on_hips",))]
+    assert held == (
+        [(0.5, 1.5 + hold + gap)] if merged else [(0.5, 0.5 + hold), (0.5 + hold + gap, 1.5 + hold + gap)]
+    )
+    brief = person_events(feats, probs, s, cues=("pointing",))
+    assert len(brief) == 2  # a brief cue's gap never grows
+
+
+@pytest.mark.parametrize(
+    ("pieces", "expected"),
+    [
+        # the shadow-boxing stance: 0.9, 1.5 and 1.7 s pieces 1.6 and 1.7 s apart are one stance
+        ([(0.4, 1.3), (2.9, 4.4), (6.1, 7.8)], [(0.4, 7.8)]),
+        # the guard: one piece 1.9 s on, then a 7.3 s break (longer than the 4.5 s hold and the cap)
+        ([(0.6, 1.6), (3.5, 5.1), (12.4, 17.5)], [(0.6, 5.1), (12.4, 17.5)]),
+        # the hold grows as pieces join: 2.4 s bridged only once the earlier pieces made 3.5 s
+        ([(0.0, 1.5), (3.0, 3.5), (5.9, 6.4)], [(0.0, 6.4)]),
+        ([(0.0, 1.5), (3.9, 4.4)], [(0.0, 1.5), (3.9, 4.4)]),
+    ],
+)
+def test_held_pieces_chain(pieces: list, expected: list) -> None:
+    t = np.round(np.arange(0, 20, 0.1), 1)
+    p = np.zeros(len(t))
+    for a, b in pieces:
+        p[(t >= a) & (t <= b)] = 1.0
+    spans = hysteresis_spans(p, t, 0.6, 0.4, 0.0, DEFAULT.held_merge_gap_s, DEFAULT.held_merge_gap_max_s)
+    assert [(t[a], t[b]) for a, b in spans] == expected
 
 
 def test_a_calibrated_threshold_keeps_the_hysteresis_gap_below_it() -> None:
