@@ -39,12 +39,12 @@ STAMP = VENV / ".cuedetect-installed"
 DEMO_SAMPLE = ROOT / "sample_videos" / "standoff" / "standoff.mp4"
 DEMO_OUT = ROOT / "out" / "demo"
 # Debian packages the tests need, with a program each provides: Chromium for the browser end-to-end tests
-# (Playwright cannot download its own browser here), Xvfb for the live window test, espeak-ng for the
-# voice tests' synthetic speech.
+# (Playwright cannot download its own browser here), Xvfb for the live window test, espeak-ng and flite
+# (CMU Flite: BSD-style licence, Debian main) for the voice and speech tests' synthetic speech.
 TEST_PACKAGES = {"chromium": "chromium", "chromium-driver": "chromedriver", "xvfb": "Xvfb",
-                 "espeak-ng": "espeak-ng"}  # fmt: skip
-# The studio speaks its `say` lines with espeak-ng.
-STUDIO_PACKAGES = {"blender": "blender", "python3-numpy": None, "espeak-ng": "espeak-ng"}
+                 "espeak-ng": "espeak-ng", "flite": "flite"}  # fmt: skip
+# The studio speaks its `say` lines with espeak-ng or Flite.
+STUDIO_PACKAGES = {"blender": "blender", "python3-numpy": None, "espeak-ng": "espeak-ng", "flite": "flite"}
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 

@@ -6,12 +6,15 @@ included, to the same recogniser (transcript + phrase search). Both are timed in
 process (the fair measure on a shared machine) and wall seconds. Target (issue 18): the stage costs at
 most 0.3x real time of speech.
 
-    .venv/bin/python bench/bench_speech.py [--dialogues 4]
+    .venv/bin/python bench/bench_speech.py [--dialogues 4] [--engine flite|espeak-ng]
+
+The dialogues are the dev bank's seeds 100.. spoken by `--engine`'s voices (default Flite's).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +23,7 @@ from cuedetect.speech.phrases import load_phrases
 from cuedetect.speech.recognisers import create_recogniser
 from cuedetect.speech.stage import speech_stage
 from cuedetect.studio.dialogue import PERSON_IDS as IDS
-from cuedetect.studio.verbal import verbal_dialogue
+from cuedetect.studio.verbal import ENGINE, ENGINE_VOICES, verbal_dialogue
 from cuedetect.studio.verbal_eval import write_wav
 from cuedetect.voice.decode import decode_audio
 from cuedetect.voice.stage import voice_stage
@@ -42,11 +45,12 @@ def naive(wav: Path) -> tuple[float, float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dialogues", type=int, default=4)
+    ap.add_argument("--engine", choices=tuple(ENGINE_VOICES), default=ENGINE, help="whose voices speak")
     args = ap.parse_args()
     tot = {"speech_s": 0.0, "audio_s": 0.0, "cpu": 0.0, "wall": 0.0, "ncpu": 0.0, "nwall": 0.0, "load": 0.0}
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(100, 100 + args.dialogues):
-            d = verbal_dialogue(seed, "dev")
+            d = verbal_dialogue(seed, "dev", engine=args.engine)
             wav = write_wav(Path(tmp) / f"d{seed}.wav", d.audio)
             mapping = {c: IDS[p] for c, p in d.channel_persons.items()}
             voice, _ = voice_stage(wav, None, mapping)
@@ -63,7 +67,8 @@ def main() -> None:
                          ("ncpu", ncpu), ("nwall", nwall), ("load", section["load_cpu_s"])):  # fmt: skip
                 tot[k] += v
     sp = tot["speech_s"]
-    print(f"\n{args.dialogues} dialogues, {tot['audio_s']:.0f} s of recording, {sp:.0f} s of speech")
+    print(f"\n{args.dialogues} dialogues ({args.engine} voices), {tot['audio_s']:.0f} s of recording, "
+          f"{sp:.0f} s of speech, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"speech stage : {tot['cpu'] / sp:.3f}x real time of speech (CPU), {tot['wall'] / sp:.3f}x (wall); "
           f"without loading the recogniser ({tot['load'] / args.dialogues:.1f} s CPU once per recording): "
           f"{(tot['cpu'] - tot['load']) / sp:.3f}x")

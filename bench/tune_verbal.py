@@ -5,7 +5,9 @@ at that level and every stricter one) and the `heard_as` variants (what pocketsp
 where the phrase was said, at least twice, and never in a line without that cue). The held-out bank is
 never read here: `bench/eval_verbal.py` scores the result on it.
 
-    .venv/bin/python bench/tune_verbal.py [--seeds 0-11] [--cache DIR] [--write]
+    .venv/bin/python bench/tune_verbal.py [--seeds 0-11] [--engine flite|espeak-ng] [--cache DIR] [--write]
+
+The dialogues are spoken by `--engine`'s voices (default Flite's, made from recorded people).
 
 `--write` rewrites cuedetect/speech/phrases.toml (its header comment and cue tables kept, thresholds and
 variants replaced); without it the tuned list goes to a temporary file and only the scores are printed.
@@ -25,7 +27,7 @@ from cuedetect.speech.phrases import PhraseList, load_phrases
 from cuedetect.speech.recognisers import PocketsphinxOptions, PocketsphinxRecogniser, edit_distance
 from cuedetect.speech.settings import SpeechSettings
 from cuedetect.speech.stage import transcribe
-from cuedetect.studio.verbal import DEV_SEEDS
+from cuedetect.studio.verbal import DEV_SEEDS, ENGINE, ENGINE_VOICES
 from cuedetect.studio.verbal_eval import match_overlap, words_of
 from cuedetect.studio.verbal_tune import (
     LEVELS,
@@ -150,12 +152,13 @@ def score(preps: list[Prepared], phrases_path: Path, label: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", help="first-last tuning dialogues of the dev bank (default 0-11)")
+    ap.add_argument("--engine", choices=tuple(ENGINE_VOICES), default=ENGINE, help="whose voices speak")
     ap.add_argument("--cache", type=Path, help="keep prepared dialogues here (reruns skip the voice stage)")
     ap.add_argument("--write", action="store_true", help="rewrite cuedetect/speech/phrases.toml")
     args = ap.parse_args()
     settings = SpeechSettings()
-    preps = [prepare(seed, "dev", args.cache, settings) for seed in _seeds(args.seeds)]
-    print(f"{len(preps)} tuning dialogues prepared", flush=True)
+    preps = [prepare(seed, "dev", args.cache, settings, args.engine) for seed in _seeds(args.seeds)]
+    print(f"{len(preps)} tuning dialogues prepared ({args.engine} voices)", flush=True)
     shipped = load_phrases(SHIPPED)
     score(preps, SHIPPED, "the phrase list before tuning")
     hits = sweep(preps, shipped, settings)

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from cuedetect.studio.dialogue import ANGRY_LINES, CLIENT_LINES, FAST_LINES, TRAINEE_LINES
-from cuedetect.studio.speech import RATE, espeak, true_syllables
+from cuedetect.studio.speech import RATE, true_syllables
+from cuedetect.studio.voices import espeak
 from cuedetect.voice.analysis import analyze_voice
 from cuedetect.voice.decode import track_from_array
 from cuedetect.voice.settings import VoiceSettings

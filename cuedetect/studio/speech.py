@@ -1,14 +1,17 @@
-"""The studio speaks: `say` lines spoken by espeak-ng, mixed in numpy, muxed into the rendered video.
+"""The studio speaks: `say` lines spoken by espeak-ng or Flite, mixed in numpy, muxed into the rendered video.
 
 A scenario person's timeline may hold `say` actions:
 
     - {at: 9.5, say: "This is ridiculous!", level: 10, pitch: 70, rate: 190}
     - {at: 14.0, say: "Calm down!", cues: [command]}
 
-`level` is dB relative to that person's normal speaking level (default 0), `pitch` espeak-ng's 0-99
-(default per voice 40 or 55), `rate` words per minute (default 150), `voice` an espeak-ng voice (default
-by body). A top-level `audio: {channels: mix | per_person, crosstalk_db: -16, noise_db: -62}` chooses one
-room microphone or one lapel microphone per person (each also hears the others `crosstalk_db` lower).
+`level` is dB relative to that person's normal speaking level (default 0), `voice` an espeak-ng voice
+("en+m3") or a Flite voice ("flite:slt", "flite:rms", "flite:awb", "flite:kal16"; default by body and the
+scenario's engine), `pitch` in that engine's scale (espeak-ng's 0-99, default per voice 40 or 55; Flite's
+mean F0 in Hz, default per voice), `rate` words per minute (default 150; see `cuedetect.studio.voices`). A
+top-level `audio: {channels: mix | per_person, crosstalk_db: -16, noise_db: -62, engine: espeak-ng | flite}`
+chooses one room microphone or one lapel microphone per person (each also hears the others `crosstalk_db`
+lower) and whose voices the bodies speak with by default (espeak-ng unless said).
 
 Ground truth (`speech_ground_truth`): the speech segments, and voice events by the catalogue's
 definitions applied to the script: a line 6 dB or more above the speaker's normal voice is
@@ -26,11 +29,9 @@ another person's line still has `INTERRUPT_OVERLAP_S` or more to run.
 from __future__ import annotations
 
 import functools
-import io
 import re
 import shutil
 import subprocess
-import wave
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,9 +40,9 @@ from typing import Any
 import numpy as np
 
 from cuedetect.errors import InputError
+from cuedetect.studio.voices import RATE, default_voice, synthesise
 from cuedetect.voice.settings import VoiceSettings
 
-RATE = 22050  # espeak-ng's own rate
 NORMAL_DBFS = -20.0  # a normal line's peak level on its own microphone
 RAISED_DB = 6.0  # a line this much above the speaker's normal voice is a raised voice
 INTERRUPT_OVERLAP_S = 0.4  # a line started this long or longer before another's end interrupts it
@@ -71,24 +72,6 @@ def lines_from_scenario(resolved: dict) -> list[SayLine]:
     return sorted(out, key=lambda x: x.start)
 
 
-def default_voice(sex: float) -> tuple[str, int]:
-    """An espeak-ng voice and base pitch for a body (`sex` 0 female .. 1 male)."""
-    return ("en+m3", 40) if sex >= 0.5 else ("en+f3", 55)
-
-
-def espeak(text: str, voice: str = "en", pitch: int = 50, rate_wpm: int = 150) -> np.ndarray:
-    """espeak-ng's speech of `text` as float32 at 22050 Hz (needs Debian's espeak-ng)."""
-    exe = shutil.which("espeak-ng")
-    if exe is None:
-        raise InputError("the studio speaks with espeak-ng: install it (python3 dev.py studio-setup)")
-    cmd = [exe, "--stdout", "-v", voice, "-p", str(int(pitch)), "-s", str(int(rate_wpm)), text]
-    wav = subprocess.run(cmd, capture_output=True, check=True).stdout
-    with wave.open(io.BytesIO(wav)) as w:
-        x = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768
-    nz = np.flatnonzero(np.abs(x) > 1e-3)  # trim espeak's leading/trailing silence: the line starts at `at`
-    return x[nz[0] : nz[-1] + 1] if len(nz) else x
-
-
 @dataclass(frozen=True)
 class Spoken:
     """One line as placed in the mix."""
@@ -104,7 +87,7 @@ def speak(lines: Sequence[SayLine], voices: dict[str, tuple[str, int]],
     out = []
     for ln in lines:
         voice, base = voices.get(ln.person, ("en", 50))
-        x = espeak(ln.text, ln.voice or voice, base if ln.pitch is None else ln.pitch, ln.rate_wpm)
+        x = synthesise(ln.text, ln.voice or voice, base if ln.pitch is None else ln.pitch, ln.rate_wpm)
         gain = NORMAL_DBFS + ln.level_db + (gains_db or {}).get(ln.person, 0.0)
         x = x / max(float(np.abs(x).max()), 1e-6) * 10 ** (gain / 20)
         out.append(Spoken(ln, ln.start + len(x) / RATE, x))
@@ -237,6 +220,12 @@ def verbal_ground_truth(spoken: Sequence[Spoken]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda e: (e["start"], e["cue"]))
 
 
+def _voices(resolved: dict, persons: Sequence[Any]) -> dict[str, tuple[str, int]]:
+    """Each person's default voice from the scenario's `audio: {engine: espeak-ng | flite}`."""
+    engine = str((resolved.get("audio", {}) or {}).get("engine", "espeak-ng"))
+    return {p.id: default_voice(p.shape.sex, engine) for p in persons}
+
+
 JAW_MAX_RAD = 0.3  # the jaw's opening on a line's loudest syllable (about 17 degrees)
 
 
@@ -247,7 +236,7 @@ def mouth_opening(resolved: dict, persons: Sequence[Any], times: np.ndarray) -> 
     out = {p.id: np.zeros(len(times)) for p in persons}
     if not (resolved.get("audio", {}) or {}).get("lip_sync"):
         return out
-    voices = {p.id: default_voice(p.shape.sex) for p in persons}
+    voices = _voices(resolved, persons)
     half = round(0.025 * RATE)
     for s in speak(lines_from_scenario(resolved), voices):
         c = np.concatenate([[0.0], np.cumsum(np.square(s.samples, dtype=np.float64))])
@@ -301,7 +290,7 @@ def add_speech(resolved: dict, persons: Sequence[Any], video: Path, gt: dict, du
     if not lines:
         return gt
     ids = [p.id for p in persons]
-    voices = {p.id: default_voice(p.shape.sex) for p in persons}
+    voices = _voices(resolved, persons)
     spoken = speak(lines, voices)
     audio_cfg = resolved.get("audio", {}) or {}
     channels = str(audio_cfg.get("channels", "mix"))

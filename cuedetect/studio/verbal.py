@@ -3,7 +3,11 @@
 `verbal_script(seed, bank)` draws a trainee/client exchange from a bank of labelled lines
 (`verbal_lines.DEV` or `HELD_OUT`): voices, pace, levels, room noise, one room microphone or one lapel per
 person vary by seed, and now and then a speaker cuts in before the other has finished (an
-`interruption`). `verbal_dialogue` speaks it with espeak-ng and returns the audio with its ground truth.
+`interruption`). `verbal_dialogue` speaks it and returns the audio with its ground truth. Two voice engines
+(`ENGINE_VOICES`): "flite" (the default), a mix of Flite's four voices made from recorded people, which
+pocketsphinx hears about as it hears clear human speech; "espeak-ng", six formant voices it hears badly,
+kept as the robotic-voice stress case. One seed draws the same lines, pace, levels and timing for both
+engines; only the voices differ.
 Seeds and banks: `DEV_SEEDS` tuned the phrase thresholds; `HELD_OUT_SEEDS` on the held-out bank and
 `REWORDED_SEEDS` on the reworded bank (the same intents in wording the phrase list mostly lacks) are only
 scored.
@@ -16,21 +20,30 @@ import numpy as np
 from cuedetect.studio.dialogue import VOICES, Dialogue, voice_dialogue
 from cuedetect.studio.speech import SayLine
 from cuedetect.studio.verbal_lines import DEV, HELD_OUT, REWORDED, Bank
+from cuedetect.studio.voices import PITCH_STEP
 
 DEV_SEEDS = range(0, 12)
 HELD_OUT_SEEDS = range(5000, 5008)
 REWORDED_SEEDS = range(6000, 6008)
 BANKS: dict[str, Bank] = {"dev": DEV, "held_out": HELD_OUT, "reworded": REWORDED}
 BANK_SEEDS: dict[str, range] = {"dev": DEV_SEEDS, "held_out": HELD_OUT_SEEDS, "reworded": REWORDED_SEEDS}
+# Each engine's voices, (voice, base pitch in the engine's own scale); a dialogue draws two of them.
+FLITE_VOICES = (("flite:slt", 170), ("flite:rms", 100), ("flite:awb", 130), ("flite:kal16", 100))
+ENGINE_VOICES: dict[str, tuple[tuple[str, int], ...]] = {"flite": FLITE_VOICES, "espeak-ng": VOICES}
+ENGINE = "flite"
 
 
-def verbal_script(seed: int, bank: Bank, n_turns: int | None = None,
+def verbal_script(seed: int, bank: Bank, n_turns: int | None = None, engine: str = ENGINE,
                   ) -> tuple[list[SayLine], str, dict[str, tuple[str, int]], float]:  # fmt: skip
     """The lines of dialogue `seed` drawn from `bank`, its microphone layout, voices and duration."""
     rng = np.random.default_rng(seed)
     channels = "per_person" if rng.random() < 0.5 else "mix"
-    va, vb = rng.choice(len(VOICES), 2, replace=False)
-    voices = {"A": VOICES[va], "B": VOICES[vb]}
+    va, vb = rng.choice(len(VOICES), 2, replace=False)  # drawn for every engine: the same script for each
+    cast = ENGINE_VOICES[engine]
+    if cast is not VOICES:
+        va, vb = np.random.default_rng([seed, 7]).choice(len(cast), 2, replace=False)
+    voices = {"A": cast[va], "B": cast[vb]}
+    step = PITCH_STEP[engine]
     base = {"A": int(rng.integers(130, 155)), "B": int(rng.integers(135, 160))}
     pools = {"A": list(bank["trainee"]), "B": list(bank["client"])}
     for pool in pools.values():
@@ -43,7 +56,7 @@ def verbal_script(seed: int, bank: Bank, n_turns: int | None = None,
         text, cues = pools[who][(k // 2) % len(pools[who])]
         hot = who == "B" and any(c in ("insult", "threat", "demand") for c in cues) and rng.random() < 0.6
         level = float(rng.uniform(6, 10)) if hot else float(rng.uniform(-1.5, 1.5))
-        pitch = voices[who][1] + int(rng.integers(-4, 5)) + (12 if hot else 0)
+        pitch = voices[who][1] + round(step * (int(rng.integers(-4, 5)) + (12 if hot else 0)))
         wpm = int(base[who] * rng.uniform(0.93, 1.07))
         start = t
         cut_in = rng.random() < 0.3
@@ -56,8 +69,9 @@ def verbal_script(seed: int, bank: Bank, n_turns: int | None = None,
     return lines, channels, voices, t + 1.0
 
 
-def verbal_dialogue(seed: int, bank: str = "dev", n_turns: int | None = None) -> Dialogue:
-    """Synthesise dialogue `seed` from bank "dev", "held_out" or "reworded": audio at speech.RATE plus its
-    truth (`speech`, `voice_events`, `verbal_events`)."""
-    lines, channels, voices, duration = verbal_script(seed, BANKS[bank], n_turns)
+def verbal_dialogue(seed: int, bank: str = "dev", n_turns: int | None = None, engine: str = ENGINE,
+                    ) -> Dialogue:  # fmt: skip
+    """Synthesise dialogue `seed` from bank "dev", "held_out" or "reworded" with `engine`'s voices ("flite"
+    or "espeak-ng"): audio at speech.RATE plus its truth (`speech`, `voice_events`, `verbal_events`)."""
+    lines, channels, voices, duration = verbal_script(seed, BANKS[bank], n_turns, engine)
     return voice_dialogue(seed, lines, voices, channels, duration, calm=False, crosstalk_db=(-22, -14))

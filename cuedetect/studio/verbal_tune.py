@@ -36,7 +36,7 @@ from cuedetect.speech.recognisers import Word
 from cuedetect.speech.settings import SpeechSettings
 from cuedetect.speech.stretches import Stretch, plan_stretches, stream_stretches
 from cuedetect.studio.dialogue import PERSON_IDS as IDS
-from cuedetect.studio.verbal import verbal_dialogue
+from cuedetect.studio.verbal import ENGINE, verbal_dialogue
 from cuedetect.studio.verbal_eval import words_of, write_wav
 from cuedetect.voice.analysis import Utterance
 from cuedetect.voice.stage import voice_stage
@@ -61,8 +61,8 @@ class Prepared:
         return {0: "trainee", 1: "client"} if self.per_person else {}
 
 
-def _build(seed: int, bank: str, settings: SpeechSettings) -> Prepared:
-    d = verbal_dialogue(seed, bank)
+def _build(seed: int, bank: str, settings: SpeechSettings, engine: str) -> Prepared:
+    d = verbal_dialogue(seed, bank, engine=engine)
     mapping = {c: IDS[p] for c, p in d.channel_persons.items()}
     with tempfile.TemporaryDirectory() as tmp:
         wav = write_wav(Path(tmp) / "d.wav", d.audio)
@@ -98,15 +98,19 @@ def _load(path: Path) -> Prepared:
                     meta["truth"], meta["ref"], meta["lines"])  # fmt: skip
 
 
-def prepare(seed: int, bank: str, cache: Path | None, settings: SpeechSettings | None = None) -> Prepared:
-    """Dialogue `seed` of `bank` ready for the recogniser, from `cache` when it was made before."""
+def prepare(seed: int, bank: str, cache: Path | None, settings: SpeechSettings | None = None,
+            engine: str = ENGINE) -> Prepared:  # fmt: skip
+    """Dialogue `seed` of `bank` spoken by `engine`'s voices, ready for the recogniser, from `cache` when
+    it was made before."""
+    if bank != "dev":
+        raise ValueError("tuning reads the dev bank only: the other banks are only scored")
     s = settings or SpeechSettings()
     if cache is None:
-        return _build(seed, bank, s)
-    path = Path(cache) / f"{bank}-{seed}"
+        return _build(seed, bank, s, engine)
+    path = Path(cache) / f"{bank}-{engine}-{seed}"
     if path.with_suffix(".json").is_file():
         return _load(path)
-    p = _build(seed, bank, s)
+    p = _build(seed, bank, s, engine)
     Path(cache).mkdir(parents=True, exist_ok=True)
     _save(p, path)
     return p

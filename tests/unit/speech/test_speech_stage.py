@@ -1,5 +1,5 @@
-"""The speech stage on real synthetic speech (espeak-ng -> pocketsphinx): known phrases are spotted and
-attributed to the right speaker; silence, music and long recordings behave."""
+"""The speech stage on real synthetic speech (espeak-ng or Flite -> pocketsphinx): known phrases are spotted
+and attributed to the right speaker; silence, music and long recordings behave."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pytest
 
 from cuedetect.speech.cues import talk_share, verbal_events
 from cuedetect.speech.phrases import load_phrases
+from cuedetect.speech.recognisers import edit_distance
 from cuedetect.speech.settings import SpeechSettings
 from cuedetect.speech.stage import NO_SPEECH_NOTE, WORD_COLUMNS, speech_stage
 from cuedetect.studio.speech import RATE, mix
-from cuedetect.studio.verbal_eval import write_wav
+from cuedetect.studio.verbal_eval import words_of, write_wav
 from cuedetect.voice.stage import voice_stage
 
 from .conftest import LINES, _spoken, music
@@ -21,16 +22,26 @@ from .conftest import LINES, _spoken, music
 ROLES = {0: "trainee", 1: "client"}
 
 
-@pytest.fixture(scope="module")
-def heard(dialogue_wav):
-    wav, spoken = dialogue_wav
+def _heard(wav_and_spoken):
+    wav, spoken = wav_and_spoken
     voice, _ = voice_stage(wav, None, {0: 0, 1: 1})
     result, section = speech_stage(wav, voice, ROLES)
     return voice, result, section, spoken
 
 
-def test_known_phrases_are_spotted_on_the_right_speaker_at_the_right_time(heard) -> None:
-    voice, result, _, spoken = heard
+@pytest.fixture(scope="module")
+def heard(dialogue_wav):
+    return _heard(dialogue_wav)
+
+
+@pytest.fixture(scope="module")
+def heard_flite(flite_dialogue_wav):
+    return _heard(flite_dialogue_wav)
+
+
+@pytest.mark.parametrize("voices", ["heard", "heard_flite"])
+def test_known_phrases_are_spotted_on_the_right_speaker_at_the_right_time(voices: str, request) -> None:
+    voice, result, _, spoken = request.getfixturevalue(voices)
     events = verbal_events(result, voice.utterances, load_phrases())
     for (who, _, _, cues), s in zip(LINES, spoken, strict=True):
         person = 0 if who == "A" else 1
@@ -57,6 +68,14 @@ def test_words_have_times_speakers_roles_and_confidences(heard) -> None:
         assert set(inside["role"]) == {ROLES[person]}
     assert {"useless", "want"} <= set(w["word"])
     assert section["stretches"] == 4 and section["words"] == len(w) and not section["notes"]
+
+
+def test_voices_made_from_people_are_transcribed_nearly_word_for_word(heard_flite) -> None:
+    """Flite's voices are heard about as clear human speech is: few word errors, unlike espeak-ng's."""
+    _, result, _, spoken = heard_flite
+    ref = [w for s in spoken for w in words_of(s.line.text)]
+    hyp = list(result.words.sort_values("start_s")["word"])
+    assert edit_distance(ref, hyp) / len(ref) <= 0.25, (ref, hyp)
 
 
 def test_talk_share_adds_up_per_speaker(heard) -> None:

@@ -1,4 +1,4 @@
-"""The studio's `say` action: script -> espeak-ng speech -> mix -> muxed video and gt.json truth."""
+"""The studio's `say` action: script -> espeak-ng or Flite speech -> mix -> muxed video and gt.json truth."""
 
 from __future__ import annotations
 
@@ -102,6 +102,57 @@ def test_espeak_speech_is_placed_at_its_level() -> None:
     assert quiet.end == pytest.approx(len(quiet.samples) / RATE)
 
 
+def _f0(x: np.ndarray) -> float:
+    """The median F0 (Hz) of the voiced 40 ms frames of `x` at RATE, by autocorrelation."""
+    n, out = round(0.04 * RATE), []
+    loud = 0.1 * float(np.sqrt(np.mean(np.square(x))))
+    for i in range(0, len(x) - n, n // 2):
+        fr = x[i : i + n] - x[i : i + n].mean()
+        if np.sqrt(np.mean(np.square(fr))) < loud:
+            continue
+        ac = np.correlate(fr, fr, "full")[n - 1 :]
+        lo, hi = RATE // 400, RATE // 60
+        k = lo + int(np.argmax(ac[lo:hi]))
+        if ac[k] > 0.5 * ac[0]:
+            out.append(RATE / k)
+    return float(np.median(out))
+
+
+def test_flite_voices_speak_at_the_asked_level_pitch_and_pace() -> None:
+    from cuedetect.studio.voices import synthesise
+
+    text = "I hear you, that sounds really hard."
+    quiet, loud = speak([SayLine("A", 0, text, voice="flite:slt"), SayLine("A", 3, text, 10.0)],
+                        {"A": ("flite:slt", 170)})  # fmt: skip
+    assert loud.samples.max() / quiet.samples.max() == pytest.approx(10**0.5, rel=0.01)
+    assert quiet.end == pytest.approx(len(quiet.samples) / RATE) and 1.5 < quiet.end < 3.5  # at RATE, trimmed
+    low, high = _f0(synthesise(text, "flite:slt", 150, 150)), _f0(synthesise(text, "flite:slt", 210, 150))
+    assert 135 < low < 170 and 185 < high < 235  # the pitch asked, in Hz
+    slow, fast = synthesise(text, "flite:awb", None, 110), synthesise(text, "flite:awb", None, 220)
+    assert len(slow) / len(fast) == pytest.approx(2.0, rel=0.15)
+    espeak_len = len(synthesise(text, "en-us+m2", 45, 150))
+    assert len(synthesise(text, "flite:kal16", None, 150)) / espeak_len == pytest.approx(1.0, abs=0.25)
+
+
+@pytest.mark.parametrize(("voice", "engine"),
+                         [("flite:rms", "flite"), ("en+m3", "espeak-ng"), (None, "espeak-ng")])  # fmt: skip
+def test_a_voice_name_says_its_engine(voice: str | None, engine: str) -> None:
+    from cuedetect.studio.voices import engine_of
+
+    assert engine_of(voice) == engine
+
+
+def test_unknown_voices_and_engines_are_clear_errors() -> None:
+    from cuedetect.errors import InputError
+    from cuedetect.studio.voices import default_voice, synthesise
+
+    with pytest.raises(InputError, match="no Flite voice 'bob'"):
+        synthesise("hello", "flite:bob", None, 150)
+    with pytest.raises(InputError, match="espeak-ng or flite"):
+        default_voice(0.2, "festival")
+    assert default_voice(0.2, "flite") == ("flite:slt", 170) and default_voice(0.9) == ("en+m3", 40)
+
+
 def test_muxing_copies_the_video_stream_unchanged(tmp_path: Path) -> None:
     import av
 
@@ -137,11 +188,11 @@ def _persons() -> list:
     return [SimpleNamespace(id=p, shape=SimpleNamespace(sex=s)) for p, s in (("A", 0.2), ("B", 0.9))]
 
 
-@pytest.mark.parametrize("lip_sync", [True, False])
-def test_jaws_move_only_while_their_own_lines_sound(lip_sync: bool) -> None:
+@pytest.mark.parametrize(("lip_sync", "engine"), [(True, "espeak-ng"), (True, "flite"), (False, "espeak-ng")])
+def test_jaws_move_only_while_their_own_lines_sound(lip_sync: bool, engine: str) -> None:
     from cuedetect.studio.speech import JAW_MAX_RAD, mouth_opening
 
-    resolved = {"audio": {"lip_sync": lip_sync}, "persons": [
+    resolved = {"audio": {"lip_sync": lip_sync, "engine": engine}, "persons": [
         {"id": "A", "timeline": [{"at": 0.5, "say": "Hello, how are you today?"}]},
         {"id": "B", "timeline": [{"at": 3.5, "say": "Fine, thank you."}]},
     ]}  # fmt: skip
