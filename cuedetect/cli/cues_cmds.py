@@ -223,18 +223,22 @@ def register(app: typer.Typer) -> None:
         from cuedetect.training.dataset import analysis_folder, discover, gt_view_times
         from cuedetect.training.labels import match_persons
         from cuedetect.training.real_labels import is_real_labels
-        from cuedetect.training.scoring import score_clips
+        from cuedetect.training.scoring import heldout_calibration, score_clips
 
+        cache: dict = {}  # each clip's features, built once for the model, the baseline and calibration
         if simulated_heldout:
             from cuedetect.training.studio_sim import HELDOUT_FIRST_SEED, simulated_clips
 
             sims = simulated_clips(gt_dir, simulated_heldout, HELDOUT_FIRST_SEED, split="heldout")
             typer.echo(f"{len(sims)} studio-sim clips of the held-out styles in {gt_dir}")
-            scores, base = score_clips(sims, load_model(model)), score_clips(sims, None)
+            clf = load_model(model)
+            scores = score_clips(sims, clf, feature_cache=cache)
+            base = score_clips(sims, None, feature_cache=cache)
             typer.echo(scores.table("model"))
             typer.echo(base.table("baseline"))
             if card:
-                _write_heldout_card(scores, base, f"{gt_dir} (simulated)", model, simulated=True)
+                cal = heldout_calibration(sims, clf, cache)
+                _write_heldout_card(scores, base, f"{gt_dir} (simulated)", model, cal, simulated=True)
             return
         if is_real_labels(gt_dir):
             _evaluate_real([gt_dir, *(more or [])], model, json_out, card)
@@ -261,16 +265,16 @@ def register(app: typer.Typer) -> None:
         else:
             clips = [c for c in discover(gt_dir) if c.source in ("corpus", "gt-joints")]
             clf = None if baseline else load_model(model)
-            scores = score_clips(clips, clf)
+            scores = score_clips(clips, clf, feature_cache=cache)
         if scores.clips == 0:
             raise InputError(f"no clips with gt.json to score under {gt_dir}")
         typer.echo(scores.table("baseline" if baseline else "model"))
         if json_out:
             write_json(json_out, scores.to_json())
         if card:
-            base = score_clips(clips, None)
+            base = score_clips(clips, None, feature_cache=cache)
             typer.echo(base.table("baseline"))
-            _write_heldout_card(scores, base, str(gt_dir), model)
+            _write_heldout_card(scores, base, str(gt_dir), model, heldout_calibration(clips, clf, cache))
 
 
 def _evaluate_real(paths: list[Path], model: Path | None, json_out: Path | None, card: bool = False) -> None:
@@ -326,8 +330,10 @@ def _evaluate_real(paths: list[Path], model: Path | None, json_out: Path | None,
         typer.echo(f"real dev set section written into {card_path}")
 
 
-def _write_heldout_card(scores, base, folder: str, model: Path | None, simulated: bool = False) -> None:
-    """Write the held-out section of the model card (`evaluate --card`)."""
+def _write_heldout_card(
+    scores, base, folder: str, model: Path | None, calibration, simulated: bool = False
+) -> None:
+    """Write the held-out section of the model card (`evaluate --card`), with the calibration on the clips."""
     import shlex
     import sys
 
@@ -337,7 +343,8 @@ def _write_heldout_card(scores, base, folder: str, model: Path | None, simulated
 
     card_path = (model or model_folder()) / "model_card.md"
     command = "cuedetect evaluate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
-    section = heldout_section(scores, base, folder, command, simulated)
+    section = heldout_section(scores, base, folder, command, simulated, calibration)
+    typer.echo(calibration.markdown())
     new_card = put_card_section(card_path.read_text(encoding="utf-8"), section)
     with atomic_open(card_path, "w", encoding="utf-8") as fh:
         fh.write(new_card)

@@ -266,10 +266,12 @@ def synthetic_clips(n: int, seed: int = 1000) -> list[Clip]:
 
 
 def clip_rows(
-    clip: Clip, tracks: list[PersonTrack] | None = None
+    clip: Clip, tracks: list[PersonTrack] | None = None, feats: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Feature rows, labels (n, cues) and a keep-mask for one clip (optionally on augmented tracks)."""
-    feats = build_features(tracks or clip.tracks, clip.pairs, clip.aspect)
+    """Feature rows, labels (n, cues) and a keep-mask for one clip (optionally on augmented tracks, or
+    on `feats` already built from its tracks with the default settings)."""
+    if feats is None:
+        feats = build_features(tracks or clip.tracks, clip.pairs, clip.aspect)
     Y = np.zeros((len(feats), len(CLASSIFIER_CUES)), np.int8)
     keep = np.ones(len(feats), bool)
     t = feats["t"].to_numpy(float)

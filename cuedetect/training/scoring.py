@@ -6,12 +6,16 @@ importing each other.
 
 from __future__ import annotations
 
+import pandas as pd
+
+from cuedetect.cues.catalogue import CLASSIFIER_CUES
 from cuedetect.cues.classifier import CueClassifier
 from cuedetect.cues.detect import find_events
 from cuedetect.cues.evaluate import Scores, relabel, scoring_times
 from cuedetect.cues.features import build_features
 from cuedetect.cues.settings import CueSettings
-from cuedetect.training.dataset import Clip
+from cuedetect.training.calibration import HeldoutCalibration, calibration_table
+from cuedetect.training.dataset import Clip, clip_rows
 
 
 def score_clips(
@@ -40,3 +44,26 @@ def score_clips(
         analysed = {p: g["t"].to_numpy(float) for p, g in feats.groupby("person")}
         scores.add_clip(pred, clip.gt_events, scoring_times(analysed, clip.mapping, clip.gt_times))
     return scores
+
+
+def heldout_calibration(
+    clips: list[Clip], clf: CueClassifier, feature_cache: dict | None = None
+) -> HeldoutCalibration:
+    """The classifier's (calibrated) probability on every frame of a found person matched to a
+    ground-truth person, against that person's ground-truth labels (`dataset.clip_rows`; a found
+    person matched to nobody has no labels, a person nobody found has no frames), per cue.
+
+    `feature_cache` as in `score_clips` (the same default settings): features built there are reused.
+    """
+    ps, ys = [], []
+    for clip in clips:
+        feats = (feature_cache or {}).get(clip.name)
+        f, y, keep = clip_rows(clip, feats=feats)
+        if keep.any():
+            ps.append(clf.predict_proba(f[keep]))
+            ys.append(pd.DataFrame(y[keep], columns=list(CLASSIFIER_CUES)))
+    if not ps:
+        return HeldoutCalibration()
+    cues = [c for c in clf.cues if c in CLASSIFIER_CUES]
+    p, y = pd.concat(ps, ignore_index=True), pd.concat(ys, ignore_index=True)
+    return calibration_table(p[cues], y[cues], clips=len(ps))

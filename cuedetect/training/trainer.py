@@ -13,6 +13,7 @@ from cuedetect.cues.catalogue import CLASSIFIER_CUES, catalogue_markdown
 from cuedetect.cues.classifier import CueClassifier
 from cuedetect.cues.evaluate import Scores
 from cuedetect.cues.features import feature_columns
+from cuedetect.training.calibration import HeldoutCalibration
 from cuedetect.training.dataset import Clip, dataset
 from cuedetect.training.scoring import score_clips
 
@@ -310,9 +311,11 @@ RENDERED_START, RENDERED_END = "<!-- rendered held-out: start -->", "<!-- render
 
 
 def heldout_section(
-    model: Scores, baseline: Scores, folder: str, command: str, simulated: bool = False
-) -> str:
-    """The model card's held-out section: the final model and the baseline on clips it never saw."""
+    model: Scores, baseline: Scores, folder: str, command: str, simulated: bool = False,
+    calibration: HeldoutCalibration | None = None,
+) -> str:  # fmt: skip
+    """The model card's held-out section: the final model and the baseline on clips it never saw, and
+    how calibrated the model's probabilities are on them."""
     rendered_style = False
     if simulated:
         about = [
@@ -353,9 +356,11 @@ def heldout_section(
             f"Macro event F1 over the classifier cues only: model {model.macro_f1(_present(model)):.2f}, "
             f"baseline {baseline.macro_f1(_present(baseline)):.2f}. All events: model {_micro(tot)}; "
             f"baseline {_micro(btot)}.",
+            *(["", calibration.markdown()] if calibration and calibration.frames else []),
             end,
         ]
     )
+
 
 
 def _micro(c: dict[str, int]) -> str:

@@ -84,9 +84,13 @@ def test_train_then_evaluate(tmp_path) -> None:
     card = (model / "model_card.md").read_text()
     assert "grouped 2-fold" in card and "`pointing`" in card and "cuedetect train" in card
     res = runner.invoke(
-        app, ["evaluate", str(data), "--model", str(model), "--json", str(tmp_path / "s.json")]
+        app, ["evaluate", str(data), "--model", str(model), "--json", str(tmp_path / "s.json"), "--card"]
     )
     assert res.exit_code == 0, res.output
+    # --card: the model and the baseline, and the calibration on the matched persons' frames, in the card
+    card = (model / "model_card.md").read_text()
+    assert "## Held-out scores (2 clips" in card and "### Calibration on these clips" in card
+    assert "(2 clips), against their labels" in card and "| `pointing` |" in card.split("### Calibration")[1]
     scores = json.loads((tmp_path / "s.json").read_text())
     assert scores["clips"] == 2
     per_cue = scores["per_cue"]

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cuedetect.cues.catalogue import CLASSIFIER_CUES
 from cuedetect.cues.events import person_events
 from cuedetect.cues.settings import CueSettings
 from cuedetect.training.calibration import brier, fit_isotonic, reliability
@@ -80,3 +81,49 @@ def test_cross_fitted_calibration_scores_each_clip_out_of_fold() -> None:
     in_sample = clf.predict_proba(X)
     cue = next(iter(knots))
     assert rep.brier_raw[cue] > brier(in_sample[cue].to_numpy(), Y[:, clf.cues.index(cue)])
+
+
+def test_heldout_calibration_table_by_hand() -> None:
+    """Bins of 0.1 (mean predicted, observed share, frames), Brier and the base rate's Brier, per cue
+    in the table's column order, worked out by hand."""
+    from cuedetect.training.calibration import calibration_table
+
+    p = pd.DataFrame({"b": [0.0] * 6, "a": [0.05, 0.05, 0.15, 0.95, 0.95, 1.0]})
+    y = pd.DataFrame({"a": [0, 0, 1, 1, 0, 1], "b": [0] * 6})
+    cal = calibration_table(p, y, clips=2)
+    assert (cal.clips, cal.frames, list(cal.brier)) == (2, 6, ["b", "a"])
+    assert cal.positives == {"a": 3, "b": 0}
+    # (0.05^2 * 2 + 0.85^2 + 0.05^2 + 0.95^2 + 0) / 6
+    assert cal.brier["a"] == pytest.approx(1.6325 / 6)
+    assert cal.base_rate_brier == pytest.approx({"a": 0.25, "b": 0.0})  # half the frames show `a`
+    np.testing.assert_allclose(cal.curves["a"], [(0.05, 0.0, 2), (0.15, 1.0, 1), (2.9 / 3, 2 / 3, 3)])
+    assert cal.curves["b"] == [(0.0, 0.0, 6)] and cal.brier["b"] == 0.0
+    assert "| `a` | 3 | 0.2721 | 0.2500 | 0.05->0.00 (2); 0.15->1.00 (1); 0.97->0.67 (3) |" in cal.markdown()
+
+
+class _Constant:
+    """A stand-in classifier: `pointing` at 0.9 on every row, every other cue at 0."""
+
+    cues = CLASSIFIER_CUES
+
+    def predict_proba(self, X: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({c: 0.9 if c == "pointing" else 0.0 for c in self.cues}, index=X.index)
+
+
+def test_heldout_calibration_scores_only_the_frames_of_found_matched_persons() -> None:
+    """Person 0 is matched to ground-truth A (pointing 0.2-0.4 s); person 1 is matched to nobody: its
+    frames have no labels and are left out; a clip where nobody was matched adds nothing."""
+    from cuedetect.training.dataset import Clip
+    from cuedetect.training.scoring import heldout_calibration
+
+    t = np.arange(10) / 10.0
+    rows = {"frame": np.tile(np.arange(10), 2), "t": np.tile(t, 2), "person": [0] * 10 + [1] * 10}
+    feats = pd.DataFrame(rows)
+    gt_events = [{"cue": "pointing", "person": "A", "start": 0.2, "end": 0.4}]
+    matched = Clip("m", "m", "corpus", [], None, 16 / 9, [{**gt_events[0], "person": 0}], gt_events, {0: "A"})
+    nobody = Clip("n", "n", "corpus", [], None, 16 / 9, [], gt_events, {})
+    cal = heldout_calibration([matched, nobody], _Constant(), {"m": feats, "n": feats})
+    assert (cal.clips, cal.frames) == (1, 10)
+    assert cal.positives["pointing"] == 3 and cal.positives["fists_up"] == 0
+    assert cal.brier["pointing"] == pytest.approx((3 * 0.1**2 + 7 * 0.9**2) / 10)
+    np.testing.assert_allclose(cal.curves["pointing"], [(0.9, 0.3, 10)])
