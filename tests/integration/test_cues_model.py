@@ -23,8 +23,10 @@ def test_committed_model_card_has_scores_for_every_cue() -> None:
     card = (model_folder() / "model_card.md").read_text()
     assert "cuedetect train" in card
     for section in ("### By style and negative", "## Splits", "## Calibration", "Brier", "reliability",
-                    "## Real dev set", "## Held-out scores"):  # fmt: skip
+                    "## Real dev set", "## Held-out scores", "### Calibration on these clips"):  # fmt: skip
         assert section in card, section
+    held_out = card.split("<!-- rendered held-out: start -->")[1].split("<!-- rendered held-out: end -->")[0]
+    assert "base-rate Brier" in held_out and all(f"| `{c}` |" in held_out for c in CLASSIFIER_CUES)
     assert all(f"`{c}`" in card for c in CLASSIFIER_CUES)
 
 
