@@ -88,17 +88,18 @@ def test_heldout_calibration_table_by_hand() -> None:
     in the table's column order, worked out by hand."""
     from cuedetect.training.calibration import calibration_table
 
-    p = pd.DataFrame({"b": [0.0] * 6, "a": [0.05, 0.05, 0.15, 0.95, 0.95, 1.0]})
-    y = pd.DataFrame({"a": [0, 0, 1, 1, 0, 1], "b": [0] * 6})
+    p = pd.DataFrame({"b": [0.0] * 6, "a": [0.05, 0.05, 0.15, 0.95, 0.95, 0.9]})
+    y = pd.DataFrame({"a": [0, 0, 1, 1, 0, 0], "b": [0] * 6})
     cal = calibration_table(p, y, clips=2)
     assert (cal.clips, cal.frames, list(cal.brier)) == (2, 6, ["b", "a"])
-    assert cal.positives == {"a": 3, "b": 0}
-    # (0.05^2 * 2 + 0.85^2 + 0.05^2 + 0.95^2 + 0) / 6
-    assert cal.brier["a"] == pytest.approx(1.6325 / 6)
-    assert cal.base_rate_brier == pytest.approx({"a": 0.25, "b": 0.0})  # half the frames show `a`
-    np.testing.assert_allclose(cal.curves["a"], [(0.05, 0.0, 2), (0.15, 1.0, 1), (2.9 / 3, 2 / 3, 3)])
+    assert cal.positives == {"a": 2, "b": 0}
+    # (0.05^2 * 2 + 0.85^2 + 0.05^2 + 0.95^2 + 0.9^2) / 6
+    assert cal.brier["a"] == pytest.approx(2.4425 / 6)
+    # always saying a third: (2 * (2/3)^2 + 4 * (1/3)^2) / 6 = 2/9
+    assert cal.base_rate_brier == pytest.approx({"a": 2 / 9, "b": 0.0})
+    np.testing.assert_allclose(cal.curves["a"], [(0.05, 0.0, 2), (0.15, 1.0, 1), (2.8 / 3, 1 / 3, 3)])
     assert cal.curves["b"] == [(0.0, 0.0, 6)] and cal.brier["b"] == 0.0
-    assert "| `a` | 3 | 0.2721 | 0.2500 | 0.05->0.00 (2); 0.15->1.00 (1); 0.97->0.67 (3) |" in cal.markdown()
+    assert "| `a` | 2 | 0.4071 | 0.2222 | 0.05->0.00 (2); 0.15->1.00 (1); 0.93->0.33 (3) |" in cal.markdown()
 
 
 class _Constant:
