@@ -5,8 +5,9 @@ is added to the classifier's probability (an OR).
 and was trained on raises held for seconds; a real 0.5 s jumping jack or overhead throw averages out
 below the shoulder in that window (probabilities of 0.03-0.26 where the wrists were well above the
 shoulders). The rule reads the higher wrist over a short window (`settings.brief_window_s`): above its
-shoulder and either level with the nose or higher, or out to the side (`raised_wide`), so that a hand
-at the head (scratching it, adjusting hair, a phone to the ear) does not count.
+shoulder and either level with the nose or higher, or out to the side (`raised_wide`) and clearly up
+(`raised_wide_above_shoulder`), so that a hand at the head (scratching it, adjusting hair, a phone to
+the ear) does not count, nor an arm held straight out level with the shoulder (aiming, pointing).
 
 Its confidence `RULE_CONFIDENCE` was set on the real dev set (../shared/clips, where this rule took
 `hands_raised` from 6 to 18 of 18 labelled raises, 3 false alarms). On the studio's validation clips
@@ -51,7 +52,11 @@ def definition_rules(feats: pd.DataFrame, settings: CueSettings | None = None) -
     # Over the head, not just above the shoulder: a hand at the head (scratching it, adjusting hair, a
     # phone to the ear) is above the shoulder too, and those are everyday actions, not raised hands.
     head = _short_mean(feats, "nose_above_sh", w) + settings.raised_above_head
-    wide = _short_mean(feats, "hi_wr_from_mid", w) > settings.raised_wide
+    # Out to the side, the arm has to be up too: an arm held straight out at shoulder height (aiming,
+    # pointing, a punch) is level with the shoulder, not raised.
+    wide = (_short_mean(feats, "hi_wr_from_mid", w) > settings.raised_wide) & (
+        above > settings.raised_wide_above_shoulder
+    )
     with np.errstate(invalid="ignore"):
         raised = np.nan_to_num((above > settings.raised_above_shoulder) & ((above > head) | wide), nan=0.0)
     return pd.DataFrame({"hands_raised": raised.astype(float)}, index=feats.index)

@@ -45,7 +45,10 @@ class CueSettings:
     raised_above_head: float = 0.0
     """... and this many torso lengths above the nose (up by the head or over it) ..."""
     raised_wide: float = 0.4
-    """... or this many torso lengths out from the body's midline (out to the side, not at the head)."""
+    """... or this many torso lengths out from the body's midline (out to the side, not at the head) ..."""
+    raised_wide_above_shoulder: float = 0.35
+    """... and then this many torso lengths above its shoulder: an arm at least about 20 degrees above
+    the horizontal (a straight arm is about one torso length), not one held level with the shoulder."""
     on_threshold: float = 0.6
     """Hysteresis: a cue switches on when its smoothed probability rises above this ..."""
     off_threshold: float = 0.4

@@ -38,7 +38,8 @@ def test_the_image_wins_and_world_landmarks_stand_in_where_it_is_missing(img, wo
     [
         (0.6, 0.3, 0.1, 1.0),  # over the head
         (0.2, 0.4, 0.1, 0.0),  # a hand at the head: scratching it, a phone to the ear
-        (0.2, 0.4, 0.6, 1.0),  # above the shoulder, out to the side
+        (0.4, 0.5, 0.6, 1.0),  # raised out to the side, below the nose
+        (0.1, 0.4, 1.0, 0.0),  # an arm held straight out at shoulder height (aiming, pointing): level
         (-0.1, 0.3, 0.8, 0.0),  # out to the side but below the shoulder
     ],
 )
@@ -64,7 +65,8 @@ def test_combine_is_an_or_at_the_rule_confidence() -> None:
 
 
 # Boundaries of the rule (mutation testing found them untested); defaults: above the shoulder means > 0,
-# over the head > nose height + 0, out to the side > 0.4 torso-lengths from the midline.
+# over the head > nose height + 0, out to the side > 0.4 torso-lengths from the midline and then > 0.35
+# above the shoulder.
 @pytest.mark.parametrize(
     ("above", "nose", "out", "expected"),
     [
@@ -72,8 +74,11 @@ def test_combine_is_an_or_at_the_rule_confidence() -> None:
         (0.01, -0.5, 0.1, 1.0),  # just above it (and over a low head)
         (0.3, 0.3, 0.1, 0.0),  # level with the nose: not over the head
         (0.31, 0.3, 0.1, 1.0),
-        (0.2, 0.4, 0.4, 0.0),  # exactly 0.4 out: not out to the side
-        (0.2, 0.4, 0.41, 1.0),
+        (0.4, 0.5, 0.4, 0.0),  # exactly 0.4 out: not out to the side
+        (0.4, 0.5, 0.41, 1.0),
+        (0.35, 0.5, 0.6, 0.0),  # out to the side, exactly 0.35 above the shoulder: not raised
+        (0.36, 0.5, 0.6, 1.0),
+        (0.36, 0.5, 0.4, 0.0),  # that high but not out to the side (nor over the head)
     ],
 )
 def test_rule_boundaries(above: float, nose: float, out: float, expected: float) -> None:
