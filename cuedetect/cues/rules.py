@@ -111,11 +111,32 @@ def _how(s: pd.DataFrame, i0: int, i1: int) -> str:
     return ""
 
 
+def _kept_spans(
+    spans: list[tuple[int, int]], t: np.ndarray, t_last: float, min_dur: float, lost_min_dur: float
+) -> list[tuple[int, int]]:
+    """Spans at least `min_dur` long, or `lost_min_dur` where one of the two was lost while inside it:
+    the pair's last shared frame before the clip's last (`t_last`), or a frame followed by a gap of more
+    than two frames. Losing a person within arm's length of another is what overlapping bodies do
+    (grappling people merge into one pose), so such a span did not end by the two moving apart and the
+    minimum meant to drop dips that come straight back does not apply. At the clip's end nothing is
+    known, and the minimum stays."""
+    if len(t) < 2:
+        return []
+    step = float(np.median(np.diff(t)))
+    kept = []
+    for i0, i1 in spans:
+        lost = (t_last - t[i1] > 2.5 * step) if i1 == len(t) - 1 else (t[i1 + 1] - t[i1] > 2.5 * step)
+        if t[i1] - t[i0] >= (lost_min_dur if lost else min_dur):
+            kept.append((i0, i1))
+    return kept
+
+
 def pair_rule_events(
     tracks: list[PersonTrack], pairs: pd.DataFrame | None, settings: CueSettings, aspect: float = 16 / 9
 ) -> list[CueEvent]:
     """`too_close` and `rapid_approach` for every pair of people (aspect: the picture's width / height)."""
     dists, sds = pair_distances(pairs), pair_distance_sds(pairs)
+    t_last = max((float(np.nanmax(tr.t)) for tr in tracks if len(tr.t)), default=0.0)
     out: list[CueEvent] = []
     for a, b in itertools.combinations(sorted(tracks, key=lambda tr: str(tr.person)), 2):
         s = pair_series(a, b, dists, sds, aspect, settings)
@@ -129,9 +150,9 @@ def pair_rule_events(
         closing = -_slope(d_floor, t, _frames(settings.closing_window_s, fps))
         ids = (_py(a.person), _py(b.person))
         close = np.nan_to_num(settings.too_close_m - d, nan=-1.0)
-        for i0, i1 in hysteresis_spans(
-            close, t, 0.0, -0.05, settings.min_duration("too_close"), settings.merge_gap_s
-        ):
+        spans = hysteresis_spans(close, t, 0.0, -0.05, 0.0, settings.merge_gap_s)
+        min_dur, lost_min_dur = settings.min_duration("too_close"), settings.lost_min_duration_s
+        for i0, i1 in _kept_spans(spans, t, t_last, min_dur, lost_min_dur):
             dmin = float(np.nanmin(d[i0 : i1 + 1]))
             back = int(np.searchsorted(t, t[i0] - 3.0))
             who = _approacher(s, back, i0) or (0, 1)

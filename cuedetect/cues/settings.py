@@ -28,6 +28,11 @@ class CueSettings:
     image_scale_ratio_max: float = 1.3
     """Image-space distance only between people of similar size in the picture (similar depth): if one
     torso looks this many times longer than the other, they stand at different depths and it says nothing."""
+    lost_min_duration_s: float = 0.25
+    """`too_close` spans that end because one of the two is lost (before the clip ends) are kept from
+    this long instead of the cue's minimum duration: losing a person within arm's length of another is
+    what overlapping bodies do (grappling people merge into one pose), not the two moving apart; the
+    floor still drops a frame or two of noise."""
     closing_window_s: float = 0.5
     """Closing speed is the slope of distance over a centred window this long."""
     distance_smooth_s: float = 0.3

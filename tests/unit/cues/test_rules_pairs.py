@@ -324,3 +324,29 @@ def test_image_distance_of_close_ups_without_hips_uses_the_shoulders() -> None:
     a, b = shoulders_only(0, 0.3), shoulders_only(1, 0.58)
     d = image_distance(a, b, np.arange(6), 1.0, CueSettings(torso_m=0.5))
     assert d == pytest.approx(np.full(6, 1.0))
+
+
+# b is 0.5 m from a over b's frames `close` and 2 m over its other frames `far`; a is seen in frames 0-39
+# (the clip's last analysed frame is 39), 10 frames a second. A too_close span that ends because b is lost
+# (before the clip's end) keeps from `lost_min_duration_s` (0.25 s) instead of the cue's 0.5 s minimum.
+@pytest.mark.parametrize(
+    ("close", "far", "expected"),
+    [
+        (range(10, 14), range(0, 10), [(1.0, 1.3)]),  # 0.3 s close, then b lost: grappling, kept
+        (range(10, 12), range(0, 10), []),  # 0.1 s close, then lost: under the 0.25 s floor
+        (range(10, 14), [*range(0, 10), *range(14, 40)], []),  # 0.3 s close, then apart: a dip, dropped
+        (range(36, 40), range(0, 36), []),  # 0.3 s close at the clip's end: nobody lost, the minimum stays
+        (range(10, 14), [*range(0, 10), *range(19, 40)], [(1.0, 1.3)]),  # lost for 0.5 s, back far
+        (range(10, 14), [*range(0, 10), *range(16, 40)], [(1.0, 1.3)]),  # 0.3 s gap: more than two frames
+        (range(10, 14), [*range(0, 10), *range(15, 40)], []),  # 0.2 s gap: one frame missed is no loss
+        (range(10, 20), range(0, 10), [(1.0, 1.9)]),  # long enough anyway
+    ],
+)
+def test_too_close_cut_off_by_losing_one_of_the_pair_keeps_a_shorter_minimum(close, far, expected) -> None:
+    frames_b = sorted([*close, *far])
+    a = _track(0, range(40), np.full(40, np.nan))
+    b = _track(1, frames_b, np.full(len(frames_b), np.nan))
+    pairs = pd.DataFrame({"frame": frames_b, "person": 0, "other": 1, "distance_sd_m": 0.05,
+                          "distance_m": [0.5 if f in close else 2.0 for f in frames_b]})  # fmt: skip
+    events = [e for e in pair_rule_events([a, b], pairs, CueSettings()) if e.cue == "too_close"]
+    assert [(round(e.start, 6), round(e.end, 6)) for e in events] == expected
