@@ -43,6 +43,12 @@ from cuedetect.studio.verbal_tune import (
 )
 
 SHIPPED = Path(__file__).resolve().parents[1] / "cuedetect" / "speech" / "phrases.toml"
+# Variants the tuner learns that are not kept: everyday words a real speaker says without the cue (a
+# trainee's "how can I help you" is no threat). Learned on espeak-ng voices: "the week" (give me), "you on"
+# (you are wrong), "can meet" and "can read" (tell me); on Flite's: "help you" (hurt you), "i've had my"
+# (how can i), "i'm really" (sounds really).
+EVERYDAY_VARIANTS = frozenset({"the week", "you on", "can meet", "can read", "help you", "i've had my",
+                               "i'm really"})  # fmt: skip
 
 
 def _seeds(text: str | None) -> list[int]:
@@ -183,7 +189,9 @@ def main() -> None:
     variants: dict[str, list[str]] = {}
     for cue, pairs in found.items():
         variants.update(heard_variants(pairs, never[cue]))
-    variants = {k: [v for v in vs if len(v.split()) > 1 or len(v) >= 5] for k, vs in variants.items()}
+    variants = {k: [v for v in vs if (len(v.split()) > 1 or len(v) >= 5) and v not in EVERYDAY_VARIANTS
+                    and not phrase_said(k, v)]  # "right now and" adds nothing to "right now"
+                for k, vs in variants.items()}  # fmt: skip
     print("\nthresholds:", {k: (f"{v:.0e}" if v else "transcript only") for k, v in thresholds.items()})
     print("variants:", {k: v for k, v in variants.items() if v})
     header = SHIPPED.read_text(encoding="utf-8").split("\n[cues.")[0]

@@ -9,10 +9,14 @@ The tuning itself:
 - `sweep`: every phrase's keyword-search hits at each threshold of `LEVELS` (one search per level, all
   phrases at that level);
 - `choose_thresholds`: per phrase, the laxest level at which its false alarms stay at most `max_false`
-  of its hits at that level and every stricter one; a phrase that no tuning line says keeps the list's
-  own setting (a first run that lent unseen phrases their cue's levels gave them 1e-20..1e-40: tuning
-  precision fell from 0.76 to 0.31, so that list was not shipped); a
-  phrase with too many false alarms even at the strictest level is transcript-only (`spot = false`);
+  of its hits at that level and every stricter one; a phrase with too many false alarms even at the
+  strictest level is transcript-only (`spot = false`). A phrase with no right hit in tuning (no tuning
+  line says it, or it was never heard where said) can only err there: it keeps the list's own setting
+  unless that level or a stricter one raised a false alarm on the tuning dialogues, and then gets the
+  laxest level that stayed silent (transcript-only when even 1e-5 errs). A first run that lent unseen
+  phrases their cue's levels gave them 1e-20..1e-40: tuning precision fell from 0.76 to 0.31, so that
+  list was not shipped. Keeping their own setting whatever they did was the rule before: on the
+  Flite-voiced tuning dialogues "be quiet", never said there, then made 14 of the 46 false alarms at 1e-40.
 - `heard_variants`: what the recogniser's transcript holds where a labelled phrase was said (aligned word
   by word), kept as the phrase's `heard_as` when it comes up at least twice and never where the phrase was
   not said.
@@ -160,8 +164,16 @@ def choose_thresholds(hits: Iterable[SweepHit], phrases: PhraseList, max_false: 
             if any(got):
                 best = level
         out[p.text] = best
-    for p in unseen:  # never said in tuning: no evidence either way, the list's own setting stays
-        out[p.text] = p.threshold if p.spot else None
+    for p in unseen:  # no right hit in tuning: each of its hits is a false alarm
+        if not p.spot:
+            out[p.text] = None
+            continue
+        silent: float | None = None  # the laxest level silent there and at every stricter level
+        for level in LEVELS:
+            if per.get(p.text, {}).get(level):
+                break
+            silent = level
+        out[p.text] = None if silent is None else max(silent, p.threshold)  # never laxer than its own
     return out
 
 

@@ -39,3 +39,21 @@ def test_the_banks_do_not_share_sentences_and_scripts_alternate_speakers() -> No
     lines, channels, _, _ = verbal_script(5000, HELD_OUT)
     assert [ln.person for ln in lines[:4]] == ["A", "B", "A", "B"] and channels in ("mix", "per_person")
     assert all(ln.text in texts["held"] for ln in lines)
+
+
+def test_one_seed_is_one_script_whichever_engine_speaks_it() -> None:
+    from cuedetect.studio.verbal import ENGINE_VOICES
+    from cuedetect.studio.voices import engine_of
+
+    flite, fch, fvoices, fdur = verbal_script(5003, HELD_OUT, engine="flite")
+    espeak, ech, evoices, edur = verbal_script(5003, HELD_OUT, engine="espeak-ng")
+    assert (fch, fdur) == (ech, edur)
+    same = [(ln.person, ln.start, ln.text, ln.level_db, ln.rate_wpm, ln.cues) for ln in flite]
+    assert same == [(ln.person, ln.start, ln.text, ln.level_db, ln.rate_wpm, ln.cues) for ln in espeak]
+    assert {engine_of(v) for v, _ in fvoices.values()} == {"flite"} and fvoices["A"] != fvoices["B"]
+    assert {engine_of(v) for v, _ in evoices.values()} == {"espeak-ng"}
+    drawn = {verbal_script(s, DEV, engine="flite")[2]["A"] for s in range(12)}
+    assert len(drawn) >= 3 and drawn <= set(ENGINE_VOICES["flite"])  # a mix of voices, not one
+    for fl, es in zip(flite, espeak, strict=True):  # a raised line is pitched up in either engine's scale
+        base_f, base_e = fvoices[fl.person][1], evoices[es.person][1]
+        assert (fl.pitch - base_f) == round(2.5 * (es.pitch - base_e))

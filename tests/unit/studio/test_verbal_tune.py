@@ -21,7 +21,10 @@ from cuedetect.studio.verbal_tune import (
 
 PHRASES = parse_phrases({"cues": {"command": {"phrases": ["calm down", "stop it",
                                                           {"text": "be quiet", "threshold": 1e-25}]},
-                                  "insult": {"phrases": ["useless"]}}}, "t")  # fmt: skip
+                                  "insult": {"phrases": ["useless", {"text": "idiot", "threshold": 1e-35},
+                                                         {"text": "stupid", "threshold": 1e-35},
+                                                         {"text": "joke", "spot": False}]}}},
+                        "t")  # fmt: skip
 
 
 def hits(phrase: str, level: float, right: int, wrong: int) -> list[SweepHit]:
@@ -35,10 +38,14 @@ def test_each_phrase_gets_the_laxest_level_before_false_alarms_pass_the_limit() 
         *hits("stop it", 1e-5, 1, 3),  # wrong too often even at the strictest level: transcript only
         *hits("stop it", 1e-10, 3, 0),  # (a laxer level that looks fine later does not count)
         *hits("useless", 1e-30, 3, 0),
+        *hits("idiot", 1e-25, 0, 1), *hits("idiot", 1e-30, 0, 2),  # never said, false alarms from 1e-25 on
+        *hits("stupid", 1e-5, 0, 1),  # never said, false alarms even at the strictest level
     ]  # fmt: skip
     got = choose_thresholds(swept, PHRASES)
     assert got == {"calm down": 1e-15, "stop it": None, "useless": 1e-30,
-                   "be quiet": 1e-25}  # never said: keeps its own setting  # fmt: skip
+                   "be quiet": 1e-25,  # never said, never a false alarm: keeps its own setting
+                   "idiot": 1e-20,  # the laxest level that stayed silent
+                   "stupid": None, "joke": None}  # fmt: skip
     assert LEVELS[0] > LEVELS[-1]
 
 
