@@ -92,8 +92,9 @@ def test_real_dev_set_model_at_least_baseline(real_scores, cue: str) -> None:
 # The style-held-out split, simulated: the first 20 studio-sim clips of the style catalogue's `heldout`
 # split (cue styles, negatives, bodies, rooms, camera set-ups no training clip has; seeds 900000 on),
 # seen through the simulated pose model and cached in .cache/ (about 1-2 minutes on a fresh machine).
-# Floors just under the measurement; nothing was tuned on these clips. hands_raised measured 0.51:
-# the held-out split's waving and stretching negatives put hands over the head (see the cues README).
+# Floors just under the measurement; nothing was tuned on these clips. hands_raised measured 0.51, 0.61
+# since the raised-hand rule needs an arm out to the side to be up too (0.35 torso lengths over the
+# shoulder): the held-out split's waving and stretching negatives put hands over the head (cues README).
 # The model's calibration and thresholds come from rendered (MediaPipe-seen) style clips scored out of
 # fold, which keeps pointing cautious on these simulated poses (0.25 on these 20, 0.61 on all 40).
 STYLE_SIM_CLIPS = 20
@@ -102,7 +103,7 @@ STYLE_MIN_F1: dict[str, float] = {
     "pointing": 0.20,  # 0.25
     "arms_crossed": 0.85,  # 0.91
     "hands_on_hips": 0.70,  # 0.77
-    "hands_raised": 0.45,  # 0.51
+    "hands_raised": 0.55,  # 0.61
     "fists_up": 0.95,  # 1.00
     "hands_hidden": 0.95,  # 1.00
     "bladed_stance": 0.95,  # 1.00
@@ -152,16 +153,17 @@ def test_style_heldout_model_at_least_baseline(style_scores, cue: str) -> None:
 # The style-held-out split, rendered: all 36 clips of corpus/style_heldout through the committed poses.
 # Measured once, after the recipe was chosen (cues README), on the poses re-made with the pose engine's
 # finer tiles and hidden-person search: macro event F1 0.35 (baseline 0.17); all events precision 0.46,
-# recall 0.32 (46/53/97). Nothing was tuned on them.
-RENDERED_MIN_MACRO_F1 = 0.32
-RENDERED_MIN_PRECISION = 0.43
+# recall 0.32 (46/53/97). Nothing was tuned on them. With the raised-hand rule's wide-branch margin
+# (chosen on the real dev set, cues README): macro 0.36, precision 0.51, recall 0.31 (45/43/98).
+RENDERED_MIN_MACRO_F1 = 0.33
+RENDERED_MIN_PRECISION = 0.48
 RENDERED_MIN_RECALL = 0.29
 # cue -> minimum event F1, just under the measurement (rapid_approach measured 0.00).
 RENDERED_MIN_F1: dict[str, float] = {
     "pointing": 0.52,  # 0.57
     "arms_crossed": 0.24,  # 0.27
     "hands_on_hips": 0.30,  # 0.33
-    "hands_raised": 0.35,  # 0.38
+    "hands_raised": 0.38,  # 0.41
     "fists_up": 0.70,  # 0.75
     "hands_hidden": 0.40,  # 0.43
     "bladed_stance": 0.22,  # 0.25
