@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from cuedetect.hands.roi import HandRoi, crop_roi, to_frame
+from cuedetect.hands.roi import HandRoi, crop_roi, to_frame, turn_to_frame
 
 INPUT_PX = 224
 LANDMARK_MEMBER = "hand_landmarks_detector.tflite"
@@ -44,7 +44,8 @@ class HandLandmarkModelOptions:
 
 @dataclass(frozen=True)
 class HandReading:
-    """One hand read: `landmarks` (21, 3) in frame pixels, `world` (21, 3) metres, the network's handedness
+    """One hand read: `landmarks` (21, 3) in frame pixels, `world` (21, 3) metres in the frame's axes (x
+    right, y down, z away from the camera; origin the hand's centre), the network's handedness
     (kept for reference: people and sides come from the body, see `crops.assign`) and `score`, its
     presence (0..1)."""
 
@@ -97,7 +98,7 @@ class HandLandmarkModel:
             screen, world = world, screen.astype(np.float64)  # screen is in crop pixels, world in metres
         lm = to_frame(screen, roi, INPUT_PX)
         right = float(self._it.get_tensor(self._handedness).ravel()[0])
-        return HandReading(lm, world, "Right" if right >= 0.5 else "Left", presence)
+        return HandReading(lm, turn_to_frame(world, roi), "Right" if right >= 0.5 else "Left", presence)
 
     def close(self) -> None:
         self._it = None

@@ -8,7 +8,8 @@ and pinky instead of the palm detector. Both are done here with plain numpy and 
 - `roi_from_body`: from a `HandSlot` (the body's wrist, knuckles and hand length);
 - `roi_from_landmarks`: from 21 hand landmarks (MediaPipe's landmarks-to-ROI: the box of the palm and
   lower finger joints in the hand's own axes, doubled, shifted a tenth toward the fingers);
-- `crop_roi` / `to_frame`: the model's input crop and its landmarks back in frame pixels.
+- `crop_roi` / `to_frame`: the model's input crop and its landmarks back in frame pixels;
+  `turn_to_frame`: its world landmarks turned back into the frame's axes.
 """
 
 from __future__ import annotations
@@ -95,6 +96,16 @@ def to_frame(points: np.ndarray, roi: HandRoi, size: int) -> np.ndarray:
     m = roi.affine(size)
     xy = p[:, :2] @ m[:, :2].T + m[:, 2]
     return np.column_stack([xy, p[:, 2] * roi.side / size])
+
+
+def turn_to_frame(vectors: np.ndarray, roi: HandRoi) -> np.ndarray:
+    """(n, 3) vectors in the crop's axes (the network's world landmarks, metres) -> the frame's axes (x
+    right, y down): turned with the crop, neither moved nor scaled; z unchanged. MediaPipe's hand graph
+    does the same to its world landmarks (WorldLandmarkProjectionCalculator)."""
+    v = np.asarray(vectors, dtype=float)
+    up = _unit(roi.up)
+    axes = np.column_stack([[-up[1], up[0]], -up])  # the crop's x and y axes in the frame (see `affine`)
+    return np.column_stack([v[:, :2] @ axes.T, v[:, 2]])
 
 
 def roi_change(a: HandRoi, b: HandRoi) -> float:

@@ -101,12 +101,15 @@ def finger_curls(lm: np.ndarray) -> np.ndarray:
 def palm_normal(lm: np.ndarray, side: str) -> np.ndarray:
     """Unit normal out of the palm's front (the side the fingers close toward).
 
-    For a right hand (x right, y down, z away) the cross product (index MCP - wrist) x (pinky MCP - wrist)
-    points out of the back of the hand; a left hand mirrors it.
+    In MediaPipe's axes (x right, y down, z away from the camera: a right-handed frame) the cross product
+    (index MCP - wrist) x (pinky MCP - wrist) points out of the palm of a right hand: a right palm shown
+    to the camera, fingers up, has its index knuckle toward the image's right (the person's middle) and its
+    pinky toward the left, so the product points to -z, the camera. A left hand is its mirror image, so
+    the product points out of its back. `side` is the person's own (the body's), not the image's.
     """
     lm = np.asarray(lm, dtype=float)
     n = np.cross(lm[5] - lm[WRIST], lm[17] - lm[WRIST])
-    n = -n if side == "right" else n
+    n = -n if side == "left" else n
     return _unit(n)
 
 

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from cuedetect.hands.shape import HAND_STATES, classify, facing, finger_curls, palm_normal
 
-# A right hand, palm toward the camera, fingers up (image y down, z away from the camera), in pixels.
+# A hand, palm toward the camera, fingers up, thumb on the image's left (image y down, z away from the
+# camera), in pixels: by its shape the person's LEFT hand (a right palm shown to the camera has its thumb
+# toward the person's middle, the image's right). The state rules do not read the side.
 MCP_X = {"index": -30.0, "middle": -10.0, "ring": 10.0, "pinky": 28.0}
 BONES = (40.0, 25.0, 20.0)  # proximal, middle, distal phalanx
 
@@ -103,12 +105,41 @@ def test_a_thumbs_up_turned_upside_down_is_not_a_thumbs_up():
     assert classify(down, "left").state != "thumb_up"
 
 
-def test_palm_normal_faces_the_camera_for_a_right_palm_and_mirrors_for_a_left():
-    lm = hand(0.0, 0.0, 0.0, 0.0, "out")
-    assert facing(palm_normal(lm, "right")) == "camera"
-    mirrored = lm * [-1.0, 1.0, 1.0]  # the left hand, palm still toward the camera
-    assert facing(palm_normal(mirrored, "left")) == "camera"
-    assert facing(palm_normal(lm, "left")) == "away"
+LEFT_PALM_TO_CAMERA = hand(0.0, 0.0, 0.0, 0.0, "out")  # thumb on the image's left, fingers curl toward -z
+MIRROR = np.array([-1.0, 1.0, 1.0])  # left <-> right, palm still toward the camera
+TURN = np.array([-1.0, 1.0, -1.0])  # a half turn about the vertical: the back of the same hand to the camera
+
+
+@pytest.mark.parametrize(
+    ("side", "turn", "facing_word"),
+    [
+        ("left", np.ones(3), "camera"),
+        ("left", TURN, "away"),
+        ("right", MIRROR, "camera"),  # a right "stop" palm: thumb on the image's right, pinky on its left
+        ("right", MIRROR * TURN, "away"),
+    ],
+)
+def test_palm_facing_of_each_hand_shown_palm_or_back_to_the_camera(side, turn, facing_word):
+    """MediaPipe's axes (x right, y down, z away from the camera; the side is the person's own): a palm
+    shown to the camera faces the camera for either hand, its back faces away. Both sides read inverted
+    before (webcam_stop_palm's right "stop" palm read "away")."""
+    for lm in (LEFT_PALM_TO_CAMERA, FIST, hand(0.0, 1.3, 1.3, 1.3, "in")):
+        shape = classify(lm * turn, side)
+        assert shape.palm_facing == facing_word
+        assert shape.palm_normal[2] == pytest.approx(-1.0 if facing_word == "camera" else 1.0, abs=0.05)
+    other = "right" if side == "left" else "left"  # the same landmarks read as the other hand: reversed
+    flipped = "away" if facing_word == "camera" else "camera"
+    assert facing(palm_normal(LEFT_PALM_TO_CAMERA * turn, other)) == flipped
+
+
+@pytest.mark.parametrize(("s", "facing_word"), [(-1.0, "up"), (1.0, "down")])
+def test_a_palm_turned_up_or_down_says_so(s, facing_word):
+    """The palm turned a quarter about the image's x axis (fingers toward or away from the camera): the
+    palm to the ceiling (image -y) or the floor (+y), for either hand."""
+    rot = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, -s], [0.0, s, 0.0]])  # takes the palm's -z to (0, s, 0)
+    assert rot @ np.array([0.0, 0.0, -1.0]) == pytest.approx(np.array([0.0, s, 0.0]))
+    assert classify(LEFT_PALM_TO_CAMERA @ rot.T, "left").palm_facing == facing_word
+    assert classify(LEFT_PALM_TO_CAMERA @ rot.T * MIRROR, "right").palm_facing == facing_word
 
 
 def test_every_state_name_is_known():
