@@ -63,18 +63,24 @@ def hysteresis_spans(
         spans.append([start, len(p) - 1])
     merged: list[list[int]] = []
     for s in spans:
-        if merged and t[s[0]] - t[merged[-1][1]] < _allowed_gap(t, merged[-1], merge_gap, merge_gap_max):
-            merged[-1][1] = s[1]
-        else:
-            merged.append(s)
+        if merged:
+            a, b = merged[-1]
+            if joins(float(t[s[0]] - t[b]), float(t[b] - t[a]), merge_gap, merge_gap_max):
+                merged[-1][1] = s[1]
+                continue
+        merged.append(s)
     return [(a, b) for a, b in merged if t[b] - t[a] >= min_dur]
 
 
-def _allowed_gap(t: np.ndarray, held: list[int], merge_gap: float, merge_gap_max: float | None) -> float:
-    """The gap that still joins a span to `held` (the merged span before it)."""
-    if merge_gap_max is None:
-        return merge_gap
-    return min(max(merge_gap, float(t[held[1]] - t[held[0]])), merge_gap_max)
+def joins(gap_s: float, held_s: float, merge_gap: float, merge_gap_max: float | None = None) -> bool:
+    """Whether a span that starts `gap_s` after the end of one held `held_s` (merged so far) joins it.
+
+    The one merge rule of cue events, offline (`hysteresis_spans`) and live (`live.timeline`): a gap
+    shorter than `merge_gap`; with `merge_gap_max` (held postures: `CueSettings.merge_gap_max`) also one
+    shorter than the hold before it, up to `merge_gap_max`.
+    """
+    allowed = merge_gap if merge_gap_max is None else min(max(merge_gap, held_s), merge_gap_max)
+    return gap_s < allowed
 
 
 # Evidence phrases: feature -> (template, unit phrase). {v} is the median over the event.

@@ -2,8 +2,9 @@
 
 Each window's answer near its end is provisional (the features are centred, so the next seconds can
 still change it). `CueTimeline.absorb` therefore commits, per analysed frame, the cues that covered it
-only once the frame is `settle_s` behind the newest one; events are the runs of committed frames (gaps
-shorter than `merge_gap_s` merged, runs shorter than the cue's minimum duration dropped, as offline).
+only once the frame is `settle_s` behind the newest one; events are the runs of committed frames, merged
+over gaps by the offline detector's own rule (`cues.events.joins`: 0.4 s, held postures longer) and
+dropped when shorter than the cue's minimum duration, as offline.
 What the view shows as active is the newest window's answer at its end, also logged (`shown_events`).
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cuedetect.cues.catalogue import BY_ID, PAIR_CUES
+from cuedetect.cues.events import joins
 from cuedetect.cues.settings import CueSettings
 from cuedetect.live.cuework import WindowCues
 
@@ -39,15 +41,22 @@ class _Run:
     evidence: str = ""
 
 
+def _joins(run: _Run, t: float, cue: str, settings: CueSettings) -> bool:
+    """Whether the cue active again at `t` continues `run` (the offline events' merge rule)."""
+    return joins(t - run.end, run.end - run.start, settings.merge_gap(cue), settings.merge_gap_max(cue))
+
+
 def runs_to_events(
     samples: Iterable[tuple[float, Mapping[Key, tuple[float, str]]]],
-    merge_gap_s: float,
+    settings: CueSettings,
     min_duration: Mapping[str, float] | None = None,
 ) -> list[dict[str, Any]]:
     """Events from time-ordered samples (t, {key: (confidence, evidence)} active at t).
 
     A key's run goes on over consecutive samples where it is active and ends at the last of them; a later
-    run starting at most `merge_gap_s` after joins it. Runs shorter than `min_duration[cue]` are dropped.
+    run joins it by the offline events' merge rule (`cues.events.joins` with the cue's
+    `settings.merge_gap` and `merge_gap_max`: a held posture bridges longer gaps than a brief cue).
+    Runs shorter than `min_duration[cue]` are dropped.
     """
     open_runs: dict[Key, _Run] = {}
     done: list[tuple[Key, _Run]] = []
@@ -55,7 +64,7 @@ def runs_to_events(
     for t, active in samples:
         for key, (conf, evidence) in active.items():
             run = open_runs.get(key)
-            if run is not None and (key in previous or t - run.end <= merge_gap_s):
+            if run is not None and (key in previous or _joins(run, t, key[0], settings)):
                 run.end = t
             else:
                 if run is not None:
@@ -183,7 +192,7 @@ class CueTimeline:
         if self._events is None:
             s = self.settings
             mins = {c: s.min_duration(c) for c in BY_ID}
-            self._events = runs_to_events(self._committed, s.merge_gap_s, mins)
+            self._events = runs_to_events(self._committed, s, mins)
         return list(self._events)
 
     def shown_events(self) -> list[dict[str, Any]]:

@@ -37,7 +37,7 @@ MUTATIONS = (
     Mutation("no_smoothing", "per-frame probability smoothing disabled (k = 1)", "cuedetect/cues/events.py",
              "k = round(settings.prob_smooth_s * fps)", "k = 1", (CUES,)),
     Mutation("merge_gap", "event merge gap `<` -> `<=`", "cuedetect/cues/events.py",
-             "t[merged[-1][1]] < _allowed_gap(", "t[merged[-1][1]] <= _allowed_gap(", (CUES,)),
+             "return gap_s < allowed", "return gap_s <= allowed", (CUES,)),
     Mutation("kappa", "kappa denominator changed", "cuedetect/store/agreement.py",
              "return (p_o - p_e) / (1 - p_e)", "return (p_o - p_e) / (1 + p_e)",
              ("tests/unit/store/test_store_agreement.py",)),
