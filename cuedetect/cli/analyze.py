@@ -124,6 +124,12 @@ def register(app: typer.Typer) -> None:
         from cuedetect.speech.settings import SpeechSettings
 
         check_analysis_flags(max_persons, fps, model)
+        if phrases is not None and not (no_speech or no_voice):  # a bad list fails now, not after the poses
+            from cuedetect.speech.phrases import load_phrases
+            from cuedetect.speech.recognisers import create_recogniser
+
+            with create_recogniser(SpeechSettings().recogniser, load_phrases(phrases).keyphrases()):
+                pass  # pocketsphinx refuses a word its dictionary lacks
         cues, register = not no_cues, not no_register
         if overwrite and video.is_file():  # sessions own their results (cuedetect.store.maintenance)
             from cuedetect.store.db import default_store_path

@@ -80,6 +80,28 @@ def test_bad_input_gives_one_line_error_and_no_output(
     assert not out.exists()
 
 
+BAD_PHRASE_LISTS = [
+    ("missing", None, "cannot read the phrase list"),
+    ("unheard_word", 'version = 1\n[cues.insult]\nby = "client"\nphrases = ["zzxqv"]\n',
+     "dictionary lacks zzxqv"),
+]
+
+
+@pytest.mark.parametrize("name, text, message", BAD_PHRASE_LISTS, ids=[b[0] for b in BAD_PHRASE_LISTS])
+def test_a_bad_phrase_list_is_refused_before_the_analysis(tmp_path: Path, name: str, text: str | None,
+                                                          message: str) -> None:  # fmt: skip
+    """The list is checked first: the empty room would otherwise fail later with "no person found"."""
+    phrases = tmp_path / f"{name}.toml"
+    if text is not None:
+        phrases.write_text(text)
+    out = tmp_path / "out"
+    proc = run([str(empty_room(tmp_path / "room.mp4")), "--out", str(out), "--phrases", str(phrases)])
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode != 0 and len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: ") and message in lines[0]
+    assert not out.exists()
+
+
 def test_4k_portrait_video_is_analysed(clips_dir: Path, tmp_path: Path) -> None:
     """The portrait clip scaled to 2160x3840 gives the same people at the same normalized places."""
     import cv2
