@@ -14,8 +14,8 @@ from cuedetect.cues.detect import find_events
 from cuedetect.cues.evaluate import Scores, relabel, scoring_times
 from cuedetect.cues.features import build_features
 from cuedetect.cues.settings import CueSettings
-from cuedetect.training.calibration import HeldoutCalibration, calibration_table
 from cuedetect.training.dataset import Clip, clip_rows
+from cuedetect.training.reliability import HeldoutCalibration, calibration_table
 
 
 def score_clips(

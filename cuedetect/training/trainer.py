@@ -13,8 +13,8 @@ from cuedetect.cues.catalogue import CLASSIFIER_CUES, catalogue_markdown
 from cuedetect.cues.classifier import CueClassifier
 from cuedetect.cues.evaluate import Scores
 from cuedetect.cues.features import feature_columns
-from cuedetect.training.calibration import HeldoutCalibration
 from cuedetect.training.dataset import Clip, dataset
+from cuedetect.training.reliability import HeldoutCalibration
 from cuedetect.training.scoring import score_clips
 
 MODEL_VERSION = "0.1.0"

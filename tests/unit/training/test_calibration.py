@@ -86,7 +86,7 @@ def test_cross_fitted_calibration_scores_each_clip_out_of_fold() -> None:
 def test_heldout_calibration_table_by_hand() -> None:
     """Bins of 0.1 (mean predicted, observed share, frames), Brier and the base rate's Brier, per cue
     in the table's column order, worked out by hand."""
-    from cuedetect.training.calibration import calibration_table
+    from cuedetect.training.reliability import calibration_table
 
     p = pd.DataFrame({"b": [0.0] * 6, "a": [0.05, 0.05, 0.15, 0.95, 0.95, 0.9]})
     y = pd.DataFrame({"a": [0, 0, 1, 1, 0, 0], "b": [0] * 6})
