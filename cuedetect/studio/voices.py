@@ -6,9 +6,10 @@ whichever engine the name belongs to and returns float32 samples at `RATE`, lead
 trimmed (a line starts at its `at`).
 
 Why two engines: pocketsphinx, trained on people, hears espeak-ng's formant voices badly (word error rate
-0.78-0.85 on the dev bank's sentences, one line at a time) and Flite's CMU ARCTIC voices, resynthesised from
-recordings of people, about as a recogniser hears clear human speech (0.05-0.11; `bench/eval_verbal.py
---engine` measures both on whole dialogues). espeak-ng stays as the robotic-voice stress case.
+0.78 and 0.85 in en-us+m2 and en+f3 on the dev bank's 33 sentences, one clean line at a time) and Flite's
+CMU ARCTIC voices, resynthesised from recordings of people, about as a recogniser hears clear human speech
+(0.05-0.11 in each of the four; `bench/eval_verbal.py --engine` measures both on whole dialogues).
+espeak-ng stays as the robotic-voice stress case.
 
 Each engine's `pitch` is its own: espeak-ng's 0-99; Flite's target mean F0 in Hz (`int_f0_target_mean`),
 except `rms`, whose pitch Flite 2.2 keeps whatever is asked. `rate_wpm` means the same for both: Flite's
