@@ -12,11 +12,13 @@ CMU ARCTIC voices, resynthesised from recordings of people, about as a recognise
 espeak-ng stays as the robotic-voice stress case.
 
 Each engine's `pitch` is its own: espeak-ng's 0-99; Flite's target mean F0 in Hz (`int_f0_target_mean`),
-except `rms`, whose pitch Flite 2.2 keeps whatever is asked. `rate_wpm` means the same for both: Flite's
-`duration_stretch` is set so that a Flite voice speaks as fast as espeak-ng asked for that many words per
-minute (measured on the dev bank's 33 sentences: espeak-ng at 150 words/min says 191 words per minute of
-trimmed speech; Flite at its own pace 181-183, kal16 229). Flite (CMU, BSD-style licence) is Debian main's
-`flite` package, run as a program like espeak-ng; neither is a dependency of the analysis.
+except `rms`, whose pitch Flite 2.2 keeps whatever is asked; a Flite pitch outside 70-400 Hz is refused,
+so a scenario written for espeak-ng (`pitch: 60`) switched to Flite says so instead of growling.
+`rate_wpm` means the same for both: Flite's `duration_stretch` is set so that a Flite voice speaks as fast
+as espeak-ng asked for that many words per minute (measured on the dev bank's 33 sentences: espeak-ng at
+150 words/min says 191 words per minute of trimmed speech; Flite at its own pace 181-183, kal16 229).
+Flite (CMU, BSD-style licence) is Debian main's `flite` package, run as a program like espeak-ng; neither
+is a dependency of the analysis.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ FLITE_VOICES: dict[str, tuple[float, float]] = {
     "awb": (144.0, 131.0),  # Scottish English, male
     "kal16": (180.0, 97.0),  # US English, male (diphone)
 }
+FLITE_F0_HZ = (70, 400)  # a Flite pitch outside this is refused: most likely espeak-ng's 0-99 by mistake
 # The default voices of a body per engine: (female, male), each (voice, base pitch in the engine's scale).
 DEFAULT_VOICES: dict[str, tuple[tuple[str, int], tuple[str, int]]] = {
     "espeak-ng": (("en+f3", 55), ("en+m3", 40)),
@@ -92,6 +95,9 @@ def flite(text: str, voice: str = "slt", pitch_hz: float | None = None, rate_wpm
         raise InputError("the studio's human-like voices are Flite's: install it (dev.py studio-setup)")
     if voice not in FLITE_VOICES:
         raise InputError(f"no Flite voice {voice!r}: the studio knows {', '.join(FLITE_VOICES)}")
+    if pitch_hz is not None and not FLITE_F0_HZ[0] <= pitch_hz <= FLITE_F0_HZ[1]:
+        raise InputError(f"a Flite voice's pitch is its mean F0 in Hz ({FLITE_F0_HZ[0]}-{FLITE_F0_HZ[1]}), "
+                         f"not espeak-ng's 0-99: got {pitch_hz}")  # fmt: skip
     from scipy.signal import resample_poly
 
     own_wpm, _ = FLITE_VOICES[voice]

@@ -148,6 +148,8 @@ def test_unknown_voices_and_engines_are_clear_errors() -> None:
 
     with pytest.raises(InputError, match="no Flite voice 'bob'"):
         synthesise("hello", "flite:bob", None, 150)
+    with pytest.raises(InputError, match="mean F0 in Hz"):  # espeak-ng's scale given to a Flite voice
+        synthesise("hello", "flite:slt", 60, 150)
     with pytest.raises(InputError, match="espeak-ng or flite"):
         default_voice(0.2, "festival")
     assert default_voice(0.2, "flite") == ("flite:slt", 170) and default_voice(0.9) == ("en+m3", 40)
