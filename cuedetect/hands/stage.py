@@ -13,9 +13,9 @@ enough for cues that last half a second or more).
 A hand in view that the network does not find is looked for again in the next frame (a single miss is
 often one bad frame), then, while it keeps not being found, less and less often (`_Miss`: after
 `retry_s`, doubling with each further miss up to `retry_max_s`) unless the body's hand moves (more than
-`retry_move_frac` of its length since the last look), and then at one scale per look: a still hand that
-was not found is very likely not found again in the same crop, and the hand model runs at a lower rate
-than the body when nothing moves.
+`retry_move_frac` of its length since the last look): a still hand that was not found is very likely
+not found again in the same crop, so the hand model runs at a lower rate than the body when nothing
+moves.
 A hand whose wrist the body loses (out of view: missing even from the raw poses, or too faint) is
 followed on its own landmarks, as MediaPipe tracks a hand between palm detections: looked for where its
 last reading puts it, while that reading is recent (`lost_gap_s`) and the body placed it lately
@@ -79,18 +79,19 @@ class HandStageOptions:
     # a hand in view not found `retry_after` looks in a row is looked for again only after `retry_s`,
     # doubled with each further miss up to `retry_max_s`, or as soon as the body's wrist or knuckles move
     # more than `retry_move_frac` of its length from where the last look was placed (or its length
-    # changes by that share); such a look reads the body's crop at one scale, the next of 1 and
-    # `reread_scales` each time (`retry_one_scale`), not at all of them. At 15 fps a hand the network does
-    # not find was otherwise read, at up to three scales, in every frame (2-person benchmark: 2.42 crops
-    # per analysed frame, 1.49 with this schedule; real dev set 2.72 -> 1.91, cue events the same). A
-    # single miss is looked for again in the next frame, in full (`retry_after` 2): on the real thumbs-up
-    # of one_person_gestures a hand missed for one frame and not looked for in the next let a `fists_up`
-    # event in
+    # changes by that share). At 15 fps a hand the network does not find was otherwise read, at up to
+    # three scales, in every frame (2-person benchmark: 2.42 crops per analysed frame, 1.90 with this
+    # schedule; real dev set 2.72 -> 2.46, cue events the same; tuning renders at 15 fps 1.70 -> 1.05 and
+    # every hand read as before). A single miss is looked for again in the next frame (`retry_after` 2):
+    # on the real thumbs-up of one_person_gestures a hand missed for one frame and not looked for in the
+    # next let a `fists_up` event in. `retry_one_scale`: such a look reads the body's crop at one scale,
+    # the next of 1 and `reread_scales` each time, not at all of them (benchmark 1.49 crops, but on the
+    # tuning renders at 15 fps a hand more goes unread: 0.357 against 0.359), so it is off
     retry_after: int = 2
     retry_s: float = 0.13
     retry_max_s: float = 0.5
     retry_move_frac: float = 0.12
-    retry_one_scale: bool = True
+    retry_one_scale: bool = False
 
 
 @dataclass
