@@ -116,14 +116,15 @@ def voice_dialogue(
     *,
     calm: bool,
     crosstalk_db: tuple[float, float],
+    quieter_db: float = 0.0,
 ) -> Dialogue:
     """Speak `lines` (A the trainee, B the client) at seeded levels and mix them into `channels` with
-    seeded crosstalk (dB range `crosstalk_db`) and room noise."""
+    seeded crosstalk (dB range `crosstalk_db`) and room noise (-66..-55 dBFS, `quieter_db` lower)."""
     gains = np.random.default_rng(seed + 2)
     spoken = speak(lines, voices, {"A": float(gains.uniform(-3, 0)), "B": float(gains.uniform(-3, 3))})
     duration = max(duration, max(s.end for s in spoken) + 1.0)
     rng = np.random.default_rng(seed + 1)
-    crosstalk, noise_db = float(rng.uniform(*crosstalk_db)), float(rng.uniform(-66, -55))
+    crosstalk, noise_db = float(rng.uniform(*crosstalk_db)), float(rng.uniform(-66, -55)) - quieter_db
     audio = mix(spoken, ["A", "B"], duration, channels, crosstalk, noise_db, seed)
     roles = {"A": "trainee", "B": "client"}
     return Dialogue(seed, calm, channels, roles, spoken, audio, speech_ground_truth(spoken, roles))

@@ -70,8 +70,11 @@ def verbal_script(seed: int, bank: Bank, n_turns: int | None = None, engine: str
 
 
 def verbal_dialogue(seed: int, bank: str = "dev", n_turns: int | None = None, engine: str = ENGINE,
-                    ) -> Dialogue:  # fmt: skip
+                    quieter_db: float = 0.0) -> Dialogue:  # fmt: skip
     """Synthesise dialogue `seed` from bank "dev", "held_out" or "reworded" with `engine`'s voices ("flite"
-    or "espeak-ng"): audio at speech.RATE plus its truth (`speech`, `voice_events`, `verbal_events`)."""
+    or "espeak-ng"), in a room `quieter_db` quieter than the studio's (white noise -66..-55 dBFS under
+    lines peaking near -20): audio at speech.RATE plus its truth (`speech`, `voice_events`,
+    `verbal_events`)."""
     lines, channels, voices, duration = verbal_script(seed, BANKS[bank], n_turns, engine)
-    return voice_dialogue(seed, lines, voices, channels, duration, calm=False, crosstalk_db=(-22, -14))
+    return voice_dialogue(seed, lines, voices, channels, duration, calm=False, crosstalk_db=(-22, -14),
+                          quieter_db=quieter_db)  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cuedetect.studio.speech import RATE, SayLine, Spoken, lines_from_scenario, verbal_ground_truth
 from cuedetect.studio.verbal import verbal_script
@@ -57,3 +58,15 @@ def test_one_seed_is_one_script_whichever_engine_speaks_it() -> None:
     for fl, es in zip(flite, espeak, strict=True):  # a raised line is pitched up in either engine's scale
         base_f, base_e = fvoices[fl.person][1], evoices[es.person][1]
         assert (fl.pitch - base_f) == round(2.5 * (es.pitch - base_e))
+
+
+def test_a_quieter_room_lowers_only_the_noise() -> None:
+    from cuedetect.studio.verbal import verbal_dialogue
+
+    studio, quiet = verbal_dialogue(3, "dev", n_turns=1), verbal_dialogue(3, "dev", n_turns=1, quieter_db=15)
+    first = round(studio.spoken[0].line.start * RATE)  # before the first line: the room alone
+    ratio = np.std(quiet.audio[:, :first]) / np.std(studio.audio[:, :first])
+    assert ratio == pytest.approx(10 ** (-15 / 20), rel=0.05)
+    assert studio.truth == quiet.truth
+    speech = slice(first, first + RATE)
+    assert np.abs(quiet.audio[:, speech] - studio.audio[:, speech]).max() < 0.02  # the voices are the same
