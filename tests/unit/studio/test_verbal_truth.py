@@ -37,8 +37,8 @@ def test_the_banks_do_not_share_sentences_and_scripts_alternate_speakers() -> No
     texts = {b: {t for role in bank.values() for t, _ in role} for b, bank in banks}
     assert not texts["dev"] & texts["held"]
     assert not texts["reworded"] & (texts["dev"] | texts["held"])
-    lines, channels, _, _ = verbal_script(5000, HELD_OUT)
-    assert [ln.person for ln in lines[:4]] == ["A", "B", "A", "B"] and channels in ("mix", "per_person")
+    lines, channels, _, _ = verbal_script(5000, HELD_OUT, n_turns=4)
+    assert [ln.person for ln in lines] == ["A", "B", "A", "B"] and channels in ("mix", "per_person")
     assert all(ln.text in texts["held"] for ln in lines)
 
 
@@ -46,14 +46,14 @@ def test_one_seed_is_one_script_whichever_engine_speaks_it() -> None:
     from cuedetect.studio.verbal import ENGINE_VOICES
     from cuedetect.studio.voices import engine_of
 
-    flite, fch, fvoices, fdur = verbal_script(5003, HELD_OUT, engine="flite")
-    espeak, ech, evoices, edur = verbal_script(5003, HELD_OUT, engine="espeak-ng")
-    assert (fch, fdur) == (ech, edur)
-    same = [(ln.person, ln.start, ln.text, ln.level_db, ln.rate_wpm, ln.cues) for ln in flite]
-    assert same == [(ln.person, ln.start, ln.text, ln.level_db, ln.rate_wpm, ln.cues) for ln in espeak]
+    flite, fch, fvoices, _ = verbal_script(5003, HELD_OUT, n_turns=4, engine="flite")
+    espeak, ech, evoices, _ = verbal_script(5003, HELD_OUT, n_turns=4, engine="espeak-ng")
+    assert fch == ech  # the times follow each engine's own lengths; everything drawn is the same
+    same = [(ln.person, ln.text, ln.level_db, ln.rate_wpm, ln.cues) for ln in flite]
+    assert same == [(ln.person, ln.text, ln.level_db, ln.rate_wpm, ln.cues) for ln in espeak]
     assert {engine_of(v) for v, _ in fvoices.values()} == {"flite"} and fvoices["A"] != fvoices["B"]
     assert {engine_of(v) for v, _ in evoices.values()} == {"espeak-ng"}
-    drawn = {verbal_script(s, DEV, engine="flite")[2]["A"] for s in range(12)}
+    drawn = {verbal_script(s, DEV, n_turns=1, engine="flite")[2]["A"] for s in range(12)}
     assert len(drawn) >= 3 and drawn <= set(ENGINE_VOICES["flite"])  # a mix of voices, not one
     for fl, es in zip(flite, espeak, strict=True):  # a raised line is pitched up in either engine's scale
         base_f, base_e = fvoices[fl.person][1], evoices[es.person][1]
@@ -70,3 +70,32 @@ def test_a_quieter_room_lowers_only_the_noise() -> None:
     assert studio.truth == quiet.truth
     speech = slice(first, first + RATE)
     assert np.abs(quiet.audio[:, speech] - studio.audio[:, speech]).max() < 0.02  # the voices are the same
+
+
+def _heard(x: np.ndarray) -> tuple[float, float]:
+    """First and last moment (s) a channel's level is within 40 dB of its loudest: what one hears."""
+    from cuedetect.voice.signal import HOP_S, level_db
+
+    lv = level_db(x, RATE)
+    on = np.flatnonzero(lv > lv.max() - 40)
+    return on[0] * HOP_S, on[-1] * HOP_S
+
+
+@pytest.mark.parametrize("engine", ["flite", "espeak-ng"])
+def test_a_cut_in_overlaps_the_other_line_by_what_was_planned(engine: str) -> None:
+    """A cut-in planned X s before the other line's end overlaps it by X s of sound, whichever voice, and
+    the truth's interruption spans exactly that overlap."""
+    from cuedetect.studio.speech import mix, speak, verbal_ground_truth
+
+    planned = 0.7
+    lines, _, voices, duration = verbal_script(4, DEV, n_turns=2, engine=engine,
+                                               cut_ins=(1.0, planned, planned))  # fmt: skip
+    spoken = speak(lines, voices)
+    assert lines[1].start < spoken[0].end  # B cut in
+    audio = mix(spoken, ["A", "B"], max(duration, spoken[-1].end + 0.5), "per_person", crosstalk_db=-300,
+                noise_db=-300)  # fmt: skip
+    (_, a_end), (b_start, b_end) = _heard(audio[0]), _heard(audio[1])
+    assert a_end - b_start == pytest.approx(planned, abs=0.05)
+    assert b_end > a_end + 0.5  # and B talks on
+    (cut,) = [e for e in verbal_ground_truth(spoken) if e["cue"] == "interruption"]
+    assert (cut["person"], cut["start"], cut["end"]) == pytest.approx(("B", b_start, a_end), abs=0.03)
