@@ -63,7 +63,7 @@ def definition_rules(feats: pd.DataFrame, settings: CueSettings | None = None) -
 
 
 def combine(probs: pd.DataFrame, feats: pd.DataFrame, settings: CueSettings | None = None) -> pd.DataFrame:
-    """The classifier's probabilities with each definition rule ORed in at its measured precision."""
+    """The classifier's probabilities with each definition rule ORed in at its `RULE_CONFIDENCE`."""
     out = probs.copy()
     rules = definition_rules(feats, settings)
     for cue, conf in RULE_CONFIDENCE.items():
