@@ -12,7 +12,7 @@ has nothing but Python 3.11+ and access to the package registries.
   python3 dev.py test [PYTEST ARGS]
       set everything up, then run the linter and the whole test suite
   python3 dev.py studio-setup
-      install the synthetic studio's tools (Blender, the CC0 body)
+      install the synthetic studio's tools (Blender, espeak-ng and flite, the CC0 body)
 
 --quiet: no progress display (off anyway when output is not a terminal).
 """

@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(
                 help="Your own phrase list for the verbal cues (a TOML file laid out like the shipped "
-                "phrases.toml)."
+                "phrases.toml), checked against the recogniser's dictionary before the analysis starts."
             ),
         ] = None,
     ) -> None:

@@ -30,7 +30,8 @@ def register(app: typer.Typer) -> None:
         """Render SCENARIO with Blender into OUT: a video and its exact ground truth (gt.json).
 
         Resumable: run it again after an interruption and only the missing frames are rendered.
-        Needs Blender (`python3 dev.py studio-setup`).
+        Needs Blender (`python3 dev.py studio-setup`, which also installs espeak-ng and flite for
+        `say` lines).
         """
         import dataclasses
 
