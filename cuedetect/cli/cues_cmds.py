@@ -206,7 +206,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--card",
                 help="Score the model and the baseline and write both into the model's card as its "
-                "held-out section (for a folder of clips the model never saw).",
+                "held-out section, with the calibration (Brier scores, reliability) on the frames of "
+                "matched persons (for a folder of clips the model never saw); for real labels.json "
+                "files, its real dev set section.",
             ),
         ] = False,
     ) -> None:
