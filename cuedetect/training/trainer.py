@@ -321,8 +321,8 @@ def heldout_section(
         about = [
             "Style-held-out clips, simulated: the style catalogue's `heldout` split (cue styles, everyday",
             "negatives, body types, rooms and camera set-ups no training clip has), posed by the studio",
-            "and seen through the simulated pose model (not rendered: the rendered `corpus/style_heldout`",
-            "was not ready). Nothing was chosen on them. Scored by",
+            "and seen through the simulated pose model (not rendered: the rendered `corpus/style_heldout`,",
+            "seen by the real pose engine, is the headline). Nothing was chosen on them. Scored by",
         ]
     elif rendered_style := "style" in Path(folder).name:
         about = [
