@@ -1,6 +1,6 @@
 """Per-frame cost of cue detection per person: features + classifier (+ events), printed.
 
-Run: .venv/bin/python bench/bench_cues.py [--frames N]
+Run: .venv/bin/python bench/bench_cues.py [--repeat N]
 Uses the trained model in models/cues if there is one (else trains a small one on synthetic clips)
 and a synthetic two-person clip; reports milliseconds per frame per person (target < 2 ms).
 """
