@@ -78,8 +78,9 @@ def register(app: typer.Typer) -> None:
         if video is not None:
             fps = source._source.info.average_fps or 30.0  # type: ignore[attr-defined]
         options = LiveOptions(
-            # a video's sound stands in for the microphone (its level and voice cues are shown live)
-            engine=EngineOptions(model=model, fps=fps or None, audio=video),
+            # a video's sound stands in for the microphone (its level and voice cues are shown live); a
+            # camera session listens to the default microphone when there is one (else the view says why)
+            engine=EngineOptions(model=model, fps=fps or None, audio=video, microphone=camera is not None),
             record_dir=record_dir,
             duration_s=duration,
             window=not no_window,

@@ -50,6 +50,7 @@ class EngineOptions:
     cue_model: str = "auto"
     settings: CueSettings = field(default_factory=CueSettings)
     audio: Path | None = None  # a file whose sound stands in for the microphone (its video is the source)
+    microphone: bool = False  # listen to the default microphone (a camera session without `audio`)
     voice_interval_s: float = 2.0  # least time between two voice-cue windows
 
 
@@ -93,7 +94,10 @@ class LiveEngine:
         self.recording = True
         self.message = ""
         self.last_distances: list[tuple[int, int, float, float]] = []
-        self.voice = LiveVoiceMonitor.create(options.audio, options.voice_interval_s)
+        # Last, so nothing after it can fail and leave the microphone's stream open.
+        self.voice, self.sound_note = LiveVoiceMonitor.for_session(
+            options.audio, options.microphone, options.voice_interval_s
+        )
 
     def _warm_up(self, persons: int) -> None:
         """Create and run `persons` per-person landmarkers now (~0.5 s each, more on a busy machine), so
@@ -116,9 +120,13 @@ class LiveEngine:
     def close(self) -> None:
         from cuedetect.pose.detector import quiet_native_logs
 
-        self.worker.close()
-        with quiet_native_logs():
-            self.detector.close()
+        try:
+            if self.voice is not None:
+                self.voice.close()  # the microphone's stream and its thread
+        finally:
+            self.worker.close()
+            with quiet_native_logs():
+                self.detector.close()
 
     def _take(self, w: WindowCues | None) -> None:
         if w is None:
@@ -185,6 +193,7 @@ class LiveEngine:
             message=self.message,
             mic_lufs=mic,
             voice_cues=voice_cues,
+            sound_note=self.sound_note,
         )
         view = compose(frame.image, state)
         done = time.monotonic()
@@ -201,6 +210,13 @@ class LiveEngine:
         self.timeline.absorb(w, final=True)
         self.cue_times.append(w.compute_s)
 
+    @property
+    def sound_source(self) -> str:
+        """What the session heard: "file", "microphone", "none", or why not ("no microphone: ...")."""
+        if self.voice is not None:
+            return "file" if self.options.audio is not None else "microphone"
+        return self.sound_note or "none"
+
     def summary(self) -> dict[str, Any]:
         """Achieved rates and latencies over the whole session (for stats.json and the benchmark)."""
         lat = np.asarray(self.stats.latencies) * 1000
@@ -215,6 +231,7 @@ class LiveEngine:
             "cue_windows": self.timeline.windows,
             "cue_window_ms": _pct(np.asarray(self.cue_times) * 1000),
             "model": self.options.model,
+            "sound": self.sound_source,
         }
 
 

@@ -47,6 +47,7 @@ class ViewState:
     message: str = ""
     mic_lufs: float | None = None  # the microphone's loudness now (None: no microphone)
     voice_cues: Sequence[str] = ()  # voice cues heard in the last second
+    sound_note: str = ""  # why there is no sound, in one line ("no microphone: ...")
 
 
 def _label(
@@ -156,7 +157,21 @@ def compose(rgb: np.ndarray, s: ViewState) -> np.ndarray:
         _label(s.message, img, (8, legend_y + 8), 0.5, (0, 200, 255))
     if s.mic_lufs is not None:
         draw_mic(img, s.mic_lufs, s.voice_cues)
+    elif s.sound_note:
+        draw_sound_note(img, s.sound_note)
     return draw_strip(img, s.strip_events, s.ids, s.now)
+
+
+def draw_sound_note(img: np.ndarray, note: str, scale: float = 0.4) -> np.ndarray:
+    """Why there is no level bar, in one line at the top right, under the status line (shortened
+    with "..." to fit beside the legend)."""
+    room = img.shape[1] - 140  # the legend's column stays clear
+    text = note
+    while len(text) > 4 and cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0][0] > room:
+        text = text[: len(text) - 4] + "..."
+    width = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0][0]
+    _label(text, img, (max(130, img.shape[1] - width - 10), 40), scale, (0, 200, 255))
+    return img
 
 
 def mic_fill(lufs: float, floor: float = -60.0, top: float = -10.0) -> float:

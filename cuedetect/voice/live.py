@@ -2,16 +2,19 @@
 
 `LiveVoice` takes audio as it comes (`feed`), keeps the last `window_s` seconds, and on `update` runs the
 same audio stage and voice cues as `cuedetect analyze` on that window. The audio comes from a
-microphone (`microphone_feed`, with the optional `sounddevice` package) or, standing in for one in tests
-and for `cuedetect live --video FILE`, from a file's sound played in step with its video
-(`FileAudioFeed`).
+microphone (`MicrophoneFeed`, a camera session; `sounddevice`, which needs the system's PortAudio
+library) or, standing in for one in tests and for `cuedetect live --video FILE`, from a file's sound
+played in step with its video (`FileAudioFeed`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -97,25 +100,92 @@ class FileAudioFeed:
         self._pos = end
         return block
 
+    def close(self) -> None:
+        """Nothing to release (the sound is decoded in memory)."""
 
-def microphone_feed(channels: int = 1):  # pragma: no cover - needs a sound card
-    """A live microphone as a `sounddevice.InputStream` at 16 kHz, or None (with the reason) without one."""
+
+def microphone_feed(channels: int = 1, callback: Callable[..., None] | None = None):  # pragma: no cover
+    """A live microphone as a `sounddevice.InputStream` at 16 kHz (not started), or None and the reason
+    in one line without one. `callback(indata, frames, time, status)` gets each block on PortAudio's
+    thread (needs a sound card: not run by the tests)."""
     try:
-        import sounddevice  # optional: PortAudio bindings (MIT)
-    except (ImportError, OSError) as exc:
-        return None, f"no microphone capture: {exc}"
+        import sounddevice  # PortAudio bindings (MIT); mediapipe already installs it
+    except ImportError:
+        return None, "no microphone: the sounddevice package is not installed (cuedetect[live-audio])"
+    except OSError:  # the package is there, the system's PortAudio library is not
+        return None, "no microphone: the PortAudio library is missing (Debian: apt install libportaudio2)"
     try:
-        stream = sounddevice.InputStream(samplerate=RATE, channels=channels, dtype="float32")
-    except Exception as exc:  # PortAudioError: no input device
-        return None, f"no microphone: {exc}"
+        stream = sounddevice.InputStream(
+            samplerate=RATE, channels=channels, dtype="float32", callback=callback
+        )
+    except Exception as exc:  # PortAudioError: no input device, device busy
+        return None, f"no microphone: {' '.join(str(exc).split())}"
     return stream, ""
+
+
+class MicrophoneFeed:
+    """A microphone's sound as it arrives: PortAudio's thread queues the blocks, `until(t)` hands out all
+    that arrived since the last call (the microphone is its own clock: `t` is not used). At most
+    `max_s` seconds wait; older blocks are dropped (a stalled loop does not grow memory). Close it."""
+
+    def __init__(self, channels: int = 1, max_s: float = 30.0) -> None:
+        self.channels = channels
+        self.stream: Any = None
+        self.overflows = 0  # blocks PortAudio reported as overrun (audio lost before it reached us)
+        self._max = round(max_s * RATE)
+        self._blocks: deque[np.ndarray] = deque()
+        self._waiting = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls, channels: int = 1, open_stream: Callable[..., tuple[Any, str]] | None = None
+    ) -> tuple[MicrophoneFeed | None, str]:
+        """A started feed of the default microphone, or (None, the one-line reason) without one.
+        `open_stream(channels, callback)` opens the stream (default `microphone_feed`)."""
+        feed = cls(channels)
+        stream, reason = (open_stream or microphone_feed)(channels, feed._heard)
+        if stream is None:
+            return None, reason
+        feed.stream = stream
+        try:
+            stream.start()
+        except Exception as exc:  # the device went away between opening and starting
+            feed.close()
+            return None, f"no microphone: {' '.join(str(exc).split())}"
+        return feed, ""
+
+    def _heard(self, indata: np.ndarray, frames: int, time: object, status: object) -> None:
+        """PortAudio's callback: queue a (frames, channels) block as (channels, frames)."""
+        block = np.array(indata, np.float32, copy=True).reshape(frames, -1).T
+        with self._lock:
+            self.overflows += bool(status)
+            self._blocks.append(block)
+            self._waiting += block.shape[1]
+            while self._waiting > self._max and len(self._blocks) > 1:
+                self._waiting -= self._blocks.popleft().shape[1]
+
+    def until(self, t: float) -> np.ndarray:
+        with self._lock:
+            blocks, self._blocks, self._waiting = list(self._blocks), deque(), 0
+        return np.concatenate(blocks, axis=1) if blocks else np.zeros((self.channels, 0), np.float32)
+
+    def close(self) -> None:
+        """Stop and close the stream (its thread ends); safe to call twice."""
+        stream, self.stream = self.stream, None
+        if stream is None:
+            return
+        try:
+            stream.stop()
+        finally:
+            stream.close()
 
 
 @dataclass
 class LiveVoiceMonitor:
     """What live mode keeps of the sound: a feed, the rolling `LiveVoice`, and when it last ran."""
 
-    feed: FileAudioFeed
+    feed: FileAudioFeed | MicrophoneFeed
     voice: LiveVoice
     interval_s: float = 2.0
     _last: float = -1e9
@@ -128,6 +198,36 @@ class LiveVoiceMonitor:
             return None
         t = feed.track
         return cls(feed, LiveVoice(t.channels, t.separate_channels, window_s=12.0), interval_s)
+
+    @classmethod
+    def listen(
+        cls, interval_s: float = 2.0, open_stream: Callable[..., tuple[Any, str]] | None = None
+    ) -> tuple[LiveVoiceMonitor | None, str]:
+        """A monitor of the default microphone (one channel), or (None, the one-line reason) without one."""
+        feed, reason = MicrophoneFeed.open(1, open_stream)
+        if feed is None:
+            return None, reason
+        return cls(feed, LiveVoice(1, False, window_s=12.0), interval_s), ""
+
+    @classmethod
+    def for_session(
+        cls,
+        audio: Path | None,
+        microphone: bool,
+        interval_s: float = 2.0,
+        open_stream: Callable[..., tuple[Any, str]] | None = None,
+    ) -> tuple[LiveVoiceMonitor | None, str]:
+        """What a live session hears: `audio`'s sound when a file plays, else the microphone when
+        `microphone` (a camera session); with the reason in one line when there is none to hear."""
+        if audio is not None:
+            return cls.create(audio, interval_s), ""
+        if microphone:
+            return cls.listen(interval_s, open_stream)
+        return None, ""
+
+    def close(self) -> None:
+        """Release the feed (a microphone's stream and its thread)."""
+        self.feed.close()
 
     def tick(self, t: float, roles: Mapping[int, str]) -> tuple[float, list[str]]:
         """Feed the sound up to `t`; every `interval_s` rerun the voice cues. Returns (loudness now in
