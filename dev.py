@@ -224,7 +224,9 @@ def test(extra: list[str]) -> None:
     apt_install(TEST_PACKAGES)
     cuedetect("models")
     say("ruff")
-    run([BIN / "ruff", "check", "cuedetect", "tests", "bench", "dashboard.py", "dev.py"], cwd=ROOT)
+    sources = ["cuedetect", "tests", "bench", "dashboard.py", "dev.py"]
+    run([BIN / "ruff", "check", *sources], cwd=ROOT)
+    run([BIN / "ruff", "format", "--check", "--quiet", *sources], cwd=ROOT)
     runs = pytest_runs(extra)
     failed = 0
     for args in runs:

@@ -235,8 +235,10 @@ def main() -> None:
     model = ensure_model(args.model)
     print(f"video: {video} ({info.width}x{info.height}, {info.average_fps:.1f} fps, {info.duration:.1f} s)")
     hands = "no hand stage" if args.no_hands else "hand stage on"
-    print(f"analysis: {args.fps:g} fps, {args.model} model, {args.jobs} pose workers, {hands}, "
-          f"{os.cpu_count()} cores")
+    print(
+        f"analysis: {args.fps:g} fps, {args.model} model, {args.jobs} pose workers, {hands}, "
+        f"{os.cpu_count()} cores"
+    )
 
     loads = [load()]
     base = naive_baseline(video, args.fps, model)
@@ -269,9 +271,11 @@ def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None
     model, base_model = per.get("model_s", 0.0), 1000 * base["model_s"] / base["frames"]
     crops = per.get("pose_s", 0.0) + per.get("backfill_s", 0.0) - model
     print(f"\nper analysed frame ({n} frames; worker time summed over {jobs} workers):")
-    print(f"  model {model:.1f} ms (baseline {base_model:.1f} ms), crops/painting out/keypoint conversion "
-          f"{crops:.1f} ms, matching {per.get('track_s', 0.0):.1f} ms, "
-          f"decode {per.get('decode_s', 0.0):.1f} ms")
+    print(
+        f"  model {model:.1f} ms (baseline {base_model:.1f} ms), crops/painting out/keypoint conversion "
+        f"{crops:.1f} ms, matching {per.get('track_s', 0.0):.1f} ms, "
+        f"decode {per.get('decode_s', 0.0):.1f} ms"
+    )
     print(f"  model calls: {calls.get('track', 0) / n:.2f} per-person crops, "
           f"{calls.get('search', 0) / n:.3f} whole-frame, {calls.get('search_half', 0) / n:.3f} half-frame"
           f" and {calls.get('search_tile', 0) / n:.3f} tile searches, "
@@ -287,10 +291,14 @@ def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None
           + f"; writing {writing:.2f} s; cue model load {t.get('cue_model_load_s', 0.0):.2f} s (in a thread "
           "while the pose workers run)")  # fmt: skip
     if "hands_cpu_s" in w:
-        print(f"hand stage: {calls.get('hand_crops', 0) / n:.2f} hand crops read per frame, "
-              f"{1000 * w['hands_cpu_s'] / n:.1f} ms CPU per frame, {t.get('hands_s', 0.0):.1f} s wall")
-    print(f"CPU: {cpu:.1f} s over all processes, {cpu / wall:.2f} cores busy "
-          f"(baseline {base['cpu_s']:.1f} s, {base['cpu_s'] / base['wall_s']:.2f} cores)")
+        print(
+            f"hand stage: {calls.get('hand_crops', 0) / n:.2f} hand crops read per frame, "
+            f"{1000 * w['hands_cpu_s'] / n:.1f} ms CPU per frame, {t.get('hands_s', 0.0):.1f} s wall"
+        )
+    print(
+        f"CPU: {cpu:.1f} s over all processes, {cpu / wall:.2f} cores busy "
+        f"(baseline {base['cpu_s']:.1f} s, {base['cpu_s'] / base['wall_s']:.2f} cores)"
+    )
 
 
 if __name__ == "__main__":

@@ -67,13 +67,19 @@ def main() -> None:
                          ("ncpu", ncpu), ("nwall", nwall), ("load", section["load_cpu_s"])):  # fmt: skip
                 tot[k] += v
     sp = tot["speech_s"]
-    print(f"\n{args.dialogues} dialogues ({args.engine} voices), {tot['audio_s']:.0f} s of recording, "
-          f"{sp:.0f} s of speech, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"speech stage : {tot['cpu'] / sp:.3f}x real time of speech (CPU), {tot['wall'] / sp:.3f}x (wall); "
-          f"without loading the recogniser ({tot['load'] / args.dialogues:.1f} s CPU once per recording): "
-          f"{(tot['cpu'] - tot['load']) / sp:.3f}x")
-    print(f"naive (whole recording, every channel): {tot['ncpu'] / sp:.3f}x real time of speech (CPU), "
-          f"{tot['nwall'] / sp:.3f}x (wall)")
+    print(
+        f"\n{args.dialogues} dialogues ({args.engine} voices), {tot['audio_s']:.0f} s of recording, "
+        f"{sp:.0f} s of speech, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    print(
+        f"speech stage : {tot['cpu'] / sp:.3f}x real time of speech (CPU), {tot['wall'] / sp:.3f}x (wall); "
+        f"without loading the recogniser ({tot['load'] / args.dialogues:.1f} s CPU once per recording): "
+        f"{(tot['cpu'] - tot['load']) / sp:.3f}x"
+    )
+    print(
+        f"naive (whole recording, every channel): {tot['ncpu'] / sp:.3f}x real time of speech (CPU), "
+        f"{tot['nwall'] / sp:.3f}x (wall)"
+    )
     holds = tot["cpu"] / sp <= 0.3
     print(f"target <= 0.3x real time of speech (CPU): {'holds' if holds else 'does NOT hold'}")
 

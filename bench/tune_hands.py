@@ -100,8 +100,10 @@ def real(options, log=print) -> None:
             after.add(b)
             fa, fb = [e["cue"] for e in a.false_alarms], [e["cue"] for e in b.false_alarms]
             if fa != fb or len(a.misses) != len(b.misses):
-                log(f"{clip.name}: false alarms {[e['cue'] for e in a.false_alarms]} -> "
-                    f"{[e['cue'] for e in b.false_alarms]}, misses {len(a.misses)} -> {len(b.misses)}")
+                log(
+                    f"{clip.name}: false alarms {[e['cue'] for e in a.false_alarms]} -> "
+                    f"{[e['cue'] for e in b.false_alarms]}, misses {len(a.misses)} -> {len(b.misses)}"
+                )
     for name, s in (("cached hands", before), ("re-read hands", after)):
         t = s.total()
         per = {c: round(s.events[c].f1, 2) for c in s.cues()}
@@ -137,9 +139,14 @@ def main() -> None:
     ap.add_argument("--real", action="store_true", help="score the real dev set's events instead")
     ap.add_argument("--raw", action="store_true", help="first track each clip's poses again, kept uncleaned")
     ap.add_argument("--no-raw", action="store_true", help="ignore the raw poses (the cleaned ones only)")
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a HandStageOptions field (a Python literal; crops.NAME, rules.NAME: "
-                         "a CropOptions or StateRules field)")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a HandStageOptions field (a Python literal; crops.NAME, rules.NAME: "
+        "a CropOptions or StateRules field)",
+    )
     args = ap.parse_args()
     import ast
     import dataclasses
@@ -178,8 +185,10 @@ def main() -> None:
         scored.append(df)
     ev = eval_hands.scorable(pd.concat(scored), args.min_px)
     unread = (ev["pred"] == "(none)").mean()
-    print(f"pooled {(ev['pred'] == ev['gt']).mean():.3f} of {len(ev)} (not read {unread:.1%}); "
-          f"{crops / frames:.2f} crops and {1000 * cpu / frames:.1f} ms CPU per frame")
+    print(
+        f"pooled {(ev['pred'] == ev['gt']).mean():.3f} of {len(ev)} (not read {unread:.1%}); "
+        f"{crops / frames:.2f} crops and {1000 * cpu / frames:.1f} ms CPU per frame"
+    )
     print(pd.crosstab(ev["gt"], ev["pred"]).to_string())
 
 

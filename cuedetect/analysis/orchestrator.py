@@ -114,7 +114,8 @@ def analyze(
         if options.voice and options.speech:
             with _stage(analysis, "speech", report) as step:
                 analysis.speech, analysis.speech_section = stages.speech(
-                    analysis.info, options, analysis.voice, analysis.events, step)
+                    analysis.info, options, analysis.voice, analysis.events, step
+                )
         else:
             analysis.speech_section = {"present": None, "notes": ["speech not transcribed (--no-speech)"]}
         with _stage(analysis, "outputs", report):

@@ -48,4 +48,3 @@ def died(job: BatchJob, attempts: int, why: str, pid: int = 0) -> Outcome:
     """The failed outcome of a job whose worker died on every attempt."""
     return Outcome(job.index, job.source, job.out, ok=False, pid=pid, attempts=attempts,
                    error=f"the worker died {attempts} times analysing it ({why})")  # fmt: skip
-

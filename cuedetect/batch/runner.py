@@ -234,4 +234,3 @@ def _write_manifest(out: Path, report: BatchReport, failures: dict[str, Any], di
         "analysed": [asdict(o) for o in report.analysed],
         "failed": failures,
     })  # fmt: skip
-

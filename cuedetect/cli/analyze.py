@@ -55,8 +55,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fov: Annotated[
             float | None,
-            typer.Option(help="Calibration: the camera's horizontal field of view.", min=5, max=170,
-                         metavar="DEGREES"),
+            typer.Option(
+                help="Calibration: the camera's horizontal field of view.", min=5, max=170, metavar="DEGREES"
+            ),
         ] = None,
         person_height: Annotated[
             str, typer.Option(help="Calibration: known body heights, e.g. '0=1.82,1=1.65' (metres).")
@@ -249,4 +250,3 @@ def parse_calibration(
         return None
     return FloorCalibration(fov_deg=fov, camera_height_m=camera_height, person_height_m=heights,
                             known_distance=known)  # fmt: skip
-

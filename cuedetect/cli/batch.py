@@ -19,15 +19,20 @@ def register(app: typer.Typer) -> None:
     def batch(
         inputs: Annotated[
             list[str],
-            typer.Argument(help="Folders, globs ('archive/**/*.mp4'), list files (.txt, one path or URL a "
-                           "line), videos or URLs.", metavar="VIDEO_OR_FOLDER"),
+            typer.Argument(
+                help="Folders, globs ('archive/**/*.mp4'), list files (.txt, one path or URL a "
+                "line), videos or URLs.",
+                metavar="VIDEO_OR_FOLDER",
+            ),
         ],
         out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")],
         engine: Annotated[str, typer.Option(help="Where to run: local (this machine) or ray.")] = "local",
         address: Annotated[
             str | None,
-            typer.Option(help="Ray cluster: auto (one started on this machine) or HOST:PORT of its head; "
-                         "none: the one RAY_ADDRESS names or one started here, else a private runtime."),
+            typer.Option(
+                help="Ray cluster: auto (one started on this machine) or HOST:PORT of its head; "
+                "none: the one RAY_ADDRESS names or one started here, else a private runtime."
+            ),
         ] = None,
         workers: Annotated[
             int, typer.Option(help="Recordings analysed at once (0 = one per core / per cluster CPU).")

@@ -101,24 +101,32 @@ def register(app: typer.Typer) -> None:
         ] = False,
         validation_fraction: Annotated[
             float,
-            typer.Option(help="Share of clips held out of the fit for calibration and thresholds (0: none): "
-                         "of the rendered style-catalogue `train` clips when there are any, else of all."),
+            typer.Option(
+                help="Share of clips held out of the fit for calibration and thresholds (0: none): "
+                "of the rendered style-catalogue `train` clips when there are any, else of all."
+            ),
         ] = 0.2,
         rendered_weight: Annotated[
             float,
-            typer.Option(help="Weight of each row of rendered corpus clips (MediaPipe on renders) against "
-                         "simulated ones (1)."),
+            typer.Option(
+                help="Weight of each row of rendered corpus clips (MediaPipe on renders) against "
+                "simulated ones (1)."
+            ),
         ] = 4.0,
         calibration_folds: Annotated[
             int,
-            typer.Option(help="Cross-fitted calibration: maps and thresholds from this many models, each "
-                         "fitted without one fold of the rendered style clips, then the final model fitted "
-                         "on all clips (0: hold --validation-fraction out of the fit instead)."),
+            typer.Option(
+                help="Cross-fitted calibration: maps and thresholds from this many models, each "
+                "fitted without one fold of the rendered style clips, then the final model fitted "
+                "on all clips (0: hold --validation-fraction out of the fit instead)."
+            ),
         ] = 0,
         sim_noise: Annotated[
             str,
-            typer.Option(help="How simulated clips are degraded: measured (the pose engine's errors "
-                         "measured on rendered training clips, training/pose_noise.json) or simple."),
+            typer.Option(
+                help="How simulated clips are degraded: measured (the pose engine's errors "
+                "measured on rendered training clips, training/pose_noise.json) or simple."
+            ),
         ] = "simple",
         jobs: Annotated[int, typer.Option(help="Cross-fitted calibration: models fitted at once.")] = 2,
     ) -> None:
@@ -160,8 +168,16 @@ def register(app: typer.Typer) -> None:
         with StageProgress(enabled=wants_progress()) as progress:
             progress.on_stage(f"fitting the final model on {len(clips)} clips, then calibrating")
             clf, calibration, validation = fit_calibrated(
-                clips, augment, seed, iterations, validation_fraction, log=typer.echo, weights=weights,
-                calibration_folds=calibration_folds, sim_noise=sim_noise, processes=jobs,
+                clips,
+                augment,
+                seed,
+                iterations,
+                validation_fraction,
+                log=typer.echo,
+                weights=weights,
+                calibration_folds=calibration_folds,
+                sim_noise=sim_noise,
+                processes=jobs,
             )
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])

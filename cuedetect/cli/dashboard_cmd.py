@@ -68,7 +68,9 @@ def register(app: typer.Typer) -> None:
         session: Annotated[
             str | None,
             typer.Option(
-                "--session", "-s", metavar="SESSION",
+                "--session",
+                "-s",
+                metavar="SESSION",
                 help="Open on this session's review page: its number, its recording's name or 'latest'.",
             ),
         ] = None,

@@ -16,7 +16,10 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def models(
         variant: str | None = typer.Option(
-            None, "--variant", "-v", show_default=False,
+            None,
+            "--variant",
+            "-v",
+            show_default=False,
             help="lite, full, heavy, hands or all. Without it: full and hands (analysis), lite (live).",
         ),
         force: bool = typer.Option(
@@ -27,7 +30,9 @@ def register(app: typer.Typer) -> None:
         ),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
         update_manifest: bool = typer.Option(
-            False, "--update-manifest", hidden=True,
+            False,
+            "--update-manifest",
+            hidden=True,
             help="Maintainers: rebuild offline and record the new checksums in models/manifest.json.",
         ),
     ) -> None:
@@ -62,8 +67,14 @@ def register(app: typer.Typer) -> None:
         console = Console(stderr=True)
         results = []
         with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-            TimeElapsedColumn(), console=console, transient=True, disable=quiet,
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=quiet,
         ) as progress:
             for name in variants:
                 task = progress.add_task(f"{name}: checking", total=None)
@@ -78,8 +89,9 @@ def register(app: typer.Typer) -> None:
                 if name == hand_prov.VARIANT:
                     results.append(_provision_hands(hand_prov, update_manifest, force, offline, reporter))
                 elif update_manifest:
-                    built = prov.provision(name, force=True, offline=True, reporter=reporter,
-                                           manifest={"bundles": {}})
+                    built = prov.provision(
+                        name, force=True, offline=True, reporter=reporter, manifest={"bundles": {}}
+                    )
                     prov.record_build(name, built.path)
                     results.append(built)
                 else:
@@ -88,10 +100,15 @@ def register(app: typer.Typer) -> None:
 
         for res in results:
             size_mb = res.path.stat().st_size / 1e6
-            how = {"cached": "already present, verified", "official": "downloaded, verified",
-                   "built": "built offline, verified"}[res.route]
-            typer.echo(f"{res.variant:5s} {_near(res.path)}  {size_mb:.2f} MB  sha256 {res.sha256[:12]}...  "
-                       f"{how} ({res.seconds:.1f} s)")
+            how = {
+                "cached": "already present, verified",
+                "official": "downloaded, verified",
+                "built": "built offline, verified",
+            }[res.route]
+            typer.echo(
+                f"{res.variant:5s} {_near(res.path)}  {size_mb:.2f} MB  sha256 {res.sha256[:12]}...  "
+                f"{how} ({res.seconds:.1f} s)"
+            )
 
 
 def _provision_hands(hand_prov, update_manifest: bool, force: bool, offline: bool, reporter):

@@ -23,8 +23,9 @@ def register(app: typer.Typer) -> None:
         keep_frames: bool = typer.Option(False, "--keep-frames", help="Keep the JPEG frames in OUT/.work."),
         check: bool = typer.Option(False, "--check", help="Only check that Blender and the body are ready."),
         speech_only: bool = typer.Option(
-            False, help="Only speak the scenario's `say` lines into the render already in --out (its video "
-            "stream is copied unchanged) and update gt.json."
+            False,
+            help="Only speak the scenario's `say` lines into the render already in --out (its video "
+            "stream is copied unchanged) and update gt.json.",
         ),
     ) -> None:
         """Render SCENARIO with Blender into OUT: a video and its exact ground truth (gt.json).

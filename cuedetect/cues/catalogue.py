@@ -160,7 +160,7 @@ CATALOGUE: tuple[Cue, ...] = (
     # programme can extend) spotted in the recogniser's keyword search or found in its transcript.
     Cue(
         "validating",
-        "The trainee names or acknowledges the other's feeling (\"I hear you\", \"that sounds hard\").",
+        'The trainee names or acknowledges the other\'s feeling ("I hear you", "that sounds hard").',
         "Validation is the first verbal de-escalation skill: a person who feels heard has less to fight for.",
         "de-escalation",
         "person",
@@ -168,7 +168,7 @@ CATALOGUE: tuple[Cue, ...] = (
     ),
     Cue(
         "open_question",
-        "The trainee asks a question that cannot be answered yes or no (\"what would help?\", \"tell me\").",
+        'The trainee asks a question that cannot be answered yes or no ("what would help?", "tell me").',
         "Open questions invite the client to explain instead of defend, and give the trainee information.",
         "de-escalation",
         "person",
@@ -176,7 +176,7 @@ CATALOGUE: tuple[Cue, ...] = (
     ),
     Cue(
         "offering_choice",
-        "The trainee offers options or a way forward together (\"would you like...\", \"we can...\").",
+        'The trainee offers options or a way forward together ("would you like...", "we can...").',
         "Choices give back a sense of control, the thing an agitated person most feels they have lost.",
         "de-escalation",
         "person",
@@ -184,15 +184,15 @@ CATALOGUE: tuple[Cue, ...] = (
     ),
     Cue(
         "command",
-        "The trainee gives an order (\"calm down\", \"you need to...\", \"stop...\").",
-        "Orders to an aroused person read as control and disrespect; \"calm down\" is the classic escalator.",
+        'The trainee gives an order ("calm down", "you need to...", "stop...").',
+        'Orders to an aroused person read as control and disrespect; "calm down" is the classic escalator.',
         "escalation",
         "person",
         "speech",
     ),
     Cue(
         "dismissing",
-        "The trainee argues or dismisses (\"that's not true\", \"not my problem\", \"rules are rules\").",
+        'The trainee argues or dismisses ("that\'s not true", "not my problem", "rules are rules").',
         "Arguing the facts or brushing the concern off tells the client they are not heard: escalation.",
         "escalation",
         "person",
@@ -200,7 +200,7 @@ CATALOGUE: tuple[Cue, ...] = (
     ),
     Cue(
         "insult",
-        "The client insults (\"you are useless\", \"you people\", \"idiot\").",
+        'The client insults ("you are useless", "you people", "idiot").',
         "Personal attacks show rising hostility; trainers watch whether the trainee takes the bait.",
         "escalation",
         "person",
@@ -208,7 +208,7 @@ CATALOGUE: tuple[Cue, ...] = (
     ),
     Cue(
         "threat",
-        "The client threatens (\"I will hurt you\", \"you'll regret this\", \"or else\").",
+        'The client threatens ("I will hurt you", "you\'ll regret this", "or else").',
         "A verbal threat is a direct risk indicator: the moment to think about safety and exits.",
         "escalation",
         "person",
@@ -216,7 +216,7 @@ CATALOGUE: tuple[Cue, ...] = (
     ),
     Cue(
         "demand",
-        "The client demands (\"I want...\", \"give me...\", \"right now\", \"your manager\").",
+        'The client demands ("I want...", "give me...", "right now", "your manager").',
         "Demands mark what the client is fighting for: what the trainee can acknowledge or offer choices on.",
         "escalation",
         "person",

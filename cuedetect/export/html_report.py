@@ -221,7 +221,7 @@ def _transcript_section(data: SessionExport, said: list[Any]) -> str:
         note = data.transcript_note or "No transcript."
         return f'<section><h2>What was said</h2><p class="muted">{escape(note)}</p></section>'
     return (
-        "<section><h2>What was said</h2><p class=\"muted\">The recogniser's words (they can be wrong); "
+        '<section><h2>What was said</h2><p class="muted">The recogniser\'s words (they can be wrong); '
         f"marked: words of a verbal cue.</p>{said_html(said)}</section>"
     )
 

@@ -57,7 +57,7 @@ def pinned_sha256(manifest: dict[str, Any]) -> str | None:
 
 
 def verify(path: Path, manifest: dict[str, Any]) -> str | None:
-    """"built" or "downloaded" when a checksum vouches for `path`, else None."""
+    """ "built" or "downloaded" when a checksum vouches for `path`, else None."""
     if not path.is_file():
         return None
     digest = provision.file_sha256(path)

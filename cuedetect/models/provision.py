@@ -47,13 +47,21 @@ DEFAULT_VARIANTS = ("full", "lite")  # the analysis default and live mode
 # Published checksums of the official float16 bundles ("1" and "latest" serve the same files), as pinned
 # by many public projects; two same-size checksums are in use for `full` (a re-upload), both accepted.
 OFFICIAL_PINS: dict[str, dict[str, Any]] = {
-    "lite": {"size": 5_777_746,
-             "sha256": ["59929e1d1ee95287735ddd833b19cf4ac46d29bc7afddbbf6753c459690d574a"]},
-    "full": {"size": 9_398_198,
-             "sha256": ["4eaa5eb7a98365221087693fcc286334cf0858e2eb6e15b506aa4a7ecdcec4ad",
-                        "5134a3aad27a58b93da0088d431f366da362b44e3ccfbe3462b3827a839011b1"]},
-    "heavy": {"size": 30_664_242,
-              "sha256": ["64437af838a65d18e5ba7a0d39b465540069bc8aae8308de3e318aad31fcbc7b"]},
+    "lite": {
+        "size": 5_777_746,
+        "sha256": ["59929e1d1ee95287735ddd833b19cf4ac46d29bc7afddbbf6753c459690d574a"],
+    },
+    "full": {
+        "size": 9_398_198,
+        "sha256": [
+            "4eaa5eb7a98365221087693fcc286334cf0858e2eb6e15b506aa4a7ecdcec4ad",
+            "5134a3aad27a58b93da0088d431f366da362b44e3ccfbe3462b3827a839011b1",
+        ],
+    },
+    "heavy": {
+        "size": 30_664_242,
+        "sha256": ["64437af838a65d18e5ba7a0d39b465540069bc8aae8308de3e318aad31fcbc7b"],
+    },
 }
 
 _verified_in_process: dict[Path, tuple[int, int, str]] = {}

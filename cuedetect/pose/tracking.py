@@ -210,15 +210,11 @@ class Tracker:
 
     def predict(self, t: float) -> dict[int, np.ndarray]:
         """Predicted boxes of the active tracks (seen within `coast_s`)."""
-        return {
-            tr.id: tr.predicted_box(t) for tr in self.tracks if t - tr.last_t <= self.options.coast_s
-        }
+        return {tr.id: tr.predicted_box(t) for tr in self.tracks if t - tr.last_t <= self.options.coast_s}
 
     def lost(self, t: float) -> bool:
         """Whether a track is gone from view but still within the re-identification window."""
-        return any(
-            self.options.coast_s < t - tr.last_t <= self.options.reid_window_s for tr in self.tracks
-        )
+        return any(self.options.coast_s < t - tr.last_t <= self.options.reid_window_s for tr in self.tracks)
 
     def update(self, detections: Sequence[Detection], t: float) -> list[TrackedObject]:
         """Match this frame's detections to tracks, start tracks for the unmatched, return those seen."""

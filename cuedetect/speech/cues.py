@@ -24,7 +24,7 @@ from cuedetect.speech.stage import SpeechResult, SpokenPhrase
 def _evidence(group: Sequence[SpokenPhrase]) -> str:
     said = ", ".join(dict.fromkeys(f'"{p.phrase}"' for p in group))
     heard = group[0].heard
-    return f"said {said} (heard: \"{heard}\")" if heard else f"said {said}"
+    return f'said {said} (heard: "{heard}")' if heard else f"said {said}"
 
 
 def phrase_events(result: SpeechResult, phrases: PhraseList, settings: SpeechSettings | None = None,

@@ -201,8 +201,11 @@ def speech_ground_truth(spoken: Sequence[Spoken], roles: dict[str, str],
                 events.append({"cue": "calm_voice", "person": who, "start": s.line.start, "end": s.end})
     for e in events:
         e["start"], e["end"] = round(e["start"], 3), round(e["end"], 3)
-    return {"speech": segs, "voice_events": sorted(events, key=lambda e: (e["start"], e["cue"])),
-            "verbal_events": verbal_ground_truth(spoken)}
+    return {
+        "speech": segs,
+        "voice_events": sorted(events, key=lambda e: (e["start"], e["cue"])),
+        "verbal_events": verbal_ground_truth(spoken),
+    }
 
 
 def verbal_ground_truth(spoken: Sequence[Spoken]) -> list[dict[str, Any]]:

@@ -225,8 +225,11 @@ def heard_variants(found: Iterable[tuple[str, str | None]], never: Counter[str],
     for phrase, text in found:
         if text and text != phrase:
             counts.setdefault(phrase, Counter())[text] += 1
-    return {p: sorted(t for t, k in c.items() if k >= min_count and never[t] == 0 and len(t.split()) <= 4)
-            for p, c in counts.items() if any(k >= min_count and never[t] == 0 for t, k in c.items())}
+    return {
+        p: sorted(t for t, k in c.items() if k >= min_count and never[t] == 0 and len(t.split()) <= 4)
+        for p, c in counts.items()
+        if any(k >= min_count and never[t] == 0 for t, k in c.items())
+    }
 
 
 def ngrams(words: Sequence[str], most: int = 4) -> Counter[str]:

@@ -164,8 +164,13 @@ class RealScores:
             "fn": tot.fn,
             "per_cue": {c: _counts_json(self.events[c]) for c in self.cues()},
             "false_alarms": [
-                {"clip": r.clip, "cue": a["cue"], "person": a.get("person"), "start": a["start"],
-                 "end": a["end"]}
+                {
+                    "clip": r.clip,
+                    "cue": a["cue"],
+                    "person": a.get("person"),
+                    "start": a["start"],
+                    "end": a["end"],
+                }
                 for r in self.clips
                 for a in r.false_alarms
             ],

@@ -82,8 +82,11 @@ def test_bad_input_gives_one_line_error_and_no_output(
 
 BAD_PHRASE_LISTS = [
     ("missing", None, "cannot read the phrase list"),
-    ("unheard_word", 'version = 1\n[cues.insult]\nby = "client"\nphrases = ["zzxqv"]\n',
-     "dictionary lacks zzxqv"),
+    (
+        "unheard_word",
+        'version = 1\n[cues.insult]\nby = "client"\nphrases = ["zzxqv"]\n',
+        "dictionary lacks zzxqv",
+    ),
 ]
 
 

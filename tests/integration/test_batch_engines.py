@@ -188,7 +188,9 @@ def test_rerun_does_nothing(clips: Path, local_run: dict[str, Any]) -> None:
     after = sessions(store), {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.name != "manifest.json"}
     assert after == before
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["analysed"] == [] and manifest["skipped"] == 4 and list(manifest["failed"]) == [
-        str(clips / "broken.mp4")
-    ]
+    assert (
+        manifest["analysed"] == []
+        and manifest["skipped"] == 4
+        and list(manifest["failed"]) == [str(clips / "broken.mp4")]
+    )
     assert "failed before" in proc.stdout and "broken.mp4" in proc.stdout

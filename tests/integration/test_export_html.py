@@ -16,8 +16,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 @pytest.fixture
 def report(tmp_path: Path) -> Path:
     with SessionStore.create_from_options(StoreOptions(path=tmp_path / "s.sqlite")) as store:
-        sid = store.import_analysis(write_demo_analysis(tmp_path / "a"), trainee="Sam <script>",
-                                    scenario="standoff", instructor="Jo").session_id
+        sid = store.import_analysis(
+            write_demo_analysis(tmp_path / "a"), trainee="Sam <script>", scenario="standoff", instructor="Jo"
+        ).session_id
         ev = {e.cue: e for e in store.current_events(sid)}
         store.confirm(sid, ev["pointing"].key, "ann")
         store.adjust(sid, ev["open_hands"].key, 1.2, 2.8, "ann")
@@ -38,8 +39,10 @@ def test_report_opens_in_chromium_without_errors(report: Path, artifacts_dir: Pa
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1000, "height": 1400})
-        page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning")
-                else None)
+        page.on(
+            "console",
+            lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None,
+        )
         page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
         page.on("request", lambda r: requests.append(r.url))
         page.goto(report.as_uri(), wait_until="load")

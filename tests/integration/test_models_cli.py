@@ -25,8 +25,9 @@ def refused_url() -> str:
 
 def run_cli(args: list[str], models: Path, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "CUEDETECT_MODELS_DIR": str(models), provision.URL_ENV: refused_url(), **env}
-    return subprocess.run([*CLI, "models", *args], env=full_env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [*CLI, "models", *args], env=full_env, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +79,15 @@ def test_a_corrupted_bundle_is_noticed_and_replaced(cli_models, tmp_path: Path) 
 def test_errors_are_one_line_with_a_nonzero_exit(tmp_path: Path, args, code, needle) -> None:
     empty_bin = tmp_path / "bin"
     empty_bin.mkdir()
-    proc = run_cli(args, tmp_path / "m", PATH=str(empty_bin), CUEDETECT_CACHE_DIR=str(tmp_path / "cache"),
-                   PIP_INDEX_URL=refused_url().format(variant="x"), PIP_RETRIES="0", PIP_TIMEOUT="2")
+    proc = run_cli(
+        args,
+        tmp_path / "m",
+        PATH=str(empty_bin),
+        CUEDETECT_CACHE_DIR=str(tmp_path / "cache"),
+        PIP_INDEX_URL=refused_url().format(variant="x"),
+        PIP_RETRIES="0",
+        PIP_TIMEOUT="2",
+    )
     assert proc.returncode == code
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr

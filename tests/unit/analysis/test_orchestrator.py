@@ -60,11 +60,23 @@ def fake_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
                           "distance_sd_m": [0.1]})  # fmt: skip
     monkeypatch.setattr(orch.stages, "floor", lambda t, cal: calls.append("floor") or (t, pairs, {}))
     hand_run = SimpleNamespace(timings={"cpu_s": 0.1}, calls={"hand_crops": 3})
-    monkeypatch.setattr(orch.stages, "hands", lambda info, t, options, raw: calls.append("hands") or (
-        pd.DataFrame({"frame": [0], "person": [0], "status": ["none"]}), hand_run))
+    monkeypatch.setattr(
+        orch.stages,
+        "hands",
+        lambda info, t, options, raw: (
+            calls.append("hands")
+            or (pd.DataFrame({"frame": [0], "person": [0], "status": ["none"]}), hand_run)
+        ),
+    )
     monkeypatch.setattr(orch.stages, "cues", cues)
-    monkeypatch.setattr(orch.stages, "voice", lambda info, options, events, tracks: calls.append("voice") or (
-        None, {"present": False, "notes": ["the recording has no audio track: no voice cues"]}))
+    monkeypatch.setattr(
+        orch.stages,
+        "voice",
+        lambda info, options, events, tracks: (
+            calls.append("voice")
+            or (None, {"present": False, "notes": ["the recording has no audio track: no voice cues"]})
+        ),
+    )
     monkeypatch.setattr(orch.stages, "load_cue_model", lambda options: "baseline")
     monkeypatch.setattr(orch.stages, "register", lambda folder, store, options: calls.append("register") or 7)
     monkeypatch.setattr("cuedetect.analysis.outputs.file_sha256", lambda path: "sha")

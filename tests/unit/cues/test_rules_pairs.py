@@ -245,8 +245,15 @@ def test_the_closest_distance_includes_the_spans_last_frames() -> None:
 
 def test_too_close_keeps_its_own_minimum_duration() -> None:
     a, b = _track(0, range(40), np.full(40, np.nan)), _track(1, range(40), np.full(40, np.nan))
-    pairs = pd.DataFrame({"frame": range(40), "person": 0, "other": 1, "distance_sd_m": 0.05,
-                          "distance_m": [2.0] * 10 + [0.9] * 20 + [2.0] * 10})  # 1.9 s close
+    pairs = pd.DataFrame(
+        {
+            "frame": range(40),
+            "person": 0,
+            "other": 1,
+            "distance_sd_m": 0.05,
+            "distance_m": [2.0] * 10 + [0.9] * 20 + [2.0] * 10,
+        }
+    )  # 1.9 s close
     for shortest, found in ((1.8, True), (2.0, False)):
         settings = CueSettings(min_duration_s={**CueSettings().min_duration_s, "too_close": shortest})
         assert any(e.cue == "too_close" for e in pair_rule_events([a, b], pairs, settings)) is found

@@ -98,5 +98,5 @@ def test_no_words_file_means_no_transcript_and_a_plain_note(
     data = load_export(store, sid)
     assert data.words is None and data.transcript_note == NO_TRANSCRIPT and data.said() == []
     html = export_session(store, sid, "html", tmp_path / "n.html").read_text()
-    assert f"<h2>What was said</h2><p class=\"muted\">{escape(NO_TRANSCRIPT)}</p>" in html
+    assert f'<h2>What was said</h2><p class="muted">{escape(NO_TRANSCRIPT)}</p>' in html
     assert "said by" not in (export_session(store, sid, "eaf", tmp_path / "n.eaf")).read_text()

@@ -142,8 +142,9 @@ def test_without_a_manifest_file_the_official_pins_still_apply(tmp_path: Path) -
 def test_unreachable_official_route_falls_back_to_the_offline_build(tmp_path: Path) -> None:
     notes: list[str] = []
     start = time.monotonic()
-    res = provision.provision("full", folder=tmp_path, url_template=refused_url(),
-                              reporter=Reporter(step=notes.append))
+    res = provision.provision(
+        "full", folder=tmp_path, url_template=refused_url(), reporter=Reporter(step=notes.append)
+    )
     assert res.route == "built"
     assert time.monotonic() - start < 15
     assert any("download failed" in n for n in notes)
@@ -158,7 +159,10 @@ def test_official_download_is_used_when_it_has_a_published_checksum(
     manifest["bundles"]["full"]["built"]["sha256"] = "0" * 64  # only the official pin vouches for it
     progress: list[int] = []
     res = provision.provision(
-        "full", folder=tmp_path / "m", url_template=serve.url, manifest=manifest,
+        "full",
+        folder=tmp_path / "m",
+        url_template=serve.url,
+        manifest=manifest,
         reporter=Reporter(step=lambda _m: None, bytes_done=lambda done, _t: progress.append(done)),
     )
     assert res.route == "official"
@@ -180,8 +184,13 @@ def test_a_bad_official_download_is_rejected_and_the_build_used_instead(
     else:
         (serve.root / built_full.name).write_bytes(payload)
     notes: list[str] = []
-    res = provision.provision("full", folder=tmp_path / "m", url_template=serve.url, manifest=manifest,
-                              reporter=Reporter(step=notes.append))
+    res = provision.provision(
+        "full",
+        folder=tmp_path / "m",
+        url_template=serve.url,
+        manifest=manifest,
+        reporter=Reporter(step=notes.append),
+    )
     assert res.route == "built"
     assert any(why in n for n in notes), notes
     assert not list((tmp_path / "m" / ".work").glob("*.download"))
@@ -195,8 +204,9 @@ def test_neither_route_gives_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
     (cache / "files").mkdir(parents=True)
     shutil.copy2(cache_dir() / "files" / f"{detector.sha256}.tflite", cache / "files")
     with pytest.raises(ModelUnavailableError) as err:
-        provision.provision("lite", folder=tmp_path / "m", cache=cache,
-                            url_template=refused_url(), reporter=QUIET)
+        provision.provision(
+            "lite", folder=tmp_path / "m", cache=cache, url_template=refused_url(), reporter=QUIET
+        )
     msg = str(err.value)
     assert "\n" not in msg
     for part in ("download failed", "npm", "cuedetect models --variant lite", "pose_landmarker_lite.task"):

@@ -110,8 +110,12 @@ def test_sample_indices_even_on_variable_frame_rate(vfr: tuple[Path, list[float]
 
 @pytest.mark.parametrize(
     "rotation, size, marker",
-    [(0, (W, H), "top_left"), (90, (H, W), "bottom_left"), (180, (W, H), "bottom_right"),
-     (270, (H, W), "top_right")],
+    [
+        (0, (W, H), "top_left"),
+        (90, (H, W), "bottom_left"),
+        (180, (W, H), "bottom_right"),
+        (270, (H, W), "top_right"),
+    ],
 )
 def test_rotation_metadata_is_applied(tmp_path: Path, rotation: int, size: tuple, marker: str) -> None:
     path = write_video(tmp_path / f"rot{rotation}.mp4", [i / 30 for i in range(3)], rotation=rotation)

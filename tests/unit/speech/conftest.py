@@ -66,9 +66,7 @@ def foreign_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def recogniser() -> Iterator[PocketsphinxRecogniser]:
-    with PocketsphinxRecogniser.create_from_options(
-        PocketsphinxOptions(load_phrases().keyphrases())
-    ) as r:
+    with PocketsphinxRecogniser.create_from_options(PocketsphinxOptions(load_phrases().keyphrases())) as r:
         yield r
 
 

@@ -69,8 +69,9 @@ def test_cross_fitted_calibration_scores_each_clip_out_of_fold() -> None:
     from cuedetect.training.trainer import fit_calibrated
 
     clips = synthetic_clips(2, seed=77)
-    clf, rep, val = fit_calibrated(clips, n_aug=0, max_iter=8, calibration_folds=2, log=lambda *_: None,
-                                   processes=1)
+    clf, rep, val = fit_calibrated(
+        clips, n_aug=0, max_iter=8, calibration_folds=2, log=lambda *_: None, processes=1
+    )
     assert rep.folds == 2 and len(val) == 2 and clf.info["calibration_folds"] == 2
     assert clf.calibration and set(clf.thresholds) <= set(clf.cues)
     assert "scored out of fold (cross-fitted, 2 folds" in rep.markdown()
