@@ -74,9 +74,9 @@ def register(app: typer.Typer) -> None:
             raise InputError("no display to open a window on: pass --no-window (or run under a desktop)")
 
         source = open_source(camera, url, video, max_side=max_side)
-        fps = 30.0
+        source_fps = 30.0  # the recording's nominal rate (the real capture times are kept)
         if video is not None:
-            fps = source._source.info.average_fps or 30.0  # type: ignore[attr-defined]
+            source_fps = source._source.info.average_fps or 30.0  # type: ignore[attr-defined]
         options = LiveOptions(
             # a video's sound stands in for the microphone (its level and voice cues are shown live); a
             # camera session listens to the default microphone when there is one (else the view says why)
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
             full_analysis=full_analysis and not no_store,
             trainee=trainee,
             scenario=scenario,
-            source_fps=fps,
+            source_fps=source_fps,
         )
         typer.echo(f"live from {source.name} with the {model} model; stop with q, Esc or Ctrl-C", err=True)
         with LiveSession(source, options) as session:

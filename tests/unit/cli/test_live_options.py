@@ -1,0 +1,60 @@
+"""`cuedetect live`'s options reach the live engine: the processing rate, the source's own rate, the sound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from typer.testing import CliRunner
+
+import cuedetect.live.session
+import cuedetect.live.sources
+from cuedetect.cli import app
+
+
+class _CapturedError(Exception):
+    pass
+
+
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> list:
+    """The LiveOptions the command builds, caught before any camera, window or worker starts."""
+    seen: list = []
+
+    def fake_source(camera, url, video, max_side):
+        info = SimpleNamespace(average_fps=25.0)
+        return SimpleNamespace(name="fake", _source=SimpleNamespace(info=info))
+
+    def fake_session(source, options):
+        seen.append(options)
+        raise _CapturedError
+
+    monkeypatch.setattr(cuedetect.live.sources, "open_source", fake_source)
+    monkeypatch.setattr(cuedetect.live.session, "LiveSession", fake_session)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("args", "engine_fps", "source_fps", "microphone", "audio"),
+    [
+        (["--camera", "0"], 15.0, 30.0, True, False),
+        (["--camera", "0", "--fps", "8"], 8.0, 30.0, True, False),
+        (["--camera", "0", "--fps", "0"], None, 30.0, True, False),
+        (["--video", "VIDEO"], 15.0, 25.0, False, True),
+        (["--video", "VIDEO", "--fps", "5"], 5.0, 25.0, False, True),
+    ],
+)
+def test_live_options_reach_the_engine(
+    captured: list, tmp_path: Path, args: list, engine_fps, source_fps: float, microphone: bool, audio: bool
+) -> None:
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"")
+    args = [str(video) if a == "VIDEO" else a for a in args]
+    result = CliRunner().invoke(app, ["live", "--no-window", "--record-dir", str(tmp_path), *args])
+    assert isinstance(result.exception, _CapturedError), result.output
+    (options,) = captured
+    assert options.engine.fps == engine_fps  # --fps limits processing; it is not the source's rate
+    assert options.source_fps == source_fps  # the recording keeps the source's own rate
+    assert options.engine.microphone is microphone  # only a camera session listens to the microphone
+    assert (options.engine.audio is not None) is audio  # a played file's sound stands in for it
