@@ -166,10 +166,8 @@ def _validation_words(validation: list[Clip], folds: int = 0) -> str:
     how = (f"cross-fitted: each scored by one of {folds} models fitted without its fold of clips, the final "
            "model then fitted on all clips" if folds else "held out of the fit by clip")  # fmt: skip
     if validation and all(c.source == "corpus" and c.meta.get("split") == "train" for c in validation):
-        return (
-            f"rendered clips of the style catalogue's `train` split, MediaPipe-seen; {how}; by clip, "
-            "not by style: other clips of the same styles are in each fit"
-        )
+        return (f"rendered clips of the style catalogue's `train` split, MediaPipe-seen; {how}; by clip, "
+                "not by style: other clips of the same styles are in each fit")  # fmt: skip
     return f"drawn from the same `train` styles; {how}"
 
 
@@ -212,6 +210,9 @@ def model_card(
     by_source: dict[str, int] = {}
     for c in clips:
         by_source[c.source] = by_source.get(c.source, 0) + 1
+    fit_line = ("- **fit**: all the clips above (the final model); the fold models each without one fold of "
+                "the validation clips;" if clf.info.get("calibration_folds") else
+                "- **fit**: the clips above minus the validation clips;")  # fmt: skip
     lines = [
         f"# Cue classifier {clf.info.get('version', '')}",
         "",
@@ -247,12 +248,7 @@ def model_card(
         *data_by_style(clips),
         "## Splits",
         "",
-        (
-            "- **fit**: all the clips above (the final model); the fold models each without one fold of the "
-            "validation clips;"
-            if clf.info.get("calibration_folds")
-            else "- **fit**: the clips above minus the validation clips;"
-        ),
+        fit_line,
         f"- **validation**: {len(validation or [])} whole clips ("
         + _validation_words(validation or [], clf.info.get("calibration_folds", 0))
         + "), used only for the calibration and the thresholds below;",
