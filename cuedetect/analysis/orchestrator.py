@@ -1,6 +1,8 @@
 """`analyze`: one video in, a results folder (and a session) out. Every entry point calls this.
 
-    probe -> poses -> clean -> floor -> hands -> cues -> voice -> speech -> outputs (atomic) -> register
+    probe -> poses -> clean -> floor -> hands (+ palms) -> cues -> voice -> speech -> outputs -> register
+
+(`palms`: does each read palm face the other person; `outputs` are written atomically.)
 
 Each stage is a plain function in `stages` (or `outputs`) from typed data to typed data; this module
 only runs them in order, times them, reports progress and keeps the results folder atomic. The stages
@@ -95,6 +97,7 @@ def analyze(
         if options.hands:
             with _stage(analysis, "hands", report):
                 analysis.hands, hand_run = stages.hands(analysis.info, analysis.tracks, options, raw_tracks)
+                analysis.hands = stages.palms(analysis.hands, analysis.tracks, analysis.camera)
                 hand_timings = {f"hands_{k}": v for k, v in hand_run.timings.items()}
                 analysis.tracking["worker_timings_s"].update(hand_timings)
                 analysis.tracking["model_calls"].update(hand_run.calls)

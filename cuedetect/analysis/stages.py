@@ -5,6 +5,7 @@
     clean(tracks)                              -> (Tracks with gaps filled and smoothed, log)
     floor(tracks, calibration)                 -> (Tracks with floor positions, pairs table, camera)
     hands(info, tracks, options, raw)          -> (hands table, the hand run's timings and calls)
+    palms(hands, tracks, camera)               -> hands table + whether each palm faces the other person
     cues(tracks, pairs, aspect, duration, ...) -> EventsResult
     voice(info, options, events, tracks)       -> (VoiceResult | None, audio section); adds voice events
     speech(info, options, voice, events)       -> (SpeechResult | None, speech section); adds verbal events
@@ -90,6 +91,15 @@ def hands(info: VideoInfo, tracks: Tracks, options: AnalyzeOptions, raw: Tracks 
     jobs = options.jobs or os.cpu_count() or 1
     run = read_hands(info, tracks, ensure_hand_model(), options.max_side, jobs=jobs, raw=raw)
     return hands_table(run.rows, run.size), run
+
+
+def palms(hands: pd.DataFrame, tracks: Tracks, camera: dict[str, Any]) -> pd.DataFrame:
+    """The hands table with `palm_to_other_deg`, `palm_other` and `palm_facing` = `other_person` where a
+    palm faces the nearest other person (`cuedetect.hands.toward_other`; from the floor stage's positions
+    and camera)."""
+    from cuedetect.hands.toward_other import palm_to_other
+
+    return palm_to_other(hands, tracks, camera)
 
 
 def load_cue_model(options: AnalyzeOptions) -> CueClassifier | str:

@@ -82,9 +82,33 @@ def test_a_thumbs_up_reads_thumb_up_and_is_no_guard(dev_set_analysis):
     assert not [e for e in events if e["cue"] == "fists_up" and e["end"] > 3.0 and e["start"] < 7.0], events
 
 
-@pytest.mark.slow
-def test_handing_over_a_cup_is_neither_pointing_nor_open_hands(analyze_cli, clips_dir, tmp_path):
-    out = tmp_path / "outdoors"
+@pytest.fixture(scope="module")
+def outdoors(analyze_cli, clips_dir, tmp_path_factory) -> Path:
+    """two_people_outdoors.mp4 analysed at the defaults: a man (left) hands a woman (right) a cup."""
+    out = tmp_path_factory.mktemp("outdoors") / "out"
     analyze_cli(clips_dir / "two_people_outdoors.mp4", out, "--no-register", "--no-voice", "--quiet")
-    events = json.loads((out / "events.json").read_text())["events"]
+    return out
+
+
+@pytest.mark.slow
+def test_handing_over_a_cup_is_neither_pointing_nor_open_hands(outdoors):
+    events = json.loads((outdoors / "events.json").read_text())["events"]
     assert not [e for e in events if e["cue"] in ("pointing", "open_hands")], events
+
+
+@pytest.mark.slow
+def test_the_hand_holding_the_cup_out_faces_the_other_person(outdoors):
+    """From 1.7 s the man holds the cup out to the woman, his hand around it: his palm toward her. Her
+    left hand hangs at her side, its palm to her thigh: never toward him."""
+    poses = pd.read_parquet(outdoors / "poses.parquet")
+    hands = pd.read_parquet(outdoors / "hands.parquet")
+    hip_x = poses.groupby("person")[["x23", "x24"]].median().mean(axis=1)
+    man, woman = int(hip_x.idxmin()), int(hip_x.idxmax())
+    read = hands[hands["status"].isin(["read", "held"])]
+    cup = read[(read["person"] == man) & (read["side"] == "right") & (read["time"] >= 1.7)]
+    assert len(cup) >= 10
+    assert cup["palm_to_other_deg"].notna().all() and (cup["palm_other"] == woman).all()
+    assert (cup["palm_facing"] == "other_person").mean() >= 0.8
+    hanging = read[(read["person"] == woman) & (read["side"] == "left")]
+    assert len(hanging) >= 10 and (hanging["palm_facing"] != "other_person").all()
+    assert (hanging["palm_to_other_deg"] > 90).all()

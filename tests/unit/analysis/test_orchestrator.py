@@ -148,7 +148,7 @@ def test_each_stage_gets_what_the_one_before_made(
 
         return call
 
-    for name in ("probe", "poses", "clean", "floor", "hands", "cues", "voice", "register"):
+    for name in ("probe", "poses", "clean", "floor", "hands", "palms", "cues", "voice", "register"):
         monkeypatch.setattr(orch.stages, name, spy(name, getattr(orch.stages, name)))
     model = object()
     monkeypatch.setattr(orch.stages, "load_cue_model", spy("load_cue_model", lambda options: model))
@@ -163,11 +163,13 @@ def test_each_stage_gets_what_the_one_before_made(
     cleaned_from = got["poses"][2][1]
     assert got["clean"][0][0] is cleaned_from
     assert got["floor"][0] == (got["clean"][2][0], opts.calibration)
-    placed, pairs, _camera = got["floor"][2]
+    placed, pairs, camera = got["floor"][2]
     assert got["hands"][0] == (info, placed, opts, cleaned_from)  # faint wrists come from the raw poses
+    palm_args = got["palms"][0]  # the palms measured against the other people where the floor put them
+    assert palm_args[0] is got["hands"][2][0] and palm_args[1] is placed and palm_args[2] is camera
     args, kw, events = got["cues"]
     assert args[0] is placed and args[1] is pairs
-    assert kw["model"] is model and kw["options"] is opts and kw["hands"] is got["hands"][2][0]
+    assert kw["model"] is model and kw["options"] is opts and kw["hands"] is got["palms"][2]
     assert kw["duration"] == pytest.approx(0.4) and kw["aspect"] == pytest.approx(640 / 360)
     assert got["voice"][0] == (info, opts, events, placed)
     assert got["register"][0] == (tmp_path / "out", store, opts)
