@@ -17,6 +17,7 @@ from cuedetect.cues.classifier import CueClassifier
 from cuedetect.cues.events import CueEvent, person_events
 from cuedetect.cues.features import build_features
 from cuedetect.cues.fusion import combine
+from cuedetect.cues.hand_words import describe_hands
 from cuedetect.cues.roles import guess_roles
 from cuedetect.cues.rules import pair_rule_events
 from cuedetect.cues.settings import CueSettings
@@ -93,7 +94,7 @@ def find_events(
     """Events from a feature table: the classifier (or the baseline when `clf` is None) + pair rules.
 
     With `hands` (the hands.parquet table), hand cues are vetoed where the read hand shapes contradict
-    them, and their evidence names the hand shapes (`hand_gate`).
+    them, and their evidence says what the hands did: shape, palm and height (`hand_words`).
     """
     events: list[CueEvent] = []
     if len(feats):
@@ -101,8 +102,11 @@ def find_events(
         for _, idx in feats.groupby("person", sort=True).groups.items():
             events += person_events(feats.loc[idx], probs.loc[idx], settings,
                                     thresholds=clf.thresholds if clf is not None else None)  # fmt: skip
+        track_of = {t.person: t for t in tracks}
         for e in events:
-            words = hand_gate.hand_words(hands, e.person, e.start, e.end) if e.cue in HAND_CUES else ""
+            if e.cue not in HAND_CUES:
+                continue
+            words = describe_hands(hands, e.person, e.start, e.end, track_of.get(e.person), e.cue)
             if words:
                 e.evidence = f"{e.evidence}; {words}" if e.evidence else words
     events += pair_rule_events(tracks, pairs, settings, aspect)

@@ -1,11 +1,11 @@
-"""What the hands say about the hand cues: a veto where the read hand shape contradicts the cue, and words.
+"""What the hands say about the hand cues: a veto where the read hand shape contradicts the cue.
 
 `fists_up`, `open_hands` and `pointing` are defined by the shape of the hand, which the body landmarks
 alone cannot see (a thumbs-up looks like a raised fist, a hand holding a cup like an open hand). Where the
 hand stage read a person's hands (`hands.parquet`) and, over a short window, neither hand shows the
 cue's shape, the cue's probability is set to 0. Where no hand was read (too small, out of view, not
 found), or a hand read in the window is under `MIN_GATE_PX` long, nothing changes: the classifier decides
-alone.
+alone. The hands in an event's evidence are `hand_words`'.
 `hand_features` exposes the per-frame hand shape as plain columns (NaN where no hand was read) for the
 classifier's features.
 """
@@ -33,8 +33,6 @@ MIN_SHARE = {"fists_up": 0.4, "open_hands": 0.6, "pointing": 0.5}
 # was read in the window, there is no veto
 MIN_GATE_PX = 40.0
 SIDES = ("left", "right")
-WORDS = {"fist": "closed (fist)", "open_palm": "open", "point": "pointing a finger", "thumb_up": "thumbs-up",
-         "other": "neither open nor closed"}  # fmt: skip
 
 
 def _per_frame(feats: pd.DataFrame, hands: pd.DataFrame) -> pd.DataFrame:
@@ -98,19 +96,6 @@ def gate(probs: pd.DataFrame, feats: pd.DataFrame, hands: pd.DataFrame | None) -
         veto = np.isfinite(share) & (share < MIN_SHARE[cue]) & ~small
         out.loc[veto, cue] = 0.0
     return out
-
-
-def hand_words(hands: pd.DataFrame | None, person: int, start: float, end: float) -> str:
-    """The hands over a span, in words: "hands: left closed (fist), right thumbs-up" ('' if none read)."""
-    if hands is None or len(hands) == 0:
-        return ""
-    h = hands[(hands["person"] == person) & hands["time"].between(start, end) & hands["state"].notna()]
-    parts = []
-    for side in SIDES:
-        s = h.loc[h["side"] == side, "state"]
-        if len(s):
-            parts.append(f"{side} {WORDS.get(str(s.mode().iloc[0]), str(s.mode().iloc[0]))}")
-    return "hands: " + ", ".join(parts) if parts else ""
 
 
 def hand_features(feats: pd.DataFrame, hands: pd.DataFrame | None) -> pd.DataFrame:

@@ -80,12 +80,6 @@ def test_no_hands_table_changes_nothing():
     assert hand_gate.gate(p, feats(), None).equals(p)
 
 
-def test_hand_words_name_the_shapes_of_both_hands():
-    h = hands(["fist"] * N, ["thumb_up"] * N)
-    assert hand_gate.hand_words(h, 0, 0.5, 2.0) == "hands: left thumbs-up, right closed (fist)"
-    assert hand_gate.hand_words(h, 1, 0.5, 2.0) == ""
-
-
 def test_hand_features_are_nan_where_no_hand_was_read():
     h = hands(["fist"] * 10 + [None] * 20)
     f = hand_gate.hand_features(feats(), h)
