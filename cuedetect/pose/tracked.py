@@ -145,3 +145,23 @@ class Tracks:
         for k, name in enumerate(("floor_x_m", "floor_y_m", "floor_sd_m")):
             cols[name] = self.floor[:, k]
         return pd.DataFrame(cols)
+
+    @classmethod
+    def from_table(cls, table: Any, size: tuple[int, int]) -> Tracks:
+        """Inverse of `to_table`: a `poses.parquet` table (and the analysed picture's size) as `Tracks`."""
+        from cuedetect.pose.keypoints import KeyPoints
+
+        kp = KeyPoints.from_flat(table)
+        frame = np.asarray(table["frame"], np.int64)
+        analysed, first = np.unique(frame, return_index=True)
+        t = np.asarray(table["t"], float)
+        world = kp.world if kp.world is not None else np.full((len(frame), NUM_LANDMARKS, 3), np.nan)
+        n = len(frame)
+        cols = ("floor_x_m", "floor_y_m", "floor_sd_m")
+        floor = np.stack([np.asarray(table[c], float) for c in cols], axis=1) if cols[0] in table else None
+        filled = np.asarray(table["interpolated"], bool) if "interpolated" in table else np.zeros(n, bool)
+        return cls(
+            analysed, t[first], frame, t, np.asarray(table["person"], np.int64), kp.xy, kp.visibility, world,
+            size=(int(size[0]), int(size[1])), interpolated=filled,
+            floor=np.full((n, 3), np.nan) if floor is None else floor,
+        )  # fmt: skip

@@ -40,6 +40,18 @@ def test_person_tracks_equal_the_parquet_round_trip(seed: int, n_frames: int, pe
             assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=True), field
 
 
+@settings(max_examples=15)
+@given(st.integers(0, 10_000), st.integers(1, 8), st.integers(1, 3), st.floats(0, 0.5))
+def test_tracks_come_back_whole_from_their_table(seed: int, n_frames: int, people: int, missing: float
+                                                  ) -> None:  # fmt: skip
+    tracks = _random_tracks(seed, n_frames, people, missing)
+    back = Tracks.from_table(tracks.to_table(), tracks.size)
+    assert back.size == tracks.size and np.array_equal(back.analysed, np.unique(tracks.frame))
+    for field in ("frame", "t", "person", "xy", "vis", "world", "floor", "interpolated"):
+        x, y = np.asarray(getattr(tracks, field)), np.asarray(getattr(back, field))
+        assert np.allclose(x.astype(float), y.astype(float), equal_nan=True), field
+
+
 def test_select_keeps_rows_together() -> None:
     tracks = _random_tracks(1, 6, 2, 0.0)
     keep = tracks.person == 1

@@ -1,0 +1,98 @@
+"""Palm toward the other person, measured on studio renders with ground truth: during open hands vs outside.
+
+For each clip (a folder with the render's `gt.json` and its analysis in `an/`), the palm columns are
+computed from the analysis' files with the shipped stage (`hands.toward_other.palm_to_other`; an
+analysis made before the stage existed gets them the same way), analysed people are matched to the
+ground truth's by the nose (as `eval_hands`), and for each person who performs `open_hands` it prints:
+
+- during: that person's hands in the gt `open_hands` spans whose gt state is `open_palm` (the open hands);
+- outside: the same person's hands outside every `open_hands` span (any state);
+- other: the other people's hands over the whole clip;
+
+each as rows read, the share with a known angle, the share reading `other_person`, and the median angle.
+The studio's `open_hands` styles differ in where the palms face: `stop` shows them to the other person,
+`presenting` and `wide` turn them up, `calming` down, `classic` and `low_palms` hold them in front
+(`cuedetect/studio/cue_motions_hands.py`); the style is printed beside each clip.
+
+    .venv/bin/python bench/eval_palm_toward.py FOLDER [FOLDER ...]
+
+Render a clip larger than the corpus' 640x360 (its hands are 5-30 px, under the 40 px the hand stage
+reads reliably), e.g. `corpus/style_train/train_00048/scenario.yaml` with `video:` 1280x720 at 15 fps,
+then `cuedetect synth` and `cuedetect analyze ... --out FOLDER/an`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from cuedetect.hands.toward_other import palm_to_other
+from cuedetect.pose.tracked import Tracks
+
+
+def palms(folder: Path) -> pd.DataFrame:
+    """The clip's hands table with the palm columns, and `gt` (the matched ground-truth id) per row."""
+    an = folder / "an"
+    record = json.loads((an / "analysis.json").read_text())
+    poses = pd.read_parquet(an / "poses.parquet")
+    tracks = Tracks.from_table(poses, tuple(record["working_size"]))
+    hands = palm_to_other(pd.read_parquet(an / "hands.parquet"), tracks, record["camera"])
+    gt = json.loads((folder / "gt.json").read_text())
+    noses = poses.set_index(["frame", "person"])[["x0", "y0"]]
+    ids, states = [], []
+    for r in hands.itertuples():
+        persons = gt["frames"][int(r.frame)]["persons"]
+        nose = noses.loc[(r.frame, r.person)].to_numpy(float)
+        gid = min(persons, key=lambda g: float(np.nan_to_num(
+            np.abs(np.array(persons[g]["joints"]["nose"], float) - nose), nan=1e9).sum()))  # fmt: skip
+        ids.append(gid)
+        states.append(persons[gid]["hands"][r.side]["state"])
+    return hands.assign(gt=ids, gt_state=states)
+
+
+def _line(name: str, rows: pd.DataFrame) -> str:
+    read = rows[rows["status"].isin(["read", "held"])]
+    if not len(read):
+        return f"  {name:8s} no hand read"
+    known = read["palm_to_other_deg"].notna()
+    toward = (read["palm_facing"] == "other_person").mean()
+    med = float(np.nanmedian(read["palm_to_other_deg"])) if known.any() else float("nan")
+    return (f"  {name:8s} {len(read):4d} rows read, angle known {known.mean():.2f}, "
+            f"other_person {toward:.2f}, median angle {med:.0f} deg")  # fmt: skip
+
+
+def report(folder: Path) -> None:
+    gt = json.loads((folder / "gt.json").read_text())
+    path = folder / "scenario.yaml"
+    scen = yaml.safe_load(path.read_text()) if path.exists() else {}
+    styles = [s.get("style") for p in scen.get("persons", []) for s in p.get("timeline", [])
+              if s.get("cue") == "open_hands"]  # fmt: skip
+    hands = palms(folder)
+    spans = [(e["person"], e["start"], e["end"]) for e in gt["events"] if e["cue"] == "open_hands"]
+    shown = [(p, round(a, 1), round(b, 1)) for p, a, b in spans]
+    print(f"{folder.name}: open_hands {shown}, styles {styles}")
+    for who in sorted({p for p, _, _ in spans}):
+        mine = hands[hands["gt"] == who]
+        inside = np.zeros(len(mine), bool)
+        for p, a, b in spans:
+            if p == who:
+                inside |= mine["time"].between(a, b).to_numpy()
+        print(_line("during", mine[inside & (mine["gt_state"] == "open_palm").to_numpy()]))
+        print(_line("outside", mine[~inside]))
+        print(_line("other", hands[hands["gt"] != who]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folders", nargs="+", type=Path)
+    for folder in ap.parse_args().folders:
+        report(folder)
+
+
+if __name__ == "__main__":
+    main()
