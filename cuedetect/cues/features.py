@@ -182,7 +182,7 @@ def person_features(
     fps = _fps(tr.t)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices are expected (missing landmarks)
-        img = image_features(tr.xy, tr.vis, aspect, _frames(2.0, fps))
+        img = image_features(tr.xy, tr.vis, aspect, _frames(2.0, fps), tr.world)
         wld = world_features(tr.world)
     ctx = _pair_context(tr, others, dists, settings, fps)
     f: dict[str, np.ndarray] = {**img, **wld, **_facing(wld, ctx)}

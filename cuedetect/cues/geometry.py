@@ -51,8 +51,43 @@ def rolling_median(x: np.ndarray, k: int) -> np.ndarray:
     return pd.Series(xp).rolling(k, min_periods=1).median().to_numpy()[k - 1 :]
 
 
+SHOULDERS_PER_TORSO = 1.4
+"""A torso (shoulder to hip midpoint) is about 1.4 shoulder widths, for a person square to the camera."""
+TURNED_MAX_DEG = 70.0
+"""Beyond this turn of the shoulder line out of the picture's plane, the shoulders seen in the picture are
+too short to give a scale: the close-up scale is unknown there (NaN)."""
+
+
+def closeup_torso(p: np.ndarray, world: np.ndarray | None) -> np.ndarray:
+    """Per frame, the torso length in the picture's units (y up, x times the aspect) where the hips
+    are out of view, from the shoulders.
+
+    The shoulders seen in the picture shrink as the person turns away from the camera; the world
+    landmarks' shoulder line, in the camera's x-y plane, shrinks the same way. Their ratio is the
+    picture's scale (picture units per metre), whatever the turn; times the world torso length it is
+    the torso as the picture would show it. Without world landmarks (or where they are missing), the
+    torso is `SHOULDERS_PER_TORSO` picture shoulder widths, which holds for a person square to the
+    camera only: turned 45 degrees, it makes the torso 0.7 of its length and every
+    torso-normalised feature 1.4 times too large. Where the shoulder line is turned more than
+    `TURNED_MAX_DEG` out of the picture's plane, the scale is NaN.
+    """
+    sh_img = _norm(p[:, I["left_shoulder"]] - p[:, I["right_shoulder"]])
+    frontal = SHOULDERS_PER_TORSO * sh_img
+    if world is None or len(p) == 0:
+        return frontal
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sh_w = world[:, I["left_shoulder"]] - world[:, I["right_shoulder"]]
+        sh_xy, sh_3d = _norm(sh_w[:, :2]), _norm(sh_w)
+        torso_w = _norm(_mid(world, "left_shoulder", "right_shoulder") - _mid(world, "left_hip", "right_hip"))
+        scaled = sh_img / sh_xy * torso_w
+        turned = sh_xy / sh_3d < np.cos(np.radians(TURNED_MAX_DEG))
+    scaled = np.where(turned, np.nan, scaled)
+    known = np.isfinite(sh_xy) & np.isfinite(sh_3d) & np.isfinite(torso_w) & (sh_3d > 0) & (torso_w > 0)
+    return np.where(known, scaled, frontal)
+
+
 def image_features(
-    xy: np.ndarray, vis: np.ndarray, aspect: float, scale_frames: int
+    xy: np.ndarray, vis: np.ndarray, aspect: float, scale_frames: int, world: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:
     """Geometry from normalized image coordinates.
 
@@ -61,15 +96,16 @@ def image_features(
         vis: (n, 33) visibility (NaN where unknown).
         aspect: image width / height, so that x and y are in the same units.
         scale_frames: frames over which the torso length is median-smoothed.
+        world: (n, 33, 3) world landmarks (metres), for the scale of close-ups without hips
+            (`closeup_torso`); None: a close-up's torso is 1.4 shoulder widths.
     """
     p = xy * np.array([aspect, 1.0])
     p = p * np.array([1.0, -1.0])  # y up
     sh = _mid(p, "left_shoulder", "right_shoulder")
     hip = _mid(p, "left_hip", "right_hip")
     torso = rolling_median(_norm(sh - hip), scale_frames)
-    # Close-ups without hips: the torso is about 1.4 shoulder widths, the hips straight below.
-    sh_w = rolling_median(_norm(p[:, I["left_shoulder"]] - p[:, I["right_shoulder"]]), scale_frames)
-    torso = np.where(np.isnan(torso), 1.4 * sh_w, torso)
+    # Close-ups without hips: the torso from the shoulders (turn-corrected), the hips straight below.
+    torso = np.where(np.isnan(torso), rolling_median(closeup_torso(p, world), scale_frames), torso)
     hips_seen = np.isfinite(hip).all(axis=1)
     hip = np.where(np.isnan(hip), sh - np.stack([np.zeros_like(torso), torso], axis=1), hip)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from cuedetect.cues.geometry import image_features, world_features
+from cuedetect.cues.geometry import TURNED_MAX_DEG, closeup_torso, image_features, world_features
 from cuedetect.landmarks import INDEX
 
 # Image pose, body units (x right in the picture, y up; hip midpoint at 0, torso length 1, leaning so the
@@ -305,6 +305,55 @@ def test_hips_out_of_view_in_one_frame_blank_only_that_frames_hip_features() -> 
                       ("hip_width", BOTH["hip_width"]), ("torso_tilt", BOTH["torso_tilt"])):  # fmt: skip
         np.testing.assert_allclose(f[key][[0, 2]], want, atol=1e-6, err_msg=key)
         assert np.isnan(f[key][1]), key
+
+
+def _turned_world(turn_deg: float, n: int = 3) -> np.ndarray:
+    """World landmarks (torso 1 long, shoulders 0.4 apart in the camera's x-y plane) of `BODY`'s shoulders
+    and hips, the shoulder line turned `turn_deg` out of the picture's plane (depth z): turned, the same
+    x-y shoulders are a wider body seen obliquely."""
+    w = np.zeros((n, 33, 3))
+    half = np.array([0.2, 0.0, 0.2 * math.tan(math.radians(turn_deg))])
+    mid = np.array([0.6, -0.8, 0.0])  # y down: the shoulders 1 above the hips (|(0.6, 0.8)| = 1)
+    w[:, INDEX["left_shoulder"]], w[:, INDEX["right_shoulder"]] = mid + half, mid - half
+    w[:, INDEX["left_hip"]], w[:, INDEX["right_hip"]] = (0.1, 0.0, 0.0), (-0.1, 0.0, 0.0)
+    return w
+
+
+@pytest.mark.parametrize("turn_deg", [0.0, 30.0, 50.0, 65.0])
+def test_a_turned_close_up_keeps_the_torso_scale(turn_deg: float) -> None:
+    """No hips in view, the person turned: the shoulders in the picture are 0.4 torso lengths apart
+    however far the body is turned (a wider body seen obliquely), and the world landmarks' shoulder line
+    shows the turn. The torso scale is the true one (the picture's shoulders over the world's x-y
+    shoulders, times the world torso), so the arm's numbers are the same as with the hips in view; the
+    shoulder-width rule (1.4 x 0.4) would have made them 1.8 times too large whatever the turn."""
+    xy, vis = _image(BODY)
+    xy[:, [INDEX["left_hip"], INDEX["right_hip"]]] = np.nan
+    f = image_features(xy, vis, ASPECT, 3, _turned_world(turn_deg))
+    np.testing.assert_allclose(f["torso_len"], SCALE, rtol=1e-6)
+    for key in ("wr_above_sh", "reach", "wr_to_opp_el", "hand_len"):
+        np.testing.assert_allclose(f[f"hi_{key}"], ARMS[key][0], atol=1e-5, err_msg=key)
+        np.testing.assert_allclose(f[f"lo_{key}"], ARMS[key][1], atol=1e-5, err_msg=key)
+    assert np.isnan(f["hi_wr_above_hip"]).all()  # still measured from no made-up hip
+
+
+@pytest.mark.parametrize(
+    ("turn_deg", "world", "want"),
+    [
+        (40.0, True, 1.0),  # turn-corrected: the true torso
+        (TURNED_MAX_DEG + 5, True, np.nan),  # shoulders nearly end-on: no scale, NaN
+        (40.0, False, 1.4 * 0.4),  # no world landmarks: the square-to-camera rule
+        (40.0, "nan", 1.4 * 0.4),  # world landmarks missing in those frames: the same
+    ],
+)
+def test_closeup_torso(turn_deg: float, world: bool | str, want: float) -> None:
+    """The close-up torso in picture units (body units here: the picture's shoulders 0.4 apart)."""
+    p = np.zeros((3, 33, 2))
+    p[:, INDEX["left_shoulder"]], p[:, INDEX["right_shoulder"]] = (0.8, 0.8), (0.4, 0.8)
+    w = _turned_world(turn_deg)
+    if world == "nan":
+        w[:] = np.nan
+    got = closeup_torso(p, w if world else None)
+    np.testing.assert_allclose(got, want, rtol=1e-6)
 
 
 def test_hands_in_front_of_an_upright_body() -> None:
