@@ -51,14 +51,19 @@ def image_distance(
     a: PersonTrack, b: PersonTrack, frames: np.ndarray, aspect: float, settings: CueSettings
 ) -> np.ndarray:
     """Distance between two people from the picture alone, in metres: the gap between their hip midpoints
-    in torso lengths times `settings.torso_m`. NaN where their sizes in the picture differ by more than
-    `image_scale_ratio_max` (different depths: the picture cannot tell how far apart they stand)."""
+    in torso lengths times `settings.torso_m`. NaN where they may stand at different depths, where the
+    picture cannot tell how far apart they are: their sizes in the picture differ by more than
+    `image_scale_ratio_max`, or their hip midpoints are not level to within `image_level_offset_max`
+    torso lengths (the farther one stands higher in a raised camera's picture)."""
     ca, ta = _centre_and_torso(a, frames, aspect)
     cb, tb = _centre_and_torso(b, frames, aspect)
     with np.errstate(invalid="ignore", divide="ignore"):
-        gap = np.linalg.norm(ca - cb, axis=1) / (0.5 * (ta + tb))
+        torso = 0.5 * (ta + tb)
+        gap = np.linalg.norm(ca - cb, axis=1) / torso
+        level = np.abs(ca[:, 1] - cb[:, 1]) / torso
         ratio = np.fmax(ta, tb) / np.fmin(ta, tb)
-    return np.where(ratio <= settings.image_scale_ratio_max, gap * settings.torso_m, np.nan)
+    same_depth = (ratio <= settings.image_scale_ratio_max) & (level <= settings.image_level_offset_max)
+    return np.where(same_depth, gap * settings.torso_m, np.nan)
 
 
 def pair_series(

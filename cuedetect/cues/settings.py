@@ -28,6 +28,11 @@ class CueSettings:
     image_scale_ratio_max: float = 1.3
     """Image-space distance only between people of similar size in the picture (similar depth): if one
     torso looks this many times longer than the other, they stand at different depths and it says nothing."""
+    image_level_offset_max: float = 0.75
+    """... and only between people whose hip midpoints (shoulder midpoints in a close-up) are level in the
+    picture to within this many torso lengths: from a raised camera the one farther away stands higher in
+    the picture, and a gap in depth shows shrunk by the camera's unknown tilt, so the picture's gap
+    under-reads it. Statures of 1.5 and 1.9 m put the hips about 0.4 torso lengths apart at one depth."""
     lost_min_duration_s: float = 0.25
     """`too_close` spans that end because one of the two is lost (before the clip ends) are kept from
     this long instead of the cue's minimum duration: losing a person within arm's length of another is

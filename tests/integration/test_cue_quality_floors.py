@@ -170,7 +170,7 @@ RENDERED_MIN_F1: dict[str, float] = {
     "leaning_in": 0.18,  # 0.22
     "pacing": 0.45,  # 0.50
     "open_hands": 0.30,  # 0.35
-    "too_close": 0.15,  # 0.18
+    "too_close": 0.20,  # 0.22 (0.18 before the image-space distance needed people level in the picture)
 }
 RENDERED_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
     "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "hands_hidden", "bladed_stance",

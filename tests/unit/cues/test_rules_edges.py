@@ -88,3 +88,28 @@ def test_a_rush_caps_the_confidence_at_one() -> None:
     (event,) = _rapid(_closing((20, 0.0), (20, 2.0), (20, 0.0)))  # 2 m/s: 0.5 + 1.2, capped
     assert event.confidence == 1.0
     assert event.evidence.startswith("closing at up to 2.0 m/s (above 0.8 m/s)")
+
+
+@pytest.mark.parametrize(
+    ("offset", "level_max", "known"),
+    [
+        (0.0, 0.75, True),  # side by side at one depth
+        (0.5, 0.75, True),  # hips half a torso apart in height (different statures): still level
+        (0.75, 0.75, True),  # at the limit
+        (1.0, 0.75, False),  # one stands higher in the picture: farther away, the picture under-reads
+        (1.5, 0.75, False),  # a steep camera's view of people apart in depth
+        (1.5, 2.0, True),  # the setting is read
+    ],
+)
+def test_image_distance_only_between_people_level_in_the_picture(offset, level_max, known) -> None:
+    """Both torsos 0.25 of the picture (same size), hips 0.25 apart across and `offset` torso lengths
+    apart in height: the distance is the whole gap in torso lengths (0.5 m a torso) while the hips are
+    level to within the setting, unknown beyond it."""
+    a = _upright(0, np.full(6, 0.25), np.full(6, 0.25), hip_y=0.5)
+    b = _upright(1, np.full(6, 0.5), np.full(6, 0.25 + 0.25 * offset), hip_y=0.5 + 0.25 * offset)
+    settings = CueSettings(torso_m=0.5, image_level_offset_max=level_max)
+    d = image_distance(a, b, np.arange(6), 1.0, settings)
+    if known:
+        assert d == pytest.approx(np.full(6, 0.5 * np.hypot(1.0, offset)))
+    else:
+        assert np.isnan(d).all()
