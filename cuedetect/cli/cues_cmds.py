@@ -121,6 +121,14 @@ def register(app: typer.Typer) -> None:
                 "on all clips (0: hold --validation-fraction out of the fit instead)."
             ),
         ] = 0,
+        calibration_groups: Annotated[
+            str,
+            typer.Option(
+                help="Cross-fitted calibration: draw the folds by clip, or by framing (camera set-up: "
+                "each fold model is fitted without every rendered and simulated clip of the framings "
+                "it scores, so the maps and thresholds see camera set-ups new to the model)."
+            ),
+        ] = "clip",
         sim_noise: Annotated[
             str,
             typer.Option(
@@ -136,9 +144,14 @@ def register(app: typer.Typer) -> None:
 
         from cuedetect.cues.detect import model_folder
         from cuedetect.errors import InputError
+        from cuedetect.training.crossfit import CALIBRATION_GROUPS
         from cuedetect.training.dataset import discover, synthetic_clips
         from cuedetect.training.trainer import cross_validate, fit_calibrated, model_card, save_model
 
+        if calibration_groups not in CALIBRATION_GROUPS:
+            raise InputError(
+                f"--calibration-groups is one of {', '.join(CALIBRATION_GROUPS)}, not {calibration_groups!r}"
+            )
         clips = []
         for folder in data or []:
             clips += discover(folder)
@@ -178,6 +191,7 @@ def register(app: typer.Typer) -> None:
                 calibration_folds=calibration_folds,
                 sim_noise=sim_noise,
                 processes=jobs,
+                calibration_groups=calibration_groups,
             )
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])

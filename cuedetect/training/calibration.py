@@ -43,6 +43,7 @@ class CalibrationReport:
     rows: int = 0
     clips: int = 0
     folds: int = 0  # cross-fitted: the number of fold models that scored the validation clips
+    by: str = "clip"  # cross-fitted: what the folds were drawn by (clip, or framing: camera set-up)
     brier_raw: dict[str, float] = field(default_factory=dict)
     brier_calibrated: dict[str, float] = field(default_factory=dict)
     curves: dict[str, list[tuple[float, float, int]]] = field(default_factory=dict)
@@ -53,7 +54,7 @@ class CalibrationReport:
     def markdown(self) -> str:
         lines = [
             f"Validation: {self.clips} clips ({self.rows} frames) "
-            + (f"scored out of fold (cross-fitted, {self.folds} folds by clip)." if self.folds
+            + (f"scored out of fold (cross-fitted, {self.folds} folds by {self.by})." if self.folds
                else "held out of the fit by clip."),
             "",
             "| cue | Brier raw | Brier calibrated | threshold | validation event F1 "

@@ -13,6 +13,7 @@ from cuedetect.cues.catalogue import CLASSIFIER_CUES, catalogue_markdown
 from cuedetect.cues.classifier import CueClassifier
 from cuedetect.cues.evaluate import Scores
 from cuedetect.cues.features import feature_columns
+from cuedetect.training.crossfit import validation_words
 from cuedetect.training.dataset import Clip, dataset
 from cuedetect.training.reliability import HeldoutCalibration
 from cuedetect.training.scoring import score_clips
@@ -99,15 +100,16 @@ def split_validation(clips: list[Clip], fraction: float, seed: int = 0) -> tuple
 def fit_calibrated(
     clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, val_fraction: float = 0.2,
     log=print, weights: dict | None = None, calibration_folds: int = 0, sim_noise: str = "simple",
-    processes: int = 2,
+    processes: int = 2, calibration_groups: str = "clip",
 ):  # fmt: skip
     """Fit, then calibrate and choose thresholds on clips the fit did not see (`calibration.calibrate`).
 
     With `calibration_folds` >= 2 (cross-fitted): the rendered style clips (or all clips) are split
-    into that many folds by clip; a model fitted without each fold scores it, the maps and thresholds
-    are chosen on all of those out-of-fold scores, and the final model is fitted on every clip. Else
-    `val_fraction` of them is held out of the fit. Returns the classifier, the calibration report (None
-    without validation clips), the validation clips.
+    into that many folds by `calibration_groups` (clip, or framing: each fold model then also lacks
+    the simulated clips of its framings; `crossfit.calibration_folds`); a model fitted without each
+    fold scores it, the maps and thresholds are chosen on all of those out-of-fold scores, and the
+    final model is fitted on every clip. Else `val_fraction` of them is held out of the fit. Returns
+    the classifier, the calibration report (None without validation clips), the validation clips.
     """
     from cuedetect.training.calibration import calibrate
 
@@ -116,11 +118,16 @@ def fit_calibrated(
 
         _fit, styled = split_validation(clips, 1.0, seed)  # every rendered style clip (or every clip)
         X, Y, G, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise)
-        final, fold_models = cross_fitted(X, Y, W, G, styled, calibration_folds, seed, max_iter, processes)
-        log(f"calibration: {calibration_folds} fold models, each without a fold of {len(styled)} clips")
+        final, fold_models = cross_fitted(X, Y, W, G, styled, calibration_folds, seed, max_iter, processes,
+                                          clips, calibration_groups)  # fmt: skip
+        log(f"calibration: {calibration_folds} fold models, each without a fold of {len(styled)} clips "
+            f"(by {calibration_groups})")  # fmt: skip
         clf = _with_info(final, X, Y, clips, n_aug, sim_noise)
-        clf.info.update(validation_clips=len(styled), calibration_folds=calibration_folds)
-        return clf, calibrate(clf, styled, log=log, fold_models=fold_models), styled
+        clf.info.update(validation_clips=len(styled), calibration_folds=calibration_folds,
+                        calibration_groups=calibration_groups)  # fmt: skip
+        report = calibrate(clf, styled, log=log, fold_models=fold_models)
+        report.by = calibration_groups
+        return clf, report, styled
     fit, val = split_validation(clips, val_fraction, seed)
     clf = fit_final(fit, n_aug, seed, max_iter, weights, sim_noise)
     clf.info["validation_clips"] = len(val)
@@ -159,16 +166,6 @@ def _sim_noise_words(sim_noise: str) -> str:
                 "`bench/measure_pose_noise.py`): visibility and lost points per framing, joint group and "
                 "state, offsets, error sizes, swaps, flattened world depth.")  # fmt: skip
     return "Simulated clips are degraded by `augment.mediapipe_like` (a hand-set pose-engine model)."
-
-
-def _validation_words(validation: list[Clip], folds: int = 0) -> str:
-    """What the validation clips are, for the card: rendered style clips, or drawn from all sources."""
-    how = (f"cross-fitted: each scored by one of {folds} models fitted without its fold of clips, the final "
-           "model then fitted on all clips" if folds else "held out of the fit by clip")  # fmt: skip
-    if validation and all(c.source == "corpus" and c.meta.get("split") == "train" for c in validation):
-        return (f"rendered clips of the style catalogue's `train` split, MediaPipe-seen; {how}; by clip, "
-                "not by style: other clips of the same styles are in each fit")  # fmt: skip
-    return f"drawn from the same `train` styles; {how}"
 
 
 def data_by_style(clips: list[Clip]) -> list[str]:
@@ -210,8 +207,10 @@ def model_card(
     by_source: dict[str, int] = {}
     for c in clips:
         by_source[c.source] = by_source.get(c.source, 0) + 1
-    fit_line = ("- **fit**: all the clips above (the final model); the fold models each without one fold of "
-                "the validation clips;" if clf.info.get("calibration_folds") else
+    held = ("the validation clips' framings (rendered and simulated clips);"
+            if clf.info.get("calibration_groups") == "framing" else "the validation clips;")  # fmt: skip
+    fit_line = (f"- **fit**: all the clips above (the final model); the fold models each without one fold of "
+                f"{held}" if clf.info.get("calibration_folds") else
                 "- **fit**: the clips above minus the validation clips;")  # fmt: skip
     lines = [
         f"# Cue classifier {clf.info.get('version', '')}",
@@ -250,7 +249,9 @@ def model_card(
         "",
         fit_line,
         f"- **validation**: {len(validation or [])} whole clips ("
-        + _validation_words(validation or [], clf.info.get("calibration_folds", 0))
+        + validation_words(
+            validation or [], clf.info.get("calibration_folds", 0), clf.info.get("calibration_groups", "clip")
+        )
         + "), used only for the calibration and the thresholds below;",
         "- **style-held-out test**: `corpus/style_heldout`, rendered from the catalogue's `heldout` cue",
         "  styles, negatives, bodies, rooms and camera set-ups, none of them in any training clip; by",
