@@ -77,8 +77,8 @@ def pair_series(
     """Per shared frame: t, the distance the rules use (`d`), both floor positions and where `d` came from.
 
     `d` is the floor distance (pairs table if given, else floor positions) where it can be trusted
-    (uncertainty at most `floor_sd_trust_m`), else the image-space distance (`image_distance`);
-    `d_floor`, `d_image` keep both and `from_image` says which one `d` is.
+    (uncertainty at most `floor_sd_trust_m`: `floor_trusted`), else the image-space distance
+    (`image_distance`); `d_floor`, `d_image` keep both and `from_image` says which one `d` is.
     """
     settings = settings or CueSettings()
     frames = np.intersect1d(a.frame, b.frame)
@@ -93,8 +93,27 @@ def pair_series(
     return pd.DataFrame(
         {"frame": frames, "t": t, "d": np.where(trusted, d, d_img), "d_floor": d, "d_image": d_img,
          "from_image": ~trusted & np.isfinite(d_img),
-         "ax": fa[:, 0], "az": fa[:, 1], "bx": fb[:, 0], "bz": fb[:, 1]}
+         "ax": fa[:, 0], "az": fa[:, 1], "bx": fb[:, 0], "bz": fb[:, 1], "floor_trusted": trusted}
     )  # fmt: skip
+
+
+def closing_speed(s: pd.DataFrame, settings: CueSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of `pair_series`: the closing speed (m/s) and whether it is uncertain.
+
+    The slope of the floor distance, and where the floor cannot be trusted (`floor_trusted` false) the
+    faster of it and the slope of the picture's distance (`d_image`, only between people level and of
+    one size in the picture): an uncertain floor fit lags or wanders when the view is steep, distorted
+    or far, and the picture can see an approach the floor smooths away. Uncertain rows are flagged:
+    an approach measured on them has to be borne out (`_ends_within_reach`).
+    """
+    t = s["t"].to_numpy()
+    fps = _fps(t)
+    k_smooth, k_slope = _frames(settings.distance_smooth_s, fps), _frames(settings.closing_window_s, fps)
+    on_floor = -_slope(rolling_median(s["d_floor"].to_numpy(dtype=float), k_smooth), t, k_slope)
+    picture = np.where(s["from_image"], s["d_image"].to_numpy(dtype=float), np.nan)
+    on_picture = -_slope(rolling_median(picture, k_smooth), t, k_slope)
+    uncertain = ~s["floor_trusted"].to_numpy(bool)
+    return np.where(uncertain, np.fmax(on_floor, on_picture), on_floor), uncertain
 
 
 def _approacher(s: pd.DataFrame, i0: int, i1: int) -> tuple[int, int] | None:
@@ -108,12 +127,26 @@ def _approacher(s: pd.DataFrame, i0: int, i1: int) -> tuple[int, int] | None:
     return (0, 1) if move_a >= move_b else (1, 0)
 
 
+PICTURE_WORDS = " (estimated from the picture: the floor distance is uncertain in this view)"
+UNCERTAIN_WORDS = " (the floor distance is uncertain in this view; they ended closer than the safe distance)"
+
+
 def _how(s: pd.DataFrame, i0: int, i1: int) -> str:
     """Evidence words for where the distance came from over rows i0..i1."""
     share = float(s["from_image"].to_numpy()[i0 : i1 + 1].mean())
-    if share >= 0.5:
-        return " (estimated from the picture: the floor distance is uncertain in this view)"
-    return ""
+    return PICTURE_WORDS if share >= 0.5 else ""
+
+
+def _ends_within_reach(d: np.ndarray, t: np.ndarray, i1: int, settings: CueSettings) -> bool:
+    """Whether the rules' distance `d` (the trusted floor, else the picture) is below the safe distance
+    at some time up to `closing_window_s` after row i1. An approach measured where the floor is uncertain
+    must bring the two this close: an uncertain floor fit can run metres in a second on its own (a body
+    half hidden reads as farther away), and in the picture walking in depth changes the gap too (a person
+    coming toward the camera grows, so the gap in torso lengths shrinks); neither ends with the two
+    people within reach of each other."""
+    j = int(np.searchsorted(t, t[i1] + settings.closing_window_s, side="right"))
+    near = d[i1:j]
+    return bool(np.isfinite(near).any() and np.nanmin(near) < settings.safe_distance_m)
 
 
 def _kept_spans(
@@ -150,9 +183,9 @@ def pair_rule_events(
         t = s["t"].to_numpy()
         fps = _fps(t)
         d = rolling_median(s["d"].to_numpy(dtype=float), _frames(settings.distance_smooth_s, fps))
-        # Closing speed only from the floor: in the picture, walking in depth also changes the gap.
+        closing, uncertain = closing_speed(s, settings)
         d_floor = rolling_median(s["d_floor"].to_numpy(dtype=float), _frames(settings.distance_smooth_s, fps))
-        closing = -_slope(d_floor, t, _frames(settings.closing_window_s, fps))
+        shown = np.where(np.isfinite(d), d, d_floor)  # the approach's distances in its evidence
         ids = (_py(a.person), _py(b.person))
         close = np.nan_to_num(settings.too_close_m - d, nan=-1.0)
         spans = hysteresis_spans(close, t, 0.0, -0.05, 0.0, settings.merge_gap_s)
@@ -180,6 +213,9 @@ def pair_rule_events(
         for i0, i1 in hysteresis_spans(
             fast, t, 0.0, -0.1, settings.min_duration("rapid_approach"), settings.merge_gap_s
         ):
+            unsure = bool(uncertain[i0 : i1 + 1].any())
+            if unsure and not _ends_within_reach(d, t, i1, settings):
+                continue
             vmax = float(np.nanmax(closing[i0 : i1 + 1]))
             who = _approacher(s, i0, i1) or (0, 1)
             dur = float(t[i1] - t[i0])
@@ -192,7 +228,8 @@ def pair_rule_events(
                     float(t[i1]),
                     float(np.clip(0.5 + (vmax - settings.closing_speed_mps) / 1.0, 0.5, 1.0)),
                     f"closing at up to {vmax:.1f} m/s (above {settings.closing_speed_mps:.1f} m/s) from "
-                    f"{d_floor[i0]:.1f} m to {d_floor[i1]:.1f} m in {dur:.1f} s",
+                    f"{shown[i0]:.1f} m to {shown[i1]:.1f} m in {dur:.1f} s"
+                    + (_how(s, i0, i1) or (UNCERTAIN_WORDS if unsure else "")),
                 )
             )
     return out

@@ -156,9 +156,10 @@ def test_style_heldout_model_at_least_baseline(style_scores, cue: str) -> None:
 # recall 0.32 (46/53/97). Nothing was tuned on them. With the raised-hand rule's wide-branch margin
 # (chosen on the real dev set, cues README): macro 0.36, precision 0.51, recall 0.31 (45/43/98).
 RENDERED_MIN_MACRO_F1 = 0.33
-RENDERED_MIN_PRECISION = 0.48
+RENDERED_MIN_PRECISION = 0.54  # 0.57 since the pair rules read uncertain distances with care (0.51)
 RENDERED_MIN_RECALL = 0.29
-# cue -> minimum event F1, just under the measurement (rapid_approach measured 0.00).
+# cue -> minimum event F1, just under the measurement. The pair rules were changed looking at these clips
+# (cues README: the style dev split): rapid_approach 0.00 -> 0.25, too_close 0.18 -> 0.22.
 RENDERED_MIN_F1: dict[str, float] = {
     "pointing": 0.52,  # 0.57
     "arms_crossed": 0.24,  # 0.27
@@ -170,7 +171,8 @@ RENDERED_MIN_F1: dict[str, float] = {
     "leaning_in": 0.18,  # 0.22
     "pacing": 0.45,  # 0.50
     "open_hands": 0.30,  # 0.35
-    "too_close": 0.20,  # 0.22 (0.18 before the image-space distance needed people level in the picture)
+    "rapid_approach": 0.20,  # 0.25
+    "too_close": 0.20,  # 0.22
 }
 RENDERED_MODEL_AT_LEAST_BASELINE: tuple[str, ...] = (
     "pointing", "arms_crossed", "hands_on_hips", "hands_raised", "fists_up", "hands_hidden", "bladed_stance",
