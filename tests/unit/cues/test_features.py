@@ -75,6 +75,29 @@ def test_mirror_keeps_the_mirror_invariant_features() -> None:
         np.testing.assert_allclose(f1[col], f2[col], atol=1e-6)
 
 
+# Features signed by the picture's left and right (cues README, "Why the classifier misses"): the
+# committed model learned the studio's sides from them; to drop or re-sign at the next retrain.
+PICTURE_SIGNED = {"nose_x", "m_nose_x", "torso_tilt_x", "m_torso_tilt_x"}
+
+
+@pytest.mark.parametrize("yaw", [0.4, -0.3])
+def test_every_model_feature_but_the_picture_signed_ones_is_mirror_invariant(yaw: float) -> None:
+    """Two people (so the features toward the other person count), one leaning and turned: mirrored,
+    every column the model reads is the same, and the picture-signed ones flip sign. A new feature that
+    reads the picture's left or right fails here."""
+    a = posed_track("point", "raised_side", pos=(-1.0, 0.0), yaw=yaw, lean=0.3, person=0)
+    b = posed_track("open", "open", pos=(1.0, 0.3), yaw=np.pi, person=1)
+    f1 = build_features([a, b], None, ASPECT)
+    f2 = build_features(mirror([a, b]), None, ASPECT)
+    for col in feature_columns():
+        x, y = f1[col].to_numpy(float), f2[col].to_numpy(float)
+        if col in PICTURE_SIGNED:
+            assert np.nanmax(np.abs(x)) > 0.05, col  # they do read the side here
+            np.testing.assert_allclose(x, -y, atol=1e-6, err_msg=col)
+        else:
+            np.testing.assert_allclose(x, y, atol=1e-6, err_msg=col)
+
+
 def test_columns_are_stable() -> None:
     f = build_features([posed_track()], None, ASPECT)
     # The usual-posture features (d_*) are computed but not read by the model (dropped by the numbers).
