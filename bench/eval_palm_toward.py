@@ -14,7 +14,10 @@ The studio's `open_hands` styles differ in where the palms face: `stop` shows th
 `presenting` and `wide` turn them up, `calming` down, `classic` and `low_palms` hold them in front
 (`cuedetect/studio/cue_motions_hands.py`); the style is printed beside each clip.
 
-    .venv/bin/python bench/eval_palm_toward.py FOLDER [FOLDER ...]
+    .venv/bin/python bench/eval_palm_toward.py FOLDER [FOLDER ...] [--true-positions]
+
+`--true-positions` measures again with the studio's true floor positions and camera in place of the
+floor stage's, which tells the hand network's part of an error from the floor fit's.
 
 Render a clip larger than the corpus' 640x360 (its hands are 5-30 px, under the 40 px the hand stage
 reads reliably), e.g. `corpus/style_train/train_00048/scenario.yaml` with `video:` 1280x720 at 15 fps,
@@ -35,24 +38,52 @@ from cuedetect.hands.toward_other import palm_to_other
 from cuedetect.pose.tracked import Tracks
 
 
-def palms(folder: Path) -> pd.DataFrame:
-    """The clip's hands table with the palm columns, and `gt` (the matched ground-truth id) per row."""
+def _gt_ids(poses: pd.DataFrame, gt: dict) -> dict[tuple[int, int], str]:
+    """(frame, analysed person) -> the ground truth's person with the nearest nose."""
+    out = {}
+    for r in poses[["frame", "person", "x0", "y0"]].itertuples(index=False):
+        persons = gt["frames"][int(r.frame)]["persons"]
+        nose = np.array([r.x0, r.y0], float)
+        out[(int(r.frame), int(r.person))] = min(persons, key=lambda g: float(np.nan_to_num(
+            np.abs(np.array(persons[g]["joints"]["nose"], float) - nose), nan=1e9).sum()))  # fmt: skip
+    return out
+
+
+def true_floor(tracks: Tracks, gt: dict, ids: dict[tuple[int, int], str]) -> tuple[Tracks, dict]:
+    """`tracks` with the studio's true hip floor positions in the floor stage's frame (origin under the
+    camera, x along its right, y forward) and the true camera: the palm stage with its positions right."""
+    cam = gt["camera"]
+    R = np.asarray(cam["R"], float)  # world -> camera; rows: the camera's axes in the world
+    right = R[0, :2] / np.linalg.norm(R[0, :2])
+    forward = np.array([-right[1], right[0]])
+    pos = np.asarray(cam["position"], float)[:2]
+    floor = np.full((len(tracks), 3), np.nan)
+    for k, (f, p) in enumerate(zip(tracks.frame, tracks.person, strict=True)):
+        hip = gt["frames"][int(f)]["persons"][ids[(int(f), int(p))]].get("hip_floor_m")
+        if hip is not None:
+            d = np.asarray(hip, float) - pos
+            floor[k] = (d @ right, d @ forward, 0.0)
+    tracks.floor = floor
+    return tracks, {"fov_deg": cam["fov_deg"], "pitch_deg": cam["pitch_deg"], "roll_deg": 0.0}
+
+
+def palms(folder: Path, true_positions: bool = False) -> pd.DataFrame:
+    """The clip's hands table with the palm columns, and `gt` (the matched ground-truth id) per row;
+    `true_positions`: measured against the studio's true floor positions and camera."""
     an = folder / "an"
     record = json.loads((an / "analysis.json").read_text())
     poses = pd.read_parquet(an / "poses.parquet")
     tracks = Tracks.from_table(poses, tuple(record["working_size"]))
-    hands = palm_to_other(pd.read_parquet(an / "hands.parquet"), tracks, record["camera"])
     gt = json.loads((folder / "gt.json").read_text())
-    noses = poses.set_index(["frame", "person"])[["x0", "y0"]]
-    ids, states = [], []
-    for r in hands.itertuples():
-        persons = gt["frames"][int(r.frame)]["persons"]
-        nose = noses.loc[(r.frame, r.person)].to_numpy(float)
-        gid = min(persons, key=lambda g: float(np.nan_to_num(
-            np.abs(np.array(persons[g]["joints"]["nose"], float) - nose), nan=1e9).sum()))  # fmt: skip
-        ids.append(gid)
-        states.append(persons[gid]["hands"][r.side]["state"])
-    return hands.assign(gt=ids, gt_state=states)
+    ids = _gt_ids(poses, gt)
+    camera = record["camera"]
+    if true_positions:
+        tracks, camera = true_floor(tracks, gt, ids)
+    hands = palm_to_other(pd.read_parquet(an / "hands.parquet"), tracks, camera)
+    who = [ids.get((int(f), int(p))) for f, p in zip(hands["frame"], hands["person"], strict=True)]
+    states = [gt["frames"][int(f)]["persons"][g]["hands"][s]["state"] if g else None
+              for f, g, s in zip(hands["frame"], who, hands["side"], strict=True)]  # fmt: skip
+    return hands.assign(gt=who, gt_state=states)
 
 
 def _line(name: str, rows: pd.DataFrame) -> str:
@@ -66,16 +97,17 @@ def _line(name: str, rows: pd.DataFrame) -> str:
             f"other_person {toward:.2f}, median angle {med:.0f} deg")  # fmt: skip
 
 
-def report(folder: Path) -> None:
+def report(folder: Path, true_positions: bool = False) -> None:
     gt = json.loads((folder / "gt.json").read_text())
     path = folder / "scenario.yaml"
     scen = yaml.safe_load(path.read_text()) if path.exists() else {}
     styles = [s.get("style") for p in scen.get("persons", []) for s in p.get("timeline", [])
               if s.get("cue") == "open_hands"]  # fmt: skip
-    hands = palms(folder)
+    hands = palms(folder, true_positions)
     spans = [(e["person"], e["start"], e["end"]) for e in gt["events"] if e["cue"] == "open_hands"]
     shown = [(p, round(a, 1), round(b, 1)) for p, a, b in spans]
-    print(f"{folder.name}: open_hands {shown}, styles {styles}")
+    where = "true positions" if true_positions else "the floor stage's positions"
+    print(f"{folder.name}: open_hands {shown}, styles {styles}; {where}")
     for who in sorted({p for p, _, _ in spans}):
         mine = hands[hands["gt"] == who]
         inside = np.zeros(len(mine), bool)
@@ -90,8 +122,14 @@ def report(folder: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="+", type=Path)
-    for folder in ap.parse_args().folders:
+    ap.add_argument("--true-positions", action="store_true",
+                    help="also measure against the studio's true floor positions and camera (the hand "
+                         "network's part of the error alone)")  # fmt: skip
+    args = ap.parse_args()
+    for folder in args.folders:
         report(folder)
+        if args.true_positions:
+            report(folder, True)
 
 
 if __name__ == "__main__":

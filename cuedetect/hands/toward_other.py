@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cuedetect.hands.shape import facing as facing_camera
 from cuedetect.landmarks import INDEX
 from cuedetect.pose.floor_fit import ray_rotation, up_vector
 
@@ -194,5 +195,10 @@ def palm_to_other(hands: pd.DataFrame, tracks: Tracks, camera: dict[str, Any] | 
     out["palm_other"] = other_id
     if "palm_facing" in out.columns:
         facing = out["palm_facing"].astype(object).to_numpy()
-        out["palm_facing"] = np.where(angle < toward_deg, "other_person", facing)  # NaN angles: unchanged
+        if {"palm_nx", "palm_ny", "palm_nz"} <= set(out.columns):  # the camera's word again: run twice, same
+            normal = out[["palm_nx", "palm_ny", "palm_nz"]].to_numpy(dtype=float)
+            ok = np.isfinite(normal).all(axis=1)
+            words = [facing_camera(v) if good else None for v, good in zip(normal, ok, strict=True)]
+            facing = np.where(ok, words, facing)
+        out["palm_facing"] = np.where(angle < toward_deg, "other_person", facing)  # NaN angles: the camera's
     return out

@@ -167,3 +167,14 @@ def test_any_scene_gives_the_angle_it_was_built_with(me, other, normal, side):
     hands, tracks = scene(people, [(0, side, normal)])
     out = palm_to_other(hands, tracks, CAM)
     assert out["palm_to_other_deg"].iloc[0] == pytest.approx(true_angle(people, 0, side, 1, normal), abs=0.01)
+
+
+def test_measuring_twice_gives_the_same_table_and_a_palm_no_longer_toward_them_gets_its_camera_word():
+    hands, tracks = scene(SIDE_BY_SIDE, [(0, "right", (1.0, 0.0, 0.0)), (1, "left", (0.0, 0.0, -1.0))])
+    hands["palm_facing"] = ["side", "camera"]
+    once = palm_to_other(hands, tracks, CAM)
+    assert list(once["palm_facing"]) == ["other_person", "camera"]
+    assert palm_to_other(once, tracks, CAM).equals(once)
+    moved = once.copy()
+    moved.loc[0, ["palm_nx", "palm_ny", "palm_nz"]] = [0.0, 1.0, 0.0]  # the palm turned down, away from them
+    assert palm_to_other(moved, tracks, CAM)["palm_facing"].iloc[0] == "down"
