@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +30,10 @@ from cuedetect.studio.style_corpus import (
 from cuedetect.studio.styles import negative, style
 
 SEEDS = range(36)
+TEST_SEEDS = range(1000, 1036)  # corpus/style_heldout_b, the untouched test split
+SETS = {"train": ("train", SEEDS), "heldout": ("heldout", SEEDS), "heldout_b": ("heldout", TEST_SEEDS)}
+REPO = Path(__file__).resolve().parents[3]
+COMMITTED = {"style_train": "train", "style_heldout": "heldout", "style_heldout_b": "heldout"}
 
 
 def _bins(value, bins):
@@ -39,7 +47,7 @@ def _near_palette(colour, palette, jitter=0.061):
 
 @pytest.fixture(scope="module")
 def scenarios():
-    return {split: [make_style_scenario(s, split) for s in SEEDS] for split in ("train", "heldout")}
+    return {name: [make_style_scenario(s, split) for s in seeds] for name, (split, seeds) in SETS.items()}
 
 
 def test_scenarios_are_reproducible_and_differ_by_seed_and_split():
@@ -50,10 +58,11 @@ def test_scenarios_are_reproducible_and_differ_by_seed_and_split():
         make_style_scenario(1, "test")
 
 
-@pytest.mark.parametrize("split", ["train", "heldout"])
-def test_every_part_of_a_clip_comes_from_its_own_split(scenarios, split):
+@pytest.mark.parametrize("name", list(SETS))
+def test_every_part_of_a_clip_comes_from_its_own_split(scenarios, name):
+    split = SETS[name][0]
     setups = {f.name: f for f in framings(640, 360)}
-    for sc in scenarios[split]:
+    for sc in scenarios[name]:
         parse(sc)  # valid
         assert setups[sc["framing"]].split == split
         for person in sc["persons"]:
@@ -77,10 +86,11 @@ def test_every_part_of_a_clip_comes_from_its_own_split(scenarios, split):
             assert item["kind"] in FURNITURE[split]
 
 
-@pytest.mark.parametrize("split", ["train", "heldout"])
-def test_a_split_covers_every_held_cue_every_set_up_and_negatives(scenarios, split):
+@pytest.mark.parametrize("name", list(SETS))
+def test_a_split_covers_every_held_cue_every_set_up_and_negatives(scenarios, name):
+    split = SETS[name][0]
     cues, negs, setups = set(), set(), set()
-    for sc in scenarios[split]:
+    for sc in scenarios[name]:
         setups.add(sc["framing"])
         for person in sc["persons"]:
             cues |= {a["cue"] for a in person["timeline"] if "cue" in a}
@@ -88,6 +98,33 @@ def test_a_split_covers_every_held_cue_every_set_up_and_negatives(scenarios, spl
     assert cues == set(POSTURE_CUES)
     assert setups == {f.name for f in framings(640, 360) if f.split == split}
     assert len(negs) >= 4
+
+
+@functools.cache
+def _committed(folder: str) -> dict[Path, dict]:
+    """Each committed clip folder of corpus/<folder> and its scenario."""
+    load = functools.partial(yaml.load, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return {p.parent: load(p.read_text()) for p in sorted((REPO / "corpus" / folder).glob("*/scenario.yaml"))}
+
+
+@pytest.mark.parametrize("folder", list(COMMITTED))
+def test_a_committed_style_corpus_is_its_generators_seeds_complete_and_apart_from_the_others(folder):
+    """Each committed clip re-renders from its scenario (the generator's own for its seed and split), has
+    its ground truth and poses, and no (split, seed) occurs in two folders: the test split shares no clip."""
+    split = COMMITTED[folder]
+    clips = _committed(folder)
+    assert len(clips) >= 36
+    elsewhere = {
+        sc["seed"]
+        for other, other_split in COMMITTED.items()
+        if other != folder and other_split == split
+        for sc in _committed(other).values()
+    }
+    for clip, sc in clips.items():
+        assert sc == make_style_scenario(sc["seed"], split), clip.name
+        assert clip.name == sc["name"] and sc["seed"] not in elsewhere, clip.name
+        for part in ("gt.json", "analysis/analysis.json", "analysis/poses.parquet", "analysis/pairs.parquet"):
+            assert (clip / part).is_file(), f"{clip.name}/{part}"
 
 
 def test_close_ups_keep_people_standing_and_frame_the_client(scenarios):
