@@ -48,9 +48,11 @@ def _body(hips: np.ndarray) -> np.ndarray:
 
 
 def scene(people: dict[int, tuple[float, float, float] | None], hands: list[tuple[int, str, tuple]],
-          facing: str = "side", drop_floor: tuple[int, ...] = ()) -> tuple[pd.DataFrame, Tracks]:  # fmt: skip
+          facing: str = "side", drop_floor: tuple[int, ...] = (), floor_scale: dict[int, float] | None = None,
+          ) -> tuple[pd.DataFrame, Tracks]:  # fmt: skip
     """One frame: `people` id -> hip midpoint (camera frame); `hands` (person, side, palm normal in the
-    camera frame or None). Returns the hands table and the tracks as the pipeline would hold them."""
+    camera frame or None); `floor_scale`: person -> a factor the floor stage got their distance wrong by.
+    Returns the hands table and the tracks as the pipeline would hold them."""
     ex, ey = CAMERA.floor_axes()
     ids = list(people)
     xy, world, floor = [], [], []
@@ -60,7 +62,8 @@ def scene(people: dict[int, tuple[float, float, float] | None], hands: list[tupl
         xy.append([_project(q) for q in pts])
         rot = ray_rotation(CAMERA.rays(_project(hips))[:, :2])[0]
         world.append((pts - hips) @ rot)  # seen along the ray: rot @ world == camera-frame offsets
-        floor.append([np.nan] * 3 if p in drop_floor else [hips @ ex, hips @ ey, 0.05])
+        k = (floor_scale or {}).get(p, 1.0)
+        floor.append([np.nan] * 3 if p in drop_floor else [k * hips @ ex, k * hips @ ey, 0.05])
     n = len(ids)
     tracks = Tracks(
         np.array([0]), np.array([0.0]), np.zeros(n, np.int64), np.zeros(n), np.array(ids),
@@ -132,12 +135,21 @@ def test_unknown_where_a_position_the_camera_another_person_or_the_palm_is_missi
         "a camera without a field of view": (scene(SIDE_BY_SIDE, palm), {**CAM, "fov_deg": None}),
         "nobody else in view": (scene({0: SIDE_BY_SIDE[0]}, palm), CAM),
         "no palm read": (scene(SIDE_BY_SIDE, [(0, "right", None)]), CAM),
+        # the floor put them at half (or twice) the distance their own size says: one of the two is wrong
+        "the other person misplaced": (scene(SIDE_BY_SIDE, palm, floor_scale={1: 0.5}), CAM),
+        "this person misplaced": (scene(SIDE_BY_SIDE, palm, floor_scale={0: 1.7}), CAM),
     }
     for why, ((hands, tracks), camera) in cases.items():
         out = palm_to_other(hands, tracks, camera)
         assert np.isnan(out["palm_to_other_deg"].iloc[0]), why
         assert out["palm_other"].iloc[0] == -1, why
         assert out["palm_facing"].iloc[0] == hands["palm_facing"].iloc[0], why  # its camera word stays
+
+
+def test_a_floor_position_a_little_off_still_gives_an_angle():
+    hands, tracks = scene(SIDE_BY_SIDE, [(0, "right", (1.0, 0.0, 0.0))], floor_scale={1: 1.1})
+    out = palm_to_other(hands, tracks, CAM)
+    assert out["palm_to_other_deg"].iloc[0] < TOWARD_DEG and out["palm_facing"].iloc[0] == "other_person"
 
 
 def test_the_nearest_other_person_is_the_one_measured_to_and_other_columns_stay():
