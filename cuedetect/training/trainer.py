@@ -253,9 +253,9 @@ def model_card(
             validation or [], clf.info.get("calibration_folds", 0), clf.info.get("calibration_groups", "clip")
         )
         + "), used only for the calibration and the thresholds below;",
-        "- **style-held-out test**: `corpus/style_heldout`, rendered from the catalogue's `heldout` cue",
-        "  styles, negatives, bodies, rooms and camera set-ups, none of them in any training clip; by",
-        "  `cuedetect evaluate` (section below), never used to choose anything;",
+        "- **style-held-out test**: `corpus/style_heldout_b` (seeds 1000-1035) from the catalogue's",
+        "  `heldout` cue styles, negatives, bodies, rooms, set-ups none in training; scored once",
+        "  per model; `corpus/style_heldout` (seeds 0-35) is the style dev split since 2026-12-07;",
         "- **real dev set**: `../shared/clips` (+ `dev/`), by-eye labels; see its section below.",
         "",
         "## Calibration",
