@@ -2,7 +2,7 @@
 split, with the cause of each miss, against the training clips' feature values.
 
     .venv/bin/python bench/diagnose_cue_misses.py corpus/style_heldout [--reference corpus/style_train]
-        [--json F]
+        [--json F] [--simulated .cache/style_dev_twins]
 
 Per event: the share of its frames where a track matched to its person exists; for found persons the
 committed model's calibrated probability (smoothed as the events are) against the cue's switch-on
@@ -20,6 +20,10 @@ frames in the reference (training) clips, weighted by that gain. Causes, in this
 - `features outside training`: under the threshold, over half the weighted features outside the
   training frames' 5-95% range (a style, body or camera the fit did not cover);
 - `under threshold`: under the threshold with features in the training range.
+
+With `--simulated`, the split's own scenarios (committed `scenario.yaml`) are also seen by the
+simulated pose model (exact joints, noise, visibility, flattened world depth) instead of MediaPipe, and
+diagnosed the same way: what the pose engine's reading of the renders costs, event for event.
 
 Diagnose on a dev split only: the causes are for choosing what to fix.
 """
@@ -121,22 +125,44 @@ def not_found_kind(row: dict) -> str:
     return "lost during event" if row["track_in_clip"] else "lost in clip"
 
 
-def diagnose(split: Path, reference: Path, clf, settings: CueSettings) -> pd.DataFrame:
+def corpus_clips(folder: Path) -> list:
+    return [c for c in discover(folder) if c.source == "corpus"]
+
+
+def simulated_twins(split: Path, cache: Path) -> list:
+    """Each clip of `split` with its committed scenario.yaml, seen by the simulated pose model instead of
+    MediaPipe (`studio_sim.simulate(scenario=...)`, made once into `cache`): the same people and events."""
+    import yaml
+
+    from cuedetect.training.studio_sim import sim_clip, simulate
+
+    out = []
+    for d in sorted(
+        p for p in split.iterdir() if (p / "scenario.yaml").exists() and (p / "gt.json").exists()
+    ):
+        seed = json.loads((d / "gt.json").read_text())["seed"]
+        scenario = yaml.safe_load((d / "scenario.yaml").read_text())
+        out.append(sim_clip(simulate(seed, cache / d.name, scenario=scenario)))
+        clip = out[-1]  # in view where the simulation has a landmark of them (it drops the unseen frames)
+        seen = {tr.person: np.isfinite(tr.xy).any(axis=(1, 2)) for tr in clip.tracks}
+        clip.gt_times = {clip.mapping[tr.person]: tr.t[seen[tr.person]] for tr in clip.tracks}
+    return out
+
+
+def diagnose(clips: list, reference: list, clf, settings: CueSettings) -> pd.DataFrame:
     gain = feature_gain(clf)
     ref_rows, ref_inside = [], []
-    for clip in discover(reference):
-        if clip.source == "corpus":
-            r, f = clip_events(clip, clf, settings)
-            ref_rows += r
-            ref_inside += f
+    for clip in reference:
+        r, f = clip_events(clip, clf, settings)
+        ref_rows += r
+        ref_inside += f
     ref = pd.concat(ref_inside, ignore_index=True)
     rows, inside = [], []
-    for clip in discover(split):
-        if clip.source == "corpus":
-            r, f = clip_events(clip, clf, settings)
-            base = len(rows)
-            rows += r
-            inside += [x.assign(event=x["event"] + base) for x in f]
+    for clip in clips:
+        r, f = clip_events(clip, clf, settings)
+        base = len(rows)
+        rows += r
+        inside += [x.assign(event=x["event"] + base) for x in f]
     ev = pd.DataFrame(rows)
     feats = pd.concat(inside, ignore_index=True) if inside else pd.DataFrame(columns=["event"])
     nan_share, out_share, worst = [], [], []
@@ -166,7 +192,7 @@ def diagnose(split: Path, reference: Path, clf, settings: CueSettings) -> pd.Dat
     ev["not_found_kind"] = [not_found_kind(r) if c == "person not found" else "" for r, c in
                             zip(ev.to_dict("records"), ev["cause"], strict=True)]  # fmt: skip
     ref_found = Counter(miss_cause(r, 0.0, 0.0) == "found" for r in ref_rows)
-    print(f"reference {reference}: {ref_found[True]} of {len(ref_rows)} events found (training clips)")
+    print(f"reference: {ref_found[True]} of {len(ref_rows)} events found (training clips)")
     return ev
 
 
@@ -201,9 +227,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("split", type=Path)
     ap.add_argument("--reference", type=Path, default=Path("corpus/style_train"))
     ap.add_argument("--json", type=Path, default=None, help="every event's row as JSON")
+    twins = "also the split's own scenarios seen by the simulated pose model (made once into CACHE)"
+    ap.add_argument("--simulated", type=Path, default=None, metavar="CACHE", help=twins)
     args = ap.parse_args(argv)
-    ev = diagnose(args.split, args.reference, load_model(), CueSettings())
+    clf, settings = load_model(), CueSettings()
+    reference = corpus_clips(args.reference)
+    ev = diagnose(corpus_clips(args.split), reference, clf, settings)
     print(report(ev))
+    if args.simulated:
+        sim = diagnose(simulated_twins(args.split, args.simulated), reference, clf, settings)
+        print(f"\nthe same scenarios, simulated poses:\n{report(sim)}")
+        key = ["clip", "cue", "person", "start"]
+        both = ev.merge(sim[[*key, "cause"]], on=key, suffixes=("", "_sim"))
+        print("\nrendered (rows) against simulated (columns), the same events:")
+        print(pd.crosstab(both["cause"], both["cause_sim"]).to_string())
     if args.json:
         args.json.write_text(json.dumps(ev.replace({np.nan: None}).to_dict("records"), indent=1))
     return 0

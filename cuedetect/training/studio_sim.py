@@ -26,12 +26,15 @@ FIRST_SEED = 700_000  # far from the corpus command's seeds, so simulated clips 
 
 
 def simulate(
-    seed: int, folder: Path, fps: float | None = None, noise: bool = True, split: str = "train"
-) -> Path:
+    seed: int, folder: Path, fps: float | None = None, noise: bool = True, split: str = "train",
+    scenario: dict | None = None,
+) -> Path:  # fmt: skip
     """Write one simulated clip into `folder` (skipped if already there); returns the folder.
 
     The scenario comes from the style catalogue's `split` (`cuedetect.studio.style_corpus`): training
-    draws only `train` styles, negatives, bodies, rooms and camera set-ups, never held-out ones.
+    draws only `train` styles, negatives, bodies, rooms and camera set-ups, never held-out ones. With
+    `scenario` (a rendered clip's `scenario.yaml`), that scenario at its own size and rate instead: the
+    rendered clip's people and events, seen by the simulated pose model rather than by MediaPipe.
     """
     from cuedetect.studio.render import behind_furniture, compile_scenario
     from cuedetect.studio.scenario import parse
@@ -42,7 +45,12 @@ def simulate(
     rng = np.random.default_rng(seed)
     fps = fps or float(rng.choice([6.0, 10.0, 15.0]))
     w, h = [(640, 360), (960, 540), (1280, 720)][int(rng.integers(3))]
-    sc = parse(make_style_scenario(seed, split, fps=fps, width=w, height=h))
+    if scenario is not None:
+        video = scenario["video"]
+        fps, w, h = float(video["fps"]), int(video["width"]), int(video["height"])
+        sc, split = parse(scenario), scenario.get("split", split)
+    else:
+        sc = parse(make_style_scenario(seed, split, fps=fps, width=w, height=h))
     c = compile_scenario(sc)
     camj = sc.camera.to_json()
     R = np.asarray(camj["R"], float)
@@ -129,8 +137,6 @@ def simulated_clips(
     Clips not in `cache` yet are made `processes` at a time (each from its own seed: the same files
     whatever the number).
     """
-    from cuedetect.training.dataset import Clip, _to_analysis_ids, clip_meta
-
     # style_: drawn from the style catalogue; held-out clips are named by their split
     folders = {
         seed: cache / (f"style_sim_{seed}" if split == "train" else f"{split}_sim_{seed}")
@@ -144,25 +150,25 @@ def simulated_clips(
         with ProcessPoolExecutor(min(processes, len(todo)), mp_context=mp.get_context("spawn")) as pool:
             list(pool.map(simulate, todo, [folders[s] for s in todo], [None] * len(todo), [True] * len(todo),
                           [split] * len(todo)))  # fmt: skip
-    out = []
-    for seed, folder in folders.items():
-        folder = simulate(seed, folder, split=split)
-        gt = json.loads((folder / "gt.json").read_text())
-        mapping = {k: p["id"] for k, p in enumerate(gt["persons"])}
-        from cuedetect.cues.tracks import tracks_from_poses
+    return [sim_clip(simulate(seed, folder, split=split)) for seed, folder in folders.items()]
 
-        out.append(
-            Clip(
-                folder.name,
-                folder.name,
-                "studio-sim",
-                tracks_from_poses(pd.read_parquet(folder / "poses.parquet")),
-                pd.read_parquet(folder / "pairs.parquet"),
-                gt["size"][0] / gt["size"][1],
-                _to_analysis_ids(gt["events"], mapping),
-                gt["events"],
-                mapping,
-                meta=clip_meta(gt),
-            )
-        )
-    return out
+
+def sim_clip(folder: Path):
+    """A simulated clip's folder (`simulate`) as a `Clip` (its persons are the ground truth's, in order)."""
+    from cuedetect.cues.tracks import tracks_from_poses
+    from cuedetect.training.dataset import Clip, _to_analysis_ids, clip_meta
+
+    gt = json.loads((folder / "gt.json").read_text())
+    mapping = {k: p["id"] for k, p in enumerate(gt["persons"])}
+    return Clip(
+        folder.name,
+        folder.name,
+        "studio-sim",
+        tracks_from_poses(pd.read_parquet(folder / "poses.parquet")),
+        pd.read_parquet(folder / "pairs.parquet"),
+        gt["size"][0] / gt["size"][1],
+        _to_analysis_ids(gt["events"], mapping),
+        gt["events"],
+        mapping,
+        meta=clip_meta(gt),
+    )
