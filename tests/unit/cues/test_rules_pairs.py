@@ -186,6 +186,11 @@ def test_a_pair_needs_three_shared_frames(times, found) -> None:
     assert [e.cue for e in events] == (["too_close"] if found else [])
 
 
+def test_nobody_no_pair_events() -> None:
+    assert pair_rule_events([], None, CueSettings()) == []
+    assert pair_rule_events([_track(0, [], []), _track(1, [], [])], None, CueSettings()) == []
+
+
 def test_a_pair_without_shared_frames_does_not_stop_the_others() -> None:
     a, c = _track(0, range(20), np.zeros(20)), _track(2, range(20), np.zeros(20))
     b = _track(1, range(30, 50), np.zeros(20))  # never seen with a
@@ -343,6 +348,7 @@ def test_image_distance_of_close_ups_without_hips_uses_the_shoulders() -> None:
         (range(10, 12), range(0, 10), []),  # 0.1 s close, then lost: under the 0.25 s floor
         (range(10, 14), [*range(0, 10), *range(14, 40)], []),  # 0.3 s close, then apart: a dip, dropped
         (range(36, 40), range(0, 36), []),  # 0.3 s close at the clip's end: nobody lost, the minimum stays
+        (range(33, 37), range(0, 33), [(3.3, 3.6)]),  # b's last frame 3 frames before the clip's end: lost
         (range(10, 14), [*range(0, 10), *range(19, 40)], [(1.0, 1.3)]),  # lost for 0.5 s, back far
         (range(10, 14), [*range(0, 10), *range(16, 40)], [(1.0, 1.3)]),  # 0.3 s gap: more than two frames
         (range(10, 14), [*range(0, 10), *range(15, 40)], []),  # 0.2 s gap: one frame missed is no loss

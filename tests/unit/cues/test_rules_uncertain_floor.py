@@ -4,6 +4,8 @@ is read too; a trusted floor is read alone, as the definition says."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -100,3 +102,32 @@ def test_closing_speed_reads_the_picture_only_where_the_floor_is_uncertain() -> 
     assert uncertain.tolist() == [False] * 30 + [True] * 30
     assert speed[5:25] == pytest.approx(np.zeros(20))
     assert speed[33:43] == pytest.approx(np.full(10, 1.5))
+
+
+@pytest.mark.parametrize(("uncertain_from", "found"), [(26, False), (27, True)])
+def test_an_approach_is_uncertain_if_its_last_row_is(uncertain_from: int, found: bool) -> None:
+    """A trusted floor closes 3 -> 2 m (closing speed over 0.8 m/s in frames 21-26) and the picture keeps
+    them 2 m apart. Uncertain from the approach's last frame: it must end near, and does not; uncertain
+    only from the frame after it: the trusted approach stands."""
+    sd = [TRUSTED] * uncertain_from + [UNCERTAIN] * (N - uncertain_from)
+    assert bool(_approaches(_ramp(3.0, 2.0), np.array(sd), np.full(N, 2.0))) is found
+
+
+def test_a_dropped_wander_does_not_stop_the_next_approach() -> None:
+    """An uncertain floor wanders 3 -> 2 m at 2.0-2.7 s while the picture keeps them 2 m apart (dropped);
+    from 4.0 s the picture closes 2 -> 0.5 m while the floor stays at 2 m (kept): one event, the second,
+    its distances the picture's."""
+    later = np.clip(2.0 - 0.15 * np.clip(np.arange(N) - 40, 0, None), 0.5, None)
+    (event,) = _approaches(_ramp(3.0, 2.0), UNCERTAIN, later)
+    assert 3.9 <= event.start <= 4.3
+    start_m, end_m = (float(x) for x in re.findall(r"from ([\d.]+) m to ([\d.]+) m", event.evidence)[0])
+    assert start_m > 1.2 > end_m  # the picture's distances, not the floor's 2 m
+    assert event.evidence.endswith(PICTURE_WORDS)
+
+
+def test_the_evidence_words_are_read_over_the_approach_alone() -> None:
+    """Trusted floor at 3 m for frames 0-17, uncertain after; the picture closes 2.5 -> 0.6 m from frame
+    20: the approach's own rows are all the picture's (most of the clip before it is not)."""
+    sd = np.array([TRUSTED] * 18 + [UNCERTAIN] * (N - 18))
+    (event,) = _approaches(np.full(N, 3.0), sd, _ramp(2.5, 0.6))
+    assert event.evidence.endswith(PICTURE_WORDS)
