@@ -3,10 +3,11 @@
 For each clip (a folder with the render's `gt.json` and its analysis in `an/`), the palm columns are
 computed from the analysis' files with the shipped stage (`hands.toward_other.palm_to_other`; an
 analysis made before the stage existed gets them the same way), analysed people are matched to the
-ground truth's by the nose (as `eval_hands`), and for each person who performs `open_hands` it prints:
+ground truth's by the nose (as `eval_hands`), and for each person who performs `open_hands` (or `--cue`)
+it prints:
 
-- during: that person's hands in the gt `open_hands` spans whose gt state is `open_palm` (the open hands);
-- outside: the same person's hands outside every `open_hands` span (any state);
+- during: that person's hands in the gt spans of the cue whose gt state is `open_palm` (the open hands);
+- outside: the same person's hands outside every span of the cue (any state);
 - other: the other people's hands over the whole clip;
 
 each as rows read, the share with a known angle, the share reading `other_person`, and the median angle.
@@ -97,17 +98,17 @@ def _line(name: str, rows: pd.DataFrame) -> str:
             f"other_person {toward:.2f}, median angle {med:.0f} deg")  # fmt: skip
 
 
-def report(folder: Path, true_positions: bool = False) -> None:
+def report(folder: Path, true_positions: bool = False, cue: str = "open_hands") -> None:
     gt = json.loads((folder / "gt.json").read_text())
     path = folder / "scenario.yaml"
     scen = yaml.safe_load(path.read_text()) if path.exists() else {}
     styles = [s.get("style") for p in scen.get("persons", []) for s in p.get("timeline", [])
-              if s.get("cue") == "open_hands"]  # fmt: skip
+              if s.get("cue") == cue]  # fmt: skip
     hands = palms(folder, true_positions)
-    spans = [(e["person"], e["start"], e["end"]) for e in gt["events"] if e["cue"] == "open_hands"]
+    spans = [(e["person"], e["start"], e["end"]) for e in gt["events"] if e["cue"] == cue]
     shown = [(p, round(a, 1), round(b, 1)) for p, a, b in spans]
     where = "true positions" if true_positions else "the floor stage's positions"
-    print(f"{folder.name}: open_hands {shown}, styles {styles}; {where}")
+    print(f"{folder.name}: {cue} {shown}, styles {styles}; {where}")
     for who in sorted({p for p, _, _ in spans}):
         mine = hands[hands["gt"] == who]
         inside = np.zeros(len(mine), bool)
@@ -125,11 +126,13 @@ def main() -> None:
     ap.add_argument("--true-positions", action="store_true",
                     help="also measure against the studio's true floor positions and camera (the hand "
                          "network's part of the error alone)")  # fmt: skip
+    ap.add_argument("--cue", default="open_hands", help="the gt cue whose open hands are measured "
+                    "(hands_raised: the `surrender` style shows the palms out)")  # fmt: skip
     args = ap.parse_args()
     for folder in args.folders:
-        report(folder)
+        report(folder, cue=args.cue)
         if args.true_positions:
-            report(folder, True)
+            report(folder, True, cue=args.cue)
 
 
 if __name__ == "__main__":
