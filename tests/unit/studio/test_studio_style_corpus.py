@@ -33,7 +33,12 @@ SEEDS = range(36)
 TEST_SEEDS = range(1000, 1036)  # corpus/style_heldout_b, the untouched test split
 SETS = {"train": ("train", SEEDS), "heldout": ("heldout", SEEDS), "heldout_b": ("heldout", TEST_SEEDS)}
 REPO = Path(__file__).resolve().parents[3]
-COMMITTED = {"style_train": "train", "style_heldout": "heldout", "style_heldout_b": "heldout"}
+COMMITTED = {
+    "style_train": "train",
+    "style_heldout": "heldout",
+    "style_heldout_b": "heldout",
+    "style_train_b": "train",
+}
 
 
 def _bins(value, bins):
