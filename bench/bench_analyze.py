@@ -288,8 +288,8 @@ def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None
     print(f"per run: pose stage {poses:.1f} s, ~{poses - loops:.1f} s of it outside the frame loops (worker "
           f"spawn, landmarker creation, stitching); probe {t.get('probe_s', 0.0):.2f} s; "
           + ", ".join(f"{k} {v:.2f} s" for k, v in after.items())
-          + f"; writing {writing:.2f} s; cue model load {t.get('cue_model_load_s', 0.0):.2f} s (in a thread "
-          "while the pose workers run)")  # fmt: skip
+          + f"; writing {writing:.2f} s; cue model load {t.get('cue_model_load_s', 0.0):.2f} s (part of "
+          "the cue stage)")  # fmt: skip
     if "hands_cpu_s" in w:
         print(
             f"hand stage: {calls.get('hand_crops', 0) / n:.2f} hand crops read per frame, "

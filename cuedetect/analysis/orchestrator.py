@@ -15,14 +15,12 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from cuedetect.analysis import stages
 from cuedetect.analysis.outputs import commit, partial_dir, prepare_out_dir, write_outputs
 from cuedetect.analysis.types import Analysis, AnalyzeOptions, Progress
-from cuedetect.procs import unwaited
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -79,12 +77,10 @@ def analyze(
     with _stage(analysis, "probe", report):
         prepare_out_dir(analysis.out, options.overwrite)  # first: an unwritable folder costs no decoding
         analysis.info = stages.probe(analysis.video)
-    # The cue model takes ~2 s to load: it loads in a thread while the pose workers run.
-    background = ThreadPoolExecutor(1, thread_name_prefix="cue-model")
-    cue_model = None
-    if options.cues:
-        cue_model = background.submit(_timed, analysis, "cue_model_load", stages.load_cue_model, options)
-    with unwaited(background), partial_dir(analysis.out) as tmp:  # a kill does not wait for the load
+    # The cue model loads in this thread, when the cue stage needs it: loaded in a second thread, its
+    # imports (sklearn, scipy) raced the main thread's, and a Ctrl-C then could hang the analysis for
+    # good (the main thread waited on a thread stuck on an import lock, and never saw the signal).
+    with partial_dir(analysis.out) as tmp:
         with _stage(analysis, "poses", report) as step:
             found = stages.poses(analysis.info, options, step)
             analysis.pose_model, analysis.tracks, analysis.tracking = found
@@ -101,11 +97,12 @@ def analyze(
                 hand_timings = {f"hands_{k}": v for k, v in hand_run.timings.items()}
                 analysis.tracking["worker_timings_s"].update(hand_timings)
                 analysis.tracking["model_calls"].update(hand_run.calls)
-        if cue_model is not None:
+        if options.cues:
             with _stage(analysis, "cues", report):
+                cue_model = _timed(analysis, "cue_model_load", stages.load_cue_model, options)
                 analysis.events = stages.cues(
                     analysis.tracks, analysis.pairs, aspect=analysis.aspect, duration=analysis.duration,
-                    options=options, model=cue_model.result(), hands=analysis.hands,
+                    options=options, model=cue_model, hands=analysis.hands,
                 )  # fmt: skip
         if options.voice:
             with _stage(analysis, "voice", report):
