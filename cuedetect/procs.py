@@ -143,15 +143,6 @@ def worker_pool(workers: int, initializer: Any = None, initargs: tuple[Any, ...]
     pool.shutdown(wait=True)
 
 
-@contextlib.contextmanager
-def unwaited(executor: Any) -> Iterator[Any]:
-    """Use an executor; on the way out cancel what has not started and do not wait for what has."""
-    try:
-        yield executor
-    finally:
-        executor.shutdown(wait=False, cancel_futures=True)
-
-
 def stop_pool(pool: Any) -> None:
     """Stop a `ProcessPoolExecutor` now: cancel what has not started and kill its workers."""
     workers = list((getattr(pool, "_processes", None) or {}).values())

@@ -103,7 +103,7 @@ def palms(hands: pd.DataFrame, tracks: Tracks, camera: dict[str, Any]) -> pd.Dat
 
 
 def load_cue_model(options: AnalyzeOptions) -> CueClassifier | str:
-    """The cue classifier (about 2 s to load: the orchestrator starts it while the poses stage runs)."""
+    """The cue classifier (about 2 s to load; the orchestrator loads it at the cue stage, main thread)."""
     from cuedetect.cues.detect import resolve_model
 
     if options.cue_model is not None:
