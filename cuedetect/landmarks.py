@@ -38,6 +38,8 @@ LANDMARK_NAMES: tuple[str, ...] = (
     "right_foot_index",
 )
 NUM_LANDMARKS = len(LANDMARK_NAMES)
+# a body's two sides, as the landmark names spell them; also the `side` of each row of hands.parquet
+SIDES: tuple[str, str] = ("left", "right")
 INDEX: dict[str, int] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
 
 # Edges drawn for a skeleton (MediaPipe's POSE_CONNECTIONS, body part only).

@@ -9,10 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cuedetect.landmarks import INDEX
+from cuedetect.landmarks import INDEX, SIDES
 
 I = INDEX  # noqa: E741
-SIDES = ("left", "right")
 
 
 def _norm(v: np.ndarray) -> np.ndarray:

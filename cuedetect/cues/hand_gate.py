@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cuedetect.hands.shape import FINGER_NAMES, HAND_STATES
+from cuedetect.landmarks import SIDES
 
 # the hand states that make each hand cue possible
 CUE_SHAPES: dict[str, tuple[str, ...]] = {
@@ -32,7 +33,6 @@ MIN_SHARE = {"fists_up": 0.4, "open_hands": 0.6, "pointing": 0.5}
 # starts at 40 px; on the standoff sample a 29 px pointing hand read `fist` in most frames): where one
 # was read in the window, there is no veto
 MIN_GATE_PX = 40.0
-SIDES = ("left", "right")
 
 
 def _per_frame(feats: pd.DataFrame, hands: pd.DataFrame) -> pd.DataFrame:

@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cuedetect.landmarks import INDEX
+from cuedetect.landmarks import INDEX, SIDES
 
 if TYPE_CHECKING:
     from cuedetect.pose.tracked import PersonTrack
 
-SIDES = ("left", "right")
 PALM_POINTS = [0, 5, 9, 13, 17]  # wrist and the four knuckles: the palm's centre
 # the shape of one hand, and of two alike
 SHAPE_WORDS: dict[str, tuple[str, str]] = {

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from cuedetect.landmarks import INDEX
+from cuedetect.landmarks import INDEX, SIDES
 
-SIDES = ("left", "right")
 # the body points a hand's crop is placed from: elbows, wrists and the rough index, pinky and thumb points
 ARM_POINTS = tuple(INDEX[f"{side}_{part}"] for side in SIDES for part in ("elbow", "wrist", "index", "pinky",
                                                                           "thumb"))  # fmt: skip
