@@ -69,10 +69,9 @@ def height_word(hand_y: float, nose_y: float, shoulder_y: float, hip_y: float) -
 
 
 def _mean(values: np.ndarray) -> float:
-    """The mean of the finite values (NaN if none)."""
+    """The mean of the values that are not NaN (NaN, without numpy's empty-slice warning, if none)."""
     v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    return float(v.mean()) if len(v) else float("nan")
+    return float("nan") if np.isnan(v).all() else float(np.nanmean(v))
 
 
 def _heights(rows: pd.DataFrame, track: PersonTrack | None) -> list[str | None]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from cuedetect.cues.hand_words import PALM_POINTS, describe_hands, height_word
+from cuedetect.cues.hand_words import PALM_POINTS, _mean, describe_hands, height_word
 from cuedetect.landmarks import INDEX
 from cuedetect.pose.tracked import PersonTrack
 
@@ -131,3 +133,15 @@ def test_a_hand_cue_event_s_evidence_says_what_the_hands_did(monkeypatch):
     by_cue = {e.cue: e.evidence for e in events}
     assert by_cue["fists_up"].endswith("; both hands closed (fists) at chin height")
     assert "hand" not in by_cue["leaning_in"]
+
+
+@pytest.mark.parametrize(
+    ("values", "mean"),
+    [([0.2, 0.4], 0.3), ([np.nan, 0.4], 0.4), ([0.1, np.nan, 0.2, np.nan, 0.6], 0.3),
+     ([np.nan, np.nan], None), ([], None)],
+)  # fmt: skip
+def test_the_mean_of_a_body_part_skips_missing_landmarks_and_warns_of_nothing(values, mean):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = _mean(np.array(values))
+    assert np.isnan(got) if mean is None else got == pytest.approx(mean)
