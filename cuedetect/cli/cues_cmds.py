@@ -137,6 +137,14 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "simple",
         jobs: Annotated[int, typer.Option(help="Cross-fitted calibration: models fitted at once.")] = 2,
+        mirror: Annotated[
+            bool,
+            typer.Option(
+                "--mirror",
+                help="Add one mirrored copy of every clip (x flipped, left and right swapped), besides "
+                "the --augment copies: the model then sees each cue on both sides of the picture.",
+            ),
+        ] = False,
     ) -> None:
         """Train the cue classifier (grouped cross-validation); write it with its card to models/cues/."""
         import shlex
@@ -171,7 +179,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"{len(clips)} clips: " + ", ".join(sorted({f"{c.source}" for c in clips})))
         weights = {"corpus": rendered_weight}
         cv = (cross_validate(clips, folds, augment, seed, iterations, log=typer.echo, weights=weights,
-                             sim_noise=sim_noise) if folds else None)  # fmt: skip
+                             sim_noise=sim_noise, mirrored=mirror) if folds else None)  # fmt: skip
         if cv:
             for src in cv.model:
                 typer.echo(cv.model[src].table(f"trained classifier on {src} clips"))
@@ -192,6 +200,7 @@ def register(app: typer.Typer) -> None:
                 sim_noise=sim_noise,
                 processes=jobs,
                 calibration_groups=calibration_groups,
+                mirrored=mirror,
             )
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])

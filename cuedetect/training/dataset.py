@@ -25,7 +25,7 @@ from cuedetect.cues.features import build_features
 from cuedetect.cues.tracks import PersonTrack, tracks_from_poses
 from cuedetect.errors import InputError
 from cuedetect.landmarks import LANDMARK_NAMES, NUM_LANDMARKS
-from cuedetect.training.augment import augment, mediapipe_like
+from cuedetect.training.augment import augment, mediapipe_like, mirror
 from cuedetect.training.labels import frame_labels, match_persons
 
 SIMULATED = ("synthetic", "studio-sim")  # exact landmarks: degraded like MediaPipe's before training
@@ -317,9 +317,12 @@ def simulated_pose_model(clip: Clip, tracks: list[PersonTrack], rng: np.random.G
 
 def dataset(
     clips: list[Clip], n_aug: int, seed: int = 0, max_rate: float = 8.0, weights: dict | None = None,
-    sim_noise: str = "simple",
+    sim_noise: str = "simple", mirrored: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:  # fmt: skip
     """Rows of all clips plus `n_aug` augmented copies of each: X, Y, the clip group and a weight per row.
+
+    `mirrored`: also one mirrored copy of every clip (`augment.mirror`: x flipped, left and right
+    swapped), whatever `n_aug`, so the fit sees each cue on both sides of the picture.
 
     `weights`: per clip source, the weight of its rows (default `SOURCE_WEIGHT`, other sources 1).
     `sim_noise`: how simulated clips are degraded (`simulated_pose_model`).
@@ -330,7 +333,8 @@ def dataset(
     rng = np.random.default_rng(seed)
     Xs, Ys, G, W = [], [], [], []
     for clip in clips:
-        versions = [clip.tracks] + [augment(clip.tracks, rng, clip.aspect) for _ in range(n_aug)]
+        versions = [clip.tracks] + ([mirror(clip.tracks)] if mirrored else [])
+        versions += [augment(clip.tracks, rng, clip.aspect) for _ in range(n_aug)]
         if clip.source in SIMULATED:
             versions = [simulated_pose_model(clip, v, rng, sim_noise) for v in versions]
         for tr in versions:

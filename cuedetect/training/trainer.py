@@ -54,7 +54,7 @@ def _merge(target: dict[str, Scores], source: str, s: Scores) -> None:
 
 def cross_validate(
     clips: list[Clip], n_splits: int = 4, n_aug: int = 2, seed: int = 0, max_iter: int = 150, log=print,
-    weights: dict | None = None, sim_noise: str = "simple",
+    weights: dict | None = None, sim_noise: str = "simple", mirrored: bool = False,
 ) -> CVResult:  # fmt: skip
     """Grouped K-fold by clip: each fold trains on the other clips (with augmentation) and scores its own."""
     from sklearn.model_selection import GroupKFold
@@ -70,7 +70,7 @@ def cross_validate(
         assert not train_g & test_g
         train = [c for c in clips if c.group in train_g]
         test = [c for c in clips if c.group in test_g]
-        X, Y, _, W = dataset(train, n_aug, seed + k, weights=weights, sim_noise=sim_noise)
+        X, Y, _, W = dataset(train, n_aug, seed + k, weights=weights, sim_noise=sim_noise, mirrored=mirrored)
         clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
         for target, scorer in ((model_scores, clf), (base_scores, None)):
             for src in sorted({c.source for c in test}):
@@ -100,7 +100,7 @@ def split_validation(clips: list[Clip], fraction: float, seed: int = 0) -> tuple
 def fit_calibrated(
     clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, val_fraction: float = 0.2,
     log=print, weights: dict | None = None, calibration_folds: int = 0, sim_noise: str = "simple",
-    processes: int = 2, calibration_groups: str = "clip",
+    processes: int = 2, calibration_groups: str = "clip", mirrored: bool = False,
 ):  # fmt: skip
     """Fit, then calibrate and choose thresholds on clips the fit did not see (`calibration.calibrate`).
 
@@ -117,19 +117,19 @@ def fit_calibrated(
         from cuedetect.training.crossfit import cross_fitted
 
         _fit, styled = split_validation(clips, 1.0, seed)  # every rendered style clip (or every clip)
-        X, Y, G, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise)
+        X, Y, G, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise, mirrored=mirrored)
         final, fold_models = cross_fitted(X, Y, W, G, styled, calibration_folds, seed, max_iter, processes,
                                           clips, calibration_groups)  # fmt: skip
         log(f"calibration: {calibration_folds} fold models, each without a fold of {len(styled)} clips "
             f"(by {calibration_groups})")  # fmt: skip
-        clf = _with_info(final, X, Y, clips, n_aug, sim_noise)
+        clf = _with_info(final, X, Y, clips, n_aug, sim_noise, mirrored)
         clf.info.update(validation_clips=len(styled), calibration_folds=calibration_folds,
                         calibration_groups=calibration_groups)  # fmt: skip
         report = calibrate(clf, styled, log=log, fold_models=fold_models)
         report.by = calibration_groups
         return clf, report, styled
     fit, val = split_validation(clips, val_fraction, seed)
-    clf = fit_final(fit, n_aug, seed, max_iter, weights, sim_noise)
+    clf = fit_final(fit, n_aug, seed, max_iter, weights, sim_noise, mirrored)
     clf.info["validation_clips"] = len(val)
     report = calibrate(clf, val, log=log) if val else None
     return clf, report, val
@@ -137,14 +137,16 @@ def fit_calibrated(
 
 def fit_final(
     clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, weights: dict | None = None,
-    sim_noise: str = "simple",
+    sim_noise: str = "simple", mirrored: bool = False,
 ) -> CueClassifier:  # fmt: skip
-    X, Y, _groups, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise)
+    X, Y, _groups, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise, mirrored=mirrored)
     clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
-    return _with_info(clf, X, Y, clips, n_aug, sim_noise)
+    return _with_info(clf, X, Y, clips, n_aug, sim_noise, mirrored)
 
 
-def _with_info(clf: CueClassifier, X, Y, clips: list[Clip], n_aug: int, sim_noise: str) -> CueClassifier:
+def _with_info(
+    clf: CueClassifier, X, Y, clips: list[Clip], n_aug: int, sim_noise: str, mirrored: bool = False
+) -> CueClassifier:
     clf.info = {
         "version": MODEL_VERSION,
         "trained_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -153,6 +155,7 @@ def _with_info(clf: CueClassifier, X, Y, clips: list[Clip], n_aug: int, sim_nois
         "positives": {c: int(Y[:, i].sum()) for i, c in enumerate(CLASSIFIER_CUES)},
         "sources": sorted({c.source for c in clips}),
         "augmented_copies": n_aug,
+        "mirrored_copy": mirrored,
         "sim_noise": sim_noise,
     }
     return clf
@@ -230,7 +233,13 @@ def model_card(
         "## Data",
         "",
         f"{len(clips)} clips: " + ", ".join(f"{n} {s}" for s, n in sorted(by_source.items())) + "; "
-        f"{clf.info.get('rows')} feature rows including {clf.info.get('augmented_copies')} augmented copies "
+        f"{clf.info.get('rows')} feature rows including "
+        + (
+            "one mirrored copy of every clip (x flipped, left and right swapped) and "
+            if clf.info.get("mirrored_copy")
+            else ""
+        )
+        + f"{clf.info.get('augmented_copies')} augmented copies "
         "per clip (mirror, camera turned -25..25 degrees, landmark noise, dropout).",
         "",
         "Sources: `corpus` = MediaPipe landmarks of studio renders, labels from gt.json; `gt-joints` = the",

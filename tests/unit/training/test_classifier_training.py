@@ -141,3 +141,30 @@ def test_calibration_and_thresholds_are_saved_and_applied(tmp_path) -> None:
     got = back.predict_proba(X)
     assert np.allclose(got["pointing"], np.interp(raw["pointing"], [0, 0.5, 1], [0, 0.1, 0.2]))
     assert np.allclose(got["arms_crossed"], raw["arms_crossed"])
+
+
+def test_mirrored_dataset_adds_one_flipped_copy_of_every_clip_with_its_labels(small_data) -> None:
+    """`dataset(mirrored=True)`: the plain rows, then one mirrored copy per clip (x flipped, left and
+    right swapped: the picture-signed features flip sign), same labels and clip group; augmented
+    copies come on top of it."""
+    from dataclasses import replace
+
+    from cuedetect.training.augment import mirror
+
+    clip = replace(small_data[0][0], source="gt-joints")  # exact tracks: no random pose-model wear
+    X0, Y0, G0, W0 = dataset([clip], n_aug=0)
+    X, Y, G, W = dataset([clip], n_aug=0, mirrored=True)
+    n = len(X0)
+    assert len(X) == 2 * n and len(Y) == len(G) == len(W) == 2 * n
+    pd.testing.assert_frame_equal(X.iloc[:n].reset_index(drop=True), X0)
+    np.testing.assert_array_equal(Y[n:], Y0)  # labels follow the person, not the side
+    assert Y0.sum() > 0 and set(G) == {clip.group}
+    np.testing.assert_array_equal(G[n:], G0)
+    np.testing.assert_array_equal(W[n:], W0)
+    flipped = X.iloc[n:].reset_index(drop=True)
+    expected = dataset([replace(clip, tracks=mirror(clip.tracks))], n_aug=0)[0]
+    pd.testing.assert_frame_equal(flipped, expected)
+    seen = np.isfinite(X0["nose_x"]) & (X0["nose_x"].abs() > 1e-3)
+    assert seen.any()
+    np.testing.assert_allclose(flipped["nose_x"][seen], -X0["nose_x"][seen], atol=1e-6)
+    assert len(dataset([clip], n_aug=1, mirrored=True)[0]) == 3 * n
