@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
 
 import typer
@@ -43,6 +44,20 @@ def _type_where_it_helps(display_type_rich: Callable[..., str | None]) -> Callab
 
 for _cls in (TyperOption, TyperArgument):
     _cls.display_type_rich = _type_where_it_helps(_cls.display_type_rich)  # type: ignore[method-assign]
+
+
+# typer writes a required argument as `{VIDEO}` in the usage line, a notation that elsewhere means "one
+# of": write it the way click, man pages and this project's README do (`cuedetect analyze VIDEO`, an
+# optional one in brackets). Guarded like the wrap above.
+def _plain_required(get_usage_pieces: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    def pieces(self: TyperArgument, ctx: object) -> list[str]:
+        """The argument's usage pieces with typer's braces around a required one taken off."""
+        return [re.sub(r"^\{([^{}]+)\}", r"\1", piece) for piece in get_usage_pieces(self, ctx)]
+
+    return pieces
+
+
+TyperArgument.get_usage_pieces = _plain_required(TyperArgument.get_usage_pieces)  # type: ignore[method-assign]
 
 
 @app.callback()

@@ -76,19 +76,24 @@ def test_paragraphs_flow_instead_of_breaking_where_the_source_did(path: tuple[st
 @pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "cuedetect")
 def test_help_speaks_the_users_words_not_pythons(path: tuple[str, ...]) -> None:
     """Arguments are named in capitals for what they are (VIDEO, VIDEO_OR_FOLDER, ANALYSIS), never by a
-    parameter's Python name or type (`{video}`, `<list[str]>`), and a repeated one is `{NAME}...`."""
+    parameter's Python name or type (`{video}`, `<list[str]>`); in the usage line a required one stands
+    bare (`VIDEO`, repeated `VIDEO_OR_FOLDER...`), an optional one in brackets (`[SCENARIO]`), and none in
+    typer's braces (`{VIDEO}`)."""
     wide = _help(path, 400)
     assert "list[" not in wide, wide
     usage = next(line for line in wide.splitlines() if "Usage:" in line)
     tokens = usage.split("[OPTIONS]", 1)[1].split()
-    for token in tokens:
-        name = re.fullmatch(r"[{\[]([^{}\[\]]+)[}\]](\.\.\.)?|(COMMAND)", token)
-        assert name, f"{token!r} in {usage!r}"
-        word = name.group(1) or name.group(3)
-        assert re.fullmatch(r"[A-Z][A-Z_=]*", word), f"{word!r} is not a name in capitals: {usage!r}"
     arguments = [p for p in _command(path).params if p.param_type_name == "argument"]
     group = hasattr(_command(path), "commands")  # a group's usage ends in COMMAND [ARGS]...
     assert len(tokens) == len(arguments) + (2 if group else 0), usage
+    for token, argument in zip(tokens, arguments, strict=False):
+        name = re.fullmatch(r"(\[)?([^{}\[\].]+)(?(1)\])(\.\.\.)?", token)
+        assert name, f"{token!r} in {usage!r}"
+        word = name.group(2)
+        assert re.fullmatch(r"[A-Z][A-Z_=]*", word), f"{word!r} is not a name in capitals: {usage!r}"
+        assert bool(name.group(1)) != argument.required, f"{token!r} (required {argument.required}): {usage}"
+    if group:
+        assert tokens[-2:] == ["COMMAND", "[ARGS]..."], usage
 
 
 def _command(path: tuple[str, ...]):
