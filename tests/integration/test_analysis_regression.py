@@ -1,13 +1,15 @@
 """The analysis of a bundled sample gives the same ids, poses, distances and events as recorded.
 
-`tests/data/regression/standoff_10fps.json` was recorded from main (0fb4a8d) before the pipeline was
-reorganised (issue 12: one orchestrator, one track type, cue detection once), with
+`tests/data/regression/standoff_10fps.json` was first recorded from main (0fb4a8d) before the pipeline
+was reorganised (issue 12: one orchestrator, one track type, cue detection once), and recorded again on
+main at a9da88b (session 10: the same ids, poses, floor and distances to the last digit; the events of
+the cue model and rules of that time), with
 
+    cuedetect analyze sample_videos/standoff/standoff.mp4 --out OUT --fps 10 --jobs 2 --no-hands --no-voice
     python tests/integration/analysis_digest.py OUT tests/data/regression/standoff_10fps.json
 
-on `cuedetect analyze sample_videos/standoff/standoff.mp4 --out OUT --fps 10 --jobs 2`, before the hand
-stage existed; the test runs with `--no-hands` (the hand stage gates hand cues on purpose) and
-`--no-voice` (the sample got its dialogue later; voice events are tested in test_voice_sample.py).
+as the test runs it: `--no-hands` (the hand stage gates hand cues on purpose) and `--no-voice` (the
+sample got its dialogue later; voice events are tested in test_voice_sample.py).
 Any change to the pose engine, cleaning, floor geometry or the way the stages hand data on shows up here.
 
 Events are compared with the recording while the cue model and the code that turns features into events
