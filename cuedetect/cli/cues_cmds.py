@@ -145,6 +145,15 @@ def register(app: typer.Typer) -> None:
                 "the --augment copies: the model then sees each cue on both sides of the picture.",
             ),
         ] = False,
+        calibrate_on: Annotated[
+            list[Path] | None,
+            typer.Option(
+                metavar="FOLDER",
+                help="Fit the calibration maps and per-cue thresholds on the final model's own scores of "
+                "these held-out clip folders (rendered clips with poses, none in the fit), e.g. the style "
+                "dev split; those clips then no longer score the model honestly.",
+            ),
+        ] = None,
     ) -> None:
         """Train the cue classifier (grouped cross-validation); write it with its card to models/cues/."""
         import shlex
@@ -160,6 +169,11 @@ def register(app: typer.Typer) -> None:
             raise InputError(
                 f"--calibration-groups is one of {', '.join(CALIBRATION_GROUPS)}, not {calibration_groups!r}"
             )
+        if calibrate_on and calibration_folds:
+            raise InputError("--calibrate-on and --calibration-folds are two ways to calibrate: give one")
+        from cuedetect.training.recalibrate import folder_words, heldout_clips
+
+        heldout = heldout_clips(calibrate_on) if calibrate_on else None
         clips = []
         for folder in data or []:
             clips += discover(folder)
@@ -201,6 +215,8 @@ def register(app: typer.Typer) -> None:
                 processes=jobs,
                 calibration_groups=calibration_groups,
                 mirrored=mirror,
+                calibrate_on=heldout,
+                calibrate_on_words=folder_words(calibrate_on or []),
             )
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])

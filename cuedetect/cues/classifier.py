@@ -103,9 +103,18 @@ class CueClassifier:
         path = folder / f"{name}.skops"
         with atomic_path(path) as tmp:
             sio.dump(self.pipeline, tmp)
-        digest = sha256(path)
+        self.save_metadata(folder, name)
+        (folder / f"{name}.skops.sha256").write_text(f"{sha256(path)}  {path.name}\n")
+        return path
+
+    def save_metadata(self, folder: Path, name: str = MODEL_NAME) -> Path:
+        """Write only `<name>.json` (features, info, calibration, thresholds) beside an existing
+        `<name>.skops`, whose bytes and recorded sha256 stay as they are: recalibrating a model does not
+        touch its trees."""
+        digest = sha256(folder / f"{name}.skops")
+        meta = folder / f"{name}.json"
         write_json(
-            folder / f"{name}.json",
+            meta,
             {
                 "format": FORMAT_VERSION,
                 "features": self.features,
@@ -118,8 +127,7 @@ class CueClassifier:
                 "thresholds": self.thresholds,
             },
         )
-        (folder / f"{name}.skops.sha256").write_text(f"{digest}  {path.name}\n")
-        return path
+        return meta
 
     @classmethod
     def load(cls, folder: Path, name: str = MODEL_NAME) -> CueClassifier:

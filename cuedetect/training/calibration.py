@@ -50,12 +50,18 @@ class CalibrationReport:
     thresholds: dict[str, float] = field(default_factory=dict)
     threshold_f1: dict[str, float] = field(default_factory=dict)
     rule_precision: dict[str, tuple[float, int]] = field(default_factory=dict)
+    on: str = ""  # calibrated on held-out clip folders (`recalibrate`): which, as the card shows them
+    kept: list[str] = field(default_factory=list)  # cues those clips could not calibrate: earlier map kept
 
     def markdown(self) -> str:
+        if self.on:
+            how = f"of {self.on}, none of them in the fit, scored by the final model itself."
+        elif self.folds:
+            how = f"scored out of fold (cross-fitted, {self.folds} folds by {self.by})."
+        else:
+            how = "held out of the fit by clip."
         lines = [
-            f"Validation: {self.clips} clips ({self.rows} frames) "
-            + (f"scored out of fold (cross-fitted, {self.folds} folds by {self.by})." if self.folds
-               else "held out of the fit by clip."),
+            f"Validation: {self.clips} clips ({self.rows} frames) {how}",
             "",
             "| cue | Brier raw | Brier calibrated | threshold | validation event F1 "
             "| reliability (predicted -> observed, frames) |",
@@ -68,6 +74,9 @@ class CalibrationReport:
             thr, f1 = self.thresholds.get(c, float("nan")), self.threshold_f1.get(c, float("nan"))
             lines.append(f"| `{c}` | {self.brier_raw[c]:.4f} | {self.brier_calibrated[c]:.4f} | {thr:.1f} | "
                          f"{f1:.2f} | {curve} |")  # fmt: skip
+        if self.kept:
+            lines += ["", "Too few positive frames there to calibrate (the model's earlier map and threshold "
+                      "kept): " + ", ".join(f"`{c}`" for c in self.kept) + "."]  # fmt: skip
         for cue, (prec, n) in self.rule_precision.items():
             lines += ["", f"Definition rule `{cue}` (`cuedetect/cues/fusion.py`, ORed in at "
                       f"{RULE_CONFIDENCE.get(cue, float('nan')):.2f}): frame precision {prec:.2f} over {n} "

@@ -15,6 +15,7 @@ from cuedetect.cues.evaluate import Scores
 from cuedetect.cues.features import feature_columns
 from cuedetect.training.crossfit import validation_words
 from cuedetect.training.dataset import Clip, dataset
+from cuedetect.training.recalibrate import calibration_words, fit_clip_names, validation_line
 from cuedetect.training.reliability import HeldoutCalibration
 from cuedetect.training.scoring import score_clips
 
@@ -26,6 +27,15 @@ SOURCE_WORDS = {
     "gt-joints": "exact projected joints",
     "review": "reviewed sessions",
 }
+
+
+VALIDATION_CALIBRATION_WORDS = (
+    "Per cue, an isotonic map from the trees' score to the frequency observed on the validation clips",
+    "(stored as knots in `cue_classifier.json`), then one switch-on threshold per cue: the one with the",
+    "best validation event F1 of 0.3-0.8 (switch-off 0.2 below it). Brier scores on the same frames",
+    "(the map is fitted on them, so the calibrated score is optimistic; the reliability curve shows",
+    "how well-spread the calibrated probabilities are).",
+)
 
 
 @dataclass
@@ -101,6 +111,7 @@ def fit_calibrated(
     clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, val_fraction: float = 0.2,
     log=print, weights: dict | None = None, calibration_folds: int = 0, sim_noise: str = "simple",
     processes: int = 2, calibration_groups: str = "clip", mirrored: bool = False,
+    calibrate_on: list[Clip] | None = None, calibrate_on_words: str = "",
 ):  # fmt: skip
     """Fit, then calibrate and choose thresholds on clips the fit did not see (`calibration.calibrate`).
 
@@ -108,11 +119,19 @@ def fit_calibrated(
     into that many folds by `calibration_groups` (clip, or framing: each fold model then also lacks
     the simulated clips of its framings; `crossfit.calibration_folds`); a model fitted without each
     fold scores it, the maps and thresholds are chosen on all of those out-of-fold scores, and the
-    final model is fitted on every clip. Else `val_fraction` of them is held out of the fit. Returns
-    the classifier, the calibration report (None without validation clips), the validation clips.
+    final model is fitted on every clip. With `calibrate_on` (held-out clips, none of them in `clips`,
+    named `calibrate_on_words` in the card): the final model is fitted on every clip and calibrated on
+    its own scores of those (`recalibrate`). Else `val_fraction` of them is held out of the fit.
+    Returns the classifier, the calibration report (None without validation clips), the validation clips.
     """
     from cuedetect.training.calibration import calibrate
 
+    if calibrate_on:
+        from cuedetect.training.recalibrate import calibrate_on_heldout, check_held_out
+
+        check_held_out(set(fit_clip_names(clips)), calibrate_on)  # before the fit, not after
+        clf = fit_final(clips, n_aug, seed, max_iter, weights, sim_noise, mirrored)
+        return clf, calibrate_on_heldout(clf, calibrate_on, calibrate_on_words, log=log), calibrate_on
     if calibration_folds >= 2:
         from cuedetect.training.crossfit import cross_fitted
 
@@ -157,6 +176,7 @@ def _with_info(
         "augmented_copies": n_aug,
         "mirrored_copy": mirrored,
         "sim_noise": sim_noise,
+        "fit_clips": fit_clip_names(clips),  # what a later calibration on held-out clips must not use
     }
     return clf
 
@@ -210,6 +230,7 @@ def model_card(
     by_source: dict[str, int] = {}
     for c in clips:
         by_source[c.source] = by_source.get(c.source, 0) + 1
+    on = clf.info.get("calibrated_on", "")
     held = ("the validation clips' framings (rendered and simulated clips);"
             if clf.info.get("calibration_groups") == "framing" else "the validation clips;")  # fmt: skip
     fit_line = (f"- **fit**: all the clips above (the final model); the fold models each without one fold of "
@@ -257,7 +278,9 @@ def model_card(
         "## Splits",
         "",
         fit_line,
-        f"- **validation**: {len(validation or [])} whole clips ("
+        validation_line(len(validation or []), on)
+        if on
+        else f"- **validation**: {len(validation or [])} whole clips ("
         + validation_words(
             validation or [], clf.info.get("calibration_folds", 0), clf.info.get("calibration_groups", "clip")
         )
@@ -269,11 +292,7 @@ def model_card(
         "",
         "## Calibration",
         "",
-        "Per cue, an isotonic map from the trees' score to the frequency observed on the validation clips",
-        "(stored as knots in `cue_classifier.json`), then one switch-on threshold per cue: the one with the",
-        "best validation event F1 of 0.3-0.8 (switch-off 0.2 below it). Brier scores on the same frames",
-        "(the map is fitted on them, so the calibrated score is optimistic; the reliability curve shows",
-        "how well-spread the calibrated probabilities are).",
+        *(calibration_words(on) if on else VALIDATION_CALIBRATION_WORDS),
         "",
         calibration.markdown() if calibration is not None else "No calibration (no validation clips).",
         "",

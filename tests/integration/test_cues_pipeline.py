@@ -103,6 +103,31 @@ def test_train_then_evaluate(tmp_path) -> None:
     assert scores["macro_event_f1"] == pytest.approx(sum(f1s) / len(f1s), abs=1e-3)
 
 
+def test_train_calibrated_on_held_out_clips_then_recalibrate(tmp_path) -> None:
+    """`train --calibrate-on HELD` calibrates on clips outside the fit; `calibrate HELD` redoes it on a
+    saved model without touching its trees; a training folder is refused as calibration clips."""
+    data, held, model = tmp_path / "corpus", tmp_path / "held", tmp_path / "model"
+    for k in range(2):
+        _analysis_folder(data / f"clip_{k}", 300 + k, with_gt=True, duration=8.0)
+        _analysis_folder(held / f"held_{k}", 400 + k, with_gt=True, duration=8.0)
+    args = ["train", str(data), "--folds", "0", "--augment", "0", "--iterations", "5", "--out", str(model)]
+    res = runner.invoke(app, [*args, "--calibrate-on", str(held)])
+    assert res.exit_code == 0, res.output
+    meta = json.loads((model / "cue_classifier.json").read_text())
+    assert meta["info"]["calibrated_on"] == f"`{held}`" and meta["info"]["fit_clips"] == ["clip_0", "clip_1"]
+    assert "- **validation**: 2 whole clips (`" in (model / "model_card.md").read_text()
+    trees = (model / "cue_classifier.skops").read_bytes()
+    res = runner.invoke(app, ["calibrate", str(held), "--model", str(model)])
+    assert res.exit_code == 0, res.output
+    assert (model / "cue_classifier.skops").read_bytes() == trees
+    card = (model / "model_card.md").read_text()  # the command under Reproduce, below the training's
+    assert "\n    cuedetect calibrate " in card.split("\n    cuedetect train ", 1)[1].split("## Data")[0]
+    res = runner.invoke(app, ["calibrate", str(data), "--model", str(model)])
+    assert res.exit_code == 2 and "clip clip_0 is in the model's fit" in res.output
+    res = runner.invoke(app, [*args, "--calibrate-on", str(held), "--calibration-folds", "2"])
+    assert res.exit_code == 2 and "give one" in res.output
+
+
 def test_cues_lists_the_catalogue() -> None:
     res = runner.invoke(app, ["cues"])
     assert res.exit_code == 0
