@@ -13,6 +13,15 @@ Its confidence `RULE_CONFIDENCE` was set on the real dev set (../shared/clips, w
 `hands_raised` from 6 to 18 of 18 labelled raises, 3 false alarms). On the studio's validation clips
 its frame precision is lower (model card): the studio labels waving and stretching as everyday
 negatives, while the real labels count hands thrown over the head in waving and exercise as raised.
+
+The other way round, a cue's definition can rule it out (`ruled_out`, an AND): where a necessary part
+of the definition plainly fails, the classifier's probability is set to 0.
+- `arms_crossed` ("both forearms folded across the chest") is a still posture: a person moving faster
+  than `crossed_arms_max_speed_mps` (1 s mean hip speed) swings the arms across the body (a runner) or
+  guards while circling (a fighter); they are not folded.
+- `leaning_in` ("upper body leaning forward toward the other person") leans face first: where the nose
+  has dropped to within `lean_head_min` torso lengths of the shoulder line (1 s mean), the person is
+  looking down, bending to pick something up or watching their feet, not leaning toward anybody.
 """
 
 from __future__ import annotations
@@ -62,11 +71,31 @@ def definition_rules(feats: pd.DataFrame, settings: CueSettings | None = None) -
     return pd.DataFrame({"hands_raised": raised.astype(float)}, index=feats.index)
 
 
+def _column(feats: pd.DataFrame, col: str) -> np.ndarray:
+    """A feature column as floats (NaN where the table lacks it)."""
+    return feats[col].to_numpy(dtype=float) if col in feats.columns else np.full(len(feats), np.nan)
+
+
+def ruled_out(feats: pd.DataFrame, settings: CueSettings | None = None) -> pd.DataFrame:
+    """Per frame, True where a necessary part of a cue's definition fails (columns: the cues it
+    can rule out, `arms_crossed` and `leaning_in`). Missing measurements rule nothing out."""
+    settings = settings or CueSettings()
+    with np.errstate(invalid="ignore"):
+        moving = _column(feats, "m_hip_speed") > settings.crossed_arms_max_speed_mps
+        head_down = _column(feats, "m_nose_above_sh") < settings.lean_head_min
+    return pd.DataFrame({"arms_crossed": moving, "leaning_in": head_down}, index=feats.index)
+
+
 def combine(probs: pd.DataFrame, feats: pd.DataFrame, settings: CueSettings | None = None) -> pd.DataFrame:
-    """The classifier's probabilities with each definition rule ORed in at its `RULE_CONFIDENCE`."""
+    """The classifier's probabilities with each definition rule ORed in at its `RULE_CONFIDENCE`, and set
+    to 0 where the cue's definition rules it out (`ruled_out`)."""
     out = probs.copy()
     rules = definition_rules(feats, settings)
     for cue, conf in RULE_CONFIDENCE.items():
         if cue in out.columns:
             out[cue] = np.fmax(out[cue].to_numpy(dtype=float), rules[cue].to_numpy() * conf)
+    vetoes = ruled_out(feats, settings)
+    for cue in vetoes.columns:
+        if cue in out.columns:
+            out[cue] = np.where(vetoes[cue].to_numpy(), 0.0, out[cue].to_numpy(dtype=float))
     return out

@@ -59,6 +59,14 @@ class CueSettings:
     raised_wide_above_shoulder: float = 0.35
     """... and then this many torso lengths above its shoulder: an arm at least about 20 degrees above
     the horizontal (a straight arm is about one torso length), not one held level with the shoulder."""
+    crossed_arms_max_speed_mps: float = 0.6
+    """`arms_crossed` is ruled out where the person moves faster than this (1 s mean hip speed, m/s): arms
+    across the body while running or circling in a fight swing or guard, they are not folded (`fusion`).
+    95% of the studio's labelled crossed-arms frames are under 0.53 m/s."""
+    lean_head_min: float = 0.1
+    """`leaning_in` is ruled out where the nose is less than this many torso lengths above the shoulder
+    line (1 s mean): the head dropped, looking down (bending to pick something up), not leaning toward
+    someone face first (`fusion`). Every studio frame labelled as a lean has 0.24 or more."""
     on_threshold: float = 0.6
     """Hysteresis: a cue switches on when its smoothed probability rises above this ..."""
     off_threshold: float = 0.4

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cuedetect.cues.fusion import RULE_CONFIDENCE, combine, definition_rules
+from cuedetect.cues.fusion import RULE_CONFIDENCE, combine, definition_rules, ruled_out
 from cuedetect.cues.settings import CueSettings
 
 
@@ -149,3 +149,50 @@ def test_an_unknown_probability_given_as_none_takes_the_rule_or_zero() -> None:
     assert held == pytest.approx([0.9, 0.9, 0.9, 0.95, 0.9, 0.9])
     off = combine(probs, f, CueSettings(raised_above_shoulder=0.3))["hands_raised"].to_numpy()
     assert off == pytest.approx([0.0, 0.2, 0.0, 0.95, 0.0, 0.1])
+
+
+def posture(speed: float, nose: float, n: int = 6) -> pd.DataFrame:
+    """Frames of one person with a 1 s mean hip speed (m/s) and nose height over the shoulders."""
+    return pd.DataFrame(
+        {"t": np.arange(n) / 15.0, "person": 0, "m_hip_speed": speed, "m_nose_above_sh": nose}
+    )
+
+
+@pytest.mark.parametrize(
+    ("speed", "nose", "crossed_out", "lean_out"),
+    [
+        (0.05, 0.40, False, False),  # standing still, head up: both cues possible
+        (0.50, 0.40, False, False),  # shifting about (the studio's crossed arms reach 0.53 m/s)
+        (0.61, 0.40, True, False),  # circling in a fight: arms across the body are a guard
+        (1.40, 0.40, True, False),  # running: a runner's arms swing across the chest
+        (0.05, 0.11, False, False),  # a deep lean with the head still up
+        (0.05, 0.09, False, True),  # nose at the shoulder line: looking down, bending to pick up
+        (0.05, -0.16, False, True),  # the head below the shoulders (ducking, bent double)
+        (1.40, 0.02, True, True),  # a walker looking at the floor
+        (np.nan, np.nan, False, False),  # nothing measured rules nothing out
+    ],
+)
+def test_a_cues_own_definition_rules_it_out(speed, nose, crossed_out, lean_out) -> None:
+    r = ruled_out(posture(speed, nose))
+    assert (r["arms_crossed"] == crossed_out).all() and (r["leaning_in"] == lean_out).all()
+
+
+def test_combine_zeroes_only_the_ruled_out_cue_and_follows_the_settings() -> None:
+    probs = pd.DataFrame({"arms_crossed": np.full(6, 0.9), "leaning_in": 0.8, "fists_up": 0.7})
+    f = posture(1.0, 0.05).assign(hi_wr_above_sh=-0.8, nose_above_sh=0.3, hi_wr_from_mid=0.1)
+    out = combine(probs, f)
+    assert (
+        (out["arms_crossed"] == 0).all() and (out["leaning_in"] == 0).all() and (out["fists_up"] == 0.7).all()
+    )
+    lax = combine(probs, f, CueSettings(crossed_arms_max_speed_mps=1.2, lean_head_min=0.0))
+    assert (lax["arms_crossed"] == 0.9).all() and (lax["leaning_in"] == 0.8).all()
+
+
+def test_ruled_out_keeps_the_rows_index_and_needs_no_columns() -> None:
+    f = pd.DataFrame({"t": [0.0, 0.1], "person": 0}, index=[7, 9])
+    r = ruled_out(f)
+    assert (
+        list(r.index) == [7, 9]
+        and not r.to_numpy().any()
+        and set(r.columns) == {"arms_crossed", "leaning_in"}
+    )
