@@ -12,7 +12,8 @@ them as JSON with `--out`. Never give it the test split (`corpus/style_heldout_b
     nice -n 10 .venv/bin/python bench/calibrate_on_dev.py --out /tmp/calibrate_on_dev.json
 
 `--thresholds-only` (exploratory): keep the model's maps, choose only the thresholds on the other half;
-`--platt` (exploratory): a logistic map on the logit of the trees' score instead of the isotonic one.
+`--platt` (exploratory): a logistic map on the logit of the trees' score instead of the isotonic one;
+`--seed N`: another draw of the camera set-ups into the halves.
 Cost: about a minute (no fits; each half scored at six thresholds). Results: cues README, "Calibration
 on the style dev split".
 """
@@ -132,6 +133,7 @@ def main() -> None:
     ap.add_argument("dev", nargs="?", type=Path, default=Path("corpus/style_heldout"))
     ap.add_argument("--model", type=Path, default=None, help="Model folder (default: models/cues).")
     ap.add_argument("--folds", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0, help="Which draw of the framings into folds.")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument(
         "--platt", action="store_true",
@@ -155,7 +157,7 @@ def main() -> None:
     clf = load_model(args.model)
     clips = heldout_clips([args.dev])
     cache: dict = {}
-    plan = calibration_folds(clips, clips, args.folds, seed=0, by="framing")
+    plan = calibration_folds(clips, clips, args.folds, seed=args.seed, by="framing")
     log(f"{len(clips)} clips of {args.dev}; folds by framing: {[sorted(out) for out, _d in plan]}")
 
     committed = score_clips(clips, clf, feature_cache=cache)
