@@ -6,14 +6,17 @@ processed frame), with no frame-rate limit, so the processing loop takes every f
 
 * processed frames per second (target >= 20) and capture-to-overlay latency (target < 150 ms: from
   the moment a frame is captured to the moment its overlay is drawn), median and 95th percentile;
-* the loop's own time per frame (pose + tracking + overlay), which says what the machine could do
-  without other load; and the machine's load average before and after, since the numbers depend on it.
+* the loop's own time per frame (pose + tracking + hands + overlay), which says what the machine could
+  do without other load; and the machine's load average before and after, since the numbers depend on it;
+* with `--hands` (live mode's hand stage, off by default), its share of it (`hands_ms`,
+  `hand_crops_per_frame`): run with and without it back to back, on the same load, for its cost.
 
 Input: a rendered studio sample (960x540, shown at 640x360) if present, else the real clip
 ../shared/clips/two_people_walking.mp4 (1768x994, shown at 640x360), ping-ponged to `--seconds`
 into bench/.cache/ (never committed).
 
-    .venv/bin/python bench/bench_live.py [--video V] [--seconds 20] [--model lite] [--json out.json]
+    .venv/bin/python bench/bench_live.py [--video V] [--seconds 20] [--model lite] [--hands] [--fps N]
+        [--json out.json]
 """
 
 from __future__ import annotations
@@ -77,6 +80,8 @@ def main() -> int:
     parser.add_argument("--video", type=Path, default=None)
     parser.add_argument("--seconds", type=float, default=20.0, help="Stream length (source seconds).")
     parser.add_argument("--model", default="lite")
+    parser.add_argument("--hands", action="store_true", help="Live mode with its hand stage (live --hands).")
+    parser.add_argument("--fps", type=float, default=0, help="Frame-rate limit (0: none, the default).")
     parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
     parser.add_argument(
         "--nice",
@@ -101,7 +106,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         source = PacedVideoSource(video, max_side=640)
         options = LiveOptions(
-            engine=EngineOptions(model=args.model, fps=None),
+            engine=EngineOptions(model=args.model, fps=args.fps or None, hands=args.hands),
             record_dir=Path(tmp),
             duration_s=args.seconds,
             store=False,
@@ -126,6 +131,8 @@ def main() -> int:
         "processed_fps": round(s["processed_fps"], 1),
         "latency_ms": s["latency_ms"],
         "loop_ms": s["pose_ms"],
+        "hands_ms": s["hands_ms"],
+        "hand_crops_per_frame": s["hand_crops_per_frame"],
         "frames": {
             "captured": result.frames_recorded,
             "processed": s["processed_frames"],

@@ -15,12 +15,15 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from cuedetect.pose.tracked import Tracks
 from cuedetect.procs import worker_init
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FLOOR_SAMPLES = 4  # Monte Carlo draws for the distance SD (analyze uses 64; the nominal value is the same)
 
@@ -40,18 +43,19 @@ class WindowCues:
     stages_s: dict[str, float] = field(default_factory=dict)
 
 
-def floor_geometry(res: Tracks, n_samples: int = FLOOR_SAMPLES) -> tuple[Tracks, list[Any]]:
+def floor_geometry(res: Tracks, n_samples: int = FLOOR_SAMPLES) -> tuple[Tracks, list[Any], dict[str, Any]]:
     """`cuedetect.pose.placement.place_on_floor` with fewer Monte Carlo draws (it takes ~4 s with 64)."""
     from cuedetect.pose.floor import FloorOptions
     from cuedetect.pose.placement import place_on_floor
 
-    placed, pairs, _camera = place_on_floor(res, FloorOptions(n_samples=n_samples))
-    return placed, pairs
+    return place_on_floor(res, FloorOptions(n_samples=n_samples))
 
 
-def window_cues(res: Tracks, model: str = "auto") -> WindowCues:
+def window_cues(res: Tracks, model: str = "auto", hands: pd.DataFrame | None = None) -> WindowCues:
     """Run cleaning, floor geometry and cue detection on one window of tracked poses (the analysis's
-    own stage functions, with fewer floor draws; live mode's one call of cue detection)."""
+    own stage functions, with fewer floor draws; live mode's one call of cue detection). With `hands`
+    (the window's hands.parquet rows), palms are turned toward the other person from the window's camera,
+    and the hand cues are gated and worded by the hands, as in the offline analysis."""
     import warnings
 
     from cuedetect.cues.detect import detect_cues_in_tracks
@@ -68,14 +72,19 @@ def window_cues(res: Tracks, model: str = "auto") -> WindowCues:
         warnings.simplefilter("ignore", RuntimeWarning)
         cleaned, _ = clean_tracks(res)
         stages["clean_s"] = time.perf_counter() - t0
-        placed, pairs = floor_geometry(cleaned)
+        placed, pairs, camera = floor_geometry(cleaned)
         stages["floor_s"] = time.perf_counter() - t0 - stages["clean_s"]
+        if hands is not None and len(hands):
+            from cuedetect.hands.toward_other import palm_to_other
+
+            hands = palm_to_other(hands, placed, camera)
         found = detect_cues_in_tracks(
             placed.person_tracks(),
             pairs_table(pairs),
             aspect=placed.aspect,
             model=model,  # type: ignore[arg-type]
             duration=end,
+            hands=hands,
         )
     last = int(res.analysed[-1])
     latest = [
@@ -132,17 +141,18 @@ class CueWorker:
     def busy(self) -> bool:
         return self._future is not None and not self._future.done()
 
-    def submit(self, res: Tracks) -> bool:
-        """Start on `res` unless the previous window is still being worked on (then False)."""
+    def submit(self, res: Tracks, hands: pd.DataFrame | None = None) -> bool:
+        """Start on `res` (and its `hands`) unless the previous window is still being worked on (then
+        False)."""
         if self.busy:
             return False
         if self._pool is not None:
             try:
-                self._future = self._pool.submit(window_cues, res, self.model)
+                self._future = self._pool.submit(window_cues, res, self.model, hands)
                 return True
             except BrokenProcessPool:
                 self._fall_back()
-        self._inline_result = window_cues(res, self.model)
+        self._inline_result = window_cues(res, self.model, hands)
         return True
 
     def poll(self) -> WindowCues | None:
@@ -167,17 +177,18 @@ class CueWorker:
         self._pool = None
         self.mode = "inline"
 
-    def run(self, res: Tracks, timeout: float = 60.0) -> WindowCues:
-        """Work on `res` now and wait for the answer (waits for a window still in progress first)."""
+    def run(self, res: Tracks, hands: pd.DataFrame | None = None, timeout: float = 60.0) -> WindowCues:
+        """Work on `res` (and its `hands`) now and wait for the answer (waits for a window still in
+        progress first)."""
         if self._pool is not None:
             try:
                 if self._future is not None:
                     self._future.result(timeout=timeout)
                     self._future = None
-                return self._pool.submit(window_cues, res, self.model).result(timeout=timeout)
+                return self._pool.submit(window_cues, res, self.model, hands).result(timeout=timeout)
             except BrokenProcessPool:
                 self._fall_back()
-        return window_cues(res, self.model)
+        return window_cues(res, self.model, hands)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -2,8 +2,8 @@
 
 Session folder:
     recording.mp4          the raw video (fragmented mp4: playable even if the session was killed)
-    live/                  analysis.json, poses.parquet, events.json, stats.json, windows.json: what
-                           live mode saw
+    live/                  analysis.json, poses.parquet, hands.parquet, events.json, stats.json,
+                           windows.json: what live mode saw
     full/                  `cuedetect analyze` with the full model + events.json (written in the background)
     full_analysis.log      its output; full_analysis.json its outcome
 
@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 def write_live_analysis(
     live_dir: Path, recording: Path, engine: LiveEngine, duration: float, extra: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """analysis.json, poses.parquet, events.json and stats.json of what live mode saw; returns the events."""
+    """analysis.json, poses.parquet, hands.parquet (with the hand stage), events.json and stats.json of what
+    live mode saw; returns the events."""
     from cuedetect.cues.events import CueEvent
     from cuedetect.cues.summary import session_summary
     from cuedetect.hashing import file_sha256
@@ -42,6 +43,8 @@ def write_live_analysis(
     live_dir.mkdir(parents=True, exist_ok=True)
     rows = engine.history.window()
     rows.to_table().to_parquet(live_dir / "poses.parquet", index=False)
+    if engine.hands is not None:
+        engine.hands.table().to_parquet(live_dir / "hands.parquet", index=False)
     events = engine.timeline.events()
     persons = sorted({int(p) for p in np.unique(rows.person)} | {e["person"] for e in events})
     roles = {p: engine.timeline.roles.get(p, "unknown") for p in persons}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -23,7 +23,11 @@ from cuedetect.annotate import (
     SkeletonAnnotator,
     color_for,
 )
+from cuedetect.hands.annotate import HandAnnotator
 from cuedetect.live.timeline import kind_of
+
+if TYPE_CHECKING:
+    from cuedetect.live.hands import HandsView
 
 KIND_COLOURS = {"escalation": ESCALATION, "de-escalation": DEESCALATION, "context": NEUTRAL}
 STRIP_SPAN_S = 30.0
@@ -48,6 +52,7 @@ class ViewState:
     mic_lufs: float | None = None  # the microphone's loudness now (None: no microphone)
     voice_cues: Sequence[str] = ()  # voice cues heard in the last second
     sound_note: str = ""  # why there is no sound, in one line ("no microphone: ...")
+    hands: HandsView | None = None  # the hands read in this frame, with their states (None: not read)
 
 
 def _label(
@@ -135,6 +140,7 @@ def draw_strip(
 
 
 _SKELETON, _LABEL, _DIST, _CUES = SkeletonAnnotator(), LabelAnnotator(), DistanceAnnotator(), CueAnnotator()
+_HANDS = HandAnnotator()
 
 
 def compose(rgb: np.ndarray, s: ViewState) -> np.ndarray:
@@ -142,6 +148,8 @@ def compose(rgb: np.ndarray, s: ViewState) -> np.ndarray:
     img = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
     if len(s.ids):
         _SKELETON.annotate(img, s.xy, s.ids)
+        if s.hands is not None and s.hands.persons:  # hand skeletons, labelled "fist", "open hand"...
+            _HANDS.annotate(img, s.hands.landmarks, s.hands.persons, s.hands.states)
         _LABEL.annotate(img, s.xy, s.ids, {p: r for p, r in s.roles.items() if r != "unknown"})
         _DIST.annotate(img, s.xy, s.ids, s.distances)
         _CUES.annotate(img, s.xy, s.ids, s.active)

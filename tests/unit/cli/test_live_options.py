@@ -36,18 +36,20 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> list:
 
 
 @pytest.mark.parametrize(
-    ("args", "engine_fps", "source_fps", "microphone", "audio"),
+    ("args", "engine_fps", "source_fps", "microphone", "audio", "hands"),
     [
-        (["--camera", "0"], 15.0, 30.0, True, False),
-        (["--camera", "0", "--fps", "8"], 8.0, 30.0, True, False),
-        (["--camera", "0", "--fps", "0"], None, 30.0, True, False),
-        (["--video", "VIDEO"], 15.0, 25.0, False, True),
-        (["--video", "VIDEO", "--fps", "5"], 5.0, 25.0, False, True),
+        (["--camera", "0"], 15.0, 30.0, True, False, False),
+        (["--camera", "0", "--fps", "8"], 8.0, 30.0, True, False, False),
+        (["--camera", "0", "--fps", "0"], None, 30.0, True, False, False),
+        (["--camera", "0", "--hands"], 15.0, 30.0, True, False, True),
+        (["--video", "VIDEO"], 15.0, 25.0, False, True, False),
+        (["--video", "VIDEO", "--fps", "5", "--hands"], 5.0, 25.0, False, True, True),
     ],
 )
 def test_live_options_reach_the_engine(
-    captured: list, tmp_path: Path, args: list, engine_fps, source_fps: float, microphone: bool, audio: bool
-) -> None:
+    captured: list, tmp_path: Path, args: list, engine_fps, source_fps: float, microphone: bool, audio: bool,
+    hands: bool,
+) -> None:  # fmt: skip
     video = tmp_path / "clip.mp4"
     video.write_bytes(b"")
     args = [str(video) if a == "VIDEO" else a for a in args]
@@ -58,3 +60,4 @@ def test_live_options_reach_the_engine(
     assert options.source_fps == source_fps  # the recording keeps the source's own rate
     assert options.engine.microphone is microphone  # only a camera session listens to the microphone
     assert (options.engine.audio is not None) is audio  # a played file's sound stands in for it
+    assert options.engine.hands is hands  # hands are read with --hands only (they halve the live rate)

@@ -1,4 +1,5 @@
-"""The engine's sound: closing the engine (every stop path, a crash too) closes the microphone first."""
+"""The engine's sound: closing the engine (every stop path, a crash too) closes the microphone first, then
+the cue worker, the hand model and the pose detector."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def _engine(log: list[str], voice_fails: bool = False, microphone: bool = True) 
     engine.voice = _Closes(log, "microphone", voice_fails)  # type: ignore[assignment]
     engine.sound_note = ""
     engine.worker = _Closes(log, "cue worker")  # type: ignore[assignment]
+    engine.hands = _Closes(log, "hand model")  # type: ignore[assignment]
     engine.detector = _Closes(log, "detector")  # type: ignore[assignment]
     return engine
 
@@ -32,14 +34,14 @@ def test_closing_the_engine_closes_the_microphone() -> None:
     log: list[str] = []
     with _engine(log) as engine:
         assert engine.sound_source == "microphone"
-    assert log == ["microphone", "cue worker", "detector"]
+    assert log == ["microphone", "cue worker", "hand model", "detector"]
 
 
 def test_a_microphone_that_fails_to_close_does_not_keep_the_rest_open() -> None:
     log: list[str] = []
     with pytest.raises(OSError, match="microphone would not close"):
         _engine(log, voice_fails=True).close()
-    assert log == ["microphone", "cue worker", "detector"]
+    assert log == ["microphone", "cue worker", "hand model", "detector"]
 
 
 def test_the_session_says_what_it_heard() -> None:
