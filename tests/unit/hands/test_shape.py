@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cuedetect.hands.shape import HAND_STATES, StateRules, classify, facing, finger_curls, palm_normal
+from cuedetect.hands.shape import HAND_STATES, classify, facing, finger_curls, palm_normal
 
 # A hand, palm toward the camera, fingers up, thumb on the image's left (image y down, z away from the
 # camera), in pixels: by its shape the person's LEFT hand (a right palm shown to the camera has its thumb
@@ -60,6 +60,9 @@ FIST = hand(1.3, 1.3, 1.3, 1.3, "in")
         (hand(0.05, 1.2, 1.3, 1.25, "out"), "point"),
         (hand(1.3, 1.3, 1.3, 1.3, "up"), "thumb_up"),
         (hand(1.3, 1.3, 1.3, 1.3, "out"), "other"),  # thumb out sideways: neither fist nor thumbs-up
+        # thumb curled under, its tip nowhere near the closed fingers: no fist's thumb (studio tuning
+        # renders: requiring the thumb over the fingers tells fists from relaxed hands, 0.646 -> 0.804)
+        (hand(1.3, 1.3, 1.3, 1.3, "low"), "other"),
         (hand(0.45, 0.5, 0.5, 0.55, "out"), "other"),  # relaxed, half-curled
         (hand(0.0, 0.0, 1.3, 1.3, "in"), "other"),  # two fingers out
     ],
@@ -72,22 +75,8 @@ def test_state_of_hand_made_shapes(landmarks, state):
 
 def test_clear_shapes_are_confident_and_ambiguous_ones_are_not():
     assert classify(FIST, "right").confidence > 0.85
-    between = hand(0.9, 0.9, 0.9, 0.9, "in")  # curls 0.76: at the line between relaxed and closed
-    assert abs(finger_curls(between)[1:].mean() - StateRules().closed) < 0.03
-    assert classify(between, "right").confidence < 0.7 < classify(FIST, "right").confidence
-
-
-@pytest.mark.parametrize(("tuck_weight", "state"), [(0.25, "fist"), (1.0, "other"), (0.0, "fist")])
-def test_a_fist_whose_thumb_lies_away_from_the_fingers_counts_by_the_thumb_tests_weight(tuck_weight, state):
-    """Thumb curled under, its tip nowhere near the closed fingers. Required to lie over them (weight 1),
-    it told relaxed hands from fists while `closed` sat among relaxed hands' curls (0.62); with `closed`
-    at 0.78 it turned a third of the tuning renders' fists read into `other`, so it counts a quarter."""
-    low = hand(1.3, 1.3, 1.3, 1.3, "low")
-    shape = classify(low, "right", StateRules(tuck_weight=tuck_weight))
-    assert shape.state == state
-    if 0 < tuck_weight < 1:  # a fist, but a less sure one than with the thumb over the fingers
-        fist = classify(FIST, "right", StateRules(tuck_weight=tuck_weight))
-        assert shape.confidence < fist.confidence - 0.1
+    between = hand(0.74, 0.74, 0.74, 0.74, "in")  # half-way from relaxed to closed (curl 0.62)
+    assert classify(between, "right").confidence < classify(FIST, "right").confidence
 
 
 def test_curls_grow_with_bending():
@@ -161,6 +150,8 @@ def test_every_state_name_is_known():
 def test_an_open_palm_read_with_every_finger_a_little_bent_is_open_by_the_fingers_mean(open_by_mean, state):
     """The network often reads an open palm's four fingers each a little bent (curls 0.15-0.22): one
     product of four soft "straight" scores called it "other"; half of the score now comes from the mean."""
+    from cuedetect.hands.shape import StateRules
+
     bent = hand(0.15, 0.15, 0.15, 0.15, "out")
     curls = finger_curls(bent)[1:]
     assert curls.min() > 0.13 and curls.max() < 0.19  # each under the 0.25 "straight" line, but not by much
