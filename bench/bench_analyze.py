@@ -157,6 +157,32 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def children_cpu_seconds() -> float:
+    import resource
+
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return kids.ru_utime + kids.ru_stime
+
+
+def cpu_by_stage(main: dict[str, float], rec: dict, children: float, total: float) -> dict[str, float]:
+    """CPU seconds of one analysis by stage, over all its processes.
+
+    `main`: each stage's CPU in the calling process (`Analysis.cpu`); the pose and hand workers' own CPU
+    (their frame loops and set-up, from `worker_timings_s`) goes to their stage, and the rest of the
+    workers' CPU (`children`, all finished child processes, minus what they reported: process start,
+    imports) is `worker start-up`. What the stages do not account for (imports in this process, the
+    orchestrator between stages) is `other`."""
+    w = rec.get("worker_timings_s", {})
+    pose = w.get("cpu_setup_s", 0.0) + w.get("cpu_loop_s", 0.0)
+    hands = w.get("hands_cpu_s", 0.0)
+    out = dict(main)
+    out["poses"] = out.get("poses", 0.0) + pose
+    out["hands"] = out.get("hands", 0.0) + hands
+    out["worker start-up"] = max(children - pose - hands, 0.0)
+    out["other"] = max(total - sum(out.values()), 0.0)
+    return out
+
+
 def load() -> str:
     one, five, _ = os.getloadavg()
     return f"{one:.1f} (1 min) / {five:.1f} (5 min)"
@@ -167,18 +193,22 @@ def persons_per_frame(rec: dict) -> float:
 
 
 def run_cuedetect(video: Path, args: argparse.Namespace) -> tuple[dict, float, float]:
-    """analysis.json's content, wall seconds and CPU seconds (all processes) of one `analyze()`."""
+    """analysis.json's content (with `cpu_by_stage`, see `cpu_by_stage`), wall seconds and CPU seconds
+    (all processes) of one `analyze()`."""
     from cuedetect.analysis import AnalyzeOptions, analyze
     from cuedetect.pose.detector import quiet_native_logs
 
     out = Path(tempfile.mkdtemp(prefix="bench-analyze-")) / "out"
     try:
-        cpu0 = cpu_seconds()
+        cpu0, kids0 = cpu_seconds(), children_cpu_seconds()
         t = time.perf_counter()
         with quiet_native_logs():
             options = AnalyzeOptions(out, args.fps, args.model, args.jobs, hands=not args.no_hands)
             res = analyze(video, options)
-        return res.record, time.perf_counter() - t, cpu_seconds() - cpu0
+        wall, cpu = time.perf_counter() - t, cpu_seconds() - cpu0
+        record = dict(res.record)
+        record["cpu_by_stage"] = cpu_by_stage(res.cpu, record, children_cpu_seconds() - kids0, cpu)
+        return record, wall, cpu
     finally:
         shutil.rmtree(out.parent, ignore_errors=True)
 
@@ -260,7 +290,23 @@ def main() -> None:
           f"{args.jobs} idle cores cuedetect could run at most {args.jobs * theirs / ours:.2f}x as fast as "
           "the one-process baseline")  # fmt: skip
     breakdown(rec, wall, cpu, base, args.jobs)
+    stage_cpu_table(rec, base)
     voice_report(video, rec, cpu)
+
+
+def stage_cpu_table(rec: dict, base: dict) -> None:
+    """CPU per analysed frame by stage (all processes), the baseline's beside: what is left to cut."""
+    n = rec["analysed_frames"]
+    by = rec["cpu_by_stage"]
+    calls = rec["model_calls"]
+    crops = {"poses": f"{calls.get('track', 0) / n:.2f} person crops",
+             "hands": f"{calls.get('hand_crops', 0) / n:.2f} hand crops"}  # fmt: skip
+    print("\nCPU per analysed frame by stage, all processes (ms):")
+    for k, v in sorted(by.items(), key=lambda kv: -kv[1]):
+        if v * 1000 / n >= 0.05:
+            print(f"  {k:<16}{1000 * v / n:>7.1f}  {crops.get(k, '')}")
+    total, theirs = sum(by.values()), 1000 * base["cpu_s"] / max(base["frames"], 1)
+    print(f"  {'total':<16}{1000 * total / n:>7.1f}  (baseline {theirs:.1f} ms in one process)")
 
 
 def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None:

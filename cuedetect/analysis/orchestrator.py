@@ -37,17 +37,19 @@ def _timed(analysis: Analysis, name: str, fn: Callable[..., Any], *args: Any) ->
 
 @contextlib.contextmanager
 def _stage(analysis: Analysis, name: str, progress: Progress) -> Iterator[Callable[[int, int], None]]:
-    """Time stage `name` into `analysis.timings` and report its start, its steps and its end."""
+    """Time stage `name` into `analysis.timings` (wall) and `analysis.cpu` (this process's CPU) and report
+    its start, its steps and its end."""
     seen = {"total": 1}
 
     def step(done: int, total: int) -> None:
         seen["total"] = max(int(total), 1)
         progress(name, int(done), seen["total"])
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     progress(name, 0, 1)
     yield step
     analysis.timings[f"{name}_s"] = time.perf_counter() - t
+    analysis.cpu[name] = time.process_time() - cpu  # this process only (workers report their own)
     progress(name, seen["total"], seen["total"])
 
 

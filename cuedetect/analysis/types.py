@@ -126,6 +126,8 @@ class Analysis:
         files: outputs -> the files written into `out`.
         session_id: register -> the session in the store (None without a store).
         timings: seconds per stage.
+        cpu: CPU seconds per stage spent in this process (the pose and hand workers report theirs in
+            `record["worker_timings_s"]`); analysis.json's `main_cpu_s` (the stages before `outputs`).
     """
 
     video: Path
@@ -147,6 +149,7 @@ class Analysis:
     files: list[str] = field(default_factory=list)
     session_id: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def duration(self) -> float:
