@@ -23,6 +23,7 @@ Inputs (written once into .cache/bench/, which git ignores):
 * `--video V`: any video.
 
     .venv/bin/python bench/bench_analyze.py [--input roleplay|real] [--seconds 62] [--jobs 2] [--fps 15]
+        [--model full|lite] [--no-hands] [--no-speech]
 """
 
 from __future__ import annotations
@@ -203,7 +204,8 @@ def run_cuedetect(video: Path, args: argparse.Namespace) -> tuple[dict, float, f
         cpu0, kids0 = cpu_seconds(), children_cpu_seconds()
         t = time.perf_counter()
         with quiet_native_logs():
-            options = AnalyzeOptions(out, args.fps, args.model, args.jobs, hands=not args.no_hands)
+            options = AnalyzeOptions(out, args.fps, args.model, args.jobs, hands=not args.no_hands,
+                                     speech=not args.no_speech)  # fmt: skip
             res = analyze(video, options)
         wall, cpu = time.perf_counter() - t, cpu_seconds() - cpu0
         record = dict(res.record)
@@ -254,6 +256,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=62.0)
     ap.add_argument("--model", default="full")
     ap.add_argument("--no-hands", action="store_true", help="Skip the hand stage (to see what it costs).")
+    ap.add_argument("--no-speech", action="store_true", help="Skip the transcript (to see what it costs).")
     args = ap.parse_args()
     os.environ.setdefault("GLOG_minloglevel", "2")
 
@@ -265,6 +268,7 @@ def main() -> None:
     model = ensure_model(args.model)
     print(f"video: {video} ({info.width}x{info.height}, {info.average_fps:.1f} fps, {info.duration:.1f} s)")
     hands = "no hand stage" if args.no_hands else "hand stage on"
+    hands += ", no speech" if args.no_speech else ""
     print(
         f"analysis: {args.fps:g} fps, {args.model} model, {args.jobs} pose workers, {hands}, "
         f"{os.cpu_count()} cores"
@@ -290,11 +294,11 @@ def main() -> None:
           f"{args.jobs} idle cores cuedetect could run at most {args.jobs * theirs / ours:.2f}x as fast as "
           "the one-process baseline")  # fmt: skip
     breakdown(rec, wall, cpu, base, args.jobs)
-    stage_cpu_table(rec, base)
+    stage_cpu_table(rec, base, args.jobs)
     voice_report(video, rec, cpu)
 
 
-def stage_cpu_table(rec: dict, base: dict) -> None:
+def stage_cpu_table(rec: dict, base: dict, jobs: int) -> None:
     """CPU per analysed frame by stage (all processes), the baseline's beside: what is left to cut."""
     n = rec["analysed_frames"]
     by = rec["cpu_by_stage"]
@@ -307,6 +311,8 @@ def stage_cpu_table(rec: dict, base: dict) -> None:
             print(f"  {k:<16}{1000 * v / n:>7.1f}  {crops.get(k, '')}")
     total, theirs = sum(by.values()), 1000 * base["cpu_s"] / max(base["frames"], 1)
     print(f"  {'total':<16}{1000 * total / n:>7.1f}  (baseline {theirs:.1f} ms in one process)")
+    print(f"  1.7x the baseline on {jobs} idle cores allows at most {jobs * theirs / 1.7:.1f} ms per frame "
+          "(all processes, perfectly parallel)")  # fmt: skip
 
 
 def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None:
