@@ -7,6 +7,13 @@ accuracy per clip and pooled, as `eval_hands.py` scores it. The split stays `eva
 
     .venv/bin/python bench/tune_hands.py [--clips hands_tune,...] [--save]
     .venv/bin/python bench/tune_hands.py --real [--set NAME=VALUE ...]
+    .venv/bin/python bench/tune_hands.py --search rules.closed=0.62,0.7,0.78 --search rules.tuck_weight=0.25,1
+
+`--search` reads each clip once and re-classifies its hands under every combination of the listed state
+rules (`StateRules` fields; landmarks and crops do not depend on them): hands right per clip and pooled,
+the best combinations, and each clip left out in turn (the rules chosen on the others, scored on it) beside
+the current rules. Check a winner with the real clips too: `--real`, `tests/integration/test_hands_analyze.py`
+and `test_live_hands.py` (live mode reads a thumbs-up at other instants than the analysis does).
 
 `--real` re-reads the hands of the real dev set's cached analyses (`.cache/real_clips`, filled by the
 floors test or `cuedetect evaluate`) and scores their cue events with the committed model, beside the
@@ -111,6 +118,62 @@ def real(options, log=print) -> None:
     log(f"hand rows with a state: cached {reads['cached']}, re-read {reads['now']}")
 
 
+def search_rules(clips: dict[str, tuple[Path, pd.DataFrame]], grid: dict[str, list], base, min_px: float,
+                 log=print) -> pd.DataFrame:  # fmt: skip
+    """Hands right per clip under every combination of `grid` (StateRules field -> values) from `base`.
+
+    `clips`: name -> (clip folder with gt.json, its hands table read once). Rows read or held are
+    classified again from their landmarks; unread rows stay wrong. Returns one row per combination.
+    """
+    import dataclasses
+    import itertools
+    import json
+
+    from cuedetect.hands.shape import classify
+
+    prepared = {}
+    for name, (d, hands) in clips.items():
+        df = eval_hands.score(d, hands)
+        df["row"] = np.arange(len(df))
+        ev = eval_hands.scorable(df, min_px)
+        w, h = json.loads((d / "gt.json").read_text())["size"]
+        lm = hands[[f"h{a}{j}" for a in "xyz" for j in range(21)]].to_numpy(float).reshape(-1, 3, 21)
+        lm = lm.transpose(0, 2, 1)[ev["row"].to_numpy()] * [w, h, w]
+        prepared[name] = (ev["gt"].to_numpy(object), lm, hands["side"].to_numpy(object)[ev["row"].to_numpy()])
+    rows = []
+    for values in [(), *itertools.product(*grid.values())]:
+        if not values:
+            rules, label = base, {k: getattr(base, k) for k in grid}
+        else:
+            label = dict(zip(grid, values, strict=True))
+            rules = dataclasses.replace(base, **label)
+        row = {**label, "current": not values}
+        for name, (gt, lm, side) in prepared.items():
+            ok = np.isfinite(lm).all(axis=(1, 2))
+            row[name] = sum(classify(lm[k], side[k], rules).state == gt[k] for k in np.flatnonzero(ok))
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    names = list(clips)
+    n = {name: len(prepared[name][0]) for name in names}
+    table["pooled"] = table[names].sum(axis=1) / sum(n.values())
+    current = table[table["current"]].iloc[0]
+    log(f"hands scored: {n}")
+    log(table.drop(columns="current").sort_values("pooled", ascending=False).head(10).round(3).to_string())
+    log(f"current rules: pooled {current['pooled']:.3f}")
+    if len(names) > 1:  # each clip left out: the rules chosen on the others, scored on it
+        chosen = []
+        for name in names:
+            others = [o for o in names if o != name]
+            best = table.loc[table[others].sum(axis=1).idxmax()]
+            chosen.append(best[name])
+            log(f"  left out {name}: {best[name]} of {n[name]} right (current {current[name]}) with "
+                + ", ".join(f"{k}={best[k]}" for k in grid))  # fmt: skip
+        total = sum(n.values())
+        log(f"left out in turn: {sum(chosen) / total:.3f} against the current rules' "
+            f"{current[names].sum() / total:.3f}")  # fmt: skip
+    return table
+
+
 def save_raw_tracks(d: Path, video: Path, analysis: Path, fps: float = 15.0) -> None:
     """Track the poses of `video` again and keep them before cleaning (`d/raw_tracks.npz`), as
     `cuedetect analyze` hands them to the hand stage; checked against `analysis/poses.parquet`."""
@@ -147,6 +210,13 @@ def main() -> None:
         help="override a HandStageOptions field (a Python literal; crops.NAME, rules.NAME: "
         "a CropOptions or StateRules field)",
     )
+    ap.add_argument(
+        "--search",
+        action="append",
+        default=[],
+        metavar="rules.NAME=V1,V2,...",
+        help="search these StateRules values on hands read once (repeat for a grid)",
+    )
     args = ap.parse_args()
     import ast
     import dataclasses
@@ -167,6 +237,15 @@ def main() -> None:
     os.environ.setdefault("GLOG_minloglevel", "2")
     if args.real:
         real(options)
+        return
+    if args.search:
+        grid = {}
+        for item in args.search:
+            key, values = item.split("=", 1)
+            grid[key.removeprefix("rules.")] = [ast.literal_eval(v) for v in values.split(",")]
+        tables = {n: (args.out / n, reread(args.out / n, options, raw_poses=not args.no_raw)[0])
+                  for n in args.clips.split(",")}  # fmt: skip
+        search_rules(tables, grid, options.rules, args.min_px)
         return
     scored, cpu, crops, frames = [], 0.0, 0, 0
     for name in args.clips.split(","):
