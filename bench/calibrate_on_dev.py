@@ -36,13 +36,6 @@ def log(*a) -> None:
     print(f"[{time.time() - T0:6.0f}s]", *a, flush=True)
 
 
-def _add(total, s) -> None:
-    for cue in s.events:
-        total.events[cue].add(s.events[cue])
-        total.frames[cue].add(s.frames[cue])
-    total.clips += s.clips
-
-
 def frames(clips, clf, cache) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Calibrated probabilities and labels of every frame of a found, matched person."""
     from cuedetect.cues.catalogue import CLASSIFIER_CUES
@@ -178,7 +171,7 @@ def main() -> None:
         else:
             kept = calibrate_on_heldout(m, calib, "dev half", log=lambda *_: None).kept
         s = score_clips(scored, m, feature_cache=cache)
-        _add(crossed, s)
+        crossed.add(s)
         p, y = frames(scored, m, cache)
         ps.append(p)
         ys.append(y)

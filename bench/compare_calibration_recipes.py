@@ -33,13 +33,6 @@ def log(*a) -> None:
     print(f"[{time.time() - T0:7.0f}s]", *a, flush=True)
 
 
-def _add(total, s) -> None:
-    for cue in s.events:
-        total.events[cue].add(s.events[cue])
-        total.frames[cue].add(s.frames[cue])
-    total.clips += s.clips
-
-
 def _summary(s, cues) -> dict:
     present = [c for c in cues if c in s.events and s.events[c].tp + s.events[c].fn]
     tp, fp, fn = (sum(getattr(s.events[c], k) for c in s.events) for k in ("tp", "fp", "fn"))
@@ -136,7 +129,7 @@ def main() -> None:
         cache: dict = {}  # the test clips' features, built once for the three scorers
         for name, clf in (("holdout", a), ("crossfit", b), ("baseline", None)):
             s = score_clips(test, clf, feature_cache=cache)
-            _add(totals[name], s)
+            totals[name].add(s)
             fold[name] = _summary(s, CLASSIFIER_CUES)
             log(f"outer {sorted(out)} {name}: macro {fold[name]['macro_f1_classifier_cues']} "
                 f"P {fold[name]['precision']} R {fold[name]['recall']} {fold[name]['tp_fp_fn']}")  # fmt: skip

@@ -117,6 +117,14 @@ class Scores:
             self.events[cue].add(match_events(pred, gt, cue))
             self.frames[cue].add(frame_counts(pred, gt, cue, times))
 
+    def add(self, other: Scores) -> None:
+        """Add `other`'s counts and clips to these (scores of more clips, e.g. each fold's own)."""
+        for cue in other.events:
+            self.events[cue].add(other.events[cue])
+        for cue in other.frames:
+            self.frames[cue].add(other.frames[cue])
+        self.clips += other.clips
+
     def cues(self) -> list[str]:
         return [c for c in CUE_IDS if c in self.events and (self.events[c].tp + self.events[c].fn) > 0]
 

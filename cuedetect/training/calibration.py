@@ -162,9 +162,5 @@ def _score_out_of_fold(clips: list, models: list, model_of, cache: dict):
 
     total = Scores()
     for m in models:
-        s = score_clips([c for c in clips if model_of(c) is m], m, feature_cache=cache)
-        for cue in s.events:
-            total.events[cue].add(s.events[cue])
-            total.frames[cue].add(s.frames[cue])
-        total.clips += s.clips
+        total.add(score_clips([c for c in clips if model_of(c) is m], m, feature_cache=cache))
     return total

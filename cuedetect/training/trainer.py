@@ -54,14 +54,6 @@ class CVResult:
         return next(iter(self.model))
 
 
-def _merge(target: dict[str, Scores], source: str, s: Scores) -> None:
-    t = target.setdefault(source, Scores())
-    for cue in s.events:
-        t.events[cue].add(s.events[cue])
-        t.frames[cue].add(s.frames[cue])
-    t.clips += s.clips
-
-
 def cross_validate(
     clips: list[Clip], n_splits: int = 4, n_aug: int = 2, seed: int = 0, max_iter: int = 150, log=print,
     weights: dict | None = None, sim_noise: str = "simple", mirrored: bool = False,
@@ -84,7 +76,8 @@ def cross_validate(
         clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
         for target, scorer in ((model_scores, clf), (base_scores, None)):
             for src in sorted({c.source for c in test}):
-                _merge(target, src, score_clips([c for c in test if c.source == src], scorer))
+                scores = score_clips([c for c in test if c.source == src], scorer)
+                target.setdefault(src, Scores()).add(scores)
         log(f"fold {k + 1}/{n_splits}: {len(train)} train clips ({len(X)} rows), {len(test)} test clips")
     return CVResult(model_scores, base_scores, n_splits)
 

@@ -52,6 +52,20 @@ def test_frame_counts_and_scores_json() -> None:
     assert "`fists_up`" in s.table()
 
 
+def test_scores_of_two_sets_of_clips_add_up_to_the_scores_of_all() -> None:
+    t = {"A": np.arange(0, 10, 0.5)}
+    clips = [([ev("fists_up", "A", 0, 4)], [ev("fists_up", "A", 1, 5)]),
+             ([ev("pointing", "A", 0, 2)], [ev("fists_up", "A", 6, 9)]),
+             ([], [ev("pointing", "A", 3, 5)])]  # fmt: skip
+    whole, first, rest = Scores(), Scores(), Scores()
+    for k, (pred, gt) in enumerate(clips):
+        whole.add_clip(pred, gt, t)
+        (first if k == 0 else rest).add_clip(pred, gt, t)
+    first.add(rest)
+    assert first.to_json() == whole.to_json() and first.clips == 3
+    assert rest.clips == 2  # the added scores are left as they were
+
+
 def test_relabel_drops_unmatched_persons() -> None:
     out = relabel(
         [ev("pointing", 0, 0, 1), ev("pointing", 7, 0, 1), ev("too_close", 0, 0, 1, 1)], {0: "A", 1: "B"}
