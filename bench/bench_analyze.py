@@ -158,32 +158,6 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def children_cpu_seconds() -> float:
-    import resource
-
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return kids.ru_utime + kids.ru_stime
-
-
-def cpu_by_stage(main: dict[str, float], rec: dict, children: float, total: float) -> dict[str, float]:
-    """CPU seconds of one analysis by stage, over all its processes.
-
-    `main`: each stage's CPU in the calling process (`Analysis.cpu`); the pose and hand workers' own CPU
-    (their frame loops and set-up, from `worker_timings_s`) goes to their stage, and the rest of the
-    workers' CPU (`children`, all finished child processes, minus what they reported: process start,
-    imports) is `worker start-up`. What the stages do not account for (imports in this process, the
-    orchestrator between stages) is `other`."""
-    w = rec.get("worker_timings_s", {})
-    pose = w.get("cpu_setup_s", 0.0) + w.get("cpu_loop_s", 0.0)
-    hands = w.get("hands_cpu_s", 0.0)
-    out = dict(main)
-    out["poses"] = out.get("poses", 0.0) + pose
-    out["hands"] = out.get("hands", 0.0) + hands
-    out["worker start-up"] = max(children - pose - hands, 0.0)
-    out["other"] = max(total - sum(out.values()), 0.0)
-    return out
-
-
 def load() -> str:
     one, five, _ = os.getloadavg()
     return f"{one:.1f} (1 min) / {five:.1f} (5 min)"
@@ -194,14 +168,14 @@ def persons_per_frame(rec: dict) -> float:
 
 
 def run_cuedetect(video: Path, args: argparse.Namespace) -> tuple[dict, float, float]:
-    """analysis.json's content (with `cpu_by_stage`, see `cpu_by_stage`), wall seconds and CPU seconds
-    (all processes) of one `analyze()`."""
+    """analysis.json's content (with `cpu_by_stage`: `Analysis.cpu`, each stage's CPU over all processes),
+    wall seconds and CPU seconds (all processes) of one `analyze()`."""
     from cuedetect.analysis import AnalyzeOptions, analyze
     from cuedetect.pose.detector import quiet_native_logs
 
     out = Path(tempfile.mkdtemp(prefix="bench-analyze-")) / "out"
     try:
-        cpu0, kids0 = cpu_seconds(), children_cpu_seconds()
+        cpu0 = cpu_seconds()
         t = time.perf_counter()
         with quiet_native_logs():
             options = AnalyzeOptions(out, args.fps, args.model, args.jobs, hands=not args.no_hands,
@@ -209,7 +183,7 @@ def run_cuedetect(video: Path, args: argparse.Namespace) -> tuple[dict, float, f
             res = analyze(video, options)
         wall, cpu = time.perf_counter() - t, cpu_seconds() - cpu0
         record = dict(res.record)
-        record["cpu_by_stage"] = cpu_by_stage(res.cpu, record, children_cpu_seconds() - kids0, cpu)
+        record["cpu_by_stage"] = dict(res.cpu)  # all processes, outputs and register included
         return record, wall, cpu
     finally:
         shutil.rmtree(out.parent, ignore_errors=True)
@@ -294,23 +268,31 @@ def main() -> None:
           f"{args.jobs} idle cores cuedetect could run at most {args.jobs * theirs / ours:.2f}x as fast as "
           "the one-process baseline")  # fmt: skip
     breakdown(rec, wall, cpu, base, args.jobs)
-    stage_cpu_table(rec, base, args.jobs)
+    stage_cpu_table(rec, base, cpu, args.jobs)
     voice_report(video, rec, cpu)
 
 
-def stage_cpu_table(rec: dict, base: dict, jobs: int) -> None:
+def stage_cpu_table(rec: dict, base: dict, cpu: float, jobs: int) -> None:
     """CPU per analysed frame by stage (all processes), the baseline's beside: what is left to cut."""
     n = rec["analysed_frames"]
-    by = rec["cpu_by_stage"]
-    calls = rec["model_calls"]
-    crops = {"poses": f"{calls.get('track', 0) / n:.2f} person crops",
-             "hands": f"{calls.get('hand_crops', 0) / n:.2f} hand crops"}  # fmt: skip
-    print("\nCPU per analysed frame by stage, all processes (ms):")
+    by = dict(rec["cpu_by_stage"])
+    by["other"] = max(cpu - sum(by.values()), 0.0)  # imports and the orchestrator between stages
+    w, calls = rec["worker_timings_s"], rec["model_calls"]
+    loops = {
+        "poses": w.get("cpu_setup_s", 0.0) + w.get("cpu_loop_s", 0.0),
+        "hands": w.get("hands_cpu_s", 0.0),
+    }
+    notes = {
+        "poses": f"{calls.get('track', 0) / n:.2f} person crops",
+        "hands": f"{calls.get('hand_crops', 0) / n:.2f} hand crops",
+    }
+    print("\nCPU per analysed frame by stage, all processes (ms; with the workers a stage runs):")
     for k, v in sorted(by.items(), key=lambda kv: -kv[1]):
         if v * 1000 / n >= 0.05:
-            print(f"  {k:<16}{1000 * v / n:>7.1f}  {crops.get(k, '')}")
-    total, theirs = sum(by.values()), 1000 * base["cpu_s"] / max(base["frames"], 1)
-    print(f"  {'total':<16}{1000 * total / n:>7.1f}  (baseline {theirs:.1f} ms in one process)")
+            inner = f", {1000 * loops[k] / n:.1f} of it in the frame loops" if loops.get(k) else ""
+            print(f"  {k:<10}{1000 * v / n:>7.1f}  {notes.get(k, '')}{inner}")
+    theirs = 1000 * base["cpu_s"] / max(base["frames"], 1)
+    print(f"  {'total':<10}{1000 * cpu / n:>7.1f}  (baseline {theirs:.1f} ms in one process)")
     print(f"  1.7x the baseline on {jobs} idle cores allows at most {jobs * theirs / 1.7:.1f} ms per frame "
           "(all processes, perfectly parallel)")  # fmt: skip
 

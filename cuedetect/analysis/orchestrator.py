@@ -23,6 +23,18 @@ from cuedetect.analysis.outputs import commit, partial_dir, prepare_out_dir, wri
 from cuedetect.analysis.types import Analysis, AnalyzeOptions, Progress
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its child processes that have ended (a stage's worker pools end
+    within the stage, so a stage's difference counts its workers, their start-up included)."""
+    own = time.process_time()
+    try:
+        import resource
+    except ImportError:  # not on POSIX: this process only
+        return own
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own + kids.ru_utime + kids.ru_stime
+
+
 def _silent(stage: str, done: int, total: int) -> None:
     pass
 
@@ -37,19 +49,19 @@ def _timed(analysis: Analysis, name: str, fn: Callable[..., Any], *args: Any) ->
 
 @contextlib.contextmanager
 def _stage(analysis: Analysis, name: str, progress: Progress) -> Iterator[Callable[[int, int], None]]:
-    """Time stage `name` into `analysis.timings` (wall) and `analysis.cpu` (this process's CPU) and report
-    its start, its steps and its end."""
+    """Time stage `name` into `analysis.timings` (wall) and `analysis.cpu` (CPU, see `cpu_seconds`) and
+    report its start, its steps and its end."""
     seen = {"total": 1}
 
     def step(done: int, total: int) -> None:
         seen["total"] = max(int(total), 1)
         progress(name, int(done), seen["total"])
 
-    t, cpu = time.perf_counter(), time.process_time()
+    t, cpu = time.perf_counter(), cpu_seconds()
     progress(name, 0, 1)
     yield step
     analysis.timings[f"{name}_s"] = time.perf_counter() - t
-    analysis.cpu[name] = time.process_time() - cpu  # this process only (workers report their own)
+    analysis.cpu[name] = cpu_seconds() - cpu
     progress(name, seen["total"], seen["total"])
 
 

@@ -202,7 +202,7 @@ def analysis_record(analysis: Analysis, options: AnalyzeOptions, fps: float) -> 
         "jobs": analysis.tracking.get("chunks"),
         "timings_s": dict(analysis.timings),
         "worker_timings_s": analysis.tracking.get("worker_timings_s", {}),
-        "main_cpu_s": dict(analysis.cpu),
+        "cpu_s": dict(analysis.cpu),
         "model_calls": analysis.tracking.get("model_calls", {}),
         "realtime_factor": info.duration / total if total else None,
         "persons": _persons(tracks),

@@ -126,8 +126,8 @@ class Analysis:
         files: outputs -> the files written into `out`.
         session_id: register -> the session in the store (None without a store).
         timings: seconds per stage.
-        cpu: CPU seconds per stage spent in this process (the pose and hand workers report theirs in
-            `record["worker_timings_s"]`); analysis.json's `main_cpu_s` (the stages before `outputs`).
+        cpu: CPU seconds per stage, in this process and in the worker processes the stage ran (pose and
+            hand workers, their start-up included); analysis.json's `cpu_s` (the stages before `outputs`).
     """
 
     video: Path
