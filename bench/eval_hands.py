@@ -124,7 +124,8 @@ def score(d: Path, hands: pd.DataFrame | None = None) -> pd.DataFrame:
         h = persons[gid]["hands"][r.side]
         rows.append({"clip": d.name, "frame": r.frame, "side": r.side, "status": r.status,
                      "pred": r.state if isinstance(r.state, str) else "(none)", "gt": h["state"],
-                     "size": h["size_px"], "occluded": h["occluded"], "in_view": h["in_view"]})  # fmt: skip
+                     "size": h["size_px"], "occluded": h["occluded"], "in_view": h["in_view"],
+                     "gt_person": gid})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -133,15 +134,38 @@ def scorable(df: pd.DataFrame, min_px: float = 40.0) -> pd.DataFrame:
     return df[df["gt"].notna() & ~df["occluded"] & df["in_view"] & (df["size"] >= min_px)]
 
 
+def hidden(d: Path, ev: pd.DataFrame) -> np.ndarray:
+    """Share of each scored hand's mesh the camera does not see (`studio.hand_visibility`), NaN if none
+    of it is in the picture: what gt.json's `occluded` leaves out (a hand behind the neck or the head, or
+    behind the other person)."""
+    from cuedetect.studio.hand_visibility import hidden_hand_shares
+    from cuedetect.studio.render import compile_scenario
+    from cuedetect.studio.scenario import load
+
+    sc = load(d / "scenario.yaml")
+    frames = sorted({int(f) for f in ev["frame"]})
+    looks = hidden_hand_shares(compile_scenario(sc, frames=frames), sc.camera)
+    shares = dict(zip(frames, looks, strict=True))
+    return np.array([shares[int(r.frame)][r.gt_person][r.side] for r in ev.itertuples()], dtype=float)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=REPO / ".cache" / "eval_hands")
     ap.add_argument("--clips", default=",".join(HELD_OUT))
     ap.add_argument("--min-px", type=float, default=40.0)
+    ap.add_argument("--hidden", action="store_true", help="also score without the hands the camera does not "
+                    "see (mostly covered by the body or another person; studio.hand_visibility)")  # fmt: skip
     args = ap.parse_args()
     os.environ.setdefault("GLOG_minloglevel", "2")
-    df = pd.concat([score(prepare(args.out, n)) for n in args.clips.split(",")])
-    ev = scorable(df, args.min_px)
+    parts = []
+    for name in args.clips.split(","):
+        d = prepare(args.out, name)
+        part = scorable(score(d), args.min_px)
+        if args.hidden:
+            part = part.assign(hidden=hidden(d, part))
+        parts.append(part)
+    ev = pd.concat(parts)
     read = ev[ev["pred"] != "(none)"]
     print(f"clips: {args.clips}; hands scored (>= {args.min_px:g} px, in view, not tucked away): {len(ev)}")
     print(f"hand-state accuracy: {(ev['pred'] == ev['gt']).mean():.3f} "
@@ -153,6 +177,13 @@ def main() -> None:
         print(f"  {state:<10} {(grp['pred'] == state).mean():.3f} of {len(grp)} (not read {unread:.1%})")
     print("\nconfusion (rows: ground truth, columns: read state)")
     print(pd.crosstab(ev["gt"], ev["pred"]).to_string())
+    if args.hidden:
+        covered = ev["hidden"] > 0.5
+        seen = ev[~covered]
+        print(f"\nhands mostly covered (over half the hand's mesh): {int(covered.sum())}, "
+              f"{int((ev.loc[covered, 'pred'] == '(none)').sum())} of them not read; without them: "
+              f"{(seen['pred'] == seen['gt']).mean():.3f} of {len(seen)} "
+              f"(not read {(seen['pred'] == '(none)').mean():.1%})")  # fmt: skip
 
 
 if __name__ == "__main__":
