@@ -49,7 +49,10 @@ def hysteresis_spans(
     A gap shorter than `merge_gap` joins the spans on either side. With `merge_gap_max` (held postures),
     the allowed gap grows with the hold before it: a gap shorter than the merged span so far joins too,
     up to `merge_gap_max` (a 4 s hold broken for 3 s is one hold; a 1 s one is not).
-    NaN probabilities count as "no change of state".
+    NaN probabilities count as "no change of state". Durations and gaps are between frame times: a
+    span lasts from its first frame to its last, a gap from one span's last frame to the next one's
+    first (`tests/unit/cues/test_event_durations.py`; the frames' own time, a period more, was measured
+    and not adopted: cues README, "How long an event lasts").
     """
     spans: list[list[int]] = []
     active, start = False, 0

@@ -98,7 +98,10 @@ class CueSettings:
             "too_close": 0.5,
         }
     )
-    """Events shorter than this (per cue) are dropped."""
+    """Events shorter than this (per cue) are dropped: the time from an event's first frame to its last,
+    so a cue must show for about this plus one frame period (`hands_raised`: 4 frames at 6 fps, 7 at
+    15 fps). Counting the frames' own time (one period more) was measured and not adopted (cues
+    README, "How long an event lasts")."""
 
     def min_duration(self, cue: str) -> float:
         return self.min_duration_s.get(cue, 0.5)
