@@ -5,7 +5,12 @@ alone cannot see (a thumbs-up looks like a raised fist, a hand holding a cup lik
 hand stage read a person's hands (`hands.parquet`) and, over a short window, neither hand shows the
 cue's shape, the cue's probability is set to 0. Where no hand was read (too small, out of view, not
 found), or a hand read in the window is under `MIN_GATE_PX` long, nothing changes: the classifier decides
-alone. The hands in an event's evidence are `hand_words`'.
+alone. One reading overrules the body at any size the hand stage reads (18 px and up): a hand read closed
+(`fist`) in most of its readings, while neither hand reads open, is not an open palm (`CLOSED_SHARE`).
+Small hands misread, but a closed reading is no evidence for an open palm: hands clasped in front of the
+belly read `fist` at 36 px, the real one-palm gesture at 35 px read `other` and `point`, never `fist`, and
+the small pointing hand that read `fist` (standoff, 29 px) is not vetoed for pointing by this. The hands in
+an event's evidence are `hand_words`'.
 `hand_features` exposes the per-frame hand shape as plain columns (NaN where no hand was read) for the
 classifier's features.
 """
@@ -33,6 +38,9 @@ MIN_SHARE = {"fists_up": 0.4, "open_hands": 0.6, "pointing": 0.5}
 # starts at 40 px; on the standoff sample a 29 px pointing hand read `fist` in most frames): where one
 # was read in the window, there is no veto
 MIN_GATE_PX = 40.0
+# `open_hands` is vetoed at any read size where one hand reads `fist` in at least this share of its readings
+# in the window and neither hand reads `open_palm` in `MIN_SHARE["open_hands"]` of its own
+CLOSED_SHARE = 0.6
 
 
 def _per_frame(feats: pd.DataFrame, hands: pd.DataFrame) -> pd.DataFrame:
@@ -95,6 +103,12 @@ def gate(probs: pd.DataFrame, feats: pd.DataFrame, hands: pd.DataFrame | None) -
         share = shape_share(feats, hands, states)
         veto = np.isfinite(share) & (share < MIN_SHARE[cue]) & ~small
         out.loc[veto, cue] = 0.0
+    if "open_hands" in out.columns:
+        closed = shape_share(feats, hands, ("fist",))
+        opened = shape_share(feats, hands, CUE_SHAPES["open_hands"])
+        with np.errstate(invalid="ignore"):
+            shut = (closed >= CLOSED_SHARE) & ~(opened >= MIN_SHARE["open_hands"])
+        out.loc[shut, "open_hands"] = 0.0
     return out
 
 

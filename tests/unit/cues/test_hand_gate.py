@@ -86,3 +86,35 @@ def test_hand_features_are_nan_where_no_hand_was_read():
     assert (f["hand_right_visible"].to_numpy() == [1.0] * 10 + [0.0] * 20).all()
     assert f["hand_right_is_fist"].iloc[:10].eq(1.0).all() and f["hand_right_is_fist"].iloc[10:].isna().all()
     assert f["hand_right_curl_index"].iloc[:10].eq(0.9).all() and f["hand_left_curl_index"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("right", "left", "size_px", "vetoed"),
+    [
+        (["fist"] * N, ["other"] * N, 36.0, True),  # hands clasped in front of the belly, small
+        (["fist"] * N, None, 20.0, True),  # one small hand, closed throughout
+        (["fist", "fist", "other"] * (N // 3), ["other"] * N, 30.0, True),  # closed in 2 of 3 readings
+        (
+            (["fist"] * 3 + ["other"] * 2 + [None]) * (N // 6),
+            ["other"] * N,
+            30.0,
+            True,
+        ),  # 3 of 5 readings: 0.6 holds
+        (["fist", "other"] * (N // 2), ["other"] * N, 30.0, False),  # closed half the time: not most
+        (["point", "other"] * (N // 2), ["other"] * N, 35.0, False),  # the real one-palm gesture's reads
+        (["fist"] * N, ["open_palm"] * N, 30.0, False),  # the other hand shows an open palm
+        ([None] * N, None, 30.0, False),  # nothing read: the classifier decides
+    ],
+)
+def test_a_hand_read_closed_vetoes_open_hands_at_any_read_size(right, left, size_px, vetoed):
+    out = hand_gate.gate(probs("open_hands"), feats(), hands(right, left, size_px=size_px))
+    mid = out["open_hands"].to_numpy()[5:-5]
+    assert (mid == 0.0).all() if vetoed else (mid == 0.9).all()
+    assert (out["hands_raised"] == 0.8).all()
+
+
+def test_a_small_hand_read_closed_does_not_veto_pointing_or_a_guard():
+    """The closed-hand veto is open_hands' alone: a small pointing hand reads `fist` (standoff, 29 px)."""
+    for cue in ("pointing", "fists_up"):
+        out = hand_gate.gate(probs(cue), feats(), hands(["fist"] * N, ["other"] * N, size_px=29.0))
+        assert (out[cue] == 0.9).all()
