@@ -163,9 +163,11 @@ def posture(speed: float, nose: float, n: int = 6) -> pd.DataFrame:
     [
         (0.05, 0.40, False, False),  # standing still, head up: both cues possible
         (0.50, 0.40, False, False),  # shifting about (the studio's crossed arms reach 0.53 m/s)
+        (0.60, 0.40, False, False),  # at the limit itself: not over it
         (0.61, 0.40, True, False),  # circling in a fight: arms across the body are a guard
         (1.40, 0.40, True, False),  # running: a runner's arms swing across the chest
         (0.05, 0.11, False, False),  # a deep lean with the head still up
+        (0.05, 0.10, False, False),  # at the limit itself: not under it
         (0.05, 0.09, False, True),  # nose at the shoulder line: looking down, bending to pick up
         (0.05, -0.16, False, True),  # the head below the shoulders (ducking, bent double)
         (1.40, 0.02, True, True),  # a walker looking at the floor
