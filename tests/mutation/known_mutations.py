@@ -1,6 +1,6 @@
-"""The ten hand-made mutations of issue 20: apply each, run the tests that should kill it, restore.
+"""The hand-made mutations (issue 20's ten and later ones): apply each, run the tests that should kill it, restore.
 
-    .venv/bin/python tests/mutation/known_mutations.py            # all ten
+    .venv/bin/python tests/mutation/known_mutations.py            # all of them
     .venv/bin/python tests/mutation/known_mutations.py merge_gap  # one, by name
 
 Not collected by pytest (no `test_` prefix) and not in CI: it edits the source files in place (restored
@@ -55,6 +55,10 @@ MUTATIONS = (
     Mutation("approacher", "approacher choice flipped", "cuedetect/cues/rules.py",
              "return (0, 1) if move_a >= move_b else (1, 0)", "return (1, 0) if move_a >= move_b else (0, 1)",
              (CUES,)),
+    # session 10: one or two planted bugs for each module tested by mutation then (docs/mutation/)
+    Mutation("crossed_speed_veto", "fusion: arms_crossed ruled out when slower, not faster, than the limit",
+             "cuedetect/cues/fusion.py", '_column(feats, "m_hip_speed") > settings',
+             '_column(feats, "m_hip_speed") < settings', ("tests/unit/cues/test_fusion.py",)),
 )  # fmt: skip
 
 

@@ -172,6 +172,8 @@ def posture(speed: float, nose: float, n: int = 6) -> pd.DataFrame:
         (0.05, -0.16, False, True),  # the head below the shoulders (ducking, bent double)
         (1.40, 0.02, True, True),  # a walker looking at the floor
         (np.nan, np.nan, False, False),  # nothing measured rules nothing out
+        (0.60, 0.40, False, False),  # exactly at the speed limit: not faster than it
+        (0.05, 0.10, False, False),  # the nose exactly at the limit: not below it
     ],
 )
 def test_a_cues_own_definition_rules_it_out(speed, nose, crossed_out, lean_out) -> None:
@@ -198,3 +200,20 @@ def test_ruled_out_keeps_the_rows_index_and_needs_no_columns() -> None:
         and not r.to_numpy().any()
         and set(r.columns) == {"arms_crossed", "leaning_in"}
     )
+
+
+def test_missing_measurements_given_as_none_rule_nothing_out_and_probabilities_stay_floats() -> None:
+    """Object columns (None for a missing value, as a table built from JSON rows holds) read as NaN:
+    the vetoes hold where the measurement is there, nothing is ruled out where it is not, and the
+    probabilities come back as floats with NaN, not None."""
+    f = pd.DataFrame({
+        "t": np.arange(4) / 15.0, "person": 0,
+        "m_hip_speed": pd.Series([None, 1.0, 0.2, None], dtype=object),
+        "m_nose_above_sh": pd.Series([0.0, None, 0.4, None], dtype=object),
+    })  # fmt: skip
+    r = ruled_out(f)
+    assert list(r["arms_crossed"]) == [False, True, False, False]
+    assert list(r["leaning_in"]) == [True, False, False, False]
+    probs = pd.DataFrame({"arms_crossed": pd.Series([0.7, 0.8, None, 0.6], dtype=object)})
+    out = combine(probs, f)["arms_crossed"].to_numpy()
+    assert out.dtype == float and np.isnan(out[2]) and list(out[[0, 1, 3]]) == [0.7, 0.0, 0.6]
