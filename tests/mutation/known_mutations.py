@@ -1,4 +1,4 @@
-"""The hand-made mutations (issue 20's ten and later ones): apply each, run the tests that should kill it, restore.
+"""Hand-made mutations (issue 20's ten and later ones): apply each, run its tests, restore.
 
     .venv/bin/python tests/mutation/known_mutations.py            # all of them
     .venv/bin/python tests/mutation/known_mutations.py merge_gap  # one, by name
