@@ -29,6 +29,7 @@ class Mutation:
 
 
 CUES = "tests/unit/cues"
+SHAPE = "tests/unit/hands/test_shape.py"
 TRACKING = ("tests/unit/pose/test_tracking.py", "tests/unit/pose/test_tracking_identical.py")
 
 MUTATIONS = (
@@ -59,6 +60,11 @@ MUTATIONS = (
     Mutation("crossed_speed_veto", "fusion: arms_crossed ruled out when slower, not faster, than the limit",
              "cuedetect/cues/fusion.py", '_column(feats, "m_hip_speed") > settings',
              '_column(feats, "m_hip_speed") < settings', ("tests/unit/cues/test_fusion.py",)),
+    Mutation("thumb_dir_from_ip", "hand shape: the thumb's direction from its IP joint, not its knuckle",
+             "cuedetect/hands/shape.py", "_unit(lm[4] - lm[2])", "_unit(lm[4] - lm[3])", (SHAPE,)),
+    Mutation("tuck_ignored", "hand shape: a fist no longer wants the thumb over the fingers",
+             "cuedetect/hands/shape.py", "tucked = 1.0 - r.tuck_weight * (1.0 - _sig(",
+             "tucked = 1.0 - 0.0 * (1.0 - _sig(", (SHAPE,)),
 )  # fmt: skip
 
 

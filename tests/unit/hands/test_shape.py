@@ -165,3 +165,211 @@ def test_an_open_palm_read_with_every_finger_a_little_bent_is_open_by_the_finger
     assert classify(bent, "right", StateRules(open_by_mean=open_by_mean)).state == state
     half = hand(0.5, 0.5, 0.5, 0.5, "out")  # curls 0.42: half-closed, not open however counted
     assert classify(half, "right", StateRules(open_by_mean=1.0)).state == "other"
+
+
+# Measured quantities and rule boundaries (mutation testing of shape.py, docs/mutation/shape.md).
+def _raised_thumb(height: float) -> np.ndarray:
+    """Four closed fingers and a straight thumb out to the side whose tip is `height` palm lengths above
+    the knuckles."""
+    lm = hand(1.3, 1.3, 1.3, 1.3, "in")
+    tip = np.array([-110.0, -90.0 - height * np.linalg.norm(lm[9] - lm[0]), 0.0])
+    lm[4], lm[3] = tip, (lm[2] + tip) / 2
+    return lm
+
+
+@pytest.mark.parametrize(
+    ("landmarks", "state"),
+    [
+        (_raised_thumb(0.4), "thumb_up"),
+        (_raised_thumb(0.35), "thumb_up"),  # the thumb test is on the tip's height over the highest knuckle
+        (_raised_thumb(0.1), "other"),  # tip barely over the knuckles: the thumb is out, not up
+        (hand(0.0, 0.0, 0.0, 0.0, "up"), "open_palm"),  # a thumb up on an open hand is no thumbs-up
+        (hand(1.3, 0.0, 0.0, 0.0, "out"), "other"),  # index folded, three straight: not an open palm
+    ],
+)
+def test_thumb_height_and_the_fingers_decide_thumbs_up_and_open_palm(landmarks, state):
+    assert classify(landmarks, "right").state == state
+
+
+def test_a_straight_thumb_raised_along_the_index_finger_is_not_out():
+    """The thumb is out when its tip is away from the index knuckle (`thumb_out` over 0.6 palm lengths)
+    and straight; one raised against the side of the fist (0.4) is neither out nor tucked."""
+    lm = hand(1.3, 1.3, 1.3, 1.3, "in")
+    lm[4] = [-40.0, -125.0, 0.0]
+    lm[3], lm[1] = (lm[2] + lm[4]) / 2, lm[2] - (lm[4] - lm[2]) / 2  # straight from its base
+    shape = classify(lm, "right")
+    assert shape.thumb_out == pytest.approx(0.40, abs=0.01) and shape.state == "other"
+
+
+def test_measures_are_in_palm_lengths_and_the_thumbs_direction_from_its_knuckle_to_its_tip():
+    """thumb_out: thumb tip to index knuckle over wrist to middle knuckle; thumb_up: cosine of the
+    knuckle-to-tip direction (landmark 2 to 4) with the image's up, for an L-shaped thumb (out, then up)."""
+    lm = hand(1.3, 1.3, 1.3, 1.3, "in") + [300.0, 200.0, 0.0]  # anywhere in the image
+    lm[2], lm[3], lm[4] = (
+        lm[0] + [-50.0, -40.0, 0.0],
+        lm[0] + [-80.0, -40.0, 0.0],
+        lm[0] + [-80.0, -100.0, 0.0],
+    )
+    shape = classify(lm, "right")
+    assert shape.thumb_out == pytest.approx(np.linalg.norm(lm[4] - lm[5]) / np.linalg.norm(lm[9] - lm[0]))
+    assert shape.thumb_up == pytest.approx(60.0 / np.hypot(30.0, 60.0))
+    assert shape.curl == pytest.approx(finger_curls(lm))
+
+
+def _bent_chain(start: np.ndarray, bend: float, n: int) -> list[np.ndarray]:
+    """`n` points on from `start` (reached going up the image), each bone turned `bend` more toward -z."""
+    pts, p = [], start
+    for j in range(1, n + 1):
+        p = p + 30.0 * np.array([0.0, -np.cos(j * bend), -np.sin(j * bend)])
+        pts.append(p)
+    return pts
+
+
+@pytest.mark.parametrize("bend", [0.0, 0.2, 0.45, 0.8, 1.3])
+def test_curl_is_the_summed_bend_over_a_tight_fists_and_at_most_one(bend):
+    """A finger straight on from the wrist bent `bend` at each of its three joints curls 3 bend / 3.6 rad;
+    the thumb, bent at its two joints (the angle at its base is not counted), 2 bend / 1.6; both capped
+    at 1."""
+    lm = np.zeros((21, 3))  # the wrist at the origin; every knuckle straight above it
+    for chain in ((5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), (17, 18, 19, 20)):
+        mcp = np.array([0.0, -50.0, 0.0])
+        lm[list(chain)] = [mcp, *_bent_chain(mcp, bend, 3)]
+    lm[1], lm[2] = [30.0, -10.0, 0.0], [30.0, -40.0, 0.0]  # the thumb's base bone at an angle to the wrist's
+    lm[3:5] = _bent_chain(lm[2], bend, 2)
+    curls = finger_curls(lm)
+    assert curls[1:] == pytest.approx(np.full(4, min(3 * bend / 3.6, 1.0)), abs=1e-6)
+    assert curls[0] == pytest.approx(min(2 * bend / 1.6, 1.0), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("normal", "word"),
+    [
+        ((0.0, 0.0, -0.6), "side"),  # exactly at the limits: none of the four directions
+        ((0.0, 0.0, 0.6), "side"),
+        ((0.0, -0.6, 0.0), "side"),
+        ((0.0, 0.6, 0.0), "side"),
+        ((1.0, 0.0, 0.0), "side"),  # the palm toward the image's side
+        ((0.0, 0.0, -0.61), "camera"),
+        ((0.0, 0.61, 0.0), "down"),
+    ],
+)
+def test_facing_words_and_their_limits(normal, word):
+    assert facing(np.array(normal)) == word
+
+
+def test_unit_vectors_in_any_units_and_a_vanishing_vector_left_alone():
+    from cuedetect.hands.shape import _unit
+
+    assert _unit(np.array([0.03, 0.04, 0.0])) == pytest.approx([0.6, 0.8, 0.0])  # metres
+    assert _unit(np.array([30.0, 40.0, 0.0])) == pytest.approx([0.6, 0.8, 0.0])  # pixels
+    assert (_unit(np.array([1e-9, 0.0, 0.0])) == [1e-9, 0.0, 0.0]).all()  # at the guard: not blown up
+    assert (_unit(np.zeros(3)) == 0.0).all()
+
+
+@given(st.floats(-1e4, 1e4))
+@settings(max_examples=80, deadline=None)
+def test_the_soft_step_is_a_logistic_strictly_between_0_and_1_without_overflow(x):
+    from cuedetect.hands.shape import _sig
+
+    with np.errstate(all="raise"):
+        a, b = _sig(x), _sig(-x)
+    assert 0.0 < a < 1.0 and a + b == pytest.approx(1.0, abs=1e-15)
+
+
+def test_world_landmarks_give_the_palm_normal_when_they_are_all_there():
+    """The palm normal comes from the hand model's world landmarks (metres, less foreshortened) when they
+    are finite, else from the image landmarks: here the two disagree on which way the palm faces."""
+    image = LEFT_PALM_TO_CAMERA
+    world = (image * TURN) / 1000.0  # the back of the hand to the camera, in metres
+    assert classify(image, "left").palm_facing == "camera"
+    shape = classify(image, "left", world=world)
+    assert shape.palm_facing == "away" and np.linalg.norm(shape.palm_normal) == pytest.approx(1.0)
+    broken = world.copy()
+    broken[7, 1] = np.nan
+    assert classify(image, "left", world=broken).palm_facing == "camera"
+
+
+@given(st.floats(0.3, 3.0), st.tuples(st.floats(-500, 500), st.floats(-500, 500), st.floats(-50, 50)))
+@settings(max_examples=40, deadline=None)
+def test_measures_and_facing_do_not_depend_on_where_the_hand_is_or_its_size(scale, shift):
+    for lm in (LEFT_PALM_TO_CAMERA, hand(1.3, 1.3, 1.3, 1.3, "up"), _raised_thumb(0.35)):
+        a, b = classify(lm, "left"), classify(lm * scale + np.array(shift), "left")
+        assert (b.state, b.palm_facing) == (a.state, a.palm_facing)
+        assert (b.thumb_out, b.thumb_up) == pytest.approx((a.thumb_out, a.thumb_up), abs=1e-9)
+
+
+def test_two_states_that_both_hold_share_the_confidence():
+    """Rules under which a half-curled hand is both closed and straight: fist and open palm hold alike and
+    the confidence is the winner's share of the states' sum (a half), not its raw score."""
+    from cuedetect.hands.shape import StateRules
+
+    rules = StateRules(straight=0.9, closed=0.1, tuck_weight=0.0)
+    shape = classify(hand(0.5, 0.5, 0.5, 0.5, "in"), "right", rules)
+    assert shape.state in ("fist", "open_palm") and shape.confidence == pytest.approx(0.5, abs=0.02)
+
+
+@pytest.mark.parametrize(("closed_by_mean", "state"), [(1.0, "fist"), (0.0, "other")])
+@pytest.mark.parametrize("loose", [0, 3])
+def test_one_half_open_finger_opens_a_fist_only_when_every_finger_must_be_closed(
+    closed_by_mean, state, loose
+):
+    from cuedetect.hands.shape import StateRules
+
+    bends = [1.3, 1.3, 1.3, 1.3]
+    bends[loose] = 0.6  # the index or the pinky half open
+    assert classify(hand(*bends, "in"), "right", StateRules(closed_by_mean=closed_by_mean)).state == state
+
+
+def test_a_half_closed_hand_is_a_fist_by_half():
+    """The fingers' mean curl exactly at `closed` (the thumb's tuck not asked): the fist's score is a half,
+    and so is the confidence. The product over the fingers (about 1/16 here) does not count at all under
+    the default `closed_by_mean` 1."""
+    from cuedetect.hands.shape import StateRules
+
+    lm = hand(0.9, 0.9, 0.9, 0.9, "in")
+    rules = StateRules(closed=float(np.mean(finger_curls(lm)[1:])), tuck_weight=0.0)
+    assert classify(lm, "right", rules).confidence == pytest.approx(0.5, abs=0.02)
+
+
+def test_a_palm_read_a_little_bent_is_open_with_less_confidence_than_a_flat_one():
+    bent, flat = (
+        classify(hand(0.15, 0.15, 0.15, 0.15, "out"), "right"),
+        classify(hand(0, 0, 0, 0, "out"), "right"),
+    )
+    assert bent.state == flat.state == "open_palm"
+    assert bent.confidence < 0.75 < flat.confidence
+
+
+def test_a_thumb_held_level_to_the_side_is_not_up_however_high():
+    lm = hand(1.3, 1.3, 1.3, 1.3, "in")
+    lm[1:5] = [[-25.0, -100.0, 0.0], [-50.0, -120.0, 0.0], [-100.0, -122.0, 0.0], [-150.0, -125.0, 0.0]]
+    shape = classify(lm, "right")
+    assert shape.thumb_up < 0.1 and shape.state == "other"
+
+
+def test_a_finger_folded_straight_back_is_fully_curled_not_nan():
+    """Two bones exactly opposite: rounding puts their unit vectors' dot product just below -1 for this
+    direction, where arccos would give NaN without the clip."""
+    d = np.array([0.346, 0.822, 0.33])
+    lm = hand(0.0, 0.0, 0.0, 0.0, "out") - hand(0.0, 0.0, 0.0, 0.0, "out")[0]
+    lm[5], lm[6] = d * 40.0, d * 15.0  # wrist -> knuckle, then straight back toward the wrist
+    curl = finger_curls(lm)[1]
+    assert np.isfinite(curl) and curl == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("open_by_mean", "state"), [(1.0, "other"), (0.0, "other")])
+def test_an_index_folded_with_three_fingers_straight_is_no_open_palm_either_way(open_by_mean, state):
+    from cuedetect.hands.shape import StateRules
+
+    assert (
+        classify(hand(1.3, 0.0, 0.0, 0.0, "out"), "right", StateRules(open_by_mean=open_by_mean)).state
+        == state
+    )
+
+
+def test_half_by_the_mean_a_straight_pinky_still_opens_the_fist():
+    from cuedetect.hands.shape import StateRules
+
+    assert classify(hand(1.3, 1.3, 1.3, 0.0, "in"), "right", StateRules(closed_by_mean=0.5)).state == "other"
+    for by_mean in (0.0, 0.5, 1.0):  # a tight fist is one however its fingers count
+        assert classify(FIST, "right", StateRules(closed_by_mean=by_mean)).state == "fist"
