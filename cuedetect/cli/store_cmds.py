@@ -53,7 +53,8 @@ def _fmt(value: object) -> str:
 
 def register(app: typer.Typer) -> None:
     sessions_app = typer.Typer(
-        help="List the recorded sessions (alone), show one, or set its facts.", invoke_without_command=True
+        help="List the recorded sessions (alone), show one, set its facts, or delete it.",
+        invoke_without_command=True,
     )
     trainees_app = typer.Typer(
         help="List the trainees (alone), add one, or show their progress.", invoke_without_command=True
@@ -64,7 +65,7 @@ def register(app: typer.Typer) -> None:
     @sessions_app.callback()
     @user_errors
     def sessions_default(ctx: typer.Context, store: Path | None = StoreOpt) -> None:
-        """List the recorded sessions (alone), show one, or set its facts."""
+        """List the recorded sessions (alone), show one, set its facts, or delete it."""
         if ctx.invoked_subcommand is None:
             list_sessions(store)
 
@@ -203,6 +204,43 @@ def register(app: typer.Typer) -> None:
             f"session {s.id}: {s.date}, trainee {_fmt(s.trainee_name)}, scenario {_fmt(s.scenario)}, "
             f"instructor {_fmt(s.instructor)}"
         )
+
+    @sessions_app.command("delete")
+    @user_errors
+    def sessions_delete(
+        session: str = SessionArg,
+        yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+        files: bool = typer.Option(
+            False,
+            "--files",
+            help="Also remove the session's analysis folders (only where the store registered them, no "
+            "symbolic link followed, none another session uses).",
+        ),
+        store: Path | None = StoreOpt,
+    ) -> None:
+        """Erase a session: its analyses, events and all reviews and comments, in one step.
+
+        For a trainee's request to be forgotten or a mistaken import. The trainee's name stays, the
+        original recording is never touched, and the analysis folders stay unless --files. Backups made
+        earlier (`cuedetect store backup`) still hold the session: delete or replace them too.
+        """
+        with open_store(store) as st:
+            sid = session_id(st, session)
+            plan = st.erasure_plan(sid, files=files)
+            if not yes:
+                what = f"Erase session {sid} ({Path(plan.recording).name}) for good: {plan.contents()}?"
+                if not typer.confirm(what, default=False):
+                    typer.echo("nothing was erased", err=True)
+                    raise typer.Exit(1)
+            done = st.erase_session(sid, files=files)
+        stay = f"; {len(done.folders_kept)} analysis folder(s) stay on disk (--files removes them)"
+        typer.echo(done.summary() + (stay if done.folders_kept and not files else ""))
+        for kept in done.folders_kept if files else ():
+            typer.echo(f"  folder kept: {kept}")
+        for error in done.folder_errors:
+            typer.echo(f"error: could not remove {error}; remove it by hand", err=True)
+        if done.folder_errors:
+            raise typer.Exit(1)
 
     @trainees_app.command("list")
     @user_errors

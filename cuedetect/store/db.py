@@ -18,7 +18,7 @@ from cuedetect.errors import InputError
 from cuedetect.store.schema import LATEST_VERSION, MIGRATIONS
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-OUR_TABLES = {"trainees", "sessions", "analyses", "events", "review_log"}
+OUR_TABLES = {"trainees", "sessions", "analyses", "events", "review_log", "erasures"}
 
 
 def default_store_path() -> Path:

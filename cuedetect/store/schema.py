@@ -71,5 +71,23 @@ CREATE INDEX events_analysis ON events (analysis_id);
 CREATE INDEX analyses_session ON analyses (session_id, id);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# v3: a session can be erased (a trainee's right to erasure, a mistaken import). The review log stays
+# append-only, except for the rows of a session whose erasure is under way in the same transaction
+# (`erasures.done = 0`); `erasures` keeps only the erased id, the time and the number of rows removed
+# (no name, no path), and no new session takes an erased id.
+V3 = """
+CREATE TABLE erasures (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL,
+    erased_at TEXT NOT NULL,
+    counts_json TEXT NOT NULL DEFAULT '{}',
+    done INTEGER NOT NULL DEFAULT 0
+);
+DROP TRIGGER review_log_no_delete;
+CREATE TRIGGER review_log_no_delete BEFORE DELETE ON review_log
+WHEN NOT EXISTS (SELECT 1 FROM erasures WHERE session_id = OLD.session_id AND done = 0)
+BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 LATEST_VERSION = len(MIGRATIONS)

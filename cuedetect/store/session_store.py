@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cuedetect.errors import InputError
 from cuedetect.store import db
+from cuedetect.store.erasure import ErasureMixin
 from cuedetect.store.importer import AnalysisBundle, read_analysis
 from cuedetect.store.matching import match_events, model_event_key
 from cuedetect.store.models import (
@@ -27,6 +28,11 @@ from cuedetect.store.models import (
 from cuedetect.store.review_api import ReviewMixin
 
 now_iso = db.now_iso
+# A new session never takes the id of an erased one (an export named session-5 stays unambiguous).
+_NEXT_SESSION_ID = (
+    "SELECT MAX(m) + 1 FROM (SELECT COALESCE(MAX(id), 0) AS m FROM sessions "
+    "UNION ALL SELECT COALESCE(MAX(session_id), 0) FROM erasures)"
+)
 
 
 @dataclass(frozen=True)
@@ -39,8 +45,10 @@ class ImportResult:
     carried_over: int  # events of the new analysis that kept the key (and reviews) of an earlier one
 
 
-class SessionStore(ReviewMixin):
+class SessionStore(ReviewMixin, ErasureMixin):
     """Sessions, analyses, events and the append-only review log in one SQLite file.
+
+    `erase_session` (from `ErasureMixin`) removes a session and everything tied to it.
 
     One instance holds one connection: use it from one thread at a time (a Streamlit app opens one per
     rerun; opening an existing store takes about a millisecond). Any number of processes may open the
@@ -259,9 +267,8 @@ class SessionStore(ReviewMixin):
         if created:
             sid = int(
                 self._conn.execute(
-                    "INSERT INTO sessions (recording_path, recording_sha256, duration, date, roles_json, "
-                    "created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO sessions (id, recording_path, recording_sha256, duration, date, roles_json, "
+                    f"created_at) VALUES (({_NEXT_SESSION_ID}), ?, ?, ?, ?, ?, ?)",
                     (
                         b.video_path,
                         b.recording_sha256,

@@ -157,3 +157,35 @@ def test_bare_group_commands_list(setup: dict, group: str, expected: str) -> Non
     code, stdout, stderr = cli(group, "--store", setup["store"])
     assert code == 0, stderr
     assert expected in stdout
+
+
+def test_sessions_delete_asks_erases_and_reports(setup: dict) -> None:
+    store, out = setup["store"], setup["out"]
+    # declined: nothing goes, and the prompt says what would
+    result = runner.invoke(app, ["sessions", "delete", "1", "--store", str(store)], input="n\n")
+    assert result.exit_code == 1 and "nothing was erased" in result.stderr
+    assert (
+        "Erase session 1 (recording.mp4) for good: 1 analysis(es), 4 events, 1 review actions?"
+        in result.stdout
+    )
+    assert cli("sessions", "show", "1", "--store", store)[0] == 0
+    # confirmed: one summary line, the folder stays (no --files), the session is gone
+    result = runner.invoke(app, ["sessions", "delete", "1", "--store", str(store)], input="y\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "session 1 (recording.mp4) erased: 1 analysis(es), 4 events, 1 review actions; "
+        "1 analysis folder(s) stay on disk (--files removes them)"
+    )
+    assert out.is_dir()
+    assert "no sessions yet" in cli("sessions", "--store", store)[1]
+    code, _, stderr = cli("sessions", "delete", "1", "--yes", "--store", store)
+    assert code != 0 and stderr == "error: session 1 does not exist (see `cuedetect sessions list`)\n"
+
+
+def test_sessions_delete_yes_files_removes_the_folder(setup: dict) -> None:
+    store, out = setup["store"], setup["out"]
+    code, stdout, _ = cli("sessions", "delete", "recording", "--yes", "--files", "--store", store)
+    assert code == 0 and stdout.splitlines() == [
+        "session 1 (recording.mp4) erased: 1 analysis(es), 4 events, 1 review actions, 1 analysis folder(s)"
+    ]
+    assert not out.exists()

@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from cuedetect.store import SessionStore, StoreOptions
 from cuedetect.store.schema import LATEST_VERSION
 from cuedetect.store.summary import session_summary
@@ -57,7 +59,7 @@ def test_v1_store_opens_migrates_and_keeps_everything(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     _make_v1(path)
     with SessionStore.create_from_options(StoreOptions(path=path)) as store:
-        assert store.schema_version == LATEST_VERSION == 2
+        assert store.schema_version == LATEST_VERSION == 3
         session = store.session(1)
         assert (session.trainee_name, session.scenario, session.instructor) == ("Sam", "standoff", None)
         events = {e.key: e for e in store.current_events(1)}
@@ -89,3 +91,18 @@ def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:
     with SessionStore.open(path) as store:
         assert store.schema_version == LATEST_VERSION
         assert store.counts()["review_log"] == 3
+
+
+def test_a_migrated_session_can_be_erased_and_its_log_stays_append_only(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    _make_v1(path)
+    with SessionStore.open(path) as store:
+        assert store.erase_session(1).review_actions == 3
+        assert store.counts() == {**dict.fromkeys(store.counts(), 0), "trainees": 1, "erasures": 1}
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO review_log (session_id, reviewer, at, action) VALUES (1, 'x', 'now', 'confirm')"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM review_log")
+    conn.close()
