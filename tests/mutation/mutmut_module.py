@@ -55,7 +55,7 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "shape": (("cuedetect/hands/shape.py",), ("tests/unit/hands/test_shape.py",)),
     "events": (("cuedetect/cues/events.py",),
                ("tests/unit/cues/test_events.py", "tests/unit/cues/test_event_durations.py",
-                "tests/unit/cues/test_thresholds.py")),
+                "tests/unit/cues/test_evidence.py", "tests/unit/cues/test_thresholds.py")),
 }  # fmt: skip
 
 
