@@ -102,3 +102,14 @@ def set_roles(store: Any, sid: int, current: dict[int, str], wanted: dict[int, s
         return "roles unchanged"
     store.record(sid, reviewer, [("role_change", None, {"person": p, "role": r}) for p, r in changes])
     return "roles saved: " + ", ".join(f"P{p} {r}" for p, r in changes)
+
+
+def erase_session(store: Any, sid: int, typed: str) -> str:
+    """Erase session `sid` once the instructor typed its number (the page's confirmation).
+
+    Its analyses, events, reviews and comments go (`SessionStore.erase_session`); the analysis folder on
+    disk and the recording stay, and earlier backups still hold the session.
+    """
+    if typed.strip().lstrip("#") != str(sid):
+        raise InputError(f"type the session number {sid} to confirm: nothing was deleted")
+    return store.erase_session(sid).summary() + " (its analysis folder stays on disk)"

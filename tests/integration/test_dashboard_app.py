@@ -89,7 +89,7 @@ def test_review_page_shows_everything(data):
     labels = [b.label for b in at.button]
     for label in ("◀ Previous", "Next ▶", "✔ Confirm", "✖ Reject", "Save", "Add event", "Save roles"):
         assert label in labels
-    assert [t.label for t in at.tabs] == ["Summary", "Notes", "Roles", "Exports"]
+    assert [t.label for t in at.tabs] == ["Summary", "Notes", "Roles", "Exports", "Delete"]
     assert at.toggle(key="overlay").value is True  # annotated.mp4 exists: overlay on
     # key moments: the strongest escalations and the closest approach, one click each
     moments = [b.label for b in at.button if b.key and b.key.startswith("km_")]
@@ -249,6 +249,7 @@ def test_trainee_mode_shows_own_sessions_only(data):
     no_errors(at)
     labels = [b.label for b in at.button]
     assert "✔ Confirm" not in labels and "Save roles" not in labels and "Save" in labels
+    assert "Delete this session" not in labels and "Delete" not in [t.label for t in at.tabs]
     at.query_params["page"] = "progress"
     at.run()
     no_errors(at)
@@ -265,3 +266,22 @@ def test_comment_on_a_moment_becomes_a_note(data):
     assert [(n.kind, n.t, n.text) for n in notes] == [("comment", 0.0, "client steps back here")]
     table = at.dataframe(key="notes_table").value
     assert list(table["text"]) == ["client steps back here"]
+
+
+def test_delete_a_session_after_typing_its_number(data):
+    _, store_path, ids = data
+    sid = ids[0]
+    at = app("review", session=str(sid))
+    at.text_input(key="erase_confirm").set_value(str(ids[1])).run()  # another session's number
+    at.button(key="btn_erase").click().run()
+    assert at.toast and f"type the session number {sid}" in at.toast[0].value
+    with SessionStore.open(store_path) as store:
+        assert [s.id for s in store.sessions()] == ids
+    at.text_input(key="erase_confirm").set_value(str(sid)).run()
+    at.button(key="btn_erase").click().run()
+    no_errors(at)
+    assert at.toast and f"session {sid} (" in at.toast[0].value and "erased" in at.toast[0].value
+    assert [t.value for t in at.title] == ["Library"]  # back to the library, without the session
+    assert sorted(at.dataframe[0].value["session"]) == sorted(ids[1:])
+    with SessionStore.open(store_path) as store:
+        assert [s.id for s in store.sessions()] == ids[1:]

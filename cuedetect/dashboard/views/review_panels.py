@@ -207,6 +207,7 @@ def _add(ctx: Any, data: ReviewData, do: Do) -> None:
 
 def tabs(ctx: Any, data: ReviewData, do: Do, seek: Callable[[float], None]) -> None:
     names = ["Summary", "Notes"] + ([] if ctx.trainee_mode else ["Roles"]) + ["Exports"]
+    names += [] if ctx.trainee_mode else ["Delete"]
     parts = dict(zip(names, st.tabs(names, key="review_tabs"), strict=True))
     with parts["Summary"]:
         summary(data)
@@ -217,6 +218,9 @@ def tabs(ctx: Any, data: ReviewData, do: Do, seek: Callable[[float], None]) -> N
             roles(ctx, data, do)
     with parts["Exports"]:
         exports(ctx, data)
+    if "Delete" in parts:
+        with parts["Delete"]:
+            delete(ctx, data)
 
 
 def summary(data: ReviewData) -> None:
@@ -329,3 +333,27 @@ def exports(ctx: Any, data: ReviewData) -> None:
                 help=help_text,
                 on_click="ignore",
             )
+
+
+def delete(ctx: Any, data: ReviewData) -> None:
+    """Erase the session (a trainee's request, a mistaken import) after its number is typed."""
+    sid = data.session.id
+    st.caption(
+        "Deletes this session for good: its events, reviews, comments and notes. The recording and the "
+        "analysis folder stay on disk; backups made earlier still hold the session."
+    )
+    st.text_input(f"Type the session number ({sid}) to confirm", key="erase_confirm")
+
+    def erase() -> None:
+        try:
+            with ctx.store() as store:
+                message = actions.erase_session(store, sid, st.session_state.get("erase_confirm", ""))
+        except Exception as exc:  # InputError from the check or the store
+            st.session_state["flash"] = ("error", str(exc))
+            return
+        st.session_state["flash"] = ("success", message)
+        st.session_state.pop("erase_confirm", None)
+        st.query_params.pop("session", None)
+        st.query_params["page"] = "library"
+
+    st.button("Delete this session", key="btn_erase", type="primary", on_click=erase)

@@ -85,3 +85,24 @@ def test_actions_reach_the_store(demo_store):
     assert by[new_key].origin == "reviewer" and by[new_key].cue == "hands_raised"
     assert state.roles == {0: "client", 1: "trainee"}
     assert [n.t for n in state.notes] == [4.25]
+
+
+@pytest.mark.parametrize("typed", ["", "2", " 12", "yes", "#2"])
+def test_erase_needs_the_session_number(demo_store, typed):
+    path, sid, _ = demo_store
+    with SessionStore.open(path) as store:
+        before = store.counts()
+        with pytest.raises(InputError, match=f"type the session number {sid}.*nothing was deleted"):
+            actions.erase_session(store, sid, typed)
+        assert store.counts() == before
+
+
+@pytest.mark.parametrize("typed", ["{sid}", " #{sid} "])
+def test_erase_with_the_number_typed(demo_store, typed):
+    path, sid, out = demo_store
+    with SessionStore.open(path) as store:
+        store.comment(sid, "ann", "note this", t=1.0)
+        message = actions.erase_session(store, sid, typed.format(sid=sid))
+        assert message.startswith(f"session {sid} (") and "1 review actions" in message
+        assert store.sessions() == [] and store.counts()["review_log"] == 0
+    assert out.is_dir()  # the analysis folder stays
