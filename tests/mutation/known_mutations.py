@@ -30,6 +30,7 @@ class Mutation:
 
 CUES = "tests/unit/cues"
 SHAPE = "tests/unit/hands/test_shape.py"
+ERASE, ERASURE = "tests/unit/store/test_store_erasure.py", "cuedetect/store/erasure.py"
 TRACKING = ("tests/unit/pose/test_tracking.py", "tests/unit/pose/test_tracking_identical.py")
 
 MUTATIONS = (
@@ -68,6 +69,13 @@ MUTATIONS = (
     Mutation("tuck_ignored", "hand shape: a fist no longer wants the thumb over the fingers",
              "cuedetect/hands/shape.py", "tucked = 1.0 - r.tuck_weight * (1.0 - _sig(",
              "tucked = 1.0 - 0.0 * (1.0 - _sig(", (SHAPE,)),
+    Mutation("erase_forgets_reviews", "erasure: the session's review rows are not deleted",
+             ERASURE, 'run("DELETE FROM review_log WHERE session_id = ?", (sid,)).rowcount', "0", (ERASE,)),
+    Mutation("erase_all_reviews", "erasure: every session's review rows are deleted",
+             ERASURE, '"DELETE FROM review_log WHERE session_id = ?", (sid,)',
+             '"DELETE FROM review_log WHERE session_id = ? OR 1", (sid,)', (ERASE,)),
+    Mutation("erase_plain_delete", "erasure: deleted rows are not overwritten (secure_delete off)",
+             ERASURE, "PRAGMA secure_delete = ON", "PRAGMA secure_delete = OFF", (ERASE,)),
 )  # fmt: skip
 
 
