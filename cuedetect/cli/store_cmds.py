@@ -57,7 +57,8 @@ def register(app: typer.Typer) -> None:
         invoke_without_command=True,
     )
     trainees_app = typer.Typer(
-        help="List the trainees (alone), add one, or show their progress.", invoke_without_command=True
+        help="List the trainees (alone), add or delete one, or show their progress.",
+        invoke_without_command=True,
     )
     app.add_typer(sessions_app, name="sessions")
     app.add_typer(trainees_app, name="trainees")
@@ -72,7 +73,7 @@ def register(app: typer.Typer) -> None:
     @trainees_app.callback()
     @user_errors
     def trainees_default(ctx: typer.Context, store: Path | None = StoreOpt) -> None:
-        """List the trainees (alone), add one, or show their progress."""
+        """List the trainees (alone), add or delete one, or show their progress."""
         if ctx.invoked_subcommand is None:
             _list_trainees(store)
 
@@ -258,6 +259,27 @@ def register(app: typer.Typer) -> None:
         with open_store(store) as st:
             t = st.add_trainee(name)
         typer.echo(f"trainee {t.id}: {t.name}")
+
+    @trainees_app.command("delete")
+    @user_errors
+    def trainees_delete(
+        name: str = typer.Argument(..., metavar="TRAINEE", help="The trainee's name or number."),
+        yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+        store: Path | None = StoreOpt,
+    ) -> None:
+        """Remove a trainee's name once their sessions are erased.
+
+        Erase the sessions first: `cuedetect sessions delete ID`.
+
+        Backups made earlier (`cuedetect store backup`) still hold the name.
+        """
+        with open_store(store) as st:
+            t = st.erasable_trainee(name)
+            if not yes and not typer.confirm(f"Remove trainee {t.name} for good?", default=False):
+                typer.echo("nothing was erased", err=True)
+                raise typer.Exit(1)
+            st.erase_trainee(t.id)
+        typer.echo(f"trainee {t.id} ({t.name}) removed")
 
     @trainees_app.command("progress")
     @user_errors

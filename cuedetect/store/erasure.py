@@ -6,7 +6,7 @@ comments, bookmarks, role changes). The debrief numbers and a trainee's progress
 rows, so they go with them. A failure part-way leaves the store as it was.
 
 What stays, on purpose:
-- the trainee (a name may have other sessions; a trainee without sessions is listed with 0 sessions);
+- the trainee (a name may have other sessions); `erase_trainee` removes the name once no session is left;
 - one row in `erasures`: the erased id, the time and how many rows went (no name, no path), so an
   erased id is never given to a new session and the record shows that an erasure happened;
 - the original recording (the instructor's own file, wherever it lies), unless it is inside a removed
@@ -31,7 +31,7 @@ from pathlib import Path
 from cuedetect.errors import InputError
 from cuedetect.store import db
 from cuedetect.store.importer import read_analysis
-from cuedetect.store.models import Analysis, Session
+from cuedetect.store.models import Analysis, Session, Trainee
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,42 @@ class ErasureMixin:
 
     def sessions_using(self, out_dir: str | Path) -> list[Session]:  # pragma: no cover
         raise NotImplementedError
+
+    def sessions(self, trainee: int | str | None = None) -> list[Session]:  # pragma: no cover
+        raise NotImplementedError
+
+    def trainee(self, ref: int | str) -> Trainee:  # pragma: no cover - provided by SessionStore
+        raise NotImplementedError
+
+    def erasable_trainee(self, ref: int | str) -> Trainee:
+        """The trainee `ref` names, if no session of theirs is left.
+
+        Raises:
+            InputError: no such trainee, or the trainee still has sessions.
+        """
+        trainee = self.trainee(ref)
+        left = [s.id for s in self.sessions(trainee.id)]
+        if left:
+            raise InputError(
+                f"trainee {trainee.name} still has {len(left)} session(s) ({', '.join(map(str, left))}): "
+                "erase them first with `cuedetect sessions delete ID`; nothing was changed"
+            )
+        return trainee
+
+    def erase_trainee(self, ref: int | str) -> Trainee:
+        """Remove a trainee's name once none of their sessions is left; returns who was removed.
+
+        Raises:
+            InputError: no such trainee, or the trainee still has sessions (they are erased one by one,
+                each with its confirmation, so a name typed by mistake cannot take a whole record).
+        """
+        trainee = self.erasable_trainee(ref)
+        self._conn.execute("PRAGMA secure_delete = ON")
+        with db.transaction(self._conn):
+            self._conn.execute("DELETE FROM trainees WHERE id = ?", (trainee.id,))
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return trainee
 
     def erasure_plan(self, session_id: int, files: bool = False) -> Erasure:
         """What `erase_session` would remove; changes nothing.

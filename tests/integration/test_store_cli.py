@@ -189,3 +189,13 @@ def test_sessions_delete_yes_files_removes_the_folder(setup: dict) -> None:
         "session 1 (recording.mp4) erased: 1 analysis(es), 4 events, 1 review actions, 1 analysis folder(s)"
     ]
     assert not out.exists()
+
+
+def test_trainees_delete_after_the_sessions(setup: dict) -> None:
+    store = setup["store"]
+    code, _, stderr = cli("trainees", "delete", "Sam", "--yes", "--store", store)
+    assert code != 0 and stderr.startswith("error: trainee Sam still has 1 session(s) (1): erase them first")
+    assert cli("sessions", "delete", "1", "--yes", "--store", store)[0] == 0
+    result = runner.invoke(app, ["trainees", "delete", "Sam", "--store", str(store)], input="y\n")
+    assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "trainee 1 (Sam) removed"
+    assert "no trainees yet" in cli("trainees", "--store", store)[1]

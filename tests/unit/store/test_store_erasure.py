@@ -207,3 +207,21 @@ def test_folder_problem(store: SessionStore, store_path: Path, tmp_path: Path) -
     assert "root" in folder_problem(Path("/tmp"), session, store_path, [])
     write_demo_analysis(out, seed=8)  # another recording analysed into the same folder
     assert "another recording" in folder_problem(out, session, store_path, [])
+
+
+def test_a_trainee_goes_only_after_their_sessions(
+    store: SessionStore, store_path: Path, two_sessions: tuple[int, int, Path]
+) -> None:
+    a, b, _ = two_sessions
+    store.add_trainee("Alex")
+    before = store.counts()
+    with pytest.raises(InputError, match=rf"trainee Sam still has 2 session\(s\) \({a}, {b}\)"):
+        store.erase_trainee("Sam")
+    assert store.counts() == before
+    store.erase_session(a)
+    store.erase_session(b)
+    assert store.erase_trainee("Sam").name == "Sam"
+    assert [t.name for t in store.trainees()] == ["Alex"]
+    assert b"Sam" not in b"".join(p.read_bytes() for p in store_path.parent.glob(store_path.name + "*"))
+    with pytest.raises(InputError, match="no trainee named 'Sam'"):
+        store.erase_trainee("Sam")
