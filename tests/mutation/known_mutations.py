@@ -31,6 +31,7 @@ class Mutation:
 CUES = "tests/unit/cues"
 SHAPE = "tests/unit/hands/test_shape.py"
 ERASE, ERASURE = "tests/unit/store/test_store_erasure.py", "cuedetect/store/erasure.py"
+RECALIBRATE = "tests/unit/training/test_recalibrate.py"
 TRACKING = ("tests/unit/pose/test_tracking.py", "tests/unit/pose/test_tracking_identical.py")
 
 MUTATIONS = (
@@ -64,6 +65,12 @@ MUTATIONS = (
     Mutation("duration_strict", "events: an event must last longer than the minimum, not at least it",
              "cuedetect/cues/events.py", "if t[b] - t[a] >= min_dur]", "if t[b] - t[a] > min_dur]",
              ("tests/unit/cues/test_event_durations.py",)),
+    Mutation("train_split_allowed", "recalibrate: clips of the style catalogue's train split accepted",
+             "cuedetect/training/recalibrate.py", 'if c.name in fitted or c.meta.get("split") == "train":',
+             "if c.name in fitted:", (RECALIBRATE,)),
+    Mutation("card_sections_lost", "recalibrate: the card keeps only its last section after Calibration",
+             "cuedetect/training/recalibrate.py", 'rest[rest.index("\\n## ") + 1 :]',
+             'rest[rest.rindex("\\n## ") + 1 :]', (RECALIBRATE,)),
     Mutation("thumb_dir_from_ip", "hand shape: the thumb's direction from its IP joint, not its knuckle",
              "cuedetect/hands/shape.py", "_unit(lm[4] - lm[2])", "_unit(lm[4] - lm[3])", (SHAPE,)),
     Mutation("tuck_ignored", "hand shape: a fist no longer wants the thumb over the fingers",

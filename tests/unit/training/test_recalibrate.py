@@ -157,3 +157,121 @@ def test_a_card_without_a_calibration_section_gets_one() -> None:
     rep = CalibrationReport(clips=3, on="`dev`")
     card = recalibrated_card("# card\n", rep, "cuedetect calibrate dev")
     assert card.count("\n## Calibration\n") == 1 and "Validation: 3 clips (0 frames) of `dev`" in card
+
+
+# The card's text and recalibrate_model's plumbing, without a model (mutation testing,
+# docs/mutation/recalibrate.md).
+DEV = CalibrationReport(clips=3, on="`dev`")
+
+
+def test_the_section_is_replaced_in_place_and_every_later_section_kept() -> None:
+    card = "# card\n\n## Calibration\n\nstale words\n\n## Features\n\nf\n\n## Licence\n\nl\n"
+    out = recalibrated_card(card, DEV, "cuedetect calibrate dev")
+    assert out.startswith("# card\n\n## Calibration\n\nPer cue, an isotonic map")
+    assert "`dev`: held out of the fit" in out and "stale words" not in out
+    assert out.endswith(f"on them: optimistic).\n\n{DEV.markdown()}\n\n## Features\n\nf\n\n## Licence\n\nl\n")
+
+
+def test_a_calibration_section_at_the_end_is_replaced_to_the_end() -> None:
+    out = recalibrated_card("# card\n\n## Calibration\n\nstale words\n", DEV, "cuedetect calibrate dev")
+    assert out.startswith("# card\n\n## Calibration\n\n") and out.endswith(f"\n\n{DEV.markdown()}\n\n")
+    assert "stale words" not in out
+
+
+@pytest.mark.parametrize("card", ["# Card of model X\n\n", "# card  \n\n\n", "\n# card\n"])
+def test_a_card_without_the_section_keeps_its_text_and_gets_it_after_one_blank_line(card) -> None:
+    out = recalibrated_card(card, DEV, "cuedetect calibrate dev")
+    assert out.startswith(card.rstrip("\n") + "\n\n## Calibration\n\nPer cue")
+
+
+def test_the_folders_and_the_validation_line_in_the_cards_words() -> None:
+    from pathlib import Path
+
+    assert recalibrate.folder_words([Path("a"), Path("b/c")]) == "`a`, `b/c`"
+    assert recalibrate.validation_line(3, "`a`") == (
+        "- **validation**: 3 whole clips (`a`: held out of the fit, scored by the final model; they chose "
+        "the calibration and the thresholds below and so no longer score it honestly);"
+    )
+
+
+@pytest.mark.parametrize("fit_clips", [[], ["clip_9"]])
+def test_recalibrate_model_passes_its_log_on_and_says_when_the_fit_is_unknown(
+    monkeypatch, tmp_path, fit_clips
+):
+    """A model that does not list its fit's clips is recalibrated with a warning in the log; the log
+    reaches the calibration; a model folder without a card gets one headed "# Cue classifier"."""
+    seen: dict = {}
+
+    class Model:
+        def __init__(self):
+            self.info = {"fit_clips": fit_clips}
+
+        @staticmethod
+        def load(folder):
+            seen["folder"] = folder
+            return Model()
+
+        def save_metadata(self, folder):
+            seen["saved"] = folder
+
+    def calibrate_on(clf, clips, on, log):
+        seen["log"], seen["on"] = log, on
+        return CalibrationReport(clips=0, on=on)
+
+    monkeypatch.setattr(recalibrate, "CueClassifier", Model)
+    monkeypatch.setattr(recalibrate, "heldout_clips", lambda folders: [])
+    monkeypatch.setattr(recalibrate, "calibrate_on_heldout", calibrate_on)
+    lines: list[str] = []
+    recalibrate_model(tmp_path, [tmp_path / "dev"], "cuedetect calibrate dev", log=lines.append)
+    warning = "the model does not list its fit's clips: only the calibration clips' style split is checked"
+    assert lines == ([] if fit_clips else [warning])
+    assert seen["log"] == lines.append and seen["saved"] == seen["folder"] == tmp_path
+    assert (
+        (tmp_path / "model_card.md")
+        .read_text(encoding="utf-8")
+        .startswith("# Cue classifier\n\n## Calibration")
+    )
+
+
+def test_the_cards_words_say_how_the_clips_chose_and_that_they_no_longer_score_the_model() -> None:
+    words = recalibrate.calibration_words("`dev`")
+    assert words[0].startswith("Per cue, an isotonic map from the trees' score")
+    text = "\n".join(words)
+    for said in (
+        "then one switch-on threshold per cue: the one\nwith the best event F1 there of 0.3-0.8 (switch-off "
+        "0.2 below it). The calibration clips are\n`dev`: held out of the fit",
+        "**They chose the maps and thresholds, so they no longer score\nthis model honestly**",
+        "the headline). Brier scores on the same frames (the maps are fitted\non them: optimistic).",
+    ):
+        assert said in text
+
+
+def test_held_out_calibration_refuses_the_models_own_fit_clips_and_records_zero_folds(monkeypatch) -> None:
+    """The clips the model's info lists as its fit are refused before any scoring; a model calibrated on
+    held-out clips says so: no folds, no cross-fit groups, whatever a cross-fit before left."""
+    from types import SimpleNamespace
+
+    def calibrate(c, clips, log):
+        c.calibration, c.thresholds = {}, {}
+        return CalibrationReport(clips=len(clips))
+
+    monkeypatch.setattr(recalibrate, "calibrate", calibrate)
+    info = {"fit_clips": ["c1"], "calibration_folds": 5, "calibration_groups": "framing"}
+    clf = CueClassifier(["a"], info=dict(info))
+    with pytest.raises(InputError, match="clip c1 is in the model's fit"):
+        calibrate_on_heldout(clf, [SimpleNamespace(name="c1", meta={})], "`x`", **QUIET)
+    calibrate_on_heldout(clf, [SimpleNamespace(name="c2", meta={})], "`x`", **QUIET)
+    assert clf.info["calibration_folds"] == 0 and "calibration_groups" not in clf.info
+    assert clf.info["calibrated_on"] == "`x`" and clf.info["validation_clips"] == 1
+
+
+def test_a_clip_given_twice_is_named(monkeypatch) -> None:
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    found = {"a": ["clip_0", "clip_1"], "b": ["clip_1"]}
+    monkeypatch.setattr(
+        recalibrate, "discover", lambda f: [SimpleNamespace(name=n, source="corpus") for n in found[f.name]]
+    )
+    with pytest.raises(InputError, match="clip clip_1 is given twice"):
+        heldout_clips([Path("a"), Path("b")])
