@@ -4,12 +4,13 @@
     .venv/bin/python tests/mutation/known_mutations.py merge_gap  # one, by name
 
 Not collected by pytest (no `test_` prefix) and not in CI: it edits the source files in place (restored
-in a `finally`, also on Ctrl-C), so run it on a clean checkout. Prints one line per mutation: killed (a
-test failed) or SURVIVED; exits 1 if any survived.
+in a `finally`, also on Ctrl-C or a kill), so run it on a clean checkout. Prints one line per mutation:
+killed (a test failed) or SURVIVED; exits 1 if any survived.
 """
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -111,4 +112,6 @@ def main(names: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    # a `kill` (SIGTERM) restores the mutated file as Ctrl-C does: without this it left the mutation in place
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(main(sys.argv[1:]))
