@@ -2,7 +2,7 @@
 
 `tests/data/regression/standoff_10fps.json` was first recorded from main (0fb4a8d) before the pipeline
 was reorganised (issue 12: one orchestrator, one track type, cue detection once), and recorded again on
-main at 2ce10b5 (session 10: the same ids, poses, floor and distances to the last digit; the events of
+main at 75fa344 (session 10: the same ids, poses, floor and distances to the last digit; the events of
 the cue model and rules of that time), with
 
     cuedetect analyze sample_videos/standoff/standoff.mp4 --out OUT --fps 10 --jobs 2 --no-hands --no-voice
