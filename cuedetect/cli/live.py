@@ -25,8 +25,8 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--hands",
                 help="Read hand shapes, as analyze does (fist, open hand, pointing, thumbs-up: drawn, and "
-                "hand cues checked against them). Costs about 23 ms of CPU a frame with two people: on "
-                "2 cores live mode then keeps up with about half as many frames.",
+                "hand cues checked against them). Costs 14-23 ms of CPU a frame with two people: a quiet "
+                "2-core machine keeps its 15 frames/s, a loaded one about half as many.",
             ),
         ] = False,
         record_dir: Annotated[

@@ -40,8 +40,8 @@ class EngineOptions:
         cue_model: "auto" (trained classifier if present, else the geometric baseline) or "baseline".
         hands: read each person's hands in every processed frame (`cuedetect.live.hands`): hand states
             in the overlay, and the cue windows gate the hand cues and word their evidence with them, as
-            the offline analysis does. Off by default: on 2 cores it costs about 23 ms of CPU per frame
-            with two people and halves the frames live mode keeps up with (see `cuedetect.live.hands`).
+            the offline analysis does. Off by default: on 2 cores it costs 14-23 ms of CPU per frame with
+            two people; a quiet machine keeps 15 fps, a loaded one halves it (`cuedetect.live.hands`).
         hand_model_path: a verified `hand_landmarker.task` (None: provisioned as for `cuedetect analyze`).
     """
 

@@ -6,9 +6,12 @@ processed frame with that frame's tracked poses. Its rows are kept; each cue win
 its span as a hands.parquet table, so cue detection gates the hand cues and words their evidence as
 `cuedetect analyze` does, and the overlay draws the hands read in the newest frame with their state.
 
-Off by default (`cuedetect live --hands`, `EngineOptions.hands`): live mode cannot afford it on the 2
-cores it is built for. `bench/bench_live.py` on the standoff sample (two people, 640x360, lite pose, no
-rate limit, load 10-11 on this shared 2-core machine), runs back to back: the loop's CPU per frame rose
+Off by default (`cuedetect live --hands`, `EngineOptions.hands`): on the 2 cores live mode is built for
+it fits only a quiet machine. `bench/bench_live.py` on the standoff sample (two people, 640x360, lite
+pose), with and without it back to back. Quiet (load 2): with no rate limit 24.3 -> 19.8 frames processed
+a second (the benchmark's target is 20), the loop's CPU 39.5 -> 53.4 ms a frame; at live mode's 15 frames
+a second 12.5 -> 12.3 a second, capture-to-overlay latency 41 -> 65 ms at the median and 69 -> 110 ms at
+the 95th percentile (target 150). Under load 10-11, no rate limit: the loop's CPU per frame rose
 from 36-37 ms to 58 ms with the hands (the stage itself 39-42 ms of wall time a frame on average, median
 20-26; 1.4 crops read per frame) and the frames processed fell from 15-19 to about 8.5 a second, so the
 pose, the ids and the cues would each see half as many frames. At live mode's 15 frames a second (load
