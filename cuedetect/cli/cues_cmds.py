@@ -358,32 +358,11 @@ def _evaluate_real(paths: list[Path], model: Path | None, json_out: Path | None,
         import sys
 
         from cuedetect.cues.detect import model_folder
-        from cuedetect.io_atomic import atomic_open
-        from cuedetect.training.trainer import REAL_END, REAL_START, put_card_section
+        from cuedetect.training.card_sections import real_section, write_card_section
 
         card_path = (model or model_folder()) / "model_card.md"
         command = "cuedetect evaluate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
-        tot = m.total()
-        section = "\n".join([
-            REAL_START,
-            f"## Real dev set ({len(clips)} real clips, by-eye labels)",
-            "",
-            "Poses by the analysis pipeline at its defaults; events matched to labels by cue and time",
-            f"(IoU >= {IOU_MIN_REAL}); a detection of a cue labelled absent is a false alarm. These clips",
-            "were used to tune the rules and settings (they are the dev set), never to fit the classifier.",
-            "",
-            f"    {command}",
-            "",
-            side_by_side(m, b),
-            "",
-            f"All events: precision {tot.precision:.2f}, recall {tot.recall:.2f} ({tot.tp} found of "
-            f"{tot.tp + tot.fn}, {tot.fp} false alarms). Every false alarm and miss is listed and explained "
-            "in `cuedetect/cues/README.md`.",
-            REAL_END,
-        ])  # fmt: skip
-        new_card = put_card_section(card_path.read_text(encoding="utf-8"), section)
-        with atomic_open(card_path, "w", encoding="utf-8") as fh:
-            fh.write(new_card)
+        write_card_section(card_path, real_section(m, b, len(clips), command))
         typer.echo(f"real dev set section written into {card_path}")
 
 
@@ -395,14 +374,11 @@ def _write_heldout_card(
     import sys
 
     from cuedetect.cues.detect import model_folder
-    from cuedetect.io_atomic import atomic_open
-    from cuedetect.training.trainer import heldout_section, put_card_section
+    from cuedetect.training.card_sections import heldout_section, write_card_section
 
     card_path = (model or model_folder()) / "model_card.md"
     command = "cuedetect evaluate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
     section = heldout_section(scores, base, folder, command, simulated, calibration)
     typer.echo(calibration.markdown())
-    new_card = put_card_section(card_path.read_text(encoding="utf-8"), section)
-    with atomic_open(card_path, "w", encoding="utf-8") as fh:
-        fh.write(new_card)
+    write_card_section(card_path, section)
     typer.echo(f"held-out section written into {card_path}")

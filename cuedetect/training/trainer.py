@@ -13,10 +13,11 @@ from cuedetect.cues.catalogue import CLASSIFIER_CUES, catalogue_markdown
 from cuedetect.cues.classifier import CueClassifier
 from cuedetect.cues.evaluate import Scores
 from cuedetect.cues.features import feature_columns
+from cuedetect.io_atomic import atomic_open
+from cuedetect.training.card_sections import present_cues
 from cuedetect.training.crossfit import validation_words
 from cuedetect.training.dataset import Clip, dataset
 from cuedetect.training.recalibrate import calibration_words, fit_clip_names, validation_line
-from cuedetect.training.reliability import HeldoutCalibration
 from cuedetect.training.scoring import score_clips
 
 MODEL_VERSION = "0.1.0"
@@ -321,101 +322,16 @@ def model_card(
                 "",
                 b.table("hand-written geometric baseline (+ the same pair rules)"),
                 "",
-                f"Macro event F1 over the classifier cues only: model {m.macro_f1(_present(m)):.2f}, "
-                f"baseline {b.macro_f1(_present(b)):.2f}.",
+                f"Macro event F1 over the classifier cues only: model {m.macro_f1(present_cues(m)):.2f}, "
+                f"baseline {b.macro_f1(present_cues(b)):.2f}.",
                 "",
             ]
     lines += ["## Cue catalogue", "", catalogue_markdown(), ""]
     return "\n".join(lines)
 
 
-HELDOUT_START, HELDOUT_END = "<!-- held-out scores: start -->", "<!-- held-out scores: end -->"
-RENDERED_START, RENDERED_END = "<!-- rendered held-out: start -->", "<!-- rendered held-out: end -->"
-STYLE_SPLIT_WORDS = ("Nothing chosen on them (style dev split: rules tuned there).", "Untouched test split.")
-
-
-def heldout_section(
-    model: Scores, baseline: Scores, folder: str, command: str, simulated: bool = False,
-    calibration: HeldoutCalibration | None = None,
-) -> str:  # fmt: skip
-    """The model card's held-out section: the final model and the baseline on clips it never saw, and
-    how calibrated the model's probabilities are on them."""
-    rendered_style = False
-    if simulated:
-        about = [
-            "Style-held-out clips, simulated: the style catalogue's `heldout` split (cue styles, everyday",
-            "negatives, body types, rooms and camera set-ups no training clip has), posed by the studio",
-            "and seen through the simulated pose model (not rendered: the rendered `corpus/style_heldout_b`,",
-            "seen by the real pose engine, is the headline). Nothing was chosen on them. Scored by",
-        ]
-    elif rendered_style := "style" in Path(folder).name:
-        about = [
-            "Style-held-out clips: rendered from the style catalogue's `heldout` split, whose cue styles,",
-            "everyday negatives, body types, clothing, rooms and camera set-ups no training clip has;",
-            "MediaPipe landmarks. " + STYLE_SPLIT_WORDS[Path(folder).name.endswith("_b")],
-            "A person the pose engine never found keeps their events as misses; a track matched to",
-            "nobody keeps its events as false alarms. Scored by",
-        ]
-    else:
-        about = [
-            "Clips rendered from seeds no training clip used: their own bodies, clothes, rooms, lighting",
-            "and camera placements, drawn from the same generator. Scored with the final model by",
-        ]
-    start, end = (RENDERED_START, RENDERED_END) if rendered_style else (HELDOUT_START, HELDOUT_END)
-    tot = {k: sum(getattr(c, k) for c in model.events.values()) for k in ("tp", "fp", "fn")}
-    btot = {k: sum(getattr(c, k) for c in baseline.events.values()) for k in ("tp", "fp", "fn")}
-    return "\n".join(
-        [
-            start,
-            f"## Held-out scores ({model.clips} clips in `{folder}`)",
-            "",
-            *about,
-            "",
-            f"    {command}",
-            "",
-            model.table("trained classifier (+ pair rules)"),
-            "",
-            baseline.table("hand-written geometric baseline (+ the same pair rules)"),
-            "",
-            f"Macro event F1 over the classifier cues only: model {model.macro_f1(_present(model)):.2f}, "
-            f"baseline {baseline.macro_f1(_present(baseline)):.2f}. All events: model {_micro(tot)}; "
-            f"baseline {_micro(btot)}.",
-            *(["", calibration.markdown()] if calibration and calibration.frames else []),
-            end,
-        ]
-    )
-
-
-def _micro(c: dict[str, int]) -> str:
-    """'precision P, recall R (TP/FP/FN)' over all cues' events."""
-    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
-    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
-    return f"precision {p:.2f}, recall {r:.2f} ({c['tp']}/{c['fp']}/{c['fn']})"
-
-
-REAL_START, REAL_END = "<!-- real dev set: start -->", "<!-- real dev set: end -->"
-
-
-def put_card_section(card: str, section: str) -> str:
-    """`card` with the section of `section`'s kind (held-out, real dev set) replaced by `section`
-    (added before the catalogue if absent)."""
-    start = next(m for m in (REAL_START, RENDERED_START, HELDOUT_START) if section.startswith(m))
-    end = start.replace(": start -->", ": end -->")
-    if start in card and end in card:
-        head, rest = card.split(start, 1)
-        return head + section + rest.split(end, 1)[1]
-    anchor = "## Cue catalogue"
-    if anchor in card:
-        head, rest = card.split(anchor, 1)
-        return head + section + "\n\n" + anchor + rest
-    return card.rstrip("\n") + "\n\n" + section + "\n"
-
-
-def _present(s: Scores) -> list[str]:
-    return [c for c in s.cues() if c in CLASSIFIER_CUES]
-
-
 def save_model(clf: CueClassifier, folder: Path, card: str) -> Path:
     path = clf.save(folder)
-    (folder / "model_card.md").write_text(card)
+    with atomic_open(folder / "model_card.md", "w", encoding="utf-8") as fh:
+        fh.write(card)
     return path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cuedetect.training.trainer import HELDOUT_END, HELDOUT_START, put_card_section
+from cuedetect.training.card_sections import HELDOUT_END, HELDOUT_START, put_card_section
 
 
 def section(text: str) -> str:
@@ -34,7 +34,7 @@ def test_writing_twice_changes_nothing_more():
 
 
 def test_rendered_and_simulated_held_out_sections_live_side_by_side():
-    from cuedetect.training.trainer import RENDERED_END, RENDERED_START
+    from cuedetect.training.card_sections import RENDERED_END, RENDERED_START
 
     rendered = f"{RENDERED_START}\nrendered\n{RENDERED_END}"
     card = put_card_section(put_card_section("# Card\n", section("sim")), rendered)
