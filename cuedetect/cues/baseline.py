@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 from cuedetect.cues.catalogue import CLASSIFIER_CUES
+from cuedetect.cues.features import column
 
 
 def _col(f: pd.DataFrame, name: str) -> np.ndarray:
-    return f[f"m_{name}"].to_numpy(dtype=float) if f"m_{name}" in f.columns else np.full(len(f), np.nan)
+    return column(f, f"m_{name}")
 
 
 def _first(*xs: np.ndarray) -> np.ndarray:

@@ -67,6 +67,11 @@ the real dev set scored P 0.65 / R 0.60 and the old held-out corpus macro-F1 0.9
 the whole clip) the running median is that posture, so the deviation from it says nothing."""
 
 
+def column(feats: pd.DataFrame, name: str) -> np.ndarray:
+    """Feature column `name` as floats (NaN where the table lacks it)."""
+    return feats[name].to_numpy(dtype=float) if name in feats.columns else np.full(len(feats), np.nan)
+
+
 def _fps(t: np.ndarray) -> float:
     d = np.diff(t)
     d = d[d > 0]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cuedetect.cues.features import column
 from cuedetect.cues.settings import CueSettings
 
 # Probability each definition rule adds when it holds: above every switch-on threshold (set on the real
@@ -71,18 +72,13 @@ def definition_rules(feats: pd.DataFrame, settings: CueSettings | None = None) -
     return pd.DataFrame({"hands_raised": raised.astype(float)}, index=feats.index)
 
 
-def _column(feats: pd.DataFrame, col: str) -> np.ndarray:
-    """A feature column as floats (NaN where the table lacks it)."""
-    return feats[col].to_numpy(dtype=float) if col in feats.columns else np.full(len(feats), np.nan)
-
-
 def ruled_out(feats: pd.DataFrame, settings: CueSettings | None = None) -> pd.DataFrame:
     """Per frame, True where a necessary part of a cue's definition fails (columns: the cues it
     can rule out, `arms_crossed` and `leaning_in`). Missing measurements rule nothing out."""
     settings = settings or CueSettings()
     with np.errstate(invalid="ignore"):
-        moving = _column(feats, "m_hip_speed") > settings.crossed_arms_max_speed_mps
-        head_down = _column(feats, "m_nose_above_sh") < settings.lean_head_min
+        moving = column(feats, "m_hip_speed") > settings.crossed_arms_max_speed_mps
+        head_down = column(feats, "m_nose_above_sh") < settings.lean_head_min
     return pd.DataFrame({"arms_crossed": moving, "leaning_in": head_down}, index=feats.index)
 
 

@@ -61,8 +61,8 @@ MUTATIONS = (
              (CUES,)),
     # session 10: one or two planted bugs for each module tested by mutation then (docs/mutation/)
     Mutation("crossed_speed_veto", "fusion: arms_crossed ruled out when slower, not faster, than the limit",
-             "cuedetect/cues/fusion.py", '_column(feats, "m_hip_speed") > settings',
-             '_column(feats, "m_hip_speed") < settings', ("tests/unit/cues/test_fusion.py",)),
+             "cuedetect/cues/fusion.py", 'column(feats, "m_hip_speed") > settings',
+             'column(feats, "m_hip_speed") < settings', ("tests/unit/cues/test_fusion.py",)),
     Mutation("duration_strict", "events: an event must last longer than the minimum, not at least it",
              "cuedetect/cues/events.py", "if t[b] - t[a] >= min_dur]", "if t[b] - t[a] > min_dur]",
              ("tests/unit/cues/test_event_durations.py",)),
