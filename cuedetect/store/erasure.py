@@ -25,6 +25,7 @@ import contextlib
 import json
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +94,26 @@ def remove_folder(folder: Path) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def erasing(conn: sqlite3.Connection, what: str) -> Iterator[Callable[..., sqlite3.Cursor]]:
+    """One erasure: the deletes inside run in one transaction with `PRAGMA secure_delete` on (the
+    deleted rows are overwritten with zeros), and the write-ahead log is truncated after the commit.
+    Yields `conn.execute`.
+
+    Raises:
+        InputError: `cannot erase WHAT: ...; nothing was changed` for any SQLite failure (the
+            transaction is rolled back); an InputError raised inside passes through as it is.
+    """
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        with db.transaction(conn):
+            yield conn.execute
+    except sqlite3.Error as exc:
+        raise InputError(f"cannot erase {what}: {exc}; nothing was changed") from None
+    with contextlib.suppress(sqlite3.Error):  # busy readers: the next checkpoint finishes it
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 class ErasureMixin:
     """Erasure over `self._conn`; needs `session()`, `analyses()`, `sessions_using()` from `SessionStore`."""
 
@@ -137,11 +158,8 @@ class ErasureMixin:
                 each with its confirmation, so a name typed by mistake cannot take a whole record).
         """
         trainee = self.erasable_trainee(ref)
-        self._conn.execute("PRAGMA secure_delete = ON")
-        with db.transaction(self._conn):
-            self._conn.execute("DELETE FROM trainees WHERE id = ?", (trainee.id,))
-        with contextlib.suppress(sqlite3.Error):
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with erasing(self._conn, f"trainee {trainee.name}") as run:
+            run("DELETE FROM trainees WHERE id = ?", (trainee.id,))
         return trainee
 
     def erasure_plan(self, session_id: int, files: bool = False) -> Erasure:
@@ -159,8 +177,9 @@ class ErasureMixin:
         actions = self._conn.execute(
             "SELECT COUNT(*) FROM review_log WHERE session_id = ?", (sid,)
         ).fetchone()[0]
+        analyses = self.analyses(sid)
         removable, kept = [], []
-        for out in dict.fromkeys(a.output_dir for a in self.analyses(sid)):
+        for out in dict.fromkeys(a.output_dir for a in analyses):
             if not files:
                 kept.append(f"{out} (--files removes it)")
                 continue
@@ -170,7 +189,7 @@ class ErasureMixin:
         return Erasure(
             sid,
             session.recording_path,
-            len(self.analyses(sid)),
+            len(analyses),
             int(events),
             int(actions),
             tuple(removable),
@@ -187,28 +206,21 @@ class ErasureMixin:
         """
         plan = self.erasure_plan(session_id, files)
         sid = plan.session_id
-        self._conn.execute("PRAGMA secure_delete = ON")
-        run = self._conn.execute
-        try:
-            with db.transaction(self._conn):
-                run("INSERT INTO erasures (session_id, erased_at) VALUES (?, ?)", (sid, db.now_iso()))
-                actions = run("DELETE FROM review_log WHERE session_id = ?", (sid,)).rowcount
-                events = run(
-                    "DELETE FROM events WHERE analysis_id IN (SELECT id FROM analyses WHERE session_id = ?)",
-                    (sid,),
-                ).rowcount
-                analyses = run("DELETE FROM analyses WHERE session_id = ?", (sid,)).rowcount
-                if run("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount != 1:
-                    raise InputError(f"session {sid} does not exist (erased meanwhile?)")
-                counts = {"analyses": analyses, "events": events, "review_actions": actions}
-                run(
-                    "UPDATE erasures SET done = 1, counts_json = ? WHERE session_id = ? AND done = 0",
-                    (json.dumps(counts), sid),
-                )
-        except sqlite3.Error as exc:
-            raise InputError(f"cannot erase session {sid}: {exc}; nothing was changed") from None
-        with contextlib.suppress(sqlite3.Error):  # busy readers: the next checkpoint finishes it
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with erasing(self._conn, f"session {sid}") as run:
+            run("INSERT INTO erasures (session_id, erased_at) VALUES (?, ?)", (sid, db.now_iso()))
+            actions = run("DELETE FROM review_log WHERE session_id = ?", (sid,)).rowcount
+            events = run(
+                "DELETE FROM events WHERE analysis_id IN (SELECT id FROM analyses WHERE session_id = ?)",
+                (sid,),
+            ).rowcount
+            analyses = run("DELETE FROM analyses WHERE session_id = ?", (sid,)).rowcount
+            if run("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount != 1:
+                raise InputError(f"session {sid} does not exist (erased meanwhile?)")
+            counts = {"analyses": analyses, "events": events, "review_actions": actions}
+            run(
+                "UPDATE erasures SET done = 1, counts_json = ? WHERE session_id = ? AND done = 0",
+                (json.dumps(counts), sid),
+            )
         errors = tuple(e for e in (remove_folder(Path(f)) for f in plan.folders_removed) if e)
         removed = tuple(f for f in plan.folders_removed if not Path(f).exists())
         return Erasure(

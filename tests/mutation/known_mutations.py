@@ -83,8 +83,7 @@ MUTATIONS = (
              ERASURE, '"DELETE FROM review_log WHERE session_id = ?", (sid,)',
              '"DELETE FROM review_log WHERE session_id = ? OR 1", (sid,)', (ERASE,)),
     Mutation("erase_plain_delete", "erasure: deleted rows are not overwritten (secure_delete off)",
-             ERASURE, 'secure_delete = ON")\n        run = ', 'secure_delete = OFF")\n        run = ',
-             (ERASE,)),
+             ERASURE, '"PRAGMA secure_delete = ON"', '"PRAGMA secure_delete = OFF"', (ERASE,)),
 )  # fmt: skip
 
 

@@ -225,3 +225,15 @@ def test_a_trainee_goes_only_after_their_sessions(
     assert b"Sam" not in b"".join(p.read_bytes() for p in store_path.parent.glob(store_path.name + "*"))
     with pytest.raises(InputError, match="no trainee named 'Sam'"):
         store.erase_trainee("Sam")
+
+
+def test_a_trainee_erasure_that_fails_changes_nothing(store: SessionStore) -> None:
+    store.add_trainee("Sam")
+    before = store.counts()
+    store._conn.execute(
+        "CREATE TEMP TRIGGER fail_trainee BEFORE DELETE ON trainees "
+        "BEGIN SELECT RAISE(ABORT, 'disk gone'); END"
+    )
+    with pytest.raises(InputError, match=r"cannot erase trainee Sam: disk gone; nothing was changed"):
+        store.erase_trainee("Sam")
+    assert store.counts() == before and [t.name for t in store.trainees()] == ["Sam"]
