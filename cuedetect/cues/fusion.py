@@ -67,8 +67,8 @@ def definition_rules(feats: pd.DataFrame, settings: CueSettings | None = None) -
     wide = (_short_mean(feats, "hi_wr_from_mid", w) > settings.raised_wide) & (
         above > settings.raised_wide_above_shoulder
     )
-    with np.errstate(invalid="ignore"):
-        raised = np.nan_to_num((above > settings.raised_above_shoulder) & ((above > head) | wide), nan=0.0)
+    # A comparison with NaN (a measurement missing) is False: no rule holds there.
+    raised = (above > settings.raised_above_shoulder) & ((above > head) | wide)
     return pd.DataFrame({"hands_raised": raised.astype(float)}, index=feats.index)
 
 
