@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cuedetect.cues.catalogue import CLASSIFIER_CUES
-from cuedetect.cues.evaluate import Scores
+from cuedetect.cues.evaluate import Counts, Scores
 from cuedetect.io_atomic import atomic_open
 from cuedetect.training.reliability import HeldoutCalibration
 
@@ -46,8 +46,6 @@ def heldout_section(
             "and camera placements, drawn from the same generator. Scored with the final model by",
         ]
     start, end = (RENDERED_START, RENDERED_END) if rendered_style else (HELDOUT_START, HELDOUT_END)
-    tot = {k: sum(getattr(c, k) for c in model.events.values()) for k in ("tp", "fp", "fn")}
-    btot = {k: sum(getattr(c, k) for c in baseline.events.values()) for k in ("tp", "fp", "fn")}
     return "\n".join(
         [
             start,
@@ -62,19 +60,25 @@ def heldout_section(
             baseline.table("hand-written geometric baseline (+ the same pair rules)"),
             "",
             f"Macro event F1 over the classifier cues only: model {model.macro_f1(present_cues(model)):.2f}, "
-            f"baseline {baseline.macro_f1(present_cues(baseline)):.2f}. All events: model {_micro(tot)}; "
-            f"baseline {_micro(btot)}.",
+            f"baseline {baseline.macro_f1(present_cues(baseline)):.2f}. All events: model {_micro(model)}; "
+            f"baseline {_micro(baseline)}.",
             *(["", calibration.markdown()] if calibration and calibration.frames else []),
             end,
         ]
     )
 
 
-def _micro(c: dict[str, int]) -> str:
-    """'precision P, recall R (TP/FP/FN)' over all cues' events."""
-    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
-    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
-    return f"precision {p:.2f}, recall {r:.2f} ({c['tp']}/{c['fp']}/{c['fn']})"
+def _micro(scores: Scores) -> str:
+    """'precision P, recall R (TP/FP/FN)' over all cues' events.
+
+    With nothing to count, `Counts`' convention: no event found means no false alarm (precision 1.0
+    unless something was missed), no event labelled means nothing missed (recall 1.0), as in the
+    per-cue rows, `cuedetect evaluate --json` and the real dev set section's "All events" line.
+    """
+    c = Counts()
+    for n in scores.events.values():
+        c.add(n)
+    return f"precision {c.precision:.2f}, recall {c.recall:.2f} ({c.tp}/{c.fp}/{c.fn})"
 
 
 REAL_START, REAL_END = "<!-- real dev set: start -->", "<!-- real dev set: end -->"

@@ -43,3 +43,22 @@ def test_rendered_and_simulated_held_out_sections_live_side_by_side():
     assert "sim" in card and "rendered" in card
     assert again.count(RENDERED_START) == 1 and again.count(HELDOUT_START) == 1
     assert "rendered 2" in again and "s2" in again and "\nsim\n" not in again and "\nrendered\n" not in again
+
+
+@pytest.mark.parametrize(
+    ("per_cue", "expected"),
+    [
+        ({"pointing": (2, 1, 0), "fists_up": (1, 0, 3)}, "precision 0.75, recall 0.50 (3/1/3)"),
+        ({"pointing": (0, 5, 0)}, "precision 0.00, recall 1.00 (0/5/0)"),  # nothing labelled: none missed
+        ({}, "precision 1.00, recall 1.00 (0/0/0)"),  # nothing at all: the per-cue rows' convention
+    ],
+)
+def test_the_all_events_line_sums_every_cue(per_cue, expected):
+    from cuedetect.cues.evaluate import Counts, Scores
+    from cuedetect.training.card_sections import heldout_section
+
+    model = Scores(clips=2)
+    for cue, counts in per_cue.items():
+        model.events[cue].add(Counts(*counts))
+    section = heldout_section(model, Scores(clips=2), "corpus/heldout", "cuedetect evaluate corpus/heldout")
+    assert f"All events: model {expected}; baseline precision 1.00, recall 1.00 (0/0/0)." in section
