@@ -133,9 +133,19 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option(
                 help="How simulated clips are degraded: measured (the pose engine's errors "
-                "measured on rendered training clips, training/pose_noise.json) or simple."
+                "measured on rendered training clips, training/pose_noise.json), learned (its pose-dependent "
+                "errors learned from paired rendered training clips, training/pose_residuals.py, plus the "
+                "measured random errors) or simple."
             ),
         ] = "simple",
+        distortion_from: Annotated[
+            list[Path] | None,
+            typer.Option(
+                metavar="FOLDER",
+                help="--sim-noise learned: learn the distortion from the rendered clips in these folders "
+                "(training splits only; default: the FOLDER arguments).",
+            ),
+        ] = None,
         jobs: Annotated[int, typer.Option(help="Cross-fitted calibration: models fitted at once.")] = 2,
         mirror: Annotated[
             bool,
@@ -192,8 +202,16 @@ def register(app: typer.Typer) -> None:
             )
         typer.echo(f"{len(clips)} clips: " + ", ".join(sorted({f"{c.source}" for c in clips})))
         weights = {"corpus": rendered_weight}
+        distortion = None
+        if sim_noise == "learned":
+            from cuedetect.paths import models_dir
+            from cuedetect.training.pose_residuals import fit_distortion
+
+            cache = models_dir() / ".work" / "pose_residuals"
+            distortion = fit_distortion(distortion_from or data or [], cache, log=typer.echo)
         cv = (cross_validate(clips, folds, augment, seed, iterations, log=typer.echo, weights=weights,
-                             sim_noise=sim_noise, mirrored=mirror) if folds else None)  # fmt: skip
+                             sim_noise=sim_noise, mirrored=mirror, distortion=distortion)
+              if folds else None)  # fmt: skip
         if cv:
             for src in cv.model:
                 typer.echo(cv.model[src].table(f"trained classifier on {src} clips"))
@@ -217,7 +235,10 @@ def register(app: typer.Typer) -> None:
                 mirrored=mirror,
                 calibrate_on=heldout,
                 calibrate_on_words=folder_words(calibrate_on or []),
+                distortion=distortion,
             )
+        if distortion is not None:
+            clf.info["distortion_clips"] = len(distortion.clips)
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         card = model_card(clf, clips, cv, command, calibration, validation)

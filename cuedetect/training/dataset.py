@@ -299,25 +299,31 @@ def _thin(feats: pd.DataFrame, max_rate: float) -> np.ndarray:
     return (feats.groupby("person").cumcount().to_numpy() % stride) == 0
 
 
-SIM_NOISE = ("measured", "simple")
+SIM_NOISE = ("learned", "measured", "simple")
 
 
-def simulated_pose_model(clip: Clip, tracks: list[PersonTrack], rng: np.random.Generator, sim_noise: str):
+def simulated_pose_model(
+    clip: Clip, tracks: list[PersonTrack], rng: np.random.Generator, sim_noise: str, distortion=None
+):  # fmt: skip
     """Exact simulated tracks as a pose engine would see them.
 
     "measured": the pose engine's errors measured on rendered training clips (`pose_noise`), for
-    studio-sim clips (they know their camera set-up); "simple": `augment.mediapipe_like`.
+    studio-sim clips (they know their camera set-up); "learned": the engine's pose-dependent errors
+    learned from paired rendered training clips (`distortion`, a `pose_residuals.PoseDistortion`)
+    plus the measured random errors, for studio-sim clips; "simple": `augment.mediapipe_like`.
     """
-    if sim_noise == "measured" and clip.source == "studio-sim":
+    if sim_noise in ("measured", "learned") and clip.source == "studio-sim":
         from cuedetect.training.pose_noise import apply_pose_noise, load_profile
 
+        if sim_noise == "learned":
+            return distortion.apply(tracks, rng, clip.aspect, clip.meta.get("framing"), load_profile())
         return apply_pose_noise(tracks, rng, load_profile(), clip.aspect, clip.meta.get("framing"))
     return mediapipe_like(tracks, rng)
 
 
 def dataset(
     clips: list[Clip], n_aug: int, seed: int = 0, max_rate: float = 8.0, weights: dict | None = None,
-    sim_noise: str = "simple", mirrored: bool = False,
+    sim_noise: str = "simple", mirrored: bool = False, distortion=None,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:  # fmt: skip
     """Rows of all clips plus `n_aug` augmented copies of each: X, Y, the clip group and a weight per row.
 
@@ -325,10 +331,13 @@ def dataset(
     swapped), whatever `n_aug`, so the fit sees each cue on both sides of the picture.
 
     `weights`: per clip source, the weight of its rows (default `SOURCE_WEIGHT`, other sources 1).
-    `sim_noise`: how simulated clips are degraded (`simulated_pose_model`).
+    `sim_noise`: how simulated clips are degraded (`simulated_pose_model`; "learned" needs
+    `distortion`).
     """
     if sim_noise not in SIM_NOISE:
         raise InputError(f"sim_noise must be one of {SIM_NOISE}, got {sim_noise!r}")
+    if sim_noise == "learned" and distortion is None:
+        raise InputError("sim_noise 'learned' needs a learned distortion (pose_residuals.fit_distortion)")
     weight_of = {**SOURCE_WEIGHT, **(weights or {})}
     rng = np.random.default_rng(seed)
     Xs, Ys, G, W = [], [], [], []
@@ -336,7 +345,7 @@ def dataset(
         versions = [clip.tracks] + ([mirror(clip.tracks)] if mirrored else [])
         versions += [augment(clip.tracks, rng, clip.aspect) for _ in range(n_aug)]
         if clip.source in SIMULATED:
-            versions = [simulated_pose_model(clip, v, rng, sim_noise) for v in versions]
+            versions = [simulated_pose_model(clip, v, rng, sim_noise, distortion) for v in versions]
         for tr in versions:
             f, y, keep = clip_rows(clip, tr)
             keep &= _thin(f, max_rate)

@@ -250,7 +250,7 @@ def _runs(rng: np.random.Generator, n: int, rate: float, k: int) -> np.ndarray:
 
 def apply_pose_noise(
     tracks: list[PersonTrack], rng: np.random.Generator, profile: dict, aspect: float,
-    framing: str | None = None, threshold: float = 0.5,
+    framing: str | None = None, threshold: float = 0.5, systematic: bool = True,
 ) -> list[PersonTrack]:  # fmt: skip
     """Exact (simulated) tracks as the pose engine would report them on a render of `framing`.
 
@@ -261,16 +261,21 @@ def apply_pose_noise(
     offset (MediaPipe's shoulders sit higher than the rig's) plus an error whose size follows the
     measured quantiles; wrists (or the whole body) swap sides at the measured rate; world depth is
     flattened by the measured slope and noised; frames where the engine lost the person go missing.
+
+    `systematic=False` (for tracks that already carry the engine's pose-dependent errors,
+    `pose_residuals`): only the random part, i.e. the tracks' own visibility, no offset, no depth slope.
     """
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for tr in tracks:
-            out.append(_apply_one(tr, rng, profile, aspect, framing, threshold) if len(tr) else tr)
+            out.append(
+                _apply_one(tr, rng, profile, aspect, framing, threshold, systematic) if len(tr) else tr
+            )
     return out
 
 
-def _apply_one(tr, rng, profile, aspect, framing, threshold) -> PersonTrack:
+def _apply_one(tr, rng, profile, aspect, framing, threshold, systematic=True) -> PersonTrack:
     n = len(tr)
     dt = float(np.median(np.diff(tr.t))) if n > 1 else 0.1
     k = max(1, round(profile.get("correlation_s", 0.5) / max(dt, 1e-3) / 2))
@@ -284,8 +289,8 @@ def _apply_one(tr, rng, profile, aspect, framing, threshold) -> PersonTrack:
     shared = _smooth(rng, n, 2, k)[:, side]
     latent = 0.7 * shared + 0.714 * _smooth(rng, n, NUM_LANDMARKS, k)
     u = ndtr(latent)
-    vis = np.ones((n, NUM_LANDMARKS))
-    for g, idx in GROUPS.items():
+    vis = np.ones((n, NUM_LANDMARKS)) if systematic else np.array(tr.vis, float)
+    for g, idx in GROUPS.items() if systematic else ():
         for s, name in enumerate(STATES):
             q = _cell(profile["vis"], framing, g, name)
             if q is None:
@@ -296,6 +301,7 @@ def _apply_one(tr, rng, profile, aspect, framing, threshold) -> PersonTrack:
     # image error: measured offset in the torso frame plus a smooth error of measured size
     torso, up, right = _torso_frame(xy, aspect)
     off = np.array([profile["offset"].get(str(j), [0.0, 0.0]) for j in range(NUM_LANDMARKS)])
+    off = off if systematic else np.zeros_like(off)
     mag_u = ndtr(_smooth(rng, n, NUM_LANDMARKS, k))
     mag = np.zeros((n, NUM_LANDMARKS))
     for g, idx in GROUPS.items():
@@ -321,7 +327,8 @@ def _apply_one(tr, rng, profile, aspect, framing, threshold) -> PersonTrack:
         w = profile["world"].get(g)
         if w is None:
             continue
-        world[:, idx, 2] = hip_z + (world[:, idx, 2] - hip_z) * w["slope_z"]
+        if systematic:
+            world[:, idx, 2] = hip_z + (world[:, idx, 2] - hip_z) * w["slope_z"]
         noise = _smooth(rng, n, len(idx) * 3, k).reshape(n, len(idx), 3) * np.asarray(w["sd"])
         world[:, idx] = world[:, idx] + noise
     # frames where the engine did not find the person

@@ -57,7 +57,7 @@ class CVResult:
 
 def cross_validate(
     clips: list[Clip], n_splits: int = 4, n_aug: int = 2, seed: int = 0, max_iter: int = 150, log=print,
-    weights: dict | None = None, sim_noise: str = "simple", mirrored: bool = False,
+    weights: dict | None = None, sim_noise: str = "simple", mirrored: bool = False, distortion=None,
 ) -> CVResult:  # fmt: skip
     """Grouped K-fold by clip: each fold trains on the other clips (with augmentation) and scores its own."""
     from sklearn.model_selection import GroupKFold
@@ -73,7 +73,8 @@ def cross_validate(
         assert not train_g & test_g
         train = [c for c in clips if c.group in train_g]
         test = [c for c in clips if c.group in test_g]
-        X, Y, _, W = dataset(train, n_aug, seed + k, weights=weights, sim_noise=sim_noise, mirrored=mirrored)
+        X, Y, _, W = dataset(train, n_aug, seed + k, weights=weights, sim_noise=sim_noise, mirrored=mirrored,
+                             distortion=distortion)  # fmt: skip
         clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
         for target, scorer in ((model_scores, clf), (base_scores, None)):
             for src in sorted({c.source for c in test}):
@@ -105,7 +106,7 @@ def fit_calibrated(
     clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, val_fraction: float = 0.2,
     log=print, weights: dict | None = None, calibration_folds: int = 0, sim_noise: str = "simple",
     processes: int = 2, calibration_groups: str = "clip", mirrored: bool = False,
-    calibrate_on: list[Clip] | None = None, calibrate_on_words: str = "",
+    calibrate_on: list[Clip] | None = None, calibrate_on_words: str = "", distortion=None,
 ):  # fmt: skip
     """Fit, then calibrate and choose thresholds on clips the fit did not see (`calibration.calibrate`).
 
@@ -124,13 +125,14 @@ def fit_calibrated(
         from cuedetect.training.recalibrate import calibrate_on_heldout, check_held_out
 
         check_held_out(set(fit_clip_names(clips)), calibrate_on)  # before the fit, not after
-        clf = fit_final(clips, n_aug, seed, max_iter, weights, sim_noise, mirrored)
+        clf = fit_final(clips, n_aug, seed, max_iter, weights, sim_noise, mirrored, distortion)
         return clf, calibrate_on_heldout(clf, calibrate_on, calibrate_on_words, log=log), calibrate_on
     if calibration_folds >= 2:
         from cuedetect.training.crossfit import cross_fitted
 
         _fit, styled = split_validation(clips, 1.0, seed)  # every rendered style clip (or every clip)
-        X, Y, G, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise, mirrored=mirrored)
+        X, Y, G, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise, mirrored=mirrored,
+                             distortion=distortion)  # fmt: skip
         final, fold_models = cross_fitted(X, Y, W, G, styled, calibration_folds, seed, max_iter, processes,
                                           clips, calibration_groups)  # fmt: skip
         log(f"calibration: {calibration_folds} fold models, each without a fold of {len(styled)} clips "
@@ -142,7 +144,7 @@ def fit_calibrated(
         report.by = calibration_groups
         return clf, report, styled
     fit, val = split_validation(clips, val_fraction, seed)
-    clf = fit_final(fit, n_aug, seed, max_iter, weights, sim_noise, mirrored)
+    clf = fit_final(fit, n_aug, seed, max_iter, weights, sim_noise, mirrored, distortion)
     clf.info["validation_clips"] = len(val)
     report = calibrate(clf, val, log=log) if val else None
     return clf, report, val
@@ -150,9 +152,10 @@ def fit_calibrated(
 
 def fit_final(
     clips: list[Clip], n_aug: int = 2, seed: int = 0, max_iter: int = 150, weights: dict | None = None,
-    sim_noise: str = "simple", mirrored: bool = False,
+    sim_noise: str = "simple", mirrored: bool = False, distortion=None,
 ) -> CueClassifier:  # fmt: skip
-    X, Y, _groups, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise, mirrored=mirrored)
+    X, Y, _groups, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise, mirrored=mirrored,
+                               distortion=distortion)  # fmt: skip
     clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
     return _with_info(clf, X, Y, clips, n_aug, sim_noise, mirrored)
 
@@ -175,8 +178,14 @@ def _with_info(
     return clf
 
 
-def _sim_noise_words(sim_noise: str) -> str:
+def _sim_noise_words(sim_noise: str, distortion_clips: int | None = None) -> str:
     """How the card says the simulated clips were made to look like the pose engine's output."""
+    if sim_noise == "learned":
+        return (f"Simulated clips carry the pose engine's pose-dependent errors, learned from "
+                f"{distortion_clips or 'the'} rendered training clips against the studio's joints "
+                "(`training/pose_residuals.py`: each simulated frame gets "
+                "the mean residual and visibility of its nearest paired training poses), then the measured "
+                "random errors (`pose_noise.json`: error sizes, swaps, lost frames).")  # fmt: skip
     if sim_noise == "measured":
         return ("Simulated clips carry the pose engine's errors measured on rendered `corpus/style_train` "
                 "clips against the studio's joints (`training/pose_noise.py`, `pose_noise.json`, "
@@ -262,7 +271,7 @@ def model_card(
         "role-plays (`cuedetect.training.synthetic`), which stand in for renders until the corpus exists;",
         "`review` = sessions whose events a person reviewed.",
         "",
-        _sim_noise_words(clf.info.get("sim_noise", "simple")),
+        _sim_noise_words(clf.info.get("sim_noise", "simple"), clf.info.get("distortion_clips")),
         "",
         "Positive frames per cue: " + ", ".join(f"{c} {n}" for c, n in clf.info.get("positives", {}).items()),
         "",

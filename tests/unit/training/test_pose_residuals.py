@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cuedetect.errors import InputError
+from cuedetect.landmarks import INDEX, NUM_LANDMARKS
+from cuedetect.training.dataset import Clip, dataset
+from cuedetect.training.pose_residuals import (
+    PoseDistortion,
+    clip_folders,
+    descriptor,
+    paired_rows,
+    world_frame,
+)
+from cuedetect.training.skeleton import TEST_ASPECT as ASPECT
+from cuedetect.training.skeleton import posed_track
+
+WR = INDEX["right_wrist"]
+
+
+def _paired(tr, world_shift=(0.0, 0.0, 0.0), image_up: float = 0.0, vis: float = 1.0) -> dict:
+    """A paired person whose 'engine' reading moves the right wrist by `world_shift` (torso frame:
+    right, up, forward, torso lengths) and by `image_up` torso lengths along the picture's torso up."""
+    from cuedetect.training.pose_noise import _torso_frame
+
+    _hip, axes, length = world_frame(tr.world)
+    mp_world = tr.world.copy()
+    mp_world[:, WR] += np.einsum("a,nac->nc", np.asarray(world_shift, float), axes) * length[:, None]
+    torso, up, _right = _torso_frame(tr.xy, ASPECT)
+    mp_xy = tr.xy.copy()
+    mp_xy[:, WR] += image_up * up * torso[:, None] / [ASPECT, 1.0]
+    n = len(tr)
+    mp_vis = np.ones((n, NUM_LANDMARKS))
+    mp_vis[:, WR] = vis
+    return {"xy": tr.xy, "world": tr.world, "in_view": np.ones(n, bool), "found": np.ones(n, bool),
+            "mp_xy": mp_xy, "mp_vis": mp_vis, "mp_world": mp_world}  # fmt: skip
+
+
+def _fit(*persons, mirror: bool = False, k: int = 8) -> PoseDistortion:
+    rows = paired_rows({"aspect": ASPECT, "persons": list(persons)}, mirror=mirror)
+    return PoseDistortion.from_rows([rows], k=k)
+
+
+def test_the_residual_is_applied_in_the_persons_own_torso_frame() -> None:
+    # learned on a person facing the camera: the engine reads the wrist 0.2 torso lengths further forward
+    model = _fit(_paired(posed_track("point", n=6), world_shift=(0.0, 0.0, 0.2), image_up=0.1))
+    turned = posed_track("point", n=6, yaw=0.0)  # the same pose turned 90 degrees: forward is now sideways
+    out = model.apply([turned], np.random.default_rng(0), ASPECT)[0]
+    _hip, axes, length = world_frame(turned.world)
+    moved = out.world[:, WR] - turned.world[:, WR]
+    np.testing.assert_allclose(moved, 0.2 * axes[:, 2] * length[:, None], atol=1e-5)
+    assert np.abs(axes[:, 2] - world_frame(posed_track("point", n=6).world)[1][:, 2]).max() > 0.5
+    other = [j for j in range(NUM_LANDMARKS) if j != WR]
+    np.testing.assert_allclose(out.world[:, other], turned.world[:, other], atol=1e-6)
+    from cuedetect.training.pose_noise import _torso_frame
+
+    torso, up, _r = _torso_frame(turned.xy, ASPECT)
+    np.testing.assert_allclose((out.xy[:, WR] - turned.xy[:, WR]) * [ASPECT, 1.0], 0.1 * up * torso[:, None],
+                               atol=1e-5)  # fmt: skip
+
+
+def test_a_pose_equal_to_a_training_pose_gets_exactly_that_poses_residual() -> None:
+    model = _fit(_paired(posed_track("point", n=5), world_shift=(0.3, 0.0, 0.0)),
+                 _paired(posed_track("crossed", "crossed", n=5), world_shift=(0.0, -0.4, 0.0)))  # fmt: skip
+    tr = posed_track("crossed", "crossed", n=5)
+    assert model.k == 8 and len(model.desc) == 10  # the 'point' frames are among the 8 neighbours
+    out = model.apply([tr], np.random.default_rng(0), ASPECT)[0]
+    _hip, axes, length = world_frame(tr.world)
+    np.testing.assert_allclose(
+        out.world[:, WR] - tr.world[:, WR], -0.4 * axes[:, 1] * length[:, None], atol=1e-5
+    )
+    # a pose between the two gets a mix of both residuals
+    between = descriptor(tr.world)[:1] * 0.5 + descriptor(posed_track("point", n=1).world) * 0.5
+    _img, world, _p, _v = model.predict(between)
+    assert world[0, WR, 0] > 0.01 and world[0, WR, 1] < -0.01
+
+
+def test_a_landmark_the_engine_did_not_see_loses_its_image_point_and_keeps_its_world_point() -> None:
+    model = _fit(_paired(posed_track("behind", "behind", n=6), vis=0.1))
+    tr = posed_track("behind", "behind", n=6)
+    out = model.apply([tr], np.random.default_rng(0), ASPECT)[0]
+    assert np.isnan(out.xy[:, WR]).all() and (out.vis[:, WR] < 0.5).all()
+    assert np.isfinite(out.world[:, WR]).all()
+    assert (
+        np.isfinite(out.xy[:, INDEX["left_wrist"]]).all() and (out.vis[:, INDEX["left_wrist"]] >= 0.5).all()
+    )
+
+
+def test_missing_joints_and_frames_stay_missing() -> None:
+    model = _fit(_paired(posed_track("point", n=6), world_shift=(0.0, 0.0, 0.2)))
+    tr = posed_track("point", n=6)
+    tr.xy[2] = np.nan
+    tr.world[2] = np.nan
+    tr.vis[2] = np.nan
+    tr.xy[3, INDEX["left_elbow"]] = np.nan
+    tr.world[4, INDEX["left_knee"]] = np.nan  # a descriptor joint: frame 4 is left as it is
+    out = model.apply([tr], np.random.default_rng(0), ASPECT)[0]
+    assert np.isnan(out.xy[2]).all() and np.isnan(out.world[2]).all() and np.isnan(out.vis[2]).all()
+    assert np.isnan(out.xy[3, INDEX["left_elbow"]]).all()
+    assert np.isnan(out.world[4, INDEX["left_knee"]]).all()
+    np.testing.assert_array_equal(out.world[4, WR], tr.world[4, WR])
+    assert not np.allclose(out.world[5, WR], tr.world[5, WR])
+
+
+def test_deterministic_for_a_seed_and_the_random_errors_come_from_the_profile() -> None:
+    from cuedetect.training.pose_noise import load_profile
+
+    model = _fit(_paired(posed_track("point", n=12), world_shift=(0.0, 0.0, 0.2), vis=0.6), mirror=True)
+    tr = posed_track("point", n=12)
+    a, b, c = (model.apply([tr], np.random.default_rng(s), ASPECT, "eye_level", load_profile())[0]
+               for s in (5, 5, 6))  # fmt: skip
+    np.testing.assert_array_equal(a.xy, b.xy)
+    np.testing.assert_array_equal(a.world, b.world)
+    np.testing.assert_array_equal(a.vis, b.vis)
+    assert not np.array_equal(np.nan_to_num(a.world), np.nan_to_num(c.world))
+
+
+def test_mirrored_training_rows_double_the_frames() -> None:
+    p = _paired(posed_track("point", n=4), world_shift=(0.2, 0.0, 0.0))
+    one, both = (
+        paired_rows({"aspect": ASPECT, "persons": [p]}, False),
+        paired_rows({"aspect": ASPECT, "persons": [p]}),
+    )
+    assert len(both["desc"]) == 2 * len(one["desc"]) == 8
+    assert np.isfinite(both["desc"]).all()
+    # the mirror image's pose is the other arm pointing: its residual moves the left wrist
+    left = INDEX["left_wrist"]
+    assert np.abs(both["world"][4:, left]).max() > 0.1 and np.abs(both["world"][4:, WR]).max() < 1e-6
+
+
+def test_held_out_clips_are_refused(tmp_path) -> None:
+    d = tmp_path / "heldout_00000"
+    (d / "analysis").mkdir(parents=True)
+    (d / "scenario.yaml").write_text("{}")
+    (d / "analysis" / "poses.parquet").write_bytes(b"")
+    (d / "gt.json").write_text(json.dumps({"split": "heldout"}))
+    with pytest.raises(InputError, match="heldout"):
+        clip_folders([tmp_path])
+    (d / "gt.json").write_text(json.dumps({"split": "train"}))
+    assert clip_folders([tmp_path]) == [d]
+
+
+def test_learned_noise_needs_a_distortion() -> None:
+    tr = posed_track("point", n=4)
+    clip = Clip("c", "c", "studio-sim", [tr], pd.DataFrame(), ASPECT, [])
+    with pytest.raises(InputError, match="learned"):
+        dataset([clip], 0, sim_noise="learned")
+    model = _fit(_paired(posed_track("point", n=6), world_shift=(0.0, 0.0, 0.2)))
+    X, _Y, _G, _W = dataset([clip], 0, sim_noise="learned", distortion=model)
+    assert len(X) == 4
