@@ -172,6 +172,14 @@ def person_events(
     if len(t) < 2:
         return []
     fps = 1.0 / max(np.median(np.diff(t)), 1e-3)
+    # An even k is half a frame off centre: round(0.3 s * 15 fps) = 4 (2 for the 6 fps studio renders),
+    # and pandas' centred window of 4 at frame i is frames i-2..i+1, so the smoothed curve and the
+    # events' edges come half a frame (33 ms at 15 fps) late. Measured, not changed (session 11): an
+    # odd window (k-1 or k+1) or a centred one (k+1 frames, half weight at both ends) changes 9-19% of
+    # the real dev set's events and half or more of the style dev split's, and lowers the real dev
+    # set's model F1 0.78 -> 0.73 / 0.77 / 0.73 (39 -> 35 / 38 / 35 found of 52, still 9 false alarms:
+    # `studio_aerobics.mp4`'s 0.5 s raised-hand repetitions) and the style dev split's 12-cue macro
+    # 0.382 -> 0.361 / 0.360 / 0.359.
     k = round(settings.prob_smooth_s * fps)
     out = []
     for cue in cues:
