@@ -23,7 +23,10 @@ Inputs (written once into .cache/bench/, which git ignores):
 * `--video V`: any video.
 
     .venv/bin/python bench/bench_analyze.py [--input roleplay|real] [--seconds 62] [--jobs 2] [--fps 15]
-        [--model full|lite] [--no-hands] [--no-speech]
+        [--model full|lite] [--no-hands] [--no-speech] [--still-poses on|off]
+
+`--still-poses off` / `on` overrides the default of `AnalyzeOptions.still_poses` (a person crop unchanged
+since its last read keeps that read's landmarks; `cuedetect.pose.still_gate`), to time both.
 """
 
 from __future__ import annotations
@@ -180,6 +183,8 @@ def run_cuedetect(video: Path, args: argparse.Namespace) -> tuple[dict, float, f
         with quiet_native_logs():
             options = AnalyzeOptions(out, args.fps, args.model, args.jobs, hands=not args.no_hands,
                                      speech=not args.no_speech)  # fmt: skip
+            if args.still_poses:
+                options.still_poses = args.still_poses == "on"
             res = analyze(video, options)
         wall, cpu = time.perf_counter() - t, cpu_seconds() - cpu0
         record = dict(res.record)
@@ -231,6 +236,7 @@ def main() -> None:
     ap.add_argument("--model", default="full")
     ap.add_argument("--no-hands", action="store_true", help="Skip the hand stage (to see what it costs).")
     ap.add_argument("--no-speech", action="store_true", help="Skip the transcript (to see what it costs).")
+    ap.add_argument("--still-poses", choices=("on", "off"), help="Override the still-crop gate's default.")
     args = ap.parse_args()
     os.environ.setdefault("GLOG_minloglevel", "2")
 
@@ -243,6 +249,10 @@ def main() -> None:
     print(f"video: {video} ({info.width}x{info.height}, {info.average_fps:.1f} fps, {info.duration:.1f} s)")
     hands = "no hand stage" if args.no_hands else "hand stage on"
     hands += ", no speech" if args.no_speech else ""
+    from cuedetect.analysis import AnalyzeOptions
+
+    still = AnalyzeOptions(Path()).still_poses if args.still_poses is None else args.still_poses == "on"
+    hands += f", still-crop gate {'on' if still else 'off'}"
     print(
         f"analysis: {args.fps:g} fps, {args.model} model, {args.jobs} pose workers, {hands}, "
         f"{os.cpu_count()} cores"
@@ -283,7 +293,8 @@ def stage_cpu_table(rec: dict, base: dict, cpu: float, jobs: int) -> None:
         "hands": w.get("hands_cpu_s", 0.0),
     }
     notes = {
-        "poses": f"{calls.get('track', 0) / n:.2f} person crops",
+        "poses": f"{calls.get('track', 0) / n:.2f} person crops read, "
+        f"{calls.get('track_still', 0) / n:.2f} kept (still)",
         "hands": f"{calls.get('hand_crops', 0) / n:.2f} hand crops",
     }
     print("\nCPU per analysed frame by stage, all processes (ms; with the workers a stage runs):")
@@ -310,7 +321,8 @@ def breakdown(rec: dict, wall: float, cpu: float, base: dict, jobs: int) -> None
         f"{crops:.1f} ms, matching {per.get('track_s', 0.0):.1f} ms, "
         f"decode {per.get('decode_s', 0.0):.1f} ms"
     )
-    print(f"  model calls: {calls.get('track', 0) / n:.2f} per-person crops, "
+    print(f"  model calls: {calls.get('track', 0) / n:.2f} per-person crops "
+          f"({calls.get('track_still', 0) / n:.2f} more kept their last reading: still), "
           f"{calls.get('search', 0) / n:.3f} whole-frame, {calls.get('search_half', 0) / n:.3f} half-frame"
           f" and {calls.get('search_tile', 0) / n:.3f} tile searches, "
           f"{calls.get('backfill', 0) / n:.3f} backfills")  # fmt: skip

@@ -52,10 +52,12 @@ def poses(
     """
     from cuedetect.models.provision import provision
     from cuedetect.pose.pipeline import TrackingOptions, run_tracking
+    from cuedetect.pose.still_gate import StillGateOptions
 
     model = provision(options.model)
     jobs = options.jobs or os.cpu_count() or 1
-    tracking = TrackingOptions(model.path, options.max_persons, options.max_side)
+    still = StillGateOptions() if options.still_poses else None
+    tracking = TrackingOptions(model.path, options.max_persons, options.max_side, still=still)
     tracks, run = run_tracking(info, options.fps, tracking, jobs=jobs, on_progress=step)
     if not len(tracks.person):
         raise InputError(

@@ -58,6 +58,8 @@ class AnalyzeOptions:
         overwrite: replace an earlier analysis in `out`.
         max_persons: most people looked for at once.
         max_side: frames are scaled so their longer side is at most this.
+        still_poses: reuse a person's last pose reading while their crop has not changed since
+            (`cuedetect.pose.still_gate`; cheaper on people standing still).
         cues: detect cues into events.json.
         cue_detector: "auto" (the trained model, or the geometric baseline without one) or "baseline".
         cue_model: a cue classifier already loaded for `cue_detector` (None: load it); a batch worker
@@ -83,6 +85,7 @@ class AnalyzeOptions:
     overwrite: bool = False
     max_persons: int = 4
     max_side: int = 1280
+    still_poses: bool = False
     cues: bool = True
     cue_detector: str = "auto"
     cue_model: Any = None

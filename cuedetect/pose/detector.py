@@ -53,6 +53,7 @@ from cuedetect.pose.proposals import (
     track_window,
 )
 from cuedetect.pose.sources import Frame
+from cuedetect.pose.still_gate import LastRead, StillGate, thumbnail
 from cuedetect.pose.tile_search import TileSearch, View
 
 __all__ = [
@@ -77,6 +78,7 @@ class _Slot:
     last_ms: int = -1
     window: tuple[float, float, float, float] | None = None  # crop centre x, y, width, height (pixels)
     misses: int = 0  # frames in a row its person was not found
+    read: LastRead | None = None  # its last read, for `StillGate`
 
     def stamp(self, ms: int) -> int:
         self.last_ms = max(ms, self.last_ms + 1)  # VIDEO mode needs strictly increasing timestamps
@@ -100,6 +102,7 @@ class MultiPersonPoseDetector:
         self._searchers: dict[int, Any] = {}  # num_poses -> IMAGE-mode landmarker, made when first needed
         self._tiles = TileSearch(options.tiles)
         self._hidden = HiddenSearch(options.hidden)
+        self._gate = StillGate(options.still) if options.still is not None else None
 
     @classmethod
     def create_from_options(cls, options: PoseDetectorOptions) -> MultiPersonPoseDetector:
@@ -167,8 +170,7 @@ class MultiPersonPoseDetector:
             slot = self._pool.pop()
             blank = np.zeros((64, 64, 3), np.uint8)  # nobody here: the landmarker forgets its last ROI
             self._run(slot.landmarker, blank, slot.stamp(ms - 1))
-            slot.window = None
-            slot.misses = 0
+            slot.window, slot.misses, slot.read = None, 0, None
             return slot
         self.created += 1
         with quiet_native_logs():
@@ -204,9 +206,17 @@ class MultiPersonPoseDetector:
             return None
         x0, y0, x1, y1 = win
         crop = isolate_crop(image, win, box, others)
+        gate, thumb = self._gate, None
+        if gate is not None:  # a crop unchanged since its last read keeps that read's landmarks
+            thumb = thumbnail(crop, gate.options.side)
+            if (kept := gate.kept(slot.read, win, thumb, ms)) is not None:
+                self.calls["track_still"] = gate.reused
+                return kept
         self.calls["track"] += 1
-        return self._run(slot.landmarker, crop, slot.stamp(ms), CropBox(x0, y0, x1 - x0, y1 - y0, w, h),
-                         least_height(self.options, box))  # fmt: skip
+        kp = self._run(slot.landmarker, crop, slot.stamp(ms), CropBox(x0, y0, x1 - x0, y1 - y0, w, h),
+                       least_height(self.options, box))  # fmt: skip
+        slot.read = LastRead(ms, win, thumb, kp) if thumb is not None and len(kp) else None
+        return kp
 
     def _detection(self, image: np.ndarray, kp: KeyPoints, source: int | None) -> Detection:
         return Detection(kp, kp.boxes(0.3)[0], torso_histogram(image, kp), source)

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from cuedetect.pose.hidden_search import HiddenSearchOptions
+from cuedetect.pose.still_gate import StillGateOptions
 from cuedetect.pose.tile_search import TileSearchOptions
 
 __all__ = ["PoseDetectorOptions", "least_height", "search_interval"]
@@ -55,6 +56,7 @@ class PoseDetectorOptions:
     margin: float = 0.35
     tiles: TileSearchOptions | None = None  # small people: see `cuedetect.pose.tile_search`
     hidden: HiddenSearchOptions | None = None  # people behind others: `cuedetect.pose.hidden_search`
+    still: StillGateOptions | None = None  # reuse a still crop's last read: `cuedetect.pose.still_gate`
 
 
 def search_interval(options: PoseDetectorOptions, someone_missing: bool, fruitless: int) -> int:

@@ -23,6 +23,7 @@ import numpy as np
 from cuedetect.landmarks import NUM_LANDMARKS
 from cuedetect.pose.keypoints import KeyPoints
 from cuedetect.pose.sources import Frame, VideoInfo, sample_indices
+from cuedetect.pose.still_gate import StillGateOptions
 from cuedetect.pose.tracked import Tracks
 
 ProgressFn = Callable[[int, int], None]
@@ -39,6 +40,7 @@ class TrackingOptions:
     max_persons: int = 4
     max_side: int = 1280
     decode_threads: bool = True  # off when several workers already keep every core busy
+    still: StillGateOptions | None = None  # reuse a still crop's last read (`cuedetect.pose.still_gate`)
 
 
 def track_chunk(
@@ -61,7 +63,7 @@ def track_chunk(
         info=info,
         decode_threads=options.decode_threads,
     )
-    det_opts = PoseDetectorOptions(options.model_path, max_persons=options.max_persons)
+    det_opts = PoseDetectorOptions(options.model_path, max_persons=options.max_persons, still=options.still)
     analysed: list[int] = []
     analysed_t: list[float] = []
     rows: dict[str, list[Any]] = {k: [] for k in ("frame", "t", "person", "xy", "vis", "world")}
