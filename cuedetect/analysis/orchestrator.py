@@ -108,6 +108,7 @@ def analyze(
             with _stage(analysis, "hands", report):
                 analysis.hands, hand_run = stages.hands(analysis.info, analysis.tracks, options, raw_tracks)
                 analysis.hands = stages.palms(analysis.hands, analysis.tracks, analysis.camera)
+                analysis.hand_states = hand_run.state_classifier
                 hand_timings = {f"hands_{k}": v for k, v in hand_run.timings.items()}
                 analysis.tracking["worker_timings_s"].update(hand_timings)
                 analysis.tracking["model_calls"].update(hand_run.calls)

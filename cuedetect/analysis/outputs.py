@@ -209,6 +209,7 @@ def analysis_record(analysis: Analysis, options: AnalyzeOptions, fps: float) -> 
         "camera": analysis.camera,
         "floor_calibration": _calibration_json(options.calibration),
         "cleaning": {str(k): v for k, v in analysis.cleaning_log.items()},
+        "hands": {"state_classifier": analysis.hand_states} if analysis.hand_states else None,
         "audio": analysis.audio,
         "speech": analysis.speech_section,
         "analysed_frame_index": [int(i) for i in tracks.analysed],

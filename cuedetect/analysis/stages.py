@@ -85,13 +85,18 @@ def hands(info: VideoInfo, tracks: Tracks, options: AnalyzeOptions, raw: Tracks 
           ) -> tuple[pd.DataFrame, Any]:  # fmt: skip
     """Each tracked person's hands in every analysed frame (`cuedetect.hands`): the hands.parquet table
     and the run (timings, model calls). `raw`, the tracks before cleaning, places crops where cleaning
-    dropped a faint wrist."""
-    from cuedetect.hands.stage import hands_table
+    dropped a faint wrist. The hand states are read by `options.hand_states` (rules or the learned model;
+    the run's `state_classifier` says which, in words)."""
+    from cuedetect.hands.stage import HandStageOptions, hands_table
+    from cuedetect.hands.state_model import describe, state_reader
     from cuedetect.hands.video import read_hands
     from cuedetect.models.hand_provision import ensure_hand_model
 
     jobs = options.jobs or os.cpu_count() or 1
-    run = read_hands(info, tracks, ensure_hand_model(), options.max_side, jobs=jobs, raw=raw)
+    model = state_reader(options.hand_states)  # a missing or broken model file stops here, not silently
+    stage = HandStageOptions(state_model=model)
+    run = read_hands(info, tracks, ensure_hand_model(), options.max_side, jobs=jobs, options=stage, raw=raw)
+    run.state_classifier = describe(model)
     return hands_table(run.rows, run.size), run
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from cuedetect.hands import DEFAULT_HAND_STATES
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -68,6 +70,8 @@ class AnalyzeOptions:
         roles: person id -> "trainee" / "client", overriding the guess.
         calibration: known camera/person facts for the floor geometry.
         hands: read each person's hands (hands.parquet; hand states gate the hand cues).
+        hand_states: what reads each hand's state: "rules" (the hand-written rules) or "learned" (the
+            committed hand-state model, `cuedetect.hands.state_model`); analysis.json says which.
         voice: analyse the audio track (voice.parquet, voice cues; a note when there is none).
         voice_channels: one microphone per person: audio channel -> person id or role ("trainee").
         speech: transcribe the speech the voice stage found and spot the phrase list (words.parquet,
@@ -93,6 +97,7 @@ class AnalyzeOptions:
     roles: dict[int, str] | None = None
     calibration: FloorCalibration | None = None
     hands: bool = True
+    hand_states: str = DEFAULT_HAND_STATES
     voice: bool = True
     voice_channels: dict[int, int | str] | None = None
     speech: bool = True
@@ -119,6 +124,7 @@ class Analysis:
         pairs: floor -> the floor distance of every pair of people in every frame.
         camera: floor -> the fitted camera.
         hands: hands -> the hands.parquet table: each person's hands per frame (None with `hands=False`).
+        hand_states: hands -> which classifier read the hand states, in words (analysis.json).
         events: cues -> cue events, roles and summary (None with `cues=False`); voice adds its events.
         voice: voice -> the audio stage's frames and utterances (None without sound or with `voice=False`).
         audio: voice -> analysis.json's `audio` section (what was decoded, notes such as "no audio track").
@@ -143,6 +149,7 @@ class Analysis:
     pairs: list[PairDistance] = field(default_factory=list)
     camera: dict[str, Any] = field(default_factory=dict)
     hands: pd.DataFrame | None = None
+    hand_states: str | None = None
     events: EventsResult | None = None
     voice: VoiceResult | None = None
     audio: dict[str, Any] = field(default_factory=dict)

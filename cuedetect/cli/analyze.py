@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cuedetect.cli._common import check_analysis_flags, user_errors
+from cuedetect.hands import DEFAULT_HAND_STATES
 
 if TYPE_CHECKING:
     from cuedetect.pose.floor import FloorCalibration
@@ -40,6 +41,14 @@ def register(app: typer.Typer) -> None:
         no_hands: Annotated[
             bool, typer.Option("--no-hands", help="Do not read hand shapes (faster; no hands.parquet).")
         ] = False,
+        hand_states: Annotated[
+            str,
+            typer.Option(
+                "--hand-states",
+                help="What reads each hand's state: rules (hand-written) or learned (the committed "
+                "hand-state model); analysis.json says which.",
+            ),
+        ] = DEFAULT_HAND_STATES,
         no_register: Annotated[
             bool, typer.Option("--no-register", help="Do not register a session in the store.")
         ] = False,
@@ -131,6 +140,10 @@ def register(app: typer.Typer) -> None:
 
             with create_recogniser(SpeechSettings().recogniser, load_phrases(phrases).keyphrases()):
                 pass  # pocketsphinx refuses a word its dictionary lacks
+        if not no_hands:  # an unknown choice or a missing model file stops here, before any decoding
+            from cuedetect.hands.state_model import state_reader
+
+            state_reader(hand_states)
         cues, register = not no_cues, not no_register
         if overwrite and video.is_file():  # sessions own their results (cuedetect.store.maintenance)
             from cuedetect.store.db import default_store_path
@@ -139,7 +152,7 @@ def register(app: typer.Typer) -> None:
             refuse_foreign_overwrite(store or default_store_path(), out, video)
         options = AnalyzeOptions(
             out, fps or None, model, jobs or None, annotate, overwrite, max_persons,
-            cues=cues, roles=parse_roles(roles), hands=not no_hands,
+            cues=cues, roles=parse_roles(roles), hands=not no_hands, hand_states=hand_states,
             calibration=parse_calibration(camera_height, fov, person_height, known_distance),
             trainee=trainee, scenario=scenario,
             voice=not no_voice, voice_channels=parse_voice_channels(voice_channels),

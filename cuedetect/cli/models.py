@@ -109,6 +109,10 @@ def register(app: typer.Typer) -> None:
                 f"{res.variant:5s} {_near(res.path)}  {size_mb:.2f} MB  sha256 {res.sha256[:12]}...  "
                 f"{how} ({res.seconds:.1f} s)"
             )
+        if hand_prov.VARIANT in variants:  # the learned hand-state model beside the hand bundle
+            from cuedetect.hands.state_model import verify_state_model
+
+            typer.echo(verify_state_model())
 
 
 def _provision_hands(hand_prov, update_manifest: bool, force: bool, offline: bool, reporter):

@@ -139,16 +139,12 @@ def _sig(x: float) -> float:
     return float(1.0 / (1.0 + np.exp(-np.clip(x, -30, 30))))
 
 
-def classify(lm: np.ndarray, side: str, rules: StateRules | None = None,
-             world: np.ndarray | None = None) -> HandShape:  # fmt: skip
-    """The shape and state of one hand.
+def rule_scores(lm: np.ndarray, rules: StateRules | None = None) -> dict[str, float]:
+    """The soft rules' score of each state (unnormalised, `other` is what the four others leave).
 
     Args:
         lm: (21, 3) landmarks in image pixels (x right, y down, z in the same units as x).
-        side: "left" or "right": the person's own side (palm normal orientation).
         rules: thresholds; defaults to `StateRules()`.
-        world: (21, 3) the hand model's world landmarks (metres); when given, the palm normal comes
-            from them (they are less foreshortened).
     """
     r = rules or StateRules()
     lm = np.asarray(lm, dtype=float)
@@ -157,8 +153,6 @@ def classify(lm: np.ndarray, side: str, rules: StateRules | None = None,
     thumb_out = float(np.linalg.norm(lm[4] - lm[5]) / palm)
     thumb_up = float(-_unit(lm[4] - lm[2])[1])  # image up is -y; a thumb aimed at the camera is not up
     thumb_above = float((lm[[5, 9, 13, 17], 1].min() - lm[4, 1]) / palm)
-    use_world = world is not None and np.isfinite(world).all()
-    normal = palm_normal(np.asarray(world, dtype=float) if use_world else lm, side)
     k = r.softness
     straight = np.array([_sig((r.straight - c) / k) for c in curl])
     closed = np.array([_sig((c - r.closed) / k) for c in curl])
@@ -184,6 +178,28 @@ def classify(lm: np.ndarray, side: str, rules: StateRules | None = None,
         "open_palm": four_straight,
     }
     p["other"] = max(0.0, 1.0 - sum(p.values()))
+    return p
+
+
+def classify(lm: np.ndarray, side: str, rules: StateRules | None = None,
+             world: np.ndarray | None = None) -> HandShape:  # fmt: skip
+    """The shape and state of one hand, by the soft rules (`rule_scores`).
+
+    Args:
+        lm: (21, 3) landmarks in image pixels (x right, y down, z in the same units as x).
+        side: "left" or "right": the person's own side (palm normal orientation).
+        rules: thresholds; defaults to `StateRules()`.
+        world: (21, 3) the hand model's world landmarks (metres); when given, the palm normal comes
+            from them (they are less foreshortened).
+    """
+    lm = np.asarray(lm, dtype=float)
+    curl = finger_curls(lm)
+    palm = float(np.linalg.norm(lm[9] - lm[WRIST])) or 1.0
+    thumb_out = float(np.linalg.norm(lm[4] - lm[5]) / palm)
+    thumb_up = float(-_unit(lm[4] - lm[2])[1])
+    use_world = world is not None and np.isfinite(world).all()
+    normal = palm_normal(np.asarray(world, dtype=float) if use_world else lm, side)
+    p = rule_scores(lm, rules)
     total = sum(p.values()) or 1.0
     state = max(p, key=lambda key: p[key])
     return HandShape(curl, thumb_out, thumb_up, normal, facing(normal), state, p[state] / total)

@@ -22,7 +22,7 @@ last reading puts it, while that reading is recent (`lost_gap_s`) and the body p
 (`lost_max_s`); found there, it is tied to its person and side like any other hand, else it stays
 `out_of_view`.
 Found hands are tied to people and sides by the body (`crops.assign`), and their shape comes from
-`shape.classify`.
+`shape.classify` (the state by its rules, or by a learned model: `HandStageOptions.state_model`).
 
 Statuses: `read`, `held`, `not_found` (no hand where the body put it, in this frame or, the hand not
 having moved since, in its last look), `too_small`, `out_of_view`.
@@ -92,6 +92,10 @@ class HandStageOptions:
     retry_max_s: float = 0.5
     retry_move_frac: float = 0.12
     retry_one_scale: bool = False
+    # what reads each hand's state from its landmarks: None the hand-written rules (`shape.classify`), else
+    # a learned model (`state_model.HandStateModel`, its `shape` method); curls and palm come from the
+    # landmarks either way
+    state_model: Any = None
 
 
 @dataclass
@@ -298,7 +302,10 @@ class HandStage:
             row = row_of[id(s)]
             if k in match:
                 lm = found[match[k]]
-                shape = classify(lm, s.side, o.rules, worlds[match[k]])
+                if o.state_model is None:
+                    shape = classify(lm, s.side, o.rules, worlds[match[k]])
+                else:
+                    shape = o.state_model.shape(lm, s.side, o.rules, worlds[match[k]])
                 row.status, row.landmarks, row.world, row.shape = "read", lm, worlds[match[k]], shape
                 roi = roi_from_landmarks(lm)
                 prev = self._last.get((s.person, s.side))

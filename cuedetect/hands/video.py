@@ -24,6 +24,7 @@ class HandVideoResult:
     size: tuple[int, int]
     timings: dict[str, float] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
+    state_classifier: str = ""  # which classifier read the states, in words (`state_model.describe`)
 
 
 def read_chunk(info: Any, frames: np.ndarray, person: np.ndarray, frame_of_row: np.ndarray, xy: np.ndarray,

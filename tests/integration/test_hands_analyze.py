@@ -52,6 +52,10 @@ def test_a_clip_with_no_hands_in_view_reads_no_hand_and_says_why(no_hands):
     assert np.isnan(hands[[f"hx{j}" for j in range(NUM_HAND_LANDMARKS)]].to_numpy()).all()
     assert analysis["model_calls"]["hand_crops"] <= 0.1 * len(hands)  # the hand model hardly ran
     assert "hands.parquet" in analysis["files"]
+    from cuedetect.hands import DEFAULT_HAND_STATES
+
+    said = analysis["hands"]["state_classifier"]  # which classifier read the states, in the record
+    assert said.startswith("learned model" if DEFAULT_HAND_STATES == "learned" else "hand-written rules")
 
 
 def test_hands_parquet_has_the_issue_columns(no_hands):
