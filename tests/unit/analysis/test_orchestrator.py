@@ -59,7 +59,7 @@ def fake_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     pairs = pd.DataFrame({"frame": [0], "t": [0.0], "person": [0], "other": [1], "distance_m": [1.5],
                           "distance_sd_m": [0.1]})  # fmt: skip
     monkeypatch.setattr(orch.stages, "floor", lambda t, cal: calls.append("floor") or (t, pairs, {}))
-    hand_run = SimpleNamespace(timings={"cpu_s": 0.1}, calls={"hand_crops": 3})
+    hand_run = SimpleNamespace(timings={"cpu_s": 0.1}, calls={"hand_crops": 3}, state_classifier="fake")
     monkeypatch.setattr(
         orch.stages,
         "hands",
@@ -97,6 +97,7 @@ def test_stages_run_in_order_once_and_report_progress(fake_stages: list[str], tm
     assert result.session_id == 7 and result.record["persons"][0]["frames_detected"] == 4
     assert set(result.timings) >= {f"{s}_s" for s in STAGES if s != "register"}
     assert result.record["model_calls"]["hand_crops"] == 3
+    assert result.record["hands"] == {"state_classifier": "fake"}  # which classifier read states
     # a recording without sound: analysed as before, with a note in analysis.json, and no voice.parquet
     assert result.record["audio"]["notes"] == ["the recording has no audio track: no voice cues"]
     assert not (tmp_path / "out" / "voice.parquet").exists()
@@ -109,6 +110,7 @@ def test_no_store_no_register_and_no_cues_no_events(fake_stages: list[str], tmp_
     result = analyze("v.mp4", AnalyzeOptions(tmp_path / "out", cues=False, hands=False), store=object())
     assert "cues" not in fake_stages and "register" not in fake_stages and "hands" not in fake_stages
     assert result.events is None and not (tmp_path / "out" / "events.json").exists()
+    assert result.record["hands"] is None  # no hand stage: no classifier named
     analyze("v.mp4", AnalyzeOptions(tmp_path / "out2"))
     assert fake_stages.count("register") == 0
 

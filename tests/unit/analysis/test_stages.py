@@ -17,6 +17,8 @@ import pytest
 from cuedetect.analysis import AnalyzeOptions, stages
 from cuedetect.cues.settings import CueSettings
 from cuedetect.errors import InputError
+from cuedetect.hands.stage import HandStageOptions
+from cuedetect.hands.state_model import KNOWN_MODELS
 from cuedetect.pose.floor import FloorCalibration
 
 
@@ -32,7 +34,7 @@ class Recorder:
 
 
 OPTS = AnalyzeOptions(Path("out"), fps=7.5, model="lite", jobs=3, max_persons=2, max_side=640,
-                      cue_settings=CueSettings(merge_gap_s=0.7), roles={0: "client"},
+                      cue_settings=CueSettings(merge_gap_s=0.7), roles={0: "client"}, hand_states="rules",
                       voice_channels={0: "trainee"}, trainee="Sam", scenario="standoff",
                       instructor="Ann", date="2026-01-02")  # fmt: skip
 INFO = SimpleNamespace(path=Path("v.mp4"), start=1.5, duration=4.0)
@@ -94,10 +96,17 @@ def test_hands_read_with_the_hand_model_size_and_jobs(monkeypatch: pytest.Monkey
     monkeypatch.setattr("cuedetect.hands.stage.hands_table", table)
     monkeypatch.setattr("cuedetect.models.hand_provision.ensure_hand_model", lambda: Path("hand.task"))
     assert stages.hands(INFO, "tracks", OPTS) == ("hands table", run)
-    assert read.calls == [((INFO, "tracks", Path("hand.task"), 640), {"jobs": 3, "raw": None})]
+    rules = HandStageOptions(state_model=None)  # OPTS says "rules": the hand-written rules read the states
+    assert read.calls == [
+        ((INFO, "tracks", Path("hand.task"), 640), {"jobs": 3, "options": rules, "raw": None})
+    ]
+    assert run.state_classifier.startswith("hand-written rules")
     assert table.calls == [((["r"], (640, 360)), {})]
-    stages.hands(INFO, "tracks", AnalyzeOptions(Path("out"), jobs=None), "raw tracks")
-    assert read.calls[-1][1] == {"jobs": os.cpu_count() or 1, "raw": "raw tracks"}
+    learned = AnalyzeOptions(Path("out"), jobs=None, hand_states="learned")
+    stages.hands(INFO, "tracks", learned, "raw tracks")
+    assert read.calls[-1][1]["jobs"] == (os.cpu_count() or 1) and read.calls[-1][1]["raw"] == "raw tracks"
+    assert read.calls[-1][1]["options"].state_model.sha256 in KNOWN_MODELS
+    assert run.state_classifier.startswith("learned model")
 
 
 @pytest.mark.parametrize(("detector", "name"), [("auto", "auto"), ("baseline", "baseline")])
