@@ -49,6 +49,14 @@ def register(app: typer.Typer) -> None:
                 "hand-state model); analysis.json says which.",
             ),
         ] = DEFAULT_HAND_STATES,
+        still_poses: Annotated[
+            bool,
+            typer.Option(
+                "--still-poses",
+                help="Keep a person's last pose reading while their crop has not changed since it "
+                "(faster on people standing still, but it can change hand states).",
+            ),
+        ] = False,
         no_register: Annotated[
             bool, typer.Option("--no-register", help="Do not register a session in the store.")
         ] = False,
@@ -153,6 +161,7 @@ def register(app: typer.Typer) -> None:
         options = AnalyzeOptions(
             out, fps or None, model, jobs or None, annotate, overwrite, max_persons,
             cues=cues, roles=parse_roles(roles), hands=not no_hands, hand_states=hand_states,
+            still_poses=still_poses,
             calibration=parse_calibration(camera_height, fov, person_height, known_distance),
             trainee=trainee, scenario=scenario,
             voice=not no_voice, voice_channels=parse_voice_channels(voice_channels),
