@@ -47,7 +47,7 @@ def _run(frames: list[np.ndarray], still: StillGateOptions | None) -> tuple[dict
 
 
 def test_a_still_picture_is_read_about_every_max_age(frame_rgb):
-    frames = [frame_rgb] * 24  # 1.6 s
+    frames = [frame_rgb] * 18  # 1.2 s
     off, poses_off = _run(frames, None)
     on, poses_on = _run(frames, StillGateOptions(max_age_s=0.4))
     assert "track_still" not in off
