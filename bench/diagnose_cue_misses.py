@@ -2,7 +2,7 @@
 split, with the cause of each miss, against the training clips' feature values.
 
     .venv/bin/python bench/diagnose_cue_misses.py corpus/style_heldout [--reference corpus/style_train]
-        [--json F] [--simulated .cache/style_dev_twins]
+        [--json F] [--simulated .cache/style_dev_twins] [--model DIR]
 
 Per event: the share of its frames where a track matched to its person exists; for found persons the
 committed model's calibrated probability (smoothed as the events are) against the cue's switch-on
@@ -229,8 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="every event's row as JSON")
     twins = "also the split's own scenarios seen by the simulated pose model (made once into CACHE)"
     ap.add_argument("--simulated", type=Path, default=None, metavar="CACHE", help=twins)
+    ap.add_argument("--model", type=Path, default=None, help="model folder (default: models/cues)")
     args = ap.parse_args(argv)
-    clf, settings = load_model(), CueSettings()
+    clf, settings = load_model(args.model), CueSettings()
     reference = corpus_clips(args.reference)
     ev = diagnose(corpus_clips(args.split), reference, clf, settings)
     print(report(ev))
