@@ -152,3 +152,11 @@ def test_learned_noise_needs_a_distortion() -> None:
     model = _fit(_paired(posed_track("point", n=6), world_shift=(0.0, 0.0, 0.2)))
     X, _Y, _G, _W = dataset([clip], 0, sim_noise="learned", distortion=model)
     assert len(X) == 4
+
+
+def test_frames_the_engine_missed_or_out_of_view_give_no_training_rows() -> None:
+    p = _paired(posed_track("point", n=6))
+    p["found"] = np.array([True, True, False, False, True, True])
+    p["in_view"] = np.array([True, True, True, True, True, False])
+    rows = paired_rows({"aspect": ASPECT, "persons": [p]}, mirror=False)
+    assert len(rows["desc"]) == 3 and (rows["vis"] == 1.0).all()
