@@ -6,9 +6,10 @@
 The rendered training clips (never a held-out split: `pose_residuals.clip_folders` refuses them) are
 split into folds by clip. For each fold, `PoseDistortion` is fitted on the other folds' paired frames;
 each clip of the fold is then simulated again from its committed `scenario.yaml` (`studio_sim.simulate`:
-the same people, moves and camera, exact joints) and seen by the simulated pose model four ways: `none`
+the same people, moves and camera, exact joints) and seen by the simulated pose model five ways: `none`
 (the simulation's own noise only), `simple` (`augment.mediapipe_like`, the committed recipe), `measured`
-(`pose_noise`) and `learned` (the distortion + the measured random errors). For every posture cue and
+(`pose_noise`), `learned` (the distortion + the measured random errors) and `learned_only` (without
+those errors). For every posture cue and
 its ten most used features (split gain in the committed model's trees), the feature values on the cue's
 labelled frames of the twins are compared with MediaPipe's on the same clips: the two-sample
 Kolmogorov-Smirnov distance (missing values counted as a value below all others, so a landmark the
@@ -39,7 +40,7 @@ from cuedetect.training.studio_sim import sim_clip, simulate
 sys.path.insert(0, str(Path(__file__).parent))
 from diagnose_cue_misses import feature_gain
 
-WAYS = ("none", "simple", "measured", "learned")
+WAYS = ("none", "simple", "measured", "learned", "learned_only")
 DEFAULT = [Path("corpus/train"), Path("corpus/style_train"), Path("corpus/style_train_b")]
 
 
@@ -72,8 +73,10 @@ def twin_rows(folder: Path, cache: Path, distortion: PoseDistortion, profile: di
             tracks = mediapipe_like(twin.tracks, rng)
         elif way == "measured":
             tracks = apply_pose_noise(twin.tracks, rng, profile, twin.aspect, framing)
-        else:
+        elif way == "learned":
             tracks = distortion.apply(twin.tracks, rng, twin.aspect, framing, profile)
+        else:  # the learned residual and visibility without the measured random errors on top
+            tracks = distortion.apply(twin.tracks, rng, twin.aspect, framing)
         f, y, keep = clip_rows(twin, tracks)
         out[way] = (f[keep], y[keep])
     return out

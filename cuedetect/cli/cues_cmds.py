@@ -135,15 +135,15 @@ def register(app: typer.Typer) -> None:
                 help="How simulated clips are degraded: measured (the pose engine's errors "
                 "measured on rendered training clips, training/pose_noise.json), learned (its pose-dependent "
                 "errors learned from paired rendered training clips, training/pose_residuals.py, plus the "
-                "measured random errors) or simple."
+                "measured random errors), learned-only (without those random errors) or simple."
             ),
         ] = "simple",
         distortion_from: Annotated[
             list[Path] | None,
             typer.Option(
                 metavar="FOLDER",
-                help="--sim-noise learned: learn the distortion from the rendered clips in these folders "
-                "(training splits only; default: the FOLDER arguments).",
+                help="--sim-noise learned(-only): learn the distortion from the rendered clips in these "
+                "folders (training splits only; default: the FOLDER arguments).",
             ),
         ] = None,
         jobs: Annotated[int, typer.Option(help="Cross-fitted calibration: models fitted at once.")] = 2,
@@ -203,7 +203,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"{len(clips)} clips: " + ", ".join(sorted({f"{c.source}" for c in clips})))
         weights = {"corpus": rendered_weight}
         distortion = None
-        if sim_noise == "learned":
+        if sim_noise in ("learned", "learned-only"):
             from cuedetect.paths import models_dir
             from cuedetect.training.pose_residuals import fit_distortion
 

@@ -299,7 +299,8 @@ def _thin(feats: pd.DataFrame, max_rate: float) -> np.ndarray:
     return (feats.groupby("person").cumcount().to_numpy() % stride) == 0
 
 
-SIM_NOISE = ("learned", "measured", "simple")
+SIM_NOISE = ("learned", "learned-only", "measured", "simple")
+LEARNED = ("learned", "learned-only")
 
 
 def simulated_pose_model(
@@ -310,13 +311,15 @@ def simulated_pose_model(
     "measured": the pose engine's errors measured on rendered training clips (`pose_noise`), for
     studio-sim clips (they know their camera set-up); "learned": the engine's pose-dependent errors
     learned from paired rendered training clips (`distortion`, a `pose_residuals.PoseDistortion`)
-    plus the measured random errors, for studio-sim clips; "simple": `augment.mediapipe_like`.
+    plus the measured random errors, for studio-sim clips ("learned-only": without those random
+    errors); "simple": `augment.mediapipe_like`.
     """
-    if sim_noise in ("measured", "learned") and clip.source == "studio-sim":
+    if sim_noise in ("measured", *LEARNED) and clip.source == "studio-sim":
         from cuedetect.training.pose_noise import apply_pose_noise, load_profile
 
-        if sim_noise == "learned":
-            return distortion.apply(tracks, rng, clip.aspect, clip.meta.get("framing"), load_profile())
+        if sim_noise in LEARNED:
+            profile = load_profile() if sim_noise == "learned" else None
+            return distortion.apply(tracks, rng, clip.aspect, clip.meta.get("framing"), profile)
         return apply_pose_noise(tracks, rng, load_profile(), clip.aspect, clip.meta.get("framing"))
     return mediapipe_like(tracks, rng)
 
@@ -336,8 +339,8 @@ def dataset(
     """
     if sim_noise not in SIM_NOISE:
         raise InputError(f"sim_noise must be one of {SIM_NOISE}, got {sim_noise!r}")
-    if sim_noise == "learned" and distortion is None:
-        raise InputError("sim_noise 'learned' needs a learned distortion (pose_residuals.fit_distortion)")
+    if sim_noise in LEARNED and distortion is None:
+        raise InputError(f"sim_noise {sim_noise!r} needs a distortion (pose_residuals.fit_distortion)")
     weight_of = {**SOURCE_WEIGHT, **(weights or {})}
     rng = np.random.default_rng(seed)
     Xs, Ys, G, W = [], [], [], []

@@ -180,6 +180,11 @@ def _with_info(
 
 def _sim_noise_words(sim_noise: str, distortion_clips: int | None = None) -> str:
     """How the card says the simulated clips were made to look like the pose engine's output."""
+    if sim_noise == "learned-only":
+        return (f"Simulated clips carry the pose engine's pose-dependent errors, learned from "
+                f"{distortion_clips or 'the'} rendered training clips against the studio's joints "
+                "(`training/pose_residuals.py`: each simulated frame gets the mean residual and visibility "
+                "of its nearest paired training poses), without further random errors.")  # fmt: skip
     if sim_noise == "learned":
         return (f"Simulated clips carry the pose engine's pose-dependent errors, learned from "
                 f"{distortion_clips or 'the'} rendered training clips against the studio's joints "

@@ -144,14 +144,28 @@ def test_held_out_clips_are_refused(tmp_path) -> None:
     assert clip_folders([tmp_path]) == [d]
 
 
-def test_learned_noise_needs_a_distortion() -> None:
+@pytest.mark.parametrize("sim_noise", ["learned", "learned-only"])
+def test_learned_noise_needs_a_distortion(sim_noise: str) -> None:
     tr = posed_track("point", n=4)
     clip = Clip("c", "c", "studio-sim", [tr], pd.DataFrame(), ASPECT, [])
-    with pytest.raises(InputError, match="learned"):
-        dataset([clip], 0, sim_noise="learned")
+    with pytest.raises(InputError, match="distortion"):
+        dataset([clip], 0, sim_noise=sim_noise)
     model = _fit(_paired(posed_track("point", n=6), world_shift=(0.0, 0.0, 0.2)))
-    X, _Y, _G, _W = dataset([clip], 0, sim_noise="learned", distortion=model)
+    X, _Y, _G, _W = dataset([clip], 0, sim_noise=sim_noise, distortion=model)
     assert len(X) == 4
+
+
+def test_learned_only_is_the_residual_alone_and_learned_adds_random_errors() -> None:
+    from cuedetect.training.dataset import simulated_pose_model
+
+    model = _fit(_paired(posed_track("point", n=8), world_shift=(0.0, 0.0, 0.2)))
+    tr = posed_track("point", n=8)
+    clip = Clip("c", "c", "studio-sim", [tr], pd.DataFrame(), ASPECT, [], meta={"framing": "eye_level"})
+    only = simulated_pose_model(clip, [tr], np.random.default_rng(0), "learned-only", model)[0]
+    plain = model.apply([tr], np.random.default_rng(0), ASPECT)[0]
+    np.testing.assert_array_equal(only.world, plain.world)
+    noisy = simulated_pose_model(clip, [tr], np.random.default_rng(0), "learned", model)[0]
+    assert not np.allclose(np.nan_to_num(noisy.world), np.nan_to_num(only.world))
 
 
 def test_frames_the_engine_missed_or_out_of_view_give_no_training_rows() -> None:
