@@ -84,6 +84,10 @@ MUTATIONS = (
              '"DELETE FROM review_log WHERE session_id = ? OR 1", (sid,)', (ERASE,)),
     Mutation("erase_plain_delete", "erasure: deleted rows are not overwritten (secure_delete off)",
              ERASURE, '"PRAGMA secure_delete = ON"', '"PRAGMA secure_delete = OFF"', (ERASE,)),
+    # session 11: one planted bug for each module tested by mutation then (docs/mutation/)
+    Mutation("still_gate_any_window", "still gate: a crop of another window reuses the last read's landmarks",
+             "cuedetect/pose/still_gate.py", "if last is None or last.window != window or",
+             "if last is None or", ("tests/unit/pose/test_still_gate.py",)),
 )  # fmt: skip
 
 

@@ -56,6 +56,10 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "events": (("cuedetect/cues/events.py",),
                ("tests/unit/cues/test_events.py", "tests/unit/cues/test_event_durations.py",
                 "tests/unit/cues/test_evidence.py", "tests/unit/cues/test_thresholds.py")),
+    # session 11
+    "still_gate": (("cuedetect/pose/still_gate.py",), ("tests/unit/pose/test_still_gate.py",)),
+    "state_model": (("cuedetect/hands/state_model.py", "cuedetect/hands/state_features.py"),
+                    ("tests/unit/hands/test_state_model.py",)),
 }  # fmt: skip
 
 

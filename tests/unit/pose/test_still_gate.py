@@ -46,10 +46,20 @@ def _cell(delta: float) -> np.ndarray:
         (_last(_thumb()), (100, 52, 420, 692), _thumb(), 1066, False),  # the crop moved
         (_last(np.full((32, 17), 100.0, np.float32)), WIN, _thumb(), 1066, False),  # another shape
         (None, WIN, _thumb(), 1066, False),  # never read
+        (_last(_thumb()), WIN, _thumb(), 1001, True),  # one millisecond after the read
+        (_last(_thumb()), WIN, _thumb(101.5), 1066, False),  # the mean exactly at its limit is a change
+        (_last(_thumb()), WIN, _cell(12.0), 1066, False),  # one cell exactly at its limit is a change
     ],
 )
 def test_still_only_for_the_same_window_little_changed_and_recent(last, window, thumb, ms, still):
     assert StillGate(OPTS).still(last, window, thumb, ms) is still
+
+
+@pytest.mark.parametrize(("age_s", "ms", "still"), [(1.0, 2000, True), (1.0, 2001, False), (0.1, 1100, True),
+                                                     (0.1, 1101, False)])  # fmt: skip
+def test_the_age_limit_is_max_age_s_in_milliseconds(age_s, ms, still):
+    gate = StillGate(StillGateOptions(max_age_s=age_s))
+    assert gate.still(_last(_thumb()), WIN, _thumb(), ms) is still
 
 
 def test_kept_gives_the_last_reads_landmarks_when_still_and_counts():
@@ -63,8 +73,10 @@ def test_kept_gives_the_last_reads_landmarks_when_still_and_counts():
 
 
 @pytest.mark.parametrize(
-    ("h", "w", "expect"), [(640, 320, (32, 16)), (200, 400, (16, 32)), (30, 30, (32, 32))]
-)
+    ("h", "w", "expect"),
+    [(640, 320, (32, 16)), (200, 400, (16, 32)), (30, 30, (32, 32)), (1, 1, (32, 32)),
+     (640, 10, (32, 1)), (10, 640, (1, 32))],  # a sliver of a crop keeps one cell across, not two
+)  # fmt: skip
 def test_thumbnail_is_grey_with_its_longer_side_in_cells(h, w, expect):
     crop = np.zeros((h, w, 3), np.uint8)
     crop[..., 1] = 200  # green
@@ -88,3 +100,10 @@ def test_change_is_symmetric_and_zero_for_the_same(value, delta):
     a, b = _thumb(value), _cell(delta)
     assert crop_change(a, a) == (0.0, 0.0)
     assert crop_change(a, b) == crop_change(b, a)
+
+
+def test_thumbnail_cells_are_area_averages_not_samples():
+    """Every fourth column white averages to a quarter grey; sampling (or blending two pixels) would not."""
+    crop = np.zeros((640, 320, 3), np.uint8)
+    crop[:, ::4] = 255
+    assert np.allclose(thumbnail(crop, 32), 255 / 4, atol=1)
