@@ -88,6 +88,12 @@ MUTATIONS = (
     Mutation("still_gate_any_window", "still gate: a crop of another window reuses the last read's landmarks",
              "cuedetect/pose/still_gate.py", "if last is None or last.window != window or",
              "if last is None or", ("tests/unit/pose/test_still_gate.py",)),
+    Mutation("hand_model_extrapolates", "hand-state model: features no longer held within the training range",
+             "cuedetect/hands/state_model.py", "np.clip(np.asarray(X, dtype=float), self.low, self.high)",
+             "np.asarray(X, dtype=float)", ("tests/unit/hands/test_state_model.py",)),
+    Mutation("thumb_up_from_ip", "hand-state features: thumb direction from its IP joint, not its knuckle",
+             "cuedetect/hands/state_features.py", "thumb = lm[4] - lm[2]", "thumb = lm[4] - lm[3]",
+             ("tests/unit/hands/test_state_model.py",)),
 )  # fmt: skip
 
 

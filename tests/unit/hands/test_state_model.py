@@ -5,39 +5,46 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cuedetect.errors import InputError, ModelUnavailableError
-from cuedetect.hands.shape import HAND_STATES, HandShape, finger_curls
+from cuedetect.hands.shape import HAND_STATES, HandShape, StateRules, classify, finger_curls, rule_scores
 from cuedetect.hands.stage import HandStage, HandStageOptions
-from cuedetect.hands.state_features import FEATURES, hand_features, hand_scale
+from cuedetect.hands.state_features import FEATURES, hand_features, hand_scale, table_features
 from cuedetect.hands.state_model import (
     KNOWN_MODELS,
     MODEL_FILE,
     TABLE_FILE,
+    HandStateModel,
     describe,
     load_state_model,
     model_folder,
+    save_state_model,
     state_reader,
     verify_state_model,
 )
 from tests.unit.hands.test_crops import FakeReader, H, W, body
 from tests.unit.hands.test_shape import FIST, hand
 
-MODEL = load_state_model()
+
+@pytest.fixture
+def model():  # per test, not at import: mutation testing maps each test to the code it ran
+    return load_state_model()
 
 
-def test_the_committed_model_loads_and_is_the_one_shipped():
-    assert MODEL.sha256 in KNOWN_MODELS
-    assert MODEL.features == FEATURES and sorted(MODEL.classes) == sorted(HAND_STATES)
+def test_the_committed_model_loads_and_is_the_one_shipped(model):
+    assert model.sha256 in KNOWN_MODELS
+    assert model.features == FEATURES and sorted(model.classes) == sorted(HAND_STATES)
     line = verify_state_model()
     assert "the committed model" in line and f"fitted from {TABLE_FILE} as it is" in line
-    assert describe(MODEL).startswith("learned model") and describe(None).startswith("hand-written rules")
+    assert describe(model).startswith("learned model") and describe(None).startswith("hand-written rules")
 
 
 @pytest.mark.parametrize(
@@ -52,24 +59,24 @@ def test_the_committed_model_loads_and_is_the_one_shipped():
     ],
 )
 @pytest.mark.parametrize("side", ["left", "right"])
-def test_hand_made_shapes_read_their_state(landmarks, state, side):
-    shape = MODEL.shape(landmarks, side)
+def test_hand_made_shapes_read_their_state(model, landmarks, state, side):
+    shape = model.shape(landmarks, side)
     assert shape.state == state
     assert 0.2 < shape.confidence <= 1.0
     np.testing.assert_allclose(shape.curl, finger_curls(landmarks))  # the curls still come from the landmarks
 
 
-def test_probabilities_sum_to_one_and_hands_beyond_the_training_range_are_not_extrapolated():
+def test_probabilities_sum_to_one_and_hands_beyond_the_training_range_are_not_extrapolated(model):
     x = hand_features(FIST)
-    p = MODEL.predict_proba(np.stack([x, x]))
+    p = model.predict_proba(np.stack([x, x]))
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
     far, edge = x.copy(), x.copy()
     k = FEATURES.index("thumb_out")
-    far[k], edge[k] = MODEL.high[k] + 50.0, MODEL.high[k]
-    np.testing.assert_allclose(MODEL.predict_proba(far[None]), MODEL.predict_proba(edge[None]))
+    far[k], edge[k] = model.high[k] + 50.0, model.high[k]
+    np.testing.assert_allclose(model.predict_proba(far[None]), model.predict_proba(edge[None]))
     missing = x.copy()
     missing[k] = np.nan  # a feature that cannot be computed counts as the training mean
-    assert np.isfinite(MODEL.predict_proba(missing[None])).all()
+    assert np.isfinite(model.predict_proba(missing[None])).all()
 
 
 def _rot_y(a: float) -> np.ndarray:
@@ -122,11 +129,26 @@ def test_an_edited_model_file_is_refused(model_copy: Path):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda d: d.update(features=d["features"][:-1]), "other features"),
-        (lambda d: d.update(coef=d["coef"][:-1]), "do not match"),
-        (lambda d: d.update(scale=[0.0] * len(d["scale"])), "non-positive"),
-        (lambda d: d.update(kind="pickle"), "not a hand-state model"),
+        (
+            lambda d: d.update(features=d["features"][:-1]),
+            r"^the hand-state model was trained on other features than this cuedetect computes; "
+            r"retrain it with `cuedetect train-hands`$",
+        ),
+        (
+            lambda d: d.update(coef=d["coef"][:-1]),
+            r"^the hand-state model's arrays do not match its feature list$",
+        ),
+        (
+            lambda d: d.update(scale=[0.0] * len(d["scale"])),
+            r"^the hand-state model holds non-finite values or non-positive scales$",
+        ),
+        (lambda d: d.update(kind="pickle"), r"^not a hand-state model file: format 1 / kind 'pickle'$"),
+        (
+            lambda d: d.update(format=2),
+            r"^not a hand-state model file: format 2 / kind 'multinomial_logistic_",
+        ),
         (lambda d: d.pop("low"), "not a hand-state model"),
+        (lambda d: d.update(classes=[*d["classes"][:-1], "wave"]), r"^the hand-state model's states \("),
     ],
 )
 def test_a_file_that_is_not_a_hand_state_model_is_refused_even_with_its_hash(model_copy: Path, edit, message):
@@ -142,7 +164,9 @@ def test_a_file_that_is_not_a_hand_state_model_is_refused_even_with_its_hash(mod
 
 
 def test_a_missing_model_is_an_error_not_the_rules_in_silence(tmp_path: Path, monkeypatch):
-    with pytest.raises(ModelUnavailableError, match="train-hands"):
+    with pytest.raises(
+        ModelUnavailableError, match=r"read the states with the rules \(`--hand-states rules`\)$"
+    ):
         load_state_model(tmp_path)
     monkeypatch.setenv("CUEDETECT_MODELS_DIR", str(tmp_path))
     with pytest.raises(ModelUnavailableError, match="train-hands"):
@@ -174,3 +198,202 @@ def test_the_stage_reads_states_with_the_model_it_is_given():
     assert {r.shape.state for r in by_model} == {"thumb_up"} != {r.shape.state for r in by_rules}
     held = learned.update(image, 1, 0.05, [(0, xy, vis)])  # a held reading keeps the model's state
     assert [(r.status, r.shape.state) for r in held] == [("held", "thumb_up")] * 2
+
+
+# --- session 11, mutation testing (docs/mutation/state_model.md): the model's arithmetic and file, exactly
+
+
+def _tiny(**kw) -> HandStateModel:
+    """A hand-made model over two features and three states (the arithmetic does not care which)."""
+    arrays = dict(low=np.array([-1.0, 0.0]), high=np.array([1.0, 10.0]), mean=np.array([0.5, 2.0]),
+                  scale=np.array([2.0, 4.0]), coef=np.array([[1.0, -2.0], [0.5, 3.0], [-1.0, 0.0]]),
+                  intercept=np.array([0.25, -0.5, 1.0]))  # fmt: skip
+    return HandStateModel(("a", "b"), ("fist", "point", "other"), **{**arrays, **kw})
+
+
+def _softmax_reference(m: HandStateModel, x: np.ndarray) -> np.ndarray:
+    z = (np.clip(x, m.low, m.high) - m.mean) / m.scale
+    z = np.where(np.isnan(z), 0.0, z)
+    logit = m.coef @ z + m.intercept
+    e = np.exp(logit - logit.max())
+    return e / e.sum()
+
+
+@pytest.mark.parametrize(
+    "x",
+    [[0.0, 3.0], [-5.0, 3.0], [-1.0, 3.0], [0.7, 25.0], [np.nan, 1.0], [0.2, np.nan], [1.0, 0.0]],
+)
+def test_predict_proba_is_the_softmax_of_clipped_standardised_features(x):
+    """Clipped below and above (-5 reads as -1), standardised, NaN as the mean (z = 0), then softmax."""
+    m = _tiny()
+    np.testing.assert_allclose(
+        m.predict_proba(np.array([x]))[0], _softmax_reference(m, np.array(x)), rtol=1e-12
+    )
+
+
+def test_rows_far_apart_in_logits_are_each_normalised_on_their_own():
+    """Each row's largest logit is subtracted, not the batch's: a row of logits near 0 beside one near 2000
+    keeps its own probabilities (subtracting 2000 from it would underflow to 0 / 0)."""
+    m = _tiny(
+        coef=np.array([[1000.0, 0.0], [0.0, 0.0], [-1000.0, 0.0]]),
+        intercept=np.zeros(3),
+        low=np.array([-10.0, 0.0]),
+        high=np.array([10.0, 10.0]),
+        scale=np.array([0.5, 1.0]),
+    )
+    X = np.array([[1.5, 2.0], [0.5, 2.0]])  # z = 2 and z = 0
+    p = m.predict_proba(X)
+    assert np.isfinite(p).all()
+    np.testing.assert_allclose(p[1], [1 / 3] * 3)
+    np.testing.assert_allclose(p[0], [1.0, 0.0, 0.0], atol=1e-12)
+
+
+def test_the_models_shape_is_the_rules_reading_with_its_own_state_and_confidence(model):
+    """Every field but state and confidence is `classify`'s with the same side, rules and world landmarks;
+    state and confidence are the most probable class of the features computed with those rules."""
+    rules = StateRules(straight=0.4, closed=0.5, thumb_out=0.3, thumb_up=0.2, thumb_above=0.1)
+    lm = hand(0.6, 0.7, 0.8, 0.9, "out") + [310.0, 220.0, 5.0]
+    world = hand(0.6, 0.7, 0.8, 0.9, "out") @ _rot_y(0.8).T / 1000.0  # the palm turned: another normal
+    for side in ("left", "right"):
+        got, base = model.shape(lm, side, rules, world), classify(lm, side, rules, world)
+        for f in fields(HandShape):
+            if f.name not in ("state", "confidence"):
+                np.testing.assert_array_equal(getattr(got, f.name), getattr(base, f.name), err_msg=f.name)
+        p = model.predict_proba(hand_features(lm, rules)[None])[0]
+        assert (got.state, got.confidence) == (model.classes[int(np.argmax(p))], pytest.approx(p.max()))
+    assert not np.allclose(hand_features(lm, rules), hand_features(lm))  # the rules reach the features
+    assert (
+        classify(lm, "left", rules, world).palm_normal.tolist()
+        != classify(lm, "left", rules).palm_normal.tolist()
+    )
+
+
+def _features_by_definition(lm: np.ndarray, rules: StateRules) -> np.ndarray:
+    """The 23 features written out one by one from the module docstring and FEATURES' names."""
+    scale = max(np.linalg.norm(lm[9] - lm[0]), np.linalg.norm(lm[17] - lm[5]) / 0.8)
+    thumb = lm[4] - lm[2]
+    scores = rule_scores(lm, rules)
+    d = lambda a, b: np.linalg.norm(lm[a] - lm[b]) / scale  # noqa: E731
+    return np.array([
+        *finger_curls(lm),
+        d(4, 5),  # thumb_out: tip to the index knuckle
+        -thumb[1] / np.linalg.norm(thumb),  # thumb_up: the knuckle-to-tip direction's cosine with image up
+        (min(lm[5, 1], lm[9, 1], lm[13, 1], lm[17, 1]) - lm[4, 1]) / scale,  # thumb_above the highest knuckle
+        min(d(4, 6), d(4, 7), d(4, 10), d(4, 11)),  # thumb_tuck: to the nearest middle bone
+        d(4, 8), d(4, 12), d(4, 16), d(4, 20),  # thumb_to_<finger>
+        d(4, 0), d(8, 0), d(12, 0), d(16, 0), d(20, 0),  # tip_<finger> from the wrist
+        *(scores[s] / sum(scores.values()) for s in HAND_STATES),
+    ])  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    shape=st.sampled_from(["in", "up", "out", "camera", "low"]),
+    unit=st.sampled_from([1.0, 0.002]),  # pixels, or a hand under one unit long (thumb shorter than 1)
+)
+def test_features_are_their_definitions_on_uneven_hands(seed, shape, unit):
+    """A hand-made shape with every landmark moved at random (no two distances alike), non-default rules."""
+    rng = np.random.default_rng(seed)
+    lm = (hand(*rng.uniform(0, 1.3, 4), shape) + rng.normal(0, 6, (21, 3)) + [200.0, 300.0, 0.0]) * unit
+    rules = StateRules(straight=0.4, closed=0.5, thumb_out=0.3, thumb_up=0.2, thumb_above=0.1)
+    got = hand_features(lm, rules)
+    assert got.dtype == np.float64 and got.shape == (len(FEATURES),)
+    np.testing.assert_allclose(got, _features_by_definition(lm, rules), rtol=1e-9, atol=1e-12)
+
+
+def test_a_thumb_of_no_length_is_not_up_and_a_hand_of_no_size_has_scale_one():
+    lm = FIST.copy()
+    lm[4] = lm[2]
+    assert hand_features(lm)[FEATURES.index("thumb_up")] == 0.0
+    assert hand_scale(np.zeros((21, 3))) == 1.0
+    assert np.isfinite(hand_features(np.zeros((21, 3)))).all()
+
+
+def test_table_features_undo_the_normalisation_and_leave_unread_hands_nan():
+    lm = hand(0.2, 1.3, 1.3, 1.3, "in") + [400.0, 300.0, 10.0]
+    w, h = 1280, 720
+    row = {f"h{a}{j}": lm[j, k] / (w if a in "xz" else h) for k, a in enumerate("xyz") for j in range(21)}
+    missing = {**row, "hy7": np.nan}
+    rules = StateRules(straight=0.4, closed=0.5, thumb_out=0.3)
+    out = table_features(pd.DataFrame([row, missing, row]), (w, h), rules)
+    np.testing.assert_allclose(out[0], hand_features(lm, rules), rtol=1e-9)
+    np.testing.assert_array_equal(out[0], out[2])
+    assert out.shape == (3, len(FEATURES)) and np.isnan(out[1]).all()
+
+
+def test_a_saved_model_loads_back_the_same_with_its_hash_beside_it(model, tmp_path: Path):
+    from cuedetect.hashing import file_sha256
+
+    path = save_state_model(model, tmp_path / "new" / "hands")  # parents made too
+    assert path == tmp_path / "new" / "hands" / MODEL_FILE
+    assert (path.parent / f"{MODEL_FILE}.sha256").read_text() == f"{file_sha256(path)}  {MODEL_FILE}\n"
+    back = load_state_model(path.parent)
+    assert back.sha256 == file_sha256(path) and (back.features, back.classes) == (
+        model.features,
+        model.classes,
+    )
+    for name in ("low", "high", "mean", "scale", "coef", "intercept"):
+        np.testing.assert_array_equal(getattr(back, name), getattr(model, name), err_msg=name)
+        assert getattr(back, name).dtype == np.float64
+    assert back.info == model.info and back.info["table_sha256"]
+    data = json.loads(path.read_text())
+    assert data["format"] == 1 and data["kind"] == "multinomial_logistic_regression"
+    assert path.read_text() == json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n"
+    assert HandStateModel.from_json(data).sha256 == ""  # not loaded from a file: no hash
+    assert HandStateModel.from_json({k: v for k, v in data.items() if k != "info"}).info == {}
+
+
+def test_describe_and_verify_say_whether_it_is_the_shipped_model_and_its_table(model, model_copy: Path):
+    assert (
+        describe(model) == f"learned model {MODEL_FILE} (sha256 {model.sha256[:12]}..., the committed model)"
+    )
+    line = verify_state_model(model_copy)
+    assert line == (f"hand states: {MODEL_FILE} sha256 {model.sha256[:12]}... verified (the committed model; "
+                    f"fitted from {TABLE_FILE} as it is)")  # fmt: skip
+    (model_copy / TABLE_FILE).write_bytes(b"edited")
+    assert verify_state_model(model_copy).endswith(
+        f"; {TABLE_FILE} has changed since: run `cuedetect train-hands`)"
+    )
+    (model_copy / TABLE_FILE).unlink()
+    assert verify_state_model(model_copy).endswith("(the committed model; its training table is not there)")
+    other = replace(model, intercept=model.intercept + 1.0)
+    save_state_model(other, model_copy)
+    mine = load_state_model(model_copy)
+    assert describe(mine).endswith(f"(sha256 {mine.sha256[:12]}..., a model not shipped with cuedetect)")
+    assert verify_state_model(model_copy).endswith(
+        "verified (not the committed model; its training table is not there)"
+    )
+
+
+@pytest.mark.parametrize("sidecar", [None, "", "   \n"])
+def test_a_model_without_its_recorded_hash_is_refused(model_copy: Path, sidecar):
+    side = model_copy / f"{MODEL_FILE}.sha256"
+    if sidecar is None:
+        side.unlink()
+    else:
+        side.write_text(sidecar)
+    with pytest.raises(ModelUnavailableError, match="does not match its recorded sha256"):
+        load_state_model(model_copy)
+
+
+def test_a_model_file_that_is_not_json_is_refused_in_one_line(model_copy: Path):
+    from cuedetect.hashing import file_sha256
+
+    path = model_copy / MODEL_FILE
+    path.write_text("{not json")
+    (model_copy / f"{MODEL_FILE}.sha256").write_text(f"{file_sha256(path)}  {MODEL_FILE}\n")
+    with pytest.raises(ModelUnavailableError, match="cannot be read as JSON"):
+        load_state_model(model_copy)
+
+
+def test_the_rules_scores_are_shares_of_their_sum_when_two_states_hold():
+    """Rules under which a half-curled hand is both a fist and an open palm: the scores add to about 2 and
+    the features are their shares (about a half each), not the raw scores."""
+    rules = StateRules(straight=0.9, closed=0.1, tuck_weight=0.0)
+    lm = hand(0.5, 0.5, 0.5, 0.5, "in")
+    scores = rule_scores(lm, rules)
+    assert sum(scores.values()) > 1.9
+    shares = hand_features(lm, rules)[[FEATURES.index(f"rule_{s}") for s in HAND_STATES]]
+    np.testing.assert_allclose(shares, [scores[s] / sum(scores.values()) for s in HAND_STATES])
+    assert shares.sum() == pytest.approx(1.0)
