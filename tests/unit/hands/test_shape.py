@@ -373,3 +373,18 @@ def test_half_by_the_mean_a_straight_pinky_still_opens_the_fist():
     assert classify(hand(1.3, 1.3, 1.3, 0.0, "in"), "right", StateRules(closed_by_mean=0.5)).state == "other"
     for by_mean in (0.0, 0.5, 1.0):  # a tight fist is one however its fingers count
         assert classify(FIST, "right", StateRules(closed_by_mean=by_mean)).state == "fist"
+
+
+def test_the_thumbs_up_rule_takes_the_thumbs_direction_from_its_knuckle_to_its_tip():
+    """A thumb bent at its IP joint: knuckle to tip 57 degrees off the vertical (cosine 0.54, over a
+    `thumb_up` of 0.4), its last bone 70 degrees off (0.34, under): the rule reads the knuckle's direction,
+    so the hand is a thumbs-up (the state rules' own copy of the measure, not only `HandShape.thumb_up`)."""
+    from cuedetect.hands.shape import StateRules
+
+    def d(deg: float) -> np.ndarray:
+        return np.array([-np.sin(np.radians(deg)), -np.cos(np.radians(deg)), 0.0])
+
+    lm = hand(1.3, 1.3, 1.3, 1.3, "up")
+    lm[3] = lm[2] + 60 * d(45)
+    lm[4] = lm[3] + 60 * d(70)
+    assert classify(lm, "right", StateRules(thumb_up=0.4, thumb_above=0.0)).state == "thumb_up"
