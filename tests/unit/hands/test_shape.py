@@ -52,16 +52,21 @@ def hand(index: float, middle: float, ring: float, pinky: float, thumb: str) -> 
 
 FIST = hand(1.3, 1.3, 1.3, 1.3, "in")
 
+# One clear hand of each named state: the rules and the learned model (test_state_model.py) read each alike
+CLEAR_HANDS = [
+    (FIST, "fist"),
+    (hand(0.0, 0.0, 0.0, 0.0, "out"), "open_palm"),
+    (hand(0.05, 0.1, 0.05, 0.1, "in"), "open_palm"),
+    (hand(0.0, 1.3, 1.3, 1.3, "in"), "point"),
+    (hand(0.05, 1.2, 1.3, 1.25, "out"), "point"),
+    (hand(1.3, 1.3, 1.3, 1.3, "up"), "thumb_up"),
+]
+
 
 @pytest.mark.parametrize(
     ("landmarks", "state"),
     [
-        (FIST, "fist"),
-        (hand(0.0, 0.0, 0.0, 0.0, "out"), "open_palm"),
-        (hand(0.05, 0.1, 0.05, 0.1, "in"), "open_palm"),
-        (hand(0.0, 1.3, 1.3, 1.3, "in"), "point"),
-        (hand(0.05, 1.2, 1.3, 1.25, "out"), "point"),
-        (hand(1.3, 1.3, 1.3, 1.3, "up"), "thumb_up"),
+        *CLEAR_HANDS,
         (hand(1.3, 1.3, 1.3, 1.3, "out"), "other"),  # thumb out sideways: neither fist nor thumbs-up
         # thumb curled under, its tip nowhere near the closed fingers: no fist's thumb (studio tuning
         # renders: requiring the thumb over the fingers tells fists from relaxed hands, 0.646 -> 0.804)

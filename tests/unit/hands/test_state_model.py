@@ -31,7 +31,7 @@ from cuedetect.hands.state_model import (
     verify_state_model,
 )
 from tests.unit.hands.test_crops import FakeReader, H, W, body
-from tests.unit.hands.test_shape import FIST, hand
+from tests.unit.hands.test_shape import CLEAR_HANDS, FIST, hand
 
 
 @pytest.fixture
@@ -47,17 +47,7 @@ def test_the_committed_model_loads_and_is_the_one_shipped(model):
     assert describe(model).startswith("learned model") and describe(None).startswith("hand-written rules")
 
 
-@pytest.mark.parametrize(
-    ("landmarks", "state"),
-    [
-        (FIST, "fist"),
-        (hand(0.0, 0.0, 0.0, 0.0, "out"), "open_palm"),
-        (hand(0.05, 0.1, 0.05, 0.1, "in"), "open_palm"),
-        (hand(0.0, 1.3, 1.3, 1.3, "in"), "point"),
-        (hand(0.05, 1.2, 1.3, 1.25, "out"), "point"),
-        (hand(1.3, 1.3, 1.3, 1.3, "up"), "thumb_up"),
-    ],
-)
+@pytest.mark.parametrize(("landmarks", "state"), CLEAR_HANDS)
 @pytest.mark.parametrize("side", ["left", "right"])
 def test_hand_made_shapes_read_their_state(model, landmarks, state, side):
     shape = model.shape(landmarks, side)
