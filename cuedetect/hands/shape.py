@@ -12,6 +12,7 @@ straight, the other three closed), `thumb_up` (four fingers closed, the thumb ou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -139,6 +140,25 @@ def _sig(x: float) -> float:
     return float(1.0 / (1.0 + np.exp(-np.clip(x, -30, 30))))
 
 
+class _Measures(NamedTuple):
+    """What the rules read off one hand's landmarks, measured once."""
+
+    curl: np.ndarray
+    palm: float
+    thumb_out: float
+    thumb_up: float
+    thumb_above: float
+
+
+def _measure(lm: np.ndarray) -> _Measures:
+    curl = finger_curls(lm)
+    palm = float(np.linalg.norm(lm[9] - lm[WRIST])) or 1.0  # in 3D: a hand seen end-on stays its size
+    thumb_out = float(np.linalg.norm(lm[4] - lm[5]) / palm)
+    thumb_up = float(-_unit(lm[4] - lm[2])[1])  # image up is -y; a thumb aimed at the camera is not up
+    thumb_above = float((lm[[5, 9, 13, 17], 1].min() - lm[4, 1]) / palm)
+    return _Measures(curl, palm, thumb_out, thumb_up, thumb_above)
+
+
 def rule_scores(lm: np.ndarray, rules: StateRules | None = None) -> dict[str, float]:
     """The soft rules' score of each state (unnormalised, `other` is what the four others leave).
 
@@ -146,18 +166,17 @@ def rule_scores(lm: np.ndarray, rules: StateRules | None = None) -> dict[str, fl
         lm: (21, 3) landmarks in image pixels (x right, y down, z in the same units as x).
         rules: thresholds; defaults to `StateRules()`.
     """
-    r = rules or StateRules()
     lm = np.asarray(lm, dtype=float)
-    curl = finger_curls(lm)
-    palm = float(np.linalg.norm(lm[9] - lm[WRIST])) or 1.0  # in 3D: a hand seen end-on stays its size
-    thumb_out = float(np.linalg.norm(lm[4] - lm[5]) / palm)
-    thumb_up = float(-_unit(lm[4] - lm[2])[1])  # image up is -y; a thumb aimed at the camera is not up
-    thumb_above = float((lm[[5, 9, 13, 17], 1].min() - lm[4, 1]) / palm)
+    return _scores(lm, _measure(lm), rules or StateRules())
+
+
+def _scores(lm: np.ndarray, m: _Measures, r: StateRules) -> dict[str, float]:
+    curl, palm = m.curl, m.palm
     k = r.softness
     straight = np.array([_sig((r.straight - c) / k) for c in curl])
     closed = np.array([_sig((c - r.closed) / k) for c in curl])
-    out = _sig((thumb_out - r.thumb_out) / 0.1)
-    up = _sig((thumb_up - r.thumb_up) / 0.1) * _sig((thumb_above - r.thumb_above) / 0.1)
+    out = _sig((m.thumb_out - r.thumb_out) / 0.1)
+    up = _sig((m.thumb_up - r.thumb_up) / 0.1) * _sig((m.thumb_above - r.thumb_above) / 0.1)
     four_closed = float(np.prod(closed[1:]))
     if r.closed_by_mean:
         by_mean = _sig((float(np.mean(curl[1:])) - r.closed) / k)
@@ -193,13 +212,10 @@ def classify(lm: np.ndarray, side: str, rules: StateRules | None = None,
             from them (they are less foreshortened).
     """
     lm = np.asarray(lm, dtype=float)
-    curl = finger_curls(lm)
-    palm = float(np.linalg.norm(lm[9] - lm[WRIST])) or 1.0
-    thumb_out = float(np.linalg.norm(lm[4] - lm[5]) / palm)
-    thumb_up = float(-_unit(lm[4] - lm[2])[1])
+    m = _measure(lm)
     use_world = world is not None and np.isfinite(world).all()
     normal = palm_normal(np.asarray(world, dtype=float) if use_world else lm, side)
-    p = rule_scores(lm, rules)
+    p = _scores(lm, m, rules or StateRules())
     total = sum(p.values()) or 1.0
     state = max(p, key=lambda key: p[key])
-    return HandShape(curl, thumb_out, thumb_up, normal, facing(normal), state, p[state] / total)
+    return HandShape(m.curl, m.thumb_out, m.thumb_up, normal, facing(normal), state, p[state] / total)

@@ -73,10 +73,6 @@ MUTATIONS = (
              "cuedetect/training/recalibrate.py", 'rest[rest.index("\\n## ") + 1 :]',
              'rest[rest.rindex("\\n## ") + 1 :]', (RECALIBRATE,)),
     Mutation("thumb_dir_from_ip", "hand shape: the thumb's direction from its IP joint, not its knuckle",
-             "cuedetect/hands/shape.py", "thumb_up = float(-_unit(lm[4] - lm[2])[1])\n    use_world",
-             "thumb_up = float(-_unit(lm[4] - lm[3])[1])\n    use_world", (SHAPE,)),
-    # the same measure in rule_scores (copied there by 7aeefec; it survived test_shape.py until session 11)
-    Mutation("thumb_rule_from_ip", "hand shape: the thumbs-up rule's direction from the thumb's IP joint",
              "cuedetect/hands/shape.py", "thumb_up = float(-_unit(lm[4] - lm[2])[1])  # image up is -y",
              "thumb_up = float(-_unit(lm[4] - lm[3])[1])  # image up is -y", (SHAPE,)),
     Mutation("tuck_ignored", "hand shape: a fist no longer wants the thumb over the fingers",
