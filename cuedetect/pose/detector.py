@@ -210,7 +210,7 @@ class MultiPersonPoseDetector:
         if gate is not None:  # a crop unchanged since its last read keeps that read's landmarks
             thumb = thumbnail(crop, gate.options.side)
             if (kept := gate.kept(slot.read, win, thumb, ms)) is not None:
-                self.calls["track_still"] = gate.reused
+                self.calls["track_still"] = self.calls.get("track_still", 0) + 1
                 return kept
         self.calls["track"] += 1
         kp = self._run(slot.landmarker, crop, slot.stamp(ms), CropBox(x0, y0, x1 - x0, y1 - y0, w, h),

@@ -68,11 +68,11 @@ def crop_change(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 class StillGate:
-    """Decides per crop whether the last read's landmarks still hold; counts what it decided."""
+    """Decides per crop whether the last read's landmarks still hold (the detector counts the crops it
+    kept, in `calls["track_still"]`)."""
 
     def __init__(self, options: StillGateOptions) -> None:
         self.options = options
-        self.reused = 0
 
     def still(self, last: LastRead | None, window: tuple[int, int, int, int], thumb: np.ndarray, ms: int
               ) -> bool:  # fmt: skip
@@ -87,8 +87,7 @@ class StillGate:
 
     def kept(self, last: LastRead | None, window: tuple[int, int, int, int], thumb: np.ndarray, ms: int
              ) -> KeyPoints | None:  # fmt: skip
-        """`last`'s landmarks when the crop is `still` (counted in `reused`), else None: read it."""
+        """`last`'s landmarks when the crop is `still`, else None: read it."""
         if last is None or not self.still(last, window, thumb, ms):
             return None
-        self.reused += 1
         return last.keypoints
