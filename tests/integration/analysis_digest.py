@@ -1,8 +1,10 @@
 """A small, comparable digest of an analysis folder: ids, poses, floor, pair distances and events.
 
-Used by `test_analysis_regression.py` (and to record its expected data; run this file with an analysis
-folder and the output JSON path). It reads only the files `cuedetect analyze` writes, so the same code
-digests the output of any version of the pipeline.
+Used by `test_analysis_regression.py`, and to record its expected data: `python
+tests/integration/analysis_digest.py` analyses the sample as the test does (`record`), in a temporary
+folder with a temporary session store, and rewrites `tests/data/regression/standoff_10fps.json`. It reads
+only the files `cuedetect analyze` writes, so the same code digests the output of any version of the
+pipeline.
 
 Poses are kept per (frame, person) row as the mean image position of the body, both wrists and the floor
 position: enough to see an id swap, a lost or shifted person or a changed cleaning step, small enough
@@ -13,7 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +28,12 @@ import pandas as pd
 
 WRISTS = (15, 16)
 REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "sample_videos" / "standoff" / "standoff.mp4"
+RECORDING = REPO / "tests" / "data" / "regression" / "standoff_10fps.json"
+# How the test analyses the sample and the recording was made: `--no-hands` (the hand stage gates hand
+# cues on purpose) and `--no-voice` (the sample got its dialogue later; test_voice_sample.py tests voice).
+ANALYZE_FLAGS = ("--fps", "10", "--jobs", "2", "--no-hands", "--no-voice")
+CLI = str(Path(sys.executable).with_name("cuedetect"))
 
 
 # The files that decide which events come out of given poses. The regression test compares events
@@ -87,7 +99,23 @@ def digest(folder: Path) -> dict[str, Any]:
     }
 
 
+def record(
+    dest: Path = RECORDING, cli: str = CLI, run: Callable[..., Any] = subprocess.run
+) -> dict[str, Any]:
+    """Analyse the sample with `ANALYZE_FLAGS` and write its digest and `cue_fingerprint` to `dest`.
+
+    The analysis and its session go to a temporary folder and a temporary session store
+    ($CUEDETECT_DATA_DIR, as the test's own), both deleted afterwards: recording never adds a session to
+    the user's store. `run` runs the command (`subprocess.run`'s signature)."""
+    with tempfile.TemporaryDirectory(prefix="cuedetect-regression-") as tmp:
+        out = Path(tmp) / "out"
+        env = {**os.environ, "CUEDETECT_DATA_DIR": str(Path(tmp) / "data")}
+        run([cli, "analyze", str(SAMPLE), "--out", str(out), *ANALYZE_FLAGS], env=env, check=True)
+        recorded = digest(out)
+    recorded["cue_fingerprint"] = cue_fingerprint()
+    dest.write_text(json.dumps(recorded, separators=(",", ":")) + "\n")
+    return recorded
+
+
 if __name__ == "__main__":
-    out = digest(Path(sys.argv[1]))
-    out["cue_fingerprint"] = cue_fingerprint(Path(sys.argv[3]) if len(sys.argv) > 3 else REPO)
-    Path(sys.argv[2]).write_text(json.dumps(out, separators=(",", ":")) + "\n")
+    record(Path(sys.argv[1]) if len(sys.argv) > 1 else RECORDING)

@@ -3,13 +3,12 @@
 `tests/data/regression/standoff_10fps.json` was first recorded from main (0fb4a8d) before the pipeline
 was reorganised (issue 12: one orchestrator, one track type, cue detection once), and recorded again on
 main at 75fa344 (session 10: the same ids, poses, floor and distances to the last digit; the events of
-the cue model and rules of that time), with
+the cue model and rules of that time). Record it again with
 
-    cuedetect analyze sample_videos/standoff/standoff.mp4 --out OUT --fps 10 --jobs 2 --no-hands --no-voice
-    python tests/integration/analysis_digest.py OUT tests/data/regression/standoff_10fps.json
+    python tests/integration/analysis_digest.py
 
-as the test runs it: `--no-hands` (the hand stage gates hand cues on purpose) and `--no-voice` (the
-sample got its dialogue later; voice events are tested in test_voice_sample.py).
+which analyses the sample as this test does (`analysis_digest.ANALYZE_FLAGS`: `--no-hands --no-voice`)
+in a temporary folder with a temporary session store, so the user's sessions are never touched.
 Any change to the pose engine, cleaning, floor geometry or the way the stages hand data on shows up here.
 
 Events are compared with the recording while the cue model and the code that turns features into events
@@ -29,11 +28,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.integration.analysis_digest import cue_fingerprint, digest
+from tests.integration.analysis_digest import ANALYZE_FLAGS, RECORDING, SAMPLE, cue_fingerprint, digest
 
-REPO = Path(__file__).resolve().parents[2]
-VIDEO = REPO / "sample_videos" / "standoff" / "standoff.mp4"
-EXPECTED = REPO / "tests" / "data" / "regression" / "standoff_10fps.json"
 POSE_TOL = 2e-3  # normalized image units (about 2 px at 960x540): float noise across CPUs, not a shift
 FLOOR_TOL_M = 0.02
 TIME_TOL_S = 0.11  # one analysed frame at 10 fps
@@ -43,7 +39,7 @@ CONF_TOL = 0.02
 @pytest.fixture(scope="module")
 def run(analyze_cli: Callable[..., dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("regression") / "out"
-    analyze_cli(VIDEO, out, "--fps", "10", "--jobs", "2", "--no-hands", "--no-voice")
+    analyze_cli(SAMPLE, out, *ANALYZE_FLAGS)  # its session goes to the tests' own store (conftest)
     return out
 
 
@@ -54,7 +50,7 @@ def got(run: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def expected() -> dict[str, Any]:
-    return json.loads(EXPECTED.read_text())
+    return json.loads(RECORDING.read_text())
 
 
 def _close(a: list, b: list, tol: float) -> float:
