@@ -216,6 +216,6 @@ def classify(lm: np.ndarray, side: str, rules: StateRules | None = None,
     use_world = world is not None and np.isfinite(world).all()
     normal = palm_normal(np.asarray(world, dtype=float) if use_world else lm, side)
     p = _scores(lm, m, rules or StateRules())
-    total = sum(p.values()) or 1.0
+    total = sum(p.values())  # at least 1: `other` takes what the four states leave of 1
     state = max(p, key=lambda key: p[key])
     return HandShape(m.curl, m.thumb_out, m.thumb_up, normal, facing(normal), state, p[state] / total)

@@ -31,6 +31,7 @@ class Mutation:
 
 CUES = "tests/unit/cues"
 SHAPE = "tests/unit/hands/test_shape.py"
+SHAPE_RULES = "tests/unit/hands/test_shape_rules.py"
 ERASE, ERASURE = "tests/unit/store/test_store_erasure.py", "cuedetect/store/erasure.py"
 RECALIBRATE = "tests/unit/training/test_recalibrate.py"
 TRACKING = ("tests/unit/pose/test_tracking.py", "tests/unit/pose/test_tracking_identical.py")
@@ -95,6 +96,13 @@ MUTATIONS = (
     Mutation("thumb_up_from_ip", "hand-state features: thumb direction from its IP joint, not its knuckle",
              "cuedetect/hands/state_features.py", "thumb = lm[4] - lm[2]", "thumb = lm[4] - lm[3]",
              ("tests/unit/hands/test_state_model.py",)),
+    # session 12: from the mutation run of shape.py (docs/mutation/shape.md)
+    Mutation("fist_ignores_thumb_out", "hand shape: a thumb held out no longer keeps the hand from a fist",
+             "cuedetect/hands/shape.py", '"fist": four_closed * (1.0 - out) * tucked,',
+             '"fist": four_closed * tucked,', (SHAPE_RULES,)),
+    Mutation("fist_mean_skips_index", "hand shape: the fist's mean curl over middle, ring and pinky only",
+             "cuedetect/hands/shape.py", "np.mean(curl[1:])) - r.closed", "np.mean(curl[2:])) - r.closed",
+             (SHAPE_RULES,)),
 )  # fmt: skip
 
 

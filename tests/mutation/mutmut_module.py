@@ -52,7 +52,8 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # one module each, with only its own fast unit tests (session 10)
     "fusion": (("cuedetect/cues/fusion.py",), ("tests/unit/cues/test_fusion.py",)),
     "recalibrate": (("cuedetect/training/recalibrate.py",), ("tests/unit/training/test_recalibrate.py",)),
-    "shape": (("cuedetect/hands/shape.py",), ("tests/unit/hands/test_shape.py",)),
+    "shape": (("cuedetect/hands/shape.py",),
+              ("tests/unit/hands/test_shape.py", "tests/unit/hands/test_shape_rules.py")),
     "events": (("cuedetect/cues/events.py",),
                ("tests/unit/cues/test_events.py", "tests/unit/cues/test_event_durations.py",
                 "tests/unit/cues/test_evidence.py", "tests/unit/cues/test_thresholds.py")),
