@@ -82,6 +82,16 @@ CUE_LABELS: dict[str, str] = {
 }
 
 
+def cue_kind(cue: str) -> str:
+    """ "escalation", "de-escalation" or "context" (`too_close`, and any id not in `CUES`): what screens,
+    exports and the live overlay colour and file a cue under (the catalogue's kinds)."""
+    if cue in ESCALATION_CUES:
+        return "escalation"
+    if cue in DEESCALATION_CUES:
+        return "de-escalation"
+    return "context"
+
+
 def cue_label(cue: str) -> str:
     """A cue's name in plain words ("fists_up" -> "fists up"); unknown ids lose their underscores."""
     return CUE_LABELS.get(cue, cue.replace("_", " "))

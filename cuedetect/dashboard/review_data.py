@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cuedetect.cue_ids import cue_label
-from cuedetect.dashboard.stage import clock, event_lanes, kind_of, lane_label, pair_who, who
+from cuedetect.cue_ids import cue_kind, cue_label
+from cuedetect.dashboard.stage import clock, event_lanes, lane_label, pair_who, who
 from cuedetect.export.transcript import Utterance, load_words, utterances
 from cuedetect.safe_distance import safe_distance_rule, safe_distance_time
 from cuedetect.store.models import CUES, PAIR_CUES, CurrentEvent, Note, Session
@@ -61,7 +61,7 @@ def events_frame(events: list[CurrentEvent], roles: dict[int, str]) -> pd.DataFr
         {
             "key": e.key,
             "cue": e.cue,
-            "kind": kind_of(e.cue),
+            "kind": cue_kind(e.cue),
             "person": e.person,
             "other": e.other,
             "lane": lane_of(e, roles),
@@ -173,7 +173,7 @@ def person_summary(events: list[CurrentEvent], roles: dict[int, str], duration: 
         {
             "person": person_name(p, roles),
             "cue": cue_label(cue),
-            "kind": kind_of(cue),
+            "kind": cue_kind(cue),
             "events": len(evs),
             "confirmed": sum(1 for e in evs if e.status == "confirmed"),
             "seconds": round(covered(((e.start, e.end) for e in evs), 0.0, duration), 1),

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cuedetect.colours import KIND_COLOURS, person_colour
-from cuedetect.cue_ids import DEESCALATION_CUES, ESCALATION_CUES, PAIR_CUES, UNATTRIBUTED, cue_label
+from cuedetect.cue_ids import PAIR_CUES, UNATTRIBUTED, cue_kind, cue_label
 from cuedetect.safe_distance import TOO_CLOSE
 
 STATUS_WORDS = {"unreviewed": "not reviewed", "confirmed": "confirmed", "rejected": "rejected"}
@@ -130,7 +130,7 @@ def event_lanes(events: Sequence[Any], roles: Mapping[int, str], cue_order: Sequ
             key=e.key,
             start=round(float(e.start), 3),
             end=round(float(e.end), 3),
-            kind=kind_of(e.cue),
+            kind=cue_kind(e.cue),
             status=e.status,
             confidence=None if e.confidence is None else round(float(e.confidence), 3),
             text=event_text(
@@ -148,14 +148,6 @@ def event_lanes(events: Sequence[Any], roles: Mapping[int, str], cue_order: Sequ
         EventLane(label, colour, bars)
         for label, (_, colour, bars) in sorted(lanes.items(), key=lambda x: x[1][0])
     ]
-
-
-def kind_of(cue: str) -> str:
-    if cue in ESCALATION_CUES:
-        return "escalation"
-    if cue in DEESCALATION_CUES:
-        return "de-escalation"
-    return "context"
 
 
 def distance_lane(

@@ -21,12 +21,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from cuedetect.cue_ids import cue_kind
 from cuedetect.errors import InputError
 from cuedetect.export.eaf import _check_media
 from cuedetect.export.rows import (
     REJECTED_SUFFIX,
     SessionExport,
-    category,
     comment_text,
     person_label,
     spreadsheet_row,
@@ -153,7 +153,7 @@ def write_boris_table(data: SessionExport, path: Path) -> Path:
             **base,
             "Subject": person_label(e.person),
             "Behavior": behaviour(e),
-            "Behavioral category": category(e.cue),
+            "Behavioral category": cue_kind(e.cue),
             "Modifier #1": person_label(e.other),
             "Behavior type": kind,
             "Time": f"{t:.3f}",

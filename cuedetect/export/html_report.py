@@ -13,8 +13,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from cuedetect.cue_ids import cue_label
-from cuedetect.export.rows import SessionExport, category, person_label
+from cuedetect.cue_ids import cue_kind, cue_label
+from cuedetect.export.rows import SessionExport, person_label
 from cuedetect.export.thumbnails import data_uri, grab_jpegs
 from cuedetect.io_atomic import atomic_open
 from cuedetect.safe_distance import DEFAULT_SAFE_M, safe_distance_rule
@@ -99,7 +99,7 @@ def timeline_svg(data: SessionExport, width: int = 920) -> str:
             opacity = "1" if e.status == "confirmed" else "0.35"
             parts.append(
                 f'<rect x="{x(e.start):.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" rx="3" '
-                f'fill="{COLOURS[category(e.cue)]}" fill-opacity="{opacity}">'
+                f'fill="{COLOURS[cue_kind(e.cue)]}" fill-opacity="{opacity}">'
                 f"<title>{escape(cue_label(e.cue))} {_fmt_t(e.start)}-{_fmt_t(e.end)} "
                 f"({e.status})</title></rect>"
             )
@@ -260,8 +260,8 @@ def render_html(data: SessionExport, thumbnails: bool = True) -> str:
         comments = "".join(f"<li><b>{escape(r)}</b>: {escape(t)}</li>" for r, _, t in e.comments)
         other = f" with {person_label(e.other)}" if e.other is not None else ""
         items.append(
-            f'<div class="event">{img}<div><span class="tag" style="background:{COLOURS[category(e.cue)]}">'
-            f"{escape(category(e.cue))}</span> <b>{escape(cue_label(e.cue))}</b> by "
+            f'<div class="event">{img}<div><span class="tag" style="background:{COLOURS[cue_kind(e.cue)]}">'
+            f"{escape(cue_kind(e.cue))}</span> <b>{escape(cue_label(e.cue))}</b> by "
             f"{escape(person_label(e.person))} ({escape(data.state.roles.get(e.person, 'unknown'))})"
             f"{other}<br>"
             f"{_fmt_t(e.start)} to {_fmt_t(e.end)} ({e.end - e.start:.1f} s)"

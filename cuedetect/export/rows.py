@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cuedetect.cue_ids import UNATTRIBUTED
+from cuedetect.cue_ids import UNATTRIBUTED, cue_kind
 from cuedetect.store.models import CurrentEvent, Session, SessionState
-from cuedetect.store.progress import DEESCALATION_CUES, ESCALATION_CUES
 
 COLUMNS = (
     "key",
@@ -31,14 +30,6 @@ COLUMNS = (
     "comments",
     "evidence",
 )
-
-
-def category(cue: str) -> str:
-    if cue in ESCALATION_CUES:
-        return "escalation"
-    if cue in DEESCALATION_CUES:
-        return "de-escalation"
-    return "context"
 
 
 def person_label(person: int | None) -> str:
@@ -91,7 +82,7 @@ def event_row(e: CurrentEvent, roles: dict[int, str]) -> dict[str, Any]:
     return {
         "key": e.key,
         "cue": e.cue,
-        "category": category(e.cue),
+        "category": cue_kind(e.cue),
         "person": e.person,
         "person_role": roles.get(e.person, "unknown"),
         "other": e.other,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cuedetect.cue_ids import cue_label
-from cuedetect.export.rows import SessionExport, category, person_label
+from cuedetect.cue_ids import cue_kind, cue_label
+from cuedetect.export.rows import SessionExport, person_label
 from cuedetect.export.transcript import caption_chunks
 from cuedetect.io_atomic import atomic_open
 
@@ -40,7 +40,7 @@ def write_vtt(data: SessionExport, path: Path) -> Path:
         text = f"{who}: {cue_label(e.cue)}"
         if e.other is not None:
             text += f" with {person_label(e.other)}"
-        text += f" [{category(e.cue)}, {e.status}]"
+        text += f" [{cue_kind(e.cue)}, {e.status}]"
         end = max(e.end, e.start + MIN_CAPTION_S)
         doc.captions.append(webvtt.Caption(vtt_time(e.start), vtt_time(end), text, identifier=e.key))
     said = [piece for u in data.said() for piece in caption_chunks(u)]

@@ -28,11 +28,6 @@ def event_key(e: Mapping[str, Any]) -> Key:
     return (str(e["cue"]), int(e["person"]), None if other is None else int(other))
 
 
-def kind_of(cue: str) -> str:
-    c = BY_ID.get(cue)
-    return c.kind if c is not None else "escalation"
-
-
 @dataclass
 class _Run:
     start: float

@@ -23,8 +23,8 @@ from cuedetect.annotate import (
     SkeletonAnnotator,
     color_for,
 )
+from cuedetect.cue_ids import cue_kind
 from cuedetect.hands.annotate import HandAnnotator
-from cuedetect.live.timeline import kind_of
 
 if TYPE_CHECKING:
     from cuedetect.live.hands import HandsView
@@ -129,7 +129,7 @@ def draw_strip(
         if person not in where:
             continue
         y0 = top + 2 + where[person] * row_h
-        colour = KIND_COLOURS.get(kind_of(cue), NEUTRAL)
+        colour = KIND_COLOURS.get(cue_kind(cue), NEUTRAL)
         cv2.rectangle(img, (x0, y0), (x1, y0 + row_h - 3), colour, 1 if provisional else -1)
         if x1 - x0 > 50:
             _label(cue.replace("_", " "), img, (x0 + 2, y0 + row_h - 5), 0.33)
@@ -194,10 +194,10 @@ def draw_mic(img: np.ndarray, lufs: float, cues: Sequence[str], width: int = 120
     x0, y0 = img.shape[1] - width - 10, 8
     cv2.rectangle(img, (x0, y0), (x0 + width, y0 + 10), (90, 90, 90), 1)
     fill = round(mic_fill(lufs) * (width - 2))
-    colour = ESCALATION if cues and any(kind_of(c) == "escalation" for c in cues) else DEESCALATION
+    colour = ESCALATION if cues and any(cue_kind(c) == "escalation" for c in cues) else DEESCALATION
     if fill:
         cv2.rectangle(img, (x0 + 1, y0 + 1), (x0 + 1 + fill, y0 + 9), colour, -1)
     _label(f"mic {lufs:.0f} LUFS", img, (x0 - 92, y0 + 10), 0.4)
     for k, cue in enumerate(cues):
-        _label(cue_label(cue), img, (x0, y0 + 28 + 16 * k), 0.45, KIND_COLOURS.get(kind_of(cue), NEUTRAL))
+        _label(cue_label(cue), img, (x0, y0 + 28 + 16 * k), 0.45, KIND_COLOURS.get(cue_kind(cue), NEUTRAL))
     return img

@@ -15,6 +15,14 @@ def test_kinds_and_scopes_agree_with_the_shared_sets() -> None:
     assert {c.id for c in CATALOGUE if c.kind == "de-escalation"} == cue_ids.DEESCALATION_CUES
 
 
+def test_every_screen_and_export_files_a_cue_under_its_catalogue_kind() -> None:
+    """`cue_ids.cue_kind` is the one kind the dashboard, the exports and the live overlay use."""
+    assert {c.id: cue_ids.cue_kind(c.id) for c in CATALOGUE} == {c.id: c.kind for c in CATALOGUE}
+    assert [cue_ids.cue_kind(c) for c in ("pointing", "open_hands", "too_close")] == [
+        "escalation", "de-escalation", "context"]  # fmt: skip
+    assert cue_ids.cue_kind("not_a_cue") == "context"  # an unknown id is neither alarm nor relief
+
+
 def test_entries_are_complete_and_consistent() -> None:
     for c in CATALOGUE:
         assert c.kind in ("escalation", "de-escalation", "context")

@@ -12,7 +12,6 @@ from cuedetect.dashboard.demo import synthetic_words
 from cuedetect.dashboard.review_data import (
     downsample,
     events_frame,
-    kind_of,
     lane_of,
     lane_order,
     load_review,
@@ -53,13 +52,6 @@ def test_lane_order_person_then_catalogue_then_pairs():
         "client (P1) · pointing",
         "trainee–client · too close",
     ]
-
-
-@pytest.mark.parametrize(
-    ("cue", "kind"), [("pointing", "escalation"), ("open_hands", "de-escalation"), ("too_close", "context")]
-)
-def test_kind(cue, kind):
-    assert kind_of(cue) == kind
 
 
 def test_events_frame_reviewer_events_are_opaque():
