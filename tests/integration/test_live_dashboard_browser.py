@@ -4,13 +4,14 @@ stop, and find the session stored."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_port
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -31,12 +32,6 @@ render_live_page(store_path=Path({store!r}), record_dir=Path({rec!r}), review_ur
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 def test_live_page_with_a_fake_camera(tmp_path: Path) -> None:
@@ -45,7 +40,7 @@ def test_live_page_with_a_fake_camera(tmp_path: Path) -> None:
     store, rec = tmp_path / "s.sqlite", tmp_path / "rec"
     app = tmp_path / "app.py"
     app.write_text(APP.format(store=str(store), rec=str(rec)))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CUEDETECT_DATA_DIR": str(tmp_path / "data"), "GLOG_minloglevel": "2"}
     cmd = [
         sys.executable,

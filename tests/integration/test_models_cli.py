@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,15 +11,13 @@ from pathlib import Path
 import pytest
 
 from cuedetect.models import provision
+from tests import ports
 
 CLI = [str(Path(sys.executable).with_name("cuedetect"))]
 
 
 def refused_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/pose_landmarker_{{variant}}.task"
+    return ports.refused_url("pose_landmarker_{variant}.task")
 
 
 def run_cli(args: list[str], models: Path, **env: str) -> subprocess.CompletedProcess[str]:

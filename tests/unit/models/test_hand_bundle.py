@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import zipfile
 from pathlib import Path
 
@@ -12,15 +11,13 @@ import pytest
 from cuedetect.errors import ModelUnavailableError
 from cuedetect.models import bundle, hand_bundle, hand_provision, provision
 from cuedetect.models.provision import Reporter, cache_dir
+from tests import ports
 
 QUIET = Reporter(step=lambda _msg: None)
 
 
 def refused_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/hand_landmarker.task"
+    return ports.refused_url("hand_landmarker.task")
 
 
 @pytest.fixture(scope="module")

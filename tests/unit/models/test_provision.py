@@ -17,16 +17,13 @@ import pytest
 from cuedetect.errors import ModelUnavailableError
 from cuedetect.models import bundle, provision
 from cuedetect.models.provision import Reporter, cache_dir
+from tests import ports
 
 QUIET = Reporter(step=lambda _msg: None)
 
 
 def refused_url() -> str:
-    """An http URL on 127.0.0.1 whose port refuses connections (bound, then closed)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/pose_landmarker_{{variant}}.task"
+    return ports.refused_url("pose_landmarker_{variant}.task")
 
 
 @pytest.fixture(scope="module")
