@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -29,6 +29,11 @@ from cuedetect.paths import models_dir
 HAND_CUES = tuple(hand_gate.CUE_SHAPES)
 
 
+def event_order(e: CueEvent) -> tuple:
+    """The order of events.json: by start, then cue, then person."""
+    return (e.start, e.cue, str(e.person))
+
+
 @dataclass
 class EventsResult:
     """What `detect_cues` found. `to_json` gives the `events.json` layout."""
@@ -39,6 +44,18 @@ class EventsResult:
     summary: dict
     detector: str
     features: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def add(self, found: Sequence[CueEvent]) -> None:
+        """Add events found later (voice, verbal) in order, each counted (count and seconds) in the summary
+        under its person; one of nobody in the summary (an unattributed voice) is listed, not counted."""
+        self.events = sorted([*self.events, *found], key=event_order)
+        per_person = self.summary.setdefault("persons", {})
+        for e in found:
+            if str(e.person) not in per_person:
+                continue
+            c = per_person[str(e.person)]["cues"].setdefault(e.cue, {"count": 0, "seconds": 0.0})
+            c["count"] += 1
+            c["seconds"] = round(c["seconds"] + e.end - e.start, 2)
 
     def to_json(self, video: str) -> dict:
         return {
@@ -110,7 +127,7 @@ def find_events(
             if words:
                 e.evidence = f"{e.evidence}; {words}" if e.evidence else words
     events += pair_rule_events(tracks, pairs, settings, aspect)
-    events.sort(key=lambda e: (e.start, e.cue, str(e.person)))
+    events.sort(key=event_order)
     return events
 
 

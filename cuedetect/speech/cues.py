@@ -9,7 +9,7 @@ phrase counts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -94,15 +94,3 @@ def verbal_events(result: SpeechResult, utterances: Sequence[Any], phrases: Phra
     """Every verbal cue event, sorted by start."""
     found = phrase_events(result, phrases, settings) + interruption_events(utterances, settings)
     return sorted(found, key=lambda e: (e.start, e.cue))
-
-
-def add_to_summary(summary: dict, events: Sequence[CueEvent], share: Mapping[int, float]) -> None:
-    """Count verbal events per person into an events summary (in place) and add the talk-time share."""
-    per_person = summary.setdefault("persons", {})
-    for e in events:
-        if str(e.person) not in per_person:
-            continue
-        c = per_person[str(e.person)]["cues"].setdefault(e.cue, {"count": 0, "seconds": 0.0})
-        c["count"] += 1
-        c["seconds"] = round(c["seconds"] + e.end - e.start, 2)
-    summary["talk_share"] = {str(p): v for p, v in share.items()}

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cuedetect.speech.cues import add_to_summary, talk_share, verbal_events
+from cuedetect.speech.cues import talk_share, verbal_events
 from cuedetect.speech.phrases import load_phrases
 from cuedetect.speech.settings import SpeechSettings
 from cuedetect.speech.stage import SpeechResult, speech_stage
@@ -29,7 +29,7 @@ def add_speech(video: Path, voice: Any, cues: Any | None, settings: SpeechSettin
     if cues is None:
         return result, section
     found = verbal_events(result, voice.utterances, load_phrases(s.phrases_path), s)
-    cues.events = sorted([*cues.events, *found], key=lambda e: (e.start, e.cue, str(e.person)))
-    add_to_summary(cues.summary, found, share)
+    cues.add(found)
+    cues.summary["talk_share"] = dict(section["talk_share"])
     section["events"] = len(found)
     return result, section

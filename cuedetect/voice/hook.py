@@ -58,13 +58,6 @@ def add_voice(video: Path, cues: Any | None, channels: Mapping[int, int | str] |
     if result is None or cues is None:
         return result, section
     found = voice_events(result, roles, settings)
-    cues.events = sorted([*cues.events, *found], key=lambda e: (e.start, e.cue, str(e.person)))
-    per_person = cues.summary.setdefault("persons", {})
-    for e in found:
-        if str(e.person) not in per_person:  # unattributed voices have no person to sum under
-            continue
-        c = per_person[str(e.person)]["cues"].setdefault(e.cue, {"count": 0, "seconds": 0.0})
-        c["count"] += 1
-        c["seconds"] = round(c["seconds"] + e.end - e.start, 2)
+    cues.add(found)  # unattributed voices have no person to count under
     section["events"] = len(found)
     return result, section

@@ -7,7 +7,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from cuedetect.speech.cues import add_to_summary, interruption_events, phrase_events, talk_share
+from cuedetect.cues.detect import EventsResult
+from cuedetect.cues.events import CueEvent
+from cuedetect.speech.cues import interruption_events, phrase_events, talk_share
 from cuedetect.speech.phrases import load_phrases
 from cuedetect.speech.stage import WORD_COLUMNS, SpeechResult, SpokenPhrase
 
@@ -73,8 +75,12 @@ def test_talk_share_and_summary() -> None:
     utts = [_u(0, 0, 3), _u(1, 3, 4), _u(0, 5, 6)]
     assert talk_share(utts) == {0: 0.8, 1: 0.2}
     assert talk_share([]) == {}
-    summary = {"persons": {"0": {"cues": {}}, "1": {"cues": {}}}}
+    body = CueEvent("pointing", 0, None, 0.5, 2.0, 0.9, "")
+    cues = EventsResult(10.0, [], [body], {"persons": {"0": {"cues": {}}, "1": {"cues": {}}}}, "model")
     events = phrase_events(_result([_p("calm down", "command", 0, "trainee", 1.0)]), load_phrases())
-    add_to_summary(summary, events, talk_share(utts))
-    assert summary["persons"]["0"]["cues"]["command"] == {"count": 1, "seconds": 0.5}
-    assert summary["talk_share"] == {"0": 0.8, "1": 0.2}
+    cues.add(events)
+    cues.add([*events, CueEvent("raised_voice", -1, None, 0.2, 0.6, 0.8, "")])  # the same again, and nobody's
+    assert cues.summary["persons"]["0"]["cues"]["command"] == {"count": 2, "seconds": 1.0}
+    assert cues.summary["persons"]["1"]["cues"] == {}  # an unattributed voice is counted under no one
+    assert [(e.cue, e.start) for e in cues.events] == [("raised_voice", 0.2), ("pointing", 0.5),
+                                                        ("command", 1.0), ("command", 1.0)]  # fmt: skip
