@@ -1,11 +1,13 @@
-"""Shared CLI plumbing: user errors become one line on stderr and a non-zero exit code."""
+"""Shared CLI plumbing: the options `analyze` and `batch` share, and user errors as one line on stderr
+with a non-zero exit code."""
 
 from __future__ import annotations
 
 import functools
 import sys
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
@@ -14,6 +16,26 @@ from cuedetect.procs import TERMINATED_EXIT_CODE, Terminated, exit_now, sigterm_
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+# The options `analyze` and `batch` share, one definition each so their flags and help cannot drift
+# (each command sets its own default after `=`).
+OutDir = Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")]
+Fps = Annotated[float, typer.Option("--fps", help="Analysis rate in frames/s (0 = every frame).")]
+PoseModel = Annotated[str, typer.Option("--model", help="Pose model: lite, full or heavy.")]
+MaxPersons = Annotated[int, typer.Option("--max-persons", help="Most people looked for at once (1-4).")]
+NoHands = Annotated[
+    bool, typer.Option("--no-hands", help="Do not read hand shapes (faster; no hands.parquet).")
+]
+NoVoice = Annotated[
+    bool, typer.Option("--no-voice", help="Leave the audio alone: no voice.parquet, no voice cues.")
+]
+NoRegister = Annotated[bool, typer.Option("--no-register", help="Do not register sessions in the store.")]
+StorePath = Annotated[
+    Path | None,
+    typer.Option("--store", help="Session store file (default: the user data folder).", dir_okay=False),
+]
+Scenario = Annotated[str | None, typer.Option("--scenario", help="The role-play scenario, for each session.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
 
 
 def os_error_line(exc: OSError) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cuedetect.cli import _common as shared
 from cuedetect.cli._common import check_analysis_flags, user_errors
 from cuedetect.hands import DEFAULT_HAND_STATES
 
@@ -21,9 +22,9 @@ def register(app: typer.Typer) -> None:
         video: Annotated[
             Path, typer.Argument(metavar="VIDEO", help="Video file (mp4, avi, mov, mkv, webm).")
         ],
-        out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")],
-        fps: Annotated[float, typer.Option(help="Analysis rate in frames/s (0 = every frame).")] = 15.0,
-        model: Annotated[str, typer.Option(help="Pose model: lite, full or heavy.")] = "full",
+        out: shared.OutDir,
+        fps: shared.Fps = 15.0,
+        model: shared.PoseModel = "full",
         jobs: Annotated[int, typer.Option(help="Processes to use (0 = all cores).")] = 0,
         annotate: Annotated[
             bool, typer.Option("--annotate", help="Also write annotated.mp4 (skeletons, roles, cues).")
@@ -31,16 +32,14 @@ def register(app: typer.Typer) -> None:
         overwrite: Annotated[
             bool, typer.Option("--overwrite", help="Replace an earlier analysis in DIR.")
         ] = False,
-        max_persons: Annotated[int, typer.Option(help="Most people looked for at once (1-4).")] = 4,
+        max_persons: shared.MaxPersons = 4,
         roles: Annotated[
             str, typer.Option(help="Who is who, overriding the guess, e.g. 0=trainee,1=client.")
         ] = "",
         no_cues: Annotated[
             bool, typer.Option("--no-cues", help="Poses only: no events.json, no session.")
         ] = False,
-        no_hands: Annotated[
-            bool, typer.Option("--no-hands", help="Do not read hand shapes (faster; no hands.parquet).")
-        ] = False,
+        no_hands: shared.NoHands = False,
         hand_states: Annotated[
             str,
             typer.Option(
@@ -57,15 +56,10 @@ def register(app: typer.Typer) -> None:
                 "(faster on people standing still, but it can change hand states).",
             ),
         ] = False,
-        no_register: Annotated[
-            bool, typer.Option("--no-register", help="Do not register a session in the store.")
-        ] = False,
-        store: Annotated[
-            Path | None,
-            typer.Option(help="Session store file (default: the user data folder).", dir_okay=False),
-        ] = None,
+        no_register: shared.NoRegister = False,
+        store: shared.StorePath = None,
         trainee: Annotated[str | None, typer.Option(help="The trainee's name, for the session.")] = None,
-        scenario: Annotated[str | None, typer.Option(help="The role-play scenario, for the session.")] = None,
+        scenario: shared.Scenario = None,
         camera_height: Annotated[
             float | None,
             typer.Option(help="Calibration: the camera's height above the floor.", min=0.1, metavar="METRES"),
@@ -86,10 +80,8 @@ def register(app: typer.Typer) -> None:
                 "0,1@2.0=1.5 (persons 0 and 1 were 1.5 m apart 2.0 s in)."
             ),
         ] = "",
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
-        no_voice: Annotated[
-            bool, typer.Option("--no-voice", help="Leave the audio alone: no voice.parquet, no voice cues.")
-        ] = False,
+        quiet: shared.Quiet = False,
+        no_voice: shared.NoVoice = False,
         voice_channels: Annotated[
             str,
             typer.Option(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cuedetect.cli import _common as shared
 from cuedetect.cli._common import check_analysis_flags, user_errors
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def register(app: typer.Typer) -> None:
                 metavar="VIDEO_OR_FOLDER",
             ),
         ],
-        out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")],
+        out: shared.OutDir,
         engine: Annotated[str, typer.Option(help="Where to run: local (this machine) or ray.")] = "local",
         address: Annotated[
             str | None,
@@ -40,27 +41,18 @@ def register(app: typer.Typer) -> None:
         redo: Annotated[
             bool, typer.Option("--redo", help="Analyse everything again, even what is done and unchanged.")
         ] = False,
-        fps: Annotated[float, typer.Option(help="Analysis rate in frames/s (0 = every frame).")] = 15.0,
-        model: Annotated[str, typer.Option(help="Pose model: lite, full or heavy.")] = "full",
-        max_persons: Annotated[int, typer.Option(help="Most people looked for at once (1-4).")] = 4,
+        fps: shared.Fps = 15.0,
+        model: shared.PoseModel = "full",
+        max_persons: shared.MaxPersons = 4,
         cue_detector: Annotated[
             str, typer.Option(help="Cue detector: auto (the trained model) or baseline (geometric rules).")
         ] = "auto",
-        no_hands: Annotated[
-            bool, typer.Option("--no-hands", help="Do not read hand shapes (faster).")
-        ] = False,
-        no_voice: Annotated[bool, typer.Option("--no-voice", help="Leave the audio alone.")] = False,
-        no_register: Annotated[
-            bool, typer.Option("--no-register", help="Do not register sessions in the store.")
-        ] = False,
-        store: Annotated[
-            Path | None,
-            typer.Option(help="Session store file (default: the user data folder).", dir_okay=False),
-        ] = None,
-        scenario: Annotated[
-            str | None, typer.Option(help="The role-play scenario, for every session.")
-        ] = None,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+        no_hands: shared.NoHands = False,
+        no_voice: shared.NoVoice = False,
+        no_register: shared.NoRegister = False,
+        store: shared.StorePath = None,
+        scenario: shared.Scenario = None,
+        quiet: shared.Quiet = False,
     ) -> None:
         """Analyse many recordings, each into DIR/NAME/, and register a session for each.
 
