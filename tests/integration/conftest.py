@@ -1,4 +1,5 @@
-"""Shared by the integration tests that run the `cuedetect` command itself."""
+"""Shared by the integration tests: running the `cuedetect` command, the real dev set's analyses and the
+standoff sample."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ from cuedetect.training.real_eval import cache_folder
 CLI = str(Path(sys.executable).with_name("cuedetect"))
 # the real dev set's analysis cache, as `cuedetect.training.real_eval.cached_analysis` names it
 REAL_CLIPS_CACHE = Path(__file__).resolve().parents[2] / ".cache" / "real_clips"
+
+
+@pytest.fixture(scope="module")
+def standoff_video(samples_dir: Path) -> Path:
+    """The rendered two-person standoff sample (committed; missing is a failure, not a swap)."""
+    sample = samples_dir / "standoff" / "standoff.mp4"
+    assert sample.is_file(), f"committed sample missing: {sample}"
+    return sample
 
 
 @pytest.fixture(scope="session")

@@ -25,15 +25,8 @@ def _post(url: str, body: bytes = b"") -> tuple[int, bytes]:
         return e.code, b""
 
 
-@pytest.fixture(scope="module")
-def video(samples_dir: Path) -> Path:
-    sample = samples_dir / "standoff" / "standoff.mp4"
-    assert sample.is_file(), f"committed sample missing: {sample}"
-    return sample
-
-
 @pytest.mark.slow
-def test_posted_frames_are_processed_recorded_and_stored(video: Path, tmp_path: Path) -> None:
+def test_posted_frames_are_processed_recorded_and_stored(standoff_video: Path, tmp_path: Path) -> None:
     opts = default_options(tmp_path, tmp_path / "s.sqlite")
     opts.full_analysis = False
     server = LiveServer(opts, (640, 480)).start()
@@ -43,7 +36,7 @@ def test_posted_frames_are_processed_recorded_and_stored(video: Path, tmp_path: 
         time.sleep(0.1)
     assert server.status["state"] == "live"
     overlays, codes = 0, []
-    src = VideoFileSource(VideoSourceOptions(video, fps=15, max_side=640))
+    src = VideoFileSource(VideoSourceOptions(standoff_video, fps=15, max_side=640))
     t0 = time.monotonic()
     for frame in src:
         if frame.t > 4.0:

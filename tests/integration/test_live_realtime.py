@@ -25,20 +25,15 @@ from cuedetect.pose.sources import probe_video
 MIN_F1 = 0.8
 
 
-@pytest.fixture(scope="module")
-def video(samples_dir: Path) -> Path:
-    path = samples_dir / "standoff" / "standoff.mp4"
-    assert path.is_file(), f"committed sample missing: {path}"
-    return path
-
-
 @pytest.mark.slow
-def test_live_cues_agree_with_offline_analysis(video: Path, tmp_path: Path, artifacts_dir: Path) -> None:
-    info = probe_video(video)
+def test_live_cues_agree_with_offline_analysis(
+    standoff_video: Path, tmp_path: Path, artifacts_dir: Path
+) -> None:
+    info = probe_video(standoff_video)
     assert info.duration >= 20.0
     t0 = time.monotonic()
     options = LiveOptions(record_dir=tmp_path, store=False, full_analysis=False, source_fps=info.average_fps)
-    with LiveSession(PacedVideoSource(video), options) as session:
+    with LiveSession(PacedVideoSource(standoff_video), options) as session:
         live = session.run()
     wall = time.monotonic() - t0
     assert live.stop_reason == "end of source" and live.fault is None
@@ -51,7 +46,7 @@ def test_live_cues_agree_with_offline_analysis(video: Path, tmp_path: Path, arti
 
     out = tmp_path / "offline"
     same_stages = AnalyzeOptions(out, fps=15, model="lite", jobs=2, hands=False, voice=False)
-    offline = analyze(video, same_stages).events
+    offline = analyze(standoff_video, same_stages).events
     assert offline is not None
     poses = pd.read_parquet(out / "poses.parquet")
     offline_events = [e.to_dict() for e in offline.events]
@@ -60,7 +55,7 @@ def test_live_cues_agree_with_offline_analysis(video: Path, tmp_path: Path, arti
     total, per_cue = event_agreement(live.events, offline_events, mapping)
     shown, _ = event_agreement(live.shown_events, offline_events, mapping)
     report = {
-        "video": video.name,
+        "video": standoff_video.name,
         "duration_s": info.duration,
         "wall_s": round(wall, 1),
         "event_f1": round(total.f1, 3),

@@ -28,14 +28,6 @@ REPO = Path(__file__).resolve().parents[2]
 CUEDETECT = Path(sys.executable).parent / "cuedetect"
 
 
-@pytest.fixture(scope="module")
-def video(samples_dir: Path) -> Path:
-    """A two-person clip: the rendered standoff sample (committed; missing is a failure, not a swap)."""
-    sample = samples_dir / "standoff" / "standoff.mp4"
-    assert sample.is_file(), f"committed sample missing: {sample}"
-    return sample
-
-
 class Unplugged:
     """A real video played live that fails after `after_s` like an unplugged camera (or just ends)."""
 
@@ -74,7 +66,9 @@ def _playable(path: Path) -> tuple[int, float]:
         ("ends", "end of source", None),
     ],
 )
-def test_unplugged_camera_keeps_recording_and_events(video: Path, tmp_path: Path, how, reason, words) -> None:
+def test_unplugged_camera_keeps_recording_and_events(
+    standoff_video: Path, tmp_path: Path, how, reason, words
+) -> None:
     after = 4.5 if how == "raises" else 2.5
     store = tmp_path / "s.sqlite"
     options = LiveOptions(
@@ -84,7 +78,7 @@ def test_unplugged_camera_keeps_recording_and_events(video: Path, tmp_path: Path
         full_analysis=False,
         source_fps=25,
     )
-    with LiveSession(Unplugged(video, after, how), options) as session:
+    with LiveSession(Unplugged(standoff_video, after, how), options) as session:
         result = session.run()
     assert result.stop_reason == reason
     assert (result.fault is None) == (words is None)
@@ -156,8 +150,8 @@ def _wait_for_recording(tmp_path: Path, seconds: float) -> Path:
 
 
 @pytest.mark.slow
-def test_sigkill_leaves_a_playable_recording(video: Path, tmp_path: Path) -> None:
-    proc = _cli(tmp_path, video)
+def test_sigkill_leaves_a_playable_recording(standoff_video: Path, tmp_path: Path) -> None:
+    proc = _cli(tmp_path, standoff_video)
     try:
         rec = _wait_for_recording(tmp_path, 2.0)
     finally:
@@ -168,8 +162,8 @@ def test_sigkill_leaves_a_playable_recording(video: Path, tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
-def test_sigterm_stops_cleanly_and_stores(video: Path, tmp_path: Path) -> None:
-    proc = _cli(tmp_path, video)
+def test_sigterm_stops_cleanly_and_stores(standoff_video: Path, tmp_path: Path) -> None:
+    proc = _cli(tmp_path, standoff_video)
     rec = _wait_for_recording(tmp_path, 2.0)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
