@@ -1,5 +1,5 @@
-"""Shared CLI plumbing: the options `analyze` and `batch` share, and user errors as one line on stderr
-with a non-zero exit code."""
+"""Shared CLI plumbing: the options several commands share, and user errors as one line on stderr with a
+non-zero exit code."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ from cuedetect.procs import TERMINATED_EXIT_CODE, Terminated, exit_now, sigterm_
 P = ParamSpec("P")
 R = TypeVar("R")
 
+# --store, the same option in every command that opens the session store: `StorePath` (below) where the
+# signature is Annotated, `StoreOpt` where the option is the default (store, sessions and review commands).
+STORE_HELP = "Session store file (default: $CUEDETECT_DATA_DIR or the user data folder, cuedetect.sqlite)."
+StoreOpt = typer.Option(None, "--store", help=STORE_HELP, dir_okay=False)
+
 # The options `analyze` and `batch` share, one definition each so their flags and help cannot drift
 # (each command sets its own default after `=`).
 OutDir = Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")]
@@ -30,10 +35,7 @@ NoVoice = Annotated[
     bool, typer.Option("--no-voice", help="Leave the audio alone: no voice.parquet, no voice cues.")
 ]
 NoRegister = Annotated[bool, typer.Option("--no-register", help="Do not register sessions in the store.")]
-StorePath = Annotated[
-    Path | None,
-    typer.Option("--store", help="Session store file (default: the user data folder).", dir_okay=False),
-]
+StorePath = Annotated[Path | None, typer.Option("--store", help=STORE_HELP, dir_okay=False)]
 Scenario = Annotated[str | None, typer.Option("--scenario", help="The role-play scenario, for each session.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
 

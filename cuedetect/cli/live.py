@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cuedetect.cli import _common as shared
 from cuedetect.cli._common import user_errors
 
 
@@ -38,9 +39,7 @@ def register(app: typer.Typer) -> None:
         duration: Annotated[
             float | None, typer.Option("--duration", help="Stop after this many seconds.")
         ] = None,
-        store: Annotated[
-            Path | None, typer.Option("--store", help="Session store file.", dir_okay=False)
-        ] = None,
+        store: shared.StorePath = None,
         no_store: Annotated[bool, typer.Option("--no-store", help="Record only; store nothing.")] = False,
         full_analysis: Annotated[
             bool, typer.Option(help="Analyse the recording at full quality in the background afterwards.")

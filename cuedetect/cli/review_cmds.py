@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from cuedetect.cli._common import user_errors
-from cuedetect.cli.store_cmds import SessionArg, StoreOpt, open_store, session_id
+from cuedetect.cli._common import StoreOpt, user_errors
+from cuedetect.cli.store_cmds import SessionArg, open_store, session_id
 
 
 def _default_reviewer() -> str:

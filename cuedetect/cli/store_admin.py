@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cuedetect.cli._common import user_errors
-from cuedetect.cli.store_cmds import StoreOpt
+from cuedetect.cli._common import StoreOpt, user_errors
 
 
 def _store_path(store: Path | None) -> Path:

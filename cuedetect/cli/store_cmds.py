@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cuedetect.cli._common import user_errors
+from cuedetect.cli._common import StoreOpt, user_errors
 
 if TYPE_CHECKING:
     from cuedetect.store import SessionStore
 
-STORE_HELP = "Session store file (default: $CUEDETECT_DATA_DIR or the user data folder, cuedetect.sqlite)."
-StoreOpt = typer.Option(None, "--store", help=STORE_HELP, dir_okay=False)
 SESSION_HELP = "Session: its number, its recording's name (e.g. standoff) or 'latest'."
 SessionArg = typer.Argument(..., metavar="SESSION", help=SESSION_HELP, show_default=False)
 
