@@ -132,17 +132,18 @@ def register(app: typer.Typer) -> None:
         sim_noise: Annotated[
             str,
             typer.Option(
-                help="How simulated clips are degraded: measured (the pose engine's errors "
-                "measured on rendered training clips, training/pose_noise.json), learned (its pose-dependent "
-                "errors learned from paired rendered training clips, training/pose_residuals.py, plus the "
-                "measured random errors), learned-only (without those random errors) or simple."
+                help="How simulated clips are degraded: measured (the pose engine's errors measured on "
+                "rendered training clips, training/pose_noise.json), learned (its pose-dependent errors "
+                "learned from paired rendered training clips, training/pose_residuals.py, plus the measured "
+                "random errors), learned-only (without them), learned-sample (one near training pose's "
+                "residual, drawn per 0.5-1 s), mixed (learned on half the simulated clips) or simple."
             ),
         ] = "simple",
         distortion_from: Annotated[
             list[Path] | None,
             typer.Option(
                 metavar="FOLDER",
-                help="--sim-noise learned(-only): learn the distortion from the rendered clips in these "
+                help="--sim-noise learned*|mixed: learn the distortion from the rendered clips in these "
                 "folders (training splits only; default: the FOLDER arguments).",
             ),
         ] = None,
@@ -173,6 +174,7 @@ def register(app: typer.Typer) -> None:
         from cuedetect.errors import InputError
         from cuedetect.training.crossfit import CALIBRATION_GROUPS
         from cuedetect.training.dataset import discover, synthetic_clips
+        from cuedetect.training.pose_residuals import distortion_for
         from cuedetect.training.trainer import cross_validate, fit_calibrated, model_card, save_model
 
         if calibration_groups not in CALIBRATION_GROUPS:
@@ -202,13 +204,7 @@ def register(app: typer.Typer) -> None:
             )
         typer.echo(f"{len(clips)} clips: " + ", ".join(sorted({f"{c.source}" for c in clips})))
         weights = {"corpus": rendered_weight}
-        distortion = None
-        if sim_noise in ("learned", "learned-only"):
-            from cuedetect.paths import models_dir
-            from cuedetect.training.pose_residuals import fit_distortion
-
-            cache = models_dir() / ".work" / "pose_residuals"
-            distortion = fit_distortion(distortion_from or data or [], cache, log=typer.echo)
+        distortion = distortion_for(sim_noise, distortion_from or data or [], log=typer.echo)
         cv = (cross_validate(clips, folds, augment, seed, iterations, log=typer.echo, weights=weights,
                              sim_noise=sim_noise, mirrored=mirror, distortion=distortion)
               if folds else None)  # fmt: skip
@@ -237,8 +233,6 @@ def register(app: typer.Typer) -> None:
                 calibrate_on_words=folder_words(calibrate_on or []),
                 distortion=distortion,
             )
-        if distortion is not None:
-            clf.info["distortion_clips"] = len(distortion.clips)
         folder = out or model_folder()
         command = "cuedetect train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         card = model_card(clf, clips, cv, command, calibration, validation)

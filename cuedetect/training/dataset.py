@@ -299,12 +299,23 @@ def _thin(feats: pd.DataFrame, max_rate: float) -> np.ndarray:
     return (feats.groupby("person").cumcount().to_numpy() % stride) == 0
 
 
-SIM_NOISE = ("learned", "learned-only", "measured", "simple")
-LEARNED = ("learned", "learned-only")
+SIM_NOISE = ("learned", "learned-only", "learned-sample", "mixed", "measured", "simple")
+LEARNED = ("learned", "learned-only", "learned-sample", "mixed")  # need a `pose_residuals.PoseDistortion`
+MIXED_SHARE = 0.5  # "mixed": the share of simulated clips degraded the "learned" way
+
+
+def mixed_is_learned(seed: int, name: str, share: float = MIXED_SHARE) -> bool:
+    """With "mixed": whether clip `name` gets the "learned" distortion in the dataset of `seed` (else
+    "simple"); fixed by the seed and the clip, the same for every copy of the clip."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{seed}:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
 
 
 def simulated_pose_model(
-    clip: Clip, tracks: list[PersonTrack], rng: np.random.Generator, sim_noise: str, distortion=None
+    clip: Clip, tracks: list[PersonTrack], rng: np.random.Generator, sim_noise: str, distortion=None,
+    seed: int = 0,
 ):  # fmt: skip
     """Exact simulated tracks as a pose engine would see them.
 
@@ -312,14 +323,19 @@ def simulated_pose_model(
     studio-sim clips (they know their camera set-up); "learned": the engine's pose-dependent errors
     learned from paired rendered training clips (`distortion`, a `pose_residuals.PoseDistortion`)
     plus the measured random errors, for studio-sim clips ("learned-only": without those random
-    errors); "simple": `augment.mediapipe_like`.
+    errors; "learned-sample": one nearest training pose's residual, drawn, instead of their mean plus
+    random errors; "mixed": "learned" on about half of the clips, `mixed_is_learned(seed, clip)`, else
+    "simple"); "simple": `augment.mediapipe_like`.
     """
+    if sim_noise == "mixed":
+        sim_noise = "learned" if mixed_is_learned(seed, clip.name) else "simple"
     if sim_noise in ("measured", *LEARNED) and clip.source == "studio-sim":
         from cuedetect.training.pose_noise import apply_pose_noise, load_profile
 
         if sim_noise in LEARNED:
             profile = load_profile() if sim_noise == "learned" else None
-            return distortion.apply(tracks, rng, clip.aspect, clip.meta.get("framing"), profile)
+            return distortion.apply(tracks, rng, clip.aspect, clip.meta.get("framing"), profile,
+                                    sample=sim_noise == "learned-sample")  # fmt: skip
         return apply_pose_noise(tracks, rng, load_profile(), clip.aspect, clip.meta.get("framing"))
     return mediapipe_like(tracks, rng)
 
@@ -348,7 +364,7 @@ def dataset(
         versions = [clip.tracks] + ([mirror(clip.tracks)] if mirrored else [])
         versions += [augment(clip.tracks, rng, clip.aspect) for _ in range(n_aug)]
         if clip.source in SIMULATED:
-            versions = [simulated_pose_model(clip, v, rng, sim_noise, distortion) for v in versions]
+            versions = [simulated_pose_model(clip, v, rng, sim_noise, distortion, seed) for v in versions]
         for tr in versions:
             f, y, keep = clip_rows(clip, tr)
             keep &= _thin(f, max_rate)

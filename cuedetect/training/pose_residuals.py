@@ -13,10 +13,14 @@ torso lengths, and the visibility it reported). A simulated frame gets the inver
 mean residual of its `K` nearest training poses (a pose equal to a training pose gets exactly that
 pose's residual), each landmark seen with the share of those neighbours in which MediaPipe saw it, then
 the measured profile's random errors (`pose_noise.apply_pose_noise(..., systematic=False)`).
+`sample=True` (`--sim-noise learned-sample`) instead gives each frame the residual and visibility of ONE
+of its `K` nearest training poses, drawn with inverse-distance weights; the draw (a quantile of those
+weights) is kept for a segment of 0.5-1 s, so the error is as coherent in time as the training clip it
+comes from, and its spread is the training poses' own: no random errors on top.
 
-Fitted by `cuedetect train --sim-noise learned` from the rendered clips of the training folders (or
-`--distortion-from`); clips of a held-out split are refused. The paired rows of each clip are cached in
-`models/.work/pose_residuals/`, keyed by the clip's files.
+Fitted by `cuedetect train --sim-noise learned*|mixed` (`distortion_for`) from the rendered clips of the
+training folders (or `--distortion-from`); clips of a held-out split are refused. The paired rows of
+each clip are cached in `models/.work/pose_residuals/`, keyed by the clip's files.
 """
 
 from __future__ import annotations
@@ -140,15 +144,27 @@ class PoseDistortion:
         cat = {key: np.concatenate([r[key] for r in rows]) for key in ("desc", "image", "world", "vis")}
         return cls(cat["desc"], cat["image"], cat["world"], cat["vis"], list(clips or []), k)
 
-    def predict(self, desc: np.ndarray, threshold: float = 0.5):
-        """For descriptors (m, D): mean image (m, 33, 2) and world (m, 33, 3) residuals, the share of
-        neighbours in which each landmark was seen (m, 33) and their mean visibility (m, 33)."""
+    def neighbours(self, desc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For descriptors (m, D): the rows of the `k` nearest training poses (m, k), nearest first, and
+        their inverse-distance weights (m, k) summing to 1 (an exact match takes all the weight)."""
         k = min(self.k, len(self.desc))
         dist, idx = self._tree.query(desc, k)
         dist, idx = dist.reshape(len(desc), k), idx.reshape(len(desc), k)
         with np.errstate(divide="ignore"):
             w = np.where(dist[:, :1] < 1e-9, (dist < 1e-9).astype(float), 1.0 / dist)
-        w = w / w.sum(1, keepdims=True)
+        return idx, w / w.sum(1, keepdims=True)
+
+    def sample(self, desc: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """For descriptors (m, D) and quantiles `u` (m,) in [0, 1): the training row (m,) of the neighbour
+        whose inverse-distance weight holds `u` (`u` near 0: the nearest pose)."""
+        idx, w = self.neighbours(desc)
+        pick = (np.cumsum(w, axis=1) <= np.asarray(u)[:, None]).sum(1).clip(0, idx.shape[1] - 1)
+        return idx[np.arange(len(idx)), pick]
+
+    def predict(self, desc: np.ndarray, threshold: float = 0.5):
+        """For descriptors (m, D): mean image (m, 33, 2) and world (m, 33, 3) residuals, the share of
+        neighbours in which each landmark was seen (m, 33) and their mean visibility (m, 33)."""
+        idx, w = self.neighbours(desc)
 
         def mean(a: np.ndarray) -> np.ndarray:
             v = a[idx]  # (m, k, ...)
@@ -163,36 +179,46 @@ class PoseDistortion:
 
     def apply(
         self, tracks: list[PersonTrack], rng: np.random.Generator, aspect: float, framing: str | None = None,
-        profile: dict | None = None, threshold: float = 0.5,
+        profile: dict | None = None, threshold: float = 0.5, sample: bool = False,
     ) -> list[PersonTrack]:  # fmt: skip
         """Simulated tracks as the pose engine would read them: the learned residual of each frame's
-        pose, its visibility, then (with `profile`) the measured random errors on top."""
+        pose, its visibility, then (with `profile`) the measured random errors on top. `sample`: one
+        neighbour's residual and visibility per frame, drawn per segment of 0.5-1 s (module docstring)."""
         out = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             for tr in tracks:
-                out.append(self._apply_one(tr, rng, aspect, threshold) if len(tr) else tr)
+                out.append(self._apply_one(tr, rng, aspect, threshold, sample) if len(tr) else tr)
         if profile is not None:
             out = apply_pose_noise(out, rng, profile, aspect, framing, threshold, systematic=False)
         return out
 
-    def _apply_one(self, tr: PersonTrack, rng: np.random.Generator, aspect: float, threshold: float):
+    def _apply_one(
+        self, tr: PersonTrack, rng: np.random.Generator, aspect: float, threshold: float, sample: bool = False
+    ):  # fmt: skip
         n = len(tr)
         xy, world, vis = tr.xy.copy(), tr.world.copy(), tr.vis.copy()
         desc = descriptor(tr.world)
         ok = np.isfinite(desc).all(1)
         dt = float(np.median(np.diff(tr.t))) if n > 1 else 0.1
-        k = max(1, round(0.25 / max(dt, 1e-3)))
-        side = np.where(np.arange(NUM_LANDMARKS) % 2 == 1, 0, 1)
-        u = ndtr(0.7 * _smooth(rng, n, 2, k)[:, side] + 0.714 * _smooth(rng, n, NUM_LANDMARKS, k))
+        if sample:
+            u = segment_quantiles(rng, tr.t)
+        else:
+            k = max(1, round(0.25 / max(dt, 1e-3)))
+            side = np.where(np.arange(NUM_LANDMARKS) % 2 == 1, 0, 1)
+            u = ndtr(0.7 * _smooth(rng, n, 2, k)[:, side] + 0.714 * _smooth(rng, n, NUM_LANDMARKS, k))
         if ok.any():
-            img, wres, p_seen, v_mean = self.predict(desc[ok], threshold)
+            if sample:
+                row = self.sample(desc[ok], u[ok])
+                img, wres, v_mean = self.image[row], np.nan_to_num(self.world[row]), self.vis[row]
+            else:
+                img, wres, p_seen, v_mean = self.predict(desc[ok], threshold)
             torso, up, right = _torso_frame(tr.xy[ok], aspect)
             delta = (img[..., :1] * up[:, None] + img[..., 1:] * right[:, None]) * torso[:, None, None]
             xy[ok] = np.where(np.isfinite(delta), xy[ok] + delta / [aspect, 1.0], xy[ok])
             _hip, axes, length = world_frame(tr.world[ok])
             world[ok] = world[ok] + np.einsum("nja,nac->njc", wres, axes) * length[:, None, None]
-            seen = u[ok] < p_seen
+            seen = v_mean >= threshold if sample else u[ok] < p_seen
             learned = np.where(seen, np.maximum(v_mean, threshold), np.minimum(v_mean, threshold - 0.01))
             inside = ((tr.xy[ok] >= 0) & (tr.xy[ok] <= 1)).all(-1) & np.isfinite(tr.vis[ok])
             vis[ok] = np.where(inside, learned, vis[ok])
@@ -251,3 +277,31 @@ def fit_distortion(folders: list[Path], cache: Path | None = None, log=print) ->
     log(f"learned pose distortion: {len(model.desc)} paired frames (with their mirror images) of "
         f"{len(clips)} rendered clips")  # fmt: skip
     return model
+
+
+def distortion_for(sim_noise: str, folders: list[Path], log=print) -> PoseDistortion | None:
+    """`cuedetect train --sim-noise`: the distortion that mode needs, learned from the rendered training
+    clips under `folders` (paired rows cached in models/.work/pose_residuals/), or None."""
+    from cuedetect.training.dataset import LEARNED, SIM_NOISE
+
+    if sim_noise not in SIM_NOISE:
+        raise InputError(f"--sim-noise is one of {', '.join(SIM_NOISE)}, not {sim_noise!r}")
+    if sim_noise not in LEARNED:
+        return None
+    from cuedetect.paths import models_dir
+
+    return fit_distortion(folders, models_dir() / ".work" / "pose_residuals", log=log)
+
+
+def segment_quantiles(rng: np.random.Generator, t: np.ndarray, seconds: tuple = (0.5, 1.0)) -> np.ndarray:
+    """One uniform draw per frame of times `t`, the same within each segment of `seconds` (each
+    segment's length drawn uniformly between them): which neighbour `sample` takes, held for a while."""
+    t = np.asarray(t, float)
+    u = np.empty(len(t))
+    start = 0
+    while start < len(t):
+        end = start + int(np.searchsorted(t[start:], t[start] + rng.uniform(*seconds)))
+        end = max(end, start + 1)
+        u[start:end] = rng.random()
+        start = end
+    return u

@@ -137,7 +137,7 @@ def fit_calibrated(
                                           clips, calibration_groups)  # fmt: skip
         log(f"calibration: {calibration_folds} fold models, each without a fold of {len(styled)} clips "
             f"(by {calibration_groups})")  # fmt: skip
-        clf = _with_info(final, X, Y, clips, n_aug, sim_noise, mirrored)
+        clf = _with_info(final, X, Y, clips, n_aug, sim_noise, mirrored, distortion)
         clf.info.update(validation_clips=len(styled), calibration_folds=calibration_folds,
                         calibration_groups=calibration_groups)  # fmt: skip
         report = calibrate(clf, styled, log=log, fold_models=fold_models)
@@ -157,12 +157,13 @@ def fit_final(
     X, Y, _groups, W = dataset(clips, n_aug, seed, weights=weights, sim_noise=sim_noise, mirrored=mirrored,
                                distortion=distortion)  # fmt: skip
     clf = CueClassifier(feature_columns(), seed=seed, max_iter=max_iter).fit(X, Y, W)
-    return _with_info(clf, X, Y, clips, n_aug, sim_noise, mirrored)
+    return _with_info(clf, X, Y, clips, n_aug, sim_noise, mirrored, distortion)
 
 
 def _with_info(
-    clf: CueClassifier, X, Y, clips: list[Clip], n_aug: int, sim_noise: str, mirrored: bool = False
-) -> CueClassifier:
+    clf: CueClassifier, X, Y, clips: list[Clip], n_aug: int, sim_noise: str, mirrored: bool = False,
+    distortion=None,
+) -> CueClassifier:  # fmt: skip
     clf.info = {
         "version": MODEL_VERSION,
         "trained_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -175,6 +176,8 @@ def _with_info(
         "sim_noise": sim_noise,
         "fit_clips": fit_clip_names(clips),  # what a later calibration on held-out clips must not use
     }
+    if distortion is not None:
+        clf.info["distortion_clips"] = len(distortion.clips)
     return clf
 
 
@@ -191,6 +194,18 @@ def _sim_noise_words(sim_noise: str, distortion_clips: int | None = None) -> str
                 "(`training/pose_residuals.py`: each simulated frame gets "
                 "the mean residual and visibility of its nearest paired training poses), then the measured "
                 "random errors (`pose_noise.json`: error sizes, swaps, lost frames).")  # fmt: skip
+    if sim_noise == "learned-sample":
+        return (f"Simulated clips carry the pose engine's pose-dependent errors, learned from "
+                f"{distortion_clips or 'the'} rendered training clips against the studio's joints "
+                "(`training/pose_residuals.py`: each simulated frame gets the residual and visibility of "
+                "one of its nearest paired training poses, drawn by inverse distance and held for "
+                "0.5-1 s), without further random errors.")  # fmt: skip
+    if sim_noise == "mixed":
+        return (f"About half of the simulated clips (`dataset.mixed_is_learned`) carry the pose engine's "
+                f"pose-dependent errors, learned from {distortion_clips or 'the'} rendered training clips "
+                "against the studio's joints (`training/pose_residuals.py`: the mean residual and visibility "
+                "of the nearest paired training poses, then the measured random errors of "
+                "`pose_noise.json`); the rest are degraded by `augment.mediapipe_like`.")  # fmt: skip
     if sim_noise == "measured":
         return ("Simulated clips carry the pose engine's errors measured on rendered `corpus/style_train` "
                 "clips against the studio's joints (`training/pose_noise.py`, `pose_noise.json`, "

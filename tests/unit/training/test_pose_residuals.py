@@ -174,3 +174,100 @@ def test_frames_the_engine_missed_or_out_of_view_give_no_training_rows() -> None
     p["in_view"] = np.array([True, True, True, True, True, False])
     rows = paired_rows({"aspect": ASPECT, "persons": [p]}, mirror=False)
     assert len(rows["desc"]) == 3 and (rows["vis"] == 1.0).all()
+
+
+# -- --sim-noise learned-sample and mixed --------------------------------------------------------------
+def _two_pose_model() -> PoseDistortion:
+    return _fit(_paired(posed_track("point", n=6), world_shift=(0.3, 0.0, 0.0)),
+                _paired(posed_track("crossed", "crossed", n=6), world_shift=(0.0, -0.4, 0.2)))  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_learned_sample_gives_each_frame_one_of_its_neighbours_residuals(seed: int) -> None:
+    model = _two_pose_model()
+    # poses between the two training poses: their 8 nearest include frames of both
+    tr = posed_track("point", n=12)
+    tr.world = tr.world * 0.5 + posed_track("crossed", "crossed", n=12).world * 0.5
+    desc = descriptor(tr.world)
+    out = model.apply([tr], np.random.default_rng(seed), ASPECT, sample=True)[0]
+    _hip, axes, length = world_frame(tr.world)
+    moved = np.einsum("njc,nac->nja", (out.world - tr.world)[:, [WR]], axes)[:, 0] / length[:, None]
+    idx, _w = model.neighbours(desc)
+    assert all(len(np.unique(model.world[i, WR, 0].round(3))) == 2 for i in idx)  # both poses' residuals
+    for f in range(len(tr)):
+        # exactly the world residual of one of this frame's neighbours (not a mean of them)
+        gaps = np.abs(model.world[idx[f], WR] - moved[f]).max(-1)
+        assert gaps.min() < 1e-5, (f, moved[f])
+        assert np.isclose(out.vis[f, WR], max(model.vis[idx[f][gaps.argmin()], WR], 0.5))
+
+
+def test_learned_sample_draws_by_weight_and_holds_the_draw_for_half_a_second_or_more() -> None:
+    from cuedetect.training.pose_residuals import segment_quantiles
+
+    model = _two_pose_model()
+    desc = descriptor(posed_track("point", n=1).world)
+    assert model.sample(desc, np.array([0.0]))[0] == model.neighbours(desc)[0][0, 0]  # exact match: itself
+    t = np.arange(0, 10, 1 / 15)
+    u = segment_quantiles(np.random.default_rng(3), t)
+    starts = np.flatnonzero(np.diff(u) != 0) + 1
+    lengths = np.diff(np.r_[0, starts, len(t)]) / 15
+    assert len(starts) >= 9 and (lengths[:-1] >= 0.5 - 1e-9).all() and (lengths <= 1.0 + 1 / 15).all()
+    np.testing.assert_array_equal(u, segment_quantiles(np.random.default_rng(3), t))
+
+
+def test_learned_sample_is_deterministic_for_a_seed() -> None:
+    from cuedetect.training.dataset import simulated_pose_model
+
+    model = _two_pose_model()
+    tr = posed_track("point", n=12)
+    clip = Clip("c", "c", "studio-sim", [tr], pd.DataFrame(), ASPECT, [], meta={"framing": "eye_level"})
+    a, b = (simulated_pose_model(clip, [tr], np.random.default_rng(4), "learned-sample", model)[0]
+            for _ in range(2))  # fmt: skip
+    np.testing.assert_array_equal(a.world, b.world)
+    np.testing.assert_array_equal(a.vis, b.vis)
+
+
+def test_mixed_degrades_about_half_of_the_clips_the_learned_way_fixed_by_seed_and_clip() -> None:
+    from cuedetect.training.dataset import MIXED_SHARE, mixed_is_learned
+
+    names = [f"style_sim_{s}" for s in range(100000, 100400)]
+    share = np.mean([mixed_is_learned(0, n) for n in names])
+    assert MIXED_SHARE == 0.5 and 0.43 < share < 0.57
+    assert [mixed_is_learned(0, n) for n in names] == [mixed_is_learned(0, n) for n in names]
+    assert [mixed_is_learned(0, n) for n in names] != [mixed_is_learned(1, n) for n in names]
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_mixed_gives_a_clip_learned_or_simple_as_its_draw_says(seed: int) -> None:
+    from cuedetect.training.dataset import mixed_is_learned, simulated_pose_model
+
+    model = _fit(_paired(posed_track("point", n=8), world_shift=(0.0, 0.0, 0.2)))
+    tr = posed_track("point", n=8)
+    for name in ("a", "b", "c", "d", "e", "f"):
+        clip = Clip(name, name, "studio-sim", [tr], pd.DataFrame(), ASPECT, [], meta={"framing": "eye_level"})
+        mixed = simulated_pose_model(clip, [tr], np.random.default_rng(1), "mixed", model, seed)[0]
+        way = "learned" if mixed_is_learned(seed, name) else "simple"
+        alone = simulated_pose_model(clip, [tr], np.random.default_rng(1), way, model, seed)[0]
+        np.testing.assert_array_equal(np.nan_to_num(mixed.world), np.nan_to_num(alone.world))
+
+
+@pytest.mark.parametrize("sim_noise", ["learned-sample", "mixed"])
+def test_new_modes_need_a_distortion_and_it_refuses_held_out_clips(sim_noise: str, tmp_path) -> None:
+    from cuedetect.training.pose_residuals import distortion_for
+
+    tr = posed_track("point", n=4)
+    clip = Clip("c", "c", "studio-sim", [tr], pd.DataFrame(), ASPECT, [])
+    with pytest.raises(InputError, match="distortion"):
+        dataset([clip], 0, sim_noise=sim_noise)
+    X, _Y, _G, _W = dataset([clip], 0, sim_noise=sim_noise, distortion=_two_pose_model())
+    assert len(X) == 4
+    d = tmp_path / "style_heldout" / "clip_00000"
+    (d / "analysis").mkdir(parents=True)
+    (d / "scenario.yaml").write_text("{}")
+    (d / "analysis" / "poses.parquet").write_bytes(b"")
+    (d / "gt.json").write_text(json.dumps({"split": "style_heldout"}))
+    with pytest.raises(InputError, match="style_heldout"):
+        distortion_for(sim_noise, [tmp_path / "style_heldout"])
+    assert distortion_for("simple", [tmp_path / "style_heldout"]) is None
+    with pytest.raises(InputError, match="sim-noise"):
+        distortion_for("learned-mean", [])
