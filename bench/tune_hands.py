@@ -5,7 +5,7 @@ change to crops, re-reads or state rules is scored in a minute instead of a re-a
 accuracy per clip and pooled, as `eval_hands.py` scores it. The split stays `eval_hands.py`'s: tune on
 `TUNING`, report on `eval_hands.HELD_OUT`.
 
-    .venv/bin/python bench/tune_hands.py [--clips hands_tune,...] [--save]
+    .venv/bin/python bench/tune_hands.py [--clips hands_tune,...] [--save] [--hand-states learned]
     .venv/bin/python bench/tune_hands.py --real [--set NAME=VALUE ...]
     .venv/bin/python bench/tune_hands.py --search rules.closed=0.62,0.7,0.78 --search rules.tuck_weight=0.25,1
 
@@ -200,6 +200,8 @@ def main() -> None:
     ap.add_argument("--min-px", type=float, default=40.0)
     ap.add_argument("--save", action="store_true", help="write each clip's an/hands.parquet")
     ap.add_argument("--real", action="store_true", help="score the real dev set's events instead")
+    ap.add_argument("--hand-states", default="rules", help="what reads the states: rules, learned or "
+                    "learned-thumb (`cuedetect analyze --hand-states`)")  # fmt: skip
     ap.add_argument("--raw", action="store_true", help="first track each clip's poses again, kept uncleaned")
     ap.add_argument("--no-raw", action="store_true", help="ignore the raw poses (the cleaned ones only)")
     ap.add_argument(
@@ -222,8 +224,9 @@ def main() -> None:
     import dataclasses
 
     from cuedetect.hands.stage import HandStageOptions
+    from cuedetect.hands.state_model import state_reader
 
-    options = HandStageOptions()
+    options = HandStageOptions(state_model=state_reader(args.hand_states))
     for item in args.set:
         key, value = item.split("=", 1)
         if key.startswith("crops."):  # a CropOptions field

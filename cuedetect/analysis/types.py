@@ -70,8 +70,9 @@ class AnalyzeOptions:
         roles: person id -> "trainee" / "client", overriding the guess.
         calibration: known camera/person facts for the floor geometry.
         hands: read each person's hands (hands.parquet; hand states gate the hand cues).
-        hand_states: what reads each hand's state: "rules" (the hand-written rules) or "learned" (the
-            committed hand-state model, `cuedetect.hands.state_model`); analysis.json says which.
+        hand_states: what reads each hand's state: "rules" (the hand-written rules), "learned" (the
+            committed hand-state model, `cuedetect.hands.state_model`) or "learned-thumb" (the model with
+            the rules' thumb test deciding thumbs-up); analysis.json says which.
         voice: analyse the audio track (voice.parquet, voice cues; a note when there is none).
         voice_channels: one microphone per person: audio channel -> person id or role ("trainee").
         speech: transcribe the speech the voice stage found and spot the phrase list (words.parquet,

@@ -44,8 +44,9 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option(
                 "--hand-states",
-                help="What reads each hand's state: rules (hand-written) or learned (the committed "
-                "hand-state model); analysis.json says which.",
+                help="What reads each hand's state: rules (hand-written), learned (the committed "
+                "hand-state model) or learned-thumb (the model, with the rules' thumb test deciding "
+                "thumbs-up); analysis.json says which.",
             ),
         ] = DEFAULT_HAND_STATES,
         still_poses: Annotated[

@@ -9,6 +9,7 @@ import typer
 
 from cuedetect.cli import _common as shared
 from cuedetect.cli._common import user_errors
+from cuedetect.hands import DEFAULT_HAND_STATES
 
 
 def register(app: typer.Typer) -> None:
@@ -30,6 +31,14 @@ def register(app: typer.Typer) -> None:
                 "2-core machine keeps its 15 frames/s, a loaded one about half as many.",
             ),
         ] = False,
+        hand_states: Annotated[
+            str,
+            typer.Option(
+                "--hand-states",
+                help="With --hands, what reads each hand's state, as analyze's --hand-states: rules, "
+                "learned or learned-thumb (also for the full-quality analysis afterwards).",
+            ),
+        ] = DEFAULT_HAND_STATES,
         record_dir: Annotated[
             Path | None, typer.Option("--record-dir", help="Where sessions are recorded (default: data dir).")
         ] = None,
@@ -78,6 +87,9 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"--fps must be positive (or 0 for no limit), not {fps}")
         if duration is not None and duration <= 0:
             raise InputError(f"--duration must be positive, not {duration}")
+        from cuedetect.hands.state_model import state_reader
+
+        state_reader(hand_states)  # an unknown choice or a missing model file stops here, before the camera
         if not no_window and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             raise InputError("no display to open a window on: pass --no-window (or run under a desktop)")
 
@@ -89,7 +101,12 @@ def register(app: typer.Typer) -> None:
             # a video's sound stands in for the microphone (its level and voice cues are shown live); a
             # camera session listens to the default microphone when there is one (else the view says why)
             engine=EngineOptions(
-                model=model, fps=fps or None, audio=video, microphone=camera is not None, hands=hands
+                model=model,
+                fps=fps or None,
+                audio=video,
+                microphone=camera is not None,
+                hands=hands,
+                hand_states=hand_states,
             ),
             record_dir=record_dir,
             duration_s=duration,

@@ -9,7 +9,9 @@ committed file, so `cuedetect models` can say whether the model is the one this 
 
 In the hand stage (`HandStageOptions.state_model`), the network's landmarks still give the curls, the palm
 normal and where the palm faces; only the state and its confidence (the model's calibrated probability)
-come from the model (`cuedetect.hands.HAND_STATE_CLASSIFIERS` names the two ways to read states).
+come from the model (`cuedetect.hands.HAND_STATE_CLASSIFIERS` names the ways to read states). With
+`thumb_rules` ("learned-thumb") the rules' thumb test decides thumbs-up and the model the rest: a hand the
+rules read `thumb_up` keeps the rules' reading, any other the model's most probable state but thumbs-up.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class HandStateModel:
         coef: (classes, features); intercept: (classes,).
         info: how it was trained (table hash, rows, cross-validation).
         sha256: the file's hash (empty when not loaded from a file).
+        thumb_rules: thumbs-up is the rules' call (`shape.classify`), not the model's: a real thumbs-up
+            aimed at the camera, end-on, read `fist` by the model alone in live mode (README, Hands).
     """
 
     features: tuple[str, ...]
@@ -65,6 +69,7 @@ class HandStateModel:
     intercept: np.ndarray
     info: dict[str, Any] = field(default_factory=dict)
     sha256: str = ""
+    thumb_rules: bool = False
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """(n, classes) probabilities for (n, features) rows."""
@@ -79,14 +84,20 @@ class HandStateModel:
               world: np.ndarray | None = None) -> HandShape:  # fmt: skip
         """`shape.classify`'s reading of a hand (curls, palm) with this model's state and confidence."""
         base = classify(lm, side, rules, world)
+        if self.thumb_rules and base.state == "thumb_up":
+            return base
         p = self.predict_proba(hand_features(lm, rules)[None])[0]
+        if self.thumb_rules:  # the rules said no thumbs-up: the model's best of the other states
+            p = np.where(np.asarray(self.classes) == "thumb_up", 0.0, p)
+            p = p / p.sum()
         k = int(np.argmax(p))
         return replace(base, state=self.classes[k], confidence=float(p[k]))
 
     def describe(self) -> str:
         """One line for the processing log."""
         known = "the committed model" if self.sha256 in KNOWN_MODELS else "a model not shipped with cuedetect"
-        return f"learned model {MODEL_FILE} (sha256 {self.sha256[:12]}..., {known})"
+        thumb = ", thumbs-up by the rules' thumb test" if self.thumb_rules else ""
+        return f"learned model {MODEL_FILE} (sha256 {self.sha256[:12]}..., {known}{thumb})"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -180,11 +191,14 @@ def load_state_model(folder: Path | None = None) -> HandStateModel:
 
 
 def state_reader(name: str) -> HandStateModel | None:
-    """The model for a `--hand-states` choice: None for "rules", the loaded model for "learned"."""
+    """The model for a `--hand-states` choice: None for "rules", the loaded model for "learned", and for
+    "learned-thumb" the loaded model with the rules' thumb test deciding thumbs-up."""
     if name == "rules":
         return None
     if name == "learned":
         return load_state_model()
+    if name == "learned-thumb":
+        return replace(load_state_model(), thumb_rules=True)
     from cuedetect.errors import InputError
 
     raise InputError(f"unknown --hand-states {name!r}; use one of: {', '.join(HAND_STATE_CLASSIFIERS)}")

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 
 from cuedetect.cues.settings import CueSettings
+from cuedetect.hands import DEFAULT_HAND_STATES
 from cuedetect.live.buffer import RollingStats
 from cuedetect.live.cuework import CueWorker, WindowCues
 from cuedetect.live.hands import HandsView, LiveHands
@@ -43,6 +44,8 @@ class EngineOptions:
             the offline analysis does. Off by default: on 2 cores it costs 14-23 ms of CPU per frame with
             two people; a quiet machine keeps 15 fps, a loaded one halves it (`cuedetect.live.hands`).
         hand_model_path: a verified `hand_landmarker.task` (None: provisioned as for `cuedetect analyze`).
+        hand_states: what reads each hand's state, as `cuedetect analyze --hand-states`: "rules",
+            "learned" or "learned-thumb" (`cuedetect.hands.state_model.state_reader`).
     """
 
     model: str = "lite"
@@ -60,6 +63,7 @@ class EngineOptions:
     voice_interval_s: float = 2.0  # least time between two voice-cue windows
     hands: bool = False
     hand_model_path: Path | None = None
+    hand_states: str = DEFAULT_HAND_STATES
 
 
 @dataclass
@@ -84,10 +88,13 @@ class LiveEngine:
         self.options = options
         self.size = size
         path = options.model_path or ensure_model(options.model)
-        hand_path = None
+        hand_path, hand_options = None, None
         if options.hands:  # provisioned (or refused) before anything holds a model
+            from cuedetect.hands.stage import HandStageOptions
+            from cuedetect.hands.state_model import state_reader
             from cuedetect.models.hand_provision import ensure_hand_model
 
+            hand_options = HandStageOptions(state_model=state_reader(options.hand_states))
             hand_path = options.hand_model_path or ensure_hand_model()
         with quiet_native_logs():
             # A loaded machine may process a frame a second: look for lost people on every other frame.
@@ -98,7 +105,7 @@ class LiveEngine:
         self.tracker = Tracker(TrackerOptions(aspect=size[0] / size[1], coast_s=1.0))
         self.history = PoseHistory(size)
         self.timeline = CueTimeline(options.settings, options.settle_s)
-        self.hands = LiveHands.create(hand_path, size) if hand_path is not None else None
+        self.hands = LiveHands.create(hand_path, size, hand_options) if hand_path is not None else None
         self.worker = CueWorker(options.cue_worker, options.cue_model)
         self.stats = RollingStats()
         self.pose_times: list[float] = []
@@ -262,6 +269,7 @@ class LiveEngine:
             "pose_ms": _pct(pose),
             "hands_ms": _pct(np.asarray(self.hand_times) * 1000) if self.hands is not None else None,
             "hand_crops_per_frame": round(self.hands.crops_per_frame, 2) if self.hands is not None else None,
+            "hand_states": self.options.hand_states if self.hands is not None else None,
             "cue_windows": self.timeline.windows,
             "cue_window_ms": _pct(np.asarray(self.cue_times) * 1000),
             "model": self.options.model,

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cuedetect.hands import DEFAULT_HAND_STATES
 from cuedetect.io_atomic import write_json
 
 if TYPE_CHECKING:
@@ -83,10 +84,12 @@ def write_live_analysis(
 
 
 def start_full_analysis(
-    folder: Path, store_path: Path | None, model: str = "full", store: bool = True, fps: float = 15.0
-) -> int:
+    folder: Path, store_path: Path | None, model: str = "full", store: bool = True, fps: float = 15.0,
+    hand_states: str = DEFAULT_HAND_STATES,
+) -> int:  # fmt: skip
     """Start `python -m cuedetect.live.finish` detached from this process; returns its pid."""
-    cmd = [sys.executable, "-m", "cuedetect.live.finish", str(folder), "--model", model, "--fps", str(fps)]
+    cmd = [sys.executable, "-m", "cuedetect.live.finish", str(folder), "--model", model, "--fps", str(fps),
+           "--hand-states", hand_states]  # fmt: skip
     if store_path is not None:
         cmd += ["--store", str(store_path)]
     if not store:
@@ -113,6 +116,7 @@ def full_analysis(
     fps: float = 15.0,
     store: bool = True,
     jobs: int | None = None,
+    hand_states: str = DEFAULT_HAND_STATES,
 ) -> dict[str, Any]:
     """Analyse `folder/recording.mp4` into `folder/full/` (poses + events) and import it; returns status."""
     from cuedetect.analysis import AnalyzeOptions, analyze
@@ -122,7 +126,9 @@ def full_analysis(
     status: dict[str, Any] = {"state": "running", "model": model, "started": time.time()}
     write_json(folder / "full_analysis.json", status)
     # annotate: the stored session gets the skeleton overlay (annotated.mp4) like any other
-    options = AnalyzeOptions(out, fps=fps, model=model, jobs=jobs, overwrite=True, annotate=True)
+    options = AnalyzeOptions(
+        out, fps=fps, model=model, jobs=jobs, overwrite=True, annotate=True, hand_states=hand_states
+    )
     try:
         if store:
             from cuedetect.store import SessionStore, StoreOptions
@@ -149,11 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-store", action="store_true")
     parser.add_argument("--model", default="full")
     parser.add_argument("--fps", type=float, default=15.0)
+    parser.add_argument("--hand-states", default=DEFAULT_HAND_STATES)
     args = parser.parse_args(argv)
     from cuedetect.pose.detector import quiet_native_logs
 
     with quiet_native_logs():
-        status = full_analysis(args.folder, args.store, args.model, args.fps, store=not args.no_store)
+        status = full_analysis(args.folder, args.store, args.model, args.fps, store=not args.no_store,
+                               hand_states=args.hand_states)  # fmt: skip
     print(status, flush=True)
     return 0
 

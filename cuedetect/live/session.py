@@ -292,6 +292,10 @@ def store_live_session(session: LiveSession, engine: LiveEngine, stop_reason: st
         )
     if opts.full_analysis:
         result.full_analysis_pid = start_full_analysis(
-            session.folder, opts.store_path if opts.store else None, opts.full_model, store=opts.store
+            session.folder,
+            opts.store_path if opts.store else None,
+            opts.full_model,
+            store=opts.store,
+            hand_states=opts.engine.hand_states,
         )
     return result

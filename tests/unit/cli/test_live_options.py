@@ -61,3 +61,29 @@ def test_live_options_reach_the_engine(
     assert options.engine.microphone is microphone  # only a camera session listens to the microphone
     assert (options.engine.audio is not None) is audio  # a played file's sound stands in for it
     assert options.engine.hands is hands  # hands are read with --hands only (they halve the live rate)
+
+
+@pytest.mark.parametrize(
+    ("args", "states"), [([], "rules"), (["--hand-states", "learned-thumb"], "learned-thumb")]
+)
+def test_the_hand_state_reader_reaches_the_engine(
+    captured: list, tmp_path: Path, args: list, states: str
+) -> None:
+    result = CliRunner().invoke(app, ["live", "--no-window", "--record-dir", str(tmp_path), "--camera", "0",
+                                      "--hands", *args])  # fmt: skip
+    assert isinstance(result.exception, _CapturedError), result.output
+    assert captured[0].engine.hand_states == states
+
+
+def test_an_unknown_or_missing_hand_state_reader_stops_before_the_camera(
+    captured: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list = []
+    monkeypatch.setattr(cuedetect.live.sources, "open_source", lambda *a, **k: opened.append(a))
+    base = ["live", "--no-window", "--record-dir", str(tmp_path), "--camera", "0", "--hands", "--hand-states"]
+    result = CliRunner().invoke(app, [*base, "forest"])
+    assert result.exit_code != 0 and "--hand-states 'forest'" in result.output
+    monkeypatch.setenv("CUEDETECT_MODELS_DIR", str(tmp_path))  # no hand-state model there
+    result = CliRunner().invoke(app, [*base, "learned"])
+    assert result.exit_code != 0 and "no hand-state model" in result.output
+    assert not opened and not captured

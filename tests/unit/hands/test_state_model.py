@@ -387,3 +387,47 @@ def test_the_rules_scores_are_shares_of_their_sum_when_two_states_hold():
     shares = hand_features(lm, rules)[[FEATURES.index(f"rule_{s}") for s in HAND_STATES]]
     np.testing.assert_allclose(shares, [scores[s] / sum(scores.values()) for s in HAND_STATES])
     assert shares.sum() == pytest.approx(1.0)
+
+
+# --- session 12: "learned-thumb", the rules' thumb test deciding thumbs-up and the model the rest
+
+THUMBS_UP = hand(1.3, 1.3, 1.3, 1.3, "up")
+
+
+def _leaning(model: HandStateModel, state: str, by: float = 50.0, **kw) -> HandStateModel:
+    """`model` with every hand pushed toward `state` by `by` logits."""
+    intercept = model.intercept + by * (np.asarray(model.classes) == state)
+    return replace(model, intercept=intercept, **kw)
+
+
+def _same(a: HandShape, b: HandShape) -> None:
+    for f in fields(HandShape):
+        np.testing.assert_array_equal(getattr(a, f.name), getattr(b, f.name), err_msg=f.name)
+
+
+def test_learned_thumb_reads_thumbs_up_by_the_rules_only(model):
+    """A model that calls every hand thumbs-up: with the thumb test it calls none that the rules do not,
+    and the rest get its best other state; a model that never does: the rules' thumbs-up stands."""
+    eager = _leaning(model, "thumb_up", thumb_rules=True)
+    assert _leaning(model, "thumb_up").shape(FIST, "right").state == "thumb_up"  # the model alone
+    for landmarks, state in CLEAR_HANDS:
+        got = eager.shape(landmarks, "right")
+        if state == "thumb_up":
+            _same(got, classify(landmarks, "right"))  # the rules' own reading, confidence too
+        else:
+            assert got.state != "thumb_up"
+            p = eager.predict_proba(hand_features(landmarks)[None])[0]
+            p[eager.classes.index("thumb_up")] = 0.0
+            best = (eager.classes[int(np.argmax(p))], pytest.approx(p.max() / p.sum()))
+            assert (got.state, got.confidence) == best
+    shy = _leaning(model, "fist", thumb_rules=True)
+    _same(shy.shape(THUMBS_UP, "left"), classify(THUMBS_UP, "left"))
+    assert shy.shape(hand(0.0, 0.0, 0.0, 0.0, "out"), "left").state == "fist"
+
+
+def test_state_reader_gives_the_thumb_test_only_to_learned_thumb():
+    assert not state_reader("learned").thumb_rules
+    thumb = state_reader("learned-thumb")
+    assert thumb.thumb_rules and thumb.sha256 in KNOWN_MODELS
+    assert "thumbs-up by the rules' thumb test" in describe(thumb)
+    assert "thumb test" not in describe(state_reader("learned"))
