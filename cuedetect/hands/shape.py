@@ -170,22 +170,37 @@ def rule_scores(lm: np.ndarray, rules: StateRules | None = None) -> dict[str, fl
     return _scores(lm, _measure(lm), rules or StateRules())
 
 
+def thumb_allows_fist(lm: np.ndarray, rules: StateRules | None = None) -> float:
+    """The rules' thumb test for a fist, 0..1: the thumb neither out nor away from the index and middle
+    fingers (`(1 - out) * tucked` of `rule_scores`' fist). The learned model's "learned-thumb" reading
+    calls no fist below 0.5 (a real thumbs-up seen end-on shows four closed fingers and a short thumb)."""
+    lm = np.asarray(lm, dtype=float)
+    out, _, tucked = _thumb(lm, _measure(lm), rules or StateRules())
+    return (1.0 - out) * tucked
+
+
+def _thumb(lm: np.ndarray, m: _Measures, r: StateRules) -> tuple[float, float, float]:
+    """The thumb out, up, and tucked over the fingers (each 0..1)."""
+    out = _sig((m.thumb_out - r.thumb_out) / 0.1)
+    up = _sig((m.thumb_up - r.thumb_up) / 0.1) * _sig((m.thumb_above - r.thumb_above) / 0.1)
+    tuck = float(np.linalg.norm(lm[TUCK] - lm[4], axis=1).min()) / m.palm
+    tucked = 1.0 - r.tuck_weight * (1.0 - _sig((r.thumb_tuck - tuck) / 0.08))
+    # the thumb sticks out when it is away from the index knuckle and straight; a thumb curled over the
+    # fingers is part of the fist even when its tip lies far from the index knuckle (a fist seen low)
+    out *= _sig((r.thumb_bent - m.curl[0]) / 0.1)
+    return out, up, tucked
+
+
 def _scores(lm: np.ndarray, m: _Measures, r: StateRules) -> dict[str, float]:
-    curl, palm = m.curl, m.palm
+    curl = m.curl
     k = r.softness
     straight = np.array([_sig((r.straight - c) / k) for c in curl])
     closed = np.array([_sig((c - r.closed) / k) for c in curl])
-    out = _sig((m.thumb_out - r.thumb_out) / 0.1)
-    up = _sig((m.thumb_up - r.thumb_up) / 0.1) * _sig((m.thumb_above - r.thumb_above) / 0.1)
+    out, up, tucked = _thumb(lm, m, r)
     four_closed = float(np.prod(closed[1:]))
     if r.closed_by_mean:
         by_mean = _sig((float(np.mean(curl[1:])) - r.closed) / k)
         four_closed = (1.0 - r.closed_by_mean) * four_closed + r.closed_by_mean * by_mean
-    tuck = float(np.linalg.norm(lm[TUCK] - lm[4], axis=1).min()) / palm
-    tucked = 1.0 - r.tuck_weight * (1.0 - _sig((r.thumb_tuck - tuck) / 0.08))
-    # the thumb sticks out when it is away from the index knuckle and straight; a thumb curled over the
-    # fingers is part of the fist even when its tip lies far from the index knuckle (a fist seen low)
-    out *= _sig((r.thumb_bent - curl[0]) / 0.1)
     four_straight = float(np.prod(straight[1:]))
     if r.open_by_mean:
         by_mean = _sig((r.straight - float(np.mean(curl[1:]))) / k)

@@ -11,7 +11,9 @@ In the hand stage (`HandStageOptions.state_model`), the network's landmarks stil
 normal and where the palm faces; only the state and its confidence (the model's calibrated probability)
 come from the model (`cuedetect.hands.HAND_STATE_CLASSIFIERS` names the ways to read states). With
 `thumb_rules` ("learned-thumb") the rules' thumb test decides thumbs-up and the model the rest: a hand the
-rules read `thumb_up` keeps the rules' reading, any other the model's most probable state but thumbs-up.
+rules read `thumb_up` keeps the rules' reading, any other the model's most probable state but thumbs-up,
+and no fist where the thumb test allows none (`shape.thumb_allows_fist` under 0.5: the thumb out or away
+from the fingers).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 from cuedetect.errors import ModelUnavailableError
 from cuedetect.hands import HAND_STATE_CLASSIFIERS
-from cuedetect.hands.shape import HAND_STATES, HandShape, StateRules, classify
+from cuedetect.hands.shape import HAND_STATES, HandShape, StateRules, classify, thumb_allows_fist
 from cuedetect.hands.state_features import FEATURES, hand_features
 from cuedetect.hashing import file_sha256
 from cuedetect.paths import models_dir
@@ -55,8 +57,10 @@ class HandStateModel:
         coef: (classes, features); intercept: (classes,).
         info: how it was trained (table hash, rows, cross-validation).
         sha256: the file's hash (empty when not loaded from a file).
-        thumb_rules: thumbs-up is the rules' call (`shape.classify`), not the model's: a real thumbs-up
-            aimed at the camera, end-on, read `fist` by the model alone in live mode (README, Hands).
+        thumb_rules: thumbs-up is the rules' call (`shape.classify`), not the model's, and the rules' thumb
+            test can veto a fist: a real thumbs-up aimed at the camera, end-on, read `fist` by the model
+            in live mode (README, Hands), with the thumbs-up alone still at one instant (its tip 0.4
+            palm lengths from the fingers, not out: the rules read `other`).
     """
 
     features: tuple[str, ...]
@@ -88,7 +92,8 @@ class HandStateModel:
             return base
         p = self.predict_proba(hand_features(lm, rules)[None])[0]
         if self.thumb_rules:  # the rules said no thumbs-up: the model's best of the other states
-            p = np.where(np.asarray(self.classes) == "thumb_up", 0.0, p)
+            ruled_out = ["thumb_up"] + (["fist"] if thumb_allows_fist(lm, rules) < 0.5 else [])
+            p = np.where(np.isin(np.asarray(self.classes), ruled_out), 0.0, p)
             p = p / p.sum()
         k = int(np.argmax(p))
         return replace(base, state=self.classes[k], confidence=float(p[k]))

@@ -15,7 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cuedetect.errors import InputError, ModelUnavailableError
-from cuedetect.hands.shape import HAND_STATES, HandShape, StateRules, classify, finger_curls, rule_scores
+from cuedetect.hands.shape import (
+    HAND_STATES,
+    HandShape,
+    StateRules,
+    classify,
+    finger_curls,
+    rule_scores,
+    thumb_allows_fist,
+)
 from cuedetect.hands.stage import HandStage, HandStageOptions
 from cuedetect.hands.state_features import FEATURES, hand_features, hand_scale, table_features
 from cuedetect.hands.state_model import (
@@ -418,11 +426,31 @@ def test_learned_thumb_reads_thumbs_up_by_the_rules_only(model):
             assert got.state != "thumb_up"
             p = eager.predict_proba(hand_features(landmarks)[None])[0]
             p[eager.classes.index("thumb_up")] = 0.0
+            if thumb_allows_fist(landmarks) < 0.5:
+                p[eager.classes.index("fist")] = 0.0
             best = (eager.classes[int(np.argmax(p))], pytest.approx(p.max() / p.sum()))
             assert (got.state, got.confidence) == best
     shy = _leaning(model, "fist", thumb_rules=True)
     _same(shy.shape(THUMBS_UP, "left"), classify(THUMBS_UP, "left"))
-    assert shy.shape(hand(0.0, 0.0, 0.0, 0.0, "out"), "left").state == "fist"
+    for landmarks, state in CLEAR_HANDS:  # fist wherever the thumb test allows it, and no thumbs-up
+        if state != "thumb_up":
+            want_fist = thumb_allows_fist(landmarks) >= 0.5
+            assert (shy.shape(landmarks, "left").state == "fist") is want_fist
+
+
+def test_learned_thumb_calls_no_fist_the_thumb_test_rules_out(model):
+    """Four closed fingers with the thumb out sideways (not up): the rules read `other`, the thumb test
+    allows no fist, so a model leaning to fist gives its next state; a tucked thumb keeps the fist."""
+    thumb_out = hand(1.3, 1.3, 1.3, 1.3, "out")
+    assert classify(thumb_out, "right").state == "other"
+    assert thumb_allows_fist(thumb_out) < 0.5 < thumb_allows_fist(FIST)
+    fisty = _leaning(model, "fist", by=5.0)
+    assert fisty.shape(thumb_out, "right").state == "fist"  # the model alone
+    got = replace(fisty, thumb_rules=True).shape(thumb_out, "right")
+    p = fisty.predict_proba(hand_features(thumb_out)[None])[0]
+    p[[fisty.classes.index("fist"), fisty.classes.index("thumb_up")]] = 0.0
+    assert (got.state, got.confidence) == (fisty.classes[int(np.argmax(p))], pytest.approx(p.max() / p.sum()))
+    assert replace(fisty, thumb_rules=True).shape(FIST, "right").state == "fist"
 
 
 def test_state_reader_gives_the_thumb_test_only_to_learned_thumb():
