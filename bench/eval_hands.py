@@ -20,6 +20,9 @@ faint-wrist crops, lost-hand following and the open-palm mean were set on those 
 were searched again on those seven scenarios rendered after the fix (`hands_tune` and the style-train
 clips at 15 fps, `hands_tune_b` and `hands_eval_a` at 4 fps) and `HELD_OUT` scored once after with both
 rules; the new ones were reverted for a live-mode failure, not for their score (README, Hands).
+Session 12 scored the learned readers the same way: analyse once here, keep the raw tracks
+(`tune_hands.py --raw`), re-read each clip folder (or a copy of it per reader) with
+`tune_hands.py --save --hand-states rules|learned|learned-thumb`, then score it here.
 
     .venv/bin/python bench/eval_hands.py [--out .cache/eval_hands] [--clips hands_eval_a,...]
 
