@@ -19,13 +19,18 @@ from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
 END_S = 7.5
 
 
-@pytest.fixture(scope="module")
-def live(clips_dir: Path):
-    """The engine after the clip's first 7.5 s and its final cue window; what the overlay showed per frame."""
+@pytest.fixture(scope="module", params=["rules", "learned-thumb"])
+def live(clips_dir: Path, request):
+    """The engine after the clip's first 7.5 s and its final cue window; what the overlay showed per frame.
+
+    With the rules (the default) and with `learned-thumb` (`--hand-states`, off by default), the learned
+    model under the rules' thumb test: the learned model alone reads this thumbs-up `fist` at 4.92-5.52 s
+    and lets a `fists_up` in (README, Hands), so it is not run here."""
     import time
 
     src = VideoFileSource(VideoSourceOptions(clips_dir / "one_person_gestures.mp4", fps=15.0, max_side=960))
-    options = EngineOptions(fps=None, cue_worker="inline", cue_interval_s=1e9, hands=True)
+    options = EngineOptions(fps=None, cue_worker="inline", cue_interval_s=1e9, hands=True,
+                            hand_states=request.param)  # fmt: skip
     shown = []
     with src, LiveEngine(options, src.size) as engine:
         for frame in src:
