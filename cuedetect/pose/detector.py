@@ -31,13 +31,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cuedetect.pose.detector_options import PoseDetectorOptions, least_height, search_interval
+from cuedetect.pose.detector_options import PoseDetectorOptions, least_height, search_interval, tile_options
 from cuedetect.pose.hidden_search import HiddenSearch
 from cuedetect.pose.keypoints import CropBox, KeyPoints
 from cuedetect.pose.proposals import (
@@ -50,11 +49,12 @@ from cuedetect.pose.proposals import (
     quiet_native_logs,
     share_inside,
     torso_histogram,
-    track_window,
 )
+from cuedetect.pose.slots import Slot, around, slot_window
 from cuedetect.pose.sources import Frame
 from cuedetect.pose.still_gate import LastRead, StillGate, thumbnail
 from cuedetect.pose.tile_search import TileSearch, View
+from cuedetect.pose.tracking import box_iou
 
 __all__ = [
     "Detection",
@@ -66,33 +66,14 @@ __all__ = [
 ]
 
 
-# Crop sizes (in body heights) a small person's landmarker tries in turn after a miss.
-_SMALL_CONTEXT = (3.0, 2.4, 3.6)
-
-
-@dataclass
-class _Slot:
-    """A VIDEO-mode landmarker, the last timestamp it saw, and the crop it is watching."""
-
-    landmarker: Any
-    last_ms: int = -1
-    window: tuple[float, float, float, float] | None = None  # crop centre x, y, width, height (pixels)
-    misses: int = 0  # frames in a row its person was not found
-    read: LastRead | None = None  # its last read, for `StillGate`
-
-    def stamp(self, ms: int) -> int:
-        self.last_ms = max(ms, self.last_ms + 1)  # VIDEO mode needs strictly increasing timestamps
-        return self.last_ms
-
-
 class MultiPersonPoseDetector:
     """Per-person VIDEO landmarkers on crops plus a periodic full-frame search for new people."""
 
     def __init__(self, options: PoseDetectorOptions) -> None:
         self.options = options
         self._model = Path(options.model_path).read_bytes()
-        self._slots: dict[int, _Slot] = {}  # track id -> its landmarker
-        self._pool: list[_Slot] = []  # landmarkers whose track ended, for reuse (creating one costs ~0.5 s)
+        self._slots: dict[int, Slot] = {}  # track id -> its landmarker
+        self._pool: list[Slot] = []  # landmarkers whose track ended, for reuse (creating one costs ~0.5 s)
         self.created = 0
         self._frames_since_search = 10**9
         self._fruitless = 0  # searches in a row that found nobody new
@@ -100,7 +81,7 @@ class MultiPersonPoseDetector:
         self.model_s = 0.0  # seconds inside the landmarker (the rest of `detect` is crops, bookkeeping)
         self._tile = 1  # the half of the frame searched last (see `_search_new`)
         self._searchers: dict[int, Any] = {}  # num_poses -> IMAGE-mode landmarker, made when first needed
-        self._tiles = TileSearch(options.tiles)
+        self._tiles = TileSearch(tile_options(options))
         self._hidden = HiddenSearch(options.hidden)
         self._gate = StillGate(options.still) if options.still is not None else None
 
@@ -164,7 +145,7 @@ class MultiPersonPoseDetector:
         keep = (kp.confidence >= self.options.min_presence) & tall
         return kp[np.flatnonzero(keep)]
 
-    def _acquire(self, ms: int) -> _Slot:
+    def _acquire(self, ms: int) -> Slot:
         """A landmarker for a new track: a pooled one, its tracking state cleared, or a new one."""
         if self._pool:
             slot = self._pool.pop()
@@ -174,34 +155,21 @@ class MultiPersonPoseDetector:
             return slot
         self.created += 1
         with quiet_native_logs():
-            return _Slot(self._landmarker(video=True))
+            return Slot(self._landmarker(video=True))
 
-    def _release(self, slot: _Slot) -> None:
+    def _release(self, slot: Slot) -> None:
         if len(self._pool) < self.options.max_persons:
             self._pool.append(slot)
         else:
             slot.landmarker.close()
 
-    def _window(
-        self, slot: _Slot, box: np.ndarray, size: tuple[int, int]
-    ) -> tuple[int, int, int, int] | None:
-        """The crop (pixels) for a track's predicted box; see `proposals.track_window`."""
-        if not np.isfinite(box).all():
-            return None
-        context = 3.0
-        if slot.misses and (box[3] - box[1]) < 0.3:
-            # The detector finds a small person in some crop sizes and not in others: vary it.
-            slot.window, context = None, _SMALL_CONTEXT[slot.misses % len(_SMALL_CONTEXT)]
-        slot.window, pixels = track_window(box, slot.window, size, self.options.margin, context)
-        return pixels
-
     def _follow(
-        self, slot: _Slot, image: np.ndarray, box: np.ndarray, others: list[np.ndarray], ms: int
+        self, slot: Slot, image: np.ndarray, box: np.ndarray, others: list[np.ndarray], ms: int
     ) -> KeyPoints | None:
         """A track's landmarker on the crop around its predicted `box`, `others` painted out (None: no
         crop fits)."""
         h, w = image.shape[:2]
-        win = self._window(slot, box, (w, h))
+        win = slot_window(slot, box, (w, h), self.options.margin)
         if win is None:
             return None
         x0, y0, x1, y1 = win
@@ -256,6 +224,8 @@ class MultiPersonPoseDetector:
                 continue
             slot.misses = 0 if len(kp) else slot.misses + 1
             out.extend(self._detection(image, kp[i], tid) for i in range(len(kp)))
+            if not len(kp) and self.options.look_around:  # lost: the search landmarker looks at once
+                out.extend(self._look_around(image, tid, box, others + [d.box for d in out]))
         self._frames_since_search += 1
         o = self.options
         if lost or not predicted:
@@ -275,6 +245,19 @@ class MultiPersonPoseDetector:
         hidden = self._hidden.search(image, known, lambda img, view: self._read(img, view, "search_hidden"))
         out.extend(self._detection(image, kp, None) for kp in hidden)  # people behind the found ones
         return out
+
+    def _look_around(self, image: np.ndarray, tid: int, box: np.ndarray, known: list[np.ndarray]
+                     ) -> list[Detection]:  # fmt: skip
+        """The person of track `tid`, lost by its landmarker, looked for by the search landmarker around
+        their predicted `box`: only a pose on that box (IoU >= `look_around_overlap`) counts, as theirs."""
+        view = around(box, (image.shape[1], image.shape[0]))
+        if view is None:
+            return []
+        found = self._search_view(image, known, view, "search_lost", least_height(self.options, box))
+        best = max(found, key=lambda d: box_iou(d.box, box), default=None)
+        if best is None or box_iou(best.box, box) < self.options.look_around_overlap:
+            return []
+        return [Detection(best.keypoints, best.box, best.appearance, tid)]
 
     def _read(self, image: np.ndarray, view: View | None, key: str, min_height: float | None = None
               ) -> KeyPoints:  # fmt: skip
@@ -364,7 +347,7 @@ class MultiPersonPoseDetector:
         try:
             for frame, seen_here in zip(frames, seen, strict=True):
                 h, w = frame.image.shape[:2]
-                win = self._window(slot, box, (w, h))
+                win = slot_window(slot, box, (w, h), self.options.margin)
                 if win is None:
                     break
                 x0, y0, x1, y1 = win

@@ -41,6 +41,13 @@ class TrackingOptions:
     max_side: int = 1280
     decode_threads: bool = True  # off when several workers already keep every core busy
     still: StillGateOptions | None = None  # reuse a still crop's last read (`cuedetect.pose.still_gate`)
+    # Tried on the style dev split, off (README "Far people"): search schedules counted in seconds at
+    # the analysed rate, not in frames set for 15 fps; `PoseDetectorOptions.look_around`;
+    # `TileSearchOptions.second_looks`; `TrackerOptions.rejoin_in_frame`.
+    schedule_per_second: bool = False
+    look_around: bool = False
+    second_looks: tuple[float, ...] = (3.0, 2.4)
+    rejoin_in_frame: int | None = None
 
 
 def track_chunk(
@@ -50,8 +57,9 @@ def track_chunk(
     progress: Callable[[int], None] | None = None,
 ) -> Tracks:
     """Find and track people in the frames `indices` of a probed video (runs in one process)."""
-    from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions
+    from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions, search_interval
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
+    from cuedetect.pose.tile_search import TileSearchOptions
     from cuedetect.pose.tracking import Tracker, TrackerOptions
 
     cpu0 = time.process_time()
@@ -63,7 +71,10 @@ def track_chunk(
         info=info,
         decode_threads=options.decode_threads,
     )
-    det_opts = PoseDetectorOptions(options.model_path, max_persons=options.max_persons, still=options.still)
+    rate = analysed_rate(info.times, indices) if options.schedule_per_second else 15.0
+    det_opts = PoseDetectorOptions(options.model_path, max_persons=options.max_persons, still=options.still,
+                                   rate=rate, look_around=options.look_around,
+                                   tiles=TileSearchOptions(second_looks=options.second_looks))  # fmt: skip
     analysed: list[int] = []
     analysed_t: list[float] = []
     rows: dict[str, list[Any]] = {k: [] for k in ("frame", "t", "person", "xy", "vis", "world")}
@@ -79,13 +90,14 @@ def track_chunk(
         rows["world"].append(kp.world[0] if kp.world is not None else np.full((NUM_LANDMARKS, 3), np.nan))
 
     # The last frames and who was seen in them: a person the periodic search finds late is traced back.
-    recent: deque[tuple[Frame, list[np.ndarray]]] = deque(maxlen=BACKFILL_FRAMES)
+    longest = search_interval(det_opts, False, det_opts.calm_after)
+    recent: deque[tuple[Frame, list[np.ndarray]]] = deque(maxlen=max(BACKFILL_FRAMES, longest + 2))
     with (
         VideoFileSource.create_from_options(src_opts) as source,
         MultiPersonPoseDetector.create_from_options(det_opts) as detector,
     ):
         w, h = source.size
-        tracker = Tracker(TrackerOptions(aspect=w / h))
+        tracker = Tracker(TrackerOptions(aspect=w / h, rejoin_in_frame=options.rejoin_in_frame))
         frames = iter(source)
         done = 0
         cpu1 = time.process_time()
@@ -153,6 +165,14 @@ def track_chunk(
         timings,
         calls,
     )
+
+
+def analysed_rate(times: np.ndarray, indices: np.ndarray) -> float:
+    """Analysed frames per second of the frames `indices` (15 when there are too few to tell)."""
+    if len(indices) < 2:
+        return 15.0
+    span = float(times[indices[-1]] - times[indices[0]])
+    return (len(indices) - 1) / span if span > 0 else 15.0
 
 
 def split_chunks(indices: np.ndarray, times: np.ndarray, jobs: int, overlap_s: float, min_chunk_s: float = 4.0

@@ -54,6 +54,9 @@ class TileSearchOptions:
         rest: analysed frames after a fruitless sweep before the next one starts; doubled after each
             further fruitless sweep, up to `max_rest`.
         motion_side: the frames are compared for motion at this width (pixels).
+        second_looks: crop sizes (in the found person's heights, at most the tile) of the second look
+            at a person found in a tile, tried in turn until one finds them again (a third, 1.6,
+            changed nothing on the style dev split's renders: README "Far people").
     """
 
     tile: float = 0.45
@@ -65,6 +68,7 @@ class TileSearchOptions:
     rest: int = 90
     max_rest: int = 720
     motion_side: int = 96
+    second_looks: tuple[float, ...] = (3.0, 2.4)
 
 
 def tile_grid(size: tuple[int, int], tile: float, overlap: float) -> list[View]:
@@ -187,15 +191,15 @@ class TileSearch:
             found: the people the detector already has in this frame.
             look: the detector's search of a view (pixels) for people not among the given boxes.
         """
-        size = image.shape[1], image.shape[0]
+        size, o = (image.shape[1], image.shape[0]), self.options
         known, new = [d.box for d in found], []
         for view in self.views(image, len(found), known):
             boxes = known + [d.box for d in new]
             for cand in look(view, boxes):
                 if not whole_inside(cand.keypoints, view, size):
                     continue  # not a small person: a face or a limb read as one
-                # A small person is found in some crop sizes and not in others: two sizes (when they differ).
-                for second in dict.fromkeys(self.second_look(cand.box, size, c) for c in (3.0, 2.4)):
+                # A small person is found in some crop sizes and not in others: several sizes.
+                for second in dict.fromkeys(self.second_look(cand.box, size, c) for c in o.second_looks):
                     again = look(second, boxes)
                     if any(same_pose(cand.keypoints, d.keypoints) for d in again):  # found twice: no phantom
                         self.found()

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions, half_view, search_interval
 from cuedetect.pose.proposals import pick_half
+from cuedetect.pose.tile_search import TileSearchOptions
 
 
 @pytest.mark.parametrize(
@@ -76,3 +77,25 @@ def test_search_interval_never_exceeds_the_backfill(missing, fruitless):
     from cuedetect.pose.pipeline import BACKFILL_FRAMES
 
     assert search_interval(PoseDetectorOptions(Path()), missing, fruitless) <= BACKFILL_FRAMES
+
+
+@pytest.mark.parametrize(
+    ("rate", "missing", "fruitless", "expected"),
+    [(6.0, True, 0, 2), (6.0, False, 0, 6), (6.0, False, 3, 12), (30.0, True, 0, 12), (30.0, False, 3, 60),
+     (1.0, True, 0, 1)],
+)  # fmt: skip
+def test_search_interval_is_counted_in_seconds_at_the_analysed_rate(
+    tmp_path, rate, missing, fruitless, expected
+):
+    """The schedule's counts are set for 15 frames a second: a clip analysed at 6 fps is searched as
+    often per second (every 0.4 s while someone is missing, 1 s, 2 s when calm), never under a frame."""
+    assert search_interval(PoseDetectorOptions(tmp_path, rate=rate), missing, fruitless) == expected
+
+
+@pytest.mark.parametrize(("rate", "rest", "max_rest"), [(15.0, 90, 720), (6.0, 36, 288), (30.0, 180, 1440)])
+def test_tile_search_rests_are_counted_in_seconds_at_the_analysed_rate(tmp_path, rate, rest, max_rest):
+    from cuedetect.pose.detector_options import tile_options
+
+    tiles = tile_options(PoseDetectorOptions(tmp_path, rate=rate))
+    assert (tiles.rest, tiles.max_rest) == (rest, max_rest)
+    assert tiles.per_frame == TileSearchOptions().per_frame  # tiles per analysed frame: the same

@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 
 from cuedetect.pose.keypoints import KeyPoints
 from cuedetect.pose.proposals import Detection
-from cuedetect.pose.tile_search import TileSearch, TileSearchOptions, same_pose, tile_grid, whole_inside
+from cuedetect.pose.tile_search import (
+    TileSearch,
+    TileSearchOptions,
+    same_pose,
+    tile_grid,
+    whole_inside,
+)
 
 BLANK = np.zeros((360, 640, 3), np.uint8)
 
@@ -181,38 +187,38 @@ def _detection(kp: KeyPoints) -> Detection:
     return Detection(kp, kp.boxes(0.3)[0], None, None)
 
 
-@pytest.mark.parametrize("second, kept, height", [
-    ("same", True, 0.2),      # found again by the tile centred on them: a person
-    ("moved", False, 0.2),    # the second look sees someone elsewhere: a phantom of the first crop
-    ("nobody", False, 0.2),   # the second look sees nobody: a phantom
-    ("nobody", False, 0.1),   # the same for a small person (looked at twice, in two crop sizes)
+@pytest.mark.parametrize("second, kept, height, sizes", [
+    ("same", True, 0.2, 1),     # found again by the tile centred on them: a person
+    ("moved", False, 0.2, 2),   # the second look sees someone elsewhere: a phantom of the first crop
+    ("nobody", False, 0.2, 2),  # the second look sees nobody: a phantom (3 and 2.4 heights: both the tile)
+    ("nobody", False, 0.1, 3),  # the same for a small person (looked at three times, in three crop sizes)
 ])  # fmt: skip
-def test_a_person_found_in_a_tile_counts_only_when_a_second_look_finds_the_same_pose(second, kept, height):
+def test_a_person_found_in_a_tile_counts_only_when_a_second_look_finds_the_same_pose(
+    second, kept, height, sizes
+):
     person = _standing(0.5, 0.4, height)
     again = {"same": [_detection(person)], "moved": [_detection(_standing(0.5, 0.45, height))], "nobody": []}
     looks: list[tuple[tuple[int, int, int, int], int]] = []
 
     def look(view, known):
         looks.append((view, len(known)))
-        if len(looks) % 2:  # a tile of the sweep: the person, whole inside only the middle tile
+        if len(looks) == 1:  # the tile of the sweep: the person, whole inside only the middle tile
             return [_detection(person)] if view == (160, 90, 480, 270) else []
         return again[second]
 
-    search = TileSearch(TileSearchOptions(per_frame=100))
+    search = TileSearch(TileSearchOptions(per_frame=100, second_looks=(3.0, 2.4, 1.6)))
     search._queue = [(160, 90, 480, 270)]  # one tile, the middle of the frame
     search._running = True
     new = search.search(BLANK, [_detection(_standing(0.1, 0.1, 0.5))], look)
     assert [d.keypoints is person for d in new] == ([True] if kept else [])
-    # The tracked person is left out of every look; a failed second look is tried once more, at another
-    # crop size (a small person is found in some sizes and not in others).
-    # A person up to a sixth of the frame's height is looked at in two sizes (taller ones: both capped at
-    # the tile's side, one look).
-    twice = not kept and height * 360 * 3 < 162
-    assert [n for _, n in looks] == [1, 1, 1] if twice else [1, 1]
+    # The tracked person is left out of every look; a failed second look is tried again at each other
+    # crop size (a small person is found in some sizes and not in others); sizes capped at the tile's
+    # side to the same view are looked at once.
+    assert [n for _, n in looks] == [1] * (1 + sizes)
     box = _detection(person).box
-    assert looks[1][0] == search.second_look(box, (640, 360), 3.0)
-    if twice:
-        assert looks[2][0] == search.second_look(box, (640, 360), 2.4) != looks[1][0]
+    views = list(dict.fromkeys(search.second_look(box, (640, 360), c) for c in search.options.second_looks))
+    assert [v for v, _ in looks[1:]] == views[:sizes]
+    assert TileSearchOptions().second_looks == (3.0, 2.4)  # the third size is off by default
 
 
 def test_the_second_look_is_about_three_body_heights_at_most_the_sweep_tile():

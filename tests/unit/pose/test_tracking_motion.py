@@ -365,7 +365,7 @@ def test_overlap_of_exactly_five_percent_is_not_crowded() -> None:
 @pytest.mark.parametrize(("cost", "kept"), [(2.0, True), (2.001, False)])
 def test_a_match_costing_exactly_max_cost_is_accepted(cost: float, kept: bool) -> None:
     """The continuity distance is injected: a match at `max_cost` (2.0) keeps the id, above it a new one."""
-    tracker = Tracker(TrackerOptions(aspect=ASPECT), distance_function=lambda *_: cost)
+    tracker = Tracker(TrackerOptions(aspect=ASPECT, rejoin_in_frame=None), distance_function=lambda *_: cost)
     (tr,) = tracker.update([person(0.4)], 0.0)
     (again,) = tracker.update([person(0.4)], 1 / 16)
     assert (again.id == tr.id) is kept
