@@ -44,9 +44,9 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option(
                 "--hand-states",
-                help="What reads each hand's state: rules (hand-written), learned (the committed "
-                "hand-state model) or learned-thumb (the model, with the rules' thumb test deciding "
-                "thumbs-up); analysis.json says which.",
+                help="What reads each hand's state: learned (the committed hand-state model, the "
+                "default), rules (hand-written) or learned-thumb (the model, with the rules' thumb test "
+                "deciding thumbs-up); analysis.json says which.",
             ),
         ] = DEFAULT_HAND_STATES,
         still_poses: Annotated[

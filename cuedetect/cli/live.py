@@ -9,7 +9,7 @@ import typer
 
 from cuedetect.cli import _common as shared
 from cuedetect.cli._common import user_errors
-from cuedetect.hands import DEFAULT_HAND_STATES
+from cuedetect.hands import DEFAULT_LIVE_HAND_STATES
 
 
 def register(app: typer.Typer) -> None:
@@ -35,10 +35,11 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option(
                 "--hand-states",
-                help="With --hands, what reads each hand's state, as analyze's --hand-states: rules, "
-                "learned or learned-thumb (also for the full-quality analysis afterwards).",
+                help="With --hands, what reads each hand's state, as analyze's --hand-states: rules "
+                "(live mode's default: the learned model reads a real end-on thumbs-up as a fist "
+                "here), learned or learned-thumb (also for the full-quality analysis afterwards).",
             ),
-        ] = DEFAULT_HAND_STATES,
+        ] = DEFAULT_LIVE_HAND_STATES,
         record_dir: Annotated[
             Path | None, typer.Option("--record-dir", help="Where sessions are recorded (default: data dir).")
         ] = None,

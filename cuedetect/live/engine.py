@@ -14,7 +14,7 @@ from typing import Any, Literal
 import numpy as np
 
 from cuedetect.cues.settings import CueSettings
-from cuedetect.hands import DEFAULT_HAND_STATES
+from cuedetect.hands import DEFAULT_LIVE_HAND_STATES
 from cuedetect.live.buffer import RollingStats
 from cuedetect.live.cuework import CueWorker, WindowCues
 from cuedetect.live.hands import HandsView, LiveHands
@@ -63,7 +63,7 @@ class EngineOptions:
     voice_interval_s: float = 2.0  # least time between two voice-cue windows
     hands: bool = False
     hand_model_path: Path | None = None
-    hand_states: str = DEFAULT_HAND_STATES
+    hand_states: str = DEFAULT_LIVE_HAND_STATES
 
 
 @dataclass

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cuedetect.hands import DEFAULT_HAND_STATES
+from cuedetect.hands import DEFAULT_LIVE_HAND_STATES
 from cuedetect.io_atomic import write_json
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def write_live_analysis(
 
 def start_full_analysis(
     folder: Path, store_path: Path | None, model: str = "full", store: bool = True, fps: float = 15.0,
-    hand_states: str = DEFAULT_HAND_STATES,
+    hand_states: str = DEFAULT_LIVE_HAND_STATES,
 ) -> int:  # fmt: skip
     """Start `python -m cuedetect.live.finish` detached from this process; returns its pid."""
     cmd = [sys.executable, "-m", "cuedetect.live.finish", str(folder), "--model", model, "--fps", str(fps),
@@ -116,7 +116,7 @@ def full_analysis(
     fps: float = 15.0,
     store: bool = True,
     jobs: int | None = None,
-    hand_states: str = DEFAULT_HAND_STATES,
+    hand_states: str = DEFAULT_LIVE_HAND_STATES,
 ) -> dict[str, Any]:
     """Analyse `folder/recording.mp4` into `folder/full/` (poses + events) and import it; returns status."""
     from cuedetect.analysis import AnalyzeOptions, analyze
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-store", action="store_true")
     parser.add_argument("--model", default="full")
     parser.add_argument("--fps", type=float, default=15.0)
-    parser.add_argument("--hand-states", default=DEFAULT_HAND_STATES)
+    parser.add_argument("--hand-states", default=DEFAULT_LIVE_HAND_STATES)
     args = parser.parse_args(argv)
     from cuedetect.pose.detector import quiet_native_logs
 

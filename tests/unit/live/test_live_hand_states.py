@@ -91,3 +91,17 @@ def test_a_stored_live_session_starts_its_full_analysis_with_the_engines_reader(
     engine = SimpleNamespace(timeline=SimpleNamespace(shown_events=lambda: []), summary=lambda: {})
     result = store_live_session(session, engine, "duration")  # type: ignore[arg-type]
     assert result.full_analysis_pid == 7 and started[0]["hand_states"] == "learned-thumb"
+
+
+def test_the_analysis_reads_hands_with_the_learned_model_and_live_mode_with_the_rules() -> None:
+    """The learned model is the analysis's default (held out 0.804 against the rules' 0.664); live mode keeps
+    the rules, whose thumb test keeps a real end-on thumbs-up from reading as a guard (README, Hands), and
+    its full-quality analysis afterwards uses the session's reader unless told otherwise."""
+    import inspect
+
+    from cuedetect.analysis.types import AnalyzeOptions
+
+    assert AnalyzeOptions(out=Path("out")).hand_states == "learned"
+    assert EngineOptions().hand_states == "rules"
+    for fn in (finish.full_analysis, finish.start_full_analysis):
+        assert inspect.signature(fn).parameters["hand_states"].default == "rules"
