@@ -23,9 +23,10 @@ END_S = 7.5
 def live(clips_dir: Path, request):
     """The engine after the clip's first 7.5 s and its final cue window; what the overlay showed per frame.
 
-    With the rules (live mode's default) and with `learned-thumb` (`--hand-states`, off by default), the learned
-    model under the rules' thumb test: the learned model alone reads this thumbs-up `fist` at 4.92-5.52 s
-    and lets a `fists_up` in (README, Hands), so it is not run here."""
+    With the rules (live mode's default) and with `learned-thumb` (`--hand-states`), the learned model
+    under the rules' thumb test: the learned model alone (the offline analysis's default) reads this
+    thumbs-up `fist` at 4.92-5.52 s in live mode and lets a `fists_up` in (README, Hands), so it is not
+    run here."""
     import time
 
     src = VideoFileSource(VideoSourceOptions(clips_dir / "one_person_gestures.mp4", fps=15.0, max_side=960))
