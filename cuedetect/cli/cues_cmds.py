@@ -185,6 +185,7 @@ def register(app: typer.Typer) -> None:
             raise InputError("--calibrate-on and --calibration-folds are two ways to calibrate: give one")
         from cuedetect.training.recalibrate import folder_words, heldout_clips
 
+        distortion = distortion_for(sim_noise, distortion_from or data or [], log=typer.echo)
         heldout = heldout_clips(calibrate_on) if calibrate_on else None
         clips = []
         for folder in data or []:
@@ -204,7 +205,6 @@ def register(app: typer.Typer) -> None:
             )
         typer.echo(f"{len(clips)} clips: " + ", ".join(sorted({f"{c.source}" for c in clips})))
         weights = {"corpus": rendered_weight}
-        distortion = distortion_for(sim_noise, distortion_from or data or [], log=typer.echo)
         cv = (cross_validate(clips, folds, augment, seed, iterations, log=typer.echo, weights=weights,
                              sim_noise=sim_noise, mirrored=mirror, distortion=distortion)
               if folds else None)  # fmt: skip
