@@ -38,12 +38,15 @@ def main() -> None:
 
     import cuedetect.pose.pipeline as pipeline
     from cuedetect.cli.corpus import _extract_poses
+    from cuedetect.pose.tile_search import TileSearchOptions
+
+    looks = TileSearchOptions.second_looks
 
     pipeline.TrackingOptions = functools.partial(  # type: ignore[misc]
         pipeline.TrackingOptions,
         schedule_per_second=args.schedule_per_second,
         look_around=args.look_around,
-        second_looks=(3.0, 2.4, 1.6) if args.third_look else (3.0, 2.4),
+        second_looks=(*looks, 1.6) if args.third_look else looks,
         rejoin_in_frame=4 if args.rejoin else None,
     )
     rendered = {p.parent.name for p in args.renders.glob("*/*.mp4") if p.stem == p.parent.name}

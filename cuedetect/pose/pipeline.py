@@ -24,6 +24,7 @@ from cuedetect.landmarks import NUM_LANDMARKS
 from cuedetect.pose.keypoints import KeyPoints
 from cuedetect.pose.sources import Frame, VideoInfo, sample_indices
 from cuedetect.pose.still_gate import StillGateOptions
+from cuedetect.pose.tile_search import TileSearchOptions
 from cuedetect.pose.tracked import Tracks
 
 ProgressFn = Callable[[int, int], None]
@@ -46,7 +47,7 @@ class TrackingOptions:
     # `TileSearchOptions.second_looks`; `TrackerOptions.rejoin_in_frame`.
     schedule_per_second: bool = False
     look_around: bool = False
-    second_looks: tuple[float, ...] = (3.0, 2.4)
+    second_looks: tuple[float, ...] = TileSearchOptions.second_looks
     rejoin_in_frame: int | None = None
 
 
@@ -59,7 +60,6 @@ def track_chunk(
     """Find and track people in the frames `indices` of a probed video (runs in one process)."""
     from cuedetect.pose.detector import MultiPersonPoseDetector, PoseDetectorOptions, search_interval
     from cuedetect.pose.sources import VideoFileSource, VideoSourceOptions
-    from cuedetect.pose.tile_search import TileSearchOptions
     from cuedetect.pose.tracking import Tracker, TrackerOptions
 
     cpu0 = time.process_time()

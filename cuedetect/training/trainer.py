@@ -183,35 +183,26 @@ def _with_info(
 
 def _sim_noise_words(sim_noise: str, distortion_clips: int | None = None) -> str:
     """How the card says the simulated clips were made to look like the pose engine's output."""
-    if sim_noise == "learned-only":
-        return (f"Simulated clips carry the pose engine's pose-dependent errors, learned from "
-                f"{distortion_clips or 'the'} rendered training clips against the studio's joints "
-                "(`training/pose_residuals.py`: each simulated frame gets the mean residual and visibility "
-                "of its nearest paired training poses), without further random errors.")  # fmt: skip
-    if sim_noise == "learned":
-        return (f"Simulated clips carry the pose engine's pose-dependent errors, learned from "
-                f"{distortion_clips or 'the'} rendered training clips against the studio's joints "
-                "(`training/pose_residuals.py`: each simulated frame gets "
-                "the mean residual and visibility of its nearest paired training poses), then the measured "
-                "random errors (`pose_noise.json`: error sizes, swaps, lost frames).")  # fmt: skip
-    if sim_noise == "learned-sample":
-        return (f"Simulated clips carry the pose engine's pose-dependent errors, learned from "
-                f"{distortion_clips or 'the'} rendered training clips against the studio's joints "
-                "(`training/pose_residuals.py`: each simulated frame gets the residual and visibility of "
-                "one of its nearest paired training poses, drawn by inverse distance and held for "
-                "0.5-1 s), without further random errors.")  # fmt: skip
-    if sim_noise == "mixed":
-        return (f"About half of the simulated clips (`dataset.mixed_is_learned`) carry the pose engine's "
-                f"pose-dependent errors, learned from {distortion_clips or 'the'} rendered training clips "
-                "against the studio's joints (`training/pose_residuals.py`: the mean residual and visibility "
-                "of the nearest paired training poses, then the measured random errors of "
-                "`pose_noise.json`); the rest are degraded by `augment.mediapipe_like`.")  # fmt: skip
-    if sim_noise == "measured":
-        return ("Simulated clips carry the pose engine's errors measured on rendered `corpus/style_train` "
-                "clips against the studio's joints (`training/pose_noise.py`, `pose_noise.json`, "
-                "`bench/measure_pose_noise.py`): visibility and lost points per framing, joint group and "
-                "state, offsets, error sizes, swaps, flattened world depth.")  # fmt: skip
-    return "Simulated clips are degraded by `augment.mediapipe_like` (a hand-set pose-engine model)."
+    learned = (f"the pose engine's pose-dependent errors, learned from {distortion_clips or 'the'} rendered "
+               "training clips against the studio's joints (`training/pose_residuals.py`: ")  # fmt: skip
+    mean = "the mean residual and visibility of {} nearest paired training poses"
+    per_frame = f"Simulated clips carry {learned}each simulated frame gets "
+    words = {
+        "learned": f"{per_frame}{mean.format('its')}), then the measured random errors (`pose_noise.json`: "
+        "error sizes, swaps, lost frames).",
+        "learned-only": f"{per_frame}{mean.format('its')}), without further random errors.",
+        "learned-sample": f"{per_frame}the residual and visibility of one of its nearest paired training "
+        "poses, drawn by inverse distance and held for 0.5-1 s), without further random errors.",
+        "mixed": f"About half of the simulated clips (`dataset.mixed_is_learned`) carry {learned}"
+        f"{mean.format('the')}, then the measured random errors of `pose_noise.json`); the rest are "
+        "degraded by `augment.mediapipe_like`.",
+        "measured": "Simulated clips carry the pose engine's errors measured on rendered "
+        "`corpus/style_train` clips against the studio's joints (`training/pose_noise.py`, "
+        "`pose_noise.json`, `bench/measure_pose_noise.py`): visibility and lost points per framing, joint "
+        "group and state, offsets, error sizes, swaps, flattened world depth.",
+    }
+    return words.get(sim_noise, "Simulated clips are degraded by `augment.mediapipe_like` (a hand-set "
+                     "pose-engine model).")  # fmt: skip
 
 
 def data_by_style(clips: list[Clip]) -> list[str]:
