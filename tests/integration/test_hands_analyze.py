@@ -35,10 +35,10 @@ def _cut(src: Path, dst: Path, seconds: float, rows: float) -> Path:
 
 
 @pytest.fixture(scope="module")
-def no_hands(samples_dir, tmp_path_factory, analyze_cli):
+def no_hands(standoff_video, tmp_path_factory, analyze_cli):
     """Two people cut off below the shoulders, arms down (before the client crosses them at 1.6 s)."""
     folder = tmp_path_factory.mktemp("nohands")
-    video = _cut(samples_dir / "standoff" / "standoff.mp4", folder / "heads.mp4", 1.4, 0.42)
+    video = _cut(standoff_video, folder / "heads.mp4", 1.4, 0.42)
     analysis = analyze_cli(video, folder / "out", "--no-register", "--no-voice", "--quiet")
     return analysis, pd.read_parquet(folder / "out" / "hands.parquet")
 

@@ -14,11 +14,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def analysed(samples_dir: Path, tmp_path_factory, analyze_cli) -> tuple[Path, dict, dict]:
+def analysed(standoff_video: Path, tmp_path_factory, analyze_cli) -> tuple[Path, dict, dict]:
     out = tmp_path_factory.mktemp("voice") / "standoff"
-    analysis = analyze_cli(samples_dir / "standoff" / "standoff.mp4", out, "--no-register",
+    analysis = analyze_cli(standoff_video, out, "--no-register",
                            "--voice-channels", "0=trainee,1=client")  # fmt: skip
-    gt = json.loads((samples_dir / "standoff" / "gt.json").read_text())
+    gt = json.loads((standoff_video.with_name("gt.json")).read_text())
     return out, analysis, gt
 
 
