@@ -21,6 +21,9 @@ followed on its own landmarks, as MediaPipe tracks a hand between palm detection
 last reading puts it, while that reading is recent (`lost_gap_s`) and the body placed it lately
 (`lost_max_s`); found there, it is tied to its person and side like any other hand, else it stays
 `out_of_view`.
+With `HandStageOptions.palm_search` set (off by default), a person with a hand in view that no crop
+finds is also searched with MediaPipe's palm detector (`palm.PalmSearch`): the palms it finds are read
+and tied to the unread hands a little more loosely (the body's wrist is often off where the crops miss).
 Found hands are tied to people and sides by the body (`crops.assign`), and their shape comes from
 `shape.classify` (the state by its rules, or by a learned model: `HandStageOptions.state_model`).
 
@@ -32,12 +35,13 @@ State and landmarks are empty (None / NaN) unless the status is `read` or `held`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from cuedetect.hands.crops import CropOptions, HandSlot, assign, dedupe, hand_slots
+from cuedetect.hands.palm import PALM_POINTS, PalmSearch
 from cuedetect.hands.roi import HandRoi, roi_change, roi_from_body, roi_from_landmarks
 from cuedetect.hands.shape import FINGER_NAMES, NUM_HAND_LANDMARKS, HandShape, StateRules, classify
 
@@ -92,6 +96,8 @@ class HandStageOptions:
     retry_max_s: float = 0.5
     retry_move_frac: float = 0.12
     retry_one_scale: bool = False
+    # the palm detector as a last resort (`palm.PalmSearch`): None (off, the default) or its options
+    palm_search: Any = None
     # what reads each hand's state from its landmarks: None the hand-written rules (`shape.classify`), else
     # a learned model (`state_model.HandStateModel`, its `shape` method); curls and palm come from the
     # landmarks either way
@@ -164,9 +170,11 @@ class HandStage:
     (`landmark_model.HandLandmarkModel`).
     """
 
-    def __init__(self, reader: Any, options: HandStageOptions | None = None) -> None:
+    def __init__(self, reader: Any, options: HandStageOptions | None = None, palm: Any = None) -> None:
         self.reader = reader
         self.options = options or HandStageOptions()
+        # `palm`: a palm detector (`palm.PalmDetector`), used when `options.palm_search` is set
+        self.palms = PalmSearch(palm, self.options.palm_search) if palm and self.options.palm_search else None
         self._last: dict[tuple[int, str], _Last] = {}
         self._missed: dict[tuple[int, str], _Miss] = {}
         self.crops_read = 0
@@ -281,32 +289,49 @@ class HandStage:
         """
         o = self.options
         h, w = image.shape[:2]
+        persons = list(persons)
         slots = [s for pid, xy, vis in persons for s in hand_slots(pid, xy, vis, (w, h), o.crops)]
         slots = [self._lost_slot(s, t) if s.status == "out_of_view" else s for s in slots]
         ok = [s for s in slots if s.status == "ok"]
         held = {id(s): last for s in ok if (last := self._still(s, t)) is not None}
         skipped = {id(s) for s in ok if id(s) not in held and self._skip(s, t)}
-        found, worlds, scores = [], [], []
+        found, worlds, scores, unread = [], [], [], set()
         for s in ok:
             if id(s) not in held and id(s) not in skipped and (hand := self._look(image, s, t)) is not None:
+                found.append(hand.landmarks)
+                worlds.append(hand.world)
+                scores.append(hand.score)
+            elif id(s) not in held:
+                unread.add(id(s))
+        searched = len(found)
+        if self.palms is not None and (wanted := self.palms.wanted(slots, unread, (w, h))):
+            points = {pid: np.asarray(xy, float)[list(PALM_POINTS)] * [w, h] for pid, xy, _ in persons}
+            read = lambda roi: self._read_once(image, roi)  # noqa: E731
+            for hand in self.palms.search(image, t, points, wanted, found, read):
                 found.append(hand.landmarks)
                 worlds.append(hand.world)
                 scores.append(hand.score)
         tol = 0.3 * float(np.median([s.length_px for s in ok])) if ok else 0.0
         keep = dedupe(found, scores, tol)
         found, worlds = [found[k] for k in keep], [worlds[k] for k in keep]
-        match = assign(ok, found, o.crops)  # every visible hand competes, held ones too
+        match = {id(ok[k]): j for k, j in assign(ok, found, o.crops).items()}  # held hands compete too
+        if len(keep) and keep[-1] >= searched:  # hands the palm search found, left over: looser match
+            spare = [j for j, k in enumerate(keep) if k >= searched and j not in match.values()]
+            open_slots = [s for s in self.palms.wanted(slots, unread, (w, h)) if id(s) not in match]
+            loose = replace(o.crops, max_match=self.palms.options.max_match)
+            for a, b in assign(open_slots, [found[j] for j in spare], loose).items():
+                match[id(open_slots[a])] = spare[b]
         rows = [HandRow(frame, t, s.person, s.side, s.status, s.length_px) for s in slots]
         row_of = {id(s): r for s, r in zip(slots, rows, strict=True)}
-        for k, s in enumerate(ok):
+        for s in ok + [s for s in slots if s.status != "ok" and id(s) in match]:
             row = row_of[id(s)]
-            if k in match:
-                lm = found[match[k]]
+            if id(s) in match:
+                lm = found[match[id(s)]]
                 if o.state_model is None:
-                    shape = classify(lm, s.side, o.rules, worlds[match[k]])
+                    shape = classify(lm, s.side, o.rules, worlds[match[id(s)]])
                 else:
-                    shape = o.state_model.shape(lm, s.side, o.rules, worlds[match[k]])
-                row.status, row.landmarks, row.world, row.shape = "read", lm, worlds[match[k]], shape
+                    shape = o.state_model.shape(lm, s.side, o.rules, worlds[match[id(s)]])
+                row.status, row.landmarks, row.world, row.shape = "read", lm, worlds[match[id(s)]], shape
                 roi = roi_from_landmarks(lm)
                 prev = self._last.get((s.person, s.side))
                 body_t = prev.body_t if s.tracked and prev is not None else t

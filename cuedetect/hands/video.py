@@ -49,8 +49,13 @@ def read_chunk(info: Any, frames: np.ndarray, person: np.ndarray, frame_of_row: 
     pos = {int(f): (int(a), int(b)) for f, a, b in zip(frames, starts, ends, strict=True)}
     presence = (options or HandStageOptions()).min_presence
     model_options = HandLandmarkModelOptions(model_path, min_presence=presence)
+    palm = None
+    if options is not None and options.palm_search is not None:  # the palm detector as a last resort
+        from cuedetect.hands.palm import PalmDetector
+
+        palm = PalmDetector.create(model_path)
     with src, HandLandmarkModel.create_from_options(model_options) as reader:
-        stage = HandStage(reader, options)
+        stage = HandStage(reader, options, palm)
         it = iter(src)
         while True:
             t0 = time.perf_counter()
@@ -66,6 +71,8 @@ def read_chunk(info: Any, frames: np.ndarray, person: np.ndarray, frame_of_row: 
             timings["hands_s"] += time.perf_counter() - t1
         size = src.size
         calls = {"hand_crops": stage.crops_read}
+        if stage.palms is not None:
+            calls["palm_searches"] = stage.palms.searches
     timings["cpu_s"] = time.process_time() - cpu0
     return HandVideoResult(rows, size, timings, calls)
 
