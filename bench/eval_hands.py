@@ -23,6 +23,10 @@ rules; the new ones were reverted for a live-mode failure, not for their score (
 Session 12 scored the learned readers the same way: analyse once here, keep the raw tracks
 (`tune_hands.py --raw`), re-read each clip folder (or a copy of it per reader) with
 `tune_hands.py --save --hand-states rules|learned|learned-thumb`, then score it here.
+Session 13 scored the palm search (`tune_hands.py --set palm_search=True`, chosen on `tune_hands.TUNING`,
+`hands_eval_b`, `_c` and six more style-train clips, never on these) the same way, the corpus clips'
+renders made by another engineer from the committed scenarios (copied in, the video linked). Why hands go
+unread on the tuning clips: `bench/diagnose_hand_misses.py` (README, Hands).
 
     .venv/bin/python bench/eval_hands.py [--out .cache/eval_hands] [--clips hands_eval_a,...]
 

@@ -15,6 +15,9 @@ the best combinations, and each clip left out in turn (the rules chosen on the o
 the current rules. Check a winner with the real clips too: `--real`, `tests/integration/test_hands_analyze.py`
 and `test_live_hands.py` (live mode reads a thumbs-up at other instants than the analysis does).
 
+`--set palm_search=True` (or `--set palm.every_s=0.5`, any `PalmSearchOptions` field) turns on the palm
+search, off by default. Why the hands left unread are not read: `bench/diagnose_hand_misses.py`.
+
 `--real` re-reads the hands of the real dev set's cached analyses (`.cache/real_clips`, filled by the
 floors test or `cuedetect evaluate`) and scores their cue events with the committed model, beside the
 events of the cached hands.parquet: a change to the stage must not make the real clips' events worse.
@@ -193,6 +196,39 @@ def save_raw_tracks(d: Path, video: Path, analysis: Path, fps: float = 15.0) -> 
     np.savez(d / "raw_tracks.npz", frame=tracks.frame, person=tracks.person, xy=tracks.xy, vis=tracks.vis)
 
 
+def options_from(hand_states: str, settings: list[str]):
+    """HandStageOptions with the `--hand-states` reader and `--set NAME=VALUE` overrides (a Python literal;
+    crops.NAME, rules.NAME, palm.NAME: a CropOptions, StateRules or PalmSearchOptions field; palm_search=True
+    turns the palm search on with its defaults)."""
+    import ast
+    import dataclasses
+
+    from cuedetect.hands.stage import HandStageOptions
+    from cuedetect.hands.state_model import state_reader
+
+    options = HandStageOptions(state_model=state_reader(hand_states))
+    for item in settings:
+        key, value = item.split("=", 1)
+        if key.startswith("crops."):  # a CropOptions field
+            crops = dataclasses.replace(options.crops, **{key[6:]: ast.literal_eval(value)})
+            options = dataclasses.replace(options, crops=crops)
+        elif key.startswith("rules."):  # a StateRules field
+            rules = dataclasses.replace(options.rules, **{key[6:]: ast.literal_eval(value)})
+            options = dataclasses.replace(options, rules=rules)
+        elif key == "palm_search" or key.startswith("palm."):  # on (True), off (None) or a field
+            from cuedetect.hands.palm import PalmSearchOptions
+
+            if key == "palm_search":
+                palm = PalmSearchOptions() if ast.literal_eval(value) else None
+            else:
+                palm = dataclasses.replace(options.palm_search or PalmSearchOptions(),
+                                           **{key[5:]: ast.literal_eval(value)})  # fmt: skip
+            options = dataclasses.replace(options, palm_search=palm)
+        else:
+            options = dataclasses.replace(options, **{key: ast.literal_eval(value)})
+    return options
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=eval_hands.REPO / ".cache" / "eval_hands")
@@ -221,22 +257,8 @@ def main() -> None:
     )
     args = ap.parse_args()
     import ast
-    import dataclasses
 
-    from cuedetect.hands.stage import HandStageOptions
-    from cuedetect.hands.state_model import state_reader
-
-    options = HandStageOptions(state_model=state_reader(args.hand_states))
-    for item in args.set:
-        key, value = item.split("=", 1)
-        if key.startswith("crops."):  # a CropOptions field
-            crops = dataclasses.replace(options.crops, **{key[6:]: ast.literal_eval(value)})
-            options = dataclasses.replace(options, crops=crops)
-        elif key.startswith("rules."):  # a StateRules field
-            rules = dataclasses.replace(options.rules, **{key[6:]: ast.literal_eval(value)})
-            options = dataclasses.replace(options, rules=rules)
-        else:
-            options = dataclasses.replace(options, **{key: ast.literal_eval(value)})
+    options = options_from(args.hand_states, args.set)
     os.environ.setdefault("GLOG_minloglevel", "2")
     if args.real:
         real(options)
