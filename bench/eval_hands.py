@@ -98,7 +98,8 @@ def prepare(folder: Path, name: str) -> Path:
     `name` is one of CLIPS, or a clip of the committed style corpus (`heldout_00002`, `train_00007`),
     rendered again from its committed scenario and scored against the gt.json of that render: the committed
     corpus gt.json files predate the studio's hand fix of 2026-12-07 (`heldout_00013`: the thumbs' joints
-    and the hands' boxes differ, a 37.6 px hand there is 33.7 px in the render), so they are not used.
+    and the hands' boxes differ, a 37.6 px hand there is 33.7 px in the render), so they are not used
+    (`corpus/style_heldout`'s were re-made after the fix on 2026-12-08; the other splits' were not re-made).
     """
     d = folder / name
     d.mkdir(parents=True, exist_ok=True)
