@@ -61,6 +61,8 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "still_gate": (("cuedetect/pose/still_gate.py",), ("tests/unit/pose/test_still_gate.py",)),
     "state_model": (("cuedetect/hands/state_model.py", "cuedetect/hands/state_features.py"),
                     ("tests/unit/hands/test_state_model.py",)),
+    # session 13
+    "palm": (("cuedetect/hands/palm.py",), ("tests/unit/hands/test_palm.py",)),
 }  # fmt: skip
 
 
