@@ -9,7 +9,7 @@ the dedupe and the assignment. Each scored hand not read gets one cause:
 - `person_not_tracked`: the ground-truth person has no tracked person (such hands are not in the score:
   `eval_hands.score` scores the tracked people's hands; counted apart);
 - `no_crop`: the body gave no usable hand (`out_of_view`: wrist missing, faint or outside; `too_small`);
-- `not_looked`: in view and not found lately, its next look not due (`stage._Miss` schedule);
+- `not_looked`: in view and not found lately, its next look not due (`retry.Miss` schedule);
 - `crop_missed`: crops read, nothing found, and the true hand's centre lies outside every crop read;
 - `net_nothing`: crops read around the true hand, the network's presence under the threshold in all;
 - `found_dropped`: a hand found but deduped away or tied to no slot or to another one;

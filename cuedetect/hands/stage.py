@@ -11,7 +11,7 @@ last read (less than `still_frac` of its length, within `hold_s`) keeps its read
 does any hand read less than `min_interval_s` ago (hands are read at most about 7.5 times a second:
 enough for cues that last half a second or more).
 A hand in view that the network does not find is looked for again in the next frame (a single miss is
-often one bad frame), then, while it keeps not being found, less and less often (`_Miss`: after
+often one bad frame), then, while it keeps not being found, less and less often (`retry.Miss`: after
 `retry_s`, doubling with each further miss up to `retry_max_s`) unless the body's hand moves (more than
 `retry_move_frac` of its length since the last look): a still hand that was not found is very likely
 not found again in the same crop, so the hand model runs at a lower rate than the body when nothing
@@ -42,6 +42,7 @@ import numpy as np
 
 from cuedetect.hands.crops import CropOptions, HandSlot, assign, dedupe, hand_slots
 from cuedetect.hands.palm import PALM_POINTS, PalmSearch
+from cuedetect.hands.retry import Miss, moved, retry_wait
 from cuedetect.hands.roi import HandRoi, roi_change, roi_from_body, roi_from_landmarks
 from cuedetect.hands.shape import FINGER_NAMES, NUM_HAND_LANDMARKS, HandShape, StateRules, classify
 
@@ -132,37 +133,6 @@ class _Last:
     tracked: bool = False  # read from a slot placed by its own landmarks (`wrist` is the hand's)
 
 
-@dataclass(frozen=True)
-class _Miss:
-    """A hand in view looked for in vain: when, where the body put it then, and how many looks in a row."""
-
-    t: float
-    wrist: np.ndarray
-    knuckles: np.ndarray
-    length: float
-    streak: int
-
-
-def retry_wait(streak: int, options: HandStageOptions) -> float:
-    """Seconds before a hand not found in `streak` looks in a row is looked for again (if it stays still):
-    0 under `retry_after` misses, then `retry_s` doubling with each further miss, at most `retry_max_s`."""
-    o = options
-    if streak < o.retry_after:
-        return 0.0
-    return min(o.retry_s * 2.0 ** (streak - o.retry_after), o.retry_max_s)
-
-
-def moved(s: HandSlot, wrist: np.ndarray, knuckles: np.ndarray, length: float, frac: float) -> bool:
-    """Has the body's hand `s` moved (wrist or knuckles, or its length changed) more than `frac` of its
-    length from (`wrist`, `knuckles`, `length`)?"""
-    tol = frac * max(s.length_px, length)
-    return bool(
-        np.linalg.norm(s.wrist - wrist) > tol
-        or np.linalg.norm(s.knuckles - knuckles) > tol
-        or abs(s.length_px - length) > tol
-    )
-
-
 class HandStage:
     """Reads hands frame by frame; tracks and holds each (person, side)'s last reading between frames.
 
@@ -176,7 +146,7 @@ class HandStage:
         # `palm`: a palm detector (`palm.PalmDetector`), used when `options.palm_search` is set
         self.palms = PalmSearch(palm, self.options.palm_search) if palm and self.options.palm_search else None
         self._last: dict[tuple[int, str], _Last] = {}
-        self._missed: dict[tuple[int, str], _Miss] = {}
+        self._missed: dict[tuple[int, str], Miss] = {}
         self.crops_read = 0
 
     def _lost_slot(self, s: HandSlot, t: float) -> HandSlot:
@@ -356,7 +326,7 @@ class HandStage:
     def _note_miss(self, s: HandSlot, t: float) -> None:
         prev = self._missed.get((s.person, s.side))
         streak = 1 if prev is None else prev.streak + 1
-        self._missed[(s.person, s.side)] = _Miss(t, s.wrist.copy(), s.knuckles.copy(), s.length_px, streak)
+        self._missed[(s.person, s.side)] = Miss(t, s.wrist.copy(), s.knuckles.copy(), s.length_px, streak)
 
 
 def hands_table(rows: list[HandRow], size: tuple[int, int]) -> Any:

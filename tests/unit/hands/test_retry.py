@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cuedetect.hands.stage import HandStage, HandStageOptions, retry_wait
+from cuedetect.hands.retry import retry_wait
+from cuedetect.hands.stage import HandStage, HandStageOptions
 from tests.unit.hands.test_crops import FakeReader, H, W, body
 
 IMAGE = np.zeros((H, W, 3), np.uint8)
