@@ -4,6 +4,7 @@
     .venv/bin/python tests/mutation/mutmut_module.py cues       # events, fusion, settings
     .venv/bin/python tests/mutation/mutmut_module.py floor --sample 300 --seed 20  # a seeded sample
     .venv/bin/python tests/mutation/mutmut_module.py --list     # the groups
+    .venv/bin/python tests/mutation/mutmut_module.py palm --timeout-multiplier 1.5  # hung mutants stop sooner
 
 Copies the checkout (`git archive` of HEAD with the uncommitted edits of tracked files: `git add` a new
 test file first; plus the pose bundles) to `/tmp/cuedetect-mutmut/GROUP/`, with a `[tool.mutmut]` naming
@@ -62,17 +63,19 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "state_model": (("cuedetect/hands/state_model.py", "cuedetect/hands/state_features.py"),
                     ("tests/unit/hands/test_state_model.py",)),
     # session 13
-    "palm": (("cuedetect/hands/palm.py",), ("tests/unit/hands/test_palm.py",)),
+    "palm": (("cuedetect/hands/palm.py",),
+             ("tests/unit/hands/test_palm.py", "tests/unit/hands/test_palm_detector.py")),
 }  # fmt: skip
 
 
-def config(sources: tuple[str, ...], tests: tuple[str, ...]) -> str:
+def config(sources: tuple[str, ...], tests: tuple[str, ...], timeout_multiplier: float | None = None) -> str:
     q = lambda xs: "[" + ", ".join(f'"{x}"' for x in xs) + "]"  # noqa: E731
     return (
         f"[tool.mutmut]\nsource_paths = {q(sources)}\n"
         'also_copy = ["cuedetect/", "tests/", "models/", "sample_videos/"]\n'
         'pytest_add_cli_args = ["-p", "no:cacheprovider"]\n'
         f"pytest_add_cli_args_test_selection = {q(tests)}\n"
+        + (f"timeout_multiplier = {timeout_multiplier}\n" if timeout_multiplier else "")
     )
 
 
@@ -97,6 +100,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("group", choices=sorted(GROUPS))
     parser.add_argument("--sample", type=int, default=0, help="run a random sample of this many mutants")
     parser.add_argument("--seed", type=int, default=20)
+    # mutmut stops a mutant after (tests' time + 1 s) x multiplier x 2 CPU seconds; at its default of 15 each
+    # mutant that loops forever (palm's suppression loop) costs 30 s or more; 1.5 is plenty for fast tests
+    parser.add_argument("--timeout-multiplier", type=float, default=None)
     args = parser.parse_args(argv)
     sources, tests = GROUPS[args.group]
     work = Path("/tmp/cuedetect-mutmut") / args.group
@@ -110,7 +116,9 @@ def main(argv: list[str]) -> int:
     for bundle in (REPO / "models").glob("*.task"):
         shutil.copy2(bundle, work / "models")
     text = (work / "pyproject.toml").read_text()
-    (work / "pyproject.toml").write_text(text[: text.index("[tool.mutmut]")] + config(sources, tests))
+    (work / "pyproject.toml").write_text(
+        text[: text.index("[tool.mutmut]")] + config(sources, tests, args.timeout_multiplier)
+    )
     run = ["nice", "-n", "10", BIN / "mutmut", "run", "--max-children", "1"]
     names: list[str] = []
     if args.sample:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cuedetect.hands.crops import HandSlot
 from cuedetect.hands.landmark_model import HandReading
 from cuedetect.hands.palm import (
     INPUT_PX,
@@ -71,7 +72,7 @@ def test_a_palm_calls_for_a_crop_turned_along_it_wider_than_its_box_and_shifted_
     wrist, knuckle, up
 ):
     region = HandRoi(np.array([300.0, 200.0]), 192.0, UPRIGHT)  # 1 px of the region = 1 px of the frame
-    kps = np.full((7, 2), 0.5)
+    kps = np.full((7, 2), 0.9)  # the other keypoints off the hand's axis
     kps[0], kps[2] = wrist, knuckle
     roi = hand_roi(np.array([0.5, 0.5, 0.25, 0.2]), kps, region)
     assert roi.up == pytest.approx(up)
@@ -85,6 +86,8 @@ def test_the_search_region_spans_the_arm_points_and_is_at_least_the_given_size()
     assert r.centre == pytest.approx([200.0, 150.0]) and r.side == pytest.approx(1.3 * 200)
     assert search_region(pts, min_side=400.0).side == 400.0
     assert search_region(np.full((3, 2), np.nan), min_side=10.0) is None
+    wide = search_region(np.array([[100.0, 150.0], [300.0, 250.0]]), min_side=50.0)  # x and y apart
+    assert wide.centre == pytest.approx([200.0, 200.0]) and wide.side == pytest.approx(1.3 * 200)
 
 
 class FakeDetector:
@@ -175,8 +178,6 @@ def test_a_hand_its_own_crop_reads_is_not_searched_for():
 
 
 def test_a_palm_on_a_hand_already_found_is_not_read_again():
-    from cuedetect.hands.crops import HandSlot
-
     here = found_hand((600.0, 400.0), toward=(0.0, 1.0), size=80.0)  # another hand, found already
     on_it = HandRoi(here[[0, 5, 9, 13, 17], :2].mean(axis=0), 150.0, np.array([0.0, 1.0]))
     reads = []
@@ -193,14 +194,13 @@ def test_a_palm_on_a_hand_already_found_is_not_read_again():
         ("ok", 90.0, False, True, True),  # looked for and not found
         ("ok", 90.0, False, False, False),  # read or held
         ("ok", 30.0, False, True, False),  # too short for the search
+        ("ok", 40.0, False, True, True),  # exactly `min_px` long
         ("ok", 90.0, True, True, False),  # followed on its own landmarks already
         ("out_of_view", 90.0, False, False, True),  # a faint wrist in the picture
         ("too_small", 90.0, False, False, False),
     ],
 )
 def test_the_hands_worth_a_search(status, length, tracked, unread, wanted):
-    from cuedetect.hands.crops import HandSlot
-
     s = HandSlot(0, "left", np.array([300.0, 400.0]), np.array([300.0, 430.0]), length, (0, 0, 1, 1), status,
                  tracked)  # fmt: skip
     search = PalmSearch(None)
@@ -208,8 +208,6 @@ def test_the_hands_worth_a_search(status, length, tracked, unread, wanted):
 
 
 def test_a_faint_wrist_outside_the_picture_is_not_searched_for():
-    from cuedetect.hands.crops import HandSlot
-
     s = HandSlot(0, "left", np.array([-50.0, 400.0]), np.array([-50.0, 430.0]), 90.0, (0, 0, 1, 1),
                  "out_of_view")  # fmt: skip
     assert PalmSearch(None).wanted([s], set(), (W, H)) == []
@@ -217,3 +215,88 @@ def test_a_faint_wrist_outside_the_picture_is_not_searched_for():
 
 def test_the_input_is_192_pixels():
     assert INPUT_PX == 192
+
+
+@pytest.mark.parametrize(
+    ("wrist", "wanted"),
+    [((0.0, 400.0), True), ((W - 0.5, 400.0), True), ((W, 400.0), False), ((300.0, 0.0), True),
+     ((300.0, H - 0.5), True), ((300.0, H), False), ((300.0, -0.5), False)],
+)  # fmt: skip
+def test_a_faint_wrist_on_the_pictures_first_row_or_column_is_in_it_and_on_its_far_edge_not(wrist, wanted):
+    s = HandSlot(0, "left", np.array(wrist), np.array(wrist) + [0.0, 30.0], 90.0, (0, 0, 1, 1), "out_of_view")
+    assert (PalmSearch(None).wanted([s], set(), (W, H)) == [s]) is wanted
+
+
+def test_every_hand_worth_a_search_is_listed_after_one_that_is_not():
+    short = HandSlot(0, "left", np.array(WRIST), np.array([300.0, 430.0]), 20.0, (0, 0, 1, 1), "ok")
+    tracked = HandSlot(1, "left", np.array(WRIST), np.array([300.0, 430.0]), 90.0, (0, 0, 1, 1), "ok", True)
+    lost = HandSlot(2, "left", np.array(WRIST), np.array([300.0, 430.0]), 90.0, (0, 0, 1, 1), "ok")
+    assert PalmSearch(None).wanted([short, tracked, lost], {id(short), id(tracked), id(lost)}, (W, H)) == [
+        lost
+    ]
+
+
+class Detections:
+    """Finds the given palms in every search; keeps each search's image and region."""
+
+    def __init__(self, palms: list[Palm]) -> None:
+        self.palms, self.searches = palms, []
+
+    def find(self, image, region):
+        self.searches.append((image, region))
+        return list(self.palms)
+
+
+def slot(person: int, length: float = 90.0) -> HandSlot:
+    return HandSlot(person, "left", np.array(WRIST), np.array([300.0, 430.0]), length, (0, 0, 1, 1), "ok")
+
+
+def test_a_person_is_searched_again_exactly_every_s_later_and_each_search_is_counted():
+    search = PalmSearch(Detections([]), PalmSearchOptions(every_s=0.25))
+    points = {0: np.array([[250.0, 300.0], [350.0, 450.0]])}
+    for t in (0.0, 0.125, 0.25, 0.375, 0.5):
+        search.search(IMAGE, t, points, [slot(0)], [], lambda roi: None)
+    assert search.searches == 3 and len(search.detector.searches) == 3
+
+
+def test_a_person_not_due_or_without_points_does_not_stop_the_search_of_the_next():
+    det = Detections([])
+    search = PalmSearch(det, PalmSearchOptions(every_s=1.0))
+    points = {0: np.array([[250.0, 300.0]]), 1: np.full((2, 2), np.nan), 3: np.array([[600.0, 300.0]])}
+    search.search(IMAGE, 0.0, points, [slot(0)], [], lambda roi: None)  # person 0 searched at 0.0
+    wanted = [slot(0), slot(1), slot(2), slot(3)]  # 0 not due, 1 no arm point, 2 not in `points`
+    search.search(IMAGE, 0.5, points, wanted, [], lambda roi: None)
+    assert search.searches == 2 and det.searches[1][1].centre == pytest.approx([600.0, 300.0])
+
+
+def test_the_detector_searches_the_frame_in_a_region_four_of_the_longest_wanted_hands_wide():
+    det = Detections([])
+    points = {0: np.array([[300.0, 400.0], [310.0, 410.0]])}  # arm points close together
+    PalmSearch(det).search(IMAGE, 0.0, points, [slot(0, 60.0), slot(0, 90.0)], [], lambda roi: None)
+    ((image, region),) = det.searches
+    assert image is IMAGE and region.side == pytest.approx(4 * 90.0)
+
+
+@pytest.mark.parametrize(("off", "read"), [(0.0, False), (0.4, False), (0.6, True), (2.0, True)])
+def test_a_palm_within_half_a_palm_box_of_a_hand_found_already_is_not_read(off, read):
+    here = found_hand((600.0, 400.0), toward=(0.0, 1.0), size=80.0)
+    centre = here[[0, 5, 9, 13, 17], :2].mean(axis=0)
+    box = 150.0 / 2.6  # the palm box of a crop 150 px wide
+    at = Palm(HandRoi(centre + [off * box, 0.0], 150.0, np.array([0.0, 1.0])), 0.9)
+    beyond = Palm(HandRoi(np.array([900.0, 100.0]), 150.0, UPRIGHT), 0.8)  # far from any hand
+    reads = []
+    points = {0: np.array([[250.0, 300.0], [350.0, 450.0]])}
+    PalmSearch(Detections([at, beyond])).search(IMAGE, 0.0, points, [slot(0)], [here], reads.append)
+    assert [r.centre[0] for r in reads] == ([at.roi.centre[0]] if read else []) + [900.0]
+
+
+@pytest.mark.parametrize("toward", [(0.0, -1.0), (0.0, 1.0), (-1.0, 0.0), (1.0, 0.0)])
+def test_the_hand_found_already_is_where_its_wrist_and_four_knuckles_are_on_average(toward):
+    # a palm 2 px inside half a palm box of that point, on any side of it, is on the hand found already
+    here = found_hand((600.0, 400.0), toward=(0.0, 1.0), size=80.0)  # fingers down, thumb to the left
+    centre = (here[0, :2] + here[5, :2] + here[9, :2] + here[13, :2] + here[17, :2]) / 5
+    at = Palm(HandRoi(centre + (150.0 / 2.6 / 2 - 2.0) * np.array(toward), 150.0, UPRIGHT), 0.9)
+    reads = []
+    points = {0: np.array([[250.0, 300.0], [350.0, 450.0]])}
+    PalmSearch(Detections([at])).search(IMAGE, 0.0, points, [slot(0)], [here], reads.append)
+    assert reads == []
