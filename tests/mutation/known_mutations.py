@@ -35,6 +35,7 @@ SHAPE_RULES = "tests/unit/hands/test_shape_rules.py"
 ERASE, ERASURE = "tests/unit/store/test_store_erasure.py", "cuedetect/store/erasure.py"
 RECALIBRATE = "tests/unit/training/test_recalibrate.py"
 TRACKING = ("tests/unit/pose/test_tracking.py", "tests/unit/pose/test_tracking_identical.py")
+PALM, PALM_DETECTOR = "tests/unit/hands/test_palm.py", "tests/unit/hands/test_palm_detector.py"
 
 MUTATIONS = (
     Mutation("hysteresis_off", "hysteresis switches off at `on` instead of `off`", "cuedetect/cues/events.py",
@@ -103,6 +104,16 @@ MUTATIONS = (
     Mutation("fist_mean_skips_index", "hand shape: the fist's mean curl over middle, ring and pinky only",
              "cuedetect/hands/shape.py", "np.mean(curl[1:])) - r.closed", "np.mean(curl[2:])) - r.closed",
              (SHAPE_RULES,)),
+    # session 13: from the mutation run of palm.py (docs/mutation/palm.md); each survived its first run
+    Mutation("palm_iou_left_from_y", "palm detector: a box's left edge from its y centre in the overlap",
+             "cuedetect/hands/palm.py", "ax0, ay0, ax1, ay1 = a[0] - a[2] / 2",
+             "ax0, ay0, ax1, ay1 = a[1] - a[2] / 2", (PALM_DETECTOR,)),
+    Mutation("palm_score_strict", "palm detector: a palm scoring exactly the threshold is dropped",
+             "cuedetect/hands/palm.py", "keep = np.flatnonzero(scores >= min_score)",
+             "keep = np.flatnonzero(scores > min_score)", (PALM_DETECTOR,)),
+    Mutation("palm_search_stops_early", "palm search: a person not due ends the search of the people after",
+             "cuedetect/hands/palm.py", "or person not in points:\n                continue",
+             "or person not in points:\n                break", (PALM,)),
 )  # fmt: skip
 
 
