@@ -30,6 +30,8 @@ DETECTOR_MEMBER = "hand_detector.tflite"
 # where a person's hands may be: shoulders, elbows, wrists and knuckles (the search region's extent)
 PALM_POINTS = (INDEX["left_shoulder"], INDEX["right_shoulder"], *ARM_POINTS)
 INPUT_PX = 192
+# a palm detection's hand ROI is this many times its box (MediaPipe's hand detection to ROI)
+ROI_SCALE = 2.6
 
 
 def ssd_anchors(size: int = INPUT_PX, strides: tuple[int, ...] = (8, 16, 16, 16)) -> np.ndarray:
@@ -104,7 +106,7 @@ def hand_roi(box: np.ndarray, kps: np.ndarray, region: HandRoi, size: int = INPU
     up = d / np.linalg.norm(d) if np.linalg.norm(d) > 1e-9 else -np.asarray(region.up, float)
     side = max(box[2], box[3]) * region.side  # the box is in 0..1 of the region's side
     centre = frame(box[:2]) + up * 0.5 * side
-    return HandRoi(centre, 2.6 * side, up)
+    return HandRoi(centre, ROI_SCALE * side, up)
 
 
 def search_region(points: np.ndarray, min_side: float, margin: float = 1.3) -> HandRoi | None:
@@ -216,6 +218,7 @@ class PalmSearch:
         """
         o = self.options
         out = []
+        centres = [np.asarray(lm)[[0, 5, 9, 13, 17], :2].mean(axis=0) for lm in found]
         for person in sorted({s.person for s in wanted}):
             if t - self._last.get(person, -np.inf) < o.every_s or person not in points:
                 continue
@@ -225,9 +228,8 @@ class PalmSearch:
                 continue
             self._last[person] = t
             self.searches += 1
-            centres = [np.asarray(lm)[[0, 5, 9, 13, 17], :2].mean(axis=0) for lm in found]
             for palm in self.detector.find(image, region)[: o.max_palms]:
-                near = 0.5 * palm.roi.side / 2.6  # about one palm box
+                near = 0.5 * palm.roi.side / ROI_SCALE  # about one palm box
                 if any(np.linalg.norm(c - palm.roi.centre) < near for c in centres):
                     continue
                 hand = read(palm.roi)

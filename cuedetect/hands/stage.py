@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from cuedetect.hands.crops import CropOptions, HandSlot, assign, dedupe, hand_slots
-from cuedetect.hands.palm import PALM_POINTS, PalmSearch
+from cuedetect.hands.palm import PALM_POINTS, PalmSearch, PalmSearchOptions
 from cuedetect.hands.retry import Miss, moved, retry_wait
 from cuedetect.hands.roi import HandRoi, roi_change, roi_from_body, roi_from_landmarks
 from cuedetect.hands.shape import FINGER_NAMES, NUM_HAND_LANDMARKS, HandShape, StateRules, classify
@@ -98,7 +98,7 @@ class HandStageOptions:
     retry_move_frac: float = 0.12
     retry_one_scale: bool = False
     # the palm detector as a last resort (`palm.PalmSearch`): None (off, the default) or its options
-    palm_search: Any = None
+    palm_search: PalmSearchOptions | None = None
     # what reads each hand's state from its landmarks: None the hand-written rules (`shape.classify`), else
     # a learned model (`state_model.HandStateModel`, its `shape` method); curls and palm come from the
     # landmarks either way
@@ -274,7 +274,8 @@ class HandStage:
             elif id(s) not in held:
                 unread.add(id(s))
         searched = len(found)
-        if self.palms is not None and (wanted := self.palms.wanted(slots, unread, (w, h))):
+        wanted = self.palms.wanted(slots, unread, (w, h)) if self.palms is not None else []
+        if wanted:
             points = {pid: np.asarray(xy, float)[list(PALM_POINTS)] * [w, h] for pid, xy, _ in persons}
             read = lambda roi: self._read_once(image, roi)  # noqa: E731
             for hand in self.palms.search(image, t, points, wanted, found, read):
@@ -287,7 +288,7 @@ class HandStage:
         match = {id(ok[k]): j for k, j in assign(ok, found, o.crops).items()}  # held hands compete too
         if len(keep) and keep[-1] >= searched:  # hands the palm search found, left over: looser match
             spare = [j for j, k in enumerate(keep) if k >= searched and j not in match.values()]
-            open_slots = [s for s in self.palms.wanted(slots, unread, (w, h)) if id(s) not in match]
+            open_slots = [s for s in wanted if id(s) not in match]
             loose = replace(o.crops, max_match=self.palms.options.max_match)
             for a, b in assign(open_slots, [found[j] for j in spare], loose).items():
                 match[id(open_slots[a])] = spare[b]
